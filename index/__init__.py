@@ -1,0 +1,45 @@
+"""Byline's engine: ingest a corpus, annotate it with spaCy, index it with Whoosh, search and compare it.
+
+The public API is what this module exports; the reader and the CLI use nothing else. It never imports Textual.
+"""
+
+from .library import Library, bundled_corpus, open_library
+from .models import (
+    Annotation,
+    Article,
+    ArticleSummary,
+    BuildProgress,
+    BuildReport,
+    EntitySpan,
+    FacetCount,
+    Fragment,
+    Hit,
+    SearchResult,
+    Skipped,
+    label_kind,
+)
+from .search import QueryError
+from .store import IndexCorrupt, IndexLocked, IndexMissing, IndexProblem
+
+__all__ = [
+    "Annotation",
+    "Article",
+    "ArticleSummary",
+    "BuildProgress",
+    "BuildReport",
+    "EntitySpan",
+    "FacetCount",
+    "Fragment",
+    "Hit",
+    "IndexCorrupt",
+    "IndexLocked",
+    "IndexMissing",
+    "IndexProblem",
+    "Library",
+    "QueryError",
+    "SearchResult",
+    "Skipped",
+    "bundled_corpus",
+    "label_kind",
+    "open_library",
+]

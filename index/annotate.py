@@ -51,6 +51,20 @@ def resolve_model(name: str | None = None) -> str:
     )
 
 
+def model_fingerprint(model_name: str) -> str:
+    """Identifies the annotations a model gives, for the cache key, without importing spaCy."""
+    spec = None if Path(model_name).exists() else importlib_util.find_spec(model_name)
+    if spec is not None and spec.submodule_search_locations:
+        folder = Path(next(iter(spec.submodule_search_locations)))
+    else:
+        folder = Path(model_name)
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"{ANNOTATOR_VERSION}:{model_name}"
+    return f"{ANNOTATOR_VERSION}:{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
@@ -83,12 +97,6 @@ class Annotator:
         if self._nlp is None:
             self._nlp = load_pipeline(self.model_name)
         return self._nlp
-
-    @property
-    def fingerprint(self) -> str:
-        """Identifies what this annotator produces, for the cache key."""
-        meta = self.nlp.meta
-        return f"{ANNOTATOR_VERSION}:{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
 
     def annotate(self, texts: Sequence[str]) -> Iterator[Annotation]:
         """Annotations for ``texts``, in order."""

@@ -97,6 +97,14 @@ class EntityRegistry:
         entity = self._entities[entity_id]
         return entity.id, entity.name, entity.label
 
+    def canonical_by_key(self, key: str, kind: str) -> tuple[str, str] | None:
+        """The canonical name and kind for a normalised surface form indexed under ``kind``."""
+        for entity_id in self._by_name.get(key, ()):
+            entity = self._entities[entity_id]
+            if label_kind(entity.label) == kind:
+                return entity.name, kind
+        return None
+
     def expand(self, name: str, kinds: set[str] | None = None) -> list[str]:
         """Every normalised surface form of the entities ``name`` names (restricted to ``kinds``)."""
         key = normalise_name(name)

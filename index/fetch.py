@@ -1,0 +1,274 @@
+"""Polite HTTP for adding web articles and following feeds.
+
+Everything Byline downloads goes through one :class:`Fetcher`: it names itself in a User-Agent, waits between
+two requests to the same host, follows a bounded number of redirects (and says so when they loop), stops
+reading a response past a size cap, gives every request a timeout and the whole batch a time budget, and turns
+each way a download can fail into a :class:`FetchError` whose message a reader can act on.
+
+``httpx`` is part of the optional ``web`` extra, so it is imported only when a fetcher is made;
+:func:`require_web` says how to install the extra when it is missing.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from types import TracebackType
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+INSTALL_HINT = "pip install 'byline[web]'"
+
+
+def _version() -> str:
+    try:
+        return metadata.version("byline")
+    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+        return "0"
+
+
+USER_AGENT = f"Byline/{_version()} (+terminal news reader)"
+
+
+class WebUnavailable(RuntimeError):
+    """The optional web libraries (httpx, feedparser, trafilatura) are not installed."""
+
+
+def require_web() -> None:
+    """Raise :class:`WebUnavailable` naming the extra to install when any web library is missing."""
+    missing = []
+    for module in ("httpx", "feedparser", "trafilatura"):
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(module)
+    if missing:
+        raise WebUnavailable(
+            f"adding from the web needs {', '.join(missing)}; install them with: {INSTALL_HINT}"
+        )
+
+
+class FetchError(Exception):
+    """A download that did not give a usable response. ``kind`` groups causes for callers and tests:
+    ``unreachable``, ``timeout``, ``http``, ``redirect``, ``too-large``, ``bad-url``, ``time-limit``,
+    ``cancelled``, ``network``."""
+
+    def __init__(self, url: str, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.url = url
+        self.message = message
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """How politely and how long to fetch. The defaults suit a person adding a few pages or feeds."""
+
+    #: Seconds allowed to connect, between two chunks of data, and for a whole response.
+    timeout: float = 20.0
+    #: Seconds to wait between two requests to the same host.
+    host_delay: float = 1.0
+    #: Largest response body read, in bytes (after decompression).
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    #: Seconds for a whole batch (every URL of an ``add``, every feed of an update).
+    total_time: float = 900.0
+
+
+@dataclass(frozen=True)
+class Page:
+    """A successful response: 200 with its body, or 304 (not modified) with none."""
+
+    url: str
+    final_url: str
+    status: int
+    content_type: str
+    #: The charset the ``Content-Type`` header declares, ``""`` when it declares none.
+    charset: str
+    body: bytes
+    etag: str = ""
+    last_modified: str = ""
+    redirects: tuple[str, ...] = field(default=())
+
+
+_REDIRECTS = {301, 302, 303, 307, 308}
+_DNS_FAILURES = ("name or service not known", "nodename nor servname", "name resolution", "getaddrinfo",
+                 "no address associated")
+
+
+class Fetcher:
+    """One HTTP client for a batch of downloads, shared so per-host delays and the time budget hold across it.
+
+    ``cancel`` (e.g. a Textual worker's ``cancelled_event``) stops waiting and refuses further requests.
+    """
+
+    def __init__(self, policy: FetchPolicy | None = None, cancel: threading.Event | None = None) -> None:
+        require_web()
+        import httpx
+
+        self.policy = policy or FetchPolicy()
+        self.cancel = cancel
+        self.deadline = time.monotonic() + self.policy.total_time
+        self._last_request: dict[str, float] = {}
+        self._client = httpx.Client(
+            headers={"User-Agent": USER_AGENT},
+            follow_redirects=False,
+            timeout=self.policy.timeout,
+        )
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
+    def check_budget(self, url: str = "") -> None:
+        """Raise when the batch was cancelled or its time budget is spent, before starting more work."""
+        if self.cancelled:
+            raise FetchError(url, "not tried: cancelled", "cancelled")
+        if time.monotonic() >= self.deadline:
+            raise FetchError(url, f"not tried: the time limit of {self.policy.total_time:g} s was reached",
+                             "time-limit")
+
+    def get(self, url: str, *, accept: str = "*/*", etag: str = "", last_modified: str = "") -> Page:
+        """GET ``url`` following redirects; conditional when ``etag``/``last_modified`` are given."""
+        headers = {"Accept": accept}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        chain = [url]
+        current = url
+        while True:
+            _check_url(url, current)
+            status, response_headers, body = self._request(current, headers)
+            location = response_headers.get("location")
+            if status in _REDIRECTS and location:
+                target = urljoin(current, location.strip())
+                if target in chain:
+                    loop = " → ".join([*chain[chain.index(target):], target])
+                    raise FetchError(url, f"redirect loop: {loop}", "redirect")
+                if len(chain) > self.policy.max_redirects:
+                    raise FetchError(url, f"too many redirects (more than {self.policy.max_redirects})",
+                                     "redirect")
+                chain.append(target)
+                current = target
+                continue
+            break
+        if status == 304:
+            return Page(url, current, 304, "", "", b"", response_headers.get("etag", etag),
+                        response_headers.get("last-modified", last_modified), tuple(chain[1:]))
+        if status >= 400 or status < 200:
+            raise FetchError(url, _status_message(status, response_headers), "http")
+        content_type, charset = _parse_content_type(response_headers.get("content-type", ""))
+        return Page(url, current, status, content_type, charset, body, response_headers.get("etag", ""),
+                    response_headers.get("last-modified", ""), tuple(chain[1:]))
+
+    def _wait_for_host(self, host: str) -> None:
+        last = self._last_request.get(host)
+        if last is None:
+            return
+        wait = last + self.policy.host_delay - time.monotonic()
+        if wait <= 0:
+            return
+        if time.monotonic() + wait >= self.deadline:
+            raise FetchError(host, f"not tried: the time limit of {self.policy.total_time:g} s was reached",
+                             "time-limit")
+        if self.cancel is not None:
+            self.cancel.wait(wait)
+        else:
+            time.sleep(wait)
+
+    def _request(self, url: str, headers: dict[str, str]) -> tuple[int, Any, bytes]:
+        import httpx
+
+        self.check_budget(url)
+        host = urlsplit(url).netloc.lower()
+        self._wait_for_host(host)
+        self.check_budget(url)
+        limit = min(self.policy.timeout, max(0.1, self.deadline - time.monotonic()))
+        started = time.monotonic()
+        try:
+            with self._client.stream("GET", url, headers=headers, timeout=limit) as response:
+                if response.status_code in _REDIRECTS or response.status_code == 304 \
+                        or response.status_code >= 400:
+                    return response.status_code, response.headers, b""
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > self.policy.max_bytes:
+                    raise FetchError(url, f"too large: {_size(int(declared))} (the limit is "
+                                     f"{_size(self.policy.max_bytes)})", "too-large")
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > self.policy.max_bytes:
+                        raise FetchError(url, f"too large: more than {_size(self.policy.max_bytes)}",
+                                         "too-large")
+                    if time.monotonic() - started > limit:
+                        raise FetchError(url, f"timed out: the response took longer than {limit:g} s",
+                                         "timeout")
+                    chunks.append(chunk)
+                    if self.cancelled:
+                        raise FetchError(url, "cancelled", "cancelled")
+                return response.status_code, response.headers, b"".join(chunks)
+        except httpx.ConnectTimeout:
+            raise FetchError(url, f"timed out connecting to {host} after {limit:g} s", "timeout") from None
+        except httpx.TimeoutException:
+            raise FetchError(url, f"timed out: {host} sent nothing for {limit:g} s", "timeout") from None
+        except httpx.ConnectError as exc:
+            reason = str(exc) or type(exc).__name__
+            if any(marker in reason.lower() for marker in _DNS_FAILURES):
+                raise FetchError(url, f"host not found: {urlsplit(url).hostname}", "unreachable") from None
+            raise FetchError(url, f"could not connect to {host}: {reason}", "unreachable") from None
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            raise FetchError(url, f"not a valid web address: {exc}", "bad-url") from None
+        except httpx.RemoteProtocolError as exc:
+            raise FetchError(url, f"{host} broke off the response: {exc}", "network") from None
+        except httpx.HTTPError as exc:
+            raise FetchError(url, f"network error from {host}: {exc}", "network") from None
+        finally:
+            self._last_request[host] = time.monotonic()
+
+
+def _check_url(original: str, url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        where = "" if url == original else f" (redirected to {url})"
+        raise FetchError(original, f"not an http(s) web address{where}", "bad-url")
+
+
+def _parse_content_type(value: str) -> tuple[str, str]:
+    mime, _, params = value.partition(";")
+    charset = ""
+    for param in params.split(";"):
+        key, _, val = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = val.strip().strip("'\"").lower()
+    return mime.strip().lower(), charset
+
+
+def _status_message(status: int, headers: Any) -> str:
+    from http import HTTPStatus
+
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "unexpected status"
+    message = f"HTTP {status} {phrase}"
+    if status in (429, 503) and headers.get("retry-after"):
+        message += f" (the server asks to retry after {headers['retry-after']})"
+    return message
+
+
+def _size(count: int) -> str:
+    return f"{count / 1_000_000:.1f} MB" if count >= 100_000 else f"{count:,} bytes"

@@ -1,0 +1,319 @@
+"""The engine's front door: a corpus and its index, to build, search and read.
+
+``open_library(corpus)`` is cheap: nothing is read until asked for, and nothing here imports spaCy unless a
+build finds text it has not annotated before.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from . import store
+from .annotate import AnnotationCache, Annotator, model_fingerprint, resolve_model
+from .entities import EntityRegistry, normalise_name, resolve_entities
+from .ingest import read_corpus
+from .models import Annotation, Article, ArticleSummary, BuildProgress, BuildReport, EntitySpan, SearchResult
+
+ProgressCallback = Callable[[BuildProgress], None]
+
+
+def bundled_corpus() -> Path:
+    """The seed corpus shipped with Byline (a folder inside the installed package)."""
+    import byline_seeds
+
+    return Path(next(iter(byline_seeds.__path__)))
+
+
+def open_library(corpus: str | Path | None = None, index_dir: str | Path | None = None) -> Library:
+    """A corpus (default: the bundled seeds) and its index (default: under the user's cache directory)."""
+    root = Path(corpus).expanduser() if corpus is not None else bundled_corpus()
+    if not root.exists():
+        raise FileNotFoundError(f"no such corpus: {root}")
+    directory = Path(index_dir).expanduser() if index_dir is not None else store.default_index_dir(root)
+    return Library(root.resolve(), directory)
+
+
+class Library:
+    """One corpus and its index."""
+
+    def __init__(self, corpus: Path, index_dir: Path) -> None:
+        self.corpus = corpus
+        self.index_dir = index_dir
+        self._generation: Path | None = None
+        self._catalog: dict[str, dict] | None = None
+        self._annotator = ""
+        self._registry: EntityRegistry | None = None
+        self._searcher = None
+        self._ix = None
+        self._cache: AnnotationCache | None = None
+
+    # --- state ------------------------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        """Whether an index has been built for this corpus."""
+        return store.current_generation(self.index_dir) is not None
+
+    @property
+    def generation(self) -> Path:
+        if self._generation is None:
+            generation = store.current_generation(self.index_dir)
+            if generation is None:
+                raise store.IndexMissing(
+                    f"{self.corpus} has no index yet; build it with `byline index {self.corpus}`"
+                )
+            self._generation = generation
+        return self._generation
+
+    def refresh(self) -> bool:
+        """Pick up an index written since this library was opened. True when something changed."""
+        latest = store.current_generation(self.index_dir)
+        if latest is None:
+            return False
+        if latest != self._generation:
+            self._close_index()
+            self._generation = latest
+            return True
+        if self._searcher is not None and not self._searcher.searcher.up_to_date():
+            self._close_index()
+            return True
+        return False
+
+    def _close_index(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        if self._ix is not None:
+            self._ix.close()
+        self._searcher = self._ix = None
+        self._catalog = None
+        self._registry = None
+
+    def close(self) -> None:
+        self._close_index()
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def cache(self) -> AnnotationCache:
+        if self._cache is None:
+            self._cache = AnnotationCache(self.index_dir / store.ANNOTATIONS)
+        return self._cache
+
+    @property
+    def catalog(self) -> dict[str, dict]:
+        if self._catalog is None:
+            self._catalog, self._annotator = store.read_catalog(self.generation)
+        return self._catalog
+
+    @property
+    def registry(self) -> EntityRegistry:
+        if self._registry is None:
+            self._registry = EntityRegistry.load(self.generation / store.ENTITIES)
+        return self._registry
+
+    def _search_engine(self):
+        if self._searcher is None:
+            from .search import Searcher
+
+            self._ix = store.open_whoosh(self.generation)
+            self._searcher = Searcher(self._ix, self.registry)
+        return self._searcher
+
+    # --- reading ----------------------------------------------------------------------------------------
+
+    def articles(self) -> list[ArticleSummary]:
+        """Every article in the index, in corpus order."""
+        return [
+            ArticleSummary(
+                id=row["id"], title=row["title"], source=row["source"], published=row["published"],
+                path=row["path"], words=row["words"],
+            )
+            for row in self.catalog.values()
+        ]
+
+    def __len__(self) -> int:
+        return len(self.catalog)
+
+    def resolve_id(self, ident: str) -> str:
+        """An article id from its full id or a unique prefix of it."""
+        if ident in self.catalog:
+            return ident
+        matches = [key for key in self.catalog if key.startswith(ident)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise KeyError(f"no article {ident!r}")
+        raise KeyError(f"{ident!r} is ambiguous: {', '.join(sorted(matches)[:5])}")
+
+    def article(self, ident: str) -> Article:
+        """One article with its text, metadata and entity spans (canonical entities filled in)."""
+        article_id = self.resolve_id(ident)
+        row = self.catalog[article_id]
+        stored = self._search_engine().searcher.document(id=article_id)
+        if stored is None:
+            raise KeyError(f"no article {ident!r} in the index; re-index with `byline index`")
+        annotation = self._annotation(row["content_hash"], self._annotator)
+        entities = tuple(self._with_canonical(span) for span in annotation.entities)
+        entities = tuple(span for span in entities if span is not None)
+        return Article(
+            id=article_id,
+            title=row["title"],
+            text=stored.get("body", ""),
+            source=row["source"],
+            published=row["published"],
+            language=row["language"],
+            url=row["url"],
+            author=row["author"],
+            path=row["path"],
+            content_hash=row["content_hash"],
+            flags=tuple(row.get("flags", ())),
+            entities=entities,
+            sentences=annotation.sentences,
+        )
+
+    def _annotation(self, text_hash: str, fingerprint: str) -> Annotation:
+        key = AnnotationCache.key(text_hash, fingerprint)
+        return self.cache.get_many([key]).get(key, Annotation())
+
+    def _with_canonical(self, span: EntitySpan) -> EntitySpan | None:
+        resolved = self.registry.canonical(span.text, span.label)
+        if resolved is None:
+            return span
+        entity_id, name, label = resolved
+        return replace(span, entity_id=entity_id, canonical=name, label=label)
+
+    def search(self, query: str, *, limit: int = 20, highlight: bool = True, facets: bool = True) -> SearchResult:
+        """Ranked hits for a query in Whoosh's language. Raises :class:`QueryError` on a malformed query."""
+        return self._search_engine().search(query, limit=limit, highlight=highlight, facets=facets)
+
+    # --- writing ----------------------------------------------------------------------------------------
+
+    def build(
+        self,
+        *,
+        rebuild: bool = False,
+        jobs: int = 1,
+        model: str | None = None,
+        progress: ProgressCallback | None = None,
+        lock_wait: float = 10.0,
+    ) -> BuildReport:
+        """Bring the index up to date with the corpus: an incremental update, or a full build when there is
+        no index yet or ``rebuild`` is set. spaCy runs only on text not annotated before."""
+        started = time.perf_counter()
+        report = (lambda phase, done, total, current="": progress(BuildProgress(phase, done, total, current))) \
+            if progress else (lambda *a, **k: None)
+        with store.writer_lock(self.index_dir, wait=lock_wait):
+            self._close_index()
+            read_started = time.perf_counter()
+            scan = read_corpus(self.corpus, progress=lambda d, t, c: report("reading", d, t, c))
+            read_seconds = time.perf_counter() - read_started
+            articles = {a.id: a for a in scan.articles}
+
+            previous = store.current_generation(self.index_dir)
+            old_rows: dict[str, dict] = {}
+            if previous is not None and not rebuild:
+                try:
+                    old_rows, _ = store.read_catalog(previous)
+                except store.IndexCorrupt:
+                    previous_ok = False
+                else:
+                    previous_ok = True
+                full = not previous_ok
+            else:
+                full = True
+            if full:
+                old_rows = {}
+
+            rows = {aid: store.catalog_row(a) for aid, a in articles.items()}
+            added = [aid for aid in rows if aid not in old_rows]
+            changed = [aid for aid in rows if aid in old_rows and old_rows[aid]["record"] != rows[aid]["record"]]
+            deleted = [aid for aid in old_rows if aid not in rows]
+            unchanged = len(rows) - len(added) - len(changed)
+
+            # Annotations: every article's, from the cache where possible, spaCy for the rest.
+            model_name = resolve_model(model)
+            fingerprint = model_fingerprint(model_name)
+            keys = {aid: AnnotationCache.key(a.content_hash, fingerprint) for aid, a in articles.items()}
+            cached = self.cache.get_many(set(keys.values()))
+            missing: dict[str, Article] = {}
+            for aid, article in articles.items():
+                if keys[aid] not in cached:
+                    missing.setdefault(keys[aid], article)
+            spacy_started = time.perf_counter()
+            if missing:
+                annotator = Annotator(model_name, jobs=jobs)
+                todo = list(missing.items())
+                report("annotating", 0, len(todo), "loading the spaCy model")
+                batch: list[tuple[str, Annotation]] = []
+                texts = [article.text for _, article in todo]
+                for number, annotation in enumerate(annotator.annotate(texts), start=1):
+                    key, article = todo[number - 1]
+                    cached[key] = annotation
+                    batch.append((key, annotation))
+                    if len(batch) >= 500:
+                        self.cache.put_many(batch)
+                        batch.clear()
+                    report("annotating", number, len(todo), article.path)
+                self.cache.put_many(batch)
+            spacy_seconds = time.perf_counter() - spacy_started
+
+            whoosh_started = time.perf_counter()
+            annotations = {aid: cached[keys[aid]] for aid in articles}
+            registry = resolve_entities(annotations, self.corpus)
+            to_write = [aid for aid in rows if full or aid in added or aid in changed]
+            change = store.Change(
+                write=[(articles[aid], annotations[aid]) for aid in to_write],
+                delete=[] if full else deleted,
+            )
+            report("indexing", 0, len(change.write), "")
+            write_progress = lambda d, t, c: report("indexing", d, t, c)  # noqa: E731
+            if full:
+                generation = store.new_generation(self.index_dir)
+                try:
+                    store.write_documents(generation, change, normalise_name, create=True, progress=write_progress)
+                    store.write_catalog(generation, self.corpus, rows, fingerprint)
+                    registry.save(generation / store.ENTITIES)
+                except BaseException:
+                    import shutil
+
+                    shutil.rmtree(generation, ignore_errors=True)
+                    raise
+                store.commit_generation(self.index_dir, generation, previous)
+            else:
+                generation = previous
+                if change.write or change.delete:
+                    store.write_documents(generation, change, normalise_name, create=False, progress=write_progress)
+                store.write_catalog(generation, self.corpus, rows, fingerprint)
+                registry.save(generation / store.ENTITIES)
+            whoosh_seconds = time.perf_counter() - whoosh_started
+            self._generation = generation
+            report("done", len(rows), len(rows), "")
+
+        return BuildReport(
+            index_dir=str(self.index_dir),
+            full=full,
+            articles=len(rows),
+            added=len(added),
+            changed=len(changed),
+            deleted=len(deleted),
+            unchanged=unchanged,
+            annotated=len(missing),
+            entities=len(registry),
+            skipped=tuple(scan.skipped),
+            flagged=tuple(scan.flagged),
+            seconds=time.perf_counter() - started,
+            read_seconds=read_seconds,
+            spacy_seconds=spacy_seconds,
+            whoosh_seconds=whoosh_seconds,
+            words=sum(a.words for a in articles.values()),
+        )
+

@@ -1,0 +1,365 @@
+"""Searching: Whoosh's query language with friendly fields, entity expansion, snippets as offsets.
+
+Query language (Whoosh's): ``AND``/``OR``/``NOT``, ``"phrases"``, ``field:term``, ``term~`` (fuzzy),
+``prefix*``, ``date:[2021-08-01 TO 2021-08-31]``, with these fields:
+
+``title:`` ``source:`` ``date:`` (``published:``) ``language:`` ``entity:`` ``person:`` ``org:`` ``place:``
+``group:``.
+
+Entity fields match canonical entities: ``entity:"Sabihullah Mujahid"`` finds every article that names him in
+any spelling the corpus uses, because the name is expanded into all the surface forms of its entity here, at
+query time. A query Whoosh would silently misread (an open quote, an unknown field, a dangling ``AND``) is
+refused with a :class:`QueryError` that says where.
+
+All Whoosh reading lives here.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
+
+from .analysis import analyze
+from .entities import EntityRegistry
+from .models import FacetCount, Fragment, Hit, SearchResult
+from .store import ENTITY_FIELDS
+
+#: Field names a user may type, mapped to the schema's.
+FIELD_ALIASES = {
+    "title": "title",
+    "body": "body",
+    "text": "body",
+    "source": "source",
+    "date": "published",
+    "published": "published",
+    "language": "language",
+    "lang": "language",
+    "entity": "entity",
+    "person": "person",
+    "org": "org",
+    "place": "place",
+    "group": "group",
+    "id": "id",
+}
+ENTITY_QUERY_FIELDS = ("entity", *ENTITY_FIELDS)
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+FRAGMENT_CHARS = 160
+MAX_FRAGMENTS = 3
+ENTITY_FACET_DEPTH = 200
+
+
+class QueryError(ValueError):
+    """A query that cannot be run, with the character position of the problem."""
+
+    def __init__(self, message: str, position: int, query: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+        self.query = query
+
+    def __str__(self) -> str:
+        return f"{self.message} (at character {self.position + 1})"
+
+    def pointer(self) -> str:
+        """The query with a caret under the problem, for a terminal (two lines)."""
+        return f"{self.query}\n{' ' * self.position}^"
+
+
+# --- checking a query before Whoosh sees it -------------------------------------------------------------
+
+_WORD = re.compile(r'[^\s()"\[\]{}]+')
+
+
+def validate(text: str) -> None:
+    """Refuse what Whoosh's forgiving parser would silently misread."""
+    stack: list[tuple[str, int]] = []
+    pairs = {")": "(", "]": "[", "}": "{"}
+    previous_operator: tuple[str, int] | None = None
+    seen_term = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == '"':
+            close = text.find('"', i + 1)
+            if close == -1:
+                raise QueryError("unclosed quote", i, text)
+            i = close + 1
+            previous_operator, seen_term = None, True
+            continue
+        if ch in "([{":
+            stack.append((ch, i))
+        elif ch in ")]}":
+            if not stack or stack[-1][0] != pairs[ch]:
+                raise QueryError(f"unmatched '{ch}'", i, text)
+            stack.pop()
+            if ch == ")" and previous_operator and previous_operator[0] != "NOT":
+                raise QueryError(f"nothing after {previous_operator[0]}", previous_operator[1], text)
+        elif not ch.isspace():
+            match = _WORD.match(text, i)
+            if match:
+                word = match.group()
+                _check_word(word, i, text, inside_range=bool(stack and stack[-1][0] in "[{"))
+                if word in _OPERATORS and not (stack and stack[-1][0] in "[{"):
+                    if word != "NOT" and (not seen_term or previous_operator):
+                        where = previous_operator[1] if previous_operator else i
+                        raise QueryError(f"{word} needs a term on each side", where, text)
+                    previous_operator = (word, i)
+                else:
+                    previous_operator, seen_term = None, True
+                i = match.end()
+                continue
+        i += 1
+    if stack:
+        ch, position = stack[-1]
+        raise QueryError(f"unclosed '{ch}'", position, text)
+    if previous_operator:
+        raise QueryError(f"nothing after {previous_operator[0]}", previous_operator[1], text)
+
+
+_FIELD_PREFIX = re.compile(r"^([A-Za-z_][\w-]*):(.*)$", re.S)
+
+
+def _check_word(word: str, position: int, text: str, *, inside_range: bool) -> None:
+    match = _FIELD_PREFIX.match(word)
+    if not match or inside_range:
+        return
+    name, rest = match.group(1), match.group(2)
+    if name.lower() not in FIELD_ALIASES:
+        known = ", ".join(sorted(k for k in FIELD_ALIASES if k not in ("text", "lang", "published", "body")))
+        raise QueryError(f"unknown field '{name}' (fields: {known})", position, text)
+    after = position + len(word)
+    if not rest and (after >= len(text) or text[after].isspace()):
+        raise QueryError(f"nothing after '{name}:'", position, text)
+
+
+# --- parsing --------------------------------------------------------------------------------------------
+
+def make_parser(schema):
+    parser = MultifieldParser(["title", "body"], schema=schema, fieldboosts={"title": 2.0})
+    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(GtLtPlugin())
+    return parser
+
+
+def _normalise_fields(text: str) -> str:
+    """``Date:x`` -> ``published:x`` etc., outside quotes, so users can type friendly names."""
+    out = []
+    for part in re.split(r'("(?:[^"\\]|\\.)*")', text):
+        if part.startswith('"'):
+            out.append(part)
+        else:
+            out.append(re.sub(
+                r"(?<![\w\\])([A-Za-z_][\w-]*):",
+                lambda m: f"{FIELD_ALIASES.get(m.group(1).lower(), m.group(1))}:",
+                part,
+            ))
+    return "".join(out)
+
+
+def parse(parser, registry: EntityRegistry, text: str):
+    """The Whoosh query for ``text`` (validated), with entity names expanded to all their surface forms."""
+    validate(text)
+    try:
+        parsed = parser.parse(_normalise_fields(text))
+    except Exception as exc:  # Whoosh raises assorted errors on odd input
+        raise QueryError(f"cannot parse query: {exc}", 0, text) from None
+    _raise_error_nodes(parsed, text)
+    return _expand_entities(parsed, registry)
+
+
+def _raise_error_nodes(q, text: str) -> None:
+    """Whoosh marks what it could not read (a bad date, say) with an ``error``; report the first."""
+    error = getattr(q, "error", None)
+    if error:
+        position = getattr(q, "startchar", None) or 0
+        raise QueryError(f"cannot read this part of the query: {error}", position, text)
+    for child in q.children():
+        _raise_error_nodes(child, text)
+
+
+def _expand_entities(q, registry: EntityRegistry):
+    if isinstance(q, (wq.Term, wq.Phrase)) and q.field() in ENTITY_QUERY_FIELDS:
+        field = q.field()
+        name = " ".join(q.words) if isinstance(q, wq.Phrase) else q.text
+        if isinstance(name, bytes):
+            name = name.decode("utf-8", "replace")
+        kinds = None if field == "entity" else {field}
+        forms = registry.expand(name, kinds)
+        terms = [wq.Term(field, form.replace(",", " ").strip(), boost=q.boost) for form in forms]
+        return terms[0] if len(terms) == 1 else wq.Or(terms)
+    if q.is_leaf():
+        return q
+    return q.apply(lambda sub: _expand_entities(sub, registry))
+
+
+# --- running --------------------------------------------------------------------------------------------
+
+@dataclass
+class Searcher:
+    """A Whoosh searcher kept open between queries (reopening costs more than most searches)."""
+
+    ix: object
+    registry: EntityRegistry
+
+    def __post_init__(self) -> None:
+        self.searcher = self.ix.searcher()
+        self.parser = make_parser(self.ix.schema)
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def refresh(self) -> None:
+        self.searcher = self.searcher.refresh()
+
+    def search(self, text: str, *, limit: int = 20, highlight: bool = True, facets: bool = True) -> SearchResult:
+        started = time.perf_counter()
+        q = parse(self.parser, self.registry, text)
+        searcher = self.searcher
+        groupedby = sorting.Facets().add_field("source_facet") if facets else None
+        results = searcher.search(q, limit=max(limit, ENTITY_FACET_DEPTH if facets else limit),
+                                  terms=highlight, groupedby=groupedby)
+        hits = []
+        all_terms: set[str] = set()
+        for rank, hit in enumerate(results[:limit], start=1):
+            stored = hit.fields()
+            matched = {t.decode("utf-8", "replace") if isinstance(t, bytes) else t
+                       for f, t in (hit.matched_terms() if highlight and results.has_matched_terms() else ())
+                       if f in ("body", "title")}
+            all_terms |= matched
+            body = stored.get("body", "")
+            title = stored.get("title", "")
+            hits.append(Hit(
+                id=stored["id"],
+                rank=rank,
+                score=float(hit.score or 0.0),
+                title=title,
+                source=stored.get("source", ""),
+                published=_date_text(stored.get("published")),
+                fragments=tuple(fragments(body, matched)) if matched else (),
+                title_matches=tuple(match_spans(title, matched)) if matched else (),
+            ))
+        facet_counts: dict[str, tuple[FacetCount, ...]] = {}
+        if facets:
+            facet_counts["source"] = _source_facets(results)
+            facet_counts["entity"] = self._entity_facets(results)
+        suggestion = ""
+        if len(results) < 3:
+            suggestion = self._suggest(q, text)
+        return SearchResult(
+            query=text,
+            total=len(results),
+            hits=tuple(hits),
+            facets=facet_counts,
+            suggestion=suggestion,
+            terms=tuple(sorted(all_terms)),
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def _entity_facets(self, results) -> tuple[FacetCount, ...]:
+        counts: Counter[tuple[str, str]] = Counter()
+        reader = self.searcher.reader()
+        for hit in results[:ENTITY_FACET_DEPTH]:
+            seen: set[tuple[str, str]] = set()
+            for field in ENTITY_FIELDS:
+                for term in _doc_terms(reader, hit.docnum, field):
+                    resolved = self.registry.canonical_by_key(term, field)
+                    if resolved:
+                        seen.add(resolved)
+            counts.update(seen)
+        top = counts.most_common(12)
+        return tuple(
+            FacetCount(value=name, count=count, clause=f'{kind}:"{name}"')
+            for (name, kind), count in top
+        )
+
+    def _suggest(self, q, text: str) -> str:
+        try:
+            corrected = self.searcher.correct_query(q, text, prefix=1, maxdist=2)
+        except Exception:  # the corrector is best-effort; a query it cannot rebuild gets no suggestion
+            return ""
+        if corrected.query != q and corrected.string and corrected.string != text:
+            return corrected.string
+        return ""
+
+
+def _doc_terms(reader, docnum: int, field: str) -> list[str]:
+    try:
+        if reader.has_vector(docnum, field):
+            return [t for t, _ in reader.vector_as("weight", docnum, field)]
+    except Exception:
+        return []
+    return []
+
+
+def _source_facets(results) -> tuple[FacetCount, ...]:
+    try:
+        groups = results.groups("source_facet")
+    except (KeyError, ValueError):
+        return ()
+    counts = sorted(((k, len(v) if isinstance(v, list) else int(v)) for k, v in groups.items()),
+                    key=lambda kv: (-kv[1], kv[0]))
+    return tuple(
+        FacetCount(value=str(value), count=count, clause=f'source:"{value}"' if value != "(unknown source)" else "")
+        for value, count in counts
+    )
+
+
+def _date_text(value) -> str:
+    if value is None:
+        return ""
+    try:
+        return value.date().isoformat()
+    except AttributeError:
+        return str(value)
+
+
+# --- snippets -------------------------------------------------------------------------------------------
+
+def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """Character spans in ``text`` whose index terms are among ``terms``."""
+    spans: list[tuple[int, int]] = []
+    for term, start, end in analyze(text):
+        if term in terms and (not spans or spans[-1] != (start, end)):
+            spans.append((start, end))
+    return spans
+
+
+def fragments(text: str, terms: set[str], limit: int = MAX_FRAGMENTS) -> list[Fragment]:
+    """Up to ``limit`` snippets of ``text`` around the matches, richest first, then in text order."""
+    spans = match_spans(text, terms)
+    if not spans:
+        return []
+    windows: list[tuple[int, int, list[tuple[int, int]]]] = []
+    for start, end in spans:
+        if windows and start < windows[-1][1] - 10:
+            windows[-1][2].append((start, end))
+            continue
+        lo = _snap(text, max(0, start - FRAGMENT_CHARS // 3), backward=True)
+        hi = _snap(text, min(len(text), lo + FRAGMENT_CHARS), backward=False)
+        windows.append((lo, hi, [(start, end)]))
+    ranked = sorted(windows, key=lambda w: (-len({text[s:e].lower() for s, e in w[2]}), w[0]))[:limit]
+    out = []
+    for lo, hi, matches in sorted(ranked, key=lambda w: w[0]):
+        inside = [(s - lo, min(e, hi) - lo) for s, e in matches if s < hi]
+        snippet = text[lo:hi]
+        out.append(Fragment(text=snippet, start=lo, matches=tuple(inside)))
+    return out
+
+
+def _snap(text: str, position: int, *, backward: bool) -> int:
+    """Move ``position`` to a word boundary (at most 15 characters)."""
+    step = -1 if backward else 1
+    for _ in range(15):
+        if position <= 0 or position >= len(text) or text[position].isspace():
+            return position
+        position += step
+    return position

@@ -1,0 +1,315 @@
+"""The index on disk: where it lives, who may write it, and how builds and updates land.
+
+Layout of one corpus's index folder::
+
+    CURRENT              name of the generation in use (replaced atomically)
+    gen-<stamp>/         a Whoosh index + catalog.json (one row per article) + entities.json
+    annotations.sqlite   spaCy results by content hash, shared by all generations
+    lock                 held (flock) by the one process writing; says who it is
+
+A full build writes a new generation beside the current one and then swaps ``CURRENT``: a crash leaves the old
+generation in use. An incremental update writes into the current generation through Whoosh's own atomic
+commit, then rewrites the catalog and entity files atomically. All Whoosh writing lives here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import shutil
+import socket
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import news_analyzer
+from .models import Annotation, Article, label_kind
+
+CATALOG = "catalog.json"
+ENTITIES = "entities.json"
+CURRENT = "CURRENT"
+LOCK = "lock"
+ANNOTATIONS = "annotations.sqlite"
+FORMAT_VERSION = 1
+
+#: Entity kinds that get a query field of their own (``person:``, ``org:``, ``place:``, ``group:``).
+ENTITY_FIELDS = ("person", "org", "place", "group")
+
+
+class IndexProblem(RuntimeError):
+    """Base of the index's own errors; the message says what to do."""
+
+
+class IndexMissing(IndexProblem):
+    pass
+
+
+class IndexLocked(IndexProblem):
+    pass
+
+
+class IndexCorrupt(IndexProblem):
+    pass
+
+
+def make_schema() -> Schema:
+    analyzer = news_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=2.0, multitoken_query="phrase"),
+        body=TEXT(analyzer=analyzer, stored=True, multitoken_query="phrase"),
+        source=TEXT(analyzer=analyzer, stored=True, multitoken_query="phrase"),
+        source_facet=ID(sortable=True),
+        published=DATETIME(stored=True, sortable=True),
+        entity=KEYWORD(commas=True, lowercase=False, scorable=True),
+        person=KEYWORD(commas=True, lowercase=False, vector=True),
+        org=KEYWORD(commas=True, lowercase=False, vector=True),
+        place=KEYWORD(commas=True, lowercase=False, vector=True),
+        group=KEYWORD(commas=True, lowercase=False, vector=True),
+        language=ID(stored=True),
+        content_hash=STORED,
+        words=NUMERIC(stored=True),
+    )
+
+
+# --- where the index lives ------------------------------------------------------------------------------
+
+def default_index_dir(corpus: Path) -> Path:
+    """One index per corpus path, under the user's cache directory."""
+    from platformdirs import user_cache_dir
+
+    base = os.environ.get("BYLINE_CACHE_DIR") or user_cache_dir("byline", appauthor=False)
+    resolved = corpus.resolve()
+    digest = hashlib.sha1(str(resolved).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in resolved.name)[:40] or "corpus"
+    return Path(base) / "indexes" / f"{name}-{digest}"
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    path = index_dir / name
+    return path if name and path.is_dir() else None
+
+
+def _set_current(index_dir: Path, generation: Path) -> None:
+    tmp = index_dir / f".{CURRENT}.{os.getpid()}"
+    tmp.write_text(generation.name, encoding="utf-8")
+    os.replace(tmp, index_dir / CURRENT)
+
+
+def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
+    """Drop generations no longer current; the previous one is kept for readers that still have it open."""
+    gens = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
+    for path in gens:
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+# --- one writer at a time -------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def writer_lock(index_dir: Path, wait: float = 10.0) -> Iterator[None]:
+    """Hold the index's write lock; wait up to ``wait`` seconds, then say who holds it.
+
+    The lock is an ``flock`` on a file, so the kernel releases it when its holder dies: a lock left by a
+    crashed process is never stale.
+    """
+    import fcntl
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    path = index_dir / LOCK
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(_lock_message(path)) from None
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.strftime("%Y-%m-%d %H:%M:%S")}
+        os.write(fd, json.dumps(holder).encode())
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+        os.close(fd)
+
+
+def _lock_message(path: Path) -> str:
+    try:
+        holder = json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        holder = {}
+    who = f"process {holder.get('pid', '?')} on {holder.get('host', '?')} since {holder.get('since', '?')}"
+    return f"the index at {path.parent} is being written by {who}; try again when it has finished"
+
+
+# --- what the index holds per article -------------------------------------------------------------------
+
+def record_hash(article: Article) -> str:
+    """Changes whenever anything indexed about the article changes (text or metadata)."""
+    meta = [article.title, article.source, article.published, article.language, article.url, article.author,
+            article.path, article.content_hash]
+    return hashlib.sha1(json.dumps(meta, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def catalog_row(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "published": article.published,
+        "language": article.language,
+        "url": article.url,
+        "author": article.author,
+        "path": article.path,
+        "flags": list(article.flags),
+        "words": article.words,
+        "content_hash": article.content_hash,
+        "record": record_hash(article),
+    }
+
+
+def _entity_terms(annotation: Annotation, normalise: Callable[[str], str]) -> dict[str, list[str]]:
+    terms: dict[str, set[str]] = {"entity": set(), **{name: set() for name in ENTITY_FIELDS}}
+    for span in annotation.entities:
+        key = normalise(span.text).replace(",", " ").strip()
+        if not key:
+            continue
+        terms["entity"].add(key)
+        kind = label_kind(span.label)
+        if kind in terms:
+            terms[kind].add(key)
+    return {name: sorted(values) for name, values in terms.items()}
+
+
+def document_fields(article: Article, annotation: Annotation, normalise: Callable[[str], str]) -> dict[str, Any]:
+    from datetime import datetime
+
+    fields: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "body": article.text,
+        "source": article.source,
+        "source_facet": article.source or "(unknown source)",
+        "language": article.language,
+        "content_hash": article.content_hash,
+        "words": article.words,
+    }
+    if article.published:
+        fields["published"] = datetime.fromisoformat(article.published)
+    for name, values in _entity_terms(annotation, normalise).items():
+        if values:
+            fields[name] = ",".join(values)
+    return fields
+
+
+# --- reading and writing a generation -------------------------------------------------------------------
+
+def read_catalog(generation: Path) -> tuple[dict[str, dict[str, Any]], str]:
+    """The catalog rows by id, and the fingerprint of the annotator whose results the index holds."""
+    try:
+        data = json.loads((generation / CATALOG).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IndexCorrupt(
+            f"the index at {generation} has no catalog; rebuild it with `byline index --rebuild`"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise IndexCorrupt(f"the index catalog at {generation} is unreadable ({exc}); "
+                           "rebuild it with `byline index --rebuild`") from None
+    if data.get("version") != FORMAT_VERSION:
+        raise IndexCorrupt(f"the index at {generation} is from another version of Byline; "
+                           "rebuild it with `byline index --rebuild`")
+    return {row["id"]: row for row in data["articles"]}, str(data.get("annotator", ""))
+
+
+def write_catalog(generation: Path, corpus: Path, rows: Mapping[str, dict[str, Any]], annotator: str) -> None:
+    data = {
+        "version": FORMAT_VERSION,
+        "corpus": str(corpus),
+        "annotator": annotator,
+        "articles": [rows[key] for key in sorted(rows)],
+    }
+    tmp = generation / f".{CATALOG}.tmp"
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, generation / CATALOG)
+
+
+@dataclass
+class Change:
+    """What an update does to the index: documents to (re)write and ids to delete."""
+
+    write: list[tuple[Article, Annotation]]
+    delete: list[str]
+
+
+def new_generation(index_dir: Path) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = index_dir / f"gen-{stamp}-{os.getpid()}-{time.monotonic_ns() % 1_000_000:06d}"
+    path.mkdir(parents=True)
+    return path
+
+
+def write_documents(
+    generation: Path,
+    change: Change,
+    normalise: Callable[[str], str],
+    *,
+    create: bool,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> None:
+    """Write ``change`` into the Whoosh index in ``generation`` (creating it when ``create``)."""
+    ix = whoosh_index.create_in(str(generation), make_schema()) if create else whoosh_index.open_dir(str(generation))
+    writer = ix.writer(limitmb=256)
+    try:
+        for article_id in change.delete:
+            writer.delete_by_term("id", article_id)
+        total = len(change.write)
+        for number, (article, annotation) in enumerate(change.write, start=1):
+            fields = document_fields(article, annotation, normalise)
+            if create:
+                writer.add_document(**fields)
+            else:
+                writer.update_document(**fields)
+            if progress is not None and (number % 200 == 0 or number == total):
+                progress(number, total, article.path)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        ix.close()
+
+
+def commit_generation(index_dir: Path, generation: Path, previous: Path | None) -> None:
+    """Make ``generation`` current, keeping the previous one for readers that still have it open."""
+    _set_current(index_dir, generation)
+    keep = {generation.name} | ({previous.name} if previous else set())
+    _remove_old_generations(index_dir, keep)
+
+
+def open_whoosh(generation: Path):
+    try:
+        return whoosh_index.open_dir(str(generation))
+    except (whoosh_index.EmptyIndexError, OSError, ValueError, EOFError) as exc:
+        raise IndexCorrupt(
+            f"the index at {generation} cannot be opened ({exc.__class__.__name__}: {exc}); "
+            "rebuild it with `byline index --rebuild`"
+        ) from None
