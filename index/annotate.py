@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from importlib import util as importlib_util
 from pathlib import Path
 
@@ -106,8 +107,12 @@ class Annotator:
             yield annotation_from_doc(doc)
 
 
+@lru_cache(maxsize=2)
 def load_pipeline(model: str):
-    """The model with only ``ner`` enabled, plus paragraph breaks and the rule-based sentencizer."""
+    """The model with only ``ner`` enabled, plus paragraph breaks and the rule-based sentencizer.
+
+    Loaded once per process and model: a second build in the same process (the reader's "rebuild index",
+    a test session) does not pay for it again."""
     try:
         import spacy
         from spacy.language import Language

@@ -174,7 +174,7 @@ class Fetcher:
         return Page(url, current, status, content_type, charset, body, response_headers.get("etag", ""),
                     response_headers.get("last-modified", ""), tuple(chain[1:]))
 
-    def _wait_for_host(self, host: str) -> None:
+    def _wait_for_host(self, host: str, url: str) -> None:
         last = self._last_request.get(host)
         if last is None:
             return
@@ -182,7 +182,7 @@ class Fetcher:
         if wait <= 0:
             return
         if time.monotonic() + wait >= self.deadline:
-            raise FetchError(host, f"not tried: the time limit of {self.policy.total_time:g} s was reached",
+            raise FetchError(url, f"not tried: the time limit of {self.policy.total_time:g} s was reached",
                              "time-limit")
         if self.cancel is not None:
             self.cancel.wait(wait)
@@ -194,7 +194,7 @@ class Fetcher:
 
         self.check_budget(url)
         host = urlsplit(url).netloc.lower()
-        self._wait_for_host(host)
+        self._wait_for_host(host, url)
         self.check_budget(url)
         limit = min(self.policy.timeout, max(0.1, self.deadline - time.monotonic()))
         started = time.monotonic()

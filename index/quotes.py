@@ -1,0 +1,330 @@
+"""Direct quotations in news text, with who said them.
+
+Quotation marks in real copy are messy, more so after machine translation: curly and straight marks, closing
+marks used as opening ones (``” Technical problems ”``), a closing mark after a space (``foreign powers, ”``),
+an opening mark glued to the word before (``citing“ some``), a quote left open when the next one starts, and one
+statement split around "he said". Marks are therefore paired by position within a paragraph, not by their
+shape, with the shape used only where it is unambiguous (an opening ``“`` after a space restarts a quote; a
+lone closing ``”`` at the end of a line closes a quote that began at the line's start). Single marks
+(``‘ … ’``) count when they cannot be apostrophes.
+
+The speaker is the PERSON entity named next to the quote (before it or after it, up to the sentence's end);
+"he"/"she" resolve to the nearest person named before the quote; "the spokesman", "the commander" and the
+like resolve to the nearest person named with that role word ("Taliban spokesman Zabihula Mujahid"), else
+stay as the role. A quote with no attribution that follows another quote of the same speaker directly (the
+next paragraph of one statement) inherits its speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .models import EntitySpan
+
+_DOUBLE = "\"“”„«»"
+_OPENING_ONLY = "“„«"
+_SPEECH_VERBS = re.compile(
+    r"\b(?:said|says|say|told|tells|added|adds|warned|warns|asked|asks|stated|states|declared|insisted|"
+    r"explained|noted|argued|continued|claimed|announced|replied|wrote|tweeted|assured|stressed|"
+    r"according to|quoted|citing|called|admitted|acknowledged|denied|reiterated|promised|vowed|"
+    r"threatened|urged)\b",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+_ROLE = re.compile(
+    r"\b(?:the|a|an|its|their|his|her)\s+(?:[a-z]+\s+)?(?P<role>spokesman|spokeswoman|spokesperson|"
+    r"commander|official|minister|ambassador|president|chief|leader|source|officer|analyst|director|"
+    r"governor|general|mayor|secretary|envoy|prosecutor|witness|resident|brother|sister|father|mother)\b",
+    re.IGNORECASE,
+)
+#: Words of a quote that tell nothing about what was said (for telling a quote from a scare-quoted term).
+_MIN_QUOTE_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """Who said a quote, and how we know."""
+
+    name: str
+    #: The canonical entity id when the speaker is a named entity, else ``""``.
+    entity_id: str = ""
+    #: ``"named"`` (a PERSON next to the quote), ``"pronoun"`` (he/she resolved), ``"role"`` (the spokesman
+    #: resolved to a person), ``"role-unresolved"`` ("the commander"), ``"continued"`` (inherited).
+    how: str = "named"
+    #: Where the name (or pronoun/role) is written, offsets into the article.
+    start: int = -1
+    end: int = -1
+
+    @property
+    def key(self) -> str:
+        """Identity for matching speakers across articles."""
+        return self.entity_id or normalise_name(self.name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "entity_id": self.entity_id,
+            "how": self.how,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quotation: one or more spans of quoted words (split around "he said") and its speaker."""
+
+    #: ``(start, end)`` of each quoted part, without the marks.
+    parts: tuple[tuple[int, int], ...]
+    #: The quoted words, parts joined by " … ".
+    text: str
+    speaker: Speaker | None = None
+
+    @property
+    def start(self) -> int:
+        return self.parts[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.parts[-1][1]
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def is_statement(self) -> bool:
+        """A quoted statement rather than a scare-quoted term (“inclusive”, ‘irreconcilable’)."""
+        return self.words >= _MIN_QUOTE_WORDS or self.speaker is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "parts": [list(p) for p in self.parts],
+            "text": self.text,
+            "words": self.words,
+            "speaker": self.speaker.to_dict() if self.speaker else None,
+        }
+
+
+def normalise_name(name: str) -> str:
+    """A name reduced for comparison when no canonical entity id is known: lowercase, no leading article,
+    no possessive, single spaces, no dots ("the U.S.'s" -> "us")."""
+    name = re.sub(r"[’']s\b", "", name.strip().lower())
+    name = re.sub(r"^(?:the|a|an)\s+", "", name)
+    name = name.replace(".", "")
+    return " ".join(re.sub(r"[^\w\s-]", " ", name).split())
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for match in re.finditer(r"\n\s*\n", text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _quote_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Quoted spans (inside the marks) of one paragraph ``text[lo:hi]``."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for index in range(lo, hi):
+        char = text[index]
+        if char not in _DOUBLE:
+            continue
+        before = text[index - 1] if index > lo else " "
+        after = text[index + 1] if index + 1 < hi else " "
+        if open_at is None:
+            line_end = text.find("\n", index, hi)
+            line_end = hi if line_end == -1 else line_end
+            closes = char not in _OPENING_ONLY and not before.isspace() and after.isspace()
+            if closes and not _has_mark(text, index + 1, line_end):
+                # A closing mark with no opening one, last on its line: the quote is the line.
+                spans.append((max(lo, text.rfind("\n", lo, index) + 1), index))
+                continue
+            open_at = index
+        elif char in _OPENING_ONLY and before.isspace() and not after.isspace():
+            # An opening mark while a quote is open: the open one was never closed; it ends here.
+            spans.append((open_at + 1, index))
+            open_at = index
+        else:
+            spans.append((open_at + 1, index))
+            open_at = None
+    if open_at is not None:
+        spans.append((open_at + 1, hi))
+    spans.extend(_single_quote_spans(text, lo, hi, spans))
+    return sorted(_trimmed(text, a, b) for a, b in spans if _trimmed(text, a, b)[1] > _trimmed(text, a, b)[0])
+
+
+def _has_mark(text: str, a: int, b: int) -> bool:
+    return any(c in _DOUBLE for c in text[a:b])
+
+
+def _single_quote_spans(
+    text: str, lo: int, hi: int, doubles: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """‘…’ quotes: an opening ‘ not inside a word, closed by the next ’ not followed by a letter."""
+    spans = []
+    for match in re.finditer("‘", text[lo:hi]):
+        index = lo + match.start()
+        if index > lo and text[index - 1].isalnum():
+            continue
+        if any(a <= index < b for a, b in doubles):
+            continue
+        for close in range(index + 1, min(hi, index + 400)):
+            if text[close] == "’" and (close + 1 >= hi or not text[close + 1].isalpha()):
+                spans.append((index + 1, close))
+                break
+            if text[close] in "‘\n":
+                break
+    return spans
+
+
+def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (text[a].isspace() or text[a] in _DOUBLE):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in _DOUBLE):
+        b -= 1
+    return a, b
+
+
+_ABBREVIATIONS = frozenset("mr mrs ms dr gen sen rep st lt col capt sgt gov prof jr sr no vs".split())
+_STOP = re.compile(r"[.!?](?=\s)|\n")
+
+
+def _is_stop(text: str, index: int) -> bool:
+    """Whether the mark at ``index`` ends a sentence (not "Mr." or "U.S.")."""
+    if text[index] == "\n":
+        return True
+    if text[index] != ".":
+        return True
+    word = re.search(r"([A-Za-z.]+)$", text[max(0, index - 12) : index])
+    if word is None:
+        return True
+    token = word.group(1)
+    return not (token.lower() in _ABBREVIATIONS or len(token) == 1 or "." in token)
+
+
+def _sentence_end(text: str, start: int, limit: int) -> int:
+    for match in _STOP.finditer(text, start, limit):
+        if _is_stop(text, match.start()):
+            return match.end()
+    return limit
+
+
+def _sentence_start(text: str, end: int, limit: int) -> int:
+    for index in range(end - 1, limit - 1, -1):
+        if text[index] in ".!?\n" and (index + 1 >= len(text) or text[index + 1].isspace()) and _is_stop(text, index):
+            return index + 1
+    return limit
+
+
+def extract_quotes(text: str, entities: Sequence[EntitySpan]) -> list[Quote]:
+    """Every direct quotation of ``text``, split quotes joined, each with its speaker when one is named."""
+    persons = sorted((e for e in entities if e.label == "PERSON"), key=lambda e: e.start)
+    raw: list[tuple[tuple[int, int], tuple[int, int]]] = []  # (quoted span, paragraph)
+    for lo, hi in _paragraphs(text):
+        raw.extend(((span, (lo, hi)) for span in _quote_spans(text, lo, hi)))
+    quoted = [span for span, _ in raw]
+    outside_persons = [p for p in persons if not any(a <= p.start < b for a, b in quoted)]
+    # Join parts split around an attribution without a full stop: "We are X," he said, "and Y."
+    merged: list[tuple[list[tuple[int, int]], tuple[int, int]]] = []
+    for span, para in raw:
+        if merged and merged[-1][1] == para:
+            prev_end = merged[-1][0][-1][1]
+            gap = text[prev_end:span[0]]
+            inner = gap.strip(_DOUBLE + " ,")
+            if (
+                len(gap.split()) <= 8
+                and _SPEECH_VERBS.search(gap)
+                and not re.search(r"[.!?]", inner)
+                and text[prev_end:prev_end + 2].strip(_DOUBLE + " ").startswith(",")
+            ):
+                merged[-1][0].append(span)
+                continue
+        merged.append(([span], para))
+    quotes: list[Quote] = []
+    previous: Quote | None = None
+    for parts, (lo, hi) in merged:
+        start, end = parts[0][0], parts[-1][1]
+        others = [s for s in quoted if s[1] <= start or s[0] >= end]
+        before_lo = max([_sentence_start(text, start - 1, lo)] + [b for _, b in others if b <= start])
+        after_hi = min([_sentence_end(text, end + 1, hi)] + [a for a, _ in others if a >= end])
+        regions = [(before_lo, max(before_lo, start - 1)), (min(end + 1, after_hi), after_hi)]
+        regions += [(a[1], b[0]) for a, b in zip(parts, parts[1:], strict=False)]
+        speaker = _speaker(text, regions, start, outside_persons, previous)
+        if speaker is None and previous is not None and previous.speaker is not None:
+            between = text[previous.end:start]
+            if len(between) <= 120 and between.count("\n\n") <= 1 and not re.search(r"[.!?]\s+[A-Z][a-z]+ ",
+                                                                                  _strip_attribution(between)):
+                speaker = Speaker(previous.speaker.name, previous.speaker.entity_id, "continued", -1, -1)
+        text_parts = [" ".join(text[a:b].split()) for a, b in parts]
+        quote = Quote(parts=tuple(parts), text=" … ".join(text_parts), speaker=speaker)
+        quotes.append(quote)
+        previous = quote
+    return quotes
+
+
+def _strip_attribution(gap: str) -> str:
+    return _SPEECH_VERBS.sub("", gap)
+
+
+def _speaker(
+    text: str,
+    regions: list[tuple[int, int]],
+    quote_start: int,
+    persons: list[EntitySpan],
+    previous: Quote | None,
+) -> Speaker | None:
+    named = [p for p in persons for a, b in regions if a <= p.start and p.end <= b]
+    if named:
+        best = min(named, key=lambda p: min(abs(p.start - quote_start), abs(p.end - quote_start)))
+        return _speaker_of(best, "named", persons)
+    for a, b in regions:
+        region = text[a:b]
+        if not _SPEECH_VERBS.search(region):
+            continue
+        role = _ROLE.search(region)
+        pronoun = _PRONOUN.search(region)
+        if pronoun and (not role or pronoun.start() < role.start()):
+            at = (a + pronoun.start(), a + pronoun.end())
+            person = _nearest_before(persons, at[0])
+            last = previous.speaker if previous is not None else None
+            # "he" is whoever was last named: a person, or the speaker of the quote just before.
+            if last is not None and (person is None or last.start > person.end or last.how == "continued"):
+                return Speaker(last.name, last.entity_id, "pronoun", *at)
+            if person is not None:
+                found = _speaker_of(person, "pronoun", persons)
+                return Speaker(found.name, found.entity_id, "pronoun", *at)
+        if role:
+            word = role.group("role").lower()
+            for person in reversed([p for p in persons if p.end <= a + role.start()]):
+                lead = text[max(0, person.start - 40):person.start].lower()
+                if word in lead:
+                    found = _speaker_of(person, "role", persons)
+                    return Speaker(found.name, found.entity_id, "role", a + role.start(), a + role.end())
+            return Speaker(" ".join(role.group().split()), "", "role-unresolved", a + role.start(), a + role.end())
+    return None
+
+
+def _nearest_before(persons: list[EntitySpan], offset: int) -> EntitySpan | None:
+    before = [p for p in persons if p.end <= offset]
+    return before[-1] if before else None
+
+
+def _speaker_of(person: EntitySpan, how: str, persons: list[EntitySpan]) -> Speaker:
+    """The speaker for a mention; a bare surname ("Mohammed") takes the full name of an earlier mention."""
+    name = person.canonical or person.text
+    if not person.entity_id and " " not in name.strip():
+        for other in persons:
+            if other.start >= person.start:
+                break
+            if other.text.split()[-1:] == [name.strip()] and " " in other.text.strip():
+                name = other.text
+    return Speaker(" ".join(name.split()), person.entity_id, how, person.start, person.end)

@@ -1,0 +1,49 @@
+"""Shared fixtures: the seed corpus indexed once per test session (spaCy costs seconds, not the tests)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index import Library, bundled_corpus, open_library
+
+SEEDS = bundled_corpus()
+REUTERS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "reuters21578.jsonl.gz"
+
+
+@pytest.fixture(scope="session")
+def seeds_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the bundled seeds, built once for the session."""
+    index_dir = tmp_path_factory.mktemp("seeds-index")
+    with open_library(SEEDS, index_dir) as lib:
+        lib.build()
+    return index_dir
+
+
+@pytest.fixture()
+def seeds_library(seeds_index_dir: Path) -> Library:
+    """The indexed seed corpus (read-only: tests that write use their own copy)."""
+    with open_library(SEEDS, seeds_index_dir) as lib:
+        yield lib
+
+
+@pytest.fixture()
+def seeds_copy(tmp_path: Path) -> Path:
+    """A writable copy of the seed corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(SEEDS, target, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    return target
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Create ``files`` (relative path -> text or bytes) below ``root``."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root

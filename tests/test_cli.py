@@ -1,0 +1,105 @@
+"""The command line: JSON for scripts, neutralised text for people, one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS, write_files
+from reader.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_search_json_has_hits_facets_and_match_offsets(capsys, seeds_index_dir: Path) -> None:
+    status, out, _ = run(capsys, "search", "IS-K", "--json", "--index-dir", str(seeds_index_dir))
+    assert status == 0
+    data = json.loads(out)
+    assert data["total"] == 2 and data["query"] == "IS-K"
+    assert {h["id"][:3] for h in data["hits"]} == {"000", "002"}
+    assert {"source", "entity"} <= set(data["facets"])
+    fragment = data["hits"][0]["fragments"][0]
+    for start, end in fragment["matches"]:
+        assert fragment["text"][start:end] in {"IS", "K"}
+
+
+def test_search_limit(capsys, seeds_index_dir: Path) -> None:
+    status, out, _ = run(capsys, "search", "taliban", "--limit", "2", "--json", "--index-dir", str(seeds_index_dir))
+    data = json.loads(out)
+    assert status == 0 and data["total"] == 5 and len(data["hits"]) == 2
+
+
+def test_bad_query_is_one_line_with_a_pointer_and_status_2(capsys, seeds_index_dir: Path) -> None:
+    status, out, err = run(capsys, "search", '"kabul airport', "--index-dir", str(seeds_index_dir))
+    assert status == 2 and out == ""
+    first, *rest = err.splitlines()
+    assert first == "byline: bad query: unclosed quote (at character 1)"
+    assert "Traceback" not in err
+
+
+def test_show_json_is_the_annotated_article_record(capsys, seeds_index_dir: Path) -> None:
+    status, out, _ = run(capsys, "show", "002", "--json", "--index-dir", str(seeds_index_dir))
+    assert status == 0
+    data = json.loads(out)
+    assert data["id"] == "002_d39dd3bf9bf62004" and data["published"] == "2021-08-30"
+    assert data["text"] == (SEEDS / "002_d39dd3bf9bf62004.txt").read_text(encoding="utf-8")
+    spans = data["entities"]
+    assert spans and all(data["text"][s["start"] : s["end"]] == s["text"] for s in spans)
+    assert any(s["label"] == "PERSON" and "Mujahid" in s["text"] for s in spans)
+    assert all(s["entity_id"] for s in spans)
+    assert all(data["text"][a:b].strip() for a, b in data["sentences"])
+
+
+def test_show_unknown_id(capsys, seeds_index_dir: Path) -> None:
+    status, _, err = run(capsys, "show", "999", "--index-dir", str(seeds_index_dir))
+    assert status == 2 and "no article '999'" in err
+
+
+def test_text_output_neutralises_hostile_text_and_json_keeps_it(capsys, tmp_path: Path) -> None:
+    hostile = "Evil \x1b]0;pwned\x07title \x1b[31mred\x1b[0m [bold]x[/bold]"
+    write_files(tmp_path / "c", {"evil.txt": f"{hostile}\n\nBody with \x1b[2J clear and [@click=app.quit] link."})
+    index_dir = str(tmp_path / "idx")
+    assert run(capsys, "index", str(tmp_path / "c"), "--index-dir", index_dir)[0] == 0
+    status, out, _ = run(capsys, "search", "evil", "--corpus", str(tmp_path / "c"), "--index-dir", index_dir)
+    assert status == 0
+    assert "\x1b" not in out and "\x07" not in out
+    assert "[bold]x[/bold]" in out  # shown literally, not parsed
+    status, out, _ = run(capsys, "search", "evil", "--json", "--corpus", str(tmp_path / "c"), "--index-dir", index_dir)
+    assert json.loads(out)["hits"][0]["title"] == hostile
+
+
+def test_index_reports_what_it_skipped(capsys, tmp_path: Path) -> None:
+    write_files(tmp_path / "c", {"ok.txt": "Fine\n\nText.", "empty.txt": "", "bad.jsonl": "{nope\n"})
+    status, out, _ = run(capsys, "index", str(tmp_path / "c"), "--index-dir", str(tmp_path / "idx"), "--json")
+    report = json.loads(out)
+    assert status == 0 and report["articles"] == 1
+    assert {(s["path"], s["line"]) for s in report["skipped"]} == {("empty.txt", 0), ("bad.jsonl", 1)}
+    status, out, _ = run(capsys, "index", str(tmp_path / "c"), "--index-dir", str(tmp_path / "idx"))
+    assert "2 skipped" in out and "empty.txt: empty file" in out
+
+
+def test_missing_corpus_is_a_clear_error(capsys, tmp_path: Path) -> None:
+    status, _, err = run(capsys, "index", str(tmp_path / "nowhere"))
+    assert status == 1 and err.startswith("byline: no such corpus")
+
+
+def test_installed_command_runs_from_any_directory(tmp_path: Path, seeds_index_dir: Path) -> None:
+    exe = Path(sys.executable).with_name("byline")
+    if not exe.exists():
+        pytest.skip("the byline console script is not installed in this environment")
+    env = {**os.environ, "NO_COLOR": "1"}
+    done = subprocess.run([str(exe), "search", "Jalalabad", "--json", "--index-dir", str(seeds_index_dir)],
+                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["hits"][0]["id"] == "004_e8aa0ffba7751739"
+    helped = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
+    assert helped.returncode == 0 and "query syntax" in helped.stdout

@@ -1,0 +1,127 @@
+"""Searching the seeds: terms, phrases, fuzzy, acronyms, fields, dates, facets, suggestions, bad queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from index import Library, QueryError
+from index.analysis import analyze, query_terms
+
+
+def ids(lib: Library, query: str) -> set[str]:
+    return {hit.id[:3] for hit in lib.search(query, limit=50).hits}
+
+
+def test_plain_terms_and_ranking(seeds_library: Library) -> None:
+    result = seeds_library.search("Jalalabad")
+    assert [h.id[:3] for h in result.hits] == ["004"]
+    assert result.total == 1
+    assert ids(seeds_library, "taliban") == {"000", "001", "002", "003", "004"}
+
+
+def test_phrases_match_words_in_order(seeds_library: Library) -> None:
+    assert ids(seeds_library, '"suicide bombing"') == {"000", "001", "003"}  # 003: "suicide bomb attack"
+    assert ids(seeds_library, '"bombing suicide"') == set()
+    assert ids(seeds_library, '"technical problems"') == {"001", "002"}
+
+
+def test_fuzzy_and_prefix(seeds_library: Library) -> None:
+    # One edit away: the Korean outlet's "Zabihula" is found from the usual spelling.
+    assert "000" in ids(seeds_library, "Zabihullah~2")
+    assert ids(seeds_library, "Jalalabd~") == {"004"}
+    assert ids(seeds_library, "Khoras*") == {"002"}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("IS", {"000", "001", "002", "003"}),  # the group, not the verb: 004 says only ISIS
+        ("IS-K", {"000", "002"}),
+        ("ISIS", {"000", "001", "002", "004"}),
+        ("isis", {"000", "001", "002", "004"}),
+        ("U.S.", {"000", "001", "002", "003", "004"}),
+        ("al-Qaeda", {"004"}),
+        ('"al Qaeda"', {"004"}),
+    ],
+)
+def test_acronyms_are_searchable(seeds_library: Library, query: str, expected: set[str]) -> None:
+    assert ids(seeds_library, query) == expected
+
+
+def test_the_verb_is_is_still_a_stop_word() -> None:
+    assert query_terms("is") == []
+    assert query_terms("IS") == ["IS"]
+    assert [t for t, *_ in analyze("ISIS")] == ["ISIS", "isi"]
+
+
+def test_fields(seeds_library: Library) -> None:
+    assert ids(seeds_library, "source:afp") == {"002", "003"}
+    assert ids(seeds_library, 'source:"German outlet"') == {"001"}
+    assert ids(seeds_library, "title:Jalalabad") == set()
+    assert ids(seeds_library, "title:affirm") == {"003"}
+    assert ids(seeds_library, "taliban NOT source:afp") == {"000", "001", "004"}
+
+
+def test_dates(seeds_library: Library) -> None:
+    assert ids(seeds_library, "date:2021-08-30") == {"002"}
+    assert ids(seeds_library, "date:[2021-08-01 TO 2021-08-31]") == {"002", "003"}
+    assert ids(seeds_library, "date:2021-09") == {"004"}
+    assert ids(seeds_library, "date:>2021-09-01") == {"004"}
+
+
+def test_entity_fields(seeds_library: Library) -> None:
+    assert ids(seeds_library, "entity:Jalalabad") == {"004"}
+    assert ids(seeds_library, 'person:"Zabihullah Mujahid"') >= {"002", "003", "004"}
+    assert ids(seeds_library, "place:Jalalabad") == {"004"}
+    assert ids(seeds_library, "person:Jalalabad") == set()
+
+
+def test_snippets_carry_offsets_of_the_matched_words(seeds_library: Library) -> None:
+    result = seeds_library.search("Jalalabad")
+    hit = result.hits[0]
+    article = seeds_library.article(hit.id)
+    assert hit.fragments
+    for fragment in hit.fragments:
+        assert article.text[fragment.start : fragment.start + len(fragment.text)] == fragment.text
+        for start, end in fragment.matches:
+            assert fragment.text[start:end] == "Jalalabad"
+
+
+def test_facets_count_sources_and_entities(seeds_library: Library) -> None:
+    result = seeds_library.search("taliban")
+    sources = {f.value: f.count for f in result.facets["source"]}
+    assert sources == {
+        "Korean outlet": 1, "German outlet": 1, "French outlet (AFP)": 1, "English outlet (AFP)": 1,
+        "Southfront.org": 1,
+    }
+    entities = {f.value: f.count for f in result.facets["entity"]}
+    assert entities.get("Kabul") == 5
+    narrowed = next(f for f in result.facets["source"] if f.value == "Southfront.org")
+    assert ids(seeds_library, f"taliban {narrowed.clause}") == {"004"}
+
+
+def test_did_you_mean(seeds_library: Library) -> None:
+    result = seeds_library.search("Talibn")
+    assert result.total == 0
+    assert result.suggestion == "taliban"
+
+
+@pytest.mark.parametrize(
+    ("query", "message", "position"),
+    [
+        ('"we hope', "unclosed quote", 0),
+        ("taliban AND", "nothing after AND", 8),
+        ("(isis OR daesh", "unclosed '('", 0),
+        ("isis)", "unmatched ')'", 4),
+        ("author:x", "unknown field 'author'", 0),
+        ("title: kabul", "nothing after 'title:'", 0),
+        ("OR isis", "OR needs a term on each side", 0),
+        ("date:2021-13-45", "cannot read", 0),
+    ],
+)
+def test_malformed_queries_say_where(seeds_library: Library, query: str, message: str, position: int) -> None:
+    with pytest.raises(QueryError) as info:
+        seeds_library.search(query)
+    assert message in str(info.value)
+    if message != "cannot read":
+        assert info.value.position == position
