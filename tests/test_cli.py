@@ -41,8 +41,7 @@ def test_search_limit(capsys, seeds_index_dir: Path) -> None:
 def test_bad_query_is_one_line_with_a_pointer_and_status_2(capsys, seeds_index_dir: Path) -> None:
     status, out, err = run(capsys, "search", '"kabul airport', "--index-dir", str(seeds_index_dir))
     assert status == 2 and out == ""
-    first, *rest = err.splitlines()
-    assert first == "byline: bad query: unclosed quote (at character 1)"
+    assert err.splitlines()[0] == "byline: bad query: unclosed quote (at character 1)"
     assert "Traceback" not in err
 
 
