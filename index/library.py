@@ -195,6 +195,10 @@ class Library:
         """Ranked hits for a query in Whoosh's language. Raises :class:`QueryError` on a malformed query."""
         return self._search_engine().search(query, limit=limit, highlight=highlight, facets=facets)
 
+    def term_weights(self) -> Callable[[str], float]:
+        """Corpus-wide weight (inverse document frequency) of an index term, for comparing articles."""
+        return self._search_engine().term_weights()
+
     # --- writing ----------------------------------------------------------------------------------------
 
     def build(

@@ -16,10 +16,13 @@ All Whoosh reading lives here.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from whoosh import query as wq
 from whoosh import sorting
@@ -263,6 +266,17 @@ class Searcher:
             terms=tuple(sorted(all_terms)),
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def term_weights(self) -> Callable[[str], float]:
+        """Inverse document frequency over the corpus of an index term (as :func:`analyze` gives it)."""
+        reader = self.searcher.reader()
+        total = max(1, reader.doc_count())
+
+        @lru_cache(maxsize=100_000)
+        def idf(term: str) -> float:
+            return math.log((total + 1) / (reader.doc_frequency("body", term) + 1)) + 1.0
+
+        return idf
 
     def _entity_facets(self, results) -> tuple[FacetCount, ...]:
         counts: Counter[tuple[str, str]] = Counter()
