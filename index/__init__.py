@@ -18,7 +18,7 @@ from .models import (
     Skipped,
     label_kind,
 )
-from .search import QueryError
+from .search import QueryError, match_spans
 from .store import IndexCorrupt, IndexLocked, IndexMissing, IndexProblem
 
 __all__ = [
@@ -41,5 +41,6 @@ __all__ = [
     "Skipped",
     "bundled_corpus",
     "label_kind",
+    "match_spans",
     "open_library",
 ]
