@@ -1,0 +1,223 @@
+"""Byline's reader: a Textual app over an ``index.Library``.
+
+The app owns what outlives a screen: the library (and a lock so only one thread talks to Whoosh at a time),
+the article list, the two articles marked for comparison and the entity kinds switched off. Screens are the
+places the reader goes (build, library, article, help, compare); widgets are the parts they are made of.
+It never imports spaCy: everything it shows was annotated when the index was built.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from functools import partial
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.reactive import var
+
+from index import ArticleSummary, BuildReport, Library
+from reader.safe import one_line
+from reader.screens.article import ArticleScreen
+from reader.screens.build import BuildScreen
+from reader.screens.help import HelpScreen
+from reader.screens.library import LibraryScreen
+from reader.widgets.article_table import ArticleTable
+from reader.widgets.article_view import ENTITY_KINDS, ArticleView
+from reader.widgets.entity_panel import EntityPanel, group_entities
+from reader.widgets.facet_list import FacetList
+from reader.widgets.results_list import ResultsList
+
+#: Entity colours by kind, as theme variables (``$kind-person`` …) so the stylesheet and the widgets that
+#: build styled content share them, and a theme may override them.
+KIND_COLOURS = {
+    "person": "#c678dd",
+    "org": "#61afef",
+    "place": "#98c379",
+    "group": "#e5c07b",
+    "date": "#56b6c2",
+    "number": "#e06c75",
+    "other": "#a0a8b7",
+}
+
+#: Above this many articles the palette filters titles by substring before fuzzy-scoring them.
+PALETTE_FUZZY_LIMIT = 2000
+
+
+class BylineCommands(Provider):
+    """The app's own commands in the palette: open an article, search an entity, toggle a label, change
+    the theme, rebuild the index."""
+
+    def _commands(self) -> Iterable[tuple[str, str, object]]:
+        app = self.app
+        assert isinstance(app, BylineApp)
+        yield "Rebuild index", "Re-read the corpus and rebuild its index", app.action_rebuild
+        yield "Change theme", "Pick another colour theme", app.action_change_theme
+        for kind in ENTITY_KINDS:
+            state = "on" if kind in app.hidden_kinds else "off"
+            yield f"Toggle label: {kind}", f"Turn {kind} highlighting {state}", partial(app.toggle_kind, kind)
+        for name in app.known_entities():
+            yield (
+                f"Search entity: {one_line(name)}",
+                "Every article that names it, in any spelling",
+                partial(app.search_corpus, f'entity:"{name}"'),
+            )
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        assert isinstance(app, BylineApp)
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+        summaries = app.summaries
+        folded = query.casefold()
+        for summary in summaries:
+            title = f"Open article: {one_line(summary.title)} ({one_line(summary.source) or 'unknown source'})"
+            if len(summaries) > PALETTE_FUZZY_LIMIT and folded not in title.casefold():
+                continue
+            if (score := matcher.match(title)) > 0:
+                yield Hit(score, matcher.highlight(title), partial(app.open_article, summary.id))
+
+
+class BylineApp(App[None]):
+    """The reader. ``BylineApp(library).run()``; ``initial_query`` starts it with a search typed in."""
+
+    CSS_PATH = "byline.tcss"
+    TITLE = "Byline"
+    COMMANDS = App.COMMANDS | {BylineCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (64, "-medium"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (16, "-tall")]
+
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    #: Up to two article ids marked for comparison, in the order they were marked ("A", then "B").
+    marks: var[tuple[str, ...]] = var(())
+    #: Entity kinds the reader switched off; kept across articles.
+    hidden_kinds: var[frozenset[str]] = var(frozenset())
+
+    def __init__(self, library: Library, *, initial_query: str = "") -> None:
+        super().__init__()
+        self.library = library
+        self.initial_query = initial_query
+        #: Whoosh searchers are not made for concurrent use: search and article workers take turns.
+        self.library_lock = threading.Lock()
+        self.summaries: list[ArticleSummary] = []
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return {f"kind-{kind}": colour for kind, colour in KIND_COLOURS.items()}
+
+    def on_mount(self) -> None:
+        if self.library.exists():
+            self._open_library()
+        else:
+            self.push_screen(BuildScreen())
+
+    def _open_library(self) -> None:
+        self.summaries = self.library.articles()
+        self.sub_title = f"{self.library.corpus.name} · {len(self.summaries):,} articles"
+        self.push_screen(LibraryScreen(self.initial_query))
+
+    def build_finished(self, report: BuildReport) -> None:
+        """Called by the build screen: show the (new) library."""
+        with self.library_lock:
+            self.library.refresh()
+        self.marks = tuple(mark for mark in self.marks if mark in {s.id for s in self.library.articles()})
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self._open_library()
+        if report.skipped:
+            self.notify(f"{len(report.skipped)} file(s) skipped; `byline index` lists them.", severity="warning")
+
+    # -- marks and comparing --------------------------------------------------------------------------
+
+    def toggle_mark(self, article_id: str) -> None:
+        """Mark or unmark an article for comparison; a third mark replaces the oldest."""
+        if article_id in self.marks:
+            self.marks = tuple(mark for mark in self.marks if mark != article_id)
+        else:
+            self.marks = (*self.marks, article_id)[-2:]
+
+    def compare_marked(self, article_id: str) -> None:
+        """``c``: compare the two marked articles; with one marked, compare it with ``article_id``.
+
+        With none marked, ``article_id`` becomes the first mark, so ``c`` on one row then ``c`` on another
+        compares them."""
+        marks = self.marks
+        if len(marks) < 2 and article_id not in marks:
+            self.toggle_mark(article_id)
+            marks = self.marks
+        if len(marks) < 2:
+            self.notify("Marked for comparison: mark one more (space), then c.", timeout=3)
+            return
+        self.action_compare(marks[0], marks[1])
+
+    def action_compare(self, a_id: str, b_id: str) -> None:
+        """Open the comparison of two articles side by side (``reader.screens.compare``)."""
+        try:
+            from reader.screens.compare import CompareScreen
+        except ModuleNotFoundError as error:
+            if error.name != "reader.screens.compare":
+                raise
+            self.notify(f"Comparing is not available yet ({a_id} and {b_id}).", severity="warning")
+            return
+        self.push_screen(CompareScreen(self.library, a_id, b_id))
+
+    # -- things screens and the palette ask for -------------------------------------------------------
+
+    def toggle_kind(self, kind: str) -> None:
+        self.hidden_kinds = self.hidden_kinds ^ {kind}
+
+    def open_article(self, article_id: str) -> None:
+        self.push_screen(ArticleScreen(article_id))
+
+    def search_corpus(self, query: str | None) -> None:
+        """Back to the library with ``query`` typed in (``None``: just focus the query box)."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, LibraryScreen):
+            self.pop_screen()
+        if isinstance(self.screen, LibraryScreen):
+            if query is None:
+                self.screen.action_focus_search()
+            else:
+                self.screen.search_for(query)
+
+    def known_entities(self) -> list[str]:
+        """Entity names the palette can search for: the open article's, else the last search's facets."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ArticleScreen) and screen.article is not None:
+                return [group.name for group in group_entities(screen.article.entities)]
+            if isinstance(screen, LibraryScreen) and screen.last_result is not None:
+                return [count.value for count in screen.last_result.facets.get("entity", ())]
+        return []
+
+    def action_rebuild(self) -> None:
+        self.push_screen(BuildScreen(rebuild=True))
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.help_sections()))
+
+    def help_sections(self) -> list[tuple[str, list[BindingType]]]:
+        """Every binding of the reader, by where it applies, for the help screen."""
+        return [
+            ("Everywhere", [*self.BINDINGS, Binding("ctrl+p", "command_palette", "Command palette")]),
+            ("Library", LibraryScreen.BINDINGS),
+            ("Article list", ArticleTable.BINDINGS),
+            ("Search results", ResultsList.BINDINGS),
+            ("Facets", FacetList.BINDINGS),
+            ("Article", ArticleScreen.BINDINGS),
+            ("Article text", ArticleView.BINDINGS),
+            ("Entity panel", EntityPanel.BINDINGS),
+            ("Build", BuildScreen.BINDINGS),
+            ("Help", HelpScreen.BINDINGS),
+        ]
+

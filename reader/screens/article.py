@@ -1,0 +1,200 @@
+"""One article, for reading: entities coloured by kind, a legend, the entity panel, search matches.
+
+The text is drawn by :class:`ArticleView` (only the visible lines, from cached strips); this screen decides
+what is highlighted. Keys ``1``–``7`` switch an entity kind on or off (the choice is the app's, so it holds for
+the next article too), ``]``/``[`` step through the mentions of the entity selected in the panel, ``e``
+searches the whole corpus for it, and ``n``/``N`` step through the search's matches in this article.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from index import Article
+from index.search import match_spans
+from reader.safe import one_line
+from reader.widgets.article_view import ENTITY_KINDS, ArticleView
+from reader.widgets.entity_legend import EntityLegend
+from reader.widgets.entity_panel import EntityGroup, EntityPanel, group_entities
+
+UNKNOWN = "—"
+
+
+def article_heading(article: Article) -> Content:
+    """Title on the first line; source, date, author, language and length on the second."""
+    facts = [one_line(article.source) or "unknown source", article.published or "undated"]
+    if article.author:
+        facts.append(f"by {one_line(article.author)}")
+    if article.language:
+        facts.append(f"from {one_line(article.language)}")
+    facts.append(f"{article.words:,} words")
+    return Content.assemble(
+        (one_line(article.title) or UNKNOWN, "bold"),
+        "\n",
+        (" · ".join(facts), "$text-muted"),
+    )
+
+
+class ArticleScreen(Screen):
+    """Reads one article. ``escape`` goes back to where it was opened from."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="article.back"),
+        Binding("n", "next_match", "Next match", id="article.next-match"),
+        Binding("N", "previous_match", "Prev match", show=False, id="article.previous-match"),
+        Binding("right_square_bracket", "mention(1)", "Next mention", id="article.next-mention"),
+        Binding("left_square_bracket", "mention(-1)", "Prev mention", show=False, id="article.previous-mention"),
+        Binding("e", "search_entity", "Search entity", id="article.search-entity"),
+        Binding("slash", "search", "Search", show=False, id="article.search"),
+        *(
+            Binding(str(number), f"toggle_kind('{kind}')", f"Toggle {kind}", show=False, id=f"article.toggle-{kind}")
+            for number, kind in enumerate(ENTITY_KINDS, start=1)
+        ),
+        Binding("0", "toggle_all_kinds", "All labels on/off", show=False, id="article.toggle-all"),
+    ]
+
+    def __init__(self, article_id: str, *, terms: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.article: Article | None = None
+        self._terms = terms
+        self._matches: list[tuple[int, int]] = []
+        self._match_starts: list[int] = []
+        self._groups: list[EntityGroup] = []
+        #: Where the reader is: the span last revealed, so "next" means after it.
+        self._position: tuple[int, int] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="article-heading", markup=False)
+        yield EntityLegend(id="legend")
+        with Horizontal(id="reading"):
+            yield ArticleView(id="text")
+            yield EntityPanel(id="entities")
+        yield Static(id="article-status", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "hidden_kinds", self._show_entities, init=False)
+        self.query_one(ArticleView).focus()
+        self.load_article()
+
+    @work(thread=True, exclusive=True, group="article")
+    def load_article(self) -> None:
+        """Read the article (and find the search's matches in it) off the UI thread."""
+        with self.app.library_lock:
+            article = self.app.library.article(self.article_id)
+        matches = match_spans(article.text, set(self._terms)) if self._terms else []
+        self.app.call_from_thread(self._show_article, article, matches)
+
+    def _show_article(self, article: Article, matches: list[tuple[int, int]]) -> None:
+        self.article = article
+        self._matches = matches
+        self._match_starts = [start for start, _ in matches]
+        self._groups = group_entities(article.entities)
+        self.sub_title = one_line(article.source)
+        self.query_one("#article-heading", Static).update(article_heading(article))
+        view = self.query_one(ArticleView)
+        view.set_text(article.text)
+        view.set_matches(matches)
+        self._show_entities(self.app.hidden_kinds)
+        self._status(self._summary())
+
+    def _show_entities(self, hidden: frozenset[str]) -> None:
+        if self.article is None:
+            return
+        self.query_one(ArticleView).set_entities(self.article.entities, hidden)
+        counts = Counter(entity.kind for entity in self.article.entities)
+        self.query_one(EntityLegend).show_kinds(counts, hidden)
+        self.query_one(EntityPanel).show_groups(self._groups, hidden)
+
+    def _summary(self) -> Content:
+        assert self.article is not None
+        entities = f"{len(self._groups)} entities, {len(self.article.entities)} mentions"
+        if not self._terms:
+            return Content(entities)
+        noun = "match" if len(self._matches) == 1 else "matches"
+        return Content(f"{len(self._matches)} search {noun} (n/N) · {entities}")
+
+    def _status(self, content: Content) -> None:
+        self.query_one("#article-status", Static).update(content)
+
+    def _reveal(self, start: int, end: int) -> None:
+        self._position = (start, end)
+        self.query_one(ArticleView).reveal(start, end)
+
+    # -- actions --------------------------------------------------------------------------------------
+
+    def action_toggle_kind(self, kind: str) -> None:
+        self.app.toggle_kind(kind)
+
+    def action_toggle_all_kinds(self) -> None:
+        self.app.hidden_kinds = frozenset() if self.app.hidden_kinds else frozenset(ENTITY_KINDS)
+
+    def action_next_match(self) -> None:
+        self._step_match(1)
+
+    def action_previous_match(self) -> None:
+        self._step_match(-1)
+
+    def _step_match(self, direction: int) -> None:
+        if not self._matches:
+            self.notify("No search matches in this article.", severity="warning", timeout=3)
+            return
+        here = self._position[0] if self._position else self.query_one(ArticleView).first_visible_offset - 1
+        if direction > 0:
+            index = bisect_right(self._match_starts, here) % len(self._matches)
+        else:
+            index = (bisect_left(self._match_starts, here) - 1) % len(self._matches)
+        start, end = self._matches[index]
+        self._reveal(start, end)
+        self._status(Content(f"match {index + 1} of {len(self._matches)}"))
+
+    def action_mention(self, direction: int) -> None:
+        group = self.query_one(EntityPanel).selected_group
+        if group is None:
+            return
+        self._step_mention(group, direction)
+
+    @on(EntityPanel.Jump)
+    def _jump(self, event: EntityPanel.Jump) -> None:
+        self._step_mention(event.group, 1)
+
+    def _step_mention(self, group: EntityGroup, direction: int) -> None:
+        """Reveal the mention of ``group`` after (or before) the one last revealed, wrapping around."""
+        starts = [start for start, _ in group.mentions]
+        here = self._position[0] if self._position else -1
+        if direction > 0:
+            index = bisect_right(starts, here) % len(starts)
+        else:
+            index = (bisect_left(starts, here) - 1) % len(starts)
+        start, end = group.mentions[index]
+        self._reveal(start, end)
+        self._status(
+            Content.assemble(
+                (one_line(group.name), "bold"),
+                (f" ({group.kind})", "$text-muted"),
+                f" · mention {index + 1} of {len(starts)}",
+                (" · ]/[ next/previous, e searches the corpus", "$text-muted"),
+            )
+        )
+
+    def action_search_entity(self) -> None:
+        """Search the corpus for the entity selected in the panel, in any of its spellings."""
+        group = self.query_one(EntityPanel).selected_group
+        if group is None:
+            return
+        name = group.name.replace('"', " ").strip()
+        self.app.search_corpus(f'entity:"{name}"')
+
+    def action_search(self) -> None:
+        self.app.search_corpus(None)

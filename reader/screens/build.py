@@ -1,0 +1,93 @@
+"""Building the index, with progress, before there is anything to read.
+
+Shown at start when the corpus has no index yet, and by the "Rebuild index" command. The build runs in a
+thread worker; it reports progress through a callback that only stores the latest report, and a timer draws
+it a few times a second, so a build of twenty thousand articles never waits on the screen.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from index import BuildProgress, BuildReport, IndexProblem
+from reader.safe import one_line
+
+#: Phases the engine reports, in the words the screen uses.
+PHASE_NAMES = {"reading": "Reading the corpus", "annotating": "Finding entities", "indexing": "Indexing"}
+
+
+class BuildScreen(Screen):
+    """Runs ``library.build`` and shows how far it got; then hands over to the library."""
+
+    BINDINGS = [
+        Binding("r", "retry", "Retry", id="build.retry"),
+    ]
+
+    def __init__(self, *, rebuild: bool = False) -> None:
+        super().__init__()
+        self.rebuild = rebuild
+        self._latest: BuildProgress | None = None
+        self._failed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="build-box") as box:
+            box.border_title = "Rebuilding the index" if self.rebuild else "Building the index"
+            yield Static(id="build-phase", markup=False)
+            yield ProgressBar(id="build-bar", show_eta=False)
+            yield Static(id="build-current", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#build-phase", Static).update(Content(f"Corpus: {one_line(str(self.app.library.corpus))}"))
+        self.set_interval(0.1, self._draw_progress)
+        self.run_build()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._failed if action == "retry" else True
+
+    @work(thread=True, exclusive=True, group="build")
+    def run_build(self) -> BuildReport:
+        # No library lock here: the engine takes its own writer lock, and readers wait only for the swap.
+        return self.app.library.build(rebuild=self.rebuild, progress=self._store_progress)
+
+    def _store_progress(self, progress: BuildProgress) -> None:
+        self._latest = progress  # called from the build thread; drawn by the UI timer
+
+    def _draw_progress(self) -> None:
+        progress = self._latest
+        if progress is None:
+            return
+        phase = PHASE_NAMES.get(progress.phase, progress.phase.capitalize())
+        self.query_one("#build-phase", Static).update(
+            Content.assemble((phase, "bold"), f" · {progress.done:,} of {progress.total:,}")
+        )
+        self.query_one(ProgressBar).update(total=max(progress.total, 1), progress=progress.done)
+        self.query_one("#build-current", Static).update(Content(one_line(progress.current)).stylize("$text-muted"))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "build":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.app.build_finished(event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            self._failed = True
+            self.refresh_bindings()
+            error = event.worker.error
+            message = str(error) if isinstance(error, IndexProblem | OSError) else f"{type(error).__name__}: {error}"
+            self.query_one("#build-phase", Static).update(Content("The build failed").stylize("bold $text-error"))
+            self.query_one("#build-current", Static).update(
+                Content.assemble(one_line(message), ("\nr retries, q quits", "$text-muted"))
+            )
+
+    def action_retry(self) -> None:
+        self._failed = False
+        self.refresh_bindings()
+        self.run_build()

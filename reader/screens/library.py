@@ -1,0 +1,233 @@
+"""The library: every article in a table, and search-as-you-type over them with snippets and facets.
+
+The query box sits on top. While it is empty the table of articles shows; as soon as it holds a query the
+results replace the table and the facets appear beside them. Every keystroke starts a search in a thread
+worker of one exclusive group, after a short debounce, so a newer query cancels an older one and the
+interface never waits for Whoosh. A query that does not parse shows its error inline and leaves the last good
+results where they were.
+"""
+
+from __future__ import annotations
+
+import re
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from index import QueryError, SearchResult
+from reader.safe import one_line
+from reader.widgets.article_table import ArticleTable
+from reader.widgets.facet_list import FacetList
+from reader.widgets.messages import CompareMarked, OpenArticle, ToggleMark
+from reader.widgets.results_list import ResultsList
+
+#: Seconds a query must stay unchanged before it is run: typing "taliban" runs one search, not seven.
+DEBOUNCE_SECONDS = 0.12
+#: How many hits a search shows.
+RESULT_LIMIT = 50
+
+
+class LibraryScreen(Screen):
+    """Where the reader starts: the articles, the query box, results and facets."""
+
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", id="library.search"),
+        Binding("escape", "back", "Back", show=False, id="library.back"),
+        Binding("down", "focus_list", "To list", id="library.to-list"),
+    ]
+
+    def __init__(self, initial_query: str = "") -> None:
+        super().__init__()
+        self._initial_query = initial_query
+        #: Counts queries typed; a result is shown only if no newer query was typed since it was asked for.
+        self._query_serial = 0
+        self.last_result: SearchResult | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(
+            placeholder="Search: words, \"phrases\", person:Mujahid, source:\"…\", AND/OR/NOT",
+            id="query",
+            select_on_focus=False,
+        )
+        yield Static(id="search-status", markup=False)
+        with Horizontal(id="panes"):
+            with ContentSwitcher(initial="articles", id="lists"):
+                yield ArticleTable(id="articles")
+                yield ResultsList(id="results")
+            yield FacetList(id="facets")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        summaries = self.app.summaries
+        table = self.query_one(ArticleTable)
+        table.show_articles(summaries)
+        table.show_marks(self.app.marks)
+        self.watch(self.app, "marks", self._show_marks, init=False)
+        self._show_library_status()
+        if self._initial_query:
+            self.query_one("#query", Input).value = self._initial_query
+        else:
+            table.focus()
+
+    # -- searching ------------------------------------------------------------------------------------
+
+    @property
+    def query_text(self) -> str:
+        return self.query_one("#query", Input).value
+
+    def search_for(self, query: str) -> None:
+        """Show the results of ``query`` (as if typed), with the focus on them."""
+        self.query_one("#query", Input).value = query
+        self.query_one(ResultsList).focus()
+
+    @on(Input.Changed, "#query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self._query_serial += 1
+        query = event.value.strip()
+        if not query:
+            self.workers.cancel_group(self, "search")
+            self.last_result = None
+            self.remove_class("-searching")
+            self.query_one(ContentSwitcher).current = "articles"
+            self._show_library_status()
+            return
+        self.run_search(query, self._query_serial)
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, query: str, serial: int) -> None:
+        """Search in a thread; waits out the debounce first and gives up if a newer query arrived."""
+        worker = get_current_worker()
+        if worker.cancelled_event.wait(DEBOUNCE_SECONDS):
+            return
+        outcome: SearchResult | QueryError
+        try:
+            with self.app.library_lock:
+                outcome = self.app.library.search(query, limit=RESULT_LIMIT)
+        except QueryError as error:
+            outcome = error
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_outcome, outcome, serial)
+
+    def _show_outcome(self, outcome: SearchResult | QueryError, serial: int) -> None:
+        if serial != self._query_serial:
+            return  # a newer query was typed while this one ran
+        if isinstance(outcome, QueryError):
+            self._show_error(outcome)
+            return
+        self.last_result = outcome
+        self.remove_class("-error")
+        self.add_class("-searching")
+        self.query_one(ContentSwitcher).current = "results"
+        self.query_one(ResultsList).show_hits(outcome.hits, self.app.marks)
+        self.query_one(FacetList).show_facets(outcome.facets, active=_clauses_in(outcome.query))
+        self.query_one("#search-status", Static).update(_result_status(outcome))
+
+    def _show_error(self, error: QueryError) -> None:
+        """The error under the query, pointing at where it went wrong; the last good results stay."""
+        self.add_class("-error")
+        query = one_line(error.query)
+        position = min(max(error.position, 0), len(query))
+        marked = Content(query + " ").stylize("reverse bold $text-error", position, position + 1)
+        kept = " · showing the last good results" if self.last_result is not None else ""
+        self.query_one("#search-status", Static).update(
+            Content.assemble(("⚠ ", "$text-error"), (one_line(error.message), "$text-error"), ": ", marked, kept)
+        )
+
+    def _show_library_status(self) -> None:
+        table = self.query_one(ArticleTable)
+        field, descending = table.sort_order
+        arrow = "↓" if descending else "↑"
+        count = len(self.app.summaries)
+        noun = "article" if count == 1 else "articles"
+        self.query_one("#search-status", Static).update(
+            Content.assemble(
+                (f"{count} {noun}", "bold"),
+                (f" · by {field} {arrow} · type to search, d/s sort, space marks, c compares", "$text-muted"),
+            )
+        )
+
+    # -- lists ----------------------------------------------------------------------------------------
+
+    @on(FacetList.Chosen)
+    def _narrow(self, event: FacetList.Chosen) -> None:
+        """Add the facet's clause to the query, or take it out if it is there already."""
+        query = self.query_text
+        if event.clause in query:
+            query = " ".join(query.replace(event.clause, " ").split())
+        else:
+            query = f"{query.strip()} {event.clause}".strip()
+        self.query_one("#query", Input).value = query
+
+    @on(OpenArticle)
+    def _open(self, event: OpenArticle) -> None:
+        from reader.screens.article import ArticleScreen
+
+        terms = self.last_result.terms if self.last_result is not None else ()
+        self.app.push_screen(ArticleScreen(event.article_id, terms=terms))
+
+    @on(ToggleMark)
+    def _toggle_mark(self, event: ToggleMark) -> None:
+        self.app.toggle_mark(event.article_id)
+
+    @on(CompareMarked)
+    def _compare(self, event: CompareMarked) -> None:
+        self.app.compare_marked(event.article_id)
+
+    def _show_marks(self, marks: tuple[str, ...]) -> None:
+        self.query_one(ArticleTable).show_marks(marks)
+        self.query_one(ResultsList).show_marks(marks)
+
+    def on_key(self, event: Key) -> None:
+        """Typing anywhere on this screen goes to the query box, unless the key is bound to something."""
+        query_box = self.query_one("#query", Input)
+        typed = event.is_printable and event.character and event.key not in self.active_bindings
+        if typed and self.focused is not query_box:
+            event.stop()
+            query_box.focus()
+            query_box.insert_text_at_cursor(event.character)
+
+    @on(Input.Submitted, "#query")
+    def action_focus_list(self) -> None:
+        """Enter or down in the query box: on to the results (or the articles, with no query)."""
+        lists = self.query_one(ContentSwitcher)
+        self.query_one(f"#{lists.current}").focus()
+
+    # -- actions --------------------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    def action_back(self) -> None:
+        """Escape: from the query box clear it (or leave it); from a list go back to the query box."""
+        query_box = self.query_one("#query", Input)
+        if self.focused is query_box:
+            if query_box.value:
+                query_box.value = ""
+            self.action_focus_list()
+        elif query_box.value:
+            query_box.focus()
+
+    def on_article_table_sorted(self, event: ArticleTable.Sorted) -> None:
+        self._show_library_status()
+
+
+def _clauses_in(query: str) -> list[str]:
+    """The ``field:"value"`` clauses of a query, to tick the facets already applied."""
+    return re.findall(r'\w+:"[^"]*"', query)
+
+
+def _result_status(result: SearchResult) -> Content:
+    noun = "hit" if result.total == 1 else "hits"
+    shown = f" (top {len(result.hits)})" if result.total > len(result.hits) else ""
+    status = Content.assemble((f"{result.total} {noun}", "bold"), shown)
+    if result.suggestion:
+        status = Content.assemble(status, (" · did you mean: ", "$text-muted"), (one_line(result.suggestion), "italic"))
+    return status
