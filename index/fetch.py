@@ -271,4 +271,4 @@ def _status_message(status: int, headers: Any) -> str:
 
 
 def _size(count: int) -> str:
-    return f"{count / 1_000_000:.1f} MB" if count >= 100_000 else f"{count:,} bytes"
+    return f"{count / 1_000_000:.1f} MB" if count >= 1_000_000 else f"{count:,} bytes"
