@@ -68,7 +68,7 @@ class FetchPolicy:
 
     #: Seconds allowed to connect, between two chunks of data, and for a whole response.
     timeout: float = 20.0
-    #: Seconds to wait between two requests to the same host.
+    #: Seconds to wait between two requests to the same host (whatever the port).
     host_delay: float = 1.0
     #: Largest response body read, in bytes (after decompression).
     max_bytes: int = 5_000_000
@@ -194,7 +194,7 @@ class Fetcher:
 
         self.check_budget(url)
         host = urlsplit(url).netloc.lower()
-        self._wait_for_host(host, url)
+        self._wait_for_host(urlsplit(url).hostname or host, url)
         self.check_budget(url)
         limit = min(self.policy.timeout, max(0.1, self.deadline - time.monotonic()))
         started = time.monotonic()
@@ -237,7 +237,7 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise FetchError(url, f"network error from {host}: {exc}", "network") from None
         finally:
-            self._last_request[host] = time.monotonic()
+            self._last_request[urlsplit(url).hostname or host] = time.monotonic()
 
 
 def _check_url(original: str, url: str) -> None:

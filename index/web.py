@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from .annotate import content_hash
 from .fetch import Fetcher, FetchError, FetchPolicy, Page, require_web
-from .ingest import decode_bytes, normalise_date, read_sidecar, write_sidecar_entry
+from .ingest import SIDECAR, decode_bytes, normalise_date, read_sidecar, write_sidecar_entry
 
 STATE_DIR = ".byline"
 STATE_FILE = "web.json"
@@ -308,7 +308,11 @@ class WebState:
         self.feeds: list[dict[str, Any]] = [f for f in data.get("feeds", []) if isinstance(f, dict)]
         self._by_url: dict[str, str] = {}
         self._by_hash: dict[str, str] = {}
-        sidecar, _ = read_sidecar(self.corpus) if self.corpus.is_dir() else ({}, [])
+        sidecar, problems = read_sidecar(self.corpus) if self.corpus.is_dir() else ({}, [])
+        if problems:
+            # Adding would rewrite the sidecar; refuse rather than lose the metadata it holds.
+            reason = problems[0].reason.removeprefix("metadata ignored: ")
+            raise WebStateError(f"cannot read {self.corpus / SIDECAR}: {reason}; fix it first")
         for relpath, meta in sidecar.items():
             if meta.get("url"):
                 self._by_url.setdefault(normalise_url(meta["url"]), relpath)
@@ -447,14 +451,14 @@ def looks_like_html(body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<body" in body[:4096].lower()
 
 
-def add_page(state: WebState, fetcher: Fetcher, url: str, *, target: str | None = None,
-             fallback: Extracted | None = None, feed: str = "") -> AddOutcome:
+def add_page(state: WebState, fetcher: Fetcher, url: str, *, fallback: Extracted | None = None,
+             feed: str = "") -> AddOutcome:
     """Fetch ``url`` and add its article. When the page cannot be fetched or read and ``fallback`` (a feed
     item's own text) is given, that is added instead, with a note saying why."""
-    target = target or url
+    target = url
     asked = normalise_url(url)
     existing = state.find_url(asked)
-    if existing:
+    if existing:  # known without a download
         return AddOutcome(target, "skipped", f"already in the corpus: {existing}", existing, url=asked)
     try:
         page = fetcher.get(url, accept=PAGE_ACCEPT)
@@ -518,12 +522,12 @@ def add_urls(corpus: Path, targets: Iterable[str], *, progress: Progress | None 
         for number, target in enumerate(targets):
             if progress is not None:
                 progress(WebProgress(number, len(targets), target, f"fetching {target}"))
+            try:
+                fetcher.check_budget(target)
+            except FetchError as exc:
+                outcomes.append(AddOutcome(target, "failed", exc.message))
+                continue
             if is_web_address(target):
-                try:
-                    fetcher.check_budget(target)
-                except FetchError as exc:
-                    outcomes.append(AddOutcome(target, "failed", exc.message, url=target))
-                    continue
                 outcome = add_page(state, fetcher, target.strip())
             elif Path(target).expanduser().is_file():
                 outcome = add_file(state, Path(target).expanduser())

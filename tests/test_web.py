@@ -24,7 +24,7 @@ import pytest
 from index.feeds import FeedError, list_feeds, subscribe, unsubscribe, update_feeds
 from index.fetch import FetchPolicy, WebUnavailable, require_web
 from index.ingest import read_corpus, read_sidecar
-from index.web import STATE_DIR, STATE_FILE, WebProgress, add_urls, normalise_url
+from index.web import STATE_DIR, STATE_FILE, WebProgress, WebStateError, add_urls, normalise_url
 
 FIXTURES = Path(__file__).parent / "web_fixtures"
 HTML = "text/html; charset=utf-8"
@@ -69,6 +69,10 @@ class FixtureServer(ThreadingHTTPServer):
         #: path -> (content type, bytes) replacing a fixture; path -> status forcing an error.
         self.overrides: dict[str, tuple[str, bytes]] = {}
         self.errors: dict[str, int] = {}
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # Byline hanging up early is expected
+            super().handle_error(request, client_address)
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -367,6 +371,43 @@ def test_total_time_limit(server: FixtureServer, corpus: Path) -> None:
     assert server.log == []
 
 
+class RecordingEvent(threading.Event):
+    """A cancel event that records how long the fetcher asked to wait, and returns at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[float] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits.append(timeout or 0.0)
+        return False
+
+
+def test_requests_to_one_host_are_spaced_out(server: FixtureServer, corpus: Path) -> None:
+    recorder = RecordingEvent()
+    policy = FetchPolicy(timeout=0.5, host_delay=30.0, total_time=600)
+    report = add_urls(corpus, [server.url("/news/ferry.html"), server.url("/news/market.html")],
+                      cancel=recorder, policy=policy)
+    assert len(report.added) == 2
+    [waited] = recorder.waits  # none before the first request; nearly the whole delay before the second
+    assert 25 < waited <= 30
+
+
+def test_a_page_declared_too_large_is_not_read(server: FixtureServer, corpus: Path) -> None:
+    server.overrides["/news/huge.html"] = ("text/html", b"<html><body>" + b"<p>word</p>" * 30_000 + b"</body></html>")
+    report = add_urls(corpus, [server.url("/news/huge.html")], policy=POLICY)
+    assert report.failed[0].reason == "too large: 330,026 bytes (the limit is 200,000 bytes)"
+
+
+def test_a_damaged_sidecar_stops_adding_before_anything_is_lost(server: FixtureServer, corpus: Path) -> None:
+    corpus.mkdir()
+    (corpus / "byline.toml").write_text('[files."a.txt"\nsource = "Mine"\n', encoding="utf-8")
+    with pytest.raises(WebStateError, match=r"byline.toml: .*; fix it first"):
+        add_urls(corpus, [server.url("/news/ferry.html")], policy=POLICY)
+    assert (corpus / "byline.toml").read_text(encoding="utf-8") == '[files."a.txt"\nsource = "Mine"\n'
+    assert server.log == []
+
+
 def test_normalised_urls() -> None:
     assert normalise_url("HTTP://Example.COM:80/a/story?utm_source=x&b=2&a=1&fbclid=z#top") == \
         "http://example.com/a/story?a=1&b=2"
@@ -554,7 +595,7 @@ def test_a_damaged_state_file_is_reported_and_left_alone(corpus: Path) -> None:
     state = corpus / STATE_DIR / STATE_FILE
     state.parent.mkdir(parents=True)
     state.write_text("{ not json", encoding="utf-8")
-    with pytest.raises(Exception, match="fix or remove it"):
+    with pytest.raises(WebStateError, match="fix or remove it"):
         list_feeds(corpus)
     assert state.read_text(encoding="utf-8") == "{ not json"
 
