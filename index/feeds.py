@@ -308,6 +308,8 @@ def update_feeds(corpus: Path, urls: list[str] | None = None, *, progress: Progr
     results: list[FeedResult] = []
     with Fetcher(policy, cancel) as fetcher:
         for number, record in enumerate(records):
+            if fetcher.cancelled:
+                break
             if progress is not None:
                 progress(WebProgress(number, len(records), record["url"],
                                      f"checking {record.get('title') or record['url']}"))

@@ -527,6 +527,23 @@ def test_failing_items_are_reported_retried_and_given_up(server: FixtureServer, 
     assert [(f.status, f.items) for f in fourth.feeds] == [("not modified", ())]
 
 
+def test_a_cancelled_update_loses_nothing(server: FixtureServer, corpus: Path) -> None:
+    subscribe(corpus, server.url("/feeds/rss.xml"), policy=POLICY)
+    subscribe(corpus, server.url("/feeds/atom.xml"), policy=POLICY)
+    cancel = threading.Event()
+
+    def progress(step: WebProgress) -> None:
+        if step.message.endswith("item 2 of 3"):
+            cancel.set()  # the reader closes the screen while the first feed is being read
+
+    report = update_feeds(corpus, progress=progress, cancel=cancel, policy=POLICY)
+    assert [(f.title, [(o.status, o.reason) for o in f.items]) for f in report.feeds] == [
+        ("The Harbour Gazette: all news", [("added", ""), ("failed", "not tried: cancelled")])]
+    again = update_feeds(corpus, policy=POLICY)
+    assert [(f.status, len(f.items)) for f in again.feeds] == [("updated", 2), ("updated", 2)]
+    assert len(list(corpus.rglob("*.txt"))) == 5
+
+
 def test_one_failing_feed_does_not_stop_the_others(server: FixtureServer, corpus: Path) -> None:
     subscribe(corpus, server.url("/feeds/atom.xml"), policy=POLICY)
     subscribe(corpus, server.url("/feeds/rss.xml"), policy=POLICY)
