@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import metadata
 from types import TracebackType
 from typing import Any
@@ -90,7 +90,6 @@ class Page:
     body: bytes
     etag: str = ""
     last_modified: str = ""
-    redirects: tuple[str, ...] = field(default=())
 
 
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -167,12 +166,12 @@ class Fetcher:
             break
         if status == 304:
             return Page(url, current, 304, "", "", b"", response_headers.get("etag", etag),
-                        response_headers.get("last-modified", last_modified), tuple(chain[1:]))
+                        response_headers.get("last-modified", last_modified))
         if status >= 400 or status < 200:
             raise FetchError(url, _status_message(status, response_headers), "http")
         content_type, charset = _parse_content_type(response_headers.get("content-type", ""))
         return Page(url, current, status, content_type, charset, body, response_headers.get("etag", ""),
-                    response_headers.get("last-modified", ""), tuple(chain[1:]))
+                    response_headers.get("last-modified", ""))
 
     def _wait_for_host(self, host: str, url: str) -> None:
         last = self._last_request.get(host)
