@@ -100,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
 
+    from . import cli_web
+
+    cli_web.register(sub)
     return parser
 
 
