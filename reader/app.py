@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from functools import partial
+from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -23,6 +24,7 @@ from reader.screens.article import ArticleScreen
 from reader.screens.build import BuildScreen
 from reader.screens.help import HelpScreen
 from reader.screens.library import LibraryScreen
+from reader.screens.web import WebOutcome
 from reader.widgets.article_table import ArticleTable
 from reader.widgets.article_view import ENTITY_KINDS, ArticleView
 from reader.widgets.entity_panel import EntityPanel, group_entities
@@ -53,6 +55,8 @@ class BylineCommands(Provider):
         app = self.app
         assert isinstance(app, BylineApp)
         yield "Rebuild index", "Re-read the corpus and rebuild its index", app.action_rebuild
+        yield "Add from the web", "Fetch article URLs into the corpus", app.action_add_from_web
+        yield "Update feeds", "Fetch new articles from the feeds this corpus follows", app.action_update_feeds
         yield "Change theme", "Pick another colour theme", app.action_change_theme
         for kind in ENTITY_KINDS:
             state = "on" if kind in app.hidden_kinds else "off"
@@ -88,7 +92,8 @@ class BylineCommands(Provider):
 class BylineApp(App[None]):
     """The reader. ``BylineApp(library).run()``; ``initial_query`` starts it with a search typed in."""
 
-    CSS_PATH = "byline.tcss"
+    #: Absolute, so subclasses defined elsewhere (tests, embedding apps) find it too.
+    CSS_PATH = Path(__file__).with_name("byline.tcss")
     TITLE = "Byline"
     COMMANDS = App.COMMANDS | {BylineCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (64, "-medium"), (100, "-wide")]
@@ -200,6 +205,23 @@ class BylineApp(App[None]):
 
     def action_rebuild(self) -> None:
         self.push_screen(BuildScreen(rebuild=True))
+
+    def action_add_from_web(self) -> None:
+        from reader.screens.web import WebScreen
+
+        self.push_screen(WebScreen("add"), self.web_finished)
+
+    def action_update_feeds(self) -> None:
+        from reader.screens.web import WebScreen
+
+        self.push_screen(WebScreen("feeds"), self.web_finished)
+
+    def web_finished(self, outcome: WebOutcome | None) -> None:
+        """After the web screen: show the grown library, then the article the reader picked, if any."""
+        if outcome is not None and outcome.build is not None:
+            self.build_finished(outcome.build)
+        if outcome is not None and outcome.open_id:
+            self.open_article(outcome.open_id)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

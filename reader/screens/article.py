@@ -18,9 +18,9 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+from textual.worker import Worker, WorkerState
 
-from index import Article
-from index.search import match_spans
+from index import Article, match_spans
 from reader.safe import one_line
 from reader.widgets.article_view import ENTITY_KINDS, ArticleView
 from reader.widgets.entity_legend import EntityLegend
@@ -88,13 +88,18 @@ class ArticleScreen(Screen):
         self.query_one(ArticleView).focus()
         self.load_article()
 
-    @work(thread=True, exclusive=True, group="article")
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(self) -> None:
         """Read the article (and find the search's matches in it) off the UI thread."""
         with self.app.library_lock:
             article = self.app.library.article(self.article_id)
         matches = match_spans(article.text, set(self._terms)) if self._terms else []
         self.app.call_from_thread(self._show_article, article, matches)
+
+    @property
+    def matches(self) -> tuple[tuple[int, int], ...]:
+        """Where the search that opened this article matched in it, in reading order."""
+        return tuple(self._matches)
 
     def _show_article(self, article: Article, matches: list[tuple[int, int]]) -> None:
         self.article = article
@@ -108,6 +113,11 @@ class ArticleScreen(Screen):
         view.set_matches(matches)
         self._show_entities(self.app.hidden_kinds)
         self._status(self._summary())
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "article" and event.state == WorkerState.ERROR:
+            self.notify(f"Could not open the article: {one_line(str(event.worker.error))}", severity="error")
+            self.dismiss()
 
     def _show_entities(self, hidden: frozenset[str]) -> None:
         if self.article is None:

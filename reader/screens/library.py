@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Input, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from index import QueryError, SearchResult
 from reader.safe import one_line
@@ -101,7 +101,7 @@ class LibraryScreen(Screen):
             return
         self.run_search(query, self._query_serial)
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str, serial: int) -> None:
         """Search in a thread; waits out the debounce first and gives up if a newer query arrived."""
         worker = get_current_worker()
@@ -141,9 +141,17 @@ class LibraryScreen(Screen):
             Content.assemble(("⚠ ", "$text-error"), (one_line(error.message), "$text-error"), ": ", marked, kept)
         )
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A search that failed for any reason but a bad query (a damaged index, say) is reported inline."""
+        if event.worker.group == "search" and event.state == WorkerState.ERROR:
+            self.add_class("-error")
+            self.query_one("#search-status", Static).update(
+                Content.assemble(("⚠ search failed: ", "$text-error"), one_line(str(event.worker.error)))
+            )
+
     def _show_library_status(self) -> None:
         table = self.query_one(ArticleTable)
-        field, descending = table.sort_order
+        field, descending = table.sorting
         arrow = "↓" if descending else "↑"
         count = len(self.app.summaries)
         noun = "article" if count == 1 else "articles"

@@ -80,7 +80,7 @@ class ArticleTable(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=True)
 
     class Sorted(Message):
-        """The table was sorted again (see ``sort_order``)."""
+        """The table was sorted again (see ``sorting``)."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -89,7 +89,7 @@ class ArticleTable(ScrollView, can_focus=True):
         self._marks: tuple[str, ...] = ()
         self._source_width = SOURCE_WIDTHS[0]
         #: Current sort: ``("date" | "source", descending)``.
-        self.sort_order: tuple[str, bool] = ("date", True)
+        self.sorting: tuple[str, bool] = ("date", True)
 
     # -- data -----------------------------------------------------------------------------------------
 
@@ -120,7 +120,7 @@ class ArticleTable(ScrollView, can_focus=True):
 
     def _resort(self) -> None:
         current = self.current_id
-        self._rows = sort_summaries(self._summaries, *self.sort_order)
+        self._rows = sort_summaries(self._summaries, *self.sorting)
         ids = self.row_ids
         self.cursor = ids.index(current) if current in ids else 0
         self.virtual_size = Size(1, len(self._rows) + 1)  # one column wide: never scrolls sideways; + header
@@ -159,8 +159,8 @@ class ArticleTable(ScrollView, can_focus=True):
 
     def action_sort(self, field: str) -> None:
         """Sort by ``field``; asking again for the same field flips the direction."""
-        current_field, descending = self.sort_order
-        self.sort_order = (field, not descending if field == current_field else field == "date")
+        current_field, descending = self.sorting
+        self.sorting = (field, not descending if field == current_field else field == "date")
         self._resort()
         self.post_message(self.Sorted())
 
@@ -201,7 +201,7 @@ class ArticleTable(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             style = base + self.get_component_rich_style("article-table--header")
-            field, descending = self.sort_order
+            field, descending = self.sorting
             arrow = " ↓" if descending else " ↑"
             titles = ("", "Source" + (arrow if field == "source" else ""), "Date" + (arrow if field == "date" else ""))
             return self._strip((*titles, "Title"), [style] * 4, style, width)

@@ -153,6 +153,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._layers[name] = [span for span in spans if span.end > span.start]
         self._restyle()
 
+    def layer_spans(self, name: str) -> tuple[StyledSpan, ...]:
+        """The spans of one layer (empty if it is not set)."""
+        return tuple(self._layers.get(name, ()))
+
     def clear_layer(self, name: str) -> None:
         if self._layers.pop(name, None) is not None:
             self._restyle()

@@ -1,0 +1,408 @@
+"""Pilot tests of the reader: what a person does with the keyboard, and what they then see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from conftest import write_files
+from index import Library, open_library
+from reader.app import BylineApp
+from reader.screens.article import ArticleScreen
+from reader.screens.build import BuildScreen
+from reader.screens.help import HelpScreen, binding_rows
+from reader.screens.library import LibraryScreen
+from reader.widgets.article_table import ArticleTable
+from reader.widgets.article_view import ArticleView
+from reader.widgets.entity_legend import EntityLegend
+from reader.widgets.entity_panel import EntityPanel
+from reader.widgets.facet_list import FacetList
+from reader.widgets.results_list import MATCH_STYLE, ResultsList
+
+SIZE = (100, 30)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let queued messages run, then every search/article worker finish and its result be drawn."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(widget) -> str:
+    """What ``widget`` shows on the terminal, line by line."""
+    strips = widget.render_lines(Region(0, 0, widget.outer_size.width, widget.outer_size.height))
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def status(app: BylineApp) -> str:
+    screen_id = "#search-status" if isinstance(app.screen, LibraryScreen) else "#article-status"
+    return str(app.screen.query_one(screen_id, Static).render())
+
+
+async def type_query(pilot: Pilot, text: str) -> None:
+    await pilot.press("slash", *text)
+    await settle(pilot)
+
+
+async def open_first_hit(pilot: Pilot, query: str) -> ArticleScreen:
+    await type_query(pilot, query)
+    await pilot.press("enter", "enter")  # to the results, then open the highlighted one
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ArticleScreen)
+    return pilot.app.screen
+
+
+# -- library ----------------------------------------------------------------------------------------------
+
+
+async def test_library_lists_every_article_newest_first_and_sorts(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(ArticleTable)
+        summaries = {s.id: s for s in seeds_library.articles()}
+        assert sorted(table.row_ids) == sorted(summaries)
+        dates = [summaries[i].published for i in table.row_ids]
+        dated = [d for d in dates if d]
+        assert dated == sorted(dated, reverse=True) and dates[: len(dated)] == dated  # undated last
+        text = screen_text(table)
+        assert "Source" in text and "Date ↓" in text and "Southfront.org" in text
+
+        await pilot.press("s")
+        sources = [summaries[i].source.casefold() for i in table.row_ids]
+        assert sources == sorted(sources)
+        assert "by source" in status(app)
+        await pilot.press("s")
+        assert [summaries[i].source.casefold() for i in table.row_ids] == sorted(sources, reverse=True)
+        await pilot.press("d")
+        assert [summaries[i].published for i in table.row_ids] == dates
+
+
+async def test_keys_move_the_cursor_and_enter_opens(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(ArticleTable)
+        await pilot.press("G")
+        assert table.cursor == table.row_count - 1
+        await pilot.press("g", "j", "j", "k")
+        assert table.cursor == 1
+        chosen = table.current_id
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen) and app.screen.article_id == chosen
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+# -- searching ------------------------------------------------------------------------------------------------
+
+
+async def test_typing_a_query_shows_hits_with_highlighted_snippets(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "mujahid")
+        results = app.screen.query_one(ResultsList)
+        assert results.display and results.hits
+        assert status(app).startswith(f"{len(results.hits)} hit")
+        prompt = results.get_option_at_index(0).prompt
+        highlighted = {prompt.plain[s.start : s.end].casefold() for s in prompt.spans if s.style == MATCH_STYLE}
+        assert highlighted and all("mujahid" in word for word in highlighted)
+        assert "score" in prompt.plain
+
+
+async def test_typing_on_the_table_goes_to_the_query_box(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.focused, ArticleTable)
+        await pilot.press("t", "a", "l", "i", "b", "a", "n")
+        await settle(pilot)
+        assert app.screen.query_one("#query", Input).value == "taliban"
+        assert app.screen.query_one(ResultsList).hits
+
+
+async def test_a_newer_query_replaces_an_older_one(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"mujahid")
+        await pilot.press(*["backspace"] * 7, *"biden")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        assert screen.last_result is not None and screen.last_result.query == "biden"
+
+
+async def test_a_facet_narrows_the_results(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "taliban")
+        before = app.screen.last_result
+        facets = app.screen.query_one(FacetList)
+        assert facets.display
+        source = before.facets["source"][0]
+        facets.focus()
+        facets.highlighted = facets.get_option_index(source.clause)
+        await pilot.press("enter")
+        await settle(pilot)
+        after = app.screen.last_result
+        assert app.screen.query_one("#query", Input).value == f"taliban {source.clause}"
+        assert after.total == source.count < before.total
+        assert {hit.source for hit in after.hits} == {source.value}
+        # Choosing it again takes the clause out.
+        facets.highlighted = facets.get_option_index(source.clause)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#query", Input).value == "taliban"
+
+
+async def test_a_malformed_query_shows_the_error_and_keeps_the_results(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "taliban")
+        good = app.screen.query_one(ResultsList).hits
+        assert good
+        await pilot.press(*' AND "')
+        await settle(pilot)
+        assert app.screen.has_class("-error")
+        assert "⚠" in status(app) and "last good results" in status(app)
+        assert app.screen.query_one(ResultsList).hits == good
+        # Fixing the query clears the error.
+        await pilot.press("backspace")
+        await pilot.press(*"kabul")
+        await settle(pilot)
+        assert not app.screen.has_class("-error")
+        assert app.screen.last_result.query == "taliban AND kabul"
+
+
+async def test_escape_clears_the_query_and_shows_the_library_again(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "taliban")
+        await pilot.press("escape")
+        assert app.screen.query_one("#query", Input).value == ""
+        assert app.screen.query_one(ArticleTable).display
+        assert isinstance(app.focused, ArticleTable)
+
+
+async def test_initial_query_starts_with_results(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library, initial_query="kabul")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(ResultsList).hits
+
+
+# -- reading -------------------------------------------------------------------------------------------------
+
+
+async def test_opening_a_result_shows_the_article_and_n_steps_through_matches(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_hit(pilot, "mujahid")
+        article = screen.article
+        assert article is not None
+        view = screen.query_one(ArticleView)
+        assert view.text == article.text
+        assert article.title in str(screen.query_one("#article-heading", Static).render())
+        matches = screen.matches
+        assert matches and all("mujahid" in article.text[a:b].casefold() for a, b in matches)
+        await pilot.press("n")
+        assert view.layer_spans("focus")[0].start == matches[0][0]
+        assert status(app).startswith(f"match 1 of {len(matches)}")
+        await pilot.press("n")
+        assert view.layer_spans("focus")[0].start == matches[1 % len(matches)][0]
+        await pilot.press("N")
+        assert view.layer_spans("focus")[0].start == matches[0][0]
+
+
+async def test_entities_are_highlighted_and_a_label_toggles(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_hit(pilot, "mujahid")
+        view = screen.query_one(ArticleView)
+        person_spans = [s for s in view.layer_spans("entities") if s.component == "article-view--person"]
+        assert person_spans
+        assert {(s.start, s.end) for s in person_spans} == {
+            (e.start, e.end) for e in screen.article.entities if e.kind == "person"
+        }
+        await pilot.press("1")
+        assert "person" in app.hidden_kinds
+        assert not [s for s in view.layer_spans("entities") if s.component == "article-view--person"]
+        legend = screen.query_one(EntityLegend).render()
+        person = legend.plain.index(" person ")
+        assert any("strike" in str(span.style) for span in legend.spans if span.start <= person < span.end)
+        await pilot.press("1")
+        assert "person" not in app.hidden_kinds
+        assert len([s for s in view.layer_spans("entities") if s.component == "article-view--person"]) == len(
+            person_spans
+        )
+
+
+async def test_entity_panel_jumps_through_mentions(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_hit(pilot, "mujahid")
+        panel = screen.query_one(EntityPanel)
+        group = panel.selected_group
+        assert group is not None and len(group.mentions) >= 2  # most mentioned first
+        await pilot.press("tab")
+        assert app.focused is panel
+        view = screen.query_one(ArticleView)
+        await pilot.press("enter")
+        assert (view.layer_spans("focus")[0].start, view.layer_spans("focus")[0].end) == group.mentions[0]
+        assert f"mention 1 of {len(group.mentions)}" in status(app)
+        await pilot.press("enter")
+        assert (view.layer_spans("focus")[0].start, view.layer_spans("focus")[0].end) == group.mentions[1]
+        await pilot.press("left_square_bracket")
+        assert (view.layer_spans("focus")[0].start, view.layer_spans("focus")[0].end) == group.mentions[0]
+        await pilot.press("left_square_bracket")  # wraps round to the last
+        assert (view.layer_spans("focus")[0].start, view.layer_spans("focus")[0].end) == group.mentions[-1]
+
+
+async def test_e_searches_the_corpus_for_the_selected_entity(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_hit(pilot, "mujahid")
+        group = screen.query_one(EntityPanel).selected_group
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.screen.query_one("#query", Input).value == f'entity:"{group.name}"'
+        hits = app.screen.query_one(ResultsList).hits
+        assert screen.article_id in {hit.id for hit in hits}
+
+
+# -- marking and comparing ----------------------------------------------------------------------------------
+
+
+async def test_marking_two_articles_and_comparing(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    calls: list[tuple[str, str]] = []
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(ArticleTable)
+        first, second, third = table.row_ids[:3]
+        await pilot.press("space", "j", "space")
+        assert app.marks == (first, second)
+        rows = ["".join(segment.text for segment in table.render_line(y)) for y in (1, 2, 3)]
+        assert [row[1] for row in rows] == ["A", "B", " "]
+        await pilot.press("j", "space")  # a third mark replaces the oldest
+        assert app.marks == (second, third)
+        await pilot.press("space")  # and unmarking works
+        assert app.marks == (second,)
+        app.action_compare = lambda a, b: calls.append((a, b))
+        await pilot.press("k", "k", "c")  # one marked: c compares it with the article under the cursor
+        assert calls == [(second, first)]
+
+
+async def test_marks_from_results_and_c_twice_compares(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    calls: list[tuple[str, str]] = []
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_compare = lambda a, b: calls.append((a, b))
+        await type_query(pilot, "taliban")
+        await pilot.press("enter")
+        results = app.screen.query_one(ResultsList)
+        first, second = results.hits[0].id, results.hits[1].id
+        await pilot.press("c")
+        assert app.marks == (first,) and not calls
+        assert results.get_option_at_index(0).prompt.plain.startswith("A ")
+        await pilot.press("j", "c")
+        assert calls == [(first, second)]
+
+
+async def test_compare_without_a_compare_screen_says_so(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        ids = app.screen.query_one(ArticleTable).row_ids
+        app.action_compare(ids[0], ids[1])
+        await pilot.pause()
+        try:
+            from reader.screens.compare import CompareScreen
+        except ModuleNotFoundError:
+            assert any("Comparing" in str(n.message) for n in app._notifications)
+        else:
+            assert isinstance(app.screen, CompareScreen)
+
+
+# -- help, palette, quitting -----------------------------------------------------------------------------------
+
+
+async def test_help_lists_every_key(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        shown = "\n".join(str(static.render()) for static in app.screen.query(Static))
+        for _title, bindings in app.help_sections():
+            for keys, description in binding_rows(bindings, app.get_key_display):
+                assert keys in shown and description in shown
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_palette_toggles_a_label_and_opens_an_article(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"toggle label: place")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.hidden_kinds == {"place"}
+        title = seeds_library.articles()[0].title
+        await pilot.press("ctrl+p", *title[:25])
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen) and app.screen.article.title == title
+
+
+async def test_q_quits_but_types_in_the_query_box(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "q")
+        assert app.screen.query_one("#query", Input).value == "q"
+        assert app.is_running
+        await pilot.press("escape", "q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+# -- building, small terminals -------------------------------------------------------------------------------
+
+
+async def test_without_an_index_the_build_screen_runs_then_the_library_shows(tmp_path: Path) -> None:
+    corpus = write_files(
+        tmp_path / "corpus",
+        {"a.txt": "Kabul airport\n\nThe Taliban spoke in Kabul on Monday.", "b.txt": "Berlin\n\nMerkel spoke."},
+    )
+    library = open_library(corpus, index_dir=tmp_path / "idx")
+    app = BylineApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, BuildScreen)
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert sorted(app.screen.query_one(ArticleTable).row_ids) == sorted(s.id for s in library.articles())
+    library.close()
+
+
+@pytest.mark.parametrize("size", [(20, 6), (40, 12), (60, 16), (80, 24)])
+async def test_small_terminals_collapse_panes_and_never_crash(seeds_library: Library, size: tuple[int, int]) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=size) as pilot:
+        await type_query(pilot, "taliban")
+        facets = app.screen.query_one(FacetList)
+        assert (facets.region.width > 0) == (size[0] >= 64)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        view, panel = app.screen.query_one(ArticleView), app.screen.query_one(EntityPanel)
+        assert (panel.region.width > 0) == (size[0] >= 64)
+        assert not view.region.overlaps(panel.region)
+        await pilot.press("n", "j", "pagedown", "1", "tab", "enter", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "escape")
+        assert isinstance(app.screen, LibraryScreen)
