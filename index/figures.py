@@ -23,7 +23,7 @@ words                     range                       why
 ``scores``                [40, 199]
 ``hundreds``              [200, 999]                  likewise two hundred, below a thousand
 ``thousands``             [2000, 9999]
-``tens of thousands``     [20000, 99999]
+``tens of thousands``     [20000, 99000]
 ``hundreds of thousands``  [200000, 999999]
 ``millions``              [2e6, 999e6]
 ``X and X`` (repeated)    [low of X, infinity)        "thousands and thousands": emphatic, no top
@@ -52,8 +52,20 @@ from typing import Any
 
 #: Words that say what a count measures, by their lowercase prefix.
 MEASURES: dict[str, tuple[str, ...]] = {
-    "killed": ("kill", "dead", "died", "die", "death", "slain", "perish", "fatalit", "massacr", "slaughter",
-               "toll", "lives"),
+    "killed": (
+        "kill",
+        "dead",
+        "died",
+        "die",
+        "death",
+        "slain",
+        "perish",
+        "fatalit",
+        "massacr",
+        "slaughter",
+        "toll",
+        "lives",
+    ),
     "injured": ("injur", "wound", "hurt"),
     "arrested": ("arrest", "detain", "detention", "captur", "apprehend", "jail"),
     "missing": ("missing",),
@@ -67,63 +79,138 @@ _MEASURE_OF: list[tuple[str, str]] = sorted(
 )
 
 #: Head nouns that mean "people in general": a figure counting them is the whole, not a group.
-PEOPLE = frozenset(
-    "people persons person individuals victims lives others civilians residents".split()
-)
+PEOPLE = frozenset("people persons person individuals victims lives others civilians residents".split())
 
 #: Names of nationalities and countries that mean the same group, so "13 Americans" and "13 U.S. service
 #: members" are one group. Anything not listed stands for itself (lowercase, dots and plural "s" dropped).
 GROUP_ALIASES: dict[str, str] = {
-    "american": "us", "americans": "us", "us": "us", "usa": "us", "united states": "us", "america": "us",
-    "british": "uk", "briton": "uk", "britons": "uk", "uk": "uk", "britain": "uk",
-    "afghans": "afghan", "afghanistan": "afghan",
-    "iraqis": "iraqi", "iraq": "iraqi", "syrians": "syrian", "syria": "syrian",
-    "pakistanis": "pakistani", "pakistan": "pakistani", "russians": "russian", "russia": "russian",
-    "germans": "german", "germany": "german", "french": "french", "france": "french",
+    "american": "us",
+    "americans": "us",
+    "us": "us",
+    "usa": "us",
+    "united states": "us",
+    "america": "us",
+    "british": "uk",
+    "briton": "uk",
+    "britons": "uk",
+    "uk": "uk",
+    "britain": "uk",
+    "afghans": "afghan",
+    "afghanistan": "afghan",
+    "iraqis": "iraqi",
+    "iraq": "iraqi",
+    "syrians": "syrian",
+    "syria": "syrian",
+    "pakistanis": "pakistani",
+    "pakistan": "pakistani",
+    "russians": "russian",
+    "russia": "russian",
+    "germans": "german",
+    "germany": "german",
+    "french": "french",
+    "france": "french",
 }
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 _TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
     "ninety": 90,
 }
 _SCALES = {
-    "hundred": 100, "thousand": 1_000, "million": 1_000_000, "mln": 1_000_000, "billion": 1_000_000_000,
-    "bln": 1_000_000_000, "trillion": 1_000_000_000_000,
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "mln": 1_000_000,
+    "billion": 1_000_000_000,
+    "bln": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
 }
 #: Plural number words: [low, high] of what they mean on their own.
 _VAGUE = {
-    "dozens": (24, 99), "scores": (40, 199), "hundreds": (200, 999), "thousands": (2_000, 9_999),
-    "millions": (2_000_000, 999_000_000), "billions": (2_000_000_000, 999_000_000_000),
+    "dozens": (24, 99),
+    "scores": (40, 199),
+    "hundreds": (200, 999),
+    "thousands": (2_000, 9_999),
+    "millions": (2_000_000, 999_000_000),
+    "billions": (2_000_000_000, 999_000_000_000),
 }
 #: "tens of thousands", "hundreds of thousands", ...: the plural word scales the next one.
-_VAGUE_MULTIPLIER = {"tens": (2, 9), "hundreds": (200, 999), "dozens": (24, 99)}
+_VAGUE_MULTIPLIER = {"tens": (20, 99), "hundreds": (200, 999), "dozens": (24, 99)}
 _VAGUE_OF = {"thousands": 1_000, "millions": 1_000_000, "billions": 1_000_000_000}
 #: "several hundred", "a few thousand".
 _FEW = {"several": (3, 9), "few": (2, 5)}
 
 #: Modifiers before a number, longest first, mapped to how they turn N into a range.
 _MODIFIERS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("well", "over"), "more"), (("just", "over"), "more"), (("more", "than"), "more"), (("over",), "more"),
-    (("upwards", "of"), "more"), (("in", "excess", "of"), "more"), (("at", "least"), "atleast"),
-    (("nearly",), "nearly"), (("almost",), "nearly"), (("close", "to"), "nearly"), (("just", "under"), "nearly"),
-    (("about",), "about"), (("around",), "about"), (("some",), "about"), (("roughly",), "about"),
-    (("approximately",), "about"), (("an", "estimated"), "about"), (("estimated",), "about"),
-    (("up", "to"), "upto"), (("as", "many", "as"), "upto"), (("at", "most"), "upto"),
-    (("fewer", "than"), "less"), (("less", "than"), "less"), (("under",), "less"),
+    (("well", "over"), "more"),
+    (("just", "over"), "more"),
+    (("more", "than"), "more"),
+    (("over",), "more"),
+    (("upwards", "of"), "more"),
+    (("in", "excess", "of"), "more"),
+    (("at", "least"), "atleast"),
+    (("nearly",), "nearly"),
+    (("almost",), "nearly"),
+    (("close", "to"), "nearly"),
+    (("just", "under"), "nearly"),
+    (("about",), "about"),
+    (("around",), "about"),
+    (("some",), "about"),
+    (("roughly",), "about"),
+    (("approximately",), "about"),
+    (("an", "estimated"), "about"),
+    (("estimated",), "about"),
+    (("up", "to"), "upto"),
+    (("as", "many", "as"), "upto"),
+    (("at", "most"), "upto"),
+    (("fewer", "than"), "less"),
+    (("less", "than"), "less"),
+    (("under",), "less"),
 )
 
 _MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
         ),
         start=1,
     )
@@ -136,10 +223,11 @@ _PHRASE_STOP = frozenset(
     """a an the and or but as at by for from in into of on onto to with without who whom which that this these
     those were was are is be been being have has had will would could should may might can must do did does
     including among while when where after before since than then there their its his her they he she it we
-    you our said say says told including versus against per each every all both""".split()
+    you our said say says told including versus vs v against per each every all both""".split()
 )
 #: Connectors between two figures of one sentence: additive ones make a total, inclusive ones a part.
 _ADDITIVE = re.compile(r"\b(?:and|as well as|plus|along with|together with)\W*$", re.IGNORECASE)
+_PLUS = re.compile(r"\b(?:plus|in addition to)\W*$", re.IGNORECASE)
 _INCLUSIVE = re.compile(r"\b(?:including|among them|among whom|of whom|of them)\b", re.IGNORECASE)
 
 _TOKEN = re.compile(
@@ -208,6 +296,8 @@ class Figure:
     month: int = 0
     day: int = 0
     weekday: str = ""
+    #: The scale word's factor when one follows the digits ("1.5 mln" -> 1e6), else 1.
+    scale: float = 1
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -266,8 +356,9 @@ class Figure:
 
 
 def _json_number(value: float) -> float | int | None:
-    """JSON has no infinity: an open top is ``null``; whole numbers print without ``.0``."""
-    if math.isinf(value):
+    """JSON has no infinity: an open top (or a date that does not resolve) is ``null``; whole numbers print
+    without ``.0``."""
+    if math.isinf(value) or math.isnan(value):
         return None
     return int(value) if float(value).is_integer() else round(value, 4)
 
@@ -283,9 +374,10 @@ def format_range(low: float, high: float) -> str:
     return f"{num(low)}–{num(high)}"
 
 
-def _modifier_range(modifier: str, value: float) -> tuple[float, float]:
-    """The range that ``modifier`` + ``value`` can mean (see the module docstring's table)."""
-    step = 1 if float(value).is_integer() else value * 1e-6
+def _modifier_range(modifier: str, value: float, whole: bool = True) -> tuple[float, float]:
+    """The range that ``modifier`` + ``value`` can mean (see the module docstring's table). "More than 170"
+    starts at 171; "over 9.00 (dlrs)" just above 9.00, since the writer counted in hundredths."""
+    step = 1 if whole and float(value).is_integer() else value * 1e-6
     if modifier == "more":
         return value + step, 2 * value
     if modifier == "atleast":
@@ -420,7 +512,7 @@ def _noun_phrase(tokens: list[_Token], j: int, text: str) -> tuple[str, str, int
         tok = tokens[k]
         if not (tok.text[0].isalpha()) or tok.low in _PHRASE_STOP:
             break
-        if text[tokens[k - 1].end : tok.start].count("\n") >= 2:
+        if _COLUMN_BREAK.search(text[tokens[k - 1].end : tok.start]):
             break
         words.append(tok)
         k += 1
@@ -428,7 +520,7 @@ def _noun_phrase(tokens: list[_Token], j: int, text: str) -> tuple[str, str, int
         return "", "", tokens[j - 1].end if j > 0 else 0, j
     head_index = len(words) - 1
     for index, tok in enumerate(words):
-        if _MEASURE_WORD.match(tok.low) and index > 0:
+        if _MEASURE_WORD.match(tok.low):  # "Hundreds died", "13 Americans killed"
             head_index = index - 1
             break
         is_acronym = tok.text.isupper() and len(tok.text) > 1
@@ -436,6 +528,8 @@ def _noun_phrase(tokens: list[_Token], j: int, text: str) -> tuple[str, str, int
             head_index = index
             break
     words = words[: head_index + 1]
+    if not words:
+        return "", "", tokens[j - 1].end if j > 0 else 0, j
     head = words[-1].text
     qualifiers = " ".join(t.text for t in words[:-1])
     # "13 members of the US army": the of-complement names the group.
@@ -446,9 +540,12 @@ def _noun_phrase(tokens: list[_Token], j: int, text: str) -> tuple[str, str, int
     return head, qualifiers, words[-1].end, j + len(words)
 
 
+#: A paragraph break, or the indentation or column gap of a table row: the words after it are not the
+#: number's noun ("14.40\n Imports" in a USDA table is the end of one row and the label of the next).
+_COLUMN_BREAK = re.compile(r"\n\s*\n|\n[ \t]|\t| {2,}")
 _TIME_UNITS = frozenset(
-    "seconds minutes hours days weeks months years decades centuries second minute hour day week month year decade"
-    .split()
+    "seconds minutes hours days weeks months years decades centuries "
+    "second minute hour day week month year decade century".split()
 )
 _COLLECTIVE = frozenset("personnel staff police military crew people children men women youth".split())
 _MEASURE_WORD = re.compile("|".join(re.escape(p) for p, _ in _MEASURE_OF))
@@ -483,7 +580,7 @@ def _measure_near(text: str, start: int, end: int, lo: int, hi: int) -> tuple[st
     best, best_distance = "", 10**9
     for match in re.finditer(r"[A-Za-z]+", text[lo:hi]):
         word = match.group().lower()
-        measure = _measure_of_word(word)
+        measure = measure_of_word(word)
         if not measure:
             continue
         a, b = lo + match.start(), lo + match.end()
@@ -494,7 +591,8 @@ def _measure_near(text: str, start: int, end: int, lo: int, hi: int) -> tuple[st
     return (best, best_distance) if best_distance <= 15 else ("", best_distance)
 
 
-def _measure_of_word(word: str) -> str:
+def measure_of_word(word: str) -> str:
+    """The measure a word names ("killed" for "killing", "deaths", "toll"), or ``""``."""
     for prefix, measure in _MEASURE_OF:
         if word.startswith(prefix):
             # "lives" counts the dead only as a noun; "die" must not match "diesel" or "diet".
@@ -535,10 +633,11 @@ def extract_counts(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figu
             continue
         low, high, approx, k = core
         if modifier and approx != "repeated":
+            whole = "." not in tokens[j].text
             if approx == "exact":
-                low, high = _modifier_range(modifier, low)
+                low, high = _modifier_range(modifier, low, whole)
             else:
-                low, high = _modifier_range(modifier, low)[0], _modifier_range(modifier, high)[1]
+                low, high = _modifier_range(modifier, low, whole)[0], _modifier_range(modifier, high, whole)[1]
             approx = modifier
         # A bare year ("in 2001") is a date, not a count.
         if approx == "exact" and 1800 <= low <= 2100 and re.fullmatch(r"\d{4}", tokens[j].text):
@@ -549,6 +648,18 @@ def extract_counts(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figu
             i = k
             continue
         head, qualifiers, phrase_end, after = _noun_phrase(tokens, k, text)
+        scale = max((_SCALES[t.low] for t in tokens[j + 1 : k] if _SCALES.get(t.low, 0) >= 1000), default=1)
+        before = tokens[i - 1].low if i > 0 else ""
+        second = _range_end(tokens, after if head else k, text) if before not in ("from", "by") else None
+        if second is not None and low < second[1] <= 5 * max(high, 1):
+            # "10 to 15 cents", "10 cents to 15 cnts": one range, not two figures.
+            high, approx = second[1], "range"
+            if not head:
+                head, qualifiers = second[2], second[3]
+            phrase_end, after = second[4], second[5]
+        if approx == "exact" and re.search(r"\bother\b", qualifiers, re.IGNORECASE):
+            # "Elders Futures and three other large firms": three, or four counting the one named.
+            high, approx = high + 1, "other"
         start = tokens[i].start
         sentence = _sentence_of(sentences, start)
         lo, hi = sentences[sentence] if sentence >= 0 else (0, len(text))
@@ -567,10 +678,23 @@ def extract_counts(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figu
                 group=_group_of(head, qualifiers),
                 noun=(qualifiers + " " + head).strip() if head else "",
                 sentence=sentence,
+                scale=scale,
             )
         )
         i = max(after, k)
     return _with_totals(text, _inherit_measures(text, figures))
+
+
+def _range_end(tokens: list[_Token], k: int, text: str) -> tuple[float, float, str, str, int, int] | None:
+    """The second number of "N to M" / "N-M" at ``tokens[k]``: (low, high, head, qualifiers, end, next)."""
+    if k + 1 >= len(tokens) or tokens[k].low not in ("to", "-", "–"):
+        return None
+    core = _core(tokens, k + 1)
+    if core is None:
+        return None
+    low, high, _, after_number = core
+    head, qualifiers, end, after = _noun_phrase(tokens, after_number, text)
+    return low, high, head, qualifiers, (end if head else tokens[after_number - 1].end), max(after, after_number)
 
 
 def _inherit_measures(text: str, figures: list[Figure]) -> list[Figure]:
@@ -584,8 +708,10 @@ def _inherit_measures(text: str, figures: list[Figure]) -> list[Figure]:
             and previous.sentence == figure.sentence
             and previous.measure
             and not figure.measure
-            and (_ADDITIVE.search(text[previous.end : figure.start]) or _INCLUSIVE.search(
-                text[previous.end : figure.start]))
+            and (
+                _ADDITIVE.search(text[previous.end : figure.start])
+                or _INCLUSIVE.search(text[previous.end : figure.start])
+            )
         ):
             figure = replace(figure, measure=previous.measure)
         out.append(figure)
@@ -617,25 +743,26 @@ def _with_totals(text: str, figures: list[Figure]) -> list[Figure]:
                 high=sum(p.high for p in parts),
                 approx="sum",
                 measure=first.measure,
-                group="all",
-                noun="",
+                group="all" if first.measure else first.group,
+                noun="" if first.measure else first.noun,
                 sentence=first.sentence,
                 parts=tuple(run),
             )
         )
         for p in run:
-            if figures[p].group == "all":
+            if first.measure and figures[p].group == "all":
                 out[p] = replace(figures[p], group="all-part")
 
     for index, figure in enumerate(figures):
         if run:
             prev = figures[run[-1]]
             between = text[prev.end : figure.start]
+            measured = figure.measure and figure.measure == prev.measure and figure.group != prev.group
+            # "15.8 mln bpd ..., plus 1.4 mln bpd of NGLs": one unit, explicitly added.
+            plain = not figure.measure and not prev.measure and figure.group == prev.group and _PLUS.search(between)
             if (
                 figure.sentence == prev.sentence
-                and figure.measure
-                and figure.measure == prev.measure
-                and figure.group != prev.group
+                and (measured or plain)
                 and _ADDITIVE.search(between)
                 and not _INCLUSIVE.search(between)
                 and len(between.split()) <= 12
@@ -643,7 +770,7 @@ def _with_totals(text: str, figures: list[Figure]) -> list[Figure]:
                 run.append(index)
                 continue
             close_run()
-        run = [index] if figure.measure else []
+        run = [index] if figure.measure or figure.noun else []
     close_run()
     return out
 
@@ -665,9 +792,7 @@ def extract_dates(text: str, sentences: Sequence[tuple[int, int]], published: st
                 continue
             groups = match.groupdict()
             year = int(groups.get("year") or groups.get("year2") or 0)
-            month = _MONTHS.get((groups.get("month") or "").lower().rstrip("."), 0) or int(
-                groups.get("monthnum") or 0
-            )
+            month = _MONTHS.get((groups.get("month") or "").lower().rstrip("."), 0) or int(groups.get("monthnum") or 0)
             day = int(groups.get("day") or 0)
             weekday = (groups.get("weekday") or "").lower()
             if day > 31 or month > 12:
@@ -726,9 +851,7 @@ def _resolve(year: int, month: int, day: int, weekday: str, pub: date | None) ->
     return year, month, day, weekday
 
 
-def extract_figures(
-    text: str, sentences: Sequence[tuple[int, int]], published: str = ""
-) -> list[Figure]:
+def extract_figures(text: str, sentences: Sequence[tuple[int, int]], published: str = "") -> list[Figure]:
     """Counts (with totals) and dates of one article, in text order (totals after their parts)."""
     counts = extract_counts(text, sentences)
     dates = extract_dates(text, sentences, published)
@@ -740,7 +863,12 @@ def ranges_overlap(a: Figure, b: Figure) -> bool:
     """Whether two figures of one key can both be true."""
     if a.kind == "date" or b.kind == "date":
         return dates_agree(a, b)
-    return a.low <= b.high and b.low <= a.high
+    if a.low <= b.high and b.low <= a.high:
+        return True
+    # "1.5 mln bpd" and, further down, "1.5 bpd": a writer dropping the scale word repeats the number.
+    if a.scale != b.scale and min(a.scale, b.scale) == 1 and a.approx == b.approx:
+        return math.isclose(a.low / a.scale, b.low / b.scale) and math.isclose(a.high / a.scale, b.high / b.scale)
+    return False
 
 
 def dates_agree(a: Figure, b: Figure) -> bool:

@@ -20,11 +20,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from .models import EntitySpan
 
-_DOUBLE = "\"“”„«»"
+_DOUBLE = '"“”„«»'
 _OPENING_ONLY = "“„«"
 _SPEECH_VERBS = re.compile(
     r"\b(?:said|says|say|told|tells|added|adds|warned|warns|asked|asks|stated|states|declared|insisted|"
@@ -57,11 +58,6 @@ class Speaker:
     #: Where the name (or pronoun/role) is written, offsets into the article.
     start: int = -1
     end: int = -1
-
-    @property
-    def key(self) -> str:
-        """Identity for matching speakers across articles."""
-        return self.entity_id or normalise_name(self.name)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -111,15 +107,6 @@ class Quote:
         }
 
 
-def normalise_name(name: str) -> str:
-    """A name reduced for comparison when no canonical entity id is known: lowercase, no leading article,
-    no possessive, single spaces, no dots ("the U.S.'s" -> "us")."""
-    name = re.sub(r"[’']s\b", "", name.strip().lower())
-    name = re.sub(r"^(?:the|a|an)\s+", "", name)
-    name = name.replace(".", "")
-    return " ".join(re.sub(r"[^\w\s-]", " ", name).split())
-
-
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
@@ -166,9 +153,7 @@ def _has_mark(text: str, a: int, b: int) -> bool:
     return any(c in _DOUBLE for c in text[a:b])
 
 
-def _single_quote_spans(
-    text: str, lo: int, hi: int, doubles: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
+def _single_quote_spans(text: str, lo: int, hi: int, doubles: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """‘…’ quotes: an opening ‘ not inside a word, closed by the next ’ not followed by a letter."""
     spans = []
     for match in re.finditer("‘", text[lo:hi]):
@@ -230,7 +215,7 @@ def extract_quotes(text: str, entities: Sequence[EntitySpan]) -> list[Quote]:
     persons = sorted((e for e in entities if e.label == "PERSON"), key=lambda e: e.start)
     raw: list[tuple[tuple[int, int], tuple[int, int]]] = []  # (quoted span, paragraph)
     for lo, hi in _paragraphs(text):
-        raw.extend(((span, (lo, hi)) for span in _quote_spans(text, lo, hi)))
+        raw.extend((span, (lo, hi)) for span in _quote_spans(text, lo, hi))
     quoted = [span for span, _ in raw]
     outside_persons = [p for p in persons if not any(a <= p.start < b for a, b in quoted)]
     # Join parts split around an attribution without a full stop: "We are X," he said, "and Y."
@@ -238,13 +223,13 @@ def extract_quotes(text: str, entities: Sequence[EntitySpan]) -> list[Quote]:
     for span, para in raw:
         if merged and merged[-1][1] == para:
             prev_end = merged[-1][0][-1][1]
-            gap = text[prev_end:span[0]]
+            gap = text[prev_end : span[0]]
             inner = gap.strip(_DOUBLE + " ,")
             if (
                 len(gap.split()) <= 8
                 and _SPEECH_VERBS.search(gap)
                 and not re.search(r"[.!?]", inner)
-                and text[prev_end:prev_end + 2].strip(_DOUBLE + " ").startswith(",")
+                and (text[:prev_end].rstrip().endswith(",") or gap.strip(_DOUBLE + " ").startswith(","))
             ):
                 merged[-1][0].append(span)
                 continue
@@ -257,12 +242,16 @@ def extract_quotes(text: str, entities: Sequence[EntitySpan]) -> list[Quote]:
         before_lo = max([_sentence_start(text, start - 1, lo)] + [b for _, b in others if b <= start])
         after_hi = min([_sentence_end(text, end + 1, hi)] + [a for a, _ in others if a >= end])
         regions = [(before_lo, max(before_lo, start - 1)), (min(end + 1, after_hi), after_hi)]
-        regions += [(a[1], b[0]) for a, b in zip(parts, parts[1:], strict=False)]
+        regions += [(a[1], b[0]) for a, b in pairwise(parts)]
         speaker = _speaker(text, regions, start, outside_persons, previous)
-        if speaker is None and previous is not None and previous.speaker is not None:
-            between = text[previous.end:start]
-            if len(between) <= 120 and between.count("\n\n") <= 1 and not re.search(r"[.!?]\s+[A-Z][a-z]+ ",
-                                                                                  _strip_attribution(between)):
+        words = sum(len(text[a:b].split()) for a, b in parts)
+        if speaker is None and words >= _MIN_QUOTE_WORDS and previous is not None and previous.speaker is not None:
+            between = text[previous.end : start]
+            if (
+                len(between) <= 120
+                and between.count("\n\n") <= 1
+                and not re.search(r"[.!?]\s+[A-Z][a-z]+ ", _strip_attribution(between))
+            ):
                 speaker = Speaker(previous.speaker.name, previous.speaker.entity_id, "continued", -1, -1)
         text_parts = [" ".join(text[a:b].split()) for a, b in parts]
         quote = Quote(parts=tuple(parts), text=" … ".join(text_parts), speaker=speaker)
@@ -305,7 +294,7 @@ def _speaker(
         if role:
             word = role.group("role").lower()
             for person in reversed([p for p in persons if p.end <= a + role.start()]):
-                lead = text[max(0, person.start - 40):person.start].lower()
+                lead = text[max(0, person.start - 40) : person.start].lower()
                 if word in lead:
                     found = _speaker_of(person, "role", persons)
                     return Speaker(found.name, found.entity_id, "role", a + role.start(), a + role.end())
