@@ -39,31 +39,33 @@ def _is_acronym(text: str) -> bool:
     return len(text) >= 2 and text.isupper()
 
 
+@lru_cache(maxsize=200_000)
+def word_terms(word: str, query: bool = False) -> tuple[str, ...]:
+    """The index terms of one token: ``()`` for a stop word, two for an acronym indexed beside its stem.
+
+    Cached: news reuses a small vocabulary, so most tokens cost one dictionary lookup instead of the
+    lowercasing, possessive stripping and stemming below."""
+    if "." in word:  # a dotted acronym: U.S. -> US
+        return (word.replace(".", "").upper(),)
+    if _is_acronym(word):
+        lowered = word.lower()
+        if query or lowered in STOP_WORDS or lowered.isdigit():
+            return (word,)
+        return (word, stem(lowered))
+    lowered = _POSSESSIVE.sub("", word.lower().replace("’", "'"))
+    if lowered in STOP_WORDS:
+        return ()
+    return (stem(lowered) if lowered.isalpha() else lowered,)
+
+
 class AcronymStemFilter(Filter):
     """Lowercase, strip possessives, drop stop words and stem, keeping acronyms case-preserved."""
 
     def __call__(self, tokens):
         for token in tokens:
-            text = token.text
-            if "." in text:  # a dotted acronym: U.S. -> US
-                token.text = text.replace(".", "").upper()
+            for term in word_terms(token.text, token.mode == "query"):
+                token.text = term
                 yield token
-                continue
-            if _is_acronym(text):
-                token.text = text
-                yield token
-                if token.mode == "query":
-                    continue
-                word = text.lower()
-                if word not in STOP_WORDS and not word.isdigit():
-                    token.text = stem(word)
-                    yield token
-                continue
-            word = _POSSESSIVE.sub("", text.lower().replace("’", "'"))
-            if word in STOP_WORDS:
-                continue
-            token.text = stem(word) if word.isalpha() else word
-            yield token
 
 
 def news_analyzer():
@@ -77,11 +79,15 @@ _ANALYZER = news_analyzer()
 def analyze(text: str, mode: str = "index") -> list[tuple[str, int, int]]:
     """Index terms of ``text`` with their character spans: ``[(term, start, end), ...]``.
 
-    At the same position an acronym gives two terms (``ISIS`` and ``isi``); both are listed.
+    At the same position an acronym gives two terms (``ISIS`` and ``isi``); both are listed. The same terms
+    as :func:`news_analyzer` gives, without its per-token objects: snippets and comparison analyse whole
+    articles on every call.
     """
+    query = mode == "query"
     return [
-        (token.text, token.startchar, token.endchar)
-        for token in _ANALYZER(text, positions=True, chars=True, mode=mode)
+        (term, match.start(), match.end())
+        for match in TOKEN_PATTERN.finditer(text)
+        for term in word_terms(match.group(), query)
     ]
 
 
