@@ -16,25 +16,26 @@ evidence and is then judged against its competitors:
 2. *Entities* (canonical ids, so spelling variants meet), *numbers* (counts and days), *quotes* (at least two
    shared words inside quotation marks on both sides, more when the same speaker says them) and *relative
    position* add small bonuses.
-3. *Competition*: half of the mean score of each sentence's three best other candidates is subtracted, so a
-   sentence that resembles everything (a headline full of the story's names) needs more to pair.
+3. *Competition*: half the average of the two sentences' mean scores with their three best other candidates
+   is subtracted, so a sentence that resembles everything (a headline full of the story's names) needs more.
 4. *A gate*: a pair must share what is said, not only who or where: two content words outside entity
    names, or one and a number or quoted words.
 
 Pairs at or above :data:`ALIGN_THRESHOLD` are linked best first, each sentence once; then a sentence left
 over joins the pair of its neighbour when it shares enough with that pair's other side (one outlet split what
 the other said in one sentence). A pair is ``same`` when the words nearly match, else ``paraphrase``;
-sentences in no pair are unique to their side. Thresholds were tuned by hand-labelled seed pairs and checked
-on Reuters stories (see the module's report in ``docs/compare-json.md``).
+sentences in no pair are unique to their side. Thresholds were tuned on hand-labelled seed pairs and checked
+on Reuters stories (``docs/compare-json.md`` has the rule, the figures and what it got right and wrong).
 """
 
 from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -432,15 +433,29 @@ def _within(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a <= offset < b for a, b in spans)
 
 
+class _Mentions:
+    """An article's mentions of entities (of the kinds compared), found by position."""
+
+    def __init__(self, article: Article) -> None:
+        self.entities = sorted(
+            (e for e in article.entities if label_kind(e.label) in ENTITY_KINDS), key=lambda e: e.start
+        )
+        self.starts = [e.start for e in self.entities]
+
+    def between(self, start: int, end: int) -> list[EntitySpan]:
+        return self.entities[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
+
+
 def _profiles(article: Article, figures: FigureSet, quotes: Sequence[Quote]) -> list[_Profile]:
     text = article.text
     n = max(1, len(article.sentences))
-    entities = [e for e in article.entities if label_kind(e.label) in ENTITY_KINDS]
+    mentions_of = _Mentions(article)
+    statements = [q for q in quotes if q.is_statement]
     profiles = []
     for index, (start, end) in enumerate(article.sentences):
-        inside = [e for e in entities if start <= e.start < end]
+        inside = mentions_of.between(start, end)
         mentions = [(e.start, e.end) for e in inside]
-        overlapping = [q for q in quotes if q.is_statement and q.start < end and q.end > start]
+        overlapping = [q for q in statements if q.start < end and q.end > start]
         quoted = [part for q in overlapping for part in q.parts]
         terms = sentence_terms(text, start, end)
         numbers: dict[str, str] = {}
@@ -484,7 +499,7 @@ def _surname(quote: Quote) -> str:
 # --- scoring ----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Score:
     score: float
     lexical: float
@@ -528,26 +543,40 @@ class _Scorer:
         everything = [*a, *b]
         self.tw = _term_weights(everything, weights)
         self.ew = {k: w * w for k, w in _local_idf(everything, "entities").items()}
+        self._totals: dict[int, tuple[float, float]] = {}
 
-    def total(self, profile: _Profile) -> float:
-        return sum(self.tw[t] for t in profile.terms)
+    def totals(self, profile: _Profile) -> tuple[float, float]:
+        """The summed weights of a profile's terms and of its entities."""
+        found = self._totals.get(id(profile))
+        if found is None:
+            tw, ew = self.tw, self.ew
+            found = (sum(tw[t] for t in profile.terms), sum(ew.get(k, 0.0) for k in profile.entities))
+            self._totals[id(profile)] = found
+        return found
 
-    def score(self, x: _Profile, y: _Profile, wx: float | None = None, wy: float | None = None) -> _Score:
-        tw = self.tw
-        wx = self.total(x) if wx is None else wx
-        wy = self.total(y) if wy is None else wy
-        shared = [t for t in x.terms if t in y.terms]
-        ws = sum(tw[t] for t in shared)
+    def score(self, x: _Profile, y: _Profile) -> _Score:
+        tw, ew = self.tw, self.ew
+        wx, ex = self.totals(x)
+        wy, ey = self.totals(y)
+        y_terms = y.terms
+        shared = [t for t in x.terms if t in y_terms]
+        ws = 0.0
+        for t in shared:
+            ws += tw[t]
         lexical = 2 * ws / (wx + wy + SMOOTHING)
-        containment = ws / min(wx, wy) if min(wx, wy) else 0.0
-        ents = [k for k in x.entities if k in y.entities]
-        ex = sum(self.ew[k] for k in x.entities)
-        ey = sum(self.ew[k] for k in y.entities)
-        entity = 2 * sum(self.ew[k] for k in ents) / (ex + ey) if ex + ey else 0.0
-        numbers = [k for k in x.numbers if k in y.numbers]
+        lighter = min(wx, wy)
+        containment = ws / lighter if lighter else 0.0
+        y_entities = y.entities
+        ents = [k for k in x.entities if k in y_entities]
+        entity = 2 * sum(ew[k] for k in ents) / (ex + ey) if ents else 0.0
+        y_numbers = y.numbers
+        numbers = [k for k in x.numbers if k in y_numbers]
         # Quotation evidence counts only when the quoted words agree: two quotes of one spokesman are not one
         # statement.
-        quote = sum(1 for t in shared if t in x.quoted_terms and t in y.quoted_terms) >= 2
+        quote = False
+        if x.quoted_terms and y.quoted_terms:
+            both = x.quoted_terms & y.quoted_terms
+            quote = sum(1 for t in shared if t in both) >= 2
         speaker = quote and bool(x.speakers & y.speakers)
         identical = bool(x.norm) and x.norm == y.norm
         score = (
@@ -559,16 +588,17 @@ class _Scorer:
             + BONUS_SPEAKER * speaker
             + BONUS_POSITION * (1 - abs(x.position - y.position))
         )
+        names = x.entity_terms | y.entity_terms
         return _Score(
             score=score,
             lexical=lexical,
             containment=containment,
-            shared=tuple(sorted(shared, key=lambda t: -tw[t])),
+            shared=tuple(shared),
             entities=tuple(ents),
             numbers=tuple(numbers),
             quote=quote,
             speaker=speaker,
-            distinct=sum(1 for t in shared if t not in x.entity_terms and t not in y.entity_terms),
+            distinct=sum(1 for t in shared if t not in names),
             identical=identical,
         )
 
@@ -578,13 +608,11 @@ class _Scorer:
         for y in b:
             for key in _keys(y):
                 index[key].append(y.index)
-        totals_b = [self.total(y) for y in b]
         raw: dict[tuple[int, int], _Score] = {}
         for x in a:
-            wx = self.total(x)
             candidates = {j for key in _keys(x) for j in index.get(key, ())}
             for j in candidates:
-                raw[(x.index, j)] = self.score(x, b[j], wx, totals_b[j])
+                raw[(x.index, j)] = self.score(x, b[j])
         by_a: dict[int, list[float]] = defaultdict(list)
         by_b: dict[int, list[float]] = defaultdict(list)
         for (i, j), s in raw.items():
@@ -592,13 +620,14 @@ class _Scorer:
             by_b[j].append(s.score)
         top_a = {i: sorted(v, reverse=True)[:4] for i, v in by_a.items()}
         top_b = {j: sorted(v, reverse=True)[:4] for j, v in by_b.items()}
-        out = {}
+        penalties = {}
         for (i, j), s in raw.items():
             rivals_a = _without_once(top_a[i], s.score)[:3]
             rivals_b = _without_once(top_b[j], s.score)[:3]
-            penalty = COMPETITION * 0.5 * (_mean(rivals_a) + _mean(rivals_b))
-            out[(i, j)] = replace(s, score=s.score - penalty)
-        return out
+            penalties[(i, j)] = COMPETITION * 0.5 * (_mean(rivals_a) + _mean(rivals_b))
+        for key, penalty in penalties.items():
+            raw[key].score -= penalty
+        return raw
 
 
 def _keys(profile: _Profile) -> list[str]:
@@ -663,6 +692,7 @@ def _words(text: str) -> str:
 
 
 def _pair(
+    scorer: _Scorer,
     a: Article,
     b: Article,
     pa: Sequence[_Profile],
@@ -684,7 +714,7 @@ def _pair(
             s = pairs.get((i, j))
             if s is None:
                 continue
-            for t in s.shared:
+            for t in sorted(s.shared, key=lambda t: -scorer.tw[t]):
                 span = pa[i].terms[t]
                 terms.setdefault(t, SharedTerm(t, a.text[span[0] : span[1]], span, pb[j].terms[t]))
             for k in s.entities:
@@ -731,10 +761,17 @@ def _match_quotes(
     """A's quotations found in B, best first, each used once: verbatim when one's words are (nearly) inside
     the other's; paraphrase when the quoted words agree enough, or somewhat and their sentences are aligned."""
     candidates: list[tuple[float, int, int, str]] = []
-    profiles_a = [_quote_profile(a, q, i) for i, q in enumerate(qa)]
-    profiles_b = [_quote_profile(b, q, j) for j, q in enumerate(qb)]
+    names_a, names_b = _Mentions(a), _Mentions(b)
+    profiles_a = [_quote_profile(a, q, i, names_a, scorer.tw) for i, q in enumerate(qa)]
+    profiles_b = [_quote_profile(b, q, j, names_b, scorer.tw) for j, q in enumerate(qb)]
+    having: dict[str, set[int]] = defaultdict(set)
+    for j, profile in enumerate(profiles_b):
+        for t in profile.terms:
+            having[t].add(j)
     for i, x in enumerate(qa):
-        for j, y in enumerate(qb):
+        # Quotes that share no word can be neither the same words nor the same statement.
+        for j in sorted({j for t in profiles_a[i].terms for j in having.get(t, ())}):
+            y = qb[j]
             if not (x.is_statement or y.is_statement):
                 continue
             wa, wb = _words(x.text), _words(y.text)
@@ -764,16 +801,16 @@ def _match_quotes(
     return matches
 
 
-def _quote_profile(article: Article, quote: Quote, index: int) -> _Profile:
+def _quote_profile(
+    article: Article, quote: Quote, index: int, mentions: _Mentions, known: Mapping[str, float]
+) -> _Profile:
+    """A quotation's words as a profile, to score it against another with the sentences' term weights."""
     terms: dict[str, tuple[int, int]] = {}
     for start, end in quote.parts:
         for t, span in sentence_terms(article.text, start, end).items():
-            terms.setdefault(t, span)
-    names = [
-        (e.start, e.end)
-        for e in article.entities
-        if label_kind(e.label) in ENTITY_KINDS and quote.start <= e.start < quote.end
-    ]
+            if t in known:
+                terms.setdefault(t, span)
+    names = [(e.start, e.end) for e in mentions.between(quote.start, quote.end)]
     return _Profile(
         index=index,
         start=quote.start,
@@ -1021,9 +1058,11 @@ def compare(a: Article, b: Article, *, weights: Weights | None = None) -> Compar
     pb = _profiles(b, figures_b, quotes_b)
     scorer = _Scorer(pa, pb, weights)
     scores = scorer.pairs(pa, pb)
-    scores = {k: v for k, v in scores.items() if _is_sentence(a, k[0]) and _is_sentence(b, k[1])}
+    real_a = {i for i in range(len(a.sentences)) if _is_sentence(a, i)}
+    real_b = {j for j in range(len(b.sentences)) if _is_sentence(b, j)}
+    scores = {k: v for k, v in scores.items() if k[0] in real_a and k[1] in real_b}
     groups = _link(scores)
-    pairs = [_pair(a, b, pa, pb, g, scores) for g in groups]
+    pairs = [_pair(scorer, a, b, pa, pb, g, scores) for g in groups]
     aligned_a = {i for g in groups for i in g[0]}
     aligned_b = {j for g in groups for j in g[1]}
     unique_a = _uniques(a, aligned_a)
@@ -1033,8 +1072,8 @@ def compare(a: Article, b: Article, *, weights: Weights | None = None) -> Compar
     conflicts, agreements = _compare_figures(figures_a, figures_b, pairs, pa, pb)
     both, only_a, only_b = _entity_refs(a, b)
     summary = Summary(
-        a_sentences=sum(1 for i in range(len(a.sentences)) if _is_sentence(a, i)),
-        b_sentences=sum(1 for j in range(len(b.sentences)) if _is_sentence(b, j)),
+        a_sentences=len(real_a),
+        b_sentences=len(real_b),
         a_aligned=len(aligned_a),
         b_aligned=len(aligned_b),
         same=sum(1 for p in pairs if p.kind == "same"),

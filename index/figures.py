@@ -19,12 +19,14 @@ words                     range                       why
 ``about/around/some N``   [0.8N, 1.2N]
 ``up to/as many as N``    [1, N]
 ``fewer/less than N``     [0, N-1]
+``N to M``                [N, M]
+``N other X``             [N, N+1]                    "X and three other firms" may count X
 ``dozens``                [24, 99]                    "dozens" is at least two dozen
 ``scores``                [40, 199]
 ``hundreds``              [200, 999]                  likewise two hundred, below a thousand
 ``thousands``             [2000, 9999]
 ``tens of thousands``     [20000, 99000]
-``hundreds of thousands``  [200000, 999999]
+``hundreds of thousands``  [200000, 999000]
 ``millions``              [2e6, 999e6]
 ``X and X`` (repeated)    [low of X, infinity)        "thousands and thousands": emphatic, no top
 ``several/a few X``       [3X, 9X] / [2X, 5X]         e.g. "several hundred"
@@ -33,7 +35,7 @@ words                     range                       why
 What is counted: ``measure`` is the nearest word of a known kind in the same sentence (killed, injured,
 arrested, ...) and ``group`` says who: a nationality or named group in the noun phrase ("13 Americans",
 "13 members of the US army" -> ``us``), ``all`` for people in general ("more than 170 people", "hundreds"),
-else the head noun ("36 NATO countries" -> ``countries``). Figures joined by "and"/"as well as" with the same
+else the head noun ("three areas" -> ``area``). Figures joined by "and"/"as well as" with the same
 measure add up to a derived total ("169 Afghans and 13 U.S. service members" -> all = 182); "including" and
 "among them" name a part of the whole, so they do not add.
 
@@ -44,10 +46,11 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 #: Words that say what a count measures, by their lowercase prefix.
@@ -194,6 +197,10 @@ _MODIFIERS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("less", "than"), "less"),
     (("under",), "less"),
 )
+
+_MODIFIERS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _words, _kind in _MODIFIERS:
+    _MODIFIERS_BY_FIRST.setdefault(_words[0], []).append((_words, _kind))
 
 _MONTHS = {
     name: number
@@ -488,7 +495,7 @@ def _core(tokens: list[_Token], i: int) -> tuple[float, float, str, int] | None:
 
 
 def _modifier(tokens: list[_Token], i: int) -> tuple[str, int]:
-    for words, kind in _MODIFIERS:
+    for words, kind in _MODIFIERS_BY_FIRST.get(tokens[i].low, ()):
         if all(i + k < len(tokens) and tokens[i + k].low == w for k, w in enumerate(words)):
             return kind, i + len(words)
     return "", i
@@ -549,6 +556,7 @@ _TIME_UNITS = frozenset(
 )
 _COLLECTIVE = frozenset("personnel staff police military crew people children men women youth".split())
 _MEASURE_WORD = re.compile("|".join(re.escape(p) for p, _ in _MEASURE_OF))
+_MEASURE_CANDIDATE = re.compile(r"\b(?:" + _MEASURE_WORD.pattern + r")[A-Za-z]*", re.IGNORECASE)
 
 
 def _group_of(head: str, qualifiers: str) -> str:
@@ -578,12 +586,12 @@ def _measure_near(text: str, start: int, end: int, lo: int, hi: int) -> tuple[st
     """The measure word nearest to ``[start, end)`` within ``[lo, hi)`` (a sentence), and its distance in
     words; ("", big) when there is none within 15 words."""
     best, best_distance = "", 10**9
-    for match in re.finditer(r"[A-Za-z]+", text[lo:hi]):
+    for match in _MEASURE_CANDIDATE.finditer(text, lo, hi):
         word = match.group().lower()
         measure = measure_of_word(word)
         if not measure:
             continue
-        a, b = lo + match.start(), lo + match.end()
+        a, b = match.start(), match.end()
         gap = text[b:start] if b <= start else text[end:a]
         distance = len(gap.split())
         if distance < best_distance:
@@ -591,6 +599,7 @@ def _measure_near(text: str, start: int, end: int, lo: int, hi: int) -> tuple[st
     return (best, best_distance) if best_distance <= 15 else ("", best_distance)
 
 
+@lru_cache(maxsize=20_000)
 def measure_of_word(word: str) -> str:
     """The measure a word names ("killed" for "killing", "deaths", "toll"), or ``""``."""
     for prefix, measure in _MEASURE_OF:
@@ -604,8 +613,8 @@ def measure_of_word(word: str) -> str:
     return ""
 
 
-def _sentence_of(sentences: Sequence[tuple[int, int]], offset: int) -> int:
-    starts = [s for s, _ in sentences]
+def _sentence_of(sentences: Sequence[tuple[int, int]], offset: int, starts: Sequence[int] | None = None) -> int:
+    starts = [s for s, _ in sentences] if starts is None else starts
     index = bisect_right(starts, offset) - 1
     if index >= 0 and offset < sentences[index][1]:
         return index
@@ -615,8 +624,10 @@ def _sentence_of(sentences: Sequence[tuple[int, int]], offset: int) -> int:
 def extract_counts(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figure]:
     """Every count in ``text`` with its range, measure and group, plus derived totals (see module doc)."""
     tokens = _tokens(text)
-    masked = [(m.start(), m.end()) for m in _NOT_A_COUNT.finditer(text)]
-    dates = [(m.start(), m.end()) for pattern in _DATE_PATTERNS for m in pattern.finditer(text)]
+    skipped = [(m.start(), m.end()) for m in _NOT_A_COUNT.finditer(text)]
+    skipped += [(m.start(), m.end()) for pattern in _DATE_PATTERNS for m in pattern.finditer(text)]
+    not_counts = _starts_within(tokens, skipped)
+    starts = [s for s, _ in sentences]
     figures: list[Figure] = []
     i, n = 0, len(tokens)
     while i < n:
@@ -624,7 +635,7 @@ def extract_counts(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figu
         if j >= n:
             break
         tok = tokens[j]
-        if any(a <= tok.start < b for a, b in masked) or any(a <= tok.start < b for a, b in dates):
+        if tok.start in not_counts:
             i = max(i + 1, j + 1) if modifier else i + 1
             continue
         core = _core(tokens, j)
@@ -661,7 +672,7 @@ def extract_counts(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figu
             # "Elders Futures and three other large firms": three, or four counting the one named.
             high, approx = high + 1, "other"
         start = tokens[i].start
-        sentence = _sentence_of(sentences, start)
+        sentence = _sentence_of(sentences, start, starts)
         lo, hi = sentences[sentence] if sentence >= 0 else (0, len(text))
         # A span of time ("20 years of war") measures nothing that a nearby "killed" could count.
         measure = "" if head.lower() in _TIME_UNITS else _measure_near(text, start, phrase_end, lo, hi)[0]
@@ -683,6 +694,15 @@ def extract_counts(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figu
         )
         i = max(after, k)
     return _with_totals(text, _inherit_measures(text, figures))
+
+
+def _starts_within(tokens: list[_Token], spans: list[tuple[int, int]]) -> set[int]:
+    """Start offsets of the tokens that begin inside any of ``spans``."""
+    starts = [t.start for t in tokens]
+    inside: set[int] = set()
+    for a, b in spans:
+        inside.update(starts[bisect_left(starts, a) : bisect_left(starts, b)])
+    return inside
 
 
 def _range_end(tokens: list[_Token], k: int, text: str) -> tuple[float, float, str, str, int, int] | None:
@@ -776,11 +796,11 @@ def _with_totals(text: str, figures: list[Figure]) -> list[Figure]:
 
 
 def extract_dates(text: str, sentences: Sequence[tuple[int, int]], published: str = "") -> list[Figure]:
-    """Dates in ``text``, resolved against the article's publication date where they are partial.
+    """Dates in ``text``, completed from the article's publication date where they are partial.
 
-    "Thursday" in an article of 2021-08-30 is 2021-08-26 (the latest Thursday on or before it); "the 26th"
-    is the 26th of that month (or of the month before, when the 26th is still ahead). Without a publication
-    date the partial fields stay partial and can only conflict with a date that contradicts them.
+    "the 26th" in an article of 2021-08-30 is 2021-08-26 (or the 26th of the month before, when the 26th is
+    still ahead), and so a Thursday. A weekday alone ("on Thursday") stays a weekday: it may be last week's or
+    next week's ("the deadline set Tuesday"), and is checked against other dates by its name only.
     """
     pub = _parse_iso(published)
     found: list[Figure] = []
