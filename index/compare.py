@@ -1211,7 +1211,8 @@ def format_text(comparison: Comparison) -> str:
     return "\n".join(lines) + "\n"
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+|!~])")
+#: Characters Markdown acts on inside a line: emphasis, code, links, HTML, table cells, strikethrough.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def _md(text: str) -> str:

@@ -313,7 +313,7 @@ def test_markdown_report_is_pasteable_and_escapes_article_text():
     b = _article("b", "Police said the gunman fled north | east. Nobody was hurt in the raid on the bank.")
     report = format_markdown(compare(a, b))
     assert report.startswith("# Comparison: ")
-    assert "\\[the gunman\\]\\(http://x\\) \\*fled\\*" in report
+    assert "\\[the gunman\\](http://x) \\*fled\\*" in report
     assert "north \\| east" in report
     assert "## Aligned sentences" in report and "**same**" in report
 
