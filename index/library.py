@@ -6,14 +6,16 @@ build finds text it has not annotated before.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from . import store
+from .aliases import ALIAS_FILE, Drop, Merge, Split, corpus_alias_path, load_aliases, read_aliases, write_corrections
 from .annotate import AnnotationCache, Annotator, model_fingerprint, resolve_model
-from .entities import EntityRegistry, normalise_name, resolve_entities
+from .entities import CanonicalEntity, EntityCoverage, EntityRegistry, normalise_name, resolve_entities
 from .ingest import read_corpus
 from .models import Annotation, Article, ArticleSummary, BuildProgress, BuildReport, EntitySpan, SearchResult
 
@@ -162,7 +164,7 @@ class Library:
         if stored is None:
             raise KeyError(f"no article {ident!r} in the index; re-index with `byline index`")
         annotation = self._annotation(row["content_hash"], self._annotator)
-        entities = tuple(self._with_canonical(span) for span in annotation.entities)
+        entities = tuple(self._with_canonical(span, article_id) for span in annotation.entities)
         entities = tuple(span for span in entities if span is not None)
         return Article(
             id=article_id,
@@ -184,10 +186,10 @@ class Library:
         key = AnnotationCache.key(text_hash, fingerprint)
         return self.cache.get_many([key]).get(key, Annotation())
 
-    def _with_canonical(self, span: EntitySpan) -> EntitySpan | None:
-        resolved = self.registry.canonical(span.text, span.label)
+    def _with_canonical(self, span: EntitySpan, article_id: str) -> EntitySpan | None:
+        resolved = self.registry.canonical(span.text, span.label, article_id)
         if resolved is None:
-            return span
+            return None  # a mis-tag ("mosques" as an organisation)
         entity_id, name, label = resolved
         return replace(span, entity_id=entity_id, canonical=name, label=label)
 
@@ -198,6 +200,95 @@ class Library:
     def term_weights(self) -> Callable[[str], float]:
         """Corpus-wide weight (inverse document frequency) of an index term, for comparing articles."""
         return self._search_engine().term_weights()
+
+    # --- entities -------------------------------------------------------------------------------------
+
+    def entities(self, labels: Iterable[str] | None = None) -> list[CanonicalEntity]:
+        """Every canonical entity of the corpus (of ``labels``: "PERSON", "ORG", ...), most mentioned first."""
+        return self.registry.entities(labels)
+
+    def entity(self, name: str, kinds: set[str] | None = None) -> CanonicalEntity:
+        """The entity a name (any of its spellings, or its id) refers to; the most mentioned when several
+        entities share it. ``kinds`` ("person", "org", "place", ...) narrows the choice. KeyError if none."""
+        found = self.registry.find(name, kinds)
+        if not found:
+            raise KeyError(f"no entity named {name!r}")
+        return found[0]
+
+    def entity_coverage(self, name: str, article_ids: Iterable[str] | None = None,
+                        kinds: set[str] | None = None) -> EntityCoverage:
+        """Which articles of a group (default: the whole corpus) and which sources mention an entity, and
+        which leave it out."""
+        entity = self.entity(name, kinds)
+        summaries = self.articles()
+        if article_ids is not None:
+            wanted = {self.resolve_id(i) for i in article_ids}
+            summaries = [s for s in summaries if s.id in wanted]
+        return self.registry.coverage(entity, summaries)
+
+    def corrections_file(self) -> Path:
+        """Where entity corrections are saved: the corpus's alias file, or one beside the index when the
+        corpus cannot take it (the bundled seeds, a read-only folder, a single .jsonl file)."""
+        target = corpus_alias_path(self.corpus)
+        writable = (self.corpus.is_dir() and os.access(self.corpus, os.W_OK)
+                    and (not target.exists() or os.access(target, os.W_OK)))
+        if writable and self.corpus != bundled_corpus().resolve():
+            return target
+        return self.index_dir / ALIAS_FILE
+
+    def merge_entities(self, names: Sequence[str], *, lock_wait: float = 10.0) -> CanonicalEntity:
+        """Make the entities ``names`` refer to one entity (the first one's), and save that correction."""
+        entities = list(dict.fromkeys(self.entity(name) for name in names))
+        if len(entities) < 2:
+            raise ValueError("name at least two different entities to merge")
+        path = self.corrections_file()
+        current = read_aliases(path)
+        keys = {normalise_name(form) for e in entities for form, _ in e.names}
+        splits = [s for s in current.splits
+                  if not (normalise_name(s.name) in keys and any(normalise_name(f) in keys for f in s.from_names))]
+        merge = Merge(label=entities[0].label, names=tuple(e.names[0][0] for e in entities))
+        write_corrections(path, [*current.merges, merge], splits, list(current.drops))
+        return self._apply_corrections(entities[0].names[0][0], lock_wait)
+
+    def split_entity(self, name: str, entity: str, *, lock_wait: float = 10.0) -> CanonicalEntity:
+        """Take the name ``name`` out of the entity ``entity`` (a wrong merge), and save that correction.
+        Returns the entity the name now belongs to."""
+        whole = self.entity(entity)
+        key = normalise_name(name)
+        others = tuple(dict.fromkeys(f for f, _ in whole.names if normalise_name(f) != key))
+        if not others or all(normalise_name(f) != key for f, _ in whole.names):
+            raise KeyError(f"{name!r} is not one of the other names of {whole.name!r}")
+        path = self.corrections_file()
+        current = read_aliases(path)
+        merges = [m for m in current.merges if key not in {normalise_name(n) for n in m.names}]
+        write_corrections(path, merges, [*current.splits, Split(whole.label, name, others)], list(current.drops))
+        return self._apply_corrections(name, lock_wait)
+
+    def drop_entity(self, name: str, *, lock_wait: float = 10.0) -> CanonicalEntity:
+        """Say the entity ``name`` is no name at all (a mis-tag: "Revs" heading a table row), and save that
+        correction. Its spans are no longer shown or counted. Returns the entity as it was."""
+        entity = self.entity(name)
+        path = self.corrections_file()
+        current = read_aliases(path)
+        forms = tuple(dict.fromkeys(form for form, _ in entity.names))
+        write_corrections(path, list(current.merges), list(current.splits),
+                          [*current.drops, Drop(entity.label, forms)])
+        with store.writer_lock(self.index_dir, wait=lock_wait):
+            self._reresolve()
+        return entity
+
+    def _apply_corrections(self, name: str, lock_wait: float) -> CanonicalEntity:
+        """Regroup the saved surfaces under the alias files as they are now: no spaCy, no re-indexing."""
+        with store.writer_lock(self.index_dir, wait=lock_wait):
+            self._reresolve()
+        return self.entity(name)
+
+    def _reresolve(self) -> None:
+        path = self.generation / store.ENTITIES
+        registry = EntityRegistry.load(path).reresolve(load_aliases(self.corpus, self.index_dir))
+        registry.save(path)
+        self._close_index()
+        self._registry = registry
 
     # --- writing ----------------------------------------------------------------------------------------
 
@@ -245,7 +336,9 @@ class Library:
 
             # Annotations: every article's, from the cache where possible, spaCy for the rest.
             model_name = resolve_model(model)
-            fingerprint = model_fingerprint(model_name)
+            aliases = load_aliases(self.corpus, self.index_dir)
+            patterns = aliases.ruler_patterns()
+            fingerprint = model_fingerprint(model_name, patterns)
             keys = {aid: AnnotationCache.key(a.content_hash, fingerprint) for aid, a in articles.items()}
             cached = self.cache.get_many(set(keys.values()))
             missing: dict[str, Article] = {}
@@ -254,7 +347,7 @@ class Library:
                     missing.setdefault(keys[aid], article)
             spacy_started = time.perf_counter()
             if missing:
-                annotator = Annotator(model_name, jobs=jobs)
+                annotator = Annotator(model_name, jobs=jobs, patterns=patterns)
                 todo = list(missing.items())
                 report("annotating", 0, len(todo), "loading the spaCy model")
                 batch: list[tuple[str, Annotation]] = []
@@ -272,7 +365,7 @@ class Library:
 
             whoosh_started = time.perf_counter()
             annotations = {aid: cached[keys[aid]] for aid in articles}
-            registry = resolve_entities(annotations, self.corpus)
+            registry = resolve_entities(annotations, self.corpus, aliases=aliases)
             to_write = [aid for aid in rows if full or aid in added or aid in changed]
             change = store.Change(
                 write=[(articles[aid], annotations[aid]) for aid in to_write],

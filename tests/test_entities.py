@@ -1,0 +1,393 @@
+"""Canonical entities: one entity however the articles spell or name it, and corrections that stick.
+
+The seed corpus is the acceptance test (the spokesman spelled three ways, the Islamic State named five ways,
+a Title Case headline the model reads as organisations); small made-up annotations pin down the rules that
+must not over-merge (two people sharing a surname, places with similar spellings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index import Annotation, EntitySpan, IndexProblem, bundled_corpus, open_library
+from index.aliases import CORRECTIONS_MARKER, AliasEntity, Aliases, read_aliases
+from index.entities import (
+    EntityRegistry,
+    find_acronym_definitions,
+    normalise_name,
+    refine_spans,
+    resolve_entities,
+    similar_names,
+)
+from reader.cli_entities import register
+
+SEEDS = bundled_corpus()
+MUJAHID_SPELLINGS = ("Zabihullah Mujahid", "Zabihula Mujahid", "Sabihullah Mujahid", "Mujahid")
+
+
+def annotations(articles: dict[str, str], names: dict[str, list[tuple[str, str]]]) -> dict[str, Annotation]:
+    """Annotations of made-up articles: each (text, label) in ``names`` tagged where it first occurs."""
+    result = {}
+    for article_id, text in articles.items():
+        spans = []
+        cursor = 0
+        for name, label in names[article_id]:
+            start = text.index(name, cursor)
+            spans.append(EntitySpan(start, start + len(name), label, name))
+            cursor = start + len(name)
+        result[article_id] = Annotation(entities=tuple(spans))
+    return result
+
+
+def ids_of(registry: EntityRegistry, *names: tuple[str, str]) -> set[str]:
+    return {registry.canonical(text, label)[0] for text, label in names}
+
+
+# --- names and rules ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Taliban’s", "Taliban"),
+    ("the Islamic State", "Islamic State"),
+    ("U.S.", "US"),
+    ("al-Qaeda", "Al Qaeda"),
+    ("“Daesh”", "Daesh"),
+    ("Kidder, Peabody and Co", "Kidder Peabody and Co"),
+    ("Zhirnóv", "Zhirnov"),
+])
+def test_normalise_name_lets_trivial_variants_meet(a: str, b: str) -> None:
+    assert normalise_name(a) == normalise_name(b)
+
+
+def test_normalise_name_keeps_different_names_apart() -> None:
+    assert normalise_name("IS-K") != normalise_name("IS")
+    assert normalise_name("Iran") != normalise_name("Iraq")
+
+
+def test_acronym_definitions_are_found_where_the_initials_match() -> None:
+    text = ("On the 26th, when the Islamic State in Khorasan (IS-K) attacked, the Islamic State (IS) said so. "
+            "The Organization of Petroleum Exporting Countries (OPEC) met the U.S. Department of Agriculture "
+            "(USDA). Prices rose on Monday (AP). Smith (UK) said the talks (SDR) failed.")
+    found = {text[a:b]: text[c:d] for a, b, c, d in find_acronym_definitions(text)}
+    assert found == {
+        "Islamic State in Khorasan": "IS-K",
+        "Islamic State": "IS",
+        "Organization of Petroleum Exporting Countries": "OPEC",
+        "U.S. Department of Agriculture": "USDA",
+    }
+
+
+@pytest.mark.parametrize(("a", "b", "kind"), [
+    ("john smith", "jane smith", "person"),  # two people who share a surname
+    ("mark jones", "mary jones", "person"),
+    ("paul smith", "paul smyth", "person"),
+    ("iran", "iraq", "place"),
+    ("austria", "australia", "place"),
+    ("slovakia", "slovenia", "place"),
+    ("niger", "nigeria", "place"),
+    ("prussia", "russia", "place"),
+    ("gambia", "zambia", "place"),
+])
+def test_similar_names_does_not_merge_different_names(a: str, b: str, kind: str) -> None:
+    assert similar_names(a, b, kind) == 0
+
+
+@pytest.mark.parametrize(("a", "b", "kind"), [
+    ("zabihullah mujahid", "sabihullah mujahid", "person"),
+    ("zabihullah mujahid", "zabihula mujahid", "person"),
+    ("khorasan", "khorosan", "place"),
+    ("international crisis group", "international crises group", "org"),
+])
+def test_similar_names_merges_spelling_variants(a: str, b: str, kind: str) -> None:
+    assert similar_names(a, b, kind) >= 0.85
+
+
+def test_two_people_sharing_a_surname_stay_apart_and_a_lone_surname_reads_per_article() -> None:
+    registry = resolve_entities(annotations(
+        {
+            "a1": "John Smith spoke. Smith said no.",
+            "a2": "Jane Smith replied. Smith said yes.",
+            "a3": "Smith was not reached.",
+        },
+        {"a1": [("John Smith", "PERSON"), ("Smith", "PERSON")],
+         "a2": [("Jane Smith", "PERSON"), ("Smith", "PERSON")],
+         "a3": [("Smith", "PERSON")]},
+    ))
+    john, jane, smith = (registry.canonical(n, "PERSON")[0] for n in ("John Smith", "Jane Smith", "Smith"))
+    assert len({john, jane, smith}) == 3  # nobody can tell which Smith a3 means
+    assert registry.canonical("Smith", "PERSON", "a1")[0] == john
+    assert registry.canonical("Smith", "PERSON", "a2")[0] == jane
+
+
+def test_a_lone_surname_joins_the_only_full_name_that_ends_with_it() -> None:
+    registry = resolve_entities(annotations(
+        {"a1": "Zabihullah Mujahid said.", "a2": "Mujahid added."},
+        {"a1": [("Zabihullah Mujahid", "PERSON")], "a2": [("Mujahid", "PERSON")]},
+    ))
+    entity = registry.find("Mujahid")[0]
+    assert entity.name == "Zabihullah Mujahid"
+    assert [m.reason for m in entity.merges] == ["surname"]
+
+
+def test_places_with_similar_spellings_stay_apart() -> None:
+    articles = {f"a{i}": text for i, text in enumerate([
+        "Austria and Australia signed.", "Iran", "Iraq", "Slovakia", "Slovenia", "Niger", "Nigeria",
+        "Khorasan and Khorosan",
+    ])}
+    names = {aid: [(w, "GPE") for w in text.replace(" and ", " ").replace(" signed.", "").split()]
+             for aid, text in articles.items()}
+    registry = resolve_entities(annotations(articles, names))
+    places = [("Austria", "GPE"), ("Australia", "GPE"), ("Iran", "GPE"), ("Iraq", "GPE"), ("Slovakia", "GPE"),
+              ("Slovenia", "GPE"), ("Niger", "GPE"), ("Nigeria", "GPE"), ("Khorasan", "GPE"), ("Khorosan", "GPE")]
+    # Two spellings in one article are two names, however alike ("Khorasan and Khorosan").
+    assert len(ids_of(registry, *places)) == len(places)
+
+
+def test_a_spelling_variant_in_another_article_merges_and_says_why() -> None:
+    registry = resolve_entities(annotations(
+        {"a1": "Khorasan", "a2": "Khorasan", "a3": "Khorosan"},
+        {"a1": [("Khorasan", "GPE")], "a2": [("Khorasan", "GPE")], "a3": [("Khorosan", "GPE")]},
+    ))
+    entity = registry.find("Khorosan")[0]
+    assert entity.name == "Khorasan"
+    assert entity.merges[0].reason == "spelling"
+    assert "similarity" in entity.merges[0].detail
+
+
+def test_two_established_spellings_are_two_names() -> None:
+    articles = {f"a{i}": "John Herrington" if i < 3 else "John Harrington" for i in range(6)}
+    registry = resolve_entities(annotations(articles, {a: [(t, "PERSON")] for a, t in articles.items()}))
+    assert len(ids_of(registry, ("John Herrington", "PERSON"), ("John Harrington", "PERSON"))) == 2
+
+
+def test_lowercase_and_bare_legal_forms_are_dropped_as_mis_tags() -> None:
+    registry = resolve_entities(annotations(
+        {"a1": "in mosques and schools; Co Inc said; Texaco Inc said"},
+        {"a1": [("mosques", "FAC"), ("Co Inc", "ORG"), ("Texaco Inc", "ORG")]},
+    ))
+    assert registry.canonical("mosques", "FAC") is None
+    assert registry.canonical("Co Inc", "ORG") is None
+    assert registry.canonical("Texaco Inc", "ORG")[1] == "Texaco Inc"
+    assert registry.canonical("1987", "DATE") == ("DATE:1987", "1987", "DATE")  # dates: as they are
+    assert not registry.entities(["DATE"])
+
+
+def test_the_alias_file_merges_and_wins_the_label() -> None:
+    aliases = Aliases(entities=(AliasEntity("Islamic State", "ORG", ("IS", "Daesh")),))
+    registry = resolve_entities(annotations(
+        {"a1": "Daesh struck.", "a2": "IS claimed it."},
+        {"a1": [("Daesh", "GPE")], "a2": [("IS", "ORG")]},
+    ), aliases=aliases)
+    assert registry.canonical("Daesh", "GPE") == ("ORG:islamic state", "Islamic State", "ORG")
+    assert registry.expand("Daesh") == ["daesh", "is"]
+    assert ("place", "daesh") in registry.expand_terms("Islamic State", {"org"})
+
+
+def test_refine_spans_cuts_a_name_at_a_hard_line_break_but_not_at_a_wrap() -> None:
+    text = "Tyler Durden\nTue, 09/21/2021\n\n" + "x" * 50 + " prices in New\nYork rose."
+    start = text.index("New")
+    spans = [EntitySpan(0, 16, "PERSON", text[0:16]), EntitySpan(start, start + 8, "GPE", text[start:start + 8])]
+    assert [s.text for s in refine_spans(text, spans)] == ["Tyler Durden", "New\nYork"]
+
+
+def test_refine_spans_replaces_headline_mis_tags_with_the_bodys_names() -> None:
+    text = ("Taliban Say No ISIS, Al-Qaeda In Country Despite String Of ISIS-K Terror Attacks\n\n"
+            "The Taliban denied that ISIS or al-Qaeda operate in Afghanistan.")
+    headline = [("Taliban Say No ISIS", "ORG"), ("Al-Qaeda In Country", "ORG"), ("ISIS-K Terror Attacks", "ORG")]
+    body = [("Taliban", "ORG"), ("ISIS", "ORG"), ("al-Qaeda", "ORG"), ("Afghanistan", "GPE")]
+    spans = []
+    for name, label in [*headline, *body]:
+        start = text.index(name, len(text.split("\n")[0]) if (name, label) in body else 0)
+        spans.append(EntitySpan(start, start + len(name), label, name))
+    refined = refine_spans(text, spans)
+    in_headline = [s.text for s in refined if s.end <= text.index("\n")]
+    assert in_headline == ["Taliban", "ISIS", "Al-Qaeda"]  # "ISIS" in "ISIS-K" is not the body's ISIS
+    assert [s.text for s in refined if s.start > text.index("\n")] == [name for name, _ in body]
+
+
+def test_refine_spans_tags_an_acronym_the_article_defines() -> None:
+    text = "The Islamic State (IS) claimed the attack. IS-K is its branch; IS said this. Taliban-IS talks."
+    spans = [EntitySpan(0, 17, "ORG", "The Islamic State")]
+    refined = [(s.text, s.label) for s in refine_spans(text, spans)]
+    assert refined == [("Islamic State", "ORG"), ("IS", "ORG"), ("IS", "ORG")]
+
+
+def test_registry_survives_save_and_load(tmp_path: Path) -> None:
+    registry = resolve_entities(annotations(
+        {"a1": "Zabihullah Mujahid said.", "a2": "Zabihula Mujahid said."},
+        {"a1": [("Zabihullah Mujahid", "PERSON")], "a2": [("Zabihula Mujahid", "PERSON")]},
+    ))
+    registry.save(tmp_path / "entities.json")
+    loaded = EntityRegistry.load(tmp_path / "entities.json")
+    assert loaded.canonical("Zabihula Mujahid", "PERSON") == registry.canonical("Zabihullah Mujahid", "PERSON")
+    assert loaded.expand("Zabihula Mujahid") == ["zabihula mujahid", "zabihullah mujahid"]
+    assert loaded.entities()[0].articles == ("a1", "a2")
+    (tmp_path / "entities.json").write_text("{not json", encoding="utf-8")
+    assert len(EntityRegistry.load(tmp_path / "entities.json")) == 0
+
+
+# --- the seed corpus ------------------------------------------------------------------------------------
+
+def spans_named(lib, *texts: str) -> list[EntitySpan]:
+    return [span for summary in lib.articles() for span in lib.article(summary.id).entities if span.text in texts]
+
+
+def test_every_spelling_of_the_spokesman_is_one_person_in_all_five_articles(seeds_library) -> None:
+    entity = seeds_library.entity("Sabihullah Mujahid")
+    assert entity.label == "PERSON"
+    assert entity.name == "Zabihullah Mujahid"
+    assert {form for form, _ in entity.names} == set(MUJAHID_SPELLINGS)
+    assert len(entity.articles) == 5
+    spans = spans_named(seeds_library, *MUJAHID_SPELLINGS)
+    assert {span.text for span in spans} == set(MUJAHID_SPELLINGS)
+    assert {(span.entity_id, span.canonical, span.label) for span in spans} == {
+        (entity.id, "Zabihullah Mujahid", "PERSON")}
+
+
+def test_the_islamic_state_is_one_organisation_and_is_k_a_linked_part(seeds_library) -> None:
+    names = ("IS", "ISIS", "Islamic State", "Daesh")
+    entities = {seeds_library.entity(name) for name in names}
+    assert len(entities) == 1
+    (group,) = entities
+    assert group.label == "ORG"
+    branch = seeds_library.entity("IS-K")
+    assert branch != group
+    assert {"IS-K", "ISIS-K", "IS-Khorosan", "Islamic State in Khorasan"} <= {form for form, _ in branch.names}
+    assert (group.id, "part-of") in branch.related
+    # The model calls "Daesh" a place; the alias file's label wins, in the reader too.
+    assert {(s.label, s.canonical) for s in spans_named(seeds_library, "Daesh")} == {("ORG", "Islamic State")}
+    # The model never tags a standalone "IS": the alias file's ruler does.
+    assert len(spans_named(seeds_library, "IS")) >= 20
+
+
+def test_taliban_is_one_entity(seeds_library) -> None:
+    taliban = [e for e in seeds_library.entities() if "taliban" in e.name.casefold()]
+    assert [e.name for e in taliban] == ["Taliban"]
+    assert len(taliban[0].articles) == 5
+    assert {s.entity_id for s in spans_named(seeds_library, "Taliban")} == {taliban[0].id}
+
+
+def test_no_headline_fragment_is_an_entity(seeds_library) -> None:
+    article = seeds_library.article("004")
+    headline_end = article.text.index("\n")
+    in_headline = [s.text for s in article.entities if s.end <= headline_end]
+    assert in_headline == ["Taliban", "ISIS", "Al-Qaeda", "ISIS-K"]
+    fragments = ("Say", "In Country", "Terror Attacks")
+    assert not [e.name for e in seeds_library.entities() if any(f in e.name for f in fragments)]
+
+
+def test_lowercase_mis_tags_are_not_shown(seeds_library) -> None:
+    assert not spans_named(seeds_library, "mosques")
+
+
+def test_searching_one_spelling_finds_the_articles_that_use_another(seeds_library) -> None:
+    hits = {hit.id[:3] for hit in seeds_library.search('entity:"Sabihullah Mujahid"', limit=10).hits}
+    assert hits == {"000", "001", "002", "003", "004"}  # 002-004 say "Zabihullah", 000 "Zabihula"
+    assert {h.id[:3] for h in seeds_library.search('org:"Daesh"', limit=10).hits} == hits
+
+
+def test_who_left_an_entity_out(seeds_library) -> None:
+    coverage = seeds_library.entity_coverage("IS-K")
+    assert coverage.sources_silent == ("English outlet (AFP)",)
+    assert len(coverage.mentioning) == 4
+    group = [s.id for s in seeds_library.articles() if s.id[:3] in ("003", "004")]
+    assert seeds_library.entity_coverage("ISIS-K", group).sources_mentioning == ("Southfront.org",)
+
+
+def test_bundled_seeds_take_corrections_beside_the_index(seeds_library) -> None:
+    assert seeds_library.corrections_file() == seeds_library.index_dir / "aliases.toml"
+
+
+# --- without the alias file, and with a user's corrections -----------------------------------------------
+
+@pytest.fixture(scope="module")
+def seeds_without_aliases(tmp_path_factory: pytest.TempPathFactory):
+    corpus = tmp_path_factory.mktemp("bare") / "corpus"
+    shutil.copytree(SEEDS, corpus, ignore=shutil.ignore_patterns("__pycache__", "*.py", "aliases.toml"))
+    with open_library(corpus, corpus.parent / "index") as lib:
+        lib.build()
+        yield lib
+
+
+def test_without_an_alias_file_spellings_and_defined_acronyms_still_merge(seeds_without_aliases) -> None:
+    lib = seeds_without_aliases
+    mujahid = lib.entity("Zabihula Mujahid")
+    assert {form for form, _ in mujahid.names} == set(MUJAHID_SPELLINGS)
+    assert len(mujahid.articles) == 5
+    group = lib.entity("Islamic State")
+    assert lib.entity("IS") == group  # "the Islamic State (IS)" defines it
+    assert "acronym" in {m.reason for m in group.merges}
+    branch = lib.entity("IS-K")
+    assert branch != group and (group.id, "part-of") in branch.related
+
+
+def test_a_users_corrections_survive_re_indexing(seeds_copy: Path, tmp_path: Path) -> None:
+    head = (seeds_copy / "aliases.toml").read_text(encoding="utf-8")
+    with open_library(seeds_copy, tmp_path / "index") as lib:
+        lib.build()
+        assert lib.entity("Mohammad").name == "Feda Mohammad"
+        assert lib.entity("Afghan") != lib.entity("Afghans")
+        assert lib.split_entity("Mohammad", "Feda Mohammad").name == "Mohammad"
+        merged = lib.merge_entities(["Afghans", "Afghan"])
+        assert {form for form, _ in merged.names} == {"Afghans", "Afghan"}
+        assert merged.merges[0].reason == "correction"
+    text = (seeds_copy / "aliases.toml").read_text(encoding="utf-8")
+    assert text.startswith(head.rstrip("\n"))  # the user's part of the file is kept as it was
+    assert CORRECTIONS_MARKER in text
+    assert len(read_aliases(seeds_copy / "aliases.toml").merges) == 1
+
+    with open_library(seeds_copy, tmp_path / "index") as lib:
+        lib.build(rebuild=True)
+        assert lib.entity("Mohammad").name == "Mohammad"
+        assert lib.entity("Feda Mohammad").names == (("Feda Mohammad", 1),)
+        assert lib.entity("Afghan") == lib.entity("Afghans")
+        article = lib.article("004")
+        assert {s.canonical for s in article.entities if s.text in ("Afghan", "Afghans")} == {"Afghans"}
+
+
+# --- the command line -----------------------------------------------------------------------------------
+
+def run_cli(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="byline")
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(list(argv))
+    return args.handler(args)
+
+
+def test_cli_lists_entities_by_label_as_json(seeds_library, capsys) -> None:
+    assert run_cli("entities", "--index-dir", str(seeds_library.index_dir), "--label", "PERSON", "--json",
+                   "--sort", "sources") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {row["label"] for row in rows} == {"PERSON"}
+    assert rows[0]["name"] == "Zabihullah Mujahid"
+    assert len(rows[0]["sources"]) == 5
+
+
+def test_cli_shows_why_names_merged_and_who_left_it_out(seeds_library, capsys) -> None:
+    index_dir = str(seeds_library.index_dir)
+    assert run_cli("entities", "show", "Mujahid", "--index-dir", index_dir) == 0
+    out = capsys.readouterr().out
+    assert "Sabihullah Mujahid: spelling: spelling variant of 'Zabihullah Mujahid'" in out
+    assert run_cli("entities", "missing", "IS-K", "--index-dir", index_dir) == 0
+    assert "left out by:  English outlet (AFP)" in capsys.readouterr().out
+    assert run_cli("entities", "show", "Nobody At All", "--index-dir", index_dir) == 2
+
+
+def test_cli_merge_saves_to_the_corpus_alias_file(seeds_copy: Path, tmp_path: Path, capsys) -> None:
+    location = ("--corpus", str(seeds_copy), "--index-dir", str(tmp_path / "index"))
+    assert run_cli("entities", "merge", "Afghans", "Afghan", *location) == 0
+    out = capsys.readouterr().out
+    assert f"saved to {seeds_copy / 'aliases.toml'}" in out
+    assert run_cli("entities", "show", "Afghan", "--json", *location) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["name"] == "Afghans" and len(shown["names"]) == 2
+
+
+def test_a_malformed_alias_file_is_reported_with_its_path(seeds_copy: Path, tmp_path: Path) -> None:
+    (seeds_copy / "aliases.toml").write_text('[[entity]]\nname = "IS"\nlabel = \n', encoding="utf-8")
+    with open_library(seeds_copy, tmp_path / "index") as lib, pytest.raises(IndexProblem, match=r"aliases\.toml"):
+        lib.build()
