@@ -18,6 +18,7 @@ from .annotate import AnnotationCache, Annotator, model_fingerprint, resolve_mod
 from .entities import CanonicalEntity, EntityCoverage, EntityRegistry, normalise_name, resolve_entities
 from .ingest import read_corpus
 from .models import Annotation, Article, ArticleSummary, BuildProgress, BuildReport, EntitySpan, SearchResult
+from .stories import update_features as update_story_features
 
 ProgressCallback = Callable[[BuildProgress], None]
 
@@ -366,6 +367,7 @@ class Library:
             whoosh_started = time.perf_counter()
             annotations = {aid: cached[keys[aid]] for aid in articles}
             registry = resolve_entities(annotations, self.corpus, aliases=aliases)
+            update_story_features(self.index_dir, articles, annotations, fingerprint)
             to_write = [aid for aid in rows if full or aid in added or aid in changed]
             change = store.Change(
                 write=[(articles[aid], annotations[aid]) for aid in to_write],

@@ -115,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     from . import cli_web
 
     cli_web.register(sub)
+    from . import cli_stories
+
+    cli_stories.register(sub)
     return parser
 
 

@@ -1,0 +1,1037 @@
+"""Stories: the articles of a corpus that tell the same event, grouped, without spaCy at read time.
+
+Two parts, one at each end of the index's life:
+
+**At index time** each article gets compact *features* (:func:`features_of`): its index terms with counts
+(title terms counted twice), the entity mentions spaCy found (surface form and label, resolved to canonical
+entities only when grouping, so a better entity registry applies without re-indexing) and a bottom-k sketch
+of its word 4-shingles. They are cached by content (:class:`FeatureStore`, beside the annotations), so a
+rebuild or an incremental update computes them only for text it has not seen.
+
+**When asked** (``byline stories``, the reader's stories screen), :func:`story_map` groups the corpus:
+
+1. *Weights.* Terms and canonical entities get corpus-wide TF-IDF weights (``(1 + ln tf) * ln((N+1)/(df+1))``),
+   each article's two vectors normalised to length 1.
+2. *Pairs.* Two articles are compared when they share a term or entity that is neither unique nor common
+   (document frequency from 2 to :data:`DF_CAP` of the corpus) and were published within
+   :data:`WINDOW_DAYS` of each other (undated articles are compared with every date). The comparison is the
+   sparse dot product, accumulated for every pair at once with numpy (no Python loop over pairs).
+3. *Similarity* = ``TERM_SHARE * cos(terms) + (1 - TERM_SHARE) * cos(entities)`` (terms alone when either
+   side has no entity), times a date factor that is 1 within :data:`SAME_DAYS` days and decays after.
+4. *Grouping*: average-linkage agglomerative clustering over that sparse graph, merging while the mean
+   similarity between two groups is at least :data:`THRESHOLD`. It needs no number of stories, leaves an
+   article that resembles nothing as a single, resists the chaining single-link suffers from, and depends
+   only on the set of articles (ties broken by article id), so the same corpus always gives the same stories.
+5. *Copies*: pairs whose 4-shingle sketches overlap (resemblance or containment, :func:`near_duplicate`)
+   are syndicated copies of one text: a story marks all but its earliest as copies of it.
+
+The result (stories with labels, each article's nearest neighbours, related stories) is cached in the index
+generation, keyed by the catalog and entity registry it was computed from, so it is recomputed only after
+the index changed. Story ids come from the story's first article and labels from its members, so they are
+stable across re-indexing an unchanged corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import os
+import sqlite3
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .analysis import TOKEN_PATTERN, analyze, word_terms
+from .models import Annotation, Article, EntitySpan, label_kind
+
+#: Bump when :func:`features_of` changes what it computes for the same article.
+FEATURES_VERSION = "1"
+#: Bump when grouping changes (weights, thresholds, the cached file's shape).
+STORIES_VERSION = "1"
+
+FEATURES_DB = "story-features.sqlite"
+STORIES_FILE = "stories.json"
+
+#: Word shingle length and sketch size for near-duplicate detection.
+SHINGLE_WORDS = 4
+SKETCH_SIZE = 48
+
+#: Entity kinds that say what a story is about (dates and numbers do not).
+ENTITY_KINDS = frozenset({"person", "org", "place", "group", "other"})
+
+#: Share of the similarity that comes from terms (the rest from canonical entities).
+TERM_SHARE = 0.6
+#: Articles published this many days apart or fewer count as the same moment.
+SAME_DAYS = 2
+#: Beyond SAME_DAYS, the date factor shrinks by e every DECAY_DAYS days.
+DECAY_DAYS = 7.0
+#: Articles further apart than this are never compared.
+WINDOW_DAYS = 21
+#: Terms and entities in more than this share of the corpus (and more than DF_FLOOR articles) are too common
+#: to tell stories apart; they still count in each article's vector length.
+DF_CAP = 0.02
+DF_FLOOR = 100
+#: Pairs less similar than this are forgotten (they count as 0 when averaging).
+EDGE_FLOOR = 0.08
+#: Average similarity at which two groups are one story.
+THRESHOLD = 0.3
+#: Near-duplicates: estimated shingle resemblance, or containment of the shorter text in the longer.
+COPY_RESEMBLANCE = 0.5
+COPY_CONTAINMENT = 0.8
+#: Neighbours kept per article (for ``byline similar`` and the other-coverage panel).
+NEIGHBOURS = 20
+#: Related stories kept per story (for "who left this out").
+RELATED = 10
+#: Terms and entities in a story's label.
+LABEL_ENTITIES = 3
+LABEL_TERMS = 3
+
+#: Size of the imagined background corpus that smooths document frequencies (see ``_Weights``).
+BACKGROUND_DOCS = 100
+#: Words that tell no story apart in any English news corpus: function words, reporting verbs, calendar
+#: words. The analyzer already drops its own few stop words; these are weighed as if in every article.
+COMMON_WORDS = """
+about above according across added after again against ago all almost along already also although always am
+among another any anyone anything around away back because been before being below between both but came come
+comes could day days did do does doing done down during each early either else even ever every few first five
+former four further get gets getting give given go goes going gone got had has having he her here hers herself
+him himself his how however i including into its itself just last late later least less like made make makes
+many me might monday month months more most much must my near need never new next no nor now off often once one
+only other others our out over own part per put rather really reported said same say saying says second see
+seen several she should show since six so some something still such sunday take taken ten than their them
+themselves then there these they thing things think third those though three through thursday thus time times
+today told too took toward tuesday two under until up upon use used very wednesday friday saturday want was way
+ways week weeks well went were what whether which while who whom whose why within without would year years
+yesterday
+"""
+
+
+@lru_cache(maxsize=1)
+def common_terms() -> frozenset[str]:
+    """COMMON_WORDS as index terms."""
+    return frozenset(term for word in COMMON_WORDS.split() for term, _, _ in analyze(word))
+
+
+# --- features, at index time ----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ArticleFeatures:
+    """What grouping needs of one article, computed once from its title, text and entity spans."""
+
+    #: Index terms (as :func:`index.analysis.analyze` gives them) with counts; title terms count twice.
+    terms: dict[str, int]
+    #: How a term is written, where that differs from the term (``"bomb"`` -> ``"bombing"``), for labels.
+    forms: dict[str, str]
+    #: Entity mentions: ``(label, surface form, count)``.
+    entities: tuple[tuple[str, str, int], ...]
+    #: The smallest SKETCH_SIZE 32-bit hashes of the text's word 4-shingles, as hex.
+    sketch: str
+    #: How many distinct shingles the text has.
+    shingles: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"terms": self.terms, "forms": self.forms, "entities": [list(e) for e in self.entities],
+                "sketch": self.sketch, "shingles": self.shingles}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ArticleFeatures:
+        return cls(
+            terms={str(k): int(v) for k, v in data["terms"].items()},
+            forms=dict(data.get("forms", {})),
+            entities=tuple((str(a), str(b), int(c)) for a, b, c in data.get("entities", ())),
+            sketch=str(data.get("sketch", "")),
+            shingles=int(data.get("shingles", 0)),
+        )
+
+
+def features_of(title: str, text: str, entities: Iterable[EntitySpan]) -> ArticleFeatures:
+    """The features of one article (pure: the same input always gives the same features)."""
+    terms: Counter[str] = Counter()
+    written: Counter[tuple[str, str]] = Counter()
+    tokens = TOKEN_PATTERN.findall(text)
+    shouting = title.isupper()
+    for words, in_title in ((TOKEN_PATTERN.findall(title), True), (tokens, False)):
+        for word, count in Counter(words).items():
+            for term in word_terms(word):
+                if len(term) < 2:
+                    continue
+                terms[term] += 2 * count if in_title else count
+                # How the text writes the term, case kept; a title's way (often all capitals or title case)
+                # counts only for terms the text never uses.
+                if in_title:
+                    written[term, word if word.isupper() and not shouting else word.lower()] += 0
+                else:
+                    written[term, word] += count
+    # The text's own way first; lowercase whenever the text ever writes it so (a capital at the start of a
+    # sentence or in a heading is no name); then the most frequent.
+    best: dict[str, tuple[bool, bool, int, str]] = {}
+    for (term, form), count in written.items():
+        key = (count == 0, not form.islower(), -count, form)
+        if term not in best or key < best[term]:
+            best[term] = key
+    forms = {term: key[3] for term, key in best.items() if key[3] != term}
+    mentions: Counter[tuple[str, str]] = Counter()
+    for span in entities:
+        if label_kind(span.label) in ENTITY_KINDS:
+            surface = " ".join(span.text.split())
+            if surface:
+                mentions[(span.label, surface)] += 1
+    sketch, shingles = shingle_sketch(tokens)
+    return ArticleFeatures(
+        terms=dict(sorted(terms.items())),
+        forms=dict(sorted(forms.items())),
+        entities=tuple((label, surface, count) for (label, surface), count in sorted(mentions.items())),
+        sketch=sketch,
+        shingles=shingles,
+    )
+
+
+def shingle_sketch(words: Sequence[str], size: int = SKETCH_SIZE) -> tuple[str, int]:
+    """A bottom-``size`` sketch of the 4-shingles of ``words`` (a text's tokens; hex), and the number of
+    distinct shingles.
+
+    Words are hashed with CRC-32 (Python salts ``hash()`` per process, and sketches are stored), shingles
+    by mixing their words' hashes, in numpy.
+    """
+    import numpy as np
+
+    if not words:
+        return "", 0
+    hashes = np.asarray([zlib.crc32(w.casefold().encode("utf-8", "surrogatepass")) for w in words],
+                        dtype=np.uint64)
+    if len(hashes) < SHINGLE_WORDS:
+        hashes = np.concatenate([hashes, np.zeros(SHINGLE_WORDS - len(hashes), dtype=np.uint64)])
+    width = len(hashes) - SHINGLE_WORDS + 1
+    mixed = np.zeros(width, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset, multiplier in enumerate(_SHINGLE_MULTIPLIERS):
+            mixed = mixed * np.uint64(multiplier) + hashes[offset : offset + width]
+        mixed ^= mixed >> np.uint64(29)
+        mixed *= np.uint64(0xBF58476D1CE4E5B9)
+        mixed ^= mixed >> np.uint64(32)
+    shingles = np.unique(mixed & np.uint64(0xFFFFFFFF))  # sorted
+    return "".join(f"{int(value):08x}" for value in shingles[:size]), len(shingles)
+
+
+#: Odd 64-bit constants that mix a shingle's word hashes in order (any fixed odd values would do).
+_SHINGLE_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5)
+
+
+def _sketch_values(sketch: str) -> list[int]:
+    return [int(sketch[i : i + 8], 16) for i in range(0, len(sketch), 8)]
+
+
+def resemblance(a: str, b: str, size: int = SKETCH_SIZE) -> float:
+    """Estimated Jaccard resemblance of two texts' shingle sets from their sketches."""
+    first, second = set(_sketch_values(a)), set(_sketch_values(b))
+    if not first or not second:
+        return 0.0
+    union = heapq.nsmallest(size, first | second)
+    return sum(1 for value in union if value in first and value in second) / len(union)
+
+
+def near_duplicate(a: ArticleFeatures, b: ArticleFeatures) -> bool:
+    """Whether two articles are copies of one text (a wire story run twice, trimmed or retitled)."""
+    if a.sketch == b.sketch and a.shingles == b.shingles:
+        return bool(a.sketch)
+    jaccard = resemblance(a.sketch, b.sketch)
+    if jaccard >= COPY_RESEMBLANCE:
+        return True
+    small, large = sorted((a.shingles, b.shingles))
+    if not small or jaccard <= 0:
+        return False
+    # |A ∩ B| = J / (1 + J) * (|A| + |B|); a trimmed copy is mostly contained in the longer text.
+    shared = jaccard / (1 + jaccard) * (small + large)
+    return small >= 3 * SHINGLE_WORDS and shared / small >= COPY_CONTAINMENT
+
+
+def feature_key(content_hash: str, title: str, annotator: str) -> str:
+    """Features depend on the text, the title and the annotations (hence the annotator's fingerprint)."""
+    title_hash = hashlib.sha1(title.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{FEATURES_VERSION}/{annotator}/{content_hash}/{title_hash}"
+
+
+class FeatureStore:
+    """Features on disk (SQLite) by :func:`feature_key`, beside the index, shared by its generations."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS features (key TEXT PRIMARY KEY, data TEXT NOT NULL)")
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, ArticleFeatures]:
+        found: dict[str, ArticleFeatures] = {}
+        keys = list(keys)
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, data in self._db.execute(f"SELECT key, data FROM features WHERE key IN ({marks})", chunk):
+                found[key] = ArticleFeatures.from_dict(json.loads(data))
+        return found
+
+    def missing(self, keys: Iterable[str]) -> set[str]:
+        wanted = set(keys)
+        present: set[str] = set()
+        listed = list(wanted)
+        for i in range(0, len(listed), 500):
+            chunk = listed[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            present.update(k for (k,) in self._db.execute(f"SELECT key FROM features WHERE key IN ({marks})", chunk))
+        return wanted - present
+
+    def put_many(self, items: Iterable[tuple[str, ArticleFeatures]]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO features (key, data) VALUES (?, ?)",
+                ((key, json.dumps(f.to_dict(), ensure_ascii=False, separators=(",", ":"))) for key, f in items),
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> FeatureStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def update_features(
+    index_dir: Path, articles: Mapping[str, Article], annotations: Mapping[str, Annotation], annotator: str
+) -> int:
+    """Compute and store the features the store lacks for ``articles``; the number computed.
+
+    Called by :meth:`index.library.Library.build` once annotations are known, so grouping never waits for
+    text analysis."""
+    with FeatureStore(index_dir / FEATURES_DB) as features:
+        keys = {aid: feature_key(a.content_hash, a.title, annotator) for aid, a in articles.items()}
+        todo = features.missing(keys.values())
+        computed = 0
+        batch: dict[str, ArticleFeatures] = {}
+        for aid, article in articles.items():
+            key = keys[aid]
+            if key not in todo:
+                continue
+            todo.discard(key)
+            batch[key] = features_of(article.title, article.text, annotations.get(aid, Annotation()).entities)
+            computed += 1
+            if len(batch) >= 1000:
+                features.put_many(batch.items())
+                batch.clear()
+        features.put_many(batch.items())
+    return computed
+
+
+# --- grouping -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One article as grouping sees it: metadata from the catalog, features, canonical entity ids."""
+
+    id: str
+    source: str
+    published: str
+    features: ArticleFeatures
+    #: Canonical entity ids with mention counts (spans the registry does not know are dropped).
+    entities: tuple[tuple[str, int], ...]
+
+
+@dataclass
+class Grouping:
+    """What :func:`group` computes; :class:`StoryMap` is its reader-facing form."""
+
+    #: Per story: its member article ids (sorted by date, then id), label entities and terms.
+    stories: list[dict[str, Any]]
+    #: Per article id: ``(neighbour id, similarity, is a copy)`` best first.
+    neighbours: dict[str, list[tuple[str, float, bool]]]
+    #: Per article id that is a near-duplicate of an earlier one in its story: that article's id.
+    copy_of: dict[str, str]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def _day(published: str) -> int:
+    """Proleptic ordinal of an ISO date, 0 when undated (or unreadable)."""
+    try:
+        return date.fromisoformat(published[:10]).toordinal() if published else 0
+    except ValueError:
+        return 0
+
+
+class _Weights:
+    """Sparse TF-IDF vectors of one kind (terms or entities) for all items, as numpy arrays (CSR).
+
+    Document frequencies are smoothed with an imagined background corpus of BACKGROUND_DOCS articles in which
+    every word of ``common`` occurs and nothing else does: in a corpus of five articles all about the Taliban,
+    "Taliban" is still a telling word, while "said" is not. In a large corpus the background hardly counts.
+    """
+
+    def __init__(self, bags: Sequence[Iterable[tuple[str, int]]], common: frozenset[str] = frozenset()) -> None:
+        import numpy as np
+
+        vocabulary: dict[str, int] = {}
+        pointers = [0]
+        ids: list[int] = []
+        counts: list[int] = []
+        for bag in bags:
+            for name, count in bag:
+                ids.append(vocabulary.setdefault(name, len(vocabulary)))
+                counts.append(count)
+            pointers.append(len(ids))
+        self.names = list(vocabulary)
+        self.vocabulary = vocabulary
+        self.ptr = np.asarray(pointers, dtype=np.int64)
+        self.ids = np.asarray(ids, dtype=np.int64)
+        n = len(bags)
+        self.docs = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.ptr))
+        self.df = np.bincount(self.ids, minlength=len(vocabulary)).astype(np.int64)
+        background = np.asarray([BACKGROUND_DOCS if name in common else 0 for name in vocabulary], dtype=np.int64)
+        self.idf = np.log((n + BACKGROUND_DOCS + 1) / (self.df + background + 1))
+        weights = (1.0 + np.log(np.maximum(np.asarray(counts, dtype=np.float64), 1.0))) * self.idf[self.ids]
+        norms = np.sqrt(np.bincount(self.docs, weights=weights * weights, minlength=n))
+        self.has = norms > 0
+        self.weights = weights / np.where(norms > 0, norms, 1.0)[self.docs]
+
+    def row(self, doc: int) -> dict[str, float]:
+        lo, hi = int(self.ptr[doc]), int(self.ptr[doc + 1])
+        return {self.names[int(t)]: float(w) for t, w in zip(self.ids[lo:hi], self.weights[lo:hi], strict=True)}
+
+
+def _pair_sums(weights: _Weights, days, n: int, cap: int):
+    """Dot products of every pair of items that share a term of document frequency 2..``cap`` and lie within
+    WINDOW_DAYS of each other (or are undated): ``(keys, sums)`` with ``key = low * n + high``."""
+    import numpy as np
+
+    keep = (weights.df[weights.ids] >= 2) & (weights.df[weights.ids] <= cap)
+    tids, docs, values = weights.ids[keep], weights.docs[keep], weights.weights[keep]
+    span = 1 << 23  # above any ordinal day plus the window
+    composite = tids * span + days[docs]
+    order = np.argsort(composite, kind="stable")
+    composite, docs, values, tids = composite[order], docs[order], values[order], tids[order]
+    group_end = np.searchsorted(composite, (tids + 1) * span, side="left")
+    window_end = np.searchsorted(composite, composite + WINDOW_DAYS, side="right")
+    undated = days[docs] == 0
+    high = np.where(undated, group_end, np.minimum(window_end, group_end))
+    counts = high - np.arange(len(docs)) - 1
+    counts = np.maximum(counts, 0)
+    keys_parts, sums_parts = [], []
+    budget = 4_000_000
+    start = 0
+    cumulative = np.cumsum(counts)
+    while start < len(docs):
+        base = int(cumulative[start - 1]) if start else 0
+        stop = int(np.searchsorted(cumulative, base + budget, side="right"))
+        stop = max(stop, start + 1)
+        chunk = np.arange(start, stop)
+        chunk_counts = counts[start:stop]
+        total = int(chunk_counts.sum())
+        if total:
+            first = np.repeat(chunk, chunk_counts)
+            offsets = np.arange(total) - np.repeat(np.cumsum(chunk_counts) - chunk_counts, chunk_counts)
+            second = first + 1 + offsets
+            a, b = docs[first], docs[second]
+            keys = np.minimum(a, b) * n + np.maximum(a, b)
+            keys_parts.append(keys)
+            sums_parts.append(values[first] * values[second])
+            if sum(len(k) for k in keys_parts) > 2 * budget:
+                reduced_keys, reduced_sums = _reduce(keys_parts, sums_parts)
+                keys_parts, sums_parts = [reduced_keys], [reduced_sums]
+        start = stop
+    if not keys_parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    return _reduce(keys_parts, sums_parts)
+
+
+def _reduce(keys_parts, sums_parts):
+    """Sum values by key."""
+    import numpy as np
+
+    keys = np.concatenate(keys_parts)
+    sums = np.concatenate(sums_parts)
+    order = np.argsort(keys, kind="stable")
+    keys, sums = keys[order], sums[order]
+    unique, first = np.unique(keys, return_index=True)
+    return unique, np.add.reduceat(sums, first) if len(first) else sums[:0]
+
+
+def group(
+    items: Sequence[Item],
+    entity_names: Mapping[str, str] | None = None,
+    entity_surfaces: Mapping[str, Iterable[str]] | None = None,
+) -> Grouping:
+    """Group ``items`` into stories (see the module's docstring). Depends only on the set of items.
+
+    ``entity_names`` gives each canonical entity id its display name, ``entity_surfaces`` the ways articles
+    write it, so a label does not repeat an entity as a term ("Islamic State" and "IS")."""
+    import time
+
+    import numpy as np
+
+    started = time.perf_counter()
+    items = sorted(items, key=lambda item: item.id)
+    n = len(items)
+    names = entity_names or {}
+    surfaces = entity_surfaces or {}
+    if not n:
+        return Grouping(stories=[], neighbours={}, copy_of={}, stats={"articles": 0})
+    days = np.asarray([_day(item.published) for item in items], dtype=np.int64)
+    terms = _Weights([item.features.terms.items() for item in items], common_terms())
+    entities = _Weights([item.entities for item in items])
+    cap = max(DF_FLOOR, int(DF_CAP * n))
+    term_keys, term_sums = _pair_sums(terms, days, n, cap)
+    entity_keys, entity_sums = _pair_sums(entities, days, n, cap)
+    keys = np.union1d(term_keys, entity_keys)
+    cos_terms = np.zeros(len(keys))
+    cos_terms[np.searchsorted(keys, term_keys)] = term_sums
+    cos_entities = np.zeros(len(keys))
+    cos_entities[np.searchsorted(keys, entity_keys)] = entity_sums
+    first, second = keys // n, keys % n
+    both = entities.has[first] & entities.has[second]
+    content = np.where(both, TERM_SHARE * cos_terms + (1 - TERM_SHARE) * cos_entities, cos_terms)
+    delta = np.abs(days[first] - days[second])
+    dated = (days[first] > 0) & (days[second] > 0)
+    factor = np.where(dated & (delta > SAME_DAYS), np.exp(-(delta - SAME_DAYS) / DECAY_DAYS), 1.0)
+    similarity = content * factor
+    keep = similarity >= EDGE_FLOOR
+    first, second = first[keep].tolist(), second[keep].tolist()
+    similarity, content = similarity[keep].tolist(), content[keep].tolist()
+    paired = time.perf_counter()
+
+    cluster = _average_linkage(n, first, second, similarity, THRESHOLD)
+    clustered = time.perf_counter()
+
+    # Copies: near-duplicate texts in one story; the earliest (dated before undated, then by id) is the original.
+    order_key = [(days[i] == 0, int(days[i]), items[i].id) for i in range(n)]
+    copies: set[tuple[int, int]] = set()
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b, value in zip(first, second, content, strict=True):
+        if value >= COPY_RESEMBLANCE * 0.7 and near_duplicate(items[a].features, items[b].features):
+            copies.add((a, b))
+            if cluster[a] == cluster[b]:
+                ra, rb = root(a), root(b)
+                if ra != rb:
+                    parent[max(ra, rb, key=lambda r: order_key[r])] = min(ra, rb, key=lambda r: order_key[r])
+    copy_of: dict[str, str] = {}
+    for i in range(n):
+        original = root(i)
+        if original != i:
+            copy_of[items[i].id] = items[original].id
+
+    # Neighbours, best first.
+    adjacency: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for a, b, value in zip(first, second, similarity, strict=True):
+        adjacency[a].append((value, b))
+        adjacency[b].append((value, a))
+    neighbours: dict[str, list[tuple[str, float, bool]]] = {}
+    for a, linked in adjacency.items():
+        best = sorted(linked, key=lambda pair: (-pair[0], items[pair[1]].id))[:NEIGHBOURS]
+        neighbours[items[a].id] = [
+            (items[b].id, round(value, 4), (min(a, b), max(a, b)) in copies) for value, b in best
+        ]
+
+    # Stories, with labels and related stories.
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        members[cluster[i]].append(i)
+    story_ids = {}
+    for rep, group_members in members.items():
+        group_members.sort(key=lambda i: order_key[i])
+        story_ids[rep] = "S" + hashlib.sha1(items[group_members[0]].id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    links: dict[int, Counter[int]] = defaultdict(Counter)
+    for a, b, value in zip(first, second, similarity, strict=True):
+        ca, cb = cluster[a], cluster[b]
+        if ca != cb:
+            links[ca][cb] += value
+            links[cb][ca] += value
+    term_top = _top_by_story(terms, cluster, n, 12)
+    entity_top = _top_by_story(entities, cluster, n, LABEL_ENTITIES)
+    stories = []
+    for rep in sorted(members, key=lambda r: story_ids[r]):
+        group_members = members[rep]
+        top_entities = entity_top.get(rep, [])
+        label_entities = [names.get(e, e.partition(":")[2] or e) for e in top_entities]
+        covered = {term for e in top_entities for name in (names.get(e, ""), *surfaces.get(e, ()))
+                   for term, _, _ in analyze(name)}
+        label_terms: list[str] = []
+        for term in term_top.get(rep, ()):
+            if term in covered or term.isdigit() or len(label_terms) >= LABEL_TERMS:
+                continue
+            form = _form(term, (items[i].features for i in group_members))
+            if form.casefold() not in {t.casefold() for t in label_terms}:
+                label_terms.append(form)
+        related = sorted(links.get(rep, {}).items(), key=lambda kv: (-kv[1], story_ids[kv[0]]))[:RELATED]
+        stories.append({
+            "id": story_ids[rep],
+            "articles": [items[i].id for i in group_members],
+            "entities": label_entities,
+            "terms": label_terms,
+            "related": [[story_ids[other], round(value, 4)] for other, value in related],
+        })
+    finished = time.perf_counter()
+    sizes = [len(m) for m in members.values()]
+    stats = {
+        "articles": n,
+        "pairs": len(keys),
+        "edges": len(first),
+        "stories": sum(1 for s in sizes if s > 1),
+        "singles": sum(1 for s in sizes if s == 1),
+        "largest": max(sizes),
+        "copies": len(copy_of),
+        "seconds": {"pairs": round(paired - started, 3), "clustering": round(clustered - paired, 3),
+                    "labels": round(finished - clustered, 3), "total": round(finished - started, 3)},
+    }
+    return Grouping(stories=stories, neighbours=neighbours, copy_of=copy_of, stats=stats)
+
+
+def _average_linkage(n: int, first: list[int], second: list[int], weights: list[float], threshold: float) -> list[int]:
+    """Average-linkage clustering of a sparse similarity graph (missing pairs count as 0): merge the two
+    groups of highest mean similarity while it is at least ``threshold``. Each item's group is named by its
+    smallest member; ties go to the smallest names, so the result depends only on the graph."""
+    links: dict[int, dict[int, float]] = defaultdict(dict)
+    for a, b, w in zip(first, second, weights, strict=True):
+        links[a][b] = links[a].get(b, 0.0) + w
+        links[b][a] = links[b].get(a, 0.0) + w
+    size = [1] * n
+    version = [0] * n
+    members: dict[int, list[int]] = {}
+    heap = [(-w, a, b, 0, 0) for a, b, w in zip(first, second, weights, strict=True) if w >= threshold]
+    heapq.heapify(heap)
+    while heap:
+        _, a, b, va, vb = heapq.heappop(heap)
+        if version[a] != va or version[b] != vb:
+            continue
+        keep, gone = a, b  # a < b: the group keeps its smallest member's name
+        size[keep] += size[gone]
+        version[keep] += 1
+        version[gone] = -1
+        members.setdefault(keep, [keep]).extend(members.pop(gone, [gone]))
+        merged = links.pop(keep, {})
+        merged.pop(gone, None)
+        for other, w in links.pop(gone, {}).items():
+            if other != keep:
+                merged[other] = merged.get(other, 0.0) + w
+        links[keep] = merged
+        for other, w in merged.items():
+            linked = links[other]
+            linked.pop(gone, None)
+            linked[keep] = w
+            mean = w / (size[keep] * size[other])
+            if mean >= threshold:
+                lo, hi = (keep, other) if keep < other else (other, keep)
+                heapq.heappush(heap, (-mean, lo, hi, version[lo], version[hi]))
+    cluster = list(range(n))
+    for name, group_members in members.items():
+        for i in group_members:
+            cluster[i] = name
+    return cluster
+
+
+def _top_by_story(weights: _Weights, cluster: list[int], n: int, limit: int) -> dict[int, list[str]]:
+    """The ``limit`` heaviest names of each story's summed vectors (ties by name)."""
+    import numpy as np
+
+    if not len(weights.ids):
+        return {}
+    vocabulary = len(weights.names)
+    story = np.asarray(cluster, dtype=np.int64)[weights.docs]
+    keys, sums = _reduce([story * vocabulary + weights.ids], [weights.weights])
+    stories, ids = keys // vocabulary, keys % vocabulary
+    order = np.lexsort((ids, -np.round(sums, 9), stories))
+    top: dict[int, list[str]] = defaultdict(list)
+    for s, t in zip(stories[order].tolist(), ids[order].tolist(), strict=True):
+        chosen = top[s]
+        if len(chosen) < limit:
+            chosen.append(weights.names[t])
+    return top
+
+
+def _form(term: str, features: Iterable[ArticleFeatures]) -> str:
+    """How the story's articles write ``term`` (the first that records a form), else the term itself."""
+    for item in features:
+        form = item.forms.get(term)
+        if form:
+            return form
+    return term
+
+
+# --- what callers get -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class StoryArticle:
+    """One article of a story."""
+
+    id: str
+    title: str
+    source: str
+    published: str
+    #: The id of the article this one is a near-duplicate (syndicated copy) of, else ``""``.
+    copy_of: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "source": self.source, "published": self.published,
+                "copy_of": self.copy_of}
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles about one event, earliest first, with a label made of its most telling entities and terms."""
+
+    id: str
+    entities: tuple[str, ...]
+    terms: tuple[str, ...]
+    articles: tuple[StoryArticle, ...]
+
+    @property
+    def label(self) -> str:
+        """``"Taliban, Zabihullah Mujahid, Kabul: withdrawal, airport"``: entities, then terms."""
+        names = ", ".join(self.entities)
+        words = ", ".join(self.terms)
+        return f"{names}: {words}" if names and words else names or words
+
+    @property
+    def size(self) -> int:
+        return len(self.articles)
+
+    @property
+    def single(self) -> bool:
+        return len(self.articles) == 1
+
+    @property
+    def first(self) -> str:
+        """The earliest publication date (``""`` when no article is dated)."""
+        dates = [a.published for a in self.articles if a.published]
+        return min(dates) if dates else ""
+
+    @property
+    def last(self) -> str:
+        dates = [a.published for a in self.articles if a.published]
+        return max(dates) if dates else ""
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The outlets that ran it, most articles first (unknown sources left out)."""
+        counts = Counter(a.source for a in self.articles if a.source)
+        return tuple(name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    @property
+    def copies(self) -> int:
+        """How many of its articles are syndicated copies of another of its articles."""
+        return sum(1 for a in self.articles if a.copy_of)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "entities": list(self.entities),
+            "terms": list(self.terms),
+            "first": self.first,
+            "last": self.last,
+            "size": self.size,
+            "copies": self.copies,
+            "sources": list(self.sources),
+            "articles": [a.to_dict() for a in self.articles],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    """An article similar to another, with how similar (0..1, dates taken into account)."""
+
+    id: str
+    title: str
+    source: str
+    published: str
+    similarity: float
+    #: A near-duplicate of the article compared with: the same text run again, not independent coverage.
+    copy: bool
+    #: In the same story as the article compared with.
+    same_story: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "source": self.source, "published": self.published,
+                "similarity": round(self.similarity, 3), "copy": self.copy, "same_story": self.same_story}
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A source that did not run a story although it covered related stories or published at the time."""
+
+    source: str
+    #: ``"related"``: it covered related stories (``articles`` are those); ``"active"``: it published other
+    #: things in the story's days (``articles`` are some of them).
+    reason: str
+    articles: tuple[StoryArticle, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "reason": self.reason, "articles": [a.to_dict() for a in self.articles]}
+
+
+#: Sort orders for :meth:`StoryMap.stories`.
+SORTS = ("size", "date", "sources")
+#: Days either side of a story in which a source's other articles make it "active" for "who left this out".
+ACTIVE_DAYS = 2
+
+
+class StoryMap:
+    """The stories of one index, and the similarity between its articles."""
+
+    def __init__(self, data: Mapping[str, Any], catalog: Mapping[str, Mapping[str, Any]]) -> None:
+        self._data = data
+        self._catalog = catalog
+        self._neighbours: dict[str, list] = data.get("neighbours", {})
+        self._copy_of: dict[str, str] = data.get("copy_of", {})
+        self._stories: dict[str, Story] = {}
+        self._story_of: dict[str, str] = {}
+        self._related: dict[str, list[tuple[str, float]]] = {}
+        for raw in data.get("stories", ()):
+            story = Story(
+                id=raw["id"],
+                entities=tuple(raw.get("entities", ())),
+                terms=tuple(raw.get("terms", ())),
+                articles=tuple(self._article(aid) for aid in raw["articles"] if aid in catalog),
+            )
+            if not story.articles:
+                continue
+            self._stories[story.id] = story
+            self._related[story.id] = [(sid, float(v)) for sid, v in raw.get("related", ())]
+            for article in story.articles:
+                self._story_of[article.id] = story.id
+        self.stats: dict[str, Any] = dict(data.get("stats", {}))
+        self._days: dict[int, list[tuple[str, str]]] | None = None
+
+    def _article(self, article_id: str) -> StoryArticle:
+        row = self._catalog[article_id]
+        return StoryArticle(id=article_id, title=row.get("title", ""), source=row.get("source", ""),
+                            published=row.get("published", ""), copy_of=self._copy_of.get(article_id, ""))
+
+    def __len__(self) -> int:
+        return len(self._stories)
+
+    def stories(self, sort: str = "size", *, singles: bool = True) -> list[Story]:
+        """Every story (with ``singles``, also the articles that belong to no story, as one-article stories):
+        by ``size`` (largest first), ``date`` (newest first) or ``sources`` (most outlets first)."""
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r} (choose from {', '.join(SORTS)})")
+        chosen = [s for s in self._stories.values() if singles or not s.single]
+        by_id = sorted(chosen, key=lambda s: s.id)
+        if sort == "size":
+            return sorted(by_id, key=lambda s: (-s.size, -len(s.sources), _descending(s.last)))
+        if sort == "date":
+            return sorted(by_id, key=lambda s: (s.last == "", _descending(s.last), -s.size))
+        return sorted(by_id, key=lambda s: (-len(s.sources), -s.size, _descending(s.last)))
+
+    def story(self, story_id: str) -> Story:
+        try:
+            return self._stories[story_id]
+        except KeyError:
+            raise KeyError(f"no story {story_id!r}") from None
+
+    def story_of(self, article_id: str) -> Story:
+        """The story an article belongs to (a one-article story when it belongs to none)."""
+        try:
+            return self._stories[self._story_of[article_id]]
+        except KeyError:
+            raise KeyError(f"no article {article_id!r}") from None
+
+    def similar(self, article_id: str, limit: int = 10) -> list[Neighbour]:
+        """The articles most similar to one, best first."""
+        if article_id not in self._story_of:
+            raise KeyError(f"no article {article_id!r}")
+        story = self._story_of[article_id]
+        out = []
+        for other, value, copy in self._neighbours.get(article_id, ())[: max(0, limit)]:
+            if other in self._catalog:
+                out.append(self._neighbour(other, value, bool(copy), self._story_of.get(other) == story))
+        return out
+
+    def other_coverage(self, article_id: str) -> list[Neighbour]:
+        """The other articles of an article's story: other sources first, then each by similarity."""
+        story = self.story_of(article_id)
+        own = self._catalog[article_id].get("source", "")
+        scores = {other: (value, bool(copy)) for other, value, copy in self._neighbours.get(article_id, ())}
+        out = []
+        for member in story.articles:
+            if member.id == article_id:
+                continue
+            value, copy = scores.get(member.id, (0.0, False))
+            copy = copy or self._copy_of.get(member.id) == article_id or self._copy_of.get(article_id) == member.id
+            out.append(self._neighbour(member.id, value, copy, True))
+        return sorted(out, key=lambda n: (bool(own) and n.source == own, -n.similarity, n.id))
+
+    def _neighbour(self, article_id: str, value: float, copy: bool, same_story: bool) -> Neighbour:
+        row = self._catalog[article_id]
+        return Neighbour(id=article_id, title=row.get("title", ""), source=row.get("source", ""),
+                         published=row.get("published", ""), similarity=float(value), copy=copy,
+                         same_story=same_story)
+
+    def related(self, story_id: str) -> list[tuple[Story, float]]:
+        """Stories linked to this one by similar articles, most linked first."""
+        self.story(story_id)
+        return [(self._stories[sid], value) for sid, value in self._related.get(story_id, ()) if sid in self._stories]
+
+    def left_out(self, story_id: str) -> list[LeftOut]:
+        """Who left this story out: sources that covered related stories but not this one, then sources
+        that published other articles in its days (±ACTIVE_DAYS) but not this one."""
+        story = self.story(story_id)
+        ran = set(story.sources)
+        found: dict[str, list[StoryArticle]] = defaultdict(list)
+        for other, _ in self.related(story_id):
+            for article in other.articles:
+                if article.source and article.source not in ran:
+                    found[article.source].append(article)
+        out = [LeftOut(source, "related", tuple(articles[:5])) for source, articles in sorted(found.items())]
+        if story.first:
+            active: dict[str, list[StoryArticle]] = defaultdict(list)
+            by_day = self._by_day()
+            for day in range(_day(story.first) - ACTIVE_DAYS, _day(story.last) + ACTIVE_DAYS + 1):
+                for source, article_id in by_day.get(day, ()):
+                    if source not in ran and source not in found:
+                        active[source].append(self._article(article_id))
+            out.extend(LeftOut(source, "active", tuple(sorted(articles, key=lambda a: (a.published, a.id))[:5]))
+                       for source, articles in sorted(active.items()))
+        return out
+
+    def _by_day(self) -> dict[int, list[tuple[str, str]]]:
+        """``(source, article id)`` of the dated articles with a known source, by day."""
+        if self._days is None:
+            self._days = defaultdict(list)
+            for article_id, row in self._catalog.items():
+                day, source = _day(row.get("published", "")), row.get("source", "")
+                if day and source:
+                    self._days[day].append((source, article_id))
+        return self._days
+
+    def resolve_story(self, ident: str) -> str:
+        """A story id from its full id or a unique prefix of it."""
+        if ident in self._stories:
+            return ident
+        matches = sorted(key for key in self._stories if key.startswith(ident))
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise KeyError(f"no story {ident!r}")
+        raise KeyError(f"{ident!r} is ambiguous: {', '.join(matches[:5])}")
+
+    def to_dict(self, sort: str = "size") -> dict[str, Any]:
+        """Stories (each with who left it out), then singles, then how grouping went."""
+        stories = self.stories(sort)
+        return {
+            "stories": [{**s.to_dict(), "left_out": [lo.to_dict() for lo in self.left_out(s.id)]}
+                        for s in stories if not s.single],
+            "singles": [s.articles[0].to_dict() for s in stories if s.single],
+            "stats": self.stats,
+        }
+
+
+def _descending(day: str) -> int:
+    """A sort key that puts later ISO dates first (and undated last)."""
+    return -_day(day) if day else 1
+
+
+# --- an index's stories, cached in its generation -------------------------------------------------------
+
+def story_map(library, *, refresh: bool = False) -> StoryMap:
+    """The stories of ``library``'s index: read from the generation's cache when it matches the index,
+    else grouped now (and cached). ``refresh`` ignores the cache."""
+    from . import store
+
+    generation = library.generation
+    rows, annotator = store.read_catalog(generation)
+    fingerprint = _fingerprint(generation)
+    path = generation / STORIES_FILE
+    data = None if refresh else _read_cache(path, fingerprint)
+    if data is None:
+        grouping = group(*_items(library, rows, annotator))
+        data = {
+            "version": STORIES_VERSION,
+            "fingerprint": fingerprint,
+            "stories": grouping.stories,
+            "neighbours": grouping.neighbours,
+            "copy_of": grouping.copy_of,
+            "stats": grouping.stats,
+        }
+        _write_cache(path, data)
+    return StoryMap(data, rows)
+
+
+def _fingerprint(generation: Path) -> str:
+    from . import store
+
+    digest = hashlib.sha1(f"{STORIES_VERSION}/{FEATURES_VERSION}".encode())
+    for name in (store.CATALOG, store.ENTITIES):
+        try:
+            digest.update((generation / name).read_bytes())
+        except OSError:
+            digest.update(b"-")
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path, fingerprint: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != STORIES_VERSION or data.get("fingerprint") != fingerprint:
+        return None
+    return data
+
+
+def _write_cache(path: Path, data: Mapping[str, Any]) -> None:
+    """Best effort: an index folder that cannot be written just means grouping again next time."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def _items(
+    library, rows: Mapping[str, Mapping[str, Any]], annotator: str
+) -> tuple[list[Item], dict[str, str], dict[str, set[str]]]:
+    """Grouping's view of every article: catalog metadata, stored features (computed now for any the build
+    did not store), canonical entities from the registry."""
+    keys = {aid: feature_key(row["content_hash"], row.get("title", ""), annotator) for aid, row in rows.items()}
+    with FeatureStore(library.index_dir / FEATURES_DB) as store_:
+        found = store_.get_many(set(keys.values()))
+        late = []
+        for aid, key in keys.items():
+            if key not in found:
+                article = library.article(aid)
+                found[key] = features_of(article.title, article.text, article.entities)
+                late.append((key, found[key]))
+        if late:
+            store_.put_many(late)
+    registry = library.registry
+    resolved: dict[tuple[str, str], tuple[str, str] | None] = {}
+    names: dict[str, str] = {}
+    surfaces: dict[str, set[str]] = defaultdict(set)
+    items = []
+    for aid, row in rows.items():
+        features = found[keys[aid]]
+        entity_counts: Counter[str] = Counter()
+        for label, surface, count in features.entities:
+            if (label, surface) not in resolved:
+                hit = registry.canonical(surface, label)
+                resolved[(label, surface)] = (hit[0], hit[1]) if hit else None
+            entity = resolved[(label, surface)]
+            if entity is not None:
+                entity_counts[entity[0]] += count
+                names[entity[0]] = entity[1]
+                surfaces[entity[0]].add(surface)
+        items.append(Item(id=aid, source=row.get("source", ""), published=row.get("published", ""),
+                          features=features, entities=tuple(sorted(entity_counts.items()))))
+    return items, names, surfaces
