@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -100,7 +101,7 @@ class BylineApp(App[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (16, "-tall")]
 
     BINDINGS = [
-        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
@@ -130,6 +131,15 @@ class BylineApp(App[None]):
         self.summaries = self.library.articles()
         self.sub_title = f"{self.library.corpus.name} · {len(self.summaries):,} articles"
         self.push_screen(LibraryScreen(self.initial_query))
+        if self.summaries:
+            self.call_after_refresh(self._warm_up, self.summaries[0].id)
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self, article_id: str) -> None:
+        """Open the searcher and load the entity registry (seconds on a large corpus) by reading an article
+        in the background, after the first frame, so the first search does not pay for it."""
+        with self.library_lock:
+            self.library.article(article_id)
 
     def build_finished(self, report: BuildReport) -> None:
         """Called by the build screen: show the (new) library."""

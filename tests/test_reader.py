@@ -385,6 +385,17 @@ async def test_without_an_index_the_build_screen_runs_then_the_library_shows(tmp
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
         assert sorted(app.screen.query_one(ArticleTable).row_ids) == sorted(s.id for s in library.articles())
+        # The palette's "Rebuild index" goes through the build screen and back to a working library.
+        before = library.generation
+        await pilot.press("ctrl+p", *"rebuild index")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert library.generation != before  # a new index generation was built and swapped in
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        await type_query(pilot, "kabul")
+        assert [hit.id for hit in app.screen.query_one(ResultsList).hits] == ["a"]
     library.close()
 
 

@@ -53,10 +53,11 @@ class BuildScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self._failed if action == "retry" else True
 
-    @work(thread=True, exclusive=True, group="build")
+    @work(thread=True, exclusive=True, group="build", exit_on_error=False)
     def run_build(self) -> BuildReport:
-        # No library lock here: the engine takes its own writer lock, and readers wait only for the swap.
-        return self.app.library.build(rebuild=self.rebuild, progress=self._store_progress)
+        # The build closes and reopens the library's searcher: no search or article read may run meanwhile.
+        with self.app.library_lock:
+            return self.app.library.build(rebuild=self.rebuild, progress=self._store_progress)
 
     def _store_progress(self, progress: BuildProgress) -> None:
         self._latest = progress  # called from the build thread; drawn by the UI timer

@@ -38,7 +38,7 @@ class LibraryScreen(Screen):
     """Where the reader starts: the articles, the query box, results and facets."""
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", id="library.search"),
+        Binding("slash", "focus_search", "Search", priority=True, id="library.search"),
         Binding("escape", "back", "Back", show=False, id="library.back"),
         Binding("down", "focus_list", "To list", id="library.to-list"),
     ]
@@ -110,6 +110,8 @@ class LibraryScreen(Screen):
         outcome: SearchResult | QueryError
         try:
             with self.app.library_lock:
+                if worker.is_cancelled:  # superseded while it waited for the lock
+                    return
                 outcome = self.app.library.search(query, limit=RESULT_LIMIT)
         except QueryError as error:
             outcome = error
@@ -157,7 +159,7 @@ class LibraryScreen(Screen):
         noun = "article" if count == 1 else "articles"
         self.query_one("#search-status", Static).update(
             Content.assemble(
-                (f"{count} {noun}", "bold"),
+                (f"{count:,} {noun}", "bold"),
                 (f" · by {field} {arrow} · type to search, d/s sort, space marks, c compares", "$text-muted"),
             )
         )
@@ -194,12 +196,18 @@ class LibraryScreen(Screen):
         self.query_one(ResultsList).show_marks(marks)
 
     def on_key(self, event: Key) -> None:
-        """Typing anywhere on this screen goes to the query box, unless the key is bound to something."""
+        """Typing anywhere on this screen goes to the query box, unless the key is bound to something.
+
+        A printable key reaches this handler only from a list (the query box consumes its own). If the query
+        box has the focus by now, the key is one of a burst typed before the focus moved, and it belongs to
+        the query too: it must not sort or mark just because it was queued for the list.
+        """
+        if not (event.is_printable and event.character):
+            return
         query_box = self.query_one("#query", Input)
-        typed = event.is_printable and event.character and event.key not in self.active_bindings
-        if typed and self.focused is not query_box:
+        if self.focused is query_box or event.key not in self.active_bindings:
             event.stop()
-            query_box.focus()
+            self.set_focus(query_box)  # now, not after a refresh, so the next keys find it focused
             query_box.insert_text_at_cursor(event.character)
 
     @on(Input.Submitted, "#query")
@@ -211,7 +219,12 @@ class LibraryScreen(Screen):
     # -- actions --------------------------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
-        self.query_one("#query", Input).focus()
+        self.set_focus(self.query_one("#query", Input))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # ``/`` is a priority binding (so the keys typed right after it already go to the query box); in the
+        # query box itself it is just a character.
+        return not (action == "focus_search" and isinstance(self.focused, Input))
 
     def action_back(self) -> None:
         """Escape: from the query box clear it (or leave it); from a list go back to the query box."""
@@ -235,7 +248,7 @@ def _clauses_in(query: str) -> list[str]:
 def _result_status(result: SearchResult) -> Content:
     noun = "hit" if result.total == 1 else "hits"
     shown = f" (top {len(result.hits)})" if result.total > len(result.hits) else ""
-    status = Content.assemble((f"{result.total} {noun}", "bold"), shown)
+    status = Content.assemble((f"{result.total:,} {noun}", "bold"), shown)
     if result.suggestion:
         status = Content.assemble(status, (" · did you mean: ", "$text-muted"), (one_line(result.suggestion), "italic"))
     return status

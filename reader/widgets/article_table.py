@@ -95,7 +95,7 @@ class ArticleTable(ScrollView, can_focus=True):
 
     def show_articles(self, summaries: Sequence[ArticleSummary]) -> None:
         self._summaries = list(summaries)
-        widest = max((cell_len(one_line(s.source)) for s in self._summaries), default=0)
+        widest = max((cell_len(one_line(source)) for source in {s.source for s in self._summaries}), default=0)
         self._source_width = min(max(widest, SOURCE_WIDTHS[0]), SOURCE_WIDTHS[1])
         self._resort()
 
