@@ -67,6 +67,7 @@ class Library:
                 raise store.IndexMissing(
                     f"{self.corpus} has no index yet; build it with `byline index {self.corpus}`"
                 )
+            store.check_format(generation)
             self._generation = generation
         return self._generation
 
@@ -77,7 +78,7 @@ class Library:
             return False
         if latest != self._generation:
             self._close_index()
-            self._generation = latest
+            self._generation = None  # re-read and re-checked on next use
             return True
         if self._searcher is not None and not self._searcher.searcher.up_to_date():
             self._close_index()

@@ -34,6 +34,7 @@ from .analysis import news_analyzer
 from .models import Annotation, Article, label_kind
 
 CATALOG = "catalog.json"
+FORMAT = "FORMAT.json"
 ENTITIES = "entities.json"
 CURRENT = "CURRENT"
 LOCK = "lock"
@@ -223,33 +224,47 @@ def document_fields(article: Article, annotation: Annotation, normalise: Callabl
 
 # --- reading and writing a generation -------------------------------------------------------------------
 
+def _registry_version() -> int:
+    """The entity registry's format: an index whose registry another version wrote must be rebuilt."""
+    from .entities import REGISTRY_VERSION  # entities imports store's errors: import at call time
+
+    return REGISTRY_VERSION
+
+
+def _format() -> dict[str, int]:
+    return {"index": FORMAT_VERSION, "entities": _registry_version()}
+
+
+def check_format(generation: Path) -> None:
+    """Refuse a generation written by another version of Byline (or half written), saying what to do."""
+    try:
+        found = json.loads((generation / FORMAT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        found = None
+    if found != _format():
+        raise IndexCorrupt(f"the index at {generation.parent} is from another version of Byline or incomplete; "
+                           "rebuild it with `byline index --rebuild`")
+
+
 def read_catalog(generation: Path) -> tuple[dict[str, dict[str, Any]], str]:
     """The catalog rows by id, and the fingerprint of the annotator whose results the index holds."""
+    check_format(generation)
     try:
         data = json.loads((generation / CATALOG).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise IndexCorrupt(
-            f"the index at {generation} has no catalog; rebuild it with `byline index --rebuild`"
-        ) from None
-    except (OSError, ValueError) as exc:
-        raise IndexCorrupt(f"the index catalog at {generation} is unreadable ({exc}); "
+        rows = {row["id"]: row for row in data["articles"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexCorrupt(f"the index catalog at {generation} is unreadable ({exc.__class__.__name__}); "
                            "rebuild it with `byline index --rebuild`") from None
-    if data.get("version") != FORMAT_VERSION:
-        raise IndexCorrupt(f"the index at {generation} is from another version of Byline; "
-                           "rebuild it with `byline index --rebuild`")
-    return {row["id"]: row for row in data["articles"]}, str(data.get("annotator", ""))
+    return rows, str(data.get("annotator", ""))
 
 
 def write_catalog(generation: Path, corpus: Path, rows: Mapping[str, dict[str, Any]], annotator: str) -> None:
-    data = {
-        "version": FORMAT_VERSION,
-        "corpus": str(corpus),
-        "annotator": annotator,
-        "articles": [rows[key] for key in sorted(rows)],
-    }
-    tmp = generation / f".{CATALOG}.tmp"
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, generation / CATALOG)
+    """Write the catalog (one row per article) and the format marker, each atomically."""
+    data = {"corpus": str(corpus), "annotator": annotator, "articles": [rows[key] for key in sorted(rows)]}
+    for name, content in ((CATALOG, data), (FORMAT, _format())):
+        tmp = generation / f".{name}.tmp"
+        tmp.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, generation / name)
 
 
 @dataclass
