@@ -270,8 +270,9 @@ async def test_e_searches_the_corpus_for_the_selected_entity(seeds_library: Libr
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
         assert app.screen.query_one("#query", Input).value == f'entity:"{group.name}"'
-        hits = app.screen.query_one(ResultsList).hits
-        assert screen.article_id in {hit.id for hit in hits}
+        results = app.screen.query_one(ResultsList)
+        assert screen.article_id in {hit.id for hit in results.hits}
+        assert app.focused is results
 
 
 # -- marking and comparing ----------------------------------------------------------------------------------

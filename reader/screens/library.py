@@ -49,6 +49,8 @@ class LibraryScreen(Screen):
         #: Counts queries typed; a result is shown only if no newer query was typed since it was asked for.
         self._query_serial = 0
         self.last_result: SearchResult | None = None
+        #: Set by :meth:`search_for`: the results take the focus when they are shown.
+        self._focus_results = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -84,9 +86,9 @@ class LibraryScreen(Screen):
         return self.query_one("#query", Input).value
 
     def search_for(self, query: str) -> None:
-        """Show the results of ``query`` (as if typed), with the focus on them."""
+        """Show the results of ``query`` (as if typed), with the focus on them once they arrive."""
+        self._focus_results = True
         self.query_one("#query", Input).value = query
-        self.query_one(ResultsList).focus()
 
     @on(Input.Changed, "#query")
     def _query_changed(self, event: Input.Changed) -> None:
@@ -128,7 +130,11 @@ class LibraryScreen(Screen):
         self.remove_class("-error")
         self.add_class("-searching")
         self.query_one(ContentSwitcher).current = "results"
-        self.query_one(ResultsList).show_hits(outcome.hits, self.app.marks)
+        results = self.query_one(ResultsList)
+        results.show_hits(outcome.hits, self.app.marks)
+        if self._focus_results:
+            self._focus_results = False
+            results.focus()
         self.query_one(FacetList).show_facets(outcome.facets, active=_clauses_in(outcome.query))
         self.query_one("#search-status", Static).update(_result_status(outcome))
 

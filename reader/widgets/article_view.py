@@ -149,7 +149,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_home(animate=False, immediate=True)
 
     def set_layer(self, name: str, spans: Iterable[StyledSpan]) -> None:
-        """Replace one named layer of styled spans. Later layers draw over earlier ones."""
+        """Replace one named layer of styled spans. Where spans overlap, focus beats matches beats caller
+        layers beat entities. A span's ``component`` must be one of ``COMPONENT_CLASSES``: a screen that
+        needs its own looks subclasses the view, adds its classes there and styles them in the stylesheet."""
         self._layers[name] = [span for span in spans if span.end > span.start]
         self._restyle()
 
