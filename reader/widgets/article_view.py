@@ -8,7 +8,9 @@ after which only the lines on screen are drawn again.
 
 Spans come in named layers so other screens can reuse the view: ``entities`` (coloured by label kind),
 ``matches`` (search matches), ``focus`` (the mention or match the reader is looking at) and any layer a
-caller adds with :meth:`ArticleView.set_layer`, e.g. the comparison screen's aligned sentences.
+caller adds with :meth:`ArticleView.set_layer`, e.g. the comparison screen's aligned sentences. A caller
+may also give the view a gutter (:meth:`ArticleView.set_gutter`): a few cells left of the text with a marker
+beside the lines of a span, such as the number a comparison gives a pair of sentences.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Span, Text
 from textual.binding import Binding
@@ -40,6 +42,18 @@ class StyledSpan:
     start: int
     end: int
     component: str
+
+
+@dataclass(frozen=True, slots=True)
+class GutterMark:
+    """A marker in the gutter beside the display lines of ``start:end``: ``label`` beside the first line,
+    ``rest`` beside the others, both styled by the component class ``component``."""
+
+    start: int
+    end: int
+    label: str
+    component: str
+    rest: str = ""
 
 
 def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
@@ -131,6 +145,12 @@ class ArticleView(ScrollView, can_focus=True):
         self._wrap_width = 0
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._span_styles_cache: dict[str, Style] = {}
+        #: Layers drawn at a rank of the caller's choosing (see :meth:`set_layer`).
+        self._ranks: dict[str, int] = {}
+        self._gutter_width = 0
+        self._gutter_marks: list[GutterMark] = []
+        #: Display line -> (text, component) of the gutter, for the current wrapping.
+        self._gutter_lines: dict[int, tuple[str, str]] = {}
 
     # -- content --------------------------------------------------------------------------------------
 
@@ -140,19 +160,28 @@ class ArticleView(ScrollView, can_focus=True):
         return self._text
 
     def set_text(self, text: str) -> None:
-        """Show a new text; clears every layer (their offsets belonged to the old text)."""
+        """Show a new text; clears every layer and gutter mark (their offsets belonged to the old text)."""
         self._text = neutralise(text)
         self._layers.clear()
+        self._ranks.clear()
+        self._gutter_marks = []
         self._restyle()
         self._wrap_width = 0
         self._rewrap()
         self.scroll_home(animate=False, immediate=True)
 
-    def set_layer(self, name: str, spans: Iterable[StyledSpan]) -> None:
+    def set_layer(self, name: str, spans: Iterable[StyledSpan], *, rank: int | None = None) -> None:
         """Replace one named layer of styled spans. Where spans overlap, focus beats matches beats caller
         layers beat entities. A span's ``component`` must be one of ``COMPONENT_CLASSES``: a screen that
-        needs its own looks subclasses the view, adds its classes there and styles them in the stylesheet."""
+        needs its own looks subclasses the view, adds its classes there and styles them in the stylesheet.
+
+        ``rank`` places a caller's layer elsewhere in that order (entities 0, caller layers 1, matches 2,
+        focus 3): a negative rank draws under the entities, so a background tint leaves their colours on."""
         self._layers[name] = [span for span in spans if span.end > span.start]
+        if rank is None:
+            self._ranks.pop(name, None)
+        else:
+            self._ranks[name] = rank
         self._restyle()
 
     def layer_spans(self, name: str) -> tuple[StyledSpan, ...]:
@@ -184,6 +213,23 @@ class ArticleView(ScrollView, can_focus=True):
         line = self.line_of(start)
         self.scroll_to(y=max(0, line - self.scrollable_content_region.height // 2), animate=False)
 
+    def set_gutter(self, marks: Iterable[GutterMark], width: int) -> None:
+        """Show ``marks`` in a gutter ``width`` cells wide left of the text (0: no gutter). The text wraps to
+        what is left of the width, so offsets, lines and layers keep working as before."""
+        self._gutter_marks = sorted(marks, key=lambda mark: mark.start)
+        width = max(0, width)
+        if width != self._gutter_width:
+            self._gutter_width = width
+            self._wrap_width = 0  # rewrap to the new text width
+            self._ensure_wrapped()
+        self._map_gutter()
+        self._strips.clear()
+        self.refresh()
+
+    @property
+    def gutter_width(self) -> int:
+        return self._gutter_width
+
     def line_of(self, offset: int) -> int:
         """The display line holding char ``offset`` (at the current width)."""
         self._ensure_wrapped()
@@ -201,7 +247,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _restyle(self) -> None:
         ranked = [
-            (span, _layer_rank(name)) for name, layer in self._layers.items() for span in layer
+            (span, self._ranks.get(name, _layer_rank(name))) for name, layer in self._layers.items() for span in layer
         ]
         ranked.sort(key=lambda item: item[0].start)
         self._spans = ranked
@@ -211,7 +257,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
 
     def _ensure_wrapped(self) -> None:
-        width = self.scrollable_content_region.width
+        region_width = self.scrollable_content_region.width
+        width = max(1, region_width - self._gutter_width) if region_width > 0 else 0
         if width > 0 and width != self._wrap_width:
             self._wrap_width = width
             self._rewrap()
@@ -220,9 +267,24 @@ class ArticleView(ScrollView, can_focus=True):
         width = self._wrap_width or 80
         self._lines = wrap_offsets(self._text, width)
         self._line_starts = [start for start, _ in self._lines]
+        self._map_gutter()
         self._strips.clear()
-        self.virtual_size = Size(width, len(self._lines))
+        self.virtual_size = Size(width + self._gutter_width, len(self._lines))
         self.refresh()
+
+    def _map_gutter(self) -> None:
+        """Which gutter text goes beside which display line, at the current wrapping. Where two marks meet
+        on one line, the first label written there wins over any continuation."""
+        labels: dict[int, tuple[str, str]] = {}
+        rests: dict[int, tuple[str, str]] = {}
+        if self._gutter_width and self._lines:
+            for mark in self._gutter_marks:
+                first = max(0, bisect_right(self._line_starts, mark.start) - 1)
+                last = max(first, bisect_right(self._line_starts, max(mark.start, mark.end - 1)) - 1)
+                labels.setdefault(first, (mark.label, mark.component))
+                for line in range(first + 1, last + 1) if mark.rest else ():
+                    rests.setdefault(line, (mark.rest, mark.component))
+        self._gutter_lines = rests | labels
 
     def on_resize(self) -> None:
         self._ensure_wrapped()
@@ -276,4 +338,11 @@ class ArticleView(ScrollView, can_focus=True):
             for span, _ in visible
         )
         line = Text(plain, spans=spans, no_wrap=True, end="")
-        return Strip(line.render(self.app.console), cell_len(plain))
+        strip = Strip(line.render(self.app.console), cell_len(plain))
+        if not self._gutter_width:
+            return strip
+        label, component = self._gutter_lines.get(line_number, ("", ""))
+        cells = set_cell_size(neutralise(label, keep_newlines=False), self._gutter_width)
+        style = base + self._span_style(component) if component else base
+        gutter = Text(cells, spans=[Span(0, len(cells), style)], no_wrap=True, end="")
+        return Strip.join([Strip(gutter.render(self.app.console), self._gutter_width), strip])
