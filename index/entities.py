@@ -28,10 +28,12 @@ import json
 import os
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -193,14 +195,17 @@ def is_headline(line: str) -> bool:
 
 
 def _headline_ranges(text: str) -> list[tuple[int, int]]:
+    """The one-line paragraphs of ``text`` that read as headlines, as ``(start, end)``."""
+    first, last = len(text) - len(text.lstrip()), len(text.rstrip())
     ranges = []
     for m in re.finditer(r"[^\n]+", text):
-        start, end = m.start(), m.end()
-        before = text[max(0, start - 2):start]
-        after = text[end:end + 2]
-        alone = (start == 0 or before == "\n\n" or text[:start].strip() == "") and \
-                (end == len(text) or after == "\n\n" or text[end:].strip() == "")
-        if alone and is_headline(m.group()):
+        start, end = m.span()
+        if start < first or end > last:
+            continue
+        above = start == first or not text[text.rfind("\n", 0, start - 1) + 1:start - 1].strip()
+        below_end = text.find("\n", end + 1)
+        below = end == last or not text[end + 1:below_end if below_end != -1 else len(text)].strip()
+        if above and below and is_headline(m.group()):
             ranges.append((start, end))
     return ranges
 
@@ -230,13 +235,26 @@ def _cut_at_line_break(text: str, span: EntitySpan) -> EntitySpan | None:
     return EntitySpan(start=span.start, end=end, label=span.label, text=text[span.start:end])
 
 
+def _overlap_test(ranges: Iterable[tuple[int, int]]):
+    """A function telling whether ``[start, end)`` overlaps any of ``ranges``, in O(log n): long articles
+    have thousands of spans."""
+    ordered = sorted(ranges)
+    starts = [start for start, _ in ordered]
+    reach = list(accumulate((end for _, end in ordered), max))
+
+    def overlaps(start: int, end: int) -> bool:
+        i = bisect_left(starts, end)  # ranges starting before ``end``
+        return i > 0 and reach[i - 1] > start
+
+    return overlaps
+
+
 def _tag_acronyms(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
     definitions = find_acronym_definitions(text)
     if not definitions:
         return spans
     by_acronym: dict[str, str] = {}
     added: list[EntitySpan] = []
-    claimed: list[tuple[int, int]] = []
     for long_start, long_end, acr_start, acr_end in definitions:
         acronym = text[acr_start:acr_end]
         overlapping = [s for s in spans if s.start < long_end and s.end > long_start]
@@ -252,16 +270,18 @@ def _tag_acronyms(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
         by_acronym.setdefault(acronym, label)
         added.append(EntitySpan(long_start, long_end, label, text[long_start:long_end]))
         added.append(EntitySpan(acr_start, acr_end, label, acronym))
-        claimed += [(long_start, long_end), (acr_start, acr_end)]
-    kept = [s for s in spans if not any(s.start < e and s.end > b for b, e in claimed)]
+    claimed = _overlap_test((s.start, s.end) for s in added)
+    kept = [s for s in spans if not claimed(s.start, s.end)]
+    taken = _overlap_test((s.start, s.end) for s in kept)
+    position = {(s.start, s.end): i for i, s in enumerate(kept)}
     for acronym, label in by_acronym.items():
         for start, end in _acronym_occurrences(text, acronym):
-            if any(start < e and end > b for b, e in claimed):
+            if claimed(start, end):
                 continue
-            same = [i for i, s in enumerate(kept) if s.start == start and s.end == end]
-            if same:
-                kept[same[0]] = EntitySpan(start, end, label, acronym)
-            elif not any(start < s.end and end > s.start for s in kept):
+            if (start, end) in position:
+                kept[position[(start, end)]] = EntitySpan(start, end, label, acronym)
+            elif not taken(start, end):
+                position[(start, end)] = len(kept)
                 kept.append(EntitySpan(start, end, label, acronym))
     return sorted(kept + added, key=lambda s: (s.start, s.end))
 
@@ -270,27 +290,36 @@ def _fix_headlines(text: str, spans: list[EntitySpan], trusted: frozenset[str]) 
     headlines = _headline_ranges(text)
     if not headlines:
         return spans
+    starts = [start for start, _ in headlines]
 
     def in_headline(span: EntitySpan) -> bool:
-        return any(b <= span.start and span.end <= e for b, e in headlines)
+        i = bisect_right(starts, span.start) - 1
+        return i >= 0 and span.end <= headlines[i][1]
 
     body_labels: dict[str, Counter[str]] = defaultdict(Counter)
     for span in spans:
         if not in_headline(span) and span.label in RESOLVED_LABELS:
             body_labels[span.text].update([span.label])
-    body_keys = {normalise_name(t): t for t in body_labels}
+    body_keys = {normalise_name(t) for t in body_labels}
     kept = [s for s in spans if not in_headline(s) or s.text in trusted or normalise_name(s.text) in body_keys]
+    taken = _overlap_test((s.start, s.end) for s in kept)
     names = sorted(body_labels, key=len, reverse=True)
+    folded = [name.casefold() for name in names]
     for start, end in headlines:
         line = text[start:end]
-        for name in names:
+        line_folded = line.casefold()
+        here: list[tuple[int, int]] = []
+        for name, name_folded in zip(names, folded, strict=True):
+            if name_folded not in line_folded:
+                continue
             label = body_labels[name].most_common(1)[0][0]
             pattern = re.compile(r"(?<![\w\-])" + re.escape(name) + r"(?![\w]|[\-‐][^\W_])", re.IGNORECASE)
             for m in pattern.finditer(line):
                 b, e = start + m.start(), start + m.end()
-                if not text[b].isupper() and not text[b].isdigit():
+                if not (text[b].isupper() or text[b].isdigit()) or taken(b, e):
                     continue
-                if not any(b < s.end and e > s.start for s in kept):
+                if not any(b < y and e > x for x, y in here):
+                    here.append((b, e))
                     kept.append(EntitySpan(b, e, label, text[b:e]))
     return sorted(kept, key=lambda s: (s.start, s.end))
 

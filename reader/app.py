@@ -23,6 +23,7 @@ from index import ArticleSummary, BuildReport, Library
 from reader.safe import one_line
 from reader.screens.article import ArticleScreen
 from reader.screens.build import BuildScreen
+from reader.screens.entities import EntitiesScreen
 from reader.screens.help import HelpScreen
 from reader.screens.library import LibraryScreen
 from reader.screens.web import WebOutcome
@@ -59,6 +60,8 @@ class BylineCommands(Provider):
         yield "Add from the web", "Fetch article URLs into the corpus", app.action_add_from_web
         yield "Update feeds", "Fetch new articles from the feeds this corpus follows", app.action_update_feeds
         yield "Change theme", "Pick another colour theme", app.action_change_theme
+        yield "Browse entities", "Every person, group and place, who names them and who leaves them out", \
+            app.action_entities
         for kind in ENTITY_KINDS:
             state = "on" if kind in app.hidden_kinds else "off"
             yield f"Toggle label: {kind}", f"Turn {kind} highlighting {state}", partial(app.toggle_kind, kind)
@@ -67,6 +70,11 @@ class BylineCommands(Provider):
                 f"Search entity: {one_line(name)}",
                 "Every article that names it, in any spelling",
                 partial(app.search_corpus, f'entity:"{name}"'),
+            )
+            yield (
+                f"Entity: {one_line(name)}",
+                "Its names, why they were merged, and which sources leave it out",
+                partial(app.action_entities, name),
             )
 
     async def discover(self) -> Hits:
@@ -103,6 +111,7 @@ class BylineApp(App[None]):
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+e", "entities", "Entities", show=False, id="app.entities"),
     ]
 
     #: Up to two article ids marked for comparison, in the order they were marked ("A", then "B").
@@ -233,6 +242,12 @@ class BylineApp(App[None]):
         if outcome is not None and outcome.open_id:
             self.open_article(outcome.open_id)
 
+    def action_entities(self, name: str = "") -> None:
+        """The entity browser, filtered to ``name`` if given."""
+        if isinstance(self.screen, EntitiesScreen):
+            return
+        self.push_screen(EntitiesScreen(name))
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
@@ -249,7 +264,7 @@ class BylineApp(App[None]):
             ("Article", ArticleScreen.BINDINGS),
             ("Article text", ArticleView.BINDINGS),
             ("Entity panel", EntityPanel.BINDINGS),
+            ("Entities", EntitiesScreen.BINDINGS),
             ("Build", BuildScreen.BINDINGS),
             ("Help", HelpScreen.BINDINGS),
         ]
-

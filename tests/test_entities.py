@@ -391,3 +391,94 @@ def test_a_malformed_alias_file_is_reported_with_its_path(seeds_copy: Path, tmp_
     (seeds_copy / "aliases.toml").write_text('[[entity]]\nname = "IS"\nlabel = \n', encoding="utf-8")
     with open_library(seeds_copy, tmp_path / "index") as lib, pytest.raises(IndexProblem, match=r"aliases\.toml"):
         lib.build()
+
+
+# --- the entity browser ---------------------------------------------------------------------------------
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def option_ids(listing) -> list[str]:
+    return [listing.get_option_at_index(i).id for i in range(listing.option_count)]
+
+
+async def test_entity_browser_shows_names_merges_and_who_left_it_out(seeds_library) -> None:
+    from textual.widgets import OptionList, Static
+
+    from reader.app import BylineApp
+    from reader.screens.article import ArticleScreen
+    from reader.screens.entities import EntitiesScreen
+
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.push_screen(EntitiesScreen())
+        await settle(pilot)
+        screen = app.screen
+        assert option_ids(screen.query_one("#entity-list", OptionList))[:2] == ["ORG:taliban", "ORG:islamic state"]
+        await pilot.press(*"sabih")  # typing on the list filters it, by any of an entity's names
+        await settle(pilot)
+        assert option_ids(screen.query_one("#entity-list", OptionList)) == ["PERSON:zabihullah mujahid"]
+        summary = str(screen.query_one("#entity-summary", Static).render())
+        assert "spelling variant of 'Zabihullah Mujahid'" in summary
+        names = screen.query_one("#entity-names", OptionList)
+        assert {str(names.get_option_at_index(i).prompt).split("  ")[0] for i in range(names.option_count)} == \
+            set(MUJAHID_SPELLINGS)
+
+        await pilot.press("slash", "escape", *"IS-K", "enter")  # clear the filter, type another, to the list
+        await settle(pilot)
+        assert option_ids(screen.query_one("#entity-list", OptionList)) == ["ORG:islamic state khorasan province"]
+        summary = str(screen.query_one("#entity-summary", Static).render())
+        assert "left out by English outlet (AFP)" in " ".join(summary.split())
+        await pilot.press("enter", "enter")  # to its articles, open the first
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        assert app.screen.article_id.startswith("000")
+
+
+async def test_merging_and_splitting_in_the_entity_browser(seeds_copy: Path, tmp_path: Path) -> None:
+    from textual.widgets import OptionList
+
+    from reader.app import BylineApp
+    from reader.screens.entities import EntitiesScreen
+
+    with open_library(seeds_copy, tmp_path / "index") as lib:
+        lib.build()
+        app = BylineApp(lib)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            app.push_screen(EntitiesScreen("afghan"))
+            await settle(pilot)
+            screen = app.screen
+            listing = screen.query_one("#entity-list", OptionList)
+            listing.focus()
+            assert option_ids(listing) == ["GPE:afghanistan", "NORP:afghans", "NORP:afghan"]
+            await pilot.press("j", "m", "j", "m")  # mark Afghans, merge Afghan into it
+            await settle(pilot)
+            assert option_ids(listing) == ["GPE:afghanistan", "NORP:afghans"]
+            assert lib.entity("Afghan").id == "NORP:afghans"
+
+            await pilot.press("x")  # to the names of the highlighted entity
+            names = screen.query_one("#entity-names", OptionList)
+            assert screen.focused is names
+            await pilot.press("j", "x")  # take "Afghan" out again
+            await settle(pilot)
+            assert option_ids(listing) == ["GPE:afghanistan", "NORP:afghans", "NORP:afghan"]
+        assert read_aliases(seeds_copy / "aliases.toml").splits[0].name == "Afghan"
+
+
+async def test_ctrl_e_opens_the_entity_browser_from_the_library(seeds_library) -> None:
+    from reader.app import BylineApp
+    from reader.screens.entities import EntitiesScreen
+
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, EntitiesScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, EntitiesScreen)
