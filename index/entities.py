@@ -66,14 +66,15 @@ def normalise_name(text: str) -> str:
 
     Casefolded, accents and quotes removed, whitespace collapsed, a possessive ("Taliban's"), a leading
     "the" and dots in acronyms ("U.S." -> "us") dropped, hyphens and dashes read as spaces ("al-Qaeda" and
-    "al Qaeda" meet; "IS-K" -> "is k"), and so are commas ("Kidder, Peabody" -> "kidder peabody").
+    "al Qaeda" meet; "IS-K" -> "is k"), and so are commas ("Kidder, Peabody" -> "kidder peabody"); other
+    dots go ("Co." and "Co" meet).
     """
     name = unicodedata.normalize("NFKC", text)
     name = _DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", ""), name)
     name = " ".join(name.split()).strip(_EDGE_PUNCT)
     name = _POSSESSIVE.sub("", name).strip(_EDGE_PUNCT)
     name = _LEADING_THE.sub("", name)
-    name = _INNER_PUNCT.sub(" ", name)
+    name = _INNER_PUNCT.sub(" ", name).replace(".", "")
     name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
     return " ".join(name.casefold().split())
 
@@ -433,41 +434,52 @@ def _edits_allowed(length: int) -> int:
 
 
 def _similar_words(a: str, b: str) -> bool:
+    """One word spelt two ways: within the edits its length allows, and two edits only past a shared start
+    ("Zabihula"/"Zabihullah", not "Northwestern"/"Southwestern")."""
     if a == b:
         return True
     allowed = _edits_allowed(max(len(a), len(b)))
-    return allowed > 0 and Levenshtein.distance(a, b, score_cutoff=allowed) <= allowed
+    edits = Levenshtein.distance(a, b, score_cutoff=allowed) if allowed else allowed + 1
+    return edits <= allowed and (edits < 2 or a[:3] == b[:3])
+
+
+_NAME_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
 def similar_names(a: str, b: str, kind: str) -> float:
     """How alike two normalised names of one kind are, 0 when they must not be merged as spellings of one name.
 
     Not rapidfuzz's WRatio (which scores "Iran"/"Iraq" 75 and a name against any name containing it 90):
-    names are compared word by word with Levenshtein distance, 0 edits allowed for words of up to 5 letters,
-    1 up to 8 letters, 2 beyond; the names must have the same number of words, share at least one word
-    exactly, and, for people, the surname (last word) within one edit, so two people who share only a
-    surname never merge ("John Smith"/"Jane Smith"). A single word (not a person) needs 7+ letters, the
-    same first letter and one edit at most ("Khorasan"/"Khorosan", not "Austria"/"Australia").
-    Returns rapidfuzz's plain ``ratio`` / 100 when the names may merge.
+    names are compared word by word ("U.K./Soviet" is two words) with Levenshtein distance, 0 edits allowed
+    for words of up to 5 letters, 1 up to 8 letters, 2 beyond; the names must have the same number of words
+    and share at least one word exactly. For people the surname (last word) may differ by one edit, but the
+    other names only if they are long (9 letters or more: "Zabihullah"/"Sabihullah", not "Martin"/"Marvin"),
+    so two people who share only a surname never merge ("John Smith"/"Jane Smith"). A single word may be
+    misspelt only for a place or a group ("Khorasan"/"Khorosan", "Peruvian"/"Peruvians"; not a company:
+    "Alleghany"/"Allegheny" are two): 7+ letters, the same first letter and one edit at most (not
+    "Austria"/"Australia"). Returns rapidfuzz's plain ``ratio`` / 100 when the names may merge.
     """
     if a == b:
         return 1.0
     score = ratio(a, b, score_cutoff=85)  # cheap, and most pairs end here
     if not score:
         return 0.0
-    ta, tb = a.split(), b.split()
-    if len(ta) != len(tb):
+    ta, tb = _NAME_WORD.findall(a), _NAME_WORD.findall(b)
+    if len(ta) != len(tb) or not ta:
         return 0.0
     if len(ta) == 1:
-        if kind == "person" or min(len(a), len(b)) < 7 or a[0] != b[0]:
+        if kind not in ("place", "group") or min(len(a), len(b)) < 7 or a[0] != b[0]:
             return 0.0
         if Levenshtein.distance(a, b, score_cutoff=1) > 1:
             return 0.0
-    else:
-        pairs = list(zip(ta, tb, strict=True))
-        if not any(x == y for x, y in pairs) or not all(_similar_words(x, y) for x, y in pairs):
+        return score / 100
+    pairs = list(zip(ta, tb, strict=True))
+    if not any(x == y for x, y in pairs) or not all(_similar_words(x, y) for x, y in pairs):
+        return 0.0
+    if kind == "person":
+        if Levenshtein.distance(ta[-1], tb[-1], score_cutoff=1) > 1:
             return 0.0
-        if kind == "person" and Levenshtein.distance(ta[-1], tb[-1], score_cutoff=1) > 1:
+        if any(x != y and max(len(x), len(y)) < 9 for x, y in pairs[:-1]):
             return 0.0
     return score / 100
 
@@ -683,7 +695,7 @@ def _merge_spellings(live: list[int], surfaces: list[Surface], groups: _Groups) 
         words = s.key.split()
         if len(words) == 1:
             word = words[0]
-            if s.kind == "person" or not 7 <= len(word) <= 40:
+            if s.kind not in ("place", "group") or not 7 <= len(word) <= 40:
                 continue
             # One edit, same first letter: the word or the word less one letter (not the first) meet.
             keys = {("one", word)} | {("one", word[:k] + word[k + 1:]) for k in range(1, len(word))}
@@ -718,6 +730,9 @@ def _merge_spellings(live: list[int], surfaces: list[Surface], groups: _Groups) 
         keep, join = (a, b) if surfaces[a].count >= surfaces[b].count else (b, a)
         if surfaces[join].count >= 3 and len(surfaces[join].articles) >= 2:
             continue  # both spellings are established: two names ("Herrington", "Harrington"), not a typo
+        ra, rb = groups.find(keep), groups.find(join)
+        if ra != rb and not similar_names(surfaces[ra].key, surfaces[rb].key, surfaces[ra].kind):
+            continue  # no chains: "Clanton" may join "Clinton", but then "Clayton" may not join them
         groups.union(keep, join, "spelling",
                      f"spelling variant of {surfaces[keep].best_form()!r} (similarity {score:.2f})", disjoint=True)
 
@@ -841,13 +856,13 @@ def _build_registry(table: SurfaceTable, groups: _Groups, dropped: set[int], pin
     return EntityRegistry(headers, rows, in_article=in_article, detail=_Detail(table, records))
 
 
-_HYPHENATED_PART = re.compile(r"^(\S+?)[-‐](\w{1,2})$")
+_HYPHENATED_PART = re.compile(r"^(\S+?)[-‐]([A-Z])$")
 
 
 def _link_related(records: list[dict[str, Any]], surfaces: list[Surface], groups: _Groups,
                   root_entity: Mapping[int, int], parents: list[tuple[str, str, str]],
                   by_key: Mapping[str, list[int]]) -> None:
-    """An acronym with a hyphenated one- or two-letter qualifier ("IS-K", "ISIS-K") names a part of the
+    """An acronym with a hyphenated one-letter qualifier ("IS-K", "ISIS-K") names a part of the
     entity the bare acronym names: its own entity, linked to that one, not merged. The alias file's
     ``part_of`` links any two entities the same way."""
     links: set[tuple[int, int]] = set()

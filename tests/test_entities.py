@@ -58,6 +58,7 @@ def ids_of(registry: EntityRegistry, *names: tuple[str, str]) -> set[str]:
     ("“Daesh”", "Daesh"),
     ("Kidder, Peabody and Co", "Kidder Peabody and Co"),
     ("Zhirnóv", "Zhirnov"),
+    ("Plessey Co. Plc", "Plessey Co Plc"),
 ])
 def test_normalise_name_lets_trivial_variants_meet(a: str, b: str) -> None:
     assert normalise_name(a) == normalise_name(b)
@@ -85,6 +86,10 @@ def test_acronym_definitions_are_found_where_the_initials_match() -> None:
     ("john smith", "jane smith", "person"),  # two people who share a surname
     ("mark jones", "mary jones", "person"),
     ("paul smith", "paul smyth", "person"),
+    ("martin davis", "marvin davis", "person"),  # two people, not a typo: short first names must be equal
+    ("uk/soviet", "us/soviet", "group"),
+    ("northwestern bell", "southwestern bell", "org"),
+    ("pacific northwest", "pacific southwest", "place"),
     ("iran", "iraq", "place"),
     ("austria", "australia", "place"),
     ("slovakia", "slovenia", "place"),
@@ -156,6 +161,13 @@ def test_a_spelling_variant_in_another_article_merges_and_says_why() -> None:
     assert entity.name == "Khorasan"
     assert entity.merges[0].reason == "spelling"
     assert "similarity" in entity.merges[0].detail
+
+
+def test_spelling_variants_do_not_chain() -> None:
+    articles = {"a1": "Clinton", "a2": "Clinton", "a3": "Clanton", "a4": "Clayton"}
+    registry = resolve_entities(annotations(articles, {a: [(t, "GPE")] for a, t in articles.items()}))
+    assert registry.find("Clanton")[0].name == "Clinton"  # one edit from Clinton
+    assert registry.find("Clayton")[0].name == "Clayton"  # one edit from Clanton, but two from Clinton
 
 
 def test_two_established_spellings_are_two_names() -> None:
