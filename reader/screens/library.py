@@ -166,7 +166,7 @@ class LibraryScreen(Screen):
         self.query_one("#search-status", Static).update(
             Content.assemble(
                 (f"{count:,} {noun}", "bold"),
-                (f" · by {field} {arrow} · type to search, d/s sort, space marks, c compares", "$text-muted"),
+                (f" · by {field} {arrow} · / searches, d/s sort, space marks, c compares", "$text-muted"),
             )
         )
 

@@ -73,8 +73,8 @@ class ArticleTable(ScrollView, can_focus=True):
         Binding("enter", "open", "Open", id="library.open"),
         Binding("space", "toggle_mark", "Mark", id="library.mark"),
         Binding("c", "compare", "Compare", id="library.compare"),
-        Binding("d", "sort('date')", "By date", id="library.sort-date"),
-        Binding("s", "sort('source')", "By source", id="library.sort-source"),
+        Binding("d", "sort('date')", "By date", show=False, id="library.sort-date"),
+        Binding("s", "sort('source')", "By source", show=False, id="library.sort-source"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)
