@@ -620,9 +620,9 @@ def resolve_table(table: SurfaceTable, aliases: Aliases) -> EntityRegistry:
 
     _merge_acronyms(table, by_key, groups, secondary)
     _merge_same_names(by_key, surfaces, groups)
-    _merge_company_suffixes(by_key, surfaces, groups)
+    readings = _merge_company_suffixes(by_key, surfaces, groups, secondary)
     _merge_spellings(live, surfaces, groups)
-    readings = _merge_surnames(live, surfaces, groups, secondary)
+    readings += _merge_surnames(live, surfaces, groups, secondary)
     _merge_minority_labels(by_key, surfaces, groups, secondary)
     return _build_registry(table, groups, dropped, pinned, secondary, parents, by_key, readings)
 
@@ -667,8 +667,12 @@ def _merge_same_names(by_key: Mapping[str, list[int]], surfaces: list[Surface], 
                              f"the same name tagged {surfaces[i].label} as well as {surfaces[same[0]].label}")
 
 
-def _merge_company_suffixes(by_key: Mapping[str, list[int]], surfaces: list[Surface], groups: _Groups) -> None:
-    """"Texaco Inc" and "Texaco" are one company."""
+def _merge_company_suffixes(by_key: Mapping[str, list[int]], surfaces: list[Surface], groups: _Groups,
+                            secondary: set[int]) -> list[tuple[int, int, int]]:
+    """"Texaco Inc" and "Texaco" are one company; but "MCA Inc" is not the "MCA" the corpus defines as
+    "Monetary Compensatory Amounts": an acronym that joined a long form stays with it, and is read as the
+    company only in the articles that name the company ("MCA Inc"). Returns those per-article readings."""
+    readings: list[tuple[int, int, int]] = []
     for key, members in by_key.items():
         words = key.split()
         if len(words) < 2 or words[-1] not in _COMPANY_SUFFIXES:
@@ -677,10 +681,17 @@ def _merge_company_suffixes(by_key: Mapping[str, list[int]], surfaces: list[Surf
         if base.endswith(" &"):
             base = base[:-2]
         targets = [i for i in by_key.get(base, ()) if surfaces[i].label == "ORG"]
-        for i in members:
-            if surfaces[i].label == "ORG" and targets:
-                groups.union(targets[0], i, "company-suffix",
-                             f"the same company name with {key.split()[-1]!r}")
+        companies = [i for i in members if surfaces[i].label == "ORG"]
+        if not targets or not companies:
+            continue
+        if targets[0] in secondary:  # a defined acronym
+            named = set().union(*(surfaces[i].articles for i in companies))
+            readings += [(targets[0], article, companies[0]) for article in surfaces[targets[0]].articles
+                         if article in named]
+            continue
+        for i in companies:
+            groups.union(targets[0], i, "company-suffix", f"the same company name with {words[-1]!r}")
+    return readings
 
 
 def _merge_spellings(live: list[int], surfaces: list[Surface], groups: _Groups) -> None:

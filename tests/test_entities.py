@@ -163,6 +163,19 @@ def test_a_spelling_variant_in_another_article_merges_and_says_why() -> None:
     assert "similarity" in entity.merges[0].detail
 
 
+def test_an_acronym_the_corpus_defines_is_a_company_only_where_the_company_is_named() -> None:
+    registry = resolve_entities(annotations(
+        {"a1": "the Monetary Compensatory Amounts (MCA) rose. MCA fell.", "a2": "MCA Inc said MCA shares rose."},
+        {"a1": [("Monetary Compensatory Amounts", "ORG"), ("MCA", "ORG"), ("MCA", "ORG")],
+         "a2": [("MCA Inc", "ORG"), ("MCA", "ORG")]},
+    ))
+    amounts, company = registry.canonical("MCA", "ORG"), registry.canonical("MCA Inc", "ORG")
+    assert amounts[1] == "Monetary Compensatory Amounts"
+    assert company != amounts
+    assert registry.canonical("MCA", "ORG", "a2") == company
+    assert registry.find("MCA")[0].merges[0].reason == "acronym"
+
+
 def test_spelling_variants_do_not_chain() -> None:
     articles = {"a1": "Clinton", "a2": "Clinton", "a3": "Clanton", "a4": "Clayton"}
     registry = resolve_entities(annotations(articles, {a: [(t, "GPE")] for a, t in articles.items()}))
