@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import var
 
-from index import ArticleSummary, BuildReport, Library
+from index import ArticleSummary, BuildReport, IndexProblem, Library
 from reader.safe import one_line
 from reader.screens.article import ArticleScreen
 from reader.screens.build import BuildScreen
@@ -131,10 +131,14 @@ class BylineApp(App[None]):
         return {f"kind-{kind}": colour for kind, colour in KIND_COLOURS.items()}
 
     def on_mount(self) -> None:
-        if self.library.exists():
-            self._open_library()
-        else:
+        if not self.library.exists():
             self.push_screen(BuildScreen())
+            return
+        try:
+            self._open_library()
+        except IndexProblem as problem:
+            # Written by another version of Byline, or half written: rebuild it (annotations are reused).
+            self.push_screen(BuildScreen(rebuild=True, reason=str(problem)))
 
     def _open_library(self) -> None:
         self.summaries = self.library.articles()

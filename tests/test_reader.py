@@ -400,6 +400,25 @@ async def test_without_an_index_the_build_screen_runs_then_the_library_shows(tmp
     library.close()
 
 
+async def test_an_index_from_another_version_is_rebuilt_with_the_reason_shown(tmp_path: Path) -> None:
+    corpus = write_files(tmp_path / "corpus", {"a.txt": "Kabul airport\n\nThe Taliban spoke in Kabul."})
+    library = open_library(corpus, index_dir=tmp_path / "idx")
+    library.build()
+    marker = library.generation / "FORMAT.json"
+    marker.write_text('{"index": 0}', encoding="utf-8")  # as if written by an older Byline
+    library.close()
+    library = open_library(corpus, index_dir=tmp_path / "idx")
+    app = BylineApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, BuildScreen) and app.screen.rebuild
+        assert "another version" in str(app.screen.query_one("#build-reason", Static).render())
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.screen.query_one(ArticleTable).row_ids == ["a"]
+    library.close()
+
+
 @pytest.mark.parametrize("size", [(20, 6), (40, 12), (60, 16), (80, 24)])
 async def test_small_terminals_collapse_panes_and_never_crash(seeds_library: Library, size: tuple[int, int]) -> None:
     app = BylineApp(seeds_library)

@@ -30,9 +30,11 @@ class BuildScreen(Screen):
         Binding("r", "retry", "Retry", id="build.retry"),
     ]
 
-    def __init__(self, *, rebuild: bool = False) -> None:
+    def __init__(self, *, rebuild: bool = False, reason: str = "") -> None:
+        """``reason``: why the index is being rebuilt, when the reader found it unusable."""
         super().__init__()
         self.rebuild = rebuild
+        self.reason = reason
         self._latest: BuildProgress | None = None
         self._failed = False
 
@@ -40,6 +42,8 @@ class BuildScreen(Screen):
         yield Header()
         with Vertical(id="build-box") as box:
             box.border_title = "Rebuilding the index" if self.rebuild else "Building the index"
+            if self.reason:
+                yield Static(Content(one_line(self.reason)).stylize("$text-warning"), id="build-reason")
             yield Static(id="build-phase", markup=False)
             yield ProgressBar(id="build-bar", show_eta=False)
             yield Static(id="build-current", markup=False)
