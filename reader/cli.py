@@ -112,12 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="text for the terminal, markdown for notes, json for scripts (default text)")
     p.set_defaults(handler=cmd_compare)
 
-    from . import cli_web
+    from . import cli_entities, cli_stories, cli_web
 
-    cli_web.register(sub)
-    from . import cli_stories
-
-    cli_stories.register(sub)
+    for module in (cli_entities, cli_stories, cli_web):
+        module.register(sub)
     return parser
 
 
