@@ -55,6 +55,15 @@ _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 FRAGMENT_CHARS = 160
 MAX_FRAGMENTS = 3
 ENTITY_FACET_DEPTH = 200
+#: Longest query accepted. Whoosh's spelling corrector and fuzzy terms build automata that grow with the
+#: length of a word: a pasted page of text as a query took minutes. No query a person types comes near this.
+MAX_QUERY_CHARS = 1000
+#: Deepest nesting of brackets accepted (Whoosh's parser recurses once per level).
+MAX_NESTING = 50
+#: Largest edit distance of a fuzzy term (``word~N``): beyond it every word matches, and slowly.
+MAX_FUZZY_DISTANCE = 3
+#: Words longer than this get no "did you mean" (no real word is this long, and correcting one is slow).
+MAX_SUGGEST_WORD = 40
 
 
 class QueryError(ValueError):
@@ -80,7 +89,10 @@ _WORD = re.compile(r'[^\s()"\[\]{}]+')
 
 
 def validate(text: str) -> None:
-    """Refuse what Whoosh's forgiving parser would silently misread."""
+    """Refuse what Whoosh's forgiving parser would silently misread, and what would take it too long."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long ({len(text):,} characters; at most {MAX_QUERY_CHARS:,})",
+                         MAX_QUERY_CHARS, text)
     stack: list[tuple[str, int]] = []
     pairs = {")": "(", "]": "[", "}": "{"}
     previous_operator: tuple[str, int] | None = None
@@ -100,6 +112,8 @@ def validate(text: str) -> None:
             continue
         if ch in "([{":
             stack.append((ch, i))
+            if len(stack) > MAX_NESTING:
+                raise QueryError(f"brackets nested too deeply (at most {MAX_NESTING} levels)", i, text)
         elif ch in ")]}":
             if not stack or stack[-1][0] != pairs[ch]:
                 raise QueryError(f"unmatched '{ch}'", i, text)
@@ -111,6 +125,10 @@ def validate(text: str) -> None:
             if match:
                 word = match.group()
                 _check_word(word, i, text, inside_range=bool(stack and stack[-1][0] in "[{"))
+                fuzzy = _FUZZY.search(word)
+                if fuzzy and int(fuzzy.group(1)) > MAX_FUZZY_DISTANCE:
+                    raise QueryError(f"fuzzy distance {fuzzy.group(1)} too large (at most {MAX_FUZZY_DISTANCE})",
+                                     i + fuzzy.start(), text)
                 if word in _OPERATORS and not (stack and stack[-1][0] in "[{"):
                     if word != "NOT" and (not seen_term or previous_operator):
                         where = previous_operator[1] if previous_operator else i
@@ -128,6 +146,7 @@ def validate(text: str) -> None:
         raise QueryError(f"nothing after {previous_operator[0]}", previous_operator[1], text)
 
 
+_FUZZY = re.compile(r"(?<=[^\s~])~(\d+)")
 _FIELD_PREFIX = re.compile(r"^([A-Za-z_][\w-]*):(.*)$", re.S)
 
 
@@ -153,40 +172,60 @@ def make_parser(schema):
     return parser
 
 
-def _normalise_fields(text: str) -> str:
-    """``Date:x`` -> ``published:x`` etc., outside quotes, so users can type friendly names."""
-    out = []
+_FIELD_NAME = re.compile(r"(?<![\w\\])([A-Za-z_][\w-]*):")
+
+
+def _normalise_fields(text: str) -> tuple[str, list[int]]:
+    """``Date:x`` -> ``published:x`` etc., outside quotes, so users can type friendly names; and for each
+    character of the result (and its end), where it came from in ``text``, so an error Whoosh finds in the
+    result is reported where the user typed it."""
+    out: list[str] = []
+    origin: list[int] = []
+    offset = 0
     for part in re.split(r'("(?:[^"\\]|\\.)*")', text):
-        if part.startswith('"'):
-            out.append(part)
-        else:
-            out.append(re.sub(
-                r"(?<![\w\\])([A-Za-z_][\w-]*):",
-                lambda m: f"{FIELD_ALIASES.get(m.group(1).lower(), m.group(1))}:",
-                part,
-            ))
-    return "".join(out)
+        done = 0
+        if not part.startswith('"'):
+            for match in _FIELD_NAME.finditer(part):
+                name = match.group(1)
+                out.append(part[done:match.start()] + FIELD_ALIASES.get(name.lower(), name) + ":")
+                origin.extend(range(offset + done, offset + match.start()))
+                replaced = len(out[-1]) - (match.start() - done)
+                origin.extend(offset + match.start() + min(k, len(match.group()) - 1) for k in range(replaced))
+                done = match.end()
+        out.append(part[done:])
+        origin.extend(range(offset + done, offset + len(part)))
+        offset += len(part)
+    origin.append(len(text))
+    return "".join(out), origin
 
 
 def parse(parser, registry: EntityRegistry, text: str):
     """The Whoosh query for ``text`` (validated), with entity names expanded to all their surface forms."""
     validate(text)
+    normalised, origin = _normalise_fields(text)
     try:
-        parsed = parser.parse(_normalise_fields(text))
+        parsed = parser.parse(normalised)
     except Exception as exc:  # Whoosh raises assorted errors on odd input
-        raise QueryError(f"cannot parse query: {exc}", 0, text) from None
-    _raise_error_nodes(parsed, text)
+        raise QueryError(f"cannot parse query: {exc}", _quoted_position(str(exc), text), text) from None
+    _raise_error_nodes(parsed, text, origin)
     return _expand_entities(parsed, registry)
 
 
-def _raise_error_nodes(q, text: str) -> None:
+def _quoted_position(message: str, text: str) -> int:
+    """Where the part an error message quotes (``'0' is not a parseable date``) is in the query, else 0."""
+    quoted = re.search(r"'([^']+)'", message)
+    found = re.search(rf"(?<!\w){re.escape(quoted.group(1))}(?!\w)", text) if quoted else None
+    return found.start() if found else 0
+
+
+def _raise_error_nodes(q, text: str, origin: list[int]) -> None:
     """Whoosh marks what it could not read (a bad date, say) with an ``error``; report the first."""
     error = getattr(q, "error", None)
     if error:
-        position = getattr(q, "startchar", None) or 0
+        position = origin[min(max(getattr(q, "startchar", None) or 0, 0), len(origin) - 1)]
         raise QueryError(f"cannot read this part of the query: {error}", position, text)
     for child in q.children():
-        _raise_error_nodes(child, text)
+        _raise_error_nodes(child, text, origin)
 
 
 def _expand_entities(q, registry: EntityRegistry):
@@ -296,6 +335,8 @@ class Searcher:
         )
 
     def _suggest(self, q, text: str) -> str:
+        if any(len(word) > MAX_SUGGEST_WORD for word in text.split()):
+            return ""
         try:
             corrected = self.searcher.correct_query(q, text, prefix=1, maxdist=2)
         except Exception:  # the corrector is best-effort; a query it cannot rebuild gets no suggestion
