@@ -3,6 +3,8 @@
 The public API is what this module exports; the reader and the CLI use nothing else. It never imports Textual.
 """
 
+from .aliases import AliasFileError
+from .entities import CanonicalEntity, EntityCoverage, MergeReason
 from .library import Library, bundled_corpus, open_library
 from .models import (
     Annotation,
@@ -22,11 +24,14 @@ from .search import QueryError, match_spans
 from .store import IndexCorrupt, IndexLocked, IndexMissing, IndexProblem
 
 __all__ = [
+    "AliasFileError",
     "Annotation",
     "Article",
     "ArticleSummary",
     "BuildProgress",
     "BuildReport",
+    "CanonicalEntity",
+    "EntityCoverage",
     "EntitySpan",
     "FacetCount",
     "Fragment",
@@ -36,6 +41,7 @@ __all__ = [
     "IndexMissing",
     "IndexProblem",
     "Library",
+    "MergeReason",
     "QueryError",
     "SearchResult",
     "Skipped",
