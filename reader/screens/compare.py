@@ -1,0 +1,807 @@
+"""Two articles side by side: what they agree on, what only one of them says, where their figures conflict.
+
+Each side is a :class:`ComparePane` (the reader's article view with a gutter): aligned sentences carry the
+number of their pair in both panes, sentences only one side has carry ``+``, shared quotes and contradicted
+figures are styled in the text, and the sentence being read is tinted together with its counterpart.
+
+The panes keep in step by alignment, not by line number: the pane the reader moves leads and the other is
+put at the counterpart of the sentence at the leader's top (proportionally, line by line, through a long
+one), or, for a sentence the other side lacks, just after the counterpart of the aligned sentence before it.
+The screen moves the follower itself, synchronously, with a flag up, so the follower's scrolling is never
+taken for the reader's: there is no feedback loop. ``compare()`` runs in a thread worker (up to ~150 ms on
+long articles), holding the library lock because the corpus term weights read the index lazily.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Key, Resize
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from index import Article, ArticleSummary, Library
+from index.compare import Comparison, FigurePair, SentencePair, compare, entity_key
+from reader.safe import one_line
+from reader.screens.help import HelpScreen
+from reader.widgets.article_view import ENTITY_KINDS, StyledSpan
+from reader.widgets.compare_pane import ComparePane
+
+UNKNOWN = "—"
+SIDES = ("a", "b")
+#: Words of a pair's evidence shown in the status line.
+EVIDENCE_WORDS = 6
+#: Characters of a figure's words shown in a one-line conflict (the whole words are in the text).
+FIGURE_WORDS = 32
+#: Articles the picker lists below the other coverage; typing narrows the list.
+PICKER_LIMIT = 200
+#: Neighbours asked of the story map for the picker (after the other articles of the story).
+PICKER_SIMILAR = 20
+
+
+def other_side(side: str) -> str:
+    return "b" if side == "a" else "a"
+
+
+def _flat(text: str, limit: int = 0) -> str:
+    """Untrusted text on one line, for a status line or a list entry; clipped to ``limit`` characters."""
+    flat = one_line(" ".join(text.split()))
+    return flat[: limit - 1].rstrip() + "…" if 0 < limit < len(flat) else flat
+
+
+def side_title(side: str, article: Article) -> Content:
+    """A pane's border title: the side letter, the source and the date."""
+    return Content.assemble(
+        (side.upper(), "bold"),
+        " ",
+        one_line(article.source) or "unknown source",
+        (" · ", "$text-muted"),
+        article.published or "undated",
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def summary_line(comparison: Comparison) -> Content:
+    """The numbers a reader wants first: how much of each side has a counterpart, shared quotes, conflicts,
+    and the entities both, or only one, of them name."""
+    s = comparison.summary
+    dot = (" · ", "$text-muted")
+    return Content.assemble(
+        ("aligned ", "$text-muted"),
+        ("A ", "bold"),
+        f"{s.a_share:.0%} ",
+        ("B ", "bold"),
+        f"{s.b_share:.0%}",
+        dot,
+        _count(len(comparison.pairs), "pair"),
+        (f" ({s.same} same)", "$text-muted"),
+        dot,
+        _count(s.shared_quotes, "shared quote"),
+        dot,
+        (_count(s.conflicts, "conflict"), "bold $text-error" if s.conflicts else ""),
+        dot,
+        ("entities ", "$text-muted"),
+        f"{s.entities_both} both, {s.entities_only_a} only A, {s.entities_only_b} only B",
+    )
+
+
+def conflict_line(conflict: FigurePair, *, agrees: bool = False, limit: int = FIGURE_WORDS) -> Content:
+    """``killed (all): A 101–200 “more than a hundred people” vs B 2,013 or more “thousands and …”``: the
+    ranges first and the words clipped, so both sides' figures fit on one line."""
+    return Content.assemble(
+        (f"{one_line(conflict.what)}: ", "bold"),
+        ("A ", "bold"),
+        (f"{one_line(conflict.a_range)} ", "$text-muted"),
+        f"“{_flat(conflict.a_text, limit)}”",
+        (" ~ " if agrees else " vs ", "bold" if not agrees else "$text-muted"),
+        ("B ", "bold"),
+        (f"{one_line(conflict.b_range)} ", "$text-muted"),
+        f"“{_flat(conflict.b_text, limit)}”",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A place the details list sends the reader: a span of one side's text."""
+
+    side: str
+    start: int
+    end: int
+    #: Also show this span of the other side (a conflict's or a quote's other half).
+    other: tuple[int, int] | None = None
+
+
+class CompareScreen(Screen):
+    """Article A and article B side by side. ``escape`` goes back to where the comparison was opened."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="compare.back"),
+        Binding("enter", "counterpart", "Counterpart", id="compare.counterpart"),
+        Binding("n", "difference(1)", "Next diff", id="compare.next-difference"),
+        Binding("N", "difference(-1)", "Prev diff", show=False, id="compare.previous-difference"),
+        Binding("right_parenthesis", "sentence(1)", "Next sentence", show=False, id="compare.next-sentence"),
+        Binding("left_parenthesis", "sentence(-1)", "Prev sentence", show=False, id="compare.previous-sentence"),
+        Binding("f", "figure", "Figure", id="compare.figure"),
+        Binding("s", "swap", "Swap", id="compare.swap"),
+        Binding("p", "pick", "Pick", id="compare.pick"),
+        Binding("i", "details", "Details", id="compare.details"),
+        Binding("tab,shift+tab", "other_side", "Other side", show=False, id="compare.other-side"),
+        *(
+            Binding(str(number), f"toggle_kind('{kind}')", f"Toggle {kind}", show=False, id=f"compare.toggle-{kind}")
+            for number, kind in enumerate(ENTITY_KINDS, start=1)
+        ),
+        Binding("0", "toggle_all_kinds", "All labels on/off", show=False, id="compare.toggle-all"),
+        Binding("question_mark,f1", "help", "Help", id="compare.help"),
+    ]
+
+    def __init__(self, library: Library, a_id: str, b_id: str) -> None:
+        super().__init__()
+        self.library = library
+        self.a_id = a_id
+        self.b_id = b_id
+        self.comparison: Comparison | None = None
+        self.articles: dict[str, Article] = {}
+        #: Comparisons already made, by (A id, B id): swapping back or picking again is instant.
+        self._comparisons: dict[tuple[str, str], Comparison] = {}
+        self._weights = None
+        #: Where the reader is: the side that leads and the sentence at its top.
+        self.position: tuple[str, int] | None = None
+        #: Raised while the screen scrolls a pane itself, so that scrolling is not taken for the reader's.
+        self._driving = False
+        #: Per side: sentence index -> indices into ``comparison.conflicts`` of the figures it holds.
+        self._conflicts_at: dict[str, dict[int, list[int]]] = {"a": {}, "b": {}}
+        self._figure_turn = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Content("Comparing…"), id="compare-summary")
+        with Horizontal(id="compare-panes"):
+            yield ComparePane("a", id="pane-a")
+            yield ComparePane("b", id="pane-b")
+        yield Static(id="compare-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "compare"
+        for side in SIDES:
+            self.watch(self.pane(side), "scroll_y", partial(self._scrolled, side), init=False)
+        self.watch(self.app, "hidden_kinds", self._show_entities, init=False)
+        self.pane("a").focus()
+        self.run_compare(self.a_id, self.b_id, None)
+
+    def pane(self, side: str) -> ComparePane:
+        return self.query_one(f"#pane-{side}", ComparePane)
+
+    @property
+    def focused_side(self) -> str:
+        focused = self.focused
+        if isinstance(focused, ComparePane):
+            return focused.side
+        return self.position[0] if self.position else "a"
+
+    # -- comparing ------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
+    def run_compare(self, a_id: str, b_id: str, keep: tuple[str, str, int] | None) -> None:
+        """Read both articles and compare them off the UI thread. ``keep`` is ``(article id, side it should
+        lead from, sentence)``: where to put the reader once the comparison shows."""
+        worker = get_current_worker()
+        with self.app.library_lock:
+            a = self.articles.get(a_id) or self.library.article(a_id)
+            b = self.articles.get(b_id) or self.library.article(b_id)
+            comparison = self._comparisons.get((a.id, b.id))
+            if comparison is None:
+                if self._weights is None:
+                    self._weights = self.library.term_weights()
+                comparison = compare(a, b, weights=self._weights)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, a, b, comparison, keep)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "compare" and event.state == WorkerState.ERROR:
+            self.notify(f"Could not compare: {one_line(str(event.worker.error))}", severity="error")
+            if self.comparison is None:
+                self.dismiss()
+
+    def _show(self, a: Article, b: Article, comparison: Comparison, keep: tuple[str, str, int] | None) -> None:
+        self.a_id, self.b_id = a.id, b.id
+        self.articles[a.id], self.articles[b.id] = a, b
+        self._comparisons[(a.id, b.id)] = comparison
+        self.comparison = comparison
+        self._conflicts_at = {"a": {}, "b": {}}
+        for number, conflict in enumerate(comparison.conflicts):
+            at_a = comparison.figures_a[conflict.a].sentence
+            at_b = comparison.figures_b[conflict.b].sentence
+            self._conflicts_at["a"].setdefault(at_a, []).append(number)
+            self._conflicts_at["b"].setdefault(at_b, []).append(number)
+        hidden = self.app.hidden_kinds
+        with self._driving_panes():
+            for side, article in (("a", a), ("b", b)):
+                pane = self.pane(side)
+                pane.show_side(article, comparison, hidden)
+                pane.border_title = side_title(side, article)
+                pane.border_subtitle = Content(
+                    f"{comparison.summary.a_share if side == 'a' else comparison.summary.b_share:.0%} aligned"
+                )
+        self.query_one("#compare-summary", Static).update(summary_line(comparison))
+        self.position = None
+        if keep is not None:
+            article_id, side, index = keep
+            side = "a" if article_id == a.id else "b" if article_id == b.id else side
+            self.pane(side).focus()
+            self._go(side, index)
+        else:
+            first = self.pane("a").readable
+            if first:
+                self._go("a", first[0])
+
+    def _show_entities(self, hidden: frozenset[str]) -> None:
+        for side in SIDES:
+            pane = self.pane(side)
+            if pane.article is not None:
+                pane.set_entities(pane.article.entities, hidden)
+
+    # -- keeping the panes in step --------------------------------------------------------------------
+
+    @contextmanager
+    def _driving_panes(self) -> Iterator[None]:
+        self._driving = True
+        try:
+            yield
+        finally:
+            self._driving = False
+
+    def _scrolled(self, side: str) -> None:
+        """A pane moved and the screen did not move it: the reader did, so that pane leads."""
+        if self._driving or self.comparison is None:
+            return
+        pane = self.pane(side)
+        index = pane.top_sentence
+        if index is None:
+            return
+        first, stop = pane.lines_of(*self._span(side, index))
+        progress = (pane.scroll_offset.y - first) / max(1, stop - first)
+        self._follow(side, index, min(1.0, max(0.0, progress)))
+
+    def _span(self, side: str, index: int) -> tuple[int, int]:
+        """The text a sentence stands for on its side: its pair's sentences when it has a counterpart."""
+        assert self.comparison is not None
+        pair = self.comparison.counterpart(side, index)
+        if pair is None:
+            return self.pane(side).sentence_span(index)
+        return pair.a_span if side == "a" else pair.b_span
+
+    def _go(self, side: str, index: int) -> None:
+        """Put sentence ``index`` of ``side`` at the top of its pane and the other pane at its counterpart."""
+        pane = self.pane(side)
+        with self._driving_panes():
+            pane.scroll_to_line(pane.line_of(self._span(side, index)[0]))
+        self._follow(side, index, 0.0)
+
+    def _follow(self, side: str, index: int, progress: float) -> None:
+        """``side`` is at sentence ``index`` (``progress`` of the way through it): show its counterpart."""
+        assert self.comparison is not None
+        self.position = (side, index)
+        other = other_side(side)
+        leader, follower = self.pane(side), self.pane(other)
+        pair = self.comparison.counterpart(side, index)
+        if pair is not None:
+            here, there = (pair.a, pair.b) if side == "a" else (pair.b, pair.a)
+            first, stop = follower.lines_of(*(pair.b_span if side == "a" else pair.a_span))
+            line = first + int(progress * (stop - first))
+        else:
+            here, there = (index,), ()
+            line = self._anchor_line(side, index)
+        leader.show_current(here)
+        follower.show_current(there)
+        for pane in (leader, follower):
+            pane.clear_layer("focus")
+        with self._driving_panes():
+            follower.scroll_to_line(line)
+        self._show_status()
+
+    def _anchor_line(self, side: str, index: int) -> int:
+        """Where the other pane stands while this side reads a sentence the other lacks: just after the
+        counterpart of the nearest aligned sentence before it, or at the top."""
+        assert self.comparison is not None
+        follower = self.pane(other_side(side))
+        for before in reversed([i for i in self.pane(side).readable if i < index]):
+            pair = self.comparison.counterpart(side, before)
+            if pair is not None:
+                return follower.lines_of(*(pair.b_span if side == "a" else pair.a_span))[1]
+        return 0
+
+    def current_sentence(self, side: str) -> int | None:
+        """The sentence being read on ``side``: the position if that side leads, else the counterpart of the
+        position, else whatever is at the top of that pane."""
+        if self.position is None or self.comparison is None:
+            return None
+        lead, index = self.position
+        if lead == side:
+            return index
+        pair = self.comparison.counterpart(lead, index)
+        if pair is not None:
+            return (pair.a if side == "a" else pair.b)[0]
+        return self.pane(side).top_sentence
+
+    def on_resize(self, event: Resize) -> None:
+        """The panes wrap again at their new width: keep the sentence being read at the top."""
+        if self.position is not None:
+            self.call_after_refresh(self._go, *self.position)
+
+    # -- the status line ------------------------------------------------------------------------------
+
+    def _show_status(self, extra: Content | None = None) -> None:
+        self.query_one("#compare-status", Static).update(extra or self._position_status())
+
+    def _position_status(self) -> Content:
+        if self.position is None or self.comparison is None:
+            return Content("")
+        side, index = self.position
+        conflicts = self._conflicts_at[side].get(index, [])
+        if conflicts:
+            conflict = self.comparison.conflicts[conflicts[0]]
+            return Content.assemble(("⚠ conflict · ", "bold $text-error"), conflict_line(conflict),
+                                    (" · f shows it", "$text-muted"))
+        pair = self.comparison.counterpart(side, index)
+        if pair is None:
+            return Content.assemble(
+                (f"only in {side.upper()}", "bold $text-warning"),
+                (f" · no counterpart in {other_side(side).upper()} · n: next difference", "$text-muted"),
+            )
+        return pair_status(self.comparison, pair)
+
+    # -- actions --------------------------------------------------------------------------------------
+
+    def action_other_side(self) -> None:
+        self.pane(other_side(self.focused_side)).focus()
+
+    def action_counterpart(self) -> None:
+        """Over to the other pane, at the counterpart of the sentence being read."""
+        if self.comparison is None:
+            return
+        side = self.focused_side
+        index = self.current_sentence(side)
+        if index is None:
+            return
+        pair = self.comparison.counterpart(side, index)
+        if pair is None:
+            self.notify(f"Only in {side.upper()}: no counterpart in {other_side(side).upper()}.", timeout=3)
+            return
+        other = other_side(side)
+        self.pane(other).focus()
+        self._go(other, (pair.a if other == "a" else pair.b)[0])
+
+    def action_sentence(self, direction: int) -> None:
+        """The next (or previous) sentence of the focused side; a pair's sentences count as one."""
+        if self.comparison is None:
+            return
+        side = self.focused_side
+        pane = self.pane(side)
+        index = self.current_sentence(side)
+        readable = pane.readable
+        if index is None or not readable:
+            return
+        unit = self._span(side, index)
+        order = readable if direction > 0 else tuple(reversed(readable))
+        for candidate in order:
+            if (candidate - index) * direction > 0 and self._span(side, candidate) != unit:
+                self._go(side, candidate)
+                return
+
+    def differences(self, side: str) -> list[int]:
+        """Where ``side`` differs: the first sentence of each run it alone has, and each sentence holding a
+        conflicting figure."""
+        pane = self.pane(side)
+        stops = set(self._conflicts_at[side])
+        previous_unique = False
+        for index in pane.readable:
+            unique = pane.is_unique(index)
+            if unique and not previous_unique:
+                stops.add(index)
+            previous_unique = unique
+        return sorted(stops)
+
+    def action_difference(self, direction: int) -> None:
+        """Step to the next (or previous) difference on the focused side, wrapping around."""
+        if self.comparison is None:
+            return
+        side = self.focused_side
+        stops = self.differences(side)
+        if not stops:
+            self.notify(f"No differences in {side.upper()}: every sentence has a counterpart.", timeout=3)
+            return
+        here = self.current_sentence(side)
+        here = -1 if here is None else here
+        after = [i for i in stops if (i - here) * direction > 0]
+        wrapped = not after
+        target = (after[0] if direction > 0 else after[-1]) if after else (stops[0] if direction > 0 else stops[-1])
+        self._go(side, target)
+        if wrapped:
+            self._show_status(Content.assemble(("(wrapped) ", "$text-muted"), self._position_status()))
+
+    def action_figure(self) -> None:
+        """Show the other side's figure for a conflict in the sentence being read (or the next one)."""
+        if self.comparison is None:
+            return
+        if not self.comparison.conflicts:
+            self.notify("No conflicting figures between these two articles.", timeout=3)
+            return
+        side = self.focused_side
+        index = self.current_sentence(side)
+        here = self._conflicts_at[side].get(index, []) if index is not None else []
+        if not here:
+            stops = sorted(self._conflicts_at[side])
+            after = [i for i in stops if index is None or i > index]
+            index = after[0] if after else stops[0]
+            self._go(side, index)
+            here = self._conflicts_at[side][index]
+            self._figure_turn = 0
+        number = here[self._figure_turn % len(here)]
+        self._figure_turn += 1
+        self.reveal_conflict(side, self.comparison.conflicts[number])
+
+    def reveal_conflict(self, side: str, conflict: FigurePair) -> None:
+        """Mark a conflict's figures on both sides and bring the other side's into view."""
+        spans = {"a": conflict.a_span, "b": conflict.b_span}
+        for pane_side in SIDES:
+            self.pane(pane_side).set_layer("focus", [StyledSpan(*spans[pane_side], "article-view--focus")])
+        self._bring_into_view(other_side(side), *spans[other_side(side)])
+        self._show_status(Content.assemble(("⚠ conflict · ", "bold $text-error"), conflict_line(conflict)))
+
+    def _bring_into_view(self, side: str, start: int, end: int) -> None:
+        """Scroll ``side`` just enough to show ``start:end`` (without the other pane following)."""
+        pane = self.pane(side)
+        first, stop = pane.lines_of(start, end)
+        top, height = pane.scroll_offset.y, pane.scrollable_content_region.height
+        if first < top or stop > top + height:
+            with self._driving_panes():
+                pane.scroll_to_line(first - max(0, height // 3))
+
+    def action_swap(self) -> None:
+        """A becomes B and B becomes A; the reader stays at the sentence being read."""
+        if self.comparison is None:
+            return
+        side = self.focused_side
+        keep = None
+        index = self.current_sentence(side)
+        article = self.pane(side).article
+        if index is not None and article is not None:
+            keep = (article.id, other_side(side), index)
+        self.run_compare(self.b_id, self.a_id, keep)
+
+    def action_pick(self) -> None:
+        """Choose another article for the focused side; the other side stays."""
+        if self.comparison is None:
+            return
+        side = self.focused_side
+        fixed = self.pane(other_side(side)).article
+        shown = self.pane(side).article
+        if fixed is None or shown is None:
+            return
+        self.app.push_screen(
+            PickArticleScreen(self.library, side, fixed, shown.id, self.app.summaries),
+            lambda chosen: self._picked(side, chosen),
+        )
+
+    def _picked(self, side: str, chosen: str | None) -> None:
+        if not chosen:
+            return
+        fixed_side = other_side(side)
+        fixed = self.pane(fixed_side).article
+        index = self.current_sentence(fixed_side)
+        keep = (fixed.id, fixed_side, index) if fixed is not None and index is not None else None
+        a_id, b_id = (chosen, self.b_id) if side == "a" else (self.a_id, chosen)
+        self.query_one("#compare-summary", Static).update(Content("Comparing…"))
+        self.run_compare(a_id, b_id, keep)
+
+    def action_details(self) -> None:
+        """Everything the comparison found, as a list; choosing an entry goes to it."""
+        if self.comparison is None:
+            return
+        a, b = self.pane("a").article, self.pane("b").article
+        if a is None or b is None:
+            return
+        self.app.push_screen(CompareDetailsScreen(self.comparison, a, b), self._go_to_target)
+
+    def _go_to_target(self, target: Target | None) -> None:
+        if target is None:
+            return
+        pane = self.pane(target.side)
+        index = pane.sentence_at(target.start)
+        if index is None:
+            return
+        pane.focus()
+        self._go(target.side, index)
+        pane.set_layer("focus", [StyledSpan(target.start, target.end, "article-view--focus")])
+        if target.other is not None:
+            other = other_side(target.side)
+            self.pane(other).set_layer("focus", [StyledSpan(*target.other, "article-view--focus")])
+            self._bring_into_view(other, *target.other)
+
+    def action_help(self) -> None:
+        """The reader's help with this screen's keys first (the app's own help lists every other screen)."""
+        sections = [("Compare", self.BINDINGS), ("Compare text", ComparePane.BINDINGS)]
+        self.app.push_screen(HelpScreen([*sections, *self.app.help_sections()]))
+
+    def action_toggle_kind(self, kind: str) -> None:
+        self.app.toggle_kind(kind)
+
+    def action_toggle_all_kinds(self) -> None:
+        self.app.hidden_kinds = frozenset() if self.app.hidden_kinds else frozenset(ENTITY_KINDS)
+
+
+def pair_status(comparison: Comparison, pair: SentencePair) -> Content:
+    """``pair 3 of 9 · paraphrase 0.45 · shared: hope, Afghans … · same speaker's quote``."""
+    number = comparison.pairs.index(pair) + 1
+    evidence = pair.evidence
+    words = [_flat(term.word) for term in evidence.terms[:EVIDENCE_WORDS]]
+    names = [_flat(name) for _, name in evidence.entities]
+    parts: list[Content | str | tuple[str, str]] = [
+        (f"pair {number} of {len(comparison.pairs)}", "bold"),
+        (" · ", "$text-muted"),
+        (pair.kind, "$text-success" if pair.kind == "same" else "$text-accent"),
+        (f" {pair.score:.2f}", "$text-muted"),
+    ]
+    if words:
+        parts += [(" · shared: ", "$text-muted"), ", ".join(words)]
+    if names:
+        parts += [(" · names: ", "$text-muted"), ", ".join(names)]
+    if evidence.speaker:
+        parts.append((" · same speaker's quote", "$text-muted"))
+    elif evidence.quote:
+        parts.append((" · both quote", "$text-muted"))
+    return Content.assemble(*parts)
+
+
+# -- picking another article ---------------------------------------------------------------------------------
+
+
+def summary_prompt(summary: ArticleSummary, note: str = "") -> Content:
+    """``Source · date · [note ·] title`` for the picker; the note ("same story", "shown now") before the
+    title so a long title cannot push it out of sight."""
+    return Content.assemble(
+        (one_line(summary.source) or UNKNOWN, "bold"),
+        (" · ", "$text-muted"),
+        summary.published or "undated",
+        (" · ", "$text-muted"),
+        (f"{note} · " if note else "", "$text-accent"),
+        _flat(summary.title) or UNKNOWN,
+    )
+
+
+class PickArticleScreen(ModalScreen[str | None]):
+    """Choose the article for one side. The other coverage of the fixed side's story comes first (when the
+    index's story map knows it), then every article, newest first; typing narrows by title or source."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="pick.cancel"),
+        Binding("down", "to_list", "To list", show=False, id="pick.to-list"),
+    ]
+
+    def __init__(
+        self, library: Library, side: str, fixed: Article, shown_id: str, summaries: Sequence[ArticleSummary]
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.side = side
+        self.fixed = fixed
+        self.shown_id = shown_id
+        self.summaries = [s for s in summaries if s.id != fixed.id]
+        self._by_id = {s.id: s for s in self.summaries}
+        #: Other coverage of the fixed article's story, best first, with a note each (filled by a worker).
+        self.coverage: list[tuple[str, str]] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="pick-box") as box:
+            box.border_title = Content.assemble(
+                f"Article for side {self.side.upper()}, compared with ", (_flat(self.fixed.title) or UNKNOWN, "bold")
+            )
+            box.border_subtitle = Content("enter chooses · escape cancels")
+            yield Input(placeholder="Narrow by title or source", id="pick-filter", select_on_focus=False)
+            yield OptionList(id="pick-list", markup=False)
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#pick-list", OptionList).focus()
+        self.find_coverage()
+
+    @work(thread=True, exclusive=True, group="pick", exit_on_error=False)
+    def find_coverage(self) -> None:
+        """Ask the story map (grouped once per index, then cached) for the fixed article's other coverage."""
+        from index.stories import story_map
+
+        with self.app.library_lock:
+            stories = story_map(self.library)
+        found: dict[str, str] = {}
+        for neighbour in stories.other_coverage(self.fixed.id):
+            found.setdefault(neighbour.id, "copy" if neighbour.copy else "same story")
+        for neighbour in stories.similar(self.fixed.id, PICKER_SIMILAR):
+            found.setdefault(neighbour.id, "copy" if neighbour.copy else f"similar {neighbour.similarity:.0%}")
+        coverage = [(i, note) for i, note in found.items() if i in self._by_id]
+        self.app.call_from_thread(self._show_coverage, coverage)
+
+    def _show_coverage(self, coverage: list[tuple[str, str]]) -> None:
+        self.coverage = coverage
+        self._fill(self.query_one("#pick-filter", Input).value)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Without a story map the picker still lists every article by date; say why nothing comes first.
+        if event.worker.group == "pick" and event.state == WorkerState.ERROR:
+            self.notify(f"No other coverage: {one_line(str(event.worker.error))}", severity="warning", timeout=3)
+
+    @on(Input.Changed, "#pick-filter")
+    def _narrow(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def action_to_list(self) -> None:
+        self.query_one("#pick-list", OptionList).focus()
+
+    @on(Input.Submitted, "#pick-filter")
+    def _submitted(self) -> None:
+        """Enter in the filter box chooses the entry highlighted below it."""
+        option = self.query_one("#pick-list", OptionList).highlighted_option
+        if option is not None and option.id:
+            self.dismiss(option.id)
+
+    def _fill(self, text: str) -> None:
+        words = text.casefold().split()
+
+        def wanted(summary: ArticleSummary) -> bool:
+            haystack = f"{summary.title} {summary.source}".casefold()
+            return all(word in haystack for word in words)
+
+        options: list[Option] = []
+        listed: set[str] = set()
+        coverage = [(self._by_id[i], note) for i, note in self.coverage if wanted(self._by_id[i])]
+        if coverage:
+            options.append(Option(Content("Other coverage of this story").stylize("bold $text-accent"), disabled=True))
+            for summary, note in coverage:
+                shown = ", shown now" if summary.id == self.shown_id else ""
+                options.append(Option(summary_prompt(summary, note + shown), id=summary.id))
+                listed.add(summary.id)
+        rest = [s for s in self.summaries if s.id not in listed and wanted(s)]
+        rest.sort(key=lambda s: s.published, reverse=True)
+        options.append(Option(Content(f"All articles, newest first ({len(rest):,})").stylize("bold $text-accent"),
+                              disabled=True))
+        for summary in rest[:PICKER_LIMIT]:
+            options.append(Option(summary_prompt(summary, "shown now" if summary.id == self.shown_id else ""),
+                                  id=summary.id))
+        if len(rest) > PICKER_LIMIT:
+            options.append(Option(Content(f"… {len(rest) - PICKER_LIMIT:,} more: type to narrow")
+                                  .stylize("$text-muted"), disabled=True))
+        option_list = self.query_one("#pick-list", OptionList)
+        option_list.set_options(options)
+        choices = [n for n, option in enumerate(options) if not option.disabled]
+        others = [n for n in choices if options[n].id != self.shown_id]
+        option_list.highlighted = (others or choices or [None])[0]
+
+    @on(OptionList.OptionSelected, "#pick-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option_id)
+
+    def on_key(self, event: Key) -> None:
+        """Typing on the list narrows it: the keys go to the filter box, focused now (not after a refresh).
+
+        A printable key reaches this handler only from the list (the filter box consumes its own), also when
+        it was queued for the list in a burst typed before the focus moved: it belongs to the filter too."""
+        filter_box = self.query_one("#pick-filter", Input)
+        if event.is_printable and event.character:
+            event.stop()
+            self.set_focus(filter_box)
+            filter_box.insert_text_at_cursor(event.character)
+
+
+# -- everything the comparison found, as a list ------------------------------------------------------------------
+
+
+class CompareDetailsScreen(ModalScreen[Target | None]):
+    """Conflicts, agreeing figures, shared quotes and entity differences; ``enter`` goes to the entry."""
+
+    BINDINGS = [
+        Binding("escape,i,q", "dismiss(None)", "Close", id="details.close"),
+    ]
+
+    def __init__(self, comparison: Comparison, a: Article, b: Article) -> None:
+        super().__init__()
+        self.comparison = comparison
+        self.a = a
+        self.b = b
+        self._targets: dict[str, Target] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="details-box") as box:
+            box.border_title = Content("What the comparison found")
+            box.border_subtitle = Content("enter goes there · escape closes")
+            yield Static(summary_line(self.comparison), id="details-summary")
+            yield OptionList(*self._options(), id="details-list", markup=False)
+
+    def on_mount(self) -> None:
+        option_list = self.query_one("#details-list", OptionList)
+        option_list.focus()
+        option_list.highlighted = next(
+            (n for n in range(option_list.option_count) if not option_list.get_option_at_index(n).disabled), None
+        )
+
+    def _heading(self, text: str) -> Option:
+        return Option(Content(text).stylize("bold $text-accent"), disabled=True)
+
+    def _entry(self, prompt: Content, target: Target) -> Option:
+        key = f"entry-{len(self._targets)}"
+        self._targets[key] = target
+        return Option(prompt, id=key)
+
+    def _options(self) -> list[Option]:
+        c = self.comparison
+        options = [self._heading(f"Conflicting figures ({len(c.conflicts)})")]
+        for conflict in c.conflicts:
+            options.append(self._entry(conflict_line(conflict), Target("a", *conflict.a_span, conflict.b_span)))
+        if c.agreements:
+            options.append(self._heading(f"Figures that agree ({len(c.agreements)})"))
+            for agreement in c.agreements:
+                options.append(self._entry(conflict_line(agreement, agrees=True),
+                                           Target("a", *agreement.a_span, agreement.b_span)))
+        options.append(self._heading(f"Shared quotes ({len(c.shared_quotes)})"))
+        for match in c.shared_quotes:
+            quote_a, quote_b = c.quotes_a[match.a], c.quotes_b[match.b]
+            who = f"{_flat(match.speaker)} · " if match.speaker else ""
+            prompt = Content.assemble(
+                (f"{who}{match.kind}", "bold"),
+                "\n",
+                ("A ", "bold"),
+                f"“{_flat(quote_a.text)}”",
+                "\n",
+                ("B ", "bold"),
+                f"“{_flat(quote_b.text)}”",
+            )
+            options.append(self._entry(prompt, Target("a", quote_a.start, quote_a.end, (quote_b.start, quote_b.end))))
+        for side, refs, article in (("a", c.entities_only_a, self.a), ("b", c.entities_only_b, self.b)):
+            options.append(self._heading(f"Only in {side.upper()}: {len(refs)} entities"))
+            first_mentions = self._first_mentions(article)
+            for ref in refs:
+                count = ref.a_mentions if side == "a" else ref.b_mentions
+                prompt = Content.assemble((_flat(ref.name), "bold"), (f" {ref.kind} · {count}×", "$text-muted"))
+                where = first_mentions.get(ref.id)
+                if where is None:
+                    options.append(Option(prompt, disabled=True))
+                else:
+                    options.append(self._entry(prompt, Target(side, *where)))
+        options.append(self._heading(f"In both: {len(c.entities_both)} entities"))
+        first_mentions = self._first_mentions(self.a)
+        for ref in c.entities_both:
+            spelt = ""
+            if set(ref.a_names) != set(ref.b_names):  # spelling variants met as one entity
+                spelt = (f" · A writes {', '.join(_flat(n) for n in ref.a_names)}"
+                         f" · B writes {', '.join(_flat(n) for n in ref.b_names)}")
+            prompt = Content.assemble(
+                (_flat(ref.name), "bold"),
+                (f" {ref.kind} · A {ref.a_mentions}× B {ref.b_mentions}×", "$text-muted"),
+                (spelt, "$text-muted"),
+            )
+            where = first_mentions.get(ref.id)
+            options.append(self._entry(prompt, Target("a", *where)) if where else Option(prompt, disabled=True))
+        return options
+
+    @staticmethod
+    def _first_mentions(article: Article) -> dict[str, tuple[int, int]]:
+        found: dict[str, tuple[int, int]] = {}
+        for span in article.entities:
+            found.setdefault(entity_key(span), (span.start, span.end))
+        return found
+
+    @on(OptionList.OptionSelected, "#details-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self._targets.get(event.option_id or ""))
