@@ -39,7 +39,8 @@ class FacetList(OptionList):
         """List ``facets``; those whose clause is already in the query (``active``) are ticked."""
         options: list[Option | None] = []
         for name, counts in facets.items():
-            usable = [count for count in counts if count.clause]
+            # Largest first, then by name: a stable order, whatever order the engine breaks ties in.
+            usable = sorted((c for c in counts if c.clause), key=lambda c: (-c.count, c.value.casefold()))
             if not usable:
                 continue
             if options:
