@@ -979,36 +979,48 @@ class EntityRegistry:
     only when something asks for it.
     """
 
-    def __init__(self, headers: Sequence[Sequence[str]], surfaces: Sequence[Sequence[Any]], *,
+    def __init__(self, headers: Sequence[Sequence[str]], surfaces: Iterable[Sequence[Any]], *,
                  in_article: Mapping[str, int] | None = None, detail: _Detail | None = None,
                  detail_path: Path | None = None, stamp: str = "") -> None:
         self._headers = [tuple(h) for h in headers]  # (id, name, label) per entity
-        self._surfaces = surfaces  # (key, label, entity number or -1 when dropped)
         #: "article id\tkey\tlabel" -> entity: a lone surname read as the person its article names.
         self._in_article = dict(in_article or {})
         self._detail = detail
         self._detail_path = detail_path
         self._stamp = stamp
-        self._by_surface: dict[tuple[str, str], int] = {}
-        self._by_key: dict[str, list[int]] = defaultdict(list)
-        self._by_key_kind: dict[tuple[str, str], int] = {}
-        self._members: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        self._by_id = {h[0]: n for n, h in enumerate(self._headers)}
+        # One compact map (a reader keeps it open beside a 20,000-article index): normalised form ->
+        # (label, entity, label, entity, ...); entity -1 for a dropped mis-tag, label "" for a preferred
+        # name that is no surface form.
+        lookup: dict[str, tuple[Any, ...]] = {}
         for key, label, number in surfaces:
-            self._by_surface[(key, label)] = number
-            if number < 0:
-                continue
-            kind = label_kind(label)
-            self._members[number].append((kind, key))
-            self._by_key_kind.setdefault((key, kind), number)
-            numbers = self._by_key[key]
-            if number not in numbers:
-                numbers.append(number)
-        for number, (_, name, _) in enumerate(self._headers):  # a preferred name may be no surface form
-            numbers = self._by_key[normalise_name(name)]
-            if number not in numbers:
-                numbers.append(number)
+            lookup[key] = (*lookup.get(key, ()), label, number)
+        for number, (entity_id, _, _) in enumerate(self._headers):
+            key, mark, tail = entity_id.split(":", 1)[1].rpartition("#")  # "LABEL:<normalised name>[#n]"
+            if not (mark and tail.isdigit()):
+                key = entity_id.split(":", 1)[1]
+            if number not in lookup.get(key, ())[1::2]:
+                lookup[key] = (*lookup.get(key, ()), "", number)
+        self._lookup = lookup
+        self._by_id: dict[str, int] | None = None
+        self._members: dict[int, list[tuple[str, str]]] | None = None
         self._entities: dict[int, CanonicalEntity] = {}
+
+    def _numbers(self, key: str) -> list[int]:
+        """The entities ``key`` names, as a surface form or a preferred name, in order, once each."""
+        found = self._lookup.get(key, ())
+        return list(dict.fromkeys(n for n in found[1::2] if n >= 0))
+
+    def _number_for(self, key: str, kind: str) -> int | None:
+        """The entity ``key`` names under a label of ``kind`` (None if none)."""
+        found = self._lookup.get(key, ())
+        for label, number in zip(found[::2], found[1::2], strict=True):
+            if label and number >= 0 and label_kind(label) == kind:
+                return number
+        return None
+
+    def _surface_rows(self) -> list[tuple[str, str, int]]:
+        return [(key, label, number) for key, found in self._lookup.items()
+                for label, number in zip(found[::2], found[1::2], strict=True) if label]
 
     def __len__(self) -> int:
         return len(self._headers)
@@ -1056,15 +1068,21 @@ class EntityRegistry:
         found = [self._entity(n) for n, h in enumerate(self._headers) if wanted is None or h[2] in wanted]
         return sorted(found, key=lambda e: (-e.mentions, e.name))
 
+    @property
+    def by_id(self) -> dict[str, int]:
+        if self._by_id is None:
+            self._by_id = {h[0]: n for n, h in enumerate(self._headers)}
+        return self._by_id
+
     def get(self, entity_id: str) -> CanonicalEntity | None:
-        number = self._by_id.get(entity_id)
+        number = self.by_id.get(entity_id)
         return None if number is None else self._entity(number)
 
     def find(self, name: str, kinds: set[str] | None = None) -> list[CanonicalEntity]:
         """The entities a user's name (any surface form, or an entity id) refers to, most mentioned first."""
-        if name in self._by_id:
-            return [self._entity(self._by_id[name])]
-        numbers = self._by_key.get(normalise_name(name), ())
+        if name in self.by_id:
+            return [self._entity(self.by_id[name])]
+        numbers = self._numbers(normalise_name(name))
         found = [self._entity(n) for n in numbers if not kinds or label_kind(self._headers[n][2]) in kinds]
         return sorted(found, key=lambda e: -e.mentions)
 
@@ -1085,11 +1103,11 @@ class EntityRegistry:
             return None
         number = self._in_article.get(f"{article_id}\t{key}\t{label}") if article_id and self._in_article else None
         if number is None:
-            number = self._by_surface.get((key, label))
+            found = self._lookup.get(key, ())
+            labels = found[::2]
+            number = found[2 * labels.index(label) + 1] if label in labels else self._number_for(key, label_kind(label))
         if number is None:
-            number = self._by_key_kind.get((key, label_kind(label)), -2)
-            if number == -2:
-                return f"{label}:{key}", text, label
+            return f"{label}:{key}", text, label
         if number < 0:
             return None
         entity_id, name, entity_label = self._headers[number]
@@ -1098,9 +1116,9 @@ class EntityRegistry:
     def canonical_by_key(self, key: str, kind: str) -> tuple[str, str] | None:
         """The canonical name and kind of the entity a normalised surface form, indexed under ``kind``, names
         (for facets); None for a form the registry does not know or dropped."""
-        number = self._by_key_kind.get((key, kind))
+        number = self._number_for(key, kind)
         if number is None:
-            numbers = self._by_key.get(key)
+            numbers = self._numbers(key)
             if not numbers:
                 return None
             number = numbers[0]
@@ -1116,10 +1134,16 @@ class EntityRegistry:
         index holds that form in (a name tagged GPE once is in ``place`` even if its entity is an ORG)."""
         key = normalise_name(name)
         terms: set[tuple[str, str]] = set()
-        for number in self._by_key.get(key, ()):
+        if self._members is None:
+            members: dict[int, list[tuple[str, str]]] = defaultdict(list)
+            for form, label, number in self._surface_rows():
+                if number >= 0:
+                    members[number].append((label_kind(label), form))
+            self._members = members
+        for number in self._numbers(key):
             if kinds and label_kind(self._headers[number][2]) not in kinds:
                 continue
-            terms.update(self._members[number])
+            terms.update(self._members.get(number, ()))
         if not terms:
             return [(kind, key) for kind in sorted(kinds)] if kinds else [("entity", key)]
         return sorted(terms)
@@ -1146,7 +1170,7 @@ class EntityRegistry:
         _write_json(_detail_path(path), {"version": REGISTRY_VERSION, "stamp": stamp,
                                          "table": detail.table.to_json(), "records": detail.records})
         _write_json(path, {"version": REGISTRY_VERSION, "stamp": stamp, "entities": self._headers,
-                           "surfaces": self._surfaces, "in_article": self._in_article})
+                           "surfaces": self._surface_rows(), "in_article": self._in_article})
 
     @classmethod
     def load(cls, path: Path) -> EntityRegistry:
