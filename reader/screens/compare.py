@@ -41,8 +41,10 @@ UNKNOWN = "—"
 SIDES = ("a", "b")
 #: Words of a pair's evidence shown in the status line.
 EVIDENCE_WORDS = 6
-#: Characters of a figure's words shown in a one-line conflict (the whole words are in the text).
-FIGURE_WORDS = 32
+#: Characters of a figure's words shown in a list of conflicts (the whole words are in the text), and the
+#: fewest kept when the status line is narrow.
+FIGURE_WORDS = 48
+FIGURE_WORDS_MIN = 4
 #: Articles the picker lists below the other coverage; typing narrows the list.
 PICKER_LIMIT = 200
 #: Neighbours asked of the story map for the picker (after the other articles of the story).
@@ -98,18 +100,20 @@ def summary_line(comparison: Comparison) -> Content:
     )
 
 
-def conflict_line(conflict: FigurePair, *, agrees: bool = False, limit: int = FIGURE_WORDS) -> Content:
+def conflict_line(
+    conflict: FigurePair, *, agrees: bool = False, limits: tuple[int, int] = (FIGURE_WORDS, FIGURE_WORDS)
+) -> Content:
     """``killed (all): A 101–200 “more than a hundred people” vs B 2,013 or more “thousands and …”``: the
     ranges first and the words clipped, so both sides' figures fit on one line."""
     return Content.assemble(
         (f"{one_line(conflict.what)}: ", "bold"),
         ("A ", "bold"),
         (f"{one_line(conflict.a_range)} ", "$text-muted"),
-        f"“{_flat(conflict.a_text, limit)}”",
+        f"“{_flat(conflict.a_text, limits[0])}”",
         (" ~ " if agrees else " vs ", "bold" if not agrees else "$text-muted"),
         ("B ", "bold"),
         (f"{one_line(conflict.b_range)} ", "$text-muted"),
-        f"“{_flat(conflict.b_text, limit)}”",
+        f"“{_flat(conflict.b_text, limits[1])}”",
     )
 
 
@@ -354,8 +358,7 @@ class CompareScreen(Screen):
         conflicts = self._conflicts_at[side].get(index, [])
         if conflicts:
             conflict = self.comparison.conflicts[conflicts[0]]
-            return Content.assemble(("⚠ conflict · ", "bold $text-error"), conflict_line(conflict),
-                                    (" · f shows it", "$text-muted"))
+            return self._conflict_status(conflict)
         pair = self.comparison.counterpart(side, index)
         if pair is None:
             return Content.assemble(
@@ -363,6 +366,22 @@ class CompareScreen(Screen):
                 (f" · no counterpart in {other_side(side).upper()} · n: next difference", "$text-muted"),
             )
         return pair_status(self.comparison, pair)
+
+    def _conflict_status(self, conflict: FigurePair) -> Content:
+        """A conflict on the one status line, each side's words clipped so that both figures fit its width."""
+        prefix = Content.assemble(("⚠ ", "bold $text-error"))
+        width = self.query_one("#compare-status", Static).content_region.width
+        fixed = prefix.cell_length + conflict_line(conflict, limits=(1, 1)).cell_length - 2
+        room = width - fixed
+        lengths = len(_flat(conflict.a_text)), len(_flat(conflict.b_text))
+        if sum(lengths) <= room:
+            limits = lengths
+        elif min(lengths) <= room // 2:  # the short side whole, the long one gets the rest
+            limits = tuple(length if length == min(lengths) else room - min(lengths) for length in lengths)
+        else:
+            limits = (room // 2, room // 2)
+        line = conflict_line(conflict, limits=(max(FIGURE_WORDS_MIN, limits[0]), max(FIGURE_WORDS_MIN, limits[1])))
+        return Content.assemble(prefix, line)
 
     # -- actions --------------------------------------------------------------------------------------
 
@@ -460,7 +479,7 @@ class CompareScreen(Screen):
         for pane_side in SIDES:
             self.pane(pane_side).set_layer("focus", [StyledSpan(*spans[pane_side], "article-view--focus")])
         self._bring_into_view(other_side(side), *spans[other_side(side)])
-        self._show_status(Content.assemble(("⚠ conflict · ", "bold $text-error"), conflict_line(conflict)))
+        self._show_status(self._conflict_status(conflict))
 
     def _bring_into_view(self, side: str, start: int, end: int) -> None:
         """Scroll ``side`` just enough to show ``start:end`` (without the other pane following)."""
