@@ -159,6 +159,21 @@ async def test_scrolling_one_pane_brings_the_other_to_the_counterpart(seeds_libr
                 assert first <= a.scroll_offset.y < stop or a.scroll_offset.y == a.max_scroll_y
 
 
+async def test_resizing_keeps_the_sentence_being_read(seeds_library: Library) -> None:
+    app = reader(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_compare(pilot, "001", "002")
+        pair = next(p for p in screen.comparison.pairs if "We hope that the Afghans" in p.a_text)
+        await step_to(pilot, screen, "a", pair.a)
+        await pilot.resize_terminal(90, 30)
+        await settle(pilot)
+        a, b = screen.pane("a"), screen.pane("b")
+        assert screen.position == ("a", pair.a[0])
+        assert a.top_sentence == pair.a[0] or a.scroll_offset.y == a.max_scroll_y
+        first, stop = b.lines_of(*pair.b_span)
+        assert first <= b.scroll_offset.y < stop or b.scroll_offset.y == b.max_scroll_y
+
+
 async def test_a_key_jumps_to_the_counterpart_and_back(seeds_library: Library) -> None:
     app = reader(seeds_library)
     async with app.run_test(size=SIZE) as pilot:
