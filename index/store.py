@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import socket
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -124,7 +125,8 @@ def writer_lock(index_dir: Path, wait: float = 10.0) -> Iterator[None]:
     """Hold the index's write lock; wait up to ``wait`` seconds, then say who holds it.
 
     The lock is an ``flock`` on a file, so the kernel releases it when its holder dies: a lock left by a
-    crashed process is never stale.
+    crashed process is never stale. Processes forked while it is held (spaCy's workers with ``--jobs``) do not
+    keep it, and die with the holder (see ``_after_fork_in_child``).
     """
     import fcntl
 
@@ -132,6 +134,7 @@ def writer_lock(index_dir: Path, wait: float = 10.0) -> Iterator[None]:
     path = index_dir / LOCK
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     deadline = time.monotonic() + wait
+    acquired = False
     try:
         while True:
             try:
@@ -143,14 +146,43 @@ def writer_lock(index_dir: Path, wait: float = 10.0) -> Iterator[None]:
                 if time.monotonic() >= deadline:
                     raise IndexLocked(_lock_message(path)) from None
                 time.sleep(0.1)
+        acquired = True
+        _held_locks.add(fd)
         os.ftruncate(fd, 0)
         holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.strftime("%Y-%m-%d %H:%M:%S")}
         os.write(fd, json.dumps(holder).encode())
         yield
     finally:
-        with contextlib.suppress(OSError):
-            os.ftruncate(fd, 0)
+        _held_locks.discard(fd)
+        if acquired:  # a process that only waited must not wipe the holder's name
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
         os.close(fd)
+
+
+#: Descriptors of the write locks this process holds.
+_held_locks: set[int] = set()
+
+
+def _after_fork_in_child() -> None:
+    """In a process forked while a write lock is held: let go of the lock's descriptor (else the lock outlives
+    a holder killed with ``kill -9``, as long as its orphaned spaCy workers live: for ever), and ask Linux to
+    kill this process when its parent dies, so a killed build leaves no workers behind."""
+    if not _held_locks:
+        return
+    for fd in _held_locks:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _held_locks.clear()
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _lock_message(path: Path) -> str:

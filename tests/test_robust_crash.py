@@ -189,9 +189,40 @@ def test_a_second_writer_waits_for_the_first(crash_site: tuple[Path, Path, Libra
         assert build.wait_for(r"annotating")
         with pytest.raises(IndexLocked, match=f"process {build.process.pid} on "):
             lib.build(lock_wait=0)
+        assert lock_holder(index_dir) == build.process.pid  # the one who waited used to wipe the holder's name
         report = lib.build(lock_wait=120)  # waits for the other process, then finds nothing left to do
         assert build.process.wait() == 0
         assert (report.articles, report.added, report.annotated) == (TOTAL, 0, 0)
         assert lib.search("Dispatch", limit=500).total == TOTAL
     finally:
         build.close()
+
+
+def test_killing_a_build_with_spacy_workers_frees_the_lock_and_the_workers(
+    crash_site: tuple[Path, Path, Library],
+) -> None:
+    """With ``--jobs 2`` spaCy forks workers; they used to keep the lock (inherited) and live on, orphaned, so
+    every later build was refused as "being written"."""
+    corpus, index_dir, lib = crash_site
+    build = Build(corpus, index_dir, "--jobs", "2")
+    try:
+        assert build.wait_for(r"annotating[\s━╸╺]*[1-9]\d+/")
+        workers = [int(pid) for pid in Path(f"/proc/{build.process.pid}/task/{build.process.pid}/children")
+                   .read_text().split()]
+        assert workers  # spaCy's worker processes
+        build.kill()
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in workers):
+            assert time.monotonic() < deadline, "spaCy's workers outlived the killed build"
+            time.sleep(0.05)
+        assert_previous_index_intact(lib, index_dir)
+    finally:
+        build.close()
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting to be reaped by init counts as gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0] != "Z"
+    except OSError:
+        return False
