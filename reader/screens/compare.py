@@ -14,7 +14,7 @@ long articles), holding the library lock because the corpus term weights read th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -160,7 +160,7 @@ class CompareScreen(Screen):
         self.articles: dict[str, Article] = {}
         #: Comparisons already made, by (A id, B id): swapping back or picking again is instant.
         self._comparisons: dict[tuple[str, str], Comparison] = {}
-        self._weights = None
+        self._weights: Callable[[str], float] | None = None
         #: Where the reader is: the side that leads and the sentence at its top.
         self.position: tuple[str, int] | None = None
         #: Raised while the screen scrolls a pane itself, so that scrolling is not taken for the reader's.
@@ -199,9 +199,9 @@ class CompareScreen(Screen):
     # -- comparing ------------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
-    def run_compare(self, a_id: str, b_id: str, keep: tuple[str, str, int] | None) -> None:
-        """Read both articles and compare them off the UI thread. ``keep`` is ``(article id, side it should
-        lead from, sentence)``: where to put the reader once the comparison shows."""
+    def run_compare(self, a_id: str, b_id: str, keep: tuple[str, int] | None) -> None:
+        """Read both articles and compare them off the UI thread. ``keep`` is ``(article id, sentence)``: where
+        to put the reader once the comparison shows (on whichever side that article is now)."""
         worker = get_current_worker()
         with self.app.library_lock:
             a = self.articles.get(a_id) or self.library.article(a_id)
@@ -220,7 +220,7 @@ class CompareScreen(Screen):
             if self.comparison is None:
                 self.dismiss()
 
-    def _show(self, a: Article, b: Article, comparison: Comparison, keep: tuple[str, str, int] | None) -> None:
+    def _show(self, a: Article, b: Article, comparison: Comparison, keep: tuple[str, int] | None) -> None:
         self.a_id, self.b_id = a.id, b.id
         self.articles[a.id], self.articles[b.id] = a, b
         self._comparisons[(a.id, b.id)] = comparison
@@ -242,15 +242,13 @@ class CompareScreen(Screen):
                 )
         self.query_one("#compare-summary", Static).update(summary_line(comparison))
         self.position = None
-        if keep is not None:
-            article_id, side, index = keep
-            side = "a" if article_id == a.id else "b" if article_id == b.id else side
+        article_id, index = keep or (a.id, None)
+        side = "a" if article_id == a.id else "b"
+        if index is None:
+            index = next(iter(self.pane(side).readable), None)
+        if index is not None:
             self.pane(side).focus()
             self._go(side, index)
-        else:
-            first = self.pane("a").readable
-            if first:
-                self._go("a", first[0])
 
     def _show_entities(self, hidden: frozenset[str]) -> None:
         for side in SIDES:
@@ -494,13 +492,12 @@ class CompareScreen(Screen):
         """A becomes B and B becomes A; the reader stays at the sentence being read."""
         if self.comparison is None:
             return
-        side = self.focused_side
-        keep = None
-        index = self.current_sentence(side)
-        article = self.pane(side).article
-        if index is not None and article is not None:
-            keep = (article.id, other_side(side), index)
-        self.run_compare(self.b_id, self.a_id, keep)
+        self.run_compare(self.b_id, self.a_id, self._reading(self.focused_side))
+
+    def _reading(self, side: str) -> tuple[str, int] | None:
+        """``(article id, sentence)`` being read on ``side``, to come back to after comparing anew."""
+        article, index = self.pane(side).article, self.current_sentence(side)
+        return (article.id, index) if article is not None and index is not None else None
 
     def action_pick(self) -> None:
         """Choose another article for the focused side; the other side stays."""
@@ -519,13 +516,9 @@ class CompareScreen(Screen):
     def _picked(self, side: str, chosen: str | None) -> None:
         if not chosen:
             return
-        fixed_side = other_side(side)
-        fixed = self.pane(fixed_side).article
-        index = self.current_sentence(fixed_side)
-        keep = (fixed.id, fixed_side, index) if fixed is not None and index is not None else None
         a_id, b_id = (chosen, self.b_id) if side == "a" else (self.a_id, chosen)
         self.query_one("#compare-summary", Static).update(Content("Comparing…"))
-        self.run_compare(a_id, b_id, keep)
+        self.run_compare(a_id, b_id, self._reading(other_side(side)))
 
     def action_details(self) -> None:
         """Everything the comparison found, as a list; choosing an entry goes to it."""

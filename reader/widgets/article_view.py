@@ -226,10 +226,6 @@ class ArticleView(ScrollView, can_focus=True):
         self._strips.clear()
         self.refresh()
 
-    @property
-    def gutter_width(self) -> int:
-        return self._gutter_width
-
     def line_of(self, offset: int) -> int:
         """The display line holding char ``offset`` (at the current width)."""
         self._ensure_wrapped()

@@ -51,6 +51,8 @@ class ComparePane(ArticleView):
         self._unique: set[int] = set()
         #: Sentences that count for reading and stepping: aligned or unique (not a stray "." or a blank).
         self._readable: list[int] = []
+        #: The sentences tinted now (``None`` right after new text, which has no marks yet).
+        self._current: frozenset[int] | None = None
 
     # -- what is shown --------------------------------------------------------------------------------
 
@@ -70,6 +72,7 @@ class ComparePane(ArticleView):
         self._unique = {unique.index for unique in uniques}
         self._readable = sorted(set(self._pair_number) | self._unique)
         self.set_text(article.text)
+        self._current = None
         self.set_entities(article.entities, hidden_kinds)
         quotes = comparison.quotes_a if side == "a" else comparison.quotes_b
         shared = {match.a if side == "a" else match.b for match in comparison.shared_quotes}
@@ -88,7 +91,10 @@ class ComparePane(ArticleView):
 
     def show_current(self, sentences: Sequence[int]) -> None:
         """Tint ``sentences`` (the one being read, or its counterpart) and mark them in the gutter."""
-        current = set(sentences)
+        current = frozenset(sentences)
+        if current == self._current:
+            return  # scrolling within one sentence restyles nothing
+        self._current = current
         self.set_layer(
             "current",
             (StyledSpan(*self._sentences[i], "compare-pane--current") for i in sorted(current)),
@@ -97,7 +103,7 @@ class ComparePane(ArticleView):
         width = len(str(max(self._pair_number.values(), default=1))) + 1
         self.set_gutter(self._marks(current), max(2, width))
 
-    def _marks(self, current: set[int]) -> list[GutterMark]:
+    def _marks(self, current: frozenset[int]) -> list[GutterMark]:
         marks = []
         for index in self._readable:
             start, end = self._sentences[index]
@@ -114,19 +120,12 @@ class ComparePane(ArticleView):
     # -- where sentences are --------------------------------------------------------------------------
 
     @property
-    def sentence_count(self) -> int:
-        return len(self._sentences)
-
-    @property
     def readable(self) -> tuple[int, ...]:
         """The sentences that are aligned or unique, in reading order."""
         return tuple(self._readable)
 
     def is_unique(self, index: int) -> bool:
         return index in self._unique
-
-    def pair_number(self, index: int) -> int | None:
-        return self._pair_number.get(index)
 
     def sentence_span(self, index: int) -> tuple[int, int]:
         return self._sentences[index]
