@@ -109,10 +109,13 @@ async def test_an_unknown_article_is_reported_and_the_screen_closes(seeds_librar
     app = reader(seeds_library)
     async with app.run_test(size=SIZE) as pilot:
         ids = app.screen.query_one(ArticleTable).row_ids
-        app.action_compare(ids[0], "no-such-article")
+        app.action_compare(ids[0], "no-such-article [/] [@click=app.quit]")
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
-        assert any("Could not compare" in str(n.message) for n in app._notifications)
+        toast = next(n for n in app._notifications if "Could not compare" in n.message)
+        # The id is shown as written, not taken for markup (where "[/]" would crash the toast).
+        assert "[/] [@click=app.quit]" in toast.message and not toast.markup
+        assert toast.severity == "error"
 
 
 # -- keeping in step --------------------------------------------------------------------------------------------

@@ -216,7 +216,7 @@ class CompareScreen(Screen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "compare" and event.state == WorkerState.ERROR:
-            self.notify(f"Could not compare: {one_line(str(event.worker.error))}", severity="error")
+            self.notify(f"Could not compare: {one_line(str(event.worker.error))}", severity="error", markup=False)
             if self.comparison is None:
                 self.dismiss()
 
@@ -653,7 +653,9 @@ class PickArticleScreen(ModalScreen[str | None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Without a story map the picker still lists every article by date; say why nothing comes first.
         if event.worker.group == "pick" and event.state == WorkerState.ERROR:
-            self.notify(f"No other coverage: {one_line(str(event.worker.error))}", severity="warning", timeout=3)
+            self.notify(
+                f"No other coverage: {one_line(str(event.worker.error))}", severity="warning", timeout=3, markup=False
+            )
 
     @on(Input.Changed, "#pick-filter")
     def _narrow(self, event: Input.Changed) -> None:
