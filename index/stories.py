@@ -70,17 +70,21 @@ TERM_SHARE = 0.6
 #: Articles published this many days apart or fewer count as the same moment.
 SAME_DAYS = 2
 #: Beyond SAME_DAYS, the date factor shrinks by e every DECAY_DAYS days.
-DECAY_DAYS = 7.0
+DECAY_DAYS = 10.0
+#: How many of its most similar dated articles date an undated one (see ``_impute_days``).
+IMPUTE_NEIGHBOURS = 5
 #: Articles further apart than this are never compared.
 WINDOW_DAYS = 21
-#: Terms and entities in more than this share of the corpus (and more than DF_FLOOR articles) are too common
-#: to tell stories apart; they still count in each article's vector length.
-DF_CAP = 0.02
+#: Terms and entities in more than this share of the corpus (and in more than DF_FLOOR articles) are too common
+#: to tell stories apart: they are left out of the vectors.
+DF_CAP = 0.005
 DF_FLOOR = 100
-#: Pairs less similar than this are forgotten (they count as 0 when averaging).
+#: Pairs less alike in content than this are forgotten (they count as 0 when averaging).
 EDGE_FLOOR = 0.08
 #: Average similarity at which two groups are one story.
-THRESHOLD = 0.3
+THRESHOLD = 0.25
+#: Pairs this similar in content are checked for being copies of one text.
+COPY_CONTENT = 0.35
 #: Near-duplicates: estimated shingle resemblance, or containment of the shorter text in the longer.
 COPY_RESEMBLANCE = 0.5
 COPY_CONTAINMENT = 0.8
@@ -142,9 +146,9 @@ class ArticleFeatures:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ArticleFeatures:
         return cls(
-            terms={str(k): int(v) for k, v in data["terms"].items()},
-            forms=dict(data.get("forms", {})),
-            entities=tuple((str(a), str(b), int(c)) for a, b, c in data.get("entities", ())),
+            terms=data["terms"],
+            forms=data.get("forms", {}),
+            entities=tuple(map(tuple, data.get("entities", ()))),
             sketch=str(data.get("sketch", "")),
             shingles=int(data.get("shingles", 0)),
         )
@@ -155,8 +159,10 @@ def features_of(title: str, text: str, entities: Iterable[EntitySpan]) -> Articl
     terms: Counter[str] = Counter()
     written: Counter[tuple[str, str]] = Counter()
     tokens = TOKEN_PATTERN.findall(text)
+    # A title in capitals would make every word an acronym ("CYCLOPS" beside "cyclop"): read it in lowercase.
     shouting = title.isupper()
-    for words, in_title in ((TOKEN_PATTERN.findall(title), True), (tokens, False)):
+    title_words = TOKEN_PATTERN.findall(title.lower() if shouting else title)
+    for words, in_title in ((title_words, True), (tokens, False)):
         for word, count in Counter(words).items():
             for term in word_terms(word):
                 if len(term) < 2:
@@ -165,7 +171,7 @@ def features_of(title: str, text: str, entities: Iterable[EntitySpan]) -> Articl
                 # How the text writes the term, case kept; a title's way (often all capitals or title case)
                 # counts only for terms the text never uses.
                 if in_title:
-                    written[term, word if word.isupper() and not shouting else word.lower()] += 0
+                    written[term, word if word.isupper() else word.lower()] += 0
                 else:
                     written[term, word] += count
     # The text's own way first; lowercase whenever the text ever writes it so (a capital at the start of a
@@ -175,7 +181,8 @@ def features_of(title: str, text: str, entities: Iterable[EntitySpan]) -> Articl
         key = (count == 0, not form.islower(), -count, form)
         if term not in best or key < best[term]:
             best[term] = key
-    forms = {term: key[3] for term, key in best.items() if key[3] != term}
+    # Only terms said twice (or in the title) can be telling enough to make a label.
+    forms = {term: key[3] for term, key in best.items() if key[3] != term and terms[term] > 1}
     mentions: Counter[tuple[str, str]] = Counter()
     for span in entities:
         if label_kind(span.label) in ENTITY_KINDS:
@@ -223,13 +230,14 @@ def shingle_sketch(words: Sequence[str], size: int = SKETCH_SIZE) -> tuple[str, 
 _SHINGLE_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5)
 
 
-def _sketch_values(sketch: str) -> list[int]:
-    return [int(sketch[i : i + 8], 16) for i in range(0, len(sketch), 8)]
+@lru_cache(maxsize=50_000)
+def _sketch_values(sketch: str) -> frozenset[int]:
+    return frozenset(int(sketch[i : i + 8], 16) for i in range(0, len(sketch), 8))
 
 
 def resemblance(a: str, b: str, size: int = SKETCH_SIZE) -> float:
     """Estimated Jaccard resemblance of two texts' shingle sets from their sketches."""
-    first, second = set(_sketch_values(a)), set(_sketch_values(b))
+    first, second = _sketch_values(a), _sketch_values(b)
     if not first or not second:
         return 0.0
     union = heapq.nsmallest(size, first | second)
@@ -365,35 +373,38 @@ def _day(published: str) -> int:
 
 
 class _Weights:
-    """Sparse TF-IDF vectors of one kind (terms or entities) for all items, as numpy arrays (CSR).
+    """Sparse TF-IDF vectors of one kind (terms or entities) for all items, as numpy arrays (CSR), over the
+    names found in at most ``cap`` items.
 
     Document frequencies are smoothed with an imagined background corpus of BACKGROUND_DOCS articles in which
     every word of ``common`` occurs and nothing else does: in a corpus of five articles all about the Taliban,
     "Taliban" is still a telling word, while "said" is not. In a large corpus the background hardly counts.
     """
 
-    def __init__(self, bags: Sequence[Iterable[tuple[str, int]]], common: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, bags: Sequence[Mapping[str, int]], common: frozenset[str] = frozenset(), cap: int | None = None
+    ) -> None:
         import numpy as np
 
-        vocabulary: dict[str, int] = {}
-        pointers = [0]
-        ids: list[int] = []
+        names: list[str] = []
         counts: list[int] = []
+        sizes: list[int] = []
         for bag in bags:
-            for name, count in bag:
-                ids.append(vocabulary.setdefault(name, len(vocabulary)))
-                counts.append(count)
-            pointers.append(len(ids))
-        self.names = list(vocabulary)
-        self.vocabulary = vocabulary
-        self.ptr = np.asarray(pointers, dtype=np.int64)
-        self.ids = np.asarray(ids, dtype=np.int64)
+            names.extend(bag)
+            counts.extend(bag.values())
+            sizes.append(len(bag))
+        self.names = list(dict.fromkeys(names))
+        vocabulary = {name: number for number, name in enumerate(self.names)}
+        self.ptr = np.concatenate(([0], np.cumsum(np.asarray(sizes, dtype=np.int64))))
+        self.ids = np.fromiter(map(vocabulary.__getitem__, names), dtype=np.int64, count=len(names))
         n = len(bags)
         self.docs = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.ptr))
         self.df = np.bincount(self.ids, minlength=len(vocabulary)).astype(np.int64)
         background = np.asarray([BACKGROUND_DOCS if name in common else 0 for name in vocabulary], dtype=np.int64)
         self.idf = np.log((n + BACKGROUND_DOCS + 1) / (self.df + background + 1))
         weights = (1.0 + np.log(np.maximum(np.asarray(counts, dtype=np.float64), 1.0))) * self.idf[self.ids]
+        if cap is not None:  # too common to tell stories apart: out of the vectors altogether
+            weights[self.df[self.ids] > cap] = 0.0
         norms = np.sqrt(np.bincount(self.docs, weights=weights * weights, minlength=n))
         self.has = norms > 0
         self.weights = weights / np.where(norms > 0, norms, 1.0)[self.docs]
@@ -454,10 +465,12 @@ def _reduce(keys_parts, sums_parts):
 
     keys = np.concatenate(keys_parts)
     sums = np.concatenate(sums_parts)
+    if not len(keys):
+        return keys, sums
     order = np.argsort(keys, kind="stable")
     keys, sums = keys[order], sums[order]
-    unique, first = np.unique(keys, return_index=True)
-    return unique, np.add.reduceat(sums, first) if len(first) else sums[:0]
+    first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    return keys[first], np.add.reduceat(sums, first)
 
 
 def group(
@@ -471,22 +484,67 @@ def group(
     write it, so a label does not repeat an entity as a term ("Islamic State" and "IS")."""
     import time
 
-    import numpy as np
-
     started = time.perf_counter()
     items = sorted(items, key=lambda item: item.id)
-    n = len(items)
-    names = entity_names or {}
-    surfaces = entity_surfaces or {}
-    if not n:
+    if not items:
         return Grouping(stories=[], neighbours={}, copy_of={}, stats={"articles": 0})
+    graph = _similarity_graph(items)
+    paired = time.perf_counter()
+    cluster = _average_linkage(len(items), graph.first, graph.second, graph.similarity, THRESHOLD)
+    clustered = time.perf_counter()
+    # Earliest first: dated before undated, then by id. A story's first article names it; a copy's original
+    # is the earliest of its copies.
+    order_key = [(not item.published, item.published, item.id) for item in items]
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, name in enumerate(cluster):
+        members[name].append(i)
+    for group_members in members.values():
+        group_members.sort(key=order_key.__getitem__)
+    copies, copy_of = _copies(items, graph, cluster, order_key)
+    neighbours = _neighbours(items, graph, copies)
+    stories = _stories(items, graph, cluster, members, entity_names or {}, entity_surfaces or {})
+    finished = time.perf_counter()
+    sizes = [len(m) for m in members.values()]
+    stats = {
+        "articles": len(items),
+        "pairs": graph.pairs,
+        "edges": len(graph.first),
+        "stories": sum(1 for size in sizes if size > 1),
+        "singles": sum(1 for size in sizes if size == 1),
+        "largest": max(sizes),
+        "copies": len(copy_of),
+        "seconds": {"similarity": round(paired - started, 3), "clustering": round(clustered - paired, 3),
+                    "labels": round(finished - clustered, 3), "total": round(finished - started, 3)},
+    }
+    return Grouping(stories=stories, neighbours=neighbours, copy_of=copy_of, stats=stats)
+
+
+@dataclass
+class _Graph:
+    """The similarity graph: edges ``first[k] < second[k]`` (item indices) between articles alike in content
+    (terms and entities, at least EDGE_FLOOR) and published within WINDOW_DAYS, with that content similarity
+    and their similarity as grouping sees it (dates counted), plus the weighted vectors."""
+
+    first: list[int]
+    second: list[int]
+    similarity: list[float]
+    content: list[float]
+    terms: _Weights
+    entities: _Weights
+    pairs: int
+
+
+def _similarity_graph(items: Sequence[Item]) -> _Graph:
+    import numpy as np
+
+    n = len(items)
     days = np.asarray([_day(item.published) for item in items], dtype=np.int64)
-    terms = _Weights([item.features.terms.items() for item in items], common_terms())
-    entities = _Weights([item.entities for item in items])
     cap = max(DF_FLOOR, int(DF_CAP * n))
+    terms = _Weights([item.features.terms for item in items], common_terms(), cap)
+    entities = _Weights([dict(item.entities) for item in items], cap=cap)
     term_keys, term_sums = _pair_sums(terms, days, n, cap)
     entity_keys, entity_sums = _pair_sums(entities, days, n, cap)
-    keys = np.union1d(term_keys, entity_keys)
+    keys = _reduce([term_keys, entity_keys], [np.zeros(len(term_keys)), np.zeros(len(entity_keys))])[0]
     cos_terms = np.zeros(len(keys))
     cos_terms[np.searchsorted(keys, term_keys)] = term_sums
     cos_entities = np.zeros(len(keys))
@@ -494,77 +552,98 @@ def group(
     first, second = keys // n, keys % n
     both = entities.has[first] & entities.has[second]
     content = np.where(both, TERM_SHARE * cos_terms + (1 - TERM_SHARE) * cos_entities, cos_terms)
+    days = _impute_days(days, first, second, content)
     delta = np.abs(days[first] - days[second])
     dated = (days[first] > 0) & (days[second] > 0)
     factor = np.where(dated & (delta > SAME_DAYS), np.exp(-(delta - SAME_DAYS) / DECAY_DAYS), 1.0)
     similarity = content * factor
-    keep = similarity >= EDGE_FLOOR
-    first, second = first[keep].tolist(), second[keep].tolist()
-    similarity, content = similarity[keep].tolist(), content[keep].tolist()
-    paired = time.perf_counter()
+    keep = content >= EDGE_FLOOR
+    return _Graph(first=first[keep].tolist(), second=second[keep].tolist(), similarity=similarity[keep].tolist(),
+                  content=content[keep].tolist(), terms=terms, entities=entities, pairs=len(keys))
 
-    cluster = _average_linkage(n, first, second, similarity, THRESHOLD)
-    clustered = time.perf_counter()
 
-    # Copies: near-duplicate texts in one story; the earliest (dated before undated, then by id) is the original.
-    order_key = [(days[i] == 0, int(days[i]), items[i].id) for i in range(n)]
-    copies: set[tuple[int, int]] = set()
-    parent = list(range(n))
+def _copies(
+    items: Sequence[Item], graph: _Graph, cluster: list[int], order_key: list
+) -> tuple[set[tuple[int, int]], dict[str, str]]:
+    """Near-duplicate pairs among similar articles, and, within each story, every copy's original (the
+    earliest of the texts it duplicates, directly or through another copy)."""
+    parent: dict[int, int] = {}
 
     def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
+        while parent.get(i, i) != i:
             i = parent[i]
         return i
 
-    for a, b, value in zip(first, second, content, strict=True):
-        if value >= COPY_RESEMBLANCE * 0.7 and near_duplicate(items[a].features, items[b].features):
+    copies: set[tuple[int, int]] = set()
+    for a, b, value in zip(graph.first, graph.second, graph.content, strict=True):
+        # Copies share most of their words: no need to compare sketches of pairs that do not.
+        if value >= COPY_CONTENT and near_duplicate(items[a].features, items[b].features):
             copies.add((a, b))
             if cluster[a] == cluster[b]:
                 ra, rb = root(a), root(b)
                 if ra != rb:
-                    parent[max(ra, rb, key=lambda r: order_key[r])] = min(ra, rb, key=lambda r: order_key[r])
-    copy_of: dict[str, str] = {}
-    for i in range(n):
-        original = root(i)
-        if original != i:
-            copy_of[items[i].id] = items[original].id
+                    early, late = sorted((ra, rb), key=order_key.__getitem__)
+                    parent[late] = early
+    copy_of = {items[i].id: items[root(i)].id for i in sorted(parent) if root(i) != i}
+    return copies, copy_of
 
-    # Neighbours, best first.
-    adjacency: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for a, b, value in zip(first, second, similarity, strict=True):
-        adjacency[a].append((value, b))
-        adjacency[b].append((value, a))
-    neighbours: dict[str, list[tuple[str, float, bool]]] = {}
-    for a, linked in adjacency.items():
-        best = sorted(linked, key=lambda pair: (-pair[0], items[pair[1]].id))[:NEIGHBOURS]
-        neighbours[items[a].id] = [
-            (items[b].id, round(value, 4), (min(a, b), max(a, b)) in copies) for value, b in best
-        ]
 
-    # Stories, with labels and related stories.
-    members: dict[int, list[int]] = defaultdict(list)
-    for i in range(n):
-        members[cluster[i]].append(i)
-    story_ids = {}
-    for rep, group_members in members.items():
-        group_members.sort(key=lambda i: order_key[i])
-        story_ids[rep] = "S" + hashlib.sha1(items[group_members[0]].id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    links: dict[int, Counter[int]] = defaultdict(Counter)
-    for a, b, value in zip(first, second, similarity, strict=True):
+def _neighbours(
+    items: Sequence[Item], graph: _Graph, copies: set[tuple[int, int]]
+) -> dict[str, list[tuple[str, float, bool]]]:
+    """Each article's NEIGHBOURS most alike articles: ``(id, content similarity, is a copy)``, best first."""
+    import numpy as np
+
+    if not graph.first:
+        return {}
+    first, second = np.asarray(graph.first), np.asarray(graph.second)
+    value = np.round(np.asarray(graph.content), 4)
+    source = np.concatenate((first, second))
+    target = np.concatenate((second, first))
+    value = np.concatenate((value, value))
+    order = np.lexsort((target, -value, source))
+    source, target, value = source[order], target[order], value[order]
+    rank = np.arange(len(source)) - np.searchsorted(source, source, side="left")
+    keep = rank < NEIGHBOURS
+    out: dict[str, list[tuple[str, float, bool]]] = defaultdict(list)
+    for a, b, v in zip(source[keep].tolist(), target[keep].tolist(), value[keep].tolist(), strict=True):
+        out[items[a].id].append((items[b].id, v, (min(a, b), max(a, b)) in copies))
+    return dict(out)
+
+
+def _stories(
+    items: Sequence[Item],
+    graph: _Graph,
+    cluster: list[int],
+    members: Mapping[int, list[int]],
+    names: Mapping[str, str],
+    surfaces: Mapping[str, Iterable[str]],
+) -> list[dict[str, Any]]:
+    """Each story: id (from its first article), articles (earliest first), label, related stories."""
+    story_ids = {rep: "S" + hashlib.sha1(items[m[0]].id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+                 for rep, m in members.items()}
+    links: dict[int, dict[int, float]] = defaultdict(dict)
+    for a, b, value in zip(graph.first, graph.second, graph.content, strict=True):
         ca, cb = cluster[a], cluster[b]
         if ca != cb:
-            links[ca][cb] += value
-            links[cb][ca] += value
-    term_top = _top_by_story(terms, cluster, n, 12)
-    entity_top = _top_by_story(entities, cluster, n, LABEL_ENTITIES)
+            links[ca][cb] = links[ca].get(cb, 0.0) + value
+            links[cb][ca] = links[cb].get(ca, 0.0) + value
+    term_top = _top_by_story(graph.terms, cluster, 4 * LABEL_TERMS)
+    entity_top = _top_by_story(graph.entities, cluster, LABEL_ENTITIES)
+    covering: dict[str, frozenset[str]] = {}
+
+    def covered_by(entity: str) -> frozenset[str]:
+        """The terms of an entity's names: a label that names the entity need not repeat them as terms."""
+        if entity not in covering:
+            covering[entity] = frozenset(term for name in (names.get(entity, ""), *surfaces.get(entity, ()))
+                                         for term in _name_terms(name))
+        return covering[entity]
+
     stories = []
-    for rep in sorted(members, key=lambda r: story_ids[r]):
+    for rep in sorted(members, key=story_ids.__getitem__):
         group_members = members[rep]
         top_entities = entity_top.get(rep, [])
-        label_entities = [names.get(e, e.partition(":")[2] or e) for e in top_entities]
-        covered = {term for e in top_entities for name in (names.get(e, ""), *surfaces.get(e, ()))
-                   for term, _, _ in analyze(name)}
+        covered = set().union(*(covered_by(e) for e in top_entities))
         label_terms: list[str] = []
         for term in term_top.get(rep, ()):
             if term in covered or term.isdigit() or len(label_terms) >= LABEL_TERMS:
@@ -576,24 +655,42 @@ def group(
         stories.append({
             "id": story_ids[rep],
             "articles": [items[i].id for i in group_members],
-            "entities": label_entities,
+            "entities": [names.get(e, e.partition(":")[2] or e) for e in top_entities],
             "terms": label_terms,
             "related": [[story_ids[other], round(value, 4)] for other, value in related],
         })
-    finished = time.perf_counter()
-    sizes = [len(m) for m in members.values()]
-    stats = {
-        "articles": n,
-        "pairs": len(keys),
-        "edges": len(first),
-        "stories": sum(1 for s in sizes if s > 1),
-        "singles": sum(1 for s in sizes if s == 1),
-        "largest": max(sizes),
-        "copies": len(copy_of),
-        "seconds": {"pairs": round(paired - started, 3), "clustering": round(clustered - paired, 3),
-                    "labels": round(finished - clustered, 3), "total": round(finished - started, 3)},
-    }
-    return Grouping(stories=stories, neighbours=neighbours, copy_of=copy_of, stats=stats)
+    return stories
+
+
+def _impute_days(days, first, second, content):
+    """Days with each undated article given the weighted median day of its IMPUTE_NEIGHBOURS most similar
+    dated articles (an article that says "on the 26th" was written near the articles it resembles), so
+    that closeness in date counts for it too. Articles with no dated neighbour stay undated (0)."""
+    import numpy as np
+
+    one_undated = (days[first] == 0) ^ (days[second] == 0)
+    if not one_undated.any():
+        return days
+    undated = np.where(days[first] == 0, first, second)[one_undated]
+    dated = np.where(days[first] == 0, second, first)[one_undated]
+    weight = content[one_undated]
+    keep = weight >= EDGE_FLOOR
+    undated, dated, weight = undated[keep], dated[keep], weight[keep]
+    order = np.lexsort((dated, -weight, undated))
+    found: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for u, v, w in zip(undated[order].tolist(), dated[order].tolist(), weight[order].tolist(), strict=True):
+        if len(found[u]) < IMPUTE_NEIGHBOURS:
+            found[u].append((int(days[v]), w))
+    imputed = days.copy()
+    for u, near in found.items():
+        near.sort()
+        half, running = sum(w for _, w in near) / 2, 0.0
+        for day, w in near:
+            running += w
+            if running >= half:
+                imputed[u] = day
+                break
+    return imputed
 
 
 def _average_linkage(n: int, first: list[int], second: list[int], weights: list[float], threshold: float) -> list[int]:
@@ -639,8 +736,8 @@ def _average_linkage(n: int, first: list[int], second: list[int], weights: list[
     return cluster
 
 
-def _top_by_story(weights: _Weights, cluster: list[int], n: int, limit: int) -> dict[int, list[str]]:
-    """The ``limit`` heaviest names of each story's summed vectors (ties by name)."""
+def _top_by_story(weights: _Weights, cluster: list[int], limit: int) -> dict[int, list[str]]:
+    """The ``limit`` heaviest names of each story's summed vectors (ties by name), all in numpy."""
     import numpy as np
 
     if not len(weights.ids):
@@ -650,12 +747,18 @@ def _top_by_story(weights: _Weights, cluster: list[int], n: int, limit: int) -> 
     keys, sums = _reduce([story * vocabulary + weights.ids], [weights.weights])
     stories, ids = keys // vocabulary, keys % vocabulary
     order = np.lexsort((ids, -np.round(sums, 9), stories))
+    stories, ids = stories[order], ids[order]
+    starts = np.searchsorted(stories, stories, side="left")
+    keep = np.arange(len(stories)) - starts < limit
     top: dict[int, list[str]] = defaultdict(list)
-    for s, t in zip(stories[order].tolist(), ids[order].tolist(), strict=True):
-        chosen = top[s]
-        if len(chosen) < limit:
-            chosen.append(weights.names[t])
+    for s, t in zip(stories[keep].tolist(), ids[keep].tolist(), strict=True):
+        top[s].append(weights.names[t])
     return top
+
+
+@lru_cache(maxsize=100_000)
+def _name_terms(name: str) -> tuple[str, ...]:
+    return tuple(term for term, _, _ in analyze(name))
 
 
 def _form(term: str, features: Iterable[ArticleFeatures]) -> str:
@@ -748,7 +851,7 @@ class Story:
 
 @dataclass(frozen=True, slots=True)
 class Neighbour:
-    """An article similar to another, with how similar (0..1, dates taken into account)."""
+    """An article like another, with how alike they are in content (0..1: terms and entities, dates aside)."""
 
     id: str
     title: str
@@ -1016,7 +1119,6 @@ def _items(
         if late:
             store_.put_many(late)
     registry = library.registry
-    resolved: dict[tuple[str, str], tuple[str, str] | None] = {}
     names: dict[str, str] = {}
     surfaces: dict[str, set[str]] = defaultdict(set)
     items = []
@@ -1024,10 +1126,8 @@ def _items(
         features = found[keys[aid]]
         entity_counts: Counter[str] = Counter()
         for label, surface, count in features.entities:
-            if (label, surface) not in resolved:
-                hit = registry.canonical(surface, label)
-                resolved[(label, surface)] = (hit[0], hit[1]) if hit else None
-            entity = resolved[(label, surface)]
+            # Per article: a lone surname is whoever that article names in full.
+            entity = registry.canonical(surface, label, aid)
             if entity is not None:
                 entity_counts[entity[0]] += count
                 names[entity[0]] = entity[1]

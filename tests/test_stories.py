@@ -1,0 +1,374 @@
+"""Stories: grouping articles about the same event, other coverage, who left a story out, syndicated copies.
+
+The seeds have a known grouping: 000-003 report the Taliban's answer, in an AFP interview over the weekend of
+28-29 August 2021, to the Kabul airport bombing of 26 August (IS attacks will end once US troops have left);
+004 (21 September) reports the Jalalabad bombings of 18-19 September and the Taliban's denial that IS or al-Qaeda
+are in the country: the same actors three weeks later, another event. So: one story of four, and a single.
+002 and 003 are two outlets' rewrites of the same AFP interview, not copies of one text.
+
+The Reuters test assembles a corpus whose grouping is known by rule (see ``EVENTS``) and prints B-cubed
+precision and recall.
+"""
+
+from __future__ import annotations
+
+import collections
+import difflib
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REUTERS, SEEDS, write_files
+from index import Library, open_library
+from index.stories import STORIES_FILE, features_of, near_duplicate, shingle_sketch, story_map
+from reader.cli import main
+
+KABUL = {"000", "001", "002", "003"}
+
+
+def short(ids) -> set[str]:
+    return {i[:3] for i in ids}
+
+
+@pytest.fixture(scope="module")
+def seeds_dir(seeds_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy of the session's seeds index: grouping writes its cache into the index."""
+    target = tmp_path_factory.mktemp("stories-seeds") / "index"
+    shutil.copytree(seeds_index_dir, target)
+    return target
+
+
+@pytest.fixture()
+def seeds(seeds_dir: Path) -> Library:
+    with open_library(SEEDS, seeds_dir) as lib:
+        yield lib
+
+
+# --- the seeds ------------------------------------------------------------------------------------------
+
+def test_seeds_group_into_the_kabul_story_and_the_jalalabad_single(seeds: Library) -> None:
+    stories = story_map(seeds)
+    groups = {frozenset(short(a.id for a in s.articles)) for s in stories.stories()}
+    precision, recall = bcubed(
+        {a.id[:3]: s.id for s in stories.stories() for a in s.articles},
+        {"000": "kabul", "001": "kabul", "002": "kabul", "003": "kabul", "004": "jalalabad"},
+    )
+    print(f"\nseeds: B-cubed precision {precision:.2f} recall {recall:.2f}")
+    assert groups == {frozenset(KABUL), frozenset({"004"})}
+    kabul = stories.story_of("002_d39dd3bf9bf62004")
+    assert not kabul.single and kabul.size == 4
+    assert stories.story_of("004_e8aa0ffba7751739").single
+    assert (kabul.first, kabul.last) == ("2021-08-30", "2021-08-31")  # 000 and 001 are undated
+    assert len(kabul.sources) == 4
+    assert kabul.copies == 0  # 002 and 003 tell the same interview in their own words
+    assert "Taliban" in kabul.entities
+    assert kabul.label.startswith(", ".join(kabul.entities))
+    assert stories.stats["stories"] == 1 and stories.stats["singles"] == 1
+
+
+def test_other_coverage_lists_the_story_best_first(seeds: Library) -> None:
+    stories = story_map(seeds)
+    others = stories.other_coverage("000_e5d06ce29edb4d1f")
+    assert short(n.id for n in others) == {"001", "002", "003"}
+    assert all(n.same_story and not n.copy and 0 < n.similarity <= 1 for n in others)
+    assert [n.similarity for n in others] == sorted((n.similarity for n in others), reverse=True)
+    assert stories.other_coverage("004_e8aa0ffba7751739") == []
+
+
+def test_similar_reaches_beyond_the_story(seeds: Library) -> None:
+    stories = story_map(seeds)
+    similar = stories.similar("004_e8aa0ffba7751739")
+    assert similar, "the Jalalabad report shares the Kabul story's actors"
+    assert not any(n.same_story for n in similar)
+    assert short(n.id for n in stories.similar("002_d39dd3bf9bf62004", limit=2)) <= KABUL
+    assert len(stories.similar("002_d39dd3bf9bf62004", limit=2)) == 2
+
+
+def test_who_left_the_kabul_story_out(seeds: Library) -> None:
+    stories = story_map(seeds)
+    kabul = stories.story_of("001_4953294115b9d26d")
+    left = stories.left_out(kabul.id)
+    assert [(lo.source, lo.reason) for lo in left] == [("Southfront.org", "related")]
+    assert short(a.id for a in left[0].articles) == {"004"}
+    jalalabad = stories.story_of("004_e8aa0ffba7751739")
+    assert {lo.source for lo in stories.left_out(jalalabad.id)} == set(kabul.sources)
+
+
+def test_sorting(seeds: Library) -> None:
+    stories = story_map(seeds)
+    assert [s.size for s in stories.stories("size")] == [4, 1]
+    assert stories.stories("date")[0].articles[0].id[:3] == "004"  # newest first
+    assert [len(s.sources) for s in stories.stories("sources")] == [4, 1]
+    assert [s.size for s in stories.stories(singles=False)] == [4]
+    with pytest.raises(ValueError):
+        stories.stories("colour")
+
+
+def test_grouping_is_cached_in_the_index_and_reused(seeds: Library) -> None:
+    first = story_map(seeds)
+    cache = seeds.generation / STORIES_FILE
+    assert cache.exists()
+    stamp = cache.stat().st_mtime_ns
+    again = story_map(seeds)
+    assert cache.stat().st_mtime_ns == stamp
+    assert again.to_dict() == first.to_dict()
+
+
+# --- stable, incremental, syndicated ----------------------------------------------------------------------
+
+def _without_timings(data: dict) -> dict:
+    data = json.loads(json.dumps(data))
+    data["stats"].pop("seconds", None)
+    return data
+
+
+def test_stories_are_stable_across_a_rebuild(seeds_copy: Path, tmp_path: Path) -> None:
+    with open_library(seeds_copy, tmp_path / "index") as lib:
+        lib.build()
+        before = _without_timings(story_map(lib).to_dict())
+        lib.build(rebuild=True)
+        after = _without_timings(story_map(lib).to_dict())
+    assert after == before
+    assert [s["id"] for s in after["stories"]] == [s["id"] for s in before["stories"]]
+
+
+def test_a_syndicated_copy_is_marked_as_a_copy_not_new_coverage(seeds_copy: Path, tmp_path: Path) -> None:
+    original = (seeds_copy / "002_d39dd3bf9bf62004.txt").read_text(encoding="utf-8")
+    paragraphs = original.split("\n\n")
+    # Another outlet runs the same wire text a day later, under its own headline, trimmed at the end.
+    copy = "\n\n".join(["Taliban: IS attacks will stop when the Americans are gone", *paragraphs[1:-2]])
+    write_files(seeds_copy, {"005_syndicated.txt": copy})
+    with (seeds_copy / "byline.toml").open("a", encoding="utf-8") as sidecar:
+        sidecar.write('\n[files."005_syndicated.txt"]\nsource = "Belgian outlet (AFP)"\npublished = "2021-08-31"\n')
+    with open_library(seeds_copy, tmp_path / "index") as lib:
+        lib.build()
+        stories = story_map(lib)
+        story = stories.story_of("005_syndicated")
+        assert short(a.id for a in story.articles) == KABUL | {"005"}
+        marked = {a.id: a.copy_of for a in story.articles if a.copy_of}
+        assert marked == {"005_syndicated": "002_d39dd3bf9bf62004"}  # the earlier one is the original
+        assert story.copies == 1
+        coverage = {n.id[:3]: n for n in stories.other_coverage("002_d39dd3bf9bf62004")}
+        assert coverage["005"].copy and not coverage["003"].copy
+        data = stories.to_dict()
+    assert data["stories"][0]["copies"] == 1
+
+
+def test_adding_articles_updates_the_stories_and_keeps_their_ids(seeds_copy: Path, tmp_path: Path) -> None:
+    with open_library(seeds_copy, tmp_path / "index") as lib:
+        lib.build()
+        before = story_map(lib)
+        kabul = before.story_of("002_d39dd3bf9bf62004").id
+        write_files(seeds_copy, {"010_football.txt": (
+            "Late goal sends Rovers into the cup final\n\nA header in the 89th minute from the defender "
+            "Tom Ellis gave Rovers a 2-1 win over City at a packed Meadow Park on Saturday, and a first cup "
+            "final in forty years. City's manager said his side had been the better team for an hour.\n")})
+        lib.build()
+        after = story_map(lib)
+    assert after.story_of("002_d39dd3bf9bf62004").id == kabul
+    assert after.story_of("010_football").single
+    assert after.stats["articles"] == before.stats["articles"] + 1
+
+
+# --- near-duplicates ------------------------------------------------------------------------------------
+
+TEXT = (SEEDS / "003_a25ce7c72124d8bc.txt").read_text(encoding="utf-8")
+
+
+def test_near_duplicates_copies_trims_and_rewrites() -> None:
+    original = features_of("Taliban affirm", TEXT, ())
+    trimmed = features_of("Another headline", TEXT[: int(len(TEXT) * 0.7)], ())
+    edited = features_of("Taliban affirm", TEXT.replace("August 31, 2021", "Published Tuesday, 31 August")
+                         .replace("Leave a Reply", "Read more on our website"), ())
+    rewrite = features_of("x", (SEEDS / "002_d39dd3bf9bf62004.txt").read_text(encoding="utf-8"), ())
+    assert near_duplicate(original, original)
+    assert near_duplicate(original, trimmed) and near_duplicate(trimmed, original)
+    assert near_duplicate(original, edited)
+    assert not near_duplicate(original, rewrite)  # the same interview retold is not a copy
+
+
+def test_sketches_do_not_depend_on_the_process() -> None:
+    code = "from index.stories import shingle_sketch; import sys; print(shingle_sketch(sys.argv[1].split())[0])"
+    sketches = {
+        subprocess.run([sys.executable, "-c", code, TEXT], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert sketches == {shingle_sketch(TEXT.split())[0]}
+
+
+# --- the command line -----------------------------------------------------------------------------------
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_cli_stories_json(capsys, seeds_dir: Path) -> None:
+    status, out, _ = run(capsys, "stories", "--json", "--index-dir", str(seeds_dir))
+    assert status == 0
+    data = json.loads(out)
+    assert [short(a["id"] for a in s["articles"]) for s in data["stories"]] == [KABUL]
+    assert short(a["id"] for a in data["singles"]) == {"004"}
+    story = data["stories"][0]
+    assert {"id", "label", "entities", "terms", "first", "last", "size", "copies", "sources", "left_out"} <= set(story)
+    assert story["left_out"] == [{"source": "Southfront.org", "reason": "related",
+                                  "articles": [data["singles"][0]]}]
+    assert data["stats"]["articles"] == 5
+
+
+def test_cli_stories_text_and_one_story(capsys, seeds_dir: Path) -> None:
+    status, out, _ = run(capsys, "stories", "--index-dir", str(seeds_dir))
+    assert status == 0
+    assert out.splitlines()[0] == "1 stories and 1 singles in 5 articles"
+    assert "left out by: Southfront.org" in out and "singles (1):" in out
+    story_id = json.loads(run(capsys, "stories", "--json", "--index-dir", str(seeds_dir))[1])["stories"][0]["id"]
+    status, out, _ = run(capsys, "stories", "--story", story_id[:4], "--json", "--index-dir", str(seeds_dir))
+    assert status == 0 and json.loads(out)["id"] == story_id
+    status, out, err = run(capsys, "stories", "--story", "nope", "--index-dir", str(seeds_dir))
+    assert status == 2 and err.startswith("byline: no story 'nope'")
+
+
+def test_cli_similar(capsys, seeds_dir: Path) -> None:
+    status, out, _ = run(capsys, "similar", "004", "--json", "--index-dir", str(seeds_dir))
+    assert status == 0
+    data = json.loads(out)
+    assert data["id"] == "004_e8aa0ffba7751739" and data["similar"]
+    assert all(not n["same_story"] and 0 < n["similarity"] <= 1 for n in data["similar"])
+    status, out, _ = run(capsys, "similar", "002", "--limit", "1", "--index-dir", str(seeds_dir))
+    assert status == 0 and "[same story]" in out and len(out.strip().splitlines()) == 3
+    status, _, err = run(capsys, "similar", "9", "--index-dir", str(seeds_dir))
+    assert status == 2 and "no article" in err
+
+
+def test_cli_text_neutralises_hostile_titles(capsys, tmp_path: Path) -> None:
+    corpus = write_files(tmp_path / "corpus", {
+        "a.txt": "Bomb \x1b[2J hits \x1b]0;pwned\x07 market [bold]x[/]\n\nA bomb hit the central market of "
+                 "Ruritania's capital Strelsau on Monday, killing four, police in Strelsau said.\n",
+        "b.txt": "Strelsau market bomb kills four\n\nFour people died when a bomb hit the central market of "
+                 "Strelsau, Ruritania's capital, on Monday, police said.\n",
+    })
+    status, out, _ = run(capsys, "stories", "--corpus", str(corpus), "--index-dir", str(tmp_path / "idx"))
+    assert status == 0
+    assert "\x1b" not in out and "\x07" not in out
+    assert "[bold]x[/]" in out
+
+
+# --- Reuters: a corpus with a grouping known by rule -------------------------------------------------------
+
+#: Takeover battles and a commodity negotiation, each in the days it ran: an article belongs to one when its
+#: headline names it, its Reuters topic is the event's and it was published in those days.
+EVENTS = (
+    ("cyclops", ("CYCLOPS", "DIXONS"), "acq", "1987-03-18", "1987-03-25"),
+    ("gencorp", ("GENCORP",), "acq", "1987-03-18", "1987-03-25"),
+    ("purolator", ("PUROLATOR",), "acq", "1987-03-31", "1987-04-09"),
+    ("taft", ("TAFT",), "acq", "1987-03-06", "1987-03-17"),
+    ("caesars", ("CAESARS", "SOSNOFF"), "acq", "1987-03-09", "1987-03-16"),
+    ("borg-warner", ("BORG-WARNER",), "acq", "1987-03-31", "1987-04-13"),
+    ("cocoa-buffer", ("BUFFER",), "cocoa", "1987-03-16", "1987-03-27"),
+    ("usair-twa", ("USAIR", "PIEDMONT"), "acq", "1987-03-04", "1987-03-09"),
+)
+#: One in DISTRACTOR_STRIDE of the other articles of those weeks that never name an event: each its own story.
+DISTRACTOR_STRIDE = 70
+#: Pairs of identical texts (Reuters ran some stories twice): each pair is one story, one a copy of the other.
+DUPLICATE_PAIRS = 6
+
+
+def _event_of(row: dict) -> str | None:
+    day = row["published"][:10]
+    for name, words, topic, first, last in EVENTS:
+        if topic in row["topics"] and first <= day <= last and any(w in row["title"] for w in words):
+            return name
+    return None
+
+
+def bcubed(predicted: dict[str, str], truth: dict[str, str]) -> tuple[float, float]:
+    """B-cubed precision and recall of ``predicted`` clusters against ``truth`` over truth's items."""
+    members_p: dict[str, set[str]] = collections.defaultdict(set)
+    members_t: dict[str, set[str]] = collections.defaultdict(set)
+    for item, cluster in predicted.items():
+        members_p[cluster].add(item)
+    for item, cluster in truth.items():
+        members_t[cluster].add(item)
+    precision = recall = 0.0
+    for item, cluster in truth.items():
+        mine, right = members_p[predicted[item]], members_t[cluster]
+        precision += len(mine & right) / len(mine)
+        recall += len(mine & right) / len(right)
+    return precision / len(truth), recall / len(truth)
+
+
+@pytest.fixture(scope="module")
+def reuters(tmp_path_factory: pytest.TempPathFactory) -> tuple[Library, dict[str, str], list[tuple[str, str]]]:
+    """A few hundred Reuters articles (written to a temporary file, read in place from the shared corpus),
+    indexed; with their true grouping and the duplicate pairs."""
+    if not REUTERS.exists():
+        pytest.skip(f"the Reuters corpus is not at {REUTERS}")
+    with gzip.open(REUTERS, "rt", encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle]
+    words = [w for _, names, *_ in EVENTS for w in names]
+    events = [r for r in rows if _event_of(r)]
+    others = [r for r in rows if "1987-03-02" <= r["published"][:10] <= "1987-04-13" and not _event_of(r)
+              and not any(w in (r["title"] + " " + r["body"]).upper() for w in words)]
+    by_text: dict[str, list[dict]] = collections.defaultdict(list)
+    for row in others:
+        by_text[row["body"]].append(row)
+    pairs = [group for _, group in sorted(by_text.items(), key=lambda kv: kv[1][0]["id"]) if len(group) == 2]
+    pairs = pairs[:DUPLICATE_PAIRS]
+    chosen = {r["id"]: r for r in [*events, *others[::DISTRACTOR_STRIDE], *(r for p in pairs for r in p)]}
+    folder = tmp_path_factory.mktemp("reuters")
+    corpus = folder / "sample.jsonl"
+    with corpus.open("w", encoding="utf-8") as out:
+        for row in sorted(chosen.values(), key=lambda r: r["id"]):
+            out.write(json.dumps({k: row[k] for k in ("id", "title", "source", "published", "body")}) + "\n")
+    truth = {aid: _event_of(row) or f"alone:{aid}" for aid, row in chosen.items()}
+    for first, second in pairs:
+        truth[first["id"]] = truth[second["id"]] = f"copies:{first['id']}"
+    lib = open_library(corpus, folder / "index")
+    lib.build()
+    yield lib, truth, [(a["id"], b["id"]) for a, b in pairs], {aid: row["body"] for aid, row in chosen.items()}
+    lib.close()
+
+
+@pytest.mark.reuters
+def test_reuters_grouping_quality(reuters, capsys) -> None:
+    lib, truth, _, _ = reuters
+    stories = story_map(lib, refresh=True)
+    predicted = {a.id: s.id for s in stories.stories() for a in s.articles}
+    precision, recall = bcubed(predicted, truth)
+    events = {aid: name for aid, name in truth.items() if not name.startswith(("alone:", "copies:"))}
+    event_precision, event_recall = bcubed(predicted, events)
+    with capsys.disabled():
+        print(f"\nReuters sample, {len(truth)} articles in {len(set(truth.values()))} true groups "
+              f"({len(set(events.values()))} events, {len(events)} articles): {stories.stats['stories']} stories, "
+              f"{stories.stats['singles']} singles")
+        print(f"  B-cubed, all articles:   precision {precision:.3f}  recall {recall:.3f}")
+        print(f"  B-cubed, event articles: precision {event_precision:.3f}  recall {event_recall:.3f}"
+              "  (precision counts any other article grouped with an event's)")
+    # Measured when written: 0.945 / 0.864 and 1.000 / 0.567 (the events are week-long takeover battles; a
+    # story is an episode of a few days, so a battle is told as two or three stories).
+    assert precision >= 0.9 and recall >= 0.8
+    assert event_precision >= 0.97 and event_recall >= 0.5
+
+
+@pytest.mark.reuters
+def test_reuters_duplicates_are_copies_and_copies_are_duplicates(reuters) -> None:
+    lib, _, pairs, bodies = reuters
+    stories = story_map(lib)
+    for first, second in pairs:
+        story = stories.story_of(first)
+        assert stories.story_of(second).id == story.id
+        marks = {a.id: a.copy_of for a in story.articles}
+        assert (marks[first], marks[second]) in {(second, ""), ("", first)}
+    for story in stories.stories(singles=False):
+        for article in story.articles:
+            if article.copy_of:
+                ratio = difflib.SequenceMatcher(None, bodies[article.id], bodies[article.copy_of]).ratio()
+                assert ratio > 0.8, (article.id, article.copy_of, ratio)
