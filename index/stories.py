@@ -84,12 +84,12 @@ EDGE_FLOOR = 0.08
 #: Average similarity at which two groups are one story.
 THRESHOLD = 0.25
 #: Pairs this similar in content are checked for being copies of one text.
-COPY_CONTENT = 0.35
+COPY_CONTENT = 0.5
 #: Near-duplicates: estimated shingle resemblance, or containment of the shorter text in the longer.
 COPY_RESEMBLANCE = 0.5
 COPY_CONTAINMENT = 0.8
 #: Neighbours kept per article (for ``byline similar`` and the other-coverage panel).
-NEIGHBOURS = 20
+NEIGHBOURS = 12
 #: Related stories kept per story (for "who left this out").
 RELATED = 10
 #: Terms and entities in a story's label.
@@ -240,7 +240,7 @@ def resemblance(a: str, b: str, size: int = SKETCH_SIZE) -> float:
     first, second = _sketch_values(a), _sketch_values(b)
     if not first or not second:
         return 0.0
-    union = heapq.nsmallest(size, first | second)
+    union = sorted(first | second)[:size]
     return sum(1 for value in union if value in first and value in second) / len(union)
 
 
@@ -490,7 +490,9 @@ def group(
         return Grouping(stories=[], neighbours={}, copy_of={}, stats={"articles": 0})
     graph = _similarity_graph(items)
     paired = time.perf_counter()
-    cluster = _average_linkage(len(items), graph.first, graph.second, graph.similarity, THRESHOLD)
+    close = [k for k, value in enumerate(graph.similarity) if value >= EDGE_FLOOR]
+    cluster = _average_linkage(len(items), [graph.first[k] for k in close], [graph.second[k] for k in close],
+                               [graph.similarity[k] for k in close], THRESHOLD)
     clustered = time.perf_counter()
     # Earliest first: dated before undated, then by id. A story's first article names it; a copy's original
     # is the earliest of its copies.
@@ -622,12 +624,7 @@ def _stories(
     """Each story: id (from its first article), articles (earliest first), label, related stories."""
     story_ids = {rep: "S" + hashlib.sha1(items[m[0]].id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
                  for rep, m in members.items()}
-    links: dict[int, dict[int, float]] = defaultdict(dict)
-    for a, b, value in zip(graph.first, graph.second, graph.content, strict=True):
-        ca, cb = cluster[a], cluster[b]
-        if ca != cb:
-            links[ca][cb] = links[ca].get(cb, 0.0) + value
-            links[cb][ca] = links[cb].get(ca, 0.0) + value
+    related = _related(graph, cluster, story_ids)
     term_top = _top_by_story(graph.terms, cluster, 4 * LABEL_TERMS)
     entity_top = _top_by_story(graph.entities, cluster, LABEL_ENTITIES)
     covering: dict[str, frozenset[str]] = {}
@@ -651,15 +648,37 @@ def _stories(
             form = _form(term, (items[i].features for i in group_members))
             if form.casefold() not in {t.casefold() for t in label_terms}:
                 label_terms.append(form)
-        related = sorted(links.get(rep, {}).items(), key=lambda kv: (-kv[1], story_ids[kv[0]]))[:RELATED]
         stories.append({
             "id": story_ids[rep],
             "articles": [items[i].id for i in group_members],
             "entities": [names.get(e, e.partition(":")[2] or e) for e in top_entities],
             "terms": label_terms,
-            "related": [[story_ids[other], round(value, 4)] for other, value in related],
+            "related": related.get(rep, []),
         })
     return stories
+
+
+def _related(graph: _Graph, cluster: list[int], story_ids: Mapping[int, str]) -> dict[int, list[list]]:
+    """Per story, the RELATED other stories most linked to it (summed content similarity of the pairs of
+    articles between them): ``[[story id, strength], ...]``, strongest first."""
+    import numpy as np
+
+    if not graph.first:
+        return {}
+    groups = np.asarray(cluster, dtype=np.int64)
+    a, b = groups[np.asarray(graph.first)], groups[np.asarray(graph.second)]
+    between = a != b
+    a, b, value = a[between], b[between], np.asarray(graph.content)[between]
+    n = len(cluster)
+    keys, sums = _reduce([np.concatenate((a * n + b, b * n + a))], [np.concatenate((value, value))])
+    source, target = keys // n, keys % n
+    order = np.lexsort((target, -np.round(sums, 9), source))
+    source, target, sums = source[order], target[order], sums[order]
+    keep = np.arange(len(source)) - np.searchsorted(source, source, side="left") < RELATED
+    out: dict[int, list[list]] = defaultdict(list)
+    for s, t, v in zip(source[keep].tolist(), target[keep].tolist(), sums[keep].tolist(), strict=True):
+        out[s].append([story_ids[t], round(v, 4)])
+    return out
 
 
 def _impute_days(days, first, second, content):
@@ -894,7 +913,7 @@ class StoryMap:
     def __init__(self, data: Mapping[str, Any], catalog: Mapping[str, Mapping[str, Any]]) -> None:
         self._data = data
         self._catalog = catalog
-        self._neighbours: dict[str, list] = data.get("neighbours", {})
+        self._neighbours = _Neighbours(data.get("neighbours", {}))
         self._copy_of: dict[str, str] = data.get("copy_of", {})
         self._stories: dict[str, Story] = {}
         self._story_of: dict[str, str] = {}
@@ -955,7 +974,7 @@ class StoryMap:
             raise KeyError(f"no article {article_id!r}")
         story = self._story_of[article_id]
         out = []
-        for other, value, copy in self._neighbours.get(article_id, ())[: max(0, limit)]:
+        for other, value, copy in self._neighbours.of(article_id)[: max(0, limit)]:
             if other in self._catalog:
                 out.append(self._neighbour(other, value, bool(copy), self._story_of.get(other) == story))
         return out
@@ -964,7 +983,7 @@ class StoryMap:
         """The other articles of an article's story: other sources first, then each by similarity."""
         story = self.story_of(article_id)
         own = self._catalog[article_id].get("source", "")
-        scores = {other: (value, bool(copy)) for other, value, copy in self._neighbours.get(article_id, ())}
+        scores = {other: (value, copy) for other, value, copy in self._neighbours.of(article_id)}
         out = []
         for member in story.articles:
             if member.id == article_id:
@@ -1039,6 +1058,37 @@ class StoryMap:
         }
 
 
+class _Neighbours:
+    """Every article's neighbours as the cache stores them, compactly (the Reuters corpus has some 200,000):
+    article ids once, and per article a flat list ``[index, similarity in thousandths (negative for a copy),
+    ...]``. Decoded one article at a time, when asked."""
+
+    def __init__(self, packed: Mapping[str, Any]) -> None:
+        self._ids: list[str] = list(packed.get("ids", ()))
+        self._lists: list[list[int]] = packed.get("lists", [])
+        self._row = {article_id: number for number, article_id in enumerate(self._ids)}
+
+    def of(self, article_id: str) -> list[tuple[str, float, bool]]:
+        number = self._row.get(article_id)
+        if number is None:
+            return []
+        flat = self._lists[number]
+        return [(self._ids[flat[i]], abs(flat[i + 1]) / 1000, flat[i + 1] < 0) for i in range(0, len(flat), 2)]
+
+    @staticmethod
+    def pack(neighbours: Mapping[str, list[tuple[str, float, bool]]]) -> dict[str, Any]:
+        ids = sorted(set(neighbours) | {other for near in neighbours.values() for other, _, _ in near})
+        row = {article_id: number for number, article_id in enumerate(ids)}
+        lists = []
+        for article_id in ids:
+            flat: list[int] = []
+            for other, value, copy in neighbours.get(article_id, ()):
+                thousandths = max(1, round(value * 1000))
+                flat += [row[other], -thousandths if copy else thousandths]
+            lists.append(flat)
+        return {"ids": ids, "lists": lists}
+
+
 def _descending(day: str) -> int:
     """A sort key that puts later ISO dates first (and undated last)."""
     return -_day(day) if day else 1
@@ -1062,7 +1112,7 @@ def story_map(library, *, refresh: bool = False) -> StoryMap:
             "version": STORIES_VERSION,
             "fingerprint": fingerprint,
             "stories": grouping.stories,
-            "neighbours": grouping.neighbours,
+            "neighbours": _Neighbours.pack(grouping.neighbours),
             "copy_of": grouping.copy_of,
             "stats": grouping.stats,
         }
