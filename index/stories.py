@@ -1096,12 +1096,21 @@ def _descending(day: str) -> int:
 
 # --- an index's stories, cached in its generation -------------------------------------------------------
 
+#: The last map made in this process, by the state of the index files it was made from: the reader asks
+#: for the map each time it shows other coverage.
+_LAST: dict[tuple, StoryMap] = {}
+
+
 def story_map(library, *, refresh: bool = False) -> StoryMap:
-    """The stories of ``library``'s index: read from the generation's cache when it matches the index,
-    else grouped now (and cached). ``refresh`` ignores the cache."""
+    """The stories of ``library``'s index: the one this process made last if the index has not changed
+    since, else read from the generation's cache when it matches the index, else grouped now (and cached).
+    ``refresh`` ignores both caches."""
     from . import store
 
     generation = library.generation
+    state = (str(generation), *(_stat(generation / name) for name in (store.CATALOG, store.ENTITIES)))
+    if not refresh and state in _LAST:
+        return _LAST[state]
     rows, annotator = store.read_catalog(generation)
     fingerprint = _fingerprint(generation)
     path = generation / STORIES_FILE
@@ -1117,7 +1126,18 @@ def story_map(library, *, refresh: bool = False) -> StoryMap:
             "stats": grouping.stats,
         }
         _write_cache(path, data)
-    return StoryMap(data, rows)
+    result = StoryMap(data, rows)
+    _LAST.clear()
+    _LAST[state] = result
+    return result
+
+
+def _stat(path: Path) -> tuple[int, int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (0, 0, 0)
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def _fingerprint(generation: Path) -> str:

@@ -26,6 +26,7 @@ from reader.screens.build import BuildScreen
 from reader.screens.entities import EntitiesScreen
 from reader.screens.help import HelpScreen
 from reader.screens.library import LibraryScreen
+from reader.screens.stories import OtherCoverageScreen, StoriesScreen
 from reader.screens.web import WebOutcome
 from reader.widgets.article_table import ArticleTable
 from reader.widgets.article_view import ENTITY_KINDS, ArticleView
@@ -62,6 +63,8 @@ class BylineCommands(Provider):
         yield "Change theme", "Pick another colour theme", app.action_change_theme
         yield "Browse entities", "Every person, group and place, who names them and who leaves them out", \
             app.action_entities
+        yield "Browse stories", "The corpus grouped into events: who covered each, who left it out", \
+            app.action_stories
         for kind in ENTITY_KINDS:
             state = "on" if kind in app.hidden_kinds else "off"
             yield f"Toggle label: {kind}", f"Turn {kind} highlighting {state}", partial(app.toggle_kind, kind)
@@ -112,6 +115,7 @@ class BylineApp(App[None]):
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+e", "entities", "Entities", show=False, id="app.entities"),
+        Binding("ctrl+t", "stories", "Stories", show=False, id="app.stories"),
     ]
 
     #: Up to two article ids marked for comparison, in the order they were marked ("A", then "B").
@@ -254,6 +258,11 @@ class BylineApp(App[None]):
             return
         self.push_screen(EntitiesScreen(name))
 
+    def action_stories(self) -> None:
+        """The corpus grouped into stories (``reader.screens.stories``)."""
+        if not isinstance(self.screen, StoriesScreen):
+            self.push_screen(StoriesScreen())
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
@@ -271,6 +280,8 @@ class BylineApp(App[None]):
             ("Article text", ArticleView.BINDINGS),
             ("Entity panel", EntityPanel.BINDINGS),
             ("Entities", EntitiesScreen.BINDINGS),
+            ("Stories", StoriesScreen.BINDINGS),
+            ("Other coverage", OtherCoverageScreen.BINDINGS),
             ("Build", BuildScreen.BINDINGS),
             ("Help", HelpScreen.BINDINGS),
         ]

@@ -372,3 +372,133 @@ def test_reuters_duplicates_are_copies_and_copies_are_duplicates(reuters) -> Non
             if article.copy_of:
                 ratio = difflib.SequenceMatcher(None, bodies[article.id], bodies[article.copy_of]).ratio()
                 assert ratio > 0.8, (article.id, article.copy_of, ratio)
+
+
+# --- the reader -----------------------------------------------------------------------------------------
+
+async def _settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _options(screen, selector: str) -> list[str]:
+    from textual.widgets import OptionList
+
+    listing = screen.query_one(selector, OptionList)
+    return [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+
+
+async def test_stories_screen_lists_stories_and_their_articles(seeds: Library) -> None:
+    from textual.widgets import Static
+
+    from reader.app import BylineApp
+    from reader.screens.article import ArticleScreen
+    from reader.screens.stories import StoriesScreen
+
+    app = BylineApp(seeds)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await _settle(pilot)
+        await pilot.press("ctrl+t")
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StoriesScreen)
+        stories = _options(screen, "#story-list")
+        assert len(stories) == 1 and stories[0].startswith("  4 · 4 src · 2021-08-30..08-31 · ")
+        assert "Taliban" in stories[0]
+        summary = str(screen.query_one("#story-summary", Static).render())
+        assert "Left out by: Southfront.org (covered related stories)" in summary
+        articles = _options(screen, "#story-articles")
+        assert [line.split(" · ")[1] for line in articles] == [
+            "French outlet (AFP)", "English outlet (AFP)", "Korean outlet", "German outlet"]
+        await pilot.press("u")  # singles too
+        assert len(_options(screen, "#story-list")) == 2
+        await pilot.press("s")  # by date: the newest (the Jalalabad single) first
+        assert screen.sort == "date" and _options(screen, "#story-list")[0].startswith("  1 · 1 src · 2021-09-21")
+        await pilot.press("s", "s")  # back to size
+        await pilot.press("enter")  # to the story's articles
+        await pilot.press("j", "enter")  # open the second one
+        await _settle(pilot)
+        assert isinstance(app.screen, ArticleScreen) and app.screen.article_id == "003_a25ce7c72124d8bc"
+
+
+async def test_marking_and_comparing_from_a_story(seeds: Library) -> None:
+    from reader.app import BylineApp
+
+    app = BylineApp(seeds)
+    calls: list[tuple[str, str]] = []
+    async with app.run_test(size=(120, 32)) as pilot:
+        await _settle(pilot)
+        await pilot.press("ctrl+t")
+        await _settle(pilot)
+        app.action_compare = lambda a, b: calls.append((a, b))
+        await pilot.press("enter", "space", "j", "c")
+        assert calls == [("002_d39dd3bf9bf62004", "003_a25ce7c72124d8bc")]
+        assert _options(app.screen, "#story-articles")[0].startswith("● ")
+
+
+async def test_other_coverage_from_an_article_then_compare(seeds: Library) -> None:
+    from reader.app import BylineApp
+    from reader.screens.stories import OtherCoverageScreen
+
+    app = BylineApp(seeds)
+    calls: list[tuple[str, str]] = []
+    async with app.run_test(size=(120, 32)) as pilot:
+        await _settle(pilot)
+        app.open_article("000_e5d06ce29edb4d1f")
+        await _settle(pilot)
+        await pilot.press("o")
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, OtherCoverageScreen)
+        shown = _options(screen, "#coverage-list")
+        assert len(shown) == 3
+        assert all(line.strip()[0].isdigit() and "%" in line for line in shown)
+        assert {line.split(" · ")[1] for line in shown} == {"German outlet", "French outlet (AFP)",
+                                                             "English outlet (AFP)"}
+        best = screen.coverage[0].id
+        app.action_compare = lambda a, b: calls.append((a, b))
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert calls == [("000_e5d06ce29edb4d1f", best)]
+        assert not isinstance(app.screen, OtherCoverageScreen)
+
+
+async def test_other_coverage_of_a_single_says_so(seeds: Library) -> None:
+    from textual.widgets import Static
+
+    from reader.app import BylineApp
+
+    app = BylineApp(seeds)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await _settle(pilot)
+        app.open_article("004_e8aa0ffba7751739")
+        await _settle(pilot)
+        await pilot.press("o")
+        await _settle(pilot)
+        summary = str(app.screen.query_one("#coverage-summary", Static).render())
+        assert "No other article in the corpus tells this story." in summary
+        await pilot.press("escape")
+        assert app.screen.__class__.__name__ == "ArticleScreen"
+
+
+async def test_stories_screen_shows_hostile_titles_literally(tmp_path: Path) -> None:
+    from reader.app import BylineApp
+
+    corpus = write_files(tmp_path / "corpus", {
+        "a.txt": "Bomb [bold]hits[/] \x1b[2J market\n\nA bomb hit the central market of Strelsau, the capital of "
+                 "Ruritania, on Monday, killing four people, police in Strelsau said.\n",
+        "b.txt": "Strelsau [@click=app.quit]market[/] bomb kills four\n\nFour people died when a bomb hit the "
+                 "central market of Strelsau, Ruritania's capital, on Monday, police said.\n",
+    })
+    with open_library(corpus, tmp_path / "index") as lib:
+        lib.build()
+        app = BylineApp(lib)
+        async with app.run_test(size=(120, 32)) as pilot:
+            await _settle(pilot)
+            await pilot.press("ctrl+t")
+            await _settle(pilot)
+            articles = " ".join(_options(app.screen, "#story-articles"))
+            assert "[bold]hits[/]" in articles and "[@click=app.quit]market[/]" in articles
+            assert "\x1b" not in articles
+            assert app.is_running

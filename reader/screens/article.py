@@ -55,6 +55,7 @@ class ArticleScreen(Screen):
         Binding("left_square_bracket", "mention(-1)", "Prev mention", show=False, id="article.previous-mention"),
         Binding("e", "search_entity", "Search entity", id="article.search-entity"),
         Binding("slash", "search", "Search", show=False, id="article.search"),
+        Binding("o", "other_coverage", "Other coverage", id="article.other-coverage"),
         *(
             Binding(str(number), f"toggle_kind('{kind}')", f"Toggle {kind}", show=False, id=f"article.toggle-{kind}")
             for number, kind in enumerate(ENTITY_KINDS, start=1)
@@ -208,3 +209,9 @@ class ArticleScreen(Screen):
 
     def action_search(self) -> None:
         self.app.search_corpus(None)
+
+    def action_other_coverage(self) -> None:
+        """The other articles of this article's story (``reader.screens.stories``)."""
+        from reader.screens.stories import OtherCoverageScreen
+
+        self.app.push_screen(OtherCoverageScreen(self.article_id))

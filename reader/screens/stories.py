@@ -1,0 +1,340 @@
+"""Stories: the corpus grouped into events, and the other coverage of the article being read.
+
+:class:`StoriesScreen` lists the stories (largest, newest or most-covered first; ``s`` cycles), each with its
+label, size, sources and dates. Beside the list, the highlighted story: its articles earliest first (syndicated
+copies marked), and the sources that left it out. ``enter`` opens an article, ``space`` marks it and ``c``
+compares, as in the library. Articles that belong to no story are listed as singles when ``u`` asks for them.
+
+:class:`OtherCoverageScreen` (``o`` in an article) lists the other articles of the article's story, other
+sources first, with how alike they are; ``enter`` compares the chosen one with the article, ``o`` opens it.
+
+Grouping runs in a worker: the first time on a large corpus it takes seconds, then it is cached with the index.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from reader.safe import one_line
+
+SORTS = ("size", "date", "sources")
+UNKNOWN = "—"
+
+
+def _flat(text: str) -> str:
+    return " ".join(one_line(text).split())
+
+
+def story_prompt(story) -> Content:
+    """``12 · 3 src · 1987-03-18..03-25 · label`` for the story list."""
+    dates = story.first if story.first == story.last else f"{story.first}..{story.last[5:]}"
+    return Content.assemble(
+        (f"{story.size:>3}", "bold"),
+        (f" · {len(story.sources)} src · ", "$text-muted"),
+        (dates or "undated", "$text-muted"),
+        " · ",
+        _flat(story.label) or _flat(story.articles[0].title) or UNKNOWN,
+    )
+
+
+def article_prompt(article, marked: bool = False, note: str = "") -> Content:
+    """``● date · source · [note ·] title`` for the story's articles."""
+    return Content.assemble(
+        ("● " if marked else "  ", "bold $text-accent"),
+        article.published or "undated",
+        (" · ", "$text-muted"),
+        (_flat(article.source) or UNKNOWN, "bold"),
+        (" · ", "$text-muted"),
+        (f"{note} · " if note else "", "$text-warning" if note.startswith("copy") else "$text-accent"),
+        _flat(article.title) or UNKNOWN,
+    )
+
+
+def left_out_text(left) -> Content:
+    """"Left out by: X (covered related stories), Y (published then)"."""
+    if not left:
+        return Content("")
+    parts: list[Content | str | tuple[str, str]] = [("Left out by: ", "bold")]
+    for number, entry in enumerate(left[:8]):
+        why = "covered related stories" if entry.reason == "related" else "published then"
+        parts += [", " if number else "", _flat(entry.source), (f" ({why})", "$text-muted")]
+    if len(left) > 8:
+        parts.append((f" and {len(left) - 8} more", "$text-muted"))
+    return Content.assemble(*parts)
+
+
+class StoriesScreen(Screen):
+    """Browse the corpus's stories. ``escape`` goes back."""
+
+    DEFAULT_CSS = """
+    StoriesScreen #stories-status { height: 1; padding: 0 2; }
+    StoriesScreen #stories-panes { height: 1fr; }
+    StoriesScreen #story-list {
+        width: 1fr; height: 1fr; border: round $border-blurred;
+        &:focus { border: round $border; }
+    }
+    StoriesScreen #story-detail { width: 1fr; height: 1fr; }
+    StoriesScreen #story-summary { height: auto; max-height: 40%; padding: 0 1; overflow-y: auto; }
+    StoriesScreen #story-articles {
+        height: 1fr; border: round $border-blurred;
+        &:focus { border: round $border; }
+    }
+    StoriesScreen.-narrow #stories-panes { layout: vertical; }
+    """
+
+    AUTO_FOCUS = "#story-list"
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="stories.back"),
+        Binding("s", "cycle_sort", "Sort", id="stories.sort"),
+        Binding("u", "toggle_singles", "Singles", id="stories.singles"),
+        Binding("space", "toggle_mark", "Mark", id="stories.mark"),
+        Binding("c", "compare", "Compare", id="stories.compare"),
+        Binding("j", "cursor('down')", "Down", show=False, id="stories.down"),
+        Binding("k", "cursor('up')", "Up", show=False, id="stories.up"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stories = None  # index.stories.StoryMap, once loaded
+        self.sort = "size"
+        self.singles = False
+        self._shown: list = []
+        self._current = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="stories-status", markup=False)
+        with Horizontal(id="stories-panes"):
+            yield OptionList(id="story-list", markup=False)
+            with Vertical(id="story-detail"):
+                yield Static(id="story-summary", markup=False)
+                yield OptionList(id="story-articles", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#story-list").border_title = "Stories"
+        self.query_one("#story-articles").border_title = "Articles · enter opens · space marks · c compares"
+        self.query_one("#stories-status", Static).update(Content("Grouping the corpus into stories…")
+                                                         .stylize("$text-muted"))
+        self.watch(self.app, "marks", self._marks_changed, init=False)
+        self.load_stories()
+
+    @work(thread=True, exclusive=True, group="stories", exit_on_error=False)
+    def load_stories(self) -> None:
+        from index.stories import story_map
+
+        with self.app.library_lock:
+            stories = story_map(self.app.library)
+        self.app.call_from_thread(self._loaded, stories)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "stories" and event.state == WorkerState.ERROR:
+            self.query_one("#stories-status", Static).update(
+                Content(f"Could not group the stories: {one_line(str(event.worker.error))}").stylize("$text-error"))
+
+    def _loaded(self, stories) -> None:
+        self.stories = stories
+        self._fill()
+
+    def _fill(self, keep: str | None = None) -> None:
+        if self.stories is None:
+            return
+        self._shown = self.stories.stories(self.sort, singles=self.singles)
+        listing = self.query_one("#story-list", OptionList)
+        listing.set_options(Option(story_prompt(story), id=story.id) for story in self._shown)
+        ids = [story.id for story in self._shown]
+        if ids:
+            listing.highlighted = ids.index(keep) if keep in ids else 0
+        else:
+            self._show_story(None)
+        stats = self.stories.stats
+        self.query_one("#stories-status", Static).update(Content.assemble(
+            (f"{stats.get('stories', 0):,} stories", "bold"),
+            f" · {stats.get('singles', 0):,} singles ({'shown' if self.singles else 'hidden'}, u)",
+            f" · {stats.get('articles', 0):,} articles",
+            (f" · by {self.sort} (s)", "$text-muted"),
+        ))
+
+    @on(OptionList.OptionHighlighted, "#story-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        index = event.option_index
+        self._show_story(self._shown[index] if 0 <= index < len(self._shown) else None)
+
+    def _show_story(self, story) -> None:
+        self._current = story
+        summary = self.query_one("#story-summary", Static)
+        articles = self.query_one("#story-articles", OptionList)
+        if story is None:
+            summary.update("")
+            articles.clear_options()
+            return
+        dates = story.first if story.first == story.last else f"{story.first} to {story.last}"
+        copies = f" · {story.copies} syndicated cop{'y' if story.copies == 1 else 'ies'}" if story.copies else ""
+        lines = [
+            Content.assemble((_flat(story.label) or UNKNOWN, "bold")),
+            Content.assemble((f"{story.size} article{'s' if story.size != 1 else ''}{copies} · "
+                              f"{dates or 'undated'} · ", "$text-muted"),
+                             ", ".join(_flat(s) for s in story.sources) or "unknown sources"),
+        ]
+        left = left_out_text(self.stories.left_out(story.id))
+        if left:
+            lines.append(left)
+        summary.update(Content("\n").join(lines))
+        self._fill_articles(story)
+
+    def _fill_articles(self, story, keep: str | None = None) -> None:
+        marks = set(self.app.marks)
+        articles = self.query_one("#story-articles", OptionList)
+        articles.set_options(
+            Option(article_prompt(a, a.id in marks, f"copy of {a.copy_of}" if a.copy_of else ""), id=a.id)
+            for a in story.articles
+        )
+        ids = [a.id for a in story.articles]
+        articles.highlighted = ids.index(keep) if keep in ids else 0
+
+    def _marks_changed(self, _marks) -> None:
+        if self._current is not None:
+            option = self.query_one("#story-articles", OptionList).highlighted_option
+            self._fill_articles(self._current, option.id if option else None)
+
+    @on(OptionList.OptionSelected, "#story-list")
+    def _story_chosen(self) -> None:
+        self.query_one("#story-articles", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#story-articles")
+    def _article_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id:
+            self.app.open_article(event.option_id)
+
+    def _article_under_cursor(self) -> str | None:
+        """The highlighted article of the story (its first one while the story list has the focus)."""
+        option = self.query_one("#story-articles", OptionList).highlighted_option
+        return option.id if option is not None else None
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self._fill(self._current.id if self._current else None)
+
+    def action_toggle_singles(self) -> None:
+        self.singles = not self.singles
+        self._fill(self._current.id if self._current else None)
+
+    def action_toggle_mark(self) -> None:
+        article_id = self._article_under_cursor()
+        if article_id:
+            self.app.toggle_mark(article_id)
+
+    def action_compare(self) -> None:
+        article_id = self._article_under_cursor()
+        if article_id:
+            self.app.compare_marked(article_id)
+
+    def action_cursor(self, direction: str) -> None:
+        focused = self.focused
+        if isinstance(focused, OptionList):
+            focused.action_cursor_down() if direction == "down" else focused.action_cursor_up()
+
+
+class OtherCoverageScreen(ModalScreen[None]):
+    """The other articles of one article's story, best first. ``enter`` compares, ``o`` opens, ``escape``
+    closes."""
+
+    DEFAULT_CSS = """
+    OtherCoverageScreen { align: center middle; }
+    OtherCoverageScreen #coverage-box {
+        width: 90%; max-width: 140; height: auto; max-height: 80%;
+        border: round $border; background: $surface; padding: 0 1;
+    }
+    OtherCoverageScreen #coverage-summary { height: auto; }
+    OtherCoverageScreen #coverage-list { height: auto; max-height: 20; border: none; }
+    """
+
+    BINDINGS = [
+        Binding("escape,q", "dismiss(None)", "Close", id="coverage.close"),
+        Binding("o", "open", "Open", id="coverage.open"),
+        Binding("enter", "compare", "Compare", show=False, id="coverage.compare"),
+    ]
+
+    def __init__(self, article_id: str) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.coverage: list = []  # index.stories.Neighbour, best first
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="coverage-box") as box:
+            box.border_title = "Other coverage of this story"
+            box.border_subtitle = "enter compares · o opens · escape closes"
+            yield Static(Content("Finding the story…").stylize("$text-muted"), id="coverage-summary", markup=False)
+            yield OptionList(id="coverage-list", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#coverage-list", OptionList).focus()
+        self.find_coverage()
+
+    @work(thread=True, exclusive=True, group="coverage", exit_on_error=False)
+    def find_coverage(self) -> None:
+        from index.stories import story_map
+
+        with self.app.library_lock:
+            stories = story_map(self.app.library)
+        story = stories.story_of(self.article_id)
+        coverage = stories.other_coverage(self.article_id)
+        left = stories.left_out(story.id)
+        self.app.call_from_thread(self._show, story, coverage, left)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "coverage" and event.state == WorkerState.ERROR:
+            self.query_one("#coverage-summary", Static).update(
+                Content(f"No stories: {one_line(str(event.worker.error))}").stylize("$text-error"))
+
+    def _show(self, story, coverage, left) -> None:
+        self.coverage = coverage
+        lines = [Content.assemble(("Story: ", "bold"), _flat(story.label) or UNKNOWN)]
+        if not coverage:
+            lines.append(Content("No other article in the corpus tells this story.").stylize("$text-muted"))
+        else:
+            sources = {n.source for n in coverage if n.source}
+            lines.append(Content(f"{len(coverage)} other article{'s' if len(coverage) != 1 else ''} from "
+                                 f"{len(sources)} source{'s' if len(sources) != 1 else ''}").stylize("$text-muted"))
+        left_line = left_out_text(left)
+        if left_line:
+            lines.append(left_line)
+        self.query_one("#coverage-summary", Static).update(Content("\n").join(lines))
+        options = self.query_one("#coverage-list", OptionList)
+        options.set_options(
+            Option(Content.assemble((f"{n.similarity:>4.0%} ", "bold"),
+                                    article_prompt(n, note="copy" if n.copy else "")), id=n.id)
+            for n in coverage
+        )
+        if coverage:
+            options.highlighted = 0
+
+    def _chosen(self) -> str | None:
+        option = self.query_one("#coverage-list", OptionList).highlighted_option
+        return option.id if option is not None else None
+
+    @on(OptionList.OptionSelected, "#coverage-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_compare()
+
+    def action_compare(self) -> None:
+        other = self._chosen()
+        if other:
+            self.dismiss(None)
+            self.app.action_compare(self.article_id, other)
+
+    def action_open(self) -> None:
+        other = self._chosen()
+        if other:
+            self.dismiss(None)
+            self.app.open_article(other)
