@@ -55,7 +55,7 @@ class ArticleScreen(Screen):
         Binding("left_square_bracket", "mention(-1)", "Prev mention", show=False, id="article.previous-mention"),
         Binding("e", "search_entity", "Search entity", id="article.search-entity"),
         Binding("slash", "search", "Search", show=False, id="article.search"),
-        Binding("o", "other_coverage", "Other coverage", id="article.other-coverage"),
+        Binding("o", "other_coverage", "Coverage", id="article.other-coverage"),
         *(
             Binding(str(number), f"toggle_kind('{kind}')", f"Toggle {kind}", show=False, id=f"article.toggle-{kind}")
             for number, kind in enumerate(ENTITY_KINDS, start=1)
