@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
 
 from .analysis import analyze
@@ -255,30 +254,34 @@ class Searcher:
     def __post_init__(self) -> None:
         self.searcher = self.ix.searcher()
         self.parser = make_parser(self.ix.schema)
+        self._entities: dict[int, tuple[tuple[str, str], ...]] = {}
 
     def close(self) -> None:
         self.searcher.close()
 
     def refresh(self) -> None:
         self.searcher = self.searcher.refresh()
+        self._entities.clear()
 
     def search(self, text: str, *, limit: int = 20, highlight: bool = True, facets: bool = True) -> SearchResult:
         started = time.perf_counter()
         q = parse(self.parser, self.registry, text)
         searcher = self.searcher
-        groupedby = sorting.Facets().add_field("source_facet") if facets else None
-        results = searcher.search(q, limit=max(limit, ENTITY_FACET_DEPTH if facets else limit),
-                                  terms=highlight, groupedby=groupedby)
+        # Every match scored in one pass: Whoosh's top-N collector re-checks block quality on every union
+        # (each word is searched in title and body) and came out slower; faceting and per-document matched
+        # terms each made Whoosh do more per match than the counting and highlighting done here.
+        results = searcher.search(q, limit=None)
+        wanted = wanted_terms(q, searcher.reader()) if highlight else WantedTerms()
         hits = []
         all_terms: set[str] = set()
         for rank, hit in enumerate(results[:limit], start=1):
             stored = hit.fields()
-            matched = {t.decode("utf-8", "replace") if isinstance(t, bytes) else t
-                       for f, t in (hit.matched_terms() if highlight and results.has_matched_terms() else ())
-                       if f in ("body", "title")}
-            all_terms |= matched
             body = stored.get("body", "")
             title = stored.get("title", "")
+            body_matches = term_matches(body, wanted) if wanted else []
+            title_matches = term_matches(title, wanted) if wanted else []
+            all_terms.update(term for term, _, _ in body_matches)
+            all_terms.update(term for term, _, _ in title_matches)
             hits.append(Hit(
                 id=stored["id"],
                 rank=rank,
@@ -286,12 +289,12 @@ class Searcher:
                 title=title,
                 source=stored.get("source", ""),
                 published=_date_text(stored.get("published")),
-                fragments=tuple(fragments(body, matched)) if matched else (),
-                title_matches=tuple(match_spans(title, matched)) if matched else (),
+                fragments=tuple(fragments(body, _spans(body_matches))),
+                title_matches=tuple(_spans(title_matches)),
             ))
         facet_counts: dict[str, tuple[FacetCount, ...]] = {}
         if facets:
-            facet_counts["source"] = _source_facets(results)
+            facet_counts["source"] = _source_facets(searcher, results)
             facet_counts["entity"] = self._entity_facets(results)
         suggestion = ""
         if len(results) < 3:
@@ -319,20 +322,28 @@ class Searcher:
 
     def _entity_facets(self, results) -> tuple[FacetCount, ...]:
         counts: Counter[tuple[str, str]] = Counter()
-        reader = self.searcher.reader()
         for hit in results[:ENTITY_FACET_DEPTH]:
-            seen: set[tuple[str, str]] = set()
-            for field in ENTITY_FIELDS:
-                for term in _doc_terms(reader, hit.docnum, field):
-                    resolved = self.registry.canonical_by_key(term, field)
-                    if resolved:
-                        seen.add(resolved)
-            counts.update(seen)
+            counts.update(self._doc_entities(hit.docnum))
         top = counts.most_common(12)
         return tuple(
             FacetCount(value=name, count=count, clause=f'{kind}:"{name}"')
             for (name, kind), count in top
         )
+
+    def _doc_entities(self, docnum: int) -> tuple[tuple[str, str], ...]:
+        """The canonical entities (name, kind) a document names, kept once read: the facets of a search read
+        200 documents' entity vectors, and the next keystroke's search mostly reads the same ones."""
+        entities = self._entities.get(docnum)
+        if entities is None:
+            reader = self.searcher.reader()
+            found = set()
+            for field in ENTITY_FIELDS:
+                for term in _doc_terms(reader, docnum, field):
+                    resolved = self.registry.canonical_by_key(term, field)
+                    if resolved:
+                        found.add(resolved)
+            entities = self._entities[docnum] = tuple(found)
+        return entities
 
     def _suggest(self, q, text: str) -> str:
         if any(len(word) > MAX_SUGGEST_WORD for word in text.split()):
@@ -355,13 +366,12 @@ def _doc_terms(reader, docnum: int, field: str) -> list[str]:
     return []
 
 
-def _source_facets(results) -> tuple[FacetCount, ...]:
+def _source_facets(searcher, results) -> tuple[FacetCount, ...]:
     try:
-        groups = results.groups("source_facet")
+        column = searcher.reader().column_reader("source_facet")
     except (KeyError, ValueError):
         return ()
-    counts = sorted(((k, len(v) if isinstance(v, list) else int(v)) for k, v in groups.items()),
-                    key=lambda kv: (-kv[1], kv[0]))
+    counts = sorted(Counter(column[docnum] for docnum in results.docs()).items(), key=lambda kv: (-kv[1], kv[0]))
     return tuple(
         FacetCount(value=str(value), count=count, clause=f'source:"{value}"' if value != "(unknown source)" else "")
         for value, count in counts
@@ -379,18 +389,76 @@ def _date_text(value) -> str:
 
 # --- snippets -------------------------------------------------------------------------------------------
 
-def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
-    """Character spans in ``text`` whose index terms are among ``terms``."""
+class WantedTerms:
+    """The index terms a query looks for in titles and bodies: exact terms, and prefixes for ``bank*``.
+
+    Highlighting asks this of every word of every shown hit; a prefix stays a prefix instead of being expanded
+    into the hundreds of terms it matches."""
+
+    __slots__ = ("prefixes", "terms")
+
+    def __init__(self, terms: set[str] | None = None, prefixes: tuple[str, ...] = ()) -> None:
+        self.terms = terms or set()
+        self.prefixes = prefixes
+
+    def __contains__(self, term: str) -> bool:
+        return term in self.terms or (bool(self.prefixes) and term.startswith(self.prefixes))
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.prefixes)
+
+
+def wanted_terms(q, reader) -> WantedTerms:
+    """What to highlight for ``q``: its title and body terms (fuzzy and wildcard terms expanded to the index's
+    terms), leaving out what it excludes (``NOT``)."""
+    terms: set[str] = set()
+    prefixes: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a)
+            return
+        if not node.is_leaf():
+            for child in node.children():
+                walk(child)
+            return
+        if node.field() not in ("body", "title"):
+            return
+        if isinstance(node, wq.Prefix):
+            prefixes.append(_text(node.text))
+            return
+        terms.update(_text(text) for _field, text in node.expanded_terms(reader, phrases=True))
+
+    walk(q)
+    return WantedTerms(terms, tuple(prefixes))
+
+
+def _text(term: str | bytes) -> str:
+    return term.decode("utf-8", "replace") if isinstance(term, bytes) else term
+
+
+def term_matches(text: str, terms: set[str] | WantedTerms) -> list[tuple[str, int, int]]:
+    """``(term, start, end)`` for every word of ``text`` whose index term is among ``terms``."""
+    return [match for match in analyze(text) if match[0] in terms]
+
+
+def _spans(matches: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for term, start, end in analyze(text):
-        if term in terms and (not spans or spans[-1] != (start, end)):
+    for _, start, end in matches:
+        if not spans or spans[-1] != (start, end):  # an acronym's two terms share one span
             spans.append((start, end))
     return spans
 
 
-def fragments(text: str, terms: set[str], limit: int = MAX_FRAGMENTS) -> list[Fragment]:
-    """Up to ``limit`` snippets of ``text`` around the matches, richest first, then in text order."""
-    spans = match_spans(text, terms)
+def match_spans(text: str, terms: set[str] | WantedTerms) -> list[tuple[int, int]]:
+    """Character spans in ``text`` whose index terms are among ``terms``."""
+    return _spans(term_matches(text, terms))
+
+
+def fragments(text: str, spans: list[tuple[int, int]], limit: int = MAX_FRAGMENTS) -> list[Fragment]:
+    """Up to ``limit`` snippets of ``text`` around the matched ``spans``, richest first, then in text order."""
     if not spans:
         return []
     windows: list[tuple[int, int, list[tuple[int, int]]]] = []
