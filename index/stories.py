@@ -51,7 +51,7 @@ from .analysis import TOKEN_PATTERN, analyze, word_terms
 from .models import Annotation, Article, EntitySpan, label_kind
 
 #: Bump when :func:`features_of` changes what it computes for the same article.
-FEATURES_VERSION = "1"
+FEATURES_VERSION = "2"
 #: Bump when grouping changes (weights, thresholds, the cached file's shape).
 STORIES_VERSION = "1"
 

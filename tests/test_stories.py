@@ -502,3 +502,78 @@ async def test_stories_screen_shows_hostile_titles_literally(tmp_path: Path) -> 
             assert "[bold]hits[/]" in articles and "[@click=app.quit]market[/]" in articles
             assert "\x1b" not in articles
             assert app.is_running
+
+
+# --- Reuters: the whole corpus (on request) ---------------------------------------------------------------
+
+def _shingles(text: str) -> set[str]:
+    from index.analysis import TOKEN_PATTERN
+
+    words = [w.casefold() for w in TOKEN_PATTERN.findall(text)]
+    return {" ".join(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
+
+
+@pytest.mark.reuters
+def test_reuters_whole_corpus_figures(capsys) -> None:
+    """Grouping time and quality on all 19,043 articles, given an index of them (``byline index
+    .../reuters21578.jsonl.gz --index-dir DIR``; minutes of spaCy) in $BYLINE_REUTERS_INDEX."""
+    import time
+
+    from index import stories as stories_module
+
+    index_dir = os.environ.get("BYLINE_REUTERS_INDEX", "")
+    if not REUTERS.exists() or not index_dir:
+        pytest.skip("set BYLINE_REUTERS_INDEX to an index of the Reuters corpus to measure the whole corpus")
+    with gzip.open(REUTERS, "rt", encoding="utf-8") as handle:
+        rows = {row["id"]: row for row in map(json.loads, handle)}
+    with open_library(REUTERS, index_dir) as lib:
+        cpu, wall = time.process_time(), time.perf_counter()
+        stories = story_map(lib, refresh=True)
+        grouped = (time.process_time() - cpu, time.perf_counter() - wall)
+        stories_module._LAST.clear()
+        cpu, wall = time.process_time(), time.perf_counter()
+        story_map(lib)
+        cached = (time.process_time() - cpu, time.perf_counter() - wall)
+    predicted = {a.id: s.id for s in stories.stories() for a in s.articles}
+    events = {aid: name for aid, row in rows.items() if (name := _event_of(row))}
+    precision, recall = bcubed(predicted, events)
+    # An unlabelled story-mate that names the event (an article about Cyclops whose headline does not) is right.
+    names = {name: words for name, words, *_ in EVENTS}
+    members: dict[str, list[str]] = collections.defaultdict(list)
+    for aid, story in predicted.items():
+        members[story].append(aid)
+    named = sum(
+        sum(1 for other in members[predicted[aid]] if events.get(other) == name or (
+            other not in events and any(w in (rows[other]["title"] + rows[other]["body"]).upper()
+                                        for w in names[name])))
+        / len(members[predicted[aid]])
+        for aid, name in events.items()
+    ) / len(events)
+    by_text: dict[str, list[str]] = collections.defaultdict(list)
+    for aid, row in rows.items():
+        by_text[row["body"]].append(aid)
+    duplicates = [ids for ids in by_text.values() if len(ids) > 1]
+    copy_of = {a.id: a.copy_of for s in stories.stories(singles=False) for a in s.articles}
+    together = sum(1 for ids in duplicates if len({predicted[i] for i in ids}) == 1)
+    marked = sum(1 for ids in duplicates if sum(1 for i in ids if copy_of.get(i)) == len(ids) - 1)
+    copies = [(a, b) for a, b in copy_of.items() if b]
+    overlapping = 0
+    for a, b in copies:
+        first, second = _shingles(rows[a]["body"]), _shingles(rows[b]["body"])
+        shared = len(first & second)
+        overlapping += shared / len(first | second) >= 0.5 or shared / min(len(first), len(second)) >= 0.8
+    stats = stories.stats
+    with capsys.disabled():
+        print(f"\nReuters, {stats['articles']:,} articles: {stats['stories']:,} stories, {stats['singles']:,} singles, "
+              f"largest {stats['largest']}; {stats['pairs']:,} pairs compared, {stats['edges']:,} kept")
+        print(f"  grouping {grouped[1]:.1f} s ({grouped[0]:.1f} s CPU; group() alone {stats['seconds']}); "
+              f"the cached map read back in {cached[1]:.2f} s")
+        print(f"  events ({len(events)} articles, {len(set(events.values()))} events): B-cubed precision "
+              f"{precision:.3f} (any other story-mate wrong), {named:.3f} (story-mates naming the event right), "
+              f"recall {recall:.3f}")
+        print(f"  identical texts: {len(duplicates)} groups, {together} in one story, {marked} with all but one "
+              f"marked as copies; {len(copies)} copies marked, {overlapping} of them share >= 50 % of their "
+              "4-word shingles or >= 80 % of the shorter text's")
+    assert named >= 0.9 and recall >= 0.55
+    assert together >= 0.95 * len(duplicates) and marked >= 0.95 * len(duplicates)
+    assert overlapping >= 0.95 * len(copies)
