@@ -24,8 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
+from whoosh.spelling import Corrector
 
 from .analysis import analyze
 from .entities import EntityRegistry
@@ -255,6 +258,7 @@ class Searcher:
         self.searcher = self.ix.searcher()
         self.parser = make_parser(self.ix.schema)
         self._entities: dict[int, tuple[tuple[str, str], ...]] = {}
+        self._correctors = {field: TermListCorrector(self.searcher.reader(), field) for field in ("title", "body")}
 
     def close(self) -> None:
         self.searcher.close()
@@ -262,6 +266,7 @@ class Searcher:
     def refresh(self) -> None:
         self.searcher = self.searcher.refresh()
         self._entities.clear()
+        self._correctors = {field: TermListCorrector(self.searcher.reader(), field) for field in ("title", "body")}
 
     def search(self, text: str, *, limit: int = 20, highlight: bool = True, facets: bool = True) -> SearchResult:
         started = time.perf_counter()
@@ -349,12 +354,36 @@ class Searcher:
         if any(len(word) > MAX_SUGGEST_WORD for word in text.split()):
             return ""
         try:
-            corrected = self.searcher.correct_query(q, text, prefix=1, maxdist=2)
+            corrected = self.searcher.correct_query(q, text, prefix=1, maxdist=2, correctors=self._correctors)
         except Exception:  # the corrector is best-effort; a query it cannot rebuild gets no suggestion
             return ""
         if corrected.query != q and corrected.string and corrected.string != text:
             return corrected.string
         return ""
+
+
+class TermListCorrector(Corrector):
+    """Whoosh's ``ReaderCorrector`` (same candidates, same ranking: the most frequent term within ``maxdist``
+    edits), with the distances computed by rapidfuzz over the field's terms that share the prefix, listed once.
+
+    Whoosh builds a Levenshtein automaton in Python for every word: 10-15 ms a field on 19k articles, paid on
+    each keystroke whose query finds fewer than three articles."""
+
+    def __init__(self, reader, fieldname: str) -> None:
+        self.reader = reader
+        self.fieldname = fieldname
+        self._words: dict[str, list[str]] = {}
+
+    def _suggestions(self, text: str, maxdist: int, prefix: int):
+        start = text[:prefix]
+        words = self._words.get(start)
+        if words is None:
+            field = self.reader.schema[self.fieldname]
+            words = self._words[start] = [field.from_bytes(b) for b in self.reader.expand_prefix(self.fieldname, start)]
+        frequency = self.reader.frequency
+        for word, _distance, _index in process.extract(text, words, scorer=Levenshtein.distance,
+                                                       score_cutoff=maxdist, limit=None):
+            yield 0 - (maxdist + (1.0 / (frequency(self.fieldname, word) or 1) * 0.5)), word
 
 
 def _doc_terms(reader, docnum: int, field: str) -> list[str]:
