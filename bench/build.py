@@ -1,0 +1,169 @@
+"""Index builds: a full build against spaCy's own NER-only throughput, and incremental updates.
+
+A full build runs as ``byline index --rebuild --jobs N`` in a fresh index folder (so nothing is cached: spaCy
+annotates every article), and its build report splits the time into reading, spaCy, and entities + Whoosh.
+spaCy's own NER-only pass over the same texts runs right after, in a process of its own, with the same
+number of processes (:mod:`bench.nerbaseline`).
+
+Incremental updates run on a copy of a folder corpus whose annotations are already cached (for Reuters, the
+articles written one per file, with the annotations of the Reuters index): no change; one file edited (with
+the spaCy model already loaded, as in a reader that has built before, and as a whole ``byline index``
+process); 100 files added; 100 deleted (10 with ``--quick``).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from index import BuildReport, open_library
+from index.ingest import read_corpus
+
+from .corpora import BENCH_DIR, Corpus, CorpusUnavailable, reuters_folder, synthetic_articles
+from .report import Report, spread
+from .search import _byline_command
+
+
+def _run_json(command: list[str]) -> tuple[dict, float]:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[:3])} ... failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    return json.loads(done.stdout), wall
+
+
+def full(report: Report, corpus: Corpus, jobs_list: list[int], repeat: int, baseline_max: int) -> None:
+    """Full builds with each number of processes, and spaCy's NER-only pass beside each."""
+    data = report.data.setdefault("build", {})
+    for jobs in jobs_list:
+        runs, baselines = [], []
+        for _ in range(repeat):
+            target = BENCH_DIR / "work" / f"build-{corpus.name}-j{jobs}"
+            shutil.rmtree(target, ignore_errors=True)
+            built, wall = _run_json([*_byline_command(), "index", str(corpus.path), "--index-dir", str(target),
+                                     "--rebuild", "--jobs", str(jobs), "--json"])
+            built["process_seconds"] = round(wall, 2)
+            runs.append(built)
+            shutil.rmtree(target, ignore_errors=True)
+            command = [sys.executable, "-m", "bench.nerbaseline", str(corpus.path), "--jobs", str(jobs)]
+            if baseline_max:
+                command += ["--max-articles", str(baseline_max)]
+            baseline, _ = _run_json(command)
+            baselines.append(baseline)
+        seconds = statistics.median(r["seconds"] for r in runs)
+        run = min(runs, key=lambda r: abs(r["seconds"] - seconds))
+        words, articles = run["words"], run["articles"]
+        ner_rate = statistics.median(b["words"] / b["seconds"] for b in baselines)
+        rate = words / seconds
+        ratio = rate / ner_rate
+        data[f"jobs{jobs}"] = {"runs": [{k: v for k, v in r.items() if k not in ("skipped", "flagged")}
+                                        for r in runs],
+                               "ner_baseline": baselines, "words_per_second": round(rate),
+                               "ner_words_per_second": round(ner_rate), "ratio": round(ratio, 3)}
+        report.add("build", f"full build, --jobs {jobs}: {articles:,} articles, {words:,} words",
+                   f"{seconds:.1f} s = {articles / seconds:,.0f} articles/s, {rate:,.0f} words/s",
+                   versus=f"{spread([r['seconds'] for r in runs])}; process {run['process_seconds']:.1f} s")
+        report.add("build", f"  split, --jobs {jobs}",
+                   f"read {run['read_seconds']:.1f} s, spaCy {run['spacy_seconds']:.1f} s, "
+                   f"entities + Whoosh {run['whoosh_seconds']:.1f} s",
+                   versus=f"spaCy inside the build: {words / max(run['spacy_seconds'], 1e-9):,.0f} words/s")
+        report.add("build", f"  vs spaCy NER-only, --jobs {jobs}", f"{ratio:.0%} of spaCy's words/s",
+                   budget="≥ 80 %", met=ratio >= 0.8,
+                   versus=f"spaCy NER-only {ner_rate:,.0f} words/s ({baselines[0]['articles']:,} articles; "
+                          f"model load {baselines[0]['load_seconds']:.1f} s not counted)")
+
+
+def _row(report: Report, what: str, built: BuildReport, seconds: float, *, budget: str = "",
+         met: bool | None = None) -> dict:
+    report.add("incremental", what, f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s",
+               budget=budget, met=met,
+               versus=f"read {built.read_seconds:.2f} s, spaCy {built.spacy_seconds:.2f} s, "
+                      f"entities + Whoosh {built.whoosh_seconds:.2f} s; {built.added} added, {built.changed} "
+                      f"changed, {built.deleted} deleted")
+    return {k: v for k, v in built.to_dict().items() if k not in ("skipped", "flagged")} | {"wall": seconds}
+
+
+def _edit(path: Path, number: int) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"\nEdited for the benchmark, revision {number}.\n")
+
+
+def incremental(report: Report, corpus: Corpus, jobs: int, batch: int = 100) -> None:
+    """Update a copy of a folder corpus after small changes (one file edited, ``batch`` added, ``batch``
+    deleted); ``corpus`` must already be indexed."""
+    if corpus.name == "reuters":
+        source = reuters_folder()
+    elif corpus.is_folder:
+        source = corpus.path
+    else:
+        raise CorpusUnavailable(f"{corpus.name} is not a folder of files")
+    work = BENCH_DIR / "work" / f"incremental-{corpus.name}"
+    shutil.rmtree(work, ignore_errors=True)
+    folder, index_dir = work / "corpus", work / "index"
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    index_dir.mkdir(parents=True)
+    cache = corpus.index_dir / "annotations.sqlite"
+    if cache.exists():  # same texts, same content hashes: the folder's full build needs no spaCy
+        source_db, copy = sqlite3.connect(cache), sqlite3.connect(index_dir / "annotations.sqlite")
+        with copy:
+            source_db.backup(copy)
+        source_db.close()
+        copy.close()
+    data: dict = {"corpus": str(source)}
+    report.data["incremental"] = data
+    files = sorted(p for p in folder.rglob("*.txt"))
+
+    with open_library(folder, index_dir) as lib:
+        started = time.perf_counter()
+        built = lib.build(jobs=jobs)
+        data["initial"] = _row(report, f"full build of the folder copy ({built.articles:,} files; "
+                                       f"{built.annotated:,} needed spaCy)", built, time.perf_counter() - started)
+
+        started = time.perf_counter()
+        built = lib.build()
+        data["nothing"] = _row(report, "nothing changed", built, time.perf_counter() - started)
+
+        _edit(files[0], 1)
+        started = time.perf_counter()
+        built = lib.build()
+        data["edit_first"] = _row(report, "1 file edited, spaCy not yet loaded", built, time.perf_counter() - started)
+
+        _edit(files[len(files) // 2], 2)
+        started = time.perf_counter()
+        built = lib.build()
+        seconds = time.perf_counter() - started
+        data["edit"] = _row(report, "1 file edited (spaCy loaded)", built, seconds, budget="≤ 1 s", met=seconds <= 1)
+
+    _edit(files[-1], 3)
+    built_json, wall = _run_json([*_byline_command(), "index", str(folder), "--index-dir", str(index_dir), "--json"])
+    data["edit_process"] = built_json | {"wall": wall}
+    report.add("incremental", "1 file edited, whole `byline index` process", f"{wall * 1000:.0f} ms",
+               budget="≤ 1 s", met=wall <= 1,
+               versus=f"in the build {built_json['seconds']:.2f} s: read {built_json['read_seconds']:.2f} s, "
+                      f"spaCy {built_json['spacy_seconds']:.2f} s, entities + Whoosh "
+                      f"{built_json['whoosh_seconds']:.2f} s")
+
+    source_articles = read_corpus(source).articles
+    added_dir = folder / "bench-added"
+    added_dir.mkdir()
+    for number, (title, text) in enumerate(synthetic_articles(source_articles, 10_000_000, 10_000_000 + batch)):
+        (added_dir / f"n{number:03d}.txt").write_text(f"{title}\n\n{text}", encoding="utf-8")
+    with open_library(folder, index_dir) as lib:
+        started = time.perf_counter()
+        built = lib.build(jobs=jobs)
+        data["added"] = _row(report, f"{batch} files added", built, time.perf_counter() - started)
+
+        doomed = files[1:batch + 1] if len(files) > batch + 1 else sorted(added_dir.glob("*.txt"))
+        for path in doomed:
+            path.unlink()
+        started = time.perf_counter()
+        built = lib.build(jobs=jobs)
+        data["deleted"] = _row(report, f"{len(doomed)} files deleted", built, time.perf_counter() - started)
+    shutil.rmtree(work, ignore_errors=True)
