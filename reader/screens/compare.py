@@ -36,6 +36,7 @@ from reader.safe import one_line
 from reader.screens.help import HelpScreen
 from reader.widgets.article_view import ENTITY_KINDS, StyledSpan
 from reader.widgets.compare_pane import ComparePane
+from reader.widgets.lists import PagedOptionList
 
 UNKNOWN = "—"
 SIDES = ("a", "b")
@@ -624,7 +625,7 @@ class PickArticleScreen(ModalScreen[str | None]):
             )
             box.border_subtitle = Content("enter chooses · escape cancels")
             yield Input(placeholder="Narrow by title or source", id="pick-filter", select_on_focus=False)
-            yield OptionList(id="pick-list", markup=False)
+            yield PagedOptionList(id="pick-list", markup=False)
 
     def on_mount(self) -> None:
         self._fill("")
@@ -741,7 +742,7 @@ class CompareDetailsScreen(ModalScreen[Target | None]):
             box.border_title = Content("What the comparison found")
             box.border_subtitle = Content("enter goes there · escape closes")
             yield Static(summary_line(self.comparison), id="details-summary")
-            yield OptionList(*self._options(), id="details-list", markup=False)
+            yield PagedOptionList(*self._options(), id="details-list", markup=False)
 
     def on_mount(self) -> None:
         option_list = self.query_one("#details-list", OptionList)

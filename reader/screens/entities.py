@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState
 from index import ArticleSummary
 from reader.safe import one_line
 from reader.widgets.entity_legend import kind_style
+from reader.widgets.lists import PagedOptionList
 
 #: Rows listed at once; typing narrows a larger corpus down (the Reuters corpus has some 30,000 entities).
 ROW_LIMIT = 200
@@ -97,11 +98,11 @@ class EntitiesScreen(Screen):
                     select_on_focus=False)
         yield Static(id="entity-status", markup=False)
         with Horizontal(id="entity-panes"):
-            yield OptionList(id="entity-list")
+            yield PagedOptionList(id="entity-list")
             with Vertical(id="entity-detail"):
                 yield Static(id="entity-summary", markup=False)
-                yield OptionList(id="entity-names")
-                yield OptionList(id="entity-articles")
+                yield PagedOptionList(id="entity-names")
+                yield PagedOptionList(id="entity-articles")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -140,7 +141,7 @@ class EntitiesScreen(Screen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group in ("entities", "correction"):
-            self.notify(one_line(f"Entities: {event.worker.error}"), severity="error")
+            self.notify(one_line(f"Entities: {event.worker.error}"), severity="error", markup=False)
 
     @on(Input.Changed, "#entity-filter")
     def _filter_changed(self) -> None:
@@ -318,7 +319,8 @@ class EntitiesScreen(Screen):
         if self._marked is None or self._marked == entity.id:
             self._marked = None if self._marked == entity.id else entity.id
             if self._marked:
-                self.notify(one_line(f"Marked {entity.name}: press m on the entity to merge into it."), timeout=4)
+                self.notify(one_line(f"Marked {entity.name}: press m on the entity to merge into it."), timeout=4,
+                            markup=False)
             self._refilter(entity.id)
             return
         target, self._marked = self._marked, None

@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from index import BuildProgress, BuildReport, IndexProblem, bundled_corpus
 from reader.safe import one_line
+from reader.widgets.lists import PagedOptionList
 
 Mode = Literal["add", "feeds"]
 TITLES = {"add": "Add from the web", "feeds": "Update feeds"}
@@ -86,7 +87,7 @@ class WebScreen(ModalScreen[WebOutcome]):
                             id="web-urls")
             yield Static(id="web-status", markup=False)
             yield ProgressBar(id="web-bar", show_eta=False)
-            yield OptionList(id="web-results")
+            yield PagedOptionList(id="web-results")
 
     def on_mount(self) -> None:
         self.query_one("#web-bar", ProgressBar).display = False

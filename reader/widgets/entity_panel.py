@@ -15,6 +15,7 @@ from index.models import EntitySpan
 from reader.safe import one_line
 from reader.widgets.article_view import ENTITY_KINDS
 from reader.widgets.entity_legend import kind_style
+from reader.widgets.lists import PagedOptionList
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ def group_entities(entities: Iterable[EntitySpan]) -> list[EntityGroup]:
     return result
 
 
-class EntityPanel(OptionList):
+class EntityPanel(PagedOptionList):
     """Lists entity groups; ``enter`` (or a click) asks to jump to the entity's next mention."""
 
     BINDINGS = [

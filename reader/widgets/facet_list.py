@@ -12,12 +12,13 @@ from textual.widgets.option_list import Option
 
 from index.models import FacetCount
 from reader.safe import one_line
+from reader.widgets.lists import PagedOptionList
 
 #: Headings for the facets the engine returns; unknown facets are titled by their name.
 FACET_TITLES = {"source": "Sources", "entity": "Entities"}
 
 
-class FacetList(OptionList):
+class FacetList(PagedOptionList):
     """``enter`` on a facet adds its clause to the query (or takes it out again if it is already there)."""
 
     BINDINGS = [

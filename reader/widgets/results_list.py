@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from index.models import Hit
 from reader.safe import one_line
 from reader.widgets.article_table import mark_letter
+from reader.widgets.lists import PagedOptionList
 from reader.widgets.messages import CompareMarked, OpenArticle, ToggleMark
 
 #: How matched words look in titles and snippets.
@@ -53,7 +54,7 @@ def hit_prompt(hit: Hit, mark: str) -> Content:
     return Content("\n").join(lines)
 
 
-class ResultsList(OptionList):
+class ResultsList(PagedOptionList):
     """The hits of the last good search. ``enter`` opens, ``space`` marks, ``c`` compares."""
 
     BINDINGS = [
