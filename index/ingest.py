@@ -327,6 +327,15 @@ def iter_jsonl(path: Path, root: Path, meta: dict[str, str]) -> Iterator[Article
         yield Skipped(rel, "empty file")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(text: str) -> str:
+    """JSON may escape half a UTF-16 pair (``"\\ud800"``); such a lone surrogate cannot be encoded, and spaCy,
+    SQLite and the terminal would all fail on it: it becomes U+FFFD, the replacement character."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def _too_large(size: int) -> str:
     return f"too large ({size / 1e6:.1f} MB; articles over {MAX_ARTICLE_BYTES / 1e6:.0f} MB are skipped)"
 
@@ -341,6 +350,7 @@ def _jsonl_article(raw: bytes, rel: str, stem: str, lineno: int, meta: dict[str,
         return Skipped(rel, f"invalid JSON: {exc.msg} at column {exc.colno}", line=lineno)
     if not isinstance(record, dict):
         return Skipped(rel, "not a JSON object", line=lineno)
+    record = {key: _without_surrogates(value) if isinstance(value, str) else value for key, value in record.items()}
     body = record.get("body")
     if not isinstance(body, str) or not body.strip():
         return Skipped(rel, "no body", line=lineno)

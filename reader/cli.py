@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .safe import neutralise, one_line
+from .safe import escape_for_json, neutralise, one_line
 
 EPILOG = """\
 query syntax (Whoosh's):
@@ -216,7 +216,8 @@ def styled(text: str, spans, style: str = "bold reverse"):
 
 
 def dump_json(data) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    """``data`` as JSON on stdout: text kept exactly, with what could act on a terminal escaped."""
+    sys.stdout.write(escape_for_json(json.dumps(data, ensure_ascii=False, indent=2)))
     sys.stdout.write("\n")
 
 

@@ -49,3 +49,21 @@ def neutralise(text: str, *, keep_newlines: bool = True) -> str:
 def one_line(text: str) -> str:
     """Neutralised and on one line: for titles, sources and other single-line fields."""
     return neutralise(text, keep_newlines=False)
+
+
+def escape_for_json(text: str) -> str:
+    """JSON text (as ``json.dumps(..., ensure_ascii=False)`` writes it) with every character ``neutralise``
+    would replace written as a ``\\uXXXX`` escape: the same data for a program, but nothing that acts on a
+    terminal (C1 controls such as CSI, bidi overrides) when a person reads it raw. Outside strings JSON is
+    plain ASCII, so every such character is inside a string, where the escape means the same character."""
+    if not needs_neutralising(text):
+        return text
+    return "".join(_json_escape(ch) if ch != "\n" and _stand_in(ch, True) != ch else ch for ch in text)
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:  # as a UTF-16 surrogate pair, the only way JSON can escape it
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
