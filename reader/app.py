@@ -196,13 +196,8 @@ class BylineApp(App[None]):
 
     def action_compare(self, a_id: str, b_id: str) -> None:
         """Open the comparison of two articles side by side (``reader.screens.compare``)."""
-        try:
-            from reader.screens.compare import CompareScreen
-        except ModuleNotFoundError as error:
-            if error.name != "reader.screens.compare":
-                raise
-            self.notify(f"Comparing is not available yet ({a_id} and {b_id}).", severity="warning")
-            return
+        from reader.screens.compare import CompareScreen
+
         self.push_screen(CompareScreen(self.library, a_id, b_id))
 
     # -- things screens and the palette ask for -------------------------------------------------------
@@ -270,6 +265,8 @@ class BylineApp(App[None]):
 
     def help_sections(self) -> list[tuple[str, list[BindingType]]]:
         """Every binding of the reader, by where it applies, for the help screen."""
+        from reader.screens.compare import CompareScreen  # imported when needed: it brings the compare engine
+
         return [
             ("Everywhere", [*self.BINDINGS, Binding("ctrl+p", "command_palette", "Command palette")]),
             ("Library", LibraryScreen.BINDINGS),
@@ -279,6 +276,7 @@ class BylineApp(App[None]):
             ("Article", ArticleScreen.BINDINGS),
             ("Article text", ArticleView.BINDINGS),
             ("Entity panel", EntityPanel.BINDINGS),
+            ("Compare", CompareScreen.BINDINGS),
             ("Entities", EntitiesScreen.BINDINGS),
             ("Stories", StoriesScreen.BINDINGS),
             ("Other coverage", OtherCoverageScreen.BINDINGS),

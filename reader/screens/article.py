@@ -117,7 +117,8 @@ class ArticleScreen(Screen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "article" and event.state == WorkerState.ERROR:
-            self.notify(f"Could not open the article: {one_line(str(event.worker.error))}", severity="error")
+            self.notify(f"Could not open the article: {one_line(str(event.worker.error))}", severity="error",
+                        markup=False)
             self.dismiss()
 
     def _show_entities(self, hidden: frozenset[str]) -> None:
