@@ -5,6 +5,7 @@ The public API is what this module exports; the reader and the CLI use nothing e
 
 from .aliases import AliasFileError
 from .entities import CanonicalEntity, EntityCoverage, MergeReason
+from .ingest import CorpusChanges
 from .library import Library, bundled_corpus, open_library
 from .models import (
     Annotation,
@@ -31,6 +32,7 @@ __all__ = [
     "BuildProgress",
     "BuildReport",
     "CanonicalEntity",
+    "CorpusChanges",
     "EntityCoverage",
     "EntitySpan",
     "FacetCount",

@@ -24,7 +24,7 @@ import re
 import sys
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -387,19 +387,75 @@ class CorpusScan:
     articles: list[Article]
     skipped: list[Skipped]
     flagged: list[Skipped]
+    #: Size and modification time of each file read, taken before reading it (see :func:`corpus_changes`).
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CorpusChanges:
+    """Corpus files (paths relative to the corpus) added, changed or deleted since the index was built:
+    what the index does not show yet. False when there are none."""
+
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.deleted)
+
+    def touches(self, path: str) -> bool:
+        """Whether the file an article came from (``Article.path``; ``file.jsonl:7`` for a JSONL line) changed
+        or went away: the article the index holds may no longer be what the file says."""
+        name = path.rsplit(":", 1)[0] if path.lower().rsplit(":", 1)[0].endswith(JSONL_SUFFIXES) else path
+        return name in self.changed or name in self.deleted
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {"added": list(self.added), "changed": list(self.changed), "deleted": list(self.deleted)}
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
+def corpus_file_stats(root: Path) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file the index is built from (the article files and the metadata
+    sidecar), without opening any of them: cheap enough to ask often."""
+    root = Path(root)
+    files, _ = find_corpus_files(root)
+    sidecar = root / SIDECAR if root.is_dir() else root.parent / SIDECAR
+    return {_rel(path, root): stat for path in [*files, sidecar] if (stat := _stat(path)) is not None}
+
+
+def corpus_changes(recorded: dict[str, tuple[int, int]], current: dict[str, tuple[int, int]]) -> CorpusChanges:
+    """What changed between two :func:`corpus_file_stats` (the one recorded at the last build, and now)."""
+    return CorpusChanges(
+        added=tuple(sorted(set(current) - set(recorded))),
+        changed=tuple(sorted(p for p in set(current) & set(recorded) if tuple(current[p]) != tuple(recorded[p]))),
+        deleted=tuple(sorted(set(recorded) - set(current))),
+    )
 
 
 def read_corpus(root: Path, progress=None) -> CorpusScan:
     """Read every article below ``root``. Duplicate ids keep the first and report the others."""
     root = Path(root)
+    sidecar_stat = _stat(root / SIDECAR if root.is_dir() else root.parent / SIDECAR)
     sidecar, skipped = read_sidecar(root)
     files, unreadable = find_corpus_files(root)
     skipped.extend(unreadable)
     articles: list[Article] = []
     flagged: list[Skipped] = []
     seen: dict[str, str] = {}
+    stats: dict[str, tuple[int, int]] = {}
+    if sidecar_stat is not None:
+        stats[SIDECAR] = sidecar_stat
     for number, path in enumerate(files, start=1):
         rel = _rel(path, root)
+        if (stat := _stat(path)) is not None:
+            stats[rel] = stat  # before reading: a change made while the build runs shows as a change later
         if progress is not None:
             progress(number - 1, len(files), rel)
         meta = sidecar.get(rel, {})
@@ -420,4 +476,4 @@ def read_corpus(root: Path, progress=None) -> CorpusScan:
             articles.append(item)
     if progress is not None:
         progress(len(files), len(files), "")
-    return CorpusScan(articles=articles, skipped=skipped, flagged=flagged)
+    return CorpusScan(articles=articles, skipped=skipped, flagged=flagged, files=stats)
