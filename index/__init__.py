@@ -4,8 +4,7 @@ The public API is what this module exports; the reader and the CLI use nothing e
 """
 
 from .aliases import AliasFileError
-from .entities import CanonicalEntity, EntityCoverage, MergeReason
-from .ingest import CorpusChanges
+from .analysis import match_spans
 from .library import Library, bundled_corpus, open_library
 from .models import (
     Annotation,
@@ -17,12 +16,26 @@ from .models import (
     FacetCount,
     Fragment,
     Hit,
+    QueryError,
     SearchResult,
     Skipped,
     label_kind,
 )
-from .search import QueryError, match_spans
 from .store import IndexCorrupt, IndexLocked, IndexMissing, IndexProblem
+
+#: Exported, but imported on first use (PEP 562): entity resolution pulls in rapidfuzz and a large module that
+#: opening the reader does not need.
+_LAZY = {"CanonicalEntity": ".entities", "EntityCoverage": ".entities", "MergeReason": ".entities"}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(_LAZY[name], __name__), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "AliasFileError",
@@ -32,7 +45,6 @@ __all__ = [
     "BuildProgress",
     "BuildReport",
     "CanonicalEntity",
-    "CorpusChanges",
     "EntityCoverage",
     "EntitySpan",
     "FacetCount",

@@ -20,6 +20,7 @@ At query time an acronym yields only its case-preserved form, so ``IS`` finds th
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS, Filter, RegexTokenizer
@@ -94,3 +95,22 @@ def analyze(text: str, mode: str = "index") -> list[tuple[str, int, int]]:
 def query_terms(text: str) -> list[str]:
     """The terms a query word or phrase turns into (acronyms case-preserved, words stemmed)."""
     return [token.text for token in _ANALYZER(text, mode="query")]
+
+
+def term_matches(text: str, terms: Container[str]) -> list[tuple[str, int, int]]:
+    """``(term, start, end)`` for every word of ``text`` whose index term is among ``terms``."""
+    return [match for match in analyze(text) if match[0] in terms]
+
+
+def spans_of(matches: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
+    """The distinct spans of :func:`term_matches` (an acronym's two terms share one)."""
+    spans: list[tuple[int, int]] = []
+    for _, start, end in matches:
+        if not spans or spans[-1] != (start, end):
+            spans.append((start, end))
+    return spans
+
+
+def match_spans(text: str, terms: Container[str]) -> list[tuple[int, int]]:
+    """Character spans in ``text`` whose index terms are among ``terms``."""
+    return spans_of(term_matches(text, terms))

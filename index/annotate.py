@@ -18,7 +18,6 @@ from importlib import util as importlib_util
 from pathlib import Path
 
 from .aliases import patterns_fingerprint
-from .entities import refine_spans
 from .models import Annotation, EntitySpan
 
 #: Bump when what the annotator produces for the same text and model changes.
@@ -122,6 +121,8 @@ class Annotator:
 
     def annotate(self, texts: Sequence[str]) -> Iterator[Annotation]:
         """Annotations for ``texts``, in order; texts longer than :data:`PIECE_CHARS` go to spaCy in pieces."""
+        from .entities import refine_spans  # here, not at import: reading an index never needs it
+
         plans = [split_for_annotation(text, PIECE_CHARS) for text in texts]
         pieces = (text[start:end] for text, plan in zip(texts, plans, strict=True) for start, end in plan)
         n_process = self.jobs if len(texts) >= self.jobs * self.batch_size else 1

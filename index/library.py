@@ -12,14 +12,16 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import store
 from .aliases import ALIAS_FILE, Drop, Merge, Split, corpus_alias_path, load_aliases, read_aliases, write_corrections
 from .annotate import AnnotationCache, Annotator, model_fingerprint, resolve_model
-from .entities import CanonicalEntity, EntityCoverage, EntityRegistry, normalise_name, resolve_entities
-from .ingest import CorpusChanges, corpus_changes, corpus_file_stats, read_corpus
+from .ingest import read_corpus
 from .models import Annotation, Article, ArticleSummary, BuildProgress, BuildReport, EntitySpan, SearchResult
-from .stories import update_features as update_story_features
+
+if TYPE_CHECKING:  # entity resolution and story features are imported where used: the reader starts without them
+    from .entities import CanonicalEntity, EntityCoverage, EntityRegistry
 
 ProgressCallback = Callable[[BuildProgress], None]
 
@@ -86,16 +88,6 @@ class Library:
             return True
         return False
 
-    def changes(self) -> CorpusChanges:
-        """Corpus files added, changed or deleted since the index was built (what it does not show yet), from
-        their sizes and modification times: no file is opened, so a reader can ask every few seconds. An index
-        that recorded nothing (built by an older Byline) reports every file as changed: re-index to be sure."""
-        current = corpus_file_stats(self.corpus)
-        recorded = store.read_file_stats(self.generation)
-        if recorded is None:
-            return CorpusChanges(changed=tuple(sorted(current)))
-        return corpus_changes(recorded, current)
-
     def _close_index(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
@@ -156,6 +148,8 @@ class Library:
     @property
     def registry(self) -> EntityRegistry:
         if self._registry is None:
+            from .entities import EntityRegistry
+
             self._registry = EntityRegistry.load(self.generation / store.ENTITIES)
         return self._registry
 
@@ -288,6 +282,8 @@ class Library:
         entities = list(dict.fromkeys(self.entity(name) for name in names))
         if len(entities) < 2:
             raise ValueError("name at least two different entities to merge")
+        from .entities import normalise_name
+
         path = self.corrections_file()
         current = read_aliases(path)
         keys = {normalise_name(form) for e in entities for form, _ in e.names}
@@ -300,6 +296,8 @@ class Library:
     def split_entity(self, name: str, entity: str, *, lock_wait: float = 10.0) -> CanonicalEntity:
         """Take the name ``name`` out of the entity ``entity`` (a wrong merge), and save that correction.
         Returns the entity the name now belongs to."""
+        from .entities import normalise_name
+
         whole = self.entity(entity)
         key = normalise_name(name)
         others = tuple(dict.fromkeys(f for f, _ in whole.names if normalise_name(f) != key))
@@ -331,6 +329,8 @@ class Library:
         return self.entity(name)
 
     def _reresolve(self) -> None:
+        from .entities import EntityRegistry
+
         path = self.generation / store.ENTITIES
         registry = EntityRegistry.load(path).reresolve(load_aliases(self.corpus, self.index_dir))
         registry.save(path)
@@ -363,6 +363,9 @@ class Library:
 
     def _build(self, *, rebuild: bool, jobs: int, model: str | None, progress: ProgressCallback | None,
                lock_wait: float) -> BuildReport:
+        from .entities import normalise_name, resolve_entities
+        from .stories import update_features as update_story_features
+
         started = time.perf_counter()
         report = (lambda phase, done, total, current="": progress(BuildProgress(phase, done, total, current))) \
             if progress else (lambda *a, **k: None)
@@ -442,7 +445,6 @@ class Library:
                 try:
                     store.write_documents(generation, change, normalise_name, create=True, progress=write_progress)
                     store.write_catalog(generation, self.corpus, rows, fingerprint)
-                    store.write_file_stats(generation, scan.files)
                     registry.save(generation / store.ENTITIES)
                 except BaseException:
                     import shutil
@@ -455,7 +457,6 @@ class Library:
                 if change.write or change.delete:
                     store.write_documents(generation, change, normalise_name, create=False, progress=write_progress)
                 store.write_catalog(generation, self.corpus, rows, fingerprint)
-                store.write_file_stats(generation, scan.files)
                 registry.save(generation / store.ENTITIES)
             whoosh_seconds = time.perf_counter() - whoosh_started
             self._generation = generation

@@ -301,3 +301,23 @@ class BuildReport:
         data["skipped"] = [s.to_dict() for s in self.skipped]
         data["flagged"] = [s.to_dict() for s in self.flagged]
         return data
+
+
+class QueryError(ValueError):
+    """A query that cannot be run, with the character position of the problem.
+
+    Defined here rather than beside the query parser so that a caller can catch it without importing Whoosh's
+    query machinery at start-up."""
+
+    def __init__(self, message: str, position: int, query: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+        self.query = query
+
+    def __str__(self) -> str:
+        return f"{self.message} (at character {self.position + 1})"
+
+    def pointer(self) -> str:
+        """The query with a caret under the problem, for a terminal (two lines)."""
+        return f"{self.query}\n{' ' * self.position}^"

@@ -30,9 +30,9 @@ from whoosh import query as wq
 from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
 from whoosh.spelling import Corrector
 
-from .analysis import analyze
+from .analysis import spans_of, term_matches
 from .entities import EntityRegistry
-from .models import FacetCount, Fragment, Hit, SearchResult
+from .models import FacetCount, Fragment, Hit, QueryError, SearchResult
 from .store import ENTITY_FIELDS
 
 #: Field names a user may type, mapped to the schema's.
@@ -66,23 +66,6 @@ MAX_NESTING = 50
 MAX_FUZZY_DISTANCE = 3
 #: Words longer than this get no "did you mean" (no real word is this long, and correcting one is slow).
 MAX_SUGGEST_WORD = 40
-
-
-class QueryError(ValueError):
-    """A query that cannot be run, with the character position of the problem."""
-
-    def __init__(self, message: str, position: int, query: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.position = position
-        self.query = query
-
-    def __str__(self) -> str:
-        return f"{self.message} (at character {self.position + 1})"
-
-    def pointer(self) -> str:
-        """The query with a caret under the problem, for a terminal (two lines)."""
-        return f"{self.query}\n{' ' * self.position}^"
 
 
 # --- checking a query before Whoosh sees it -------------------------------------------------------------
@@ -294,8 +277,8 @@ class Searcher:
                 title=title,
                 source=stored.get("source", ""),
                 published=_date_text(stored.get("published")),
-                fragments=tuple(fragments(body, _spans(body_matches))),
-                title_matches=tuple(_spans(title_matches)),
+                fragments=tuple(fragments(body, spans_of(body_matches))),
+                title_matches=tuple(spans_of(title_matches)),
             ))
         facet_counts: dict[str, tuple[FacetCount, ...]] = {}
         if facets:
@@ -466,24 +449,6 @@ def wanted_terms(q, reader) -> WantedTerms:
 
 def _text(term: str | bytes) -> str:
     return term.decode("utf-8", "replace") if isinstance(term, bytes) else term
-
-
-def term_matches(text: str, terms: set[str] | WantedTerms) -> list[tuple[str, int, int]]:
-    """``(term, start, end)`` for every word of ``text`` whose index term is among ``terms``."""
-    return [match for match in analyze(text) if match[0] in terms]
-
-
-def _spans(matches: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for _, start, end in matches:
-        if not spans or spans[-1] != (start, end):  # an acronym's two terms share one span
-            spans.append((start, end))
-    return spans
-
-
-def match_spans(text: str, terms: set[str] | WantedTerms) -> list[tuple[int, int]]:
-    """Character spans in ``text`` whose index terms are among ``terms``."""
-    return _spans(term_matches(text, terms))
 
 
 def fragments(text: str, spans: list[tuple[int, int]], limit: int = MAX_FRAGMENTS) -> list[Fragment]:

@@ -28,15 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-
-from .analysis import news_analyzer
 from .models import Annotation, Article, label_kind
 
 CATALOG = "catalog.json"
-#: Size and modification time of each corpus file as the build read it, to tell what changed since.
-FILE_STATS = "files.json"
 FORMAT = "FORMAT.json"
 ENTITIES = "entities.json"
 CURRENT = "CURRENT"
@@ -64,7 +58,12 @@ class IndexCorrupt(IndexProblem):
     pass
 
 
-def make_schema() -> Schema:
+def make_schema():
+    """The Whoosh schema (Whoosh is imported here, not at start-up: reading the catalog does not need it)."""
+    from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+    from .analysis import news_analyzer
+
     analyzer = news_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
@@ -301,21 +300,6 @@ def write_catalog(generation: Path, corpus: Path, rows: Mapping[str, dict[str, A
         os.replace(tmp, generation / name)
 
 
-def write_file_stats(generation: Path, stats: Mapping[str, tuple[int, int]]) -> None:
-    tmp = generation / f".{FILE_STATS}.tmp"
-    tmp.write_text(json.dumps(stats, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, generation / FILE_STATS)
-
-
-def read_file_stats(generation: Path) -> dict[str, tuple[int, int]] | None:
-    """What :func:`write_file_stats` recorded; None for an index built before it was recorded, or damaged."""
-    try:
-        data = json.loads((generation / FILE_STATS).read_text(encoding="utf-8"))
-        return {str(path): (int(size), int(mtime)) for path, (size, mtime) in data.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
-        return None
-
-
 @dataclass
 class Change:
     """What an update does to the index: documents to (re)write and ids to delete."""
@@ -340,6 +324,8 @@ def write_documents(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> None:
     """Write ``change`` into the Whoosh index in ``generation`` (creating it when ``create``)."""
+    from whoosh import index as whoosh_index
+
     ix = whoosh_index.create_in(str(generation), make_schema()) if create else whoosh_index.open_dir(str(generation))
     writer = ix.writer(limitmb=256)
     try:
@@ -411,6 +397,8 @@ def unreadable(generation: Path, error: Exception) -> IndexCorrupt:
 
 
 def open_whoosh(generation: Path):
+    from whoosh import index as whoosh_index
+
     try:
         return whoosh_index.open_dir(str(generation))
     except (whoosh_index.EmptyIndexError, whoosh_index.IndexError, OSError, ValueError, EOFError) as exc:
