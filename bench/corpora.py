@@ -28,6 +28,15 @@ SYNTHETIC_VERSION = "1"
 FILES_PER_FOLDER = 1000
 
 
+def child_env() -> dict[str, str]:
+    """The environment for the processes the benchmarks time: bytecode cached (under the scratch folder) as in
+    an installed Byline, even where the shell sets ``PYTHONDONTWRITEBYTECODE`` (an editable install would
+    otherwise compile every module of the project at every start)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(BENCH_DIR / "pycache")
+    return env
+
+
 class CorpusUnavailable(RuntimeError):
     """A corpus this machine does not have (the message says which and why)."""
 
