@@ -5,6 +5,7 @@ The public API is what this module exports; the reader and the CLI use nothing e
 
 from .aliases import AliasFileError
 from .analysis import match_spans
+from .ingest import CorpusChanges
 from .library import Library, bundled_corpus, open_library
 from .models import (
     Annotation,
@@ -45,6 +46,7 @@ __all__ = [
     "BuildProgress",
     "BuildReport",
     "CanonicalEntity",
+    "CorpusChanges",
     "EntityCoverage",
     "EntitySpan",
     "FacetCount",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from . import store
 from .aliases import ALIAS_FILE, Drop, Merge, Split, corpus_alias_path, load_aliases, read_aliases, write_corrections
 from .annotate import AnnotationCache, Annotator, model_fingerprint, resolve_model
-from .ingest import read_corpus
+from .ingest import CorpusChanges, corpus_changes, corpus_file_stats, read_corpus
 from .models import Annotation, Article, ArticleSummary, BuildProgress, BuildReport, EntitySpan, SearchResult
 
 if TYPE_CHECKING:  # entity resolution and story features are imported where used: the reader starts without them
@@ -87,6 +87,16 @@ class Library:
             self._close_index()
             return True
         return False
+
+    def changes(self) -> CorpusChanges:
+        """Corpus files added, changed or deleted since the index was built (what it does not show yet), from
+        their sizes and modification times: no file is opened, so a reader can ask every few seconds. An index
+        that recorded nothing (built by an older Byline) reports every file as changed: re-index to be sure."""
+        current = corpus_file_stats(self.corpus)
+        recorded = store.read_file_stats(self.generation)
+        if recorded is None:
+            return CorpusChanges(changed=tuple(sorted(current)))
+        return corpus_changes(recorded, current)
 
     def _close_index(self) -> None:
         if self._searcher is not None:
@@ -445,6 +455,7 @@ class Library:
                 try:
                     store.write_documents(generation, change, normalise_name, create=True, progress=write_progress)
                     store.write_catalog(generation, self.corpus, rows, fingerprint)
+                    store.write_file_stats(generation, scan.files)
                     registry.save(generation / store.ENTITIES)
                 except BaseException:
                     import shutil
@@ -457,6 +468,7 @@ class Library:
                 if change.write or change.delete:
                     store.write_documents(generation, change, normalise_name, create=False, progress=write_progress)
                 store.write_catalog(generation, self.corpus, rows, fingerprint)
+                store.write_file_stats(generation, scan.files)
                 registry.save(generation / store.ENTITIES)
             whoosh_seconds = time.perf_counter() - whoosh_started
             self._generation = generation
