@@ -42,8 +42,7 @@ from rapidfuzz.fuzz import ratio
 
 from .aliases import Aliases, load_aliases
 from .models import Annotation, ArticleSummary, EntitySpan, label_kind
-
-REGISTRY_VERSION = 2
+from .store import REGISTRY_VERSION
 
 #: Labels that name things a reader follows across articles. Dates and numbers are not resolved.
 RESOLVED_LABELS = frozenset(

@@ -31,14 +31,15 @@ from typing import Any
 from .models import Annotation, Article, label_kind
 
 CATALOG = "catalog.json"
-#: Size and modification time of each corpus file as the build read it, to tell what changed since.
-FILE_STATS = "files.json"
 FORMAT = "FORMAT.json"
 ENTITIES = "entities.json"
 CURRENT = "CURRENT"
 LOCK = "lock"
 ANNOTATIONS = "annotations.sqlite"
 FORMAT_VERSION = 1
+#: The entity registry's format (entities.json): an index whose registry another version wrote must be rebuilt.
+#: Kept here, not in entities, so that checking an index's format does not import entity resolution.
+REGISTRY_VERSION = 2
 
 #: Entity kinds that get a query field of their own (``person:``, ``org:``, ``place:``, ``group:``).
 ENTITY_FIELDS = ("person", "org", "place", "group")
@@ -259,15 +260,8 @@ def document_fields(article: Article, annotation: Annotation, normalise: Callabl
 
 # --- reading and writing a generation -------------------------------------------------------------------
 
-def _registry_version() -> int:
-    """The entity registry's format: an index whose registry another version wrote must be rebuilt."""
-    from .entities import REGISTRY_VERSION  # entities imports store's errors: import at call time
-
-    return REGISTRY_VERSION
-
-
 def _format() -> dict[str, int]:
-    return {"index": FORMAT_VERSION, "entities": _registry_version()}
+    return {"index": FORMAT_VERSION, "entities": REGISTRY_VERSION}
 
 
 def check_format(generation: Path) -> None:
@@ -300,21 +294,6 @@ def write_catalog(generation: Path, corpus: Path, rows: Mapping[str, dict[str, A
         tmp = generation / f".{name}.tmp"
         tmp.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, generation / name)
-
-
-def write_file_stats(generation: Path, stats: Mapping[str, tuple[int, int]]) -> None:
-    tmp = generation / f".{FILE_STATS}.tmp"
-    tmp.write_text(json.dumps(stats, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, generation / FILE_STATS)
-
-
-def read_file_stats(generation: Path) -> dict[str, tuple[int, int]] | None:
-    """What :func:`write_file_stats` recorded; None for an index built before it was recorded, or damaged."""
-    try:
-        data = json.loads((generation / FILE_STATS).read_text(encoding="utf-8"))
-        return {str(path): (int(size), int(mtime)) for path, (size, mtime) in data.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
-        return None
 
 
 @dataclass
