@@ -102,7 +102,7 @@ async def test_article_view_renders_random_hostile_text_inertly(width: int) -> N
     app = ViewApp()
     async with app.run_test(size=(width, 12)) as pilot:
         view = app.query_one(ArticleView)
-        for _ in range(60):
+        for _ in range(30):
             text = "".join(rng.choice(NASTY) for _ in range(rng.randint(0, 40)))
             if rng.random() < 0.3:
                 text = "".join(chr(rng.randint(0, 0x3000)) for _ in range(rng.randint(0, 60)))
