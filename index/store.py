@@ -31,6 +31,8 @@ from typing import Any
 from .models import Annotation, Article, label_kind
 
 CATALOG = "catalog.json"
+#: Size and modification time of each corpus file as the build read it, to tell what changed since.
+FILE_STATS = "files.json"
 FORMAT = "FORMAT.json"
 ENTITIES = "entities.json"
 CURRENT = "CURRENT"
@@ -294,6 +296,21 @@ def write_catalog(generation: Path, corpus: Path, rows: Mapping[str, dict[str, A
         tmp = generation / f".{name}.tmp"
         tmp.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, generation / name)
+
+
+def write_file_stats(generation: Path, stats: Mapping[str, tuple[int, int]]) -> None:
+    tmp = generation / f".{FILE_STATS}.tmp"
+    tmp.write_text(json.dumps(stats, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, generation / FILE_STATS)
+
+
+def read_file_stats(generation: Path) -> dict[str, tuple[int, int]] | None:
+    """What :func:`write_file_stats` recorded; None for an index built before it was recorded, or damaged."""
+    try:
+        data = json.loads((generation / FILE_STATS).read_text(encoding="utf-8"))
+        return {str(path): (int(size), int(mtime)) for path, (size, mtime) in data.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
 
 
 @dataclass
