@@ -49,6 +49,7 @@ class Library:
         self.corpus = corpus
         self.index_dir = index_dir
         self._generation: Path | None = None
+        self._pin: int | None = None  # a shared lock that keeps builds from removing the generation in use
         self._catalog: dict[str, dict] | None = None
         self._annotator = ""
         self._registry: EntityRegistry | None = None
@@ -65,14 +66,23 @@ class Library:
     @property
     def generation(self) -> Path:
         if self._generation is None:
-            generation = store.current_generation(self.index_dir)
-            if generation is None:
-                raise store.IndexMissing(
-                    f"{self.corpus} has no index yet; build it with `byline index {self.corpus}`"
-                )
+            for _ in range(5):
+                generation = store.current_generation(self.index_dir)
+                if generation is None:
+                    raise store.IndexMissing(
+                        f"{self.corpus} has no index yet; build it with `byline index {self.corpus}`"
+                    )
+                self._pin = store.pin_generation(generation)
+                if self._pin is not None or store.current_generation(self.index_dir) == generation:
+                    break  # pinned, or cannot be pinned (read-only) but still current
             store.check_format(generation)
             self._generation = generation
         return self._generation
+
+    def _unpin(self) -> None:
+        if self._pin is not None:
+            os.close(self._pin)
+            self._pin = None
 
     def refresh(self) -> bool:
         """Pick up an index written since this library was opened. True when something changed."""
@@ -81,7 +91,8 @@ class Library:
             return False
         if latest != self._generation:
             self._close_index()
-            self._generation = None  # re-read and re-checked on next use
+            self._unpin()
+            self._generation = None  # re-read, re-checked and pinned on next use
             return True
         if self._searcher is not None and not self._searcher.searcher.up_to_date():
             self._close_index()
@@ -109,6 +120,8 @@ class Library:
 
     def close(self) -> None:
         self._close_index()
+        self._unpin()
+        self._generation = None
         if self._cache is not None:
             self._cache.close()
             self._cache = None
@@ -471,7 +484,9 @@ class Library:
                 store.write_file_stats(generation, scan.files)
                 registry.save(generation / store.ENTITIES)
             whoosh_seconds = time.perf_counter() - whoosh_started
-            self._generation = generation
+            if generation != self._generation:
+                self._unpin()
+                self._generation = None  # the new one, pinned on next use
             report("done", len(rows), len(rows), "")
 
         return BuildReport(

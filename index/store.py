@@ -37,6 +37,8 @@ FORMAT = "FORMAT.json"
 ENTITIES = "entities.json"
 CURRENT = "CURRENT"
 LOCK = "lock"
+#: In each generation: readers hold a shared lock on it while they have the generation open (see pin_generation).
+READERS = "readers"
 ANNOTATIONS = "annotations.sqlite"
 FORMAT_VERSION = 1
 #: The entity registry's format (entities.json): an index whose registry another version wrote must be rebuilt.
@@ -117,11 +119,48 @@ def _set_current(index_dir: Path, generation: Path) -> None:
 
 
 def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
-    """Drop generations no longer current; the previous one is kept for readers that still have it open."""
+    """Drop generations no longer current, except the previous one and any a reader still has open (pinned):
+    a later build removes those. Removing a generation under a reader used to leave it with half an index
+    (the entity details it loads on demand gone: ``IndexError`` in ``entities()``)."""
+    import fcntl
+
     gens = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
     for path in gens:
-        if path.name not in keep:
+        if path.name in keep:
+            continue
+        try:
+            fd = os.open(path / READERS, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
             shutil.rmtree(path, ignore_errors=True)
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # pinned by a reader
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+        finally:
+            os.close(fd)
+
+
+def pin_generation(generation: Path) -> int | None:
+    """A shared lock on ``generation``, held while a reader has it open, so no build removes it meanwhile
+    (release with ``os.close``). None when it cannot be had: an index this user may not write, or a generation
+    being removed (then CURRENT names a newer one)."""
+    import fcntl
+
+    for flags in (os.O_RDWR | os.O_CREAT, os.O_RDONLY):
+        try:
+            fd = os.open(generation / READERS, flags, 0o644)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return None
+        return fd
+    return None
 
 
 # --- one writer at a time -------------------------------------------------------------------------------

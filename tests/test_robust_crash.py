@@ -226,3 +226,27 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0] != "Z"
     except OSError:
         return False
+
+
+def test_a_reader_keeps_its_generation_while_another_process_rebuilds(seeds_copy: Path, tmp_path: Path) -> None:
+    """Builds keep only the current and the previous generation; two rebuilds used to remove the one a reader
+    still had open, and what it loads on demand (the entity details) was gone: IndexError in entities()."""
+    index_dir = tmp_path / "idx"
+    with open_library(seeds_copy, index_dir) as builder:
+        builder.build()
+    reader = open_library(seeds_copy, index_dir)
+    try:
+        assert reader.search("kabul").total == 5
+        pinned = reader.generation
+        with open_library(seeds_copy, index_dir) as builder:  # another process, as far as locks go
+            builder.build(rebuild=True)
+            builder.build(rebuild=True)
+        assert pinned.is_dir()
+        assert reader.entities()
+        assert reader.refresh() and reader.generation != pinned
+        assert reader.search("kabul").total == 5
+        with open_library(seeds_copy, index_dir) as builder:
+            builder.build(rebuild=True)
+        assert not pinned.exists()  # let go of: the next build removes it
+    finally:
+        reader.close()
