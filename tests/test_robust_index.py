@@ -260,3 +260,12 @@ def test_broken_model_says_reinstall(tmp_path: Path, capsys) -> None:
     status, out, err = cli(capsys, "index", str(SEEDS), "--index-dir", str(tmp_path / "idx"), "--model", str(model))
     assert (status, out) == (1, "")
     assert f"Could not load spaCy model '{model}'" in err and "Reinstall it, or choose another" in err
+
+
+@pytest.mark.parametrize("left", ['{"pid": 999999, "host": "gone", "since": "2001-01-01 00:00:00"}', "\x00garbage{"])
+def test_a_lock_file_left_by_a_dead_process_is_no_lock(index_copy: Path, left: str) -> None:
+    """The lock is the kernel's (flock), not the file: whatever a dead writer left in the file does not stop
+    the next one, which does not even wait."""
+    (index_copy / store.LOCK).write_text(left, encoding="utf-8")
+    with open_library(SEEDS, index_copy) as lib:
+        assert lib.build(lock_wait=0).unchanged == 5
