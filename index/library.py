@@ -57,6 +57,12 @@ class Library:
         self._ix = None
         self._cache: AnnotationCache | None = None
 
+    @property
+    def name(self) -> str:
+        """The corpus as a user calls it: its folder's name, or "seeds" for the bundled corpus (whose folder
+        is named after the package it is installed as)."""
+        return "seeds" if self.corpus == bundled_corpus().resolve() else self.corpus.name
+
     # --- state ------------------------------------------------------------------------------------------
 
     def exists(self) -> bool:

@@ -148,7 +148,7 @@ class BylineApp(App[None]):
 
     def _open_library(self) -> None:
         self.summaries = self.library.articles()
-        self.sub_title = f"{one_line(self.library.corpus.name)} · {len(self.summaries):,} articles"
+        self.sub_title = f"{one_line(self.library.name)} · {len(self.summaries):,} articles"
         self.push_screen(LibraryScreen(self.initial_query))
         if self.summaries:
             self.call_after_refresh(self._warm_up, self.summaries[0].id)
