@@ -143,7 +143,7 @@ class BylineApp(App[None]):
         except IndexProblem as problem:
             # Written by another version of Byline, or half written: rebuild it (annotations are reused).
             # The toast outlives the build screen, which a small corpus rebuilds in a blink.
-            self.notify(f"{problem}. Rebuilding it now.", title="Index unusable", severity="warning")
+            self.notify(f"{problem}. Rebuilding it now.", title="Index unusable", severity="warning", markup=False)
             self.push_screen(BuildScreen(rebuild=True, reason=str(problem)))
 
     def _open_library(self) -> None:

@@ -196,3 +196,22 @@ async def test_corpus_folder_name_in_the_header_is_neutralised(tmp_path) -> None
             header = "".join(segment.text for segment in app.screen._compositor.render_strips()[0])
             assert "news ␛[31m [bold]" in header
             assert not screen_problems(app)
+
+
+async def test_an_unusable_index_in_a_bracketed_folder_is_rebuilt_not_a_crash(tmp_path) -> None:
+    """The toast that says the index is rebuilt quotes its path; '[/b]' in the path was parsed as markup."""
+    from index import store
+
+    corpus = write_files(tmp_path / "corpus", {"a.txt": "Title\n\nKabul.\n"})
+    index_dir = tmp_path / "x [" / "b]" / "idx"  # the path reads ".../x [/b]/idx"
+    with open_library(corpus, index_dir) as lib:
+        lib.build()
+        (store.current_generation(index_dir) / store.FORMAT).write_text("{}", encoding="utf-8")
+    with open_library(corpus, index_dir) as lib:
+        app = BylineApp(lib)
+        async with app.run_test(size=(100, 24), notifications=True) as pilot:
+            await settle(pilot)
+            await settle(pilot)
+            assert isinstance(app.screen, LibraryScreen)  # rebuilt, and on to the library
+            shown = " ".join(str(toast.render()) for toast in app.screen.query(Toast))
+            assert "x [/b]/idx" in shown
