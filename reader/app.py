@@ -17,6 +17,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 from textual.reactive import var
 
 from index import ArticleSummary, BuildReport, IndexProblem, Library
@@ -82,7 +83,8 @@ class BylineCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
+            # As Content: Textual parses a plain string prompt as markup, and entity names come from the corpus.
+            yield DiscoveryHit(Content(name), callback, text=name, help=help_text)
 
     async def search(self, query: str) -> Hits:
         app = self.app

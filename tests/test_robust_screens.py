@@ -215,3 +215,24 @@ async def test_an_unusable_index_in_a_bracketed_folder_is_rebuilt_not_a_crash(tm
             assert isinstance(app.screen, LibraryScreen)  # rebuilt, and on to the library
             shown = " ".join(str(toast.render()) for toast in app.screen.query(Toast))
             assert "x [/b]/idx" in shown
+
+
+async def test_the_command_palette_shows_entity_names_literally(hostile_library: Library) -> None:
+    """The palette offers "Search entity: NAME" for the open article's entities; Textual parses a plain string
+    prompt as markup, so '[/]' in a name (from the alias file, or the text) crashed the reader."""
+    from textual.command import CommandList, CommandPalette
+
+    app = BylineApp(hostile_library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        app.open_article("b")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        for _ in range(5):
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, CommandPalette)
+        assert app.is_running
+        assert not screen_problems(app)
+        prompts = [str(option.prompt) for option in app.screen.query_one(CommandList).options]
+        assert any("Search entity: [/] Evil [@click=app.quit]Corp[/]" in prompt for prompt in prompts), prompts
