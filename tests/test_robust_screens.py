@@ -24,6 +24,7 @@ from reader.screens.compare import CompareScreen
 from reader.screens.entities import EntitiesScreen
 from reader.screens.help import HelpScreen
 from reader.screens.library import LibraryScreen
+from reader.screens.stories import StoriesScreen
 from reader.widgets.article_table import ArticleTable
 
 MARKUP = "[bold]x[/bold] [/] [@click=app.quit]q[/] [link=http://evil]l[/link]"
@@ -97,6 +98,11 @@ async def tour(pilot: Pilot) -> list[str]:
     await pilot.press("enter", "enter")
     await settle(pilot)
     look("article")
+    await pilot.press("o")  # the other coverage of its story
+    await settle(pilot)
+    look("other coverage")
+    await pilot.press("escape")
+    await settle(pilot)
     await pilot.press("escape")
     await settle(pilot)
     app.search_corpus("")  # back to the article table
@@ -107,6 +113,11 @@ async def tour(pilot: Pilot) -> list[str]:
     await pilot.press("m")  # mark the highlighted entity: a toast names it
     await settle(pilot)
     look("entities after m")
+    await pilot.press("escape")
+    await settle(pilot)
+    await pilot.press("ctrl+t")
+    await settle(pilot)
+    look("stories")
     await pilot.press("escape")
     await settle(pilot)
     table = app.screen.query_one(ArticleTable)
@@ -162,7 +173,8 @@ async def test_toasts_never_parse_untrusted_text(hostile_library: Library) -> No
         assert app.is_running
 
 
-@pytest.mark.parametrize("screen_class", [LibraryScreen, ArticleScreen, EntitiesScreen, CompareScreen, HelpScreen])
+@pytest.mark.parametrize("screen_class", [LibraryScreen, ArticleScreen, EntitiesScreen, StoriesScreen, CompareScreen,
+                                          HelpScreen])
 async def test_resize_storm_on_every_screen(hostile_library: Library, screen_class: type) -> None:
     app = BylineApp(hostile_library)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -171,6 +183,8 @@ async def test_resize_storm_on_every_screen(hostile_library: Library, screen_cla
             app.open_article("b")
         elif screen_class is EntitiesScreen:
             await pilot.press("ctrl+e")
+        elif screen_class is StoriesScreen:
+            await pilot.press("ctrl+t")
         elif screen_class is CompareScreen:
             app.action_compare("a", "b")
         elif screen_class is HelpScreen:

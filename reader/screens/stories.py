@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from reader.safe import one_line
+from reader.widgets.lists import PagedOptionList
 
 SORTS = ("size", "date", "sources")
 UNKNOWN = "—"
@@ -114,10 +115,10 @@ class StoriesScreen(Screen):
         yield Header()
         yield Static(id="stories-status", markup=False)
         with Horizontal(id="stories-panes"):
-            yield OptionList(id="story-list", markup=False)
+            yield PagedOptionList(id="story-list", markup=False)
             with Vertical(id="story-detail"):
                 yield Static(id="story-summary", markup=False)
-                yield OptionList(id="story-articles", markup=False)
+                yield PagedOptionList(id="story-articles", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -274,7 +275,7 @@ class OtherCoverageScreen(ModalScreen[None]):
             box.border_title = "Other coverage of this story"
             box.border_subtitle = "enter compares · o opens · escape closes"
             yield Static(Content("Finding the story…").stylize("$text-muted"), id="coverage-summary", markup=False)
-            yield OptionList(id="coverage-list", markup=False)
+            yield PagedOptionList(id="coverage-list", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#coverage-list", OptionList).focus()
