@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from index import bundled_corpus
 from index.feeds import FeedError, list_feeds, subscribe, unsubscribe, update_feeds
 from index.fetch import FetchPolicy, WebUnavailable, require_web
 from index.ingest import read_corpus, read_sidecar
@@ -666,8 +667,7 @@ def test_cli_refuses_the_bundled_seeds(capsys: pytest.CaptureFixture[str]) -> No
     status, out, err = run_cli(["add", "http://127.0.0.1:9/x"], capsys)
     assert status == 2 and out == ""
     assert "name the corpus folder to add to with --corpus DIR" in err
-    seeds = Path(__file__).resolve().parent.parent / "seeds"
-    status, _, err = run_cli(["feeds", "update", "--corpus", str(seeds)], capsys)
+    status, _, err = run_cli(["feeds", "update", "--corpus", str(bundled_corpus())], capsys)
     assert status == 2 and "--corpus DIR" in err
 
 
