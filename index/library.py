@@ -6,10 +6,14 @@ build finds text it has not annotated before.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
 import sqlite3
+import struct
 import time
-from collections.abc import Callable, Iterable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -225,7 +229,8 @@ class Library:
         """One article with its text, metadata and entity spans (canonical entities filled in)."""
         article_id = self.resolve_id(ident)
         row = self.catalog[article_id]
-        stored = self._search_engine().searcher.document(id=article_id)
+        with self._reading():
+            stored = self._search_engine().searcher.document(id=article_id)
         if stored is None:
             raise KeyError(f"no article {ident!r} in the index; re-index with `byline index`")
         annotation = self._annotation(row["content_hash"], self._annotator)
@@ -265,7 +270,22 @@ class Library:
 
     def search(self, query: str, *, limit: int = 20, highlight: bool = True, facets: bool = True) -> SearchResult:
         """Ranked hits for a query in Whoosh's language. Raises :class:`QueryError` on a malformed query."""
-        return self._search_engine().search(query, limit=limit, highlight=highlight, facets=facets)
+        with self._reading():
+            return self._search_engine().search(query, limit=limit, highlight=highlight, facets=facets)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Whoosh reads a segment's parts when a query first needs them, so damage (a truncated or overwritten
+        file) can surface in a search rather than at opening: reported as :class:`IndexCorrupt`, never as
+        Whoosh's own errors."""
+        try:
+            yield
+        except (EOFError, OSError, struct.error, zlib.error, pickle.UnpicklingError) as exc:
+            raise store.unreadable(self.generation, exc) from None
+        except Exception as exc:
+            if type(exc).__name__ == "CorruptIndexError":  # whoosh.reading's, without importing it up front
+                raise store.unreadable(self.generation, exc) from None
+            raise
 
     def term_weights(self) -> Callable[[str], float]:
         """Corpus-wide weight (inverse document frequency) of an index term, for comparing articles."""
