@@ -190,7 +190,7 @@ class Library:
         if self._searcher is None:
             from .search import Searcher
 
-            self._ix = store.open_whoosh(self.generation)
+            self._ix = store.open_whoosh(self.generation, for_search=True)
             try:
                 self._searcher = Searcher(self._ix, self.registry)
             except Exception as exc:  # a damaged segment fails in many ways: EOFError, OSError, pickle errors
