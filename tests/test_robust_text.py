@@ -11,11 +11,13 @@ import itertools
 import json
 import random
 import re
+import time
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.content import Content
 
@@ -89,6 +91,17 @@ def test_wrapping_covers_every_character_once(text: str, width: int) -> None:
     assert lines[0][0] == 0 and lines[-1][1] == len(text)
     for (_, end), (start, _) in itertools.pairwise(lines):
         assert start in (end, end + 1)  # the next line starts where this one ended, or after its newline
+
+
+@pytest.mark.parametrize(("text", "width"), [("x" * 1_000_000, 100), ("漢" * 300_000, 7)])
+def test_wrapping_a_megabyte_without_a_space_does_not_hang(text: str, width: int) -> None:
+    """Opening an article that is one long run (a pasted blob, a file of one line) froze the reader for half a
+    minute: each fold measured the whole rest of the word again. Not a timing test: 5 s catches the hang."""
+    started = time.perf_counter()
+    lines = wrap_offsets(text, width)
+    assert time.perf_counter() - started < 5.0
+    assert lines[0][0] == 0 and lines[-1][1] == len(text)
+    assert all(0 < cell_len(text[start:end]) <= width for start, end in lines)
 
 
 class ViewApp(App[None]):

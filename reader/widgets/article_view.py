@@ -91,8 +91,10 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
                     cut += 1
                 cut = max(cut, index + 1)
                 lines.append((line_start, cut))
+                # What is left of the word: measured once per fold (not the rest of it again, which took
+                # minutes on a megabyte without a space).
+                word_cells -= cell_len(text[index:cut])
                 index = line_start = cut
-                word_cells = cell_len(text[index:word_end])
             line_cells += word_cells + (space_end - word_end)
             index = space_end
         lines.append((line_start, end_of_paragraph))
