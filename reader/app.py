@@ -20,7 +20,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.reactive import var
 
-from index import ArticleSummary, BuildReport, IndexProblem, Library
+from index import ArticleSummary, BuildReport, CorpusChanges, IndexProblem, Library
 from reader.safe import one_line
 from reader.screens.article import ArticleScreen
 from reader.screens.build import BuildScreen
@@ -58,6 +58,7 @@ class BylineCommands(Provider):
     def _commands(self) -> Iterable[tuple[str, str, object]]:
         app = self.app
         assert isinstance(app, BylineApp)
+        yield "Update index", "Index the corpus files added, changed or deleted since (ctrl+r)", app.action_update_index
         yield "Rebuild index", "Re-read the corpus and rebuild its index", app.action_rebuild
         yield "Add from the web", "Fetch article URLs into the corpus", app.action_add_from_web
         yield "Update feeds", "Fetch new articles from the feeds this corpus follows", app.action_update_feeds
@@ -118,7 +119,12 @@ class BylineApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+e", "entities", "Entities", show=False, id="app.entities"),
         Binding("ctrl+t", "stories", "Stories", show=False, id="app.stories"),
+        Binding("ctrl+r", "update_index", "Update index", show=False, id="app.update-index"),
     ]
+
+    #: How often (seconds) the reader looks for corpus files changed since the index was built, and for an
+    #: index another process built.
+    WATCH_SECONDS = 5.0
 
     #: Up to two article ids marked for comparison, in the order they were marked ("A", then "B").
     marks: var[tuple[str, ...]] = var(())
@@ -132,6 +138,8 @@ class BylineApp(App[None]):
         #: Whoosh searchers are not made for concurrent use: search and article workers take turns.
         self.library_lock = threading.Lock()
         self.summaries: list[ArticleSummary] = []
+        self._watching = False
+        self._last_changes: CorpusChanges | None = None
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {f"kind-{kind}": colour for kind, colour in KIND_COLOURS.items()}
@@ -148,12 +156,56 @@ class BylineApp(App[None]):
             self.notify(f"{problem}. Rebuilding it now.", title="Index unusable", severity="warning", markup=False)
             self.push_screen(BuildScreen(rebuild=True, reason=str(problem)))
 
-    def _open_library(self) -> None:
+    def _open_library(self, query: str | None = None) -> None:
         self.summaries = self.library.articles()
         self.sub_title = f"{one_line(self.library.name)} · {len(self.summaries):,} articles"
-        self.push_screen(LibraryScreen(self.initial_query))
+        self.push_screen(LibraryScreen(self.initial_query if query is None else query))
         if self.summaries:
             self.call_after_refresh(self._warm_up, self.summaries[0].id)
+        if not self._watching:
+            self._watching = True
+            self.set_interval(self.WATCH_SECONDS, self.watch_corpus)
+
+    # -- the corpus and the index changing under the reader --------------------------------------------
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def watch_corpus(self) -> None:
+        """Look for an index another process built, and for corpus files changed since the index was built
+        (one stat per file; nothing is read)."""
+        with self.library_lock:
+            try:
+                landed = self.library.refresh()
+                changes = self.library.changes()
+            except (IndexProblem, OSError):
+                return
+        self.call_from_thread(self._corpus_changed, landed, changes)
+
+    def _corpus_changed(self, landed: bool, changes: CorpusChanges) -> None:
+        if landed and isinstance(self.screen, LibraryScreen) and len(self.screen_stack) == 2:
+            query = self.screen.query_text
+            self.pop_screen()
+            self._open_library(query)
+            self.notify("The index was updated by another process; the library shows it.", timeout=4)
+        elif landed:
+            self.notify("A newer index is ready: ctrl+r shows it.", timeout=6)
+        if not changes or changes == self._last_changes:
+            self._last_changes = changes or None
+            return
+        self._last_changes = changes
+        counts = ", ".join(f"{len(files)} {what}" for what, files in
+                           (("added", changes.added), ("changed", changes.changed), ("deleted", changes.deleted))
+                           if files)
+        self.notify(f"Corpus files changed since indexing ({counts}): ctrl+r updates the index.",
+                    title="Corpus changed", timeout=8, markup=False)
+        article = getattr(self.screen, "article", None)
+        if isinstance(self.screen, ArticleScreen) and article is not None and changes.touches(article.path):
+            self.notify("This article's file changed or went away since it was indexed: what you see may be "
+                        "out of date. ctrl+r updates the index.", severity="warning", timeout=10, markup=False)
+
+    def action_update_index(self) -> None:
+        """Bring the index up to date with the corpus (incremental), then show the library."""
+        if not isinstance(self.screen, BuildScreen):
+            self.push_screen(BuildScreen())
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self, article_id: str) -> None:
@@ -164,6 +216,7 @@ class BylineApp(App[None]):
 
     def build_finished(self, report: BuildReport) -> None:
         """Called by the build screen: show the (new) library."""
+        self._last_changes = None
         with self.library_lock:
             self.library.refresh()
         self.marks = tuple(mark for mark in self.marks if mark in {s.id for s in self.library.articles()})
