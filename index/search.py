@@ -219,9 +219,14 @@ def _expand_entities(q, registry: EntityRegistry):
         name = " ".join(q.words) if isinstance(q, wq.Phrase) else q.text
         if isinstance(name, bytes):
             name = name.decode("utf-8", "replace")
-        kinds = None if field == "entity" else {field}
-        forms = registry.expand(name, kinds)
-        terms = [wq.Term(field, form.replace(",", " ").strip(), boost=q.boost) for form in forms]
+        if field == "entity":
+            pairs = [("entity", form) for form in registry.expand(name)]
+        else:
+            # Each name of the entity is searched where the index holds it: an ORG the model once tagged as a
+            # place is in `place`, and `org:` still finds that article.
+            pairs = registry.expand_terms(name, {field})
+        terms = [wq.Term(kind if kind in ENTITY_QUERY_FIELDS else "entity", form.replace(",", " ").strip(),
+                         boost=q.boost) for kind, form in pairs]
         return terms[0] if len(terms) == 1 else wq.Or(terms)
     if q.is_leaf():
         return q
