@@ -13,33 +13,14 @@ from test_web import POLICY, FixtureServer, server  # noqa: F401  (server is a f
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-import reader.app
 from index import Library, open_library
 from index.feeds import subscribe
 from reader.app import BylineApp
 from reader.screens.article import ArticleScreen
 from reader.screens.library import LibraryScreen
-from reader.screens.web import WebOutcome, WebScreen
+from reader.screens.web import WebScreen
 
 SIZE = (110, 32)
-
-
-class WiredApp(BylineApp):
-    """The reader with the two palette actions wired as the app is meant to wire them."""
-
-    CSS_PATH = Path(reader.app.__file__).with_name("byline.tcss")  # relative paths resolve from this file
-
-    def action_add_from_web(self) -> None:
-        self.push_screen(WebScreen("add"), self.web_finished)
-
-    def action_update_feeds(self) -> None:
-        self.push_screen(WebScreen("feeds"), self.web_finished)
-
-    def web_finished(self, outcome: WebOutcome | None) -> None:
-        if outcome is not None and outcome.build is not None:
-            self.build_finished(outcome.build)
-        if outcome is not None and outcome.open_id:
-            self.open_article(outcome.open_id)
 
 
 @pytest.fixture
@@ -67,7 +48,7 @@ def status(screen: WebScreen) -> str:
 
 
 async def test_add_a_url_from_the_reader_and_open_it(server: FixtureServer, empty_library: Library) -> None:  # noqa: F811
-    app = WiredApp(empty_library)
+    app = BylineApp(empty_library)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.action_add_from_web()
@@ -93,7 +74,7 @@ async def test_add_a_url_from_the_reader_and_open_it(server: FixtureServer, empt
 
 async def test_update_feeds_from_the_reader(server: FixtureServer, empty_library: Library) -> None:  # noqa: F811
     subscribe(empty_library.corpus, server.url("/feeds/atom.xml"), policy=POLICY)
-    app = WiredApp(empty_library)
+    app = BylineApp(empty_library)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.action_update_feeds()
@@ -117,7 +98,7 @@ async def test_update_feeds_from_the_reader(server: FixtureServer, empty_library
 
 
 async def test_the_bundled_seeds_are_not_added_to(seeds_library: Library) -> None:
-    app = WiredApp(seeds_library)
+    app = BylineApp(seeds_library)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.action_add_from_web()
