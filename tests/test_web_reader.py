@@ -69,6 +69,10 @@ async def test_add_a_url_from_the_reader_and_open_it(server: FixtureServer, empt
         assert isinstance(app.screen, ArticleScreen)
         assert app.screen.article.title == "Island ferry to resume sailings on Monday"
         assert app.screen.article.url == server.url("/news/ferry.html")
+        heading = str(app.screen.query_one("#article-heading", Static).render())
+        assert server.url("/news/ferry.html") in heading  # the reader shows where it came from
+        await pilot.press("y")  # and copies it
+        assert app.clipboard == server.url("/news/ferry.html")
         assert [s.title for s in app.summaries] == ["Island ferry to resume sailings on Monday"]
 
 

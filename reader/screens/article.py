@@ -37,6 +37,8 @@ def article_heading(article: Article) -> Content:
     if article.language:
         facts.append(f"from {one_line(article.language)}")
     facts.append(f"{article.words:,} words")
+    if article.url:
+        facts.append(one_line(article.url))
     return Content.assemble(
         (one_line(article.title) or UNKNOWN, "bold"),
         "\n",
@@ -56,6 +58,7 @@ class ArticleScreen(Screen):
         Binding("e", "search_entity", "Search entity", id="article.search-entity"),
         Binding("slash", "search", "Search", show=False, id="article.search"),
         Binding("o", "other_coverage", "Coverage", id="article.other-coverage"),
+        Binding("y", "copy_url", "Copy URL", show=False, id="article.copy-url"),
         *(
             Binding(str(number), f"toggle_kind('{kind}')", f"Toggle {kind}", show=False, id=f"article.toggle-{kind}")
             for number, kind in enumerate(ENTITY_KINDS, start=1)
@@ -114,6 +117,15 @@ class ArticleScreen(Screen):
         view.set_matches(matches)
         self._show_entities(self.app.hidden_kinds)
         self._status(self._summary())
+
+    def action_copy_url(self) -> None:
+        """Copy the article's address to the clipboard (the terminal's, through OSC 52, base64-encoded)."""
+        url = self.article.url if self.article is not None else ""
+        if not url:
+            self.notify("This article has no URL.", severity="warning", timeout=3)
+            return
+        self.app.copy_to_clipboard(url)
+        self.notify(f"Copied {one_line(url)}", timeout=3, markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "article" and event.state == WorkerState.ERROR:
