@@ -492,7 +492,8 @@ class Library:
             if full:
                 generation = store.new_generation(self.index_dir)
                 try:
-                    store.write_documents(generation, change, normalise_name, create=True, progress=write_progress)
+                    store.write_documents(generation, change, normalise_name, create=True, progress=write_progress,
+                                          procs=jobs)
                     store.write_catalog(generation, self.corpus, rows, fingerprint)
                     store.write_file_stats(generation, scan.files)
                     registry.save(generation / store.ENTITIES)

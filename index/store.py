@@ -375,12 +375,20 @@ def write_documents(
     *,
     create: bool,
     progress: Callable[[int, int, str], None] | None = None,
+    procs: int = 1,
 ) -> None:
-    """Write ``change`` into the Whoosh index in ``generation`` (creating it when ``create``)."""
+    """Write ``change`` into the Whoosh index in ``generation`` (creating it when ``create``).
+
+    A new index is written by ``procs`` processes, each its own segment (not merged: merging cost as much as
+    it saved). Reuters, 19,043 articles: 42 s with one process, 20 s with two; searching two segments is as
+    fast as one."""
     from whoosh import index as whoosh_index
 
     ix = whoosh_index.create_in(str(generation), make_schema()) if create else whoosh_index.open_dir(str(generation))
-    writer = ix.writer(limitmb=256)
+    if create and procs > 1 and len(change.write) >= 1000 * procs:
+        writer = ix.writer(limitmb=256, procs=procs, multisegment=True)
+    else:
+        writer = ix.writer(limitmb=256)
     try:
         for article_id in change.delete:
             writer.delete_by_term("id", article_id)
