@@ -25,14 +25,14 @@ from pathlib import Path
 from index import BuildReport, open_library
 from index.ingest import read_corpus
 
-from .corpora import BENCH_DIR, Corpus, CorpusUnavailable, child_env, reuters_folder, synthetic_articles
+from .corpora import BENCH_DIR, REPO, Corpus, CorpusUnavailable, child_env, reuters_folder, synthetic_articles
 from .report import Report, spread
 from .search import _byline_command
 
 
 def _run_json(command: list[str]) -> tuple[dict, float]:
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False, env=child_env())
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=child_env(), cwd=REPO)
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command[:3])} ... failed ({done.returncode}): {done.stderr.strip()[-500:]}")

@@ -28,6 +28,10 @@ SYNTHETIC_VERSION = "1"
 FILES_PER_FOLDER = 1000
 
 
+#: The repository, the working folder of the processes the benchmarks start (``python -m bench.*`` needs it).
+REPO = Path(__file__).resolve().parents[1]
+
+
 def child_env() -> dict[str, str]:
     """The environment for the processes the benchmarks time: bytecode cached (under the scratch folder) as in
     an installed Byline, even where the shell sets ``PYTHONDONTWRITEBYTECODE`` (an editable install would
@@ -37,7 +41,11 @@ def child_env() -> dict[str, str]:
     return env
 
 
-class CorpusUnavailable(RuntimeError):
+class Unmeasurable(RuntimeError):
+    """Something this machine lacks for a measurement (the message says what): the section is skipped."""
+
+
+class CorpusUnavailable(Unmeasurable):
     """A corpus this machine does not have (the message says which and why)."""
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from index import Library
 
-from .corpora import Corpus, child_env
+from .corpora import REPO, Corpus, Unmeasurable, child_env
 from .report import Report, percentile, spread, summary
 
 ROWS, COLUMNS = 40, 120
@@ -38,7 +38,10 @@ PROCESS_TIMEOUT = 60
 
 def _in_pty(command: list[str]) -> float:
     """Run ``command`` in a fresh pseudo-terminal; the ``time.time()`` it was started at."""
-    master, slave = pty.openpty()
+    try:
+        master, slave = pty.openpty()
+    except OSError as exc:
+        raise Unmeasurable(f"no pseudo-terminal on this machine ({exc})") from None
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
     env = {**child_env(), "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(ROWS)}
 
@@ -54,7 +57,7 @@ def _in_pty(command: list[str]) -> float:
     reader.start()
     started = time.time()
     process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
-                               start_new_session=True)
+                               start_new_session=True, cwd=REPO)
     os.close(slave)
     try:
         process.wait(timeout=PROCESS_TIMEOUT)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from index import Library, QueryError, open_library
 
-from .corpora import BENCH_DIR, Corpus, child_env
+from .corpora import BENCH_DIR, REPO, Corpus, child_env
 from .queries import KINDS, Query, RgQuery
 from .report import Report, percentile, summary
 
@@ -186,13 +186,13 @@ def run(report: Report, corpus: Corpus, lib: Library, queries: Sequence[Query], 
     # Whole processes, side by side: `byline search` against `rg -i` for the cold queries (after one untimed
     # process, which leaves the bytecode cached as an installed Byline has it).
     subprocess.run([*_byline_command(), "search", "x", "--corpus", str(corpus.path), "--index-dir",
-                    str(corpus.index_dir), "--json"], capture_output=True, check=False, env=child_env())
+                    str(corpus.index_dir), "--json"], capture_output=True, check=False, env=child_env(), cwd=REPO)
     process_times, rg_process = [], []
     for query in cold_queries:
         command = [*_byline_command(), "search", query.byline, "--corpus", str(corpus.path),
                    "--index-dir", str(corpus.index_dir), "--json", "-n", str(LIMIT)]
         started = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=False, env=child_env())
+        subprocess.run(command, capture_output=True, check=False, env=child_env(), cwd=REPO)
         process_times.append(time.perf_counter() - started)
         if rg is not None and query.rg is not None:
             started = time.perf_counter()
