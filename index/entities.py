@@ -405,6 +405,60 @@ class SurfaceTable:
                 previous_end, previous_surface, previous_text = span.end, surface, text
         return cls(article_ids, surfaces, definitions)
 
+    def updated(self, removed: Mapping[str, Annotation], added: Mapping[str, Annotation]) -> SurfaceTable:
+        """This table without the articles in ``removed`` (given with the annotations it was counted from) and
+        with those in ``added``: what :meth:`from_annotations` gives for the corpus after the change (articles in
+        another order), at the cost of the changed articles alone. A table that never counted a removed
+        article's names raises ``ValueError``: resolve from all the annotations instead."""
+        gone = SurfaceTable.from_annotations(removed)
+        if not set(removed) <= set(self.article_ids):
+            raise ValueError("an article to remove is not in the table")
+        minus = {(s.key, s.label): s for s in gone.surfaces}
+        kept = [number for number, aid in enumerate(self.article_ids) if aid not in removed]
+        renumber = {old: new for new, old in enumerate(kept)}
+        article_ids = [self.article_ids[number] for number in kept]
+        surfaces: list[Surface] = []
+        slot: dict[int, int] = {}  # old surface number -> new
+        for number, surface in enumerate(self.surfaces):
+            forms = dict(surface.forms)
+            if (less := minus.get((surface.key, surface.label))) is not None:
+                for form, count in less.forms.items():
+                    left = forms.get(form, 0) - count
+                    if left < 0:
+                        raise ValueError(f"the table never counted {form!r} {count} times")
+                    if left:
+                        forms[form] = left
+                    else:
+                        del forms[form]
+            numbers = [renumber[a] for a in surface.articles if a in renumber]
+            if not numbers or not forms:
+                continue
+            slot[number] = len(surfaces)
+            surfaces.append(Surface(surface.key, surface.label, forms, numbers))
+        definitions = [(slot[a], slot[b], renumber[n]) for a, b, n in self.definitions
+                       if n in renumber and a in slot and b in slot]
+
+        new = SurfaceTable.from_annotations(added)
+        offset = len(article_ids)
+        article_ids.extend(new.article_ids)
+        where = {(s.key, s.label): n for n, s in enumerate(surfaces)}
+        new_slot: dict[int, int] = {}
+        for number, surface in enumerate(new.surfaces):
+            numbers = [a + offset for a in surface.articles]
+            existing = where.get((surface.key, surface.label))
+            if existing is None:
+                where[(surface.key, surface.label)] = new_slot[number] = len(surfaces)
+                surfaces.append(Surface(surface.key, surface.label, dict(surface.forms), numbers))
+                continue
+            new_slot[number] = existing
+            target = surfaces[existing]
+            for form, count in surface.forms.items():
+                target.forms[form] = target.forms.get(form, 0) + count
+            target.count += surface.count
+            target.articles.extend(numbers)  # still ascending: every added article comes after the kept ones
+        definitions += [(new_slot[a], new_slot[b], n + offset) for a, b, n in new.definitions]
+        return SurfaceTable(article_ids, surfaces, definitions)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "articles": self.article_ids,
@@ -987,11 +1041,21 @@ class EntityRegistry:
         self._detail = detail
         self._detail_path = detail_path
         self._stamp = stamp
-        # One compact map (a reader keeps it open beside a 20,000-article index): normalised form ->
-        # (label, entity, label, entity, ...); entity -1 for a dropped mis-tag, label "" for a preferred
-        # name that is no surface form.
+        self._surfaces: Iterable[Sequence[Any]] | None = surfaces
+        self._lookup_map: dict[str, tuple[Any, ...]] | None = None
+        self._by_id: dict[str, int] | None = None
+        self._members: dict[int, list[tuple[str, str]]] | None = None
+        self._entities: dict[int, CanonicalEntity] = {}
+
+    @property
+    def _lookup(self) -> dict[str, tuple[Any, ...]]:
+        """One compact map (a reader keeps it open beside a 20,000-article index): normalised form -> (label,
+        entity, label, entity, ...); entity -1 for a dropped mis-tag, label "" for a preferred name that is no
+        surface form. Built on first use: a build that leaves the entities as they were only counts them."""
+        if self._lookup_map is not None:
+            return self._lookup_map
         lookup: dict[str, tuple[Any, ...]] = {}
-        for key, label, number in surfaces:
+        for key, label, number in self._surfaces or ():
             lookup[key] = (*lookup.get(key, ()), label, number)
         for number, (entity_id, _, _) in enumerate(self._headers):
             key, mark, tail = entity_id.split(":", 1)[1].rpartition("#")  # "LABEL:<normalised name>[#n]"
@@ -999,10 +1063,8 @@ class EntityRegistry:
                 key = entity_id.split(":", 1)[1]
             if number not in lookup.get(key, ())[1::2]:
                 lookup[key] = (*lookup.get(key, ()), "", number)
-        self._lookup = lookup
-        self._by_id: dict[str, int] | None = None
-        self._members: dict[int, list[tuple[str, str]]] | None = None
-        self._entities: dict[int, CanonicalEntity] = {}
+        self._lookup_map, self._surfaces = lookup, None
+        return lookup
 
     def _numbers(self, key: str) -> list[int]:
         """The entities ``key`` names, as a surface form or a preferred name, in order, once each."""

@@ -23,7 +23,7 @@ import os
 import re
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -48,31 +48,62 @@ MAX_ARTICLE_BYTES = 8_000_000
 
 
 def find_corpus_files(root: Path) -> tuple[list[Path], list[Skipped]]:
-    """Every article file below ``root`` (sorted, hidden folders skipped), and the ones that cannot be read."""
-    files: list[Path] = []
+    """Every article file below ``root`` (sorted, each folder's files before its subfolders; hidden files and
+    folders skipped; symlinked folders not followed), and the ones that cannot be read."""
+    files, skipped = _corpus_file_names(root)
+    return [Path(name) for name in files], skipped
+
+
+def _corpus_file_names(root: Path) -> tuple[list[str], list[Skipped]]:
+    """:func:`find_corpus_files` with the paths as strings: one ``scandir`` per folder and, for plain files, no
+    other system call, no ``Path``: cheap enough to ask every few seconds."""
+    files: list[str] = []
     skipped: list[Skipped] = []
     if root.is_file():
-        return ([root], []) if _is_article_file(root) else ([], [Skipped(root.name, "not a .txt, .md or .jsonl file")])
+        if _is_article_file(root):
+            return [str(root)], []
+        return [], [Skipped(root.name, "not a .txt, .md or .jsonl file")]
 
-    def unreadable_folder(error: OSError) -> None:
-        folder = Path(error.filename) if error.filename else root
+    def unreadable_folder(folder: str, error: OSError) -> None:
         reason = "permission denied" if isinstance(error, PermissionError) else f"unreadable: {error.strerror or error}"
-        skipped.append(Skipped(_rel(folder, root).rstrip("/") + "/", f"folder skipped: {reason}"))
+        skipped.append(Skipped(_rel(Path(folder), root).rstrip("/") + "/", f"folder skipped: {reason}"))
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable_folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            if name.startswith(".") or not _is_article_file(path):
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=lambda entry: entry.name)
+        except OSError as error:
+            unreadable_folder(folder, error)
+            continue
+        subfolders: list[str] = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            if path.is_symlink() and not path.exists():
-                skipped.append(Skipped(_rel(path, root), "broken symlink"))
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                subfolders.append(entry.path)
                 continue
-            if not path.is_file():
+            if not name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+                continue
+            if entry.is_symlink() and not os.path.exists(entry.path):
+                skipped.append(Skipped(_rel(Path(entry.path), root), "broken symlink"))
+                continue
+            try:
+                regular = entry.is_file()
+            except OSError:
+                regular = False
+            if not regular:
                 # A pipe would block the build forever and /dev/zero would fill the memory.
-                skipped.append(Skipped(_rel(path, root), "not a regular file (a device, pipe or socket)"))
+                skipped.append(Skipped(_rel(Path(entry.path), root), "not a regular file (a device, pipe or socket)"))
                 continue
-            files.append(path)
+            files.append(entry.path)
+        stack.extend(reversed(subfolders))
     return files, skipped
 
 
@@ -81,7 +112,11 @@ def _is_article_file(path: Path) -> bool:
     return name.endswith(TEXT_SUFFIXES) or name.endswith(JSONL_SUFFIXES)
 
 
-def _rel(path: Path, root: Path) -> str:
+def _rel(path: Path | str, root: Path) -> str:
+    text, base = str(path), str(root)
+    if text.startswith(base) and text[len(base):len(base) + 1] == os.sep:
+        return text[len(base) + 1:].replace(os.sep, "/")
+    path = Path(path)
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -406,16 +441,22 @@ class CorpusChanges:
     def touches(self, path: str) -> bool:
         """Whether the file an article came from (``Article.path``; ``file.jsonl:7`` for a JSONL line) changed
         or went away: the article the index holds may no longer be what the file says."""
-        name = path.rsplit(":", 1)[0] if path.lower().rsplit(":", 1)[0].endswith(JSONL_SUFFIXES) else path
+        name = source_file(path)
         return name in self.changed or name in self.deleted
 
     def to_dict(self) -> dict[str, list[str]]:
         return {"added": list(self.added), "changed": list(self.changed), "deleted": list(self.deleted)}
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def source_file(path: str) -> str:
+    """The corpus file an ``Article.path`` comes from: itself, or ``file.jsonl`` for ``file.jsonl:7``."""
+    name = path.rsplit(":", 1)[0]
+    return name if name != path and name.lower().endswith(JSONL_SUFFIXES) else path
+
+
+def _stat(path: Path | str) -> tuple[int, int] | None:
     try:
-        status = path.stat()
+        status = os.stat(path)
     except OSError:
         return None
     return status.st_size, status.st_mtime_ns
@@ -425,8 +466,8 @@ def corpus_file_stats(root: Path) -> dict[str, tuple[int, int]]:
     """Size and modification time of every file the index is built from (the article files and the metadata
     sidecar), without opening any of them: cheap enough to ask often."""
     root = Path(root)
-    files, _ = find_corpus_files(root)
-    sidecar = root / SIDECAR if root.is_dir() else root.parent / SIDECAR
+    files, _ = _corpus_file_names(root)
+    sidecar = str(root / SIDECAR if root.is_dir() else root.parent / SIDECAR)
     return {_rel(path, root): stat for path in [*files, sidecar] if (stat := _stat(path)) is not None}
 
 
@@ -439,13 +480,19 @@ def corpus_changes(recorded: dict[str, tuple[int, int]], current: dict[str, tupl
     )
 
 
-def read_corpus(root: Path, progress=None) -> CorpusScan:
-    """Read every article below ``root``. Duplicate ids keep the first and report the others."""
+def read_corpus(root: Path, progress=None, only: Collection[str] | None = None) -> CorpusScan:
+    """Read every article below ``root``, or only the files named in ``only`` (paths relative to ``root``, as
+    :func:`corpus_file_stats` gives them; the folder is not walked). Duplicate ids keep the first and report
+    the others."""
     root = Path(root)
     sidecar_stat = _stat(root / SIDECAR if root.is_dir() else root.parent / SIDECAR)
     sidecar, skipped = read_sidecar(root)
-    files, unreadable = find_corpus_files(root)
-    skipped.extend(unreadable)
+    if only is None:
+        files, unreadable = find_corpus_files(root)
+        skipped.extend(unreadable)
+    else:
+        base = root if root.is_dir() else root.parent
+        files = [base / rel for rel in sorted(only) if rel != SIDECAR]
     articles: list[Article] = []
     flagged: list[Skipped] = []
     seen: dict[str, str] = {}

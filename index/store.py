@@ -23,17 +23,20 @@ import shutil
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .models import Annotation, Article, label_kind
+from .models import Annotation, Article, Skipped, label_kind
 
 CATALOG = "catalog.json"
 #: Size and modification time of each corpus file as the build read it, to tell what changed since.
 FILE_STATS = "files.json"
+#: What the build skipped or decoded with a fallback, so an update that reads only the changed files still reports
+#: the rest.
+SCAN_NOTES = "skipped.json"
 FORMAT = "FORMAT.json"
 ENTITIES = "entities.json"
 CURRENT = "CURRENT"
@@ -350,6 +353,22 @@ def read_file_stats(generation: Path) -> dict[str, tuple[int, int]] | None:
         data = json.loads((generation / FILE_STATS).read_text(encoding="utf-8"))
         return {str(path): (int(size), int(mtime)) for path, (size, mtime) in data.items()}
     except (OSError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def write_scan_notes(generation: Path, skipped: Sequence[Skipped], flagged: Sequence[Skipped]) -> None:
+    tmp = generation / f".{SCAN_NOTES}.tmp"
+    tmp.write_text(json.dumps({"skipped": [s.to_dict() for s in skipped], "flagged": [s.to_dict() for s in flagged]},
+                              ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, generation / SCAN_NOTES)
+
+
+def read_scan_notes(generation: Path) -> tuple[list[Skipped], list[Skipped]] | None:
+    """What :func:`write_scan_notes` recorded (skipped, flagged); None when absent or damaged."""
+    try:
+        data = json.loads((generation / SCAN_NOTES).read_text(encoding="utf-8"))
+        return ([Skipped(**item) for item in data["skipped"]], [Skipped(**item) for item in data["flagged"]])
+    except (OSError, ValueError, TypeError, KeyError):
         return None
 
 

@@ -110,3 +110,55 @@ def test_reader_picks_up_a_new_index(seeds_copy: Path, tmp_path: Path) -> None:
     time.sleep(0.01)
     assert reader.refresh()
     assert [h.id for h in reader.search("Herat").hits] == ["herat"]
+
+
+def _entity_view(lib) -> dict[str, tuple]:
+    return {e.id: (e.name, e.label, e.names, e.articles, e.merges, e.related) for e in lib.entities()}
+
+
+def test_update_gives_the_entities_a_rebuild_gives(seeds_copy: Path, tmp_path: Path) -> None:
+    """An update regroups the names from the previous build's table, changed where the corpus changed; the
+    result must be what grouping every article again gives."""
+    lib = open_library(seeds_copy, tmp_path / "idx")
+    lib.build()
+    path = seeds_copy / "004_e8aa0ffba7751739.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nAngela Merkel called Zabiullah Mujahid in Kabul.\n",
+                    encoding="utf-8")
+    write_files(seeds_copy, {"new.txt": "Berlin news\n\nAngela Merkel spoke in Berlin about the Taliban."})
+    (seeds_copy / "001_4953294115b9d26d.txt").unlink()
+    update = lib.build()
+    assert (update.full, update.added, update.changed, update.deleted) == (False, 1, 1, 1)
+    merkel = lib.entity("Angela Merkel")
+    assert set(merkel.articles) == {"004_e8aa0ffba7751739", "new"}
+    assert "001_4953294115b9d26d" not in lib.entity("Taliban").articles
+
+    fresh = open_library(seeds_copy, tmp_path / "fresh")
+    fresh.build()
+    assert _entity_view(lib) == _entity_view(fresh)
+    assert update.entities == len(fresh.entities())
+
+
+def test_an_edit_that_names_no_one_new_keeps_the_entities(seeds_copy: Path, tmp_path: Path) -> None:
+    lib = open_library(seeds_copy, tmp_path / "idx")
+    lib.build()
+    before = _entity_view(lib)
+    path = seeds_copy / "002_d39dd3bf9bf62004.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe report was corrected.\n", encoding="utf-8")
+    update = lib.build()
+    assert (update.changed, update.annotated) == (1, 1)
+    assert lib.search('"report was corrected"').hits[0].id == "002_d39dd3bf9bf62004"
+    assert _entity_view(lib) == before
+
+
+def test_an_update_still_reports_what_it_did_not_read_again(seeds_copy: Path, tmp_path: Path) -> None:
+    write_files(seeds_copy, {"broken.txt": b"\x00\x01\x02binary\x00" * 50,
+                             "latin.txt": "Caf\xe9 news\n\nA report from a caf\xe9.".encode("latin-1")})
+    lib = open_library(seeds_copy, tmp_path / "idx")
+    first = lib.build()
+    assert [s.path for s in first.skipped] == ["broken.txt"] and [s.path for s in first.flagged] == ["latin.txt"]
+    write_files(seeds_copy, {"other.txt": "Other news\n\nNothing else."})
+    update = lib.build()
+    assert update.added == 1
+    assert [s.path for s in update.skipped] == ["broken.txt"] and [s.path for s in update.flagged] == ["latin.txt"]
+    (seeds_copy / "broken.txt").unlink()
+    assert not lib.build().skipped
