@@ -1,42 +1,82 @@
 """Byline's engine: ingest a corpus, annotate it with spaCy, index it with Whoosh, search and compare it.
 
 The public API is what this module exports; the reader and the CLI use nothing else. It never imports Textual.
+
+Every name is imported on first use (PEP 562): the reader's first frame needs the library and the models, not
+Whoosh's analysers or the entity resolver (rapidfuzz), and ``from index import QueryError`` should not pay for
+them either.
 """
 
-from .aliases import AliasFileError
-from .analysis import match_spans
-from .ingest import CorpusChanges
-from .library import Library, bundled_corpus, open_library
-from .models import (
-    Annotation,
-    Article,
-    ArticleSummary,
-    BuildProgress,
-    BuildReport,
-    EntitySpan,
-    FacetCount,
-    Fragment,
-    Hit,
-    QueryError,
-    SearchResult,
-    Skipped,
-    label_kind,
-)
-from .store import IndexCorrupt, IndexLocked, IndexMissing, IndexProblem
+from __future__ import annotations
 
-#: Exported, but imported on first use (PEP 562): entity resolution pulls in rapidfuzz and a large module that
-#: opening the reader does not need.
-_LAZY = {"CanonicalEntity": ".entities", "EntityCoverage": ".entities", "MergeReason": ".entities"}
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+#: Each exported name and the submodule that defines it.
+_EXPORTS = {
+    "AliasFileError": ".aliases",
+    "match_spans": ".analysis",
+    "CorpusChanges": ".ingest",
+    "Library": ".library",
+    "bundled_corpus": ".library",
+    "open_library": ".library",
+    "Annotation": ".models",
+    "Article": ".models",
+    "ArticleSummary": ".models",
+    "BuildProgress": ".models",
+    "BuildReport": ".models",
+    "EntitySpan": ".models",
+    "FacetCount": ".models",
+    "Fragment": ".models",
+    "Hit": ".models",
+    "QueryError": ".models",
+    "SearchResult": ".models",
+    "Skipped": ".models",
+    "label_kind": ".models",
+    "IndexCorrupt": ".store",
+    "IndexLocked": ".store",
+    "IndexMissing": ".store",
+    "IndexProblem": ".store",
+    "CanonicalEntity": ".entities",
+    "EntityCoverage": ".entities",
+    "MergeReason": ".entities",
+}
+
+if TYPE_CHECKING:
+    from .aliases import AliasFileError
+    from .analysis import match_spans
+    from .entities import CanonicalEntity, EntityCoverage, MergeReason
+    from .ingest import CorpusChanges
+    from .library import Library, bundled_corpus, open_library
+    from .models import (
+        Annotation,
+        Article,
+        ArticleSummary,
+        BuildProgress,
+        BuildReport,
+        EntitySpan,
+        FacetCount,
+        Fragment,
+        Hit,
+        QueryError,
+        SearchResult,
+        Skipped,
+        label_kind,
+    )
+    from .store import IndexCorrupt, IndexLocked, IndexMissing, IndexProblem
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(_LAZY[name], __name__), name)
+    value = getattr(import_module(_EXPORTS[name], __name__), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
 
 __all__ = [
     "AliasFileError",

@@ -5,6 +5,10 @@ results replace the table and the facets appear beside them. Every keystroke sta
 worker of one exclusive group, after a short debounce, so a newer query cancels an older one and the
 interface never waits for Whoosh. A query that does not parse shows its error inline and leaves the last good
 results where they were.
+
+The screen is drawn before the articles are read: once it is on screen it asks the app for the catalog
+(``BylineApp.load_summaries``, a thread), and the table says it is loading until they arrive. The query box
+works meanwhile.
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from index import QueryError, SearchResult
+from index import ArticleSummary, QueryError, SearchResult
 from reader.safe import one_line
-from reader.widgets.article_table import ArticleTable
+from reader.widgets.article_table import DEFAULT_SORTING, ArticleTable
 from reader.widgets.facet_list import FacetList
 from reader.widgets.messages import CompareMarked, OpenArticle, ToggleMark
 from reader.widgets.results_list import ResultsList
@@ -68,9 +72,11 @@ class LibraryScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        summaries = self.app.summaries
         table = self.query_one(ArticleTable)
-        table.show_articles(summaries)
+        if self.app.summaries_loaded:
+            table.show_articles(self.app.summaries)
+        else:
+            self.call_after_refresh(self.app.load_summaries)
         table.show_marks(self.app.marks)
         self.watch(self.app, "marks", self._show_marks, init=False)
         self._show_library_status()
@@ -78,6 +84,12 @@ class LibraryScreen(Screen):
             self.query_one("#query", Input).value = self._initial_query
         else:
             table.focus()
+
+    def show_summaries(self, summaries: list[ArticleSummary], rows: list[ArticleSummary]) -> None:
+        """The catalog arrived: fill the table (``rows`` is ``summaries`` in the table's starting order)."""
+        self.query_one(ArticleTable).show_articles(summaries, ordered=(DEFAULT_SORTING, rows))
+        if not self.query_text.strip():
+            self._show_library_status()
 
     # -- searching ------------------------------------------------------------------------------------
 
@@ -159,6 +171,11 @@ class LibraryScreen(Screen):
 
     def _show_library_status(self) -> None:
         table = self.query_one(ArticleTable)
+        if not table.loaded:
+            self.query_one("#search-status", Static).update(
+                Content.assemble(("Loading the articles…", "bold"), (" · / searches meanwhile", "$text-muted"))
+            )
+            return
         field, descending = table.sorting
         arrow = "↓" if descending else "↑"
         count = len(self.app.summaries)

@@ -3,6 +3,9 @@
 A corpus can hold twenty thousand articles, so this is not a ``DataTable`` (which builds every row up front:
 0.7 s for 19k rows here, again on each sort) but a ``ScrollView`` that draws only the rows on screen from
 the sorted list of summaries. Sorting re-sorts that list; resizing only changes the column widths.
+
+Until :meth:`ArticleTable.show_articles` is called the table says it is loading: the reader reads the catalog
+after its first frame, so that a large corpus opens as fast as a small one.
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ DATE_WIDTH = 10
 SOURCE_WIDTHS = (6, 24)
 #: Cells between columns.
 GAP = 2
+#: The order the table starts in: newest first.
+DEFAULT_SORTING = ("date", True)
+#: What the table shows until it has the articles.
+LOADING = "Loading the articles…"
 
 
 def mark_letter(article_id: str, marks: Sequence[str]) -> str:
@@ -89,15 +96,21 @@ class ArticleTable(ScrollView, can_focus=True):
         self._marks: tuple[str, ...] = ()
         self._source_width = SOURCE_WIDTHS[0]
         #: Current sort: ``("date" | "source", descending)``.
-        self.sorting: tuple[str, bool] = ("date", True)
+        self.sorting: tuple[str, bool] = DEFAULT_SORTING
+        #: False until the articles are given to :meth:`show_articles`.
+        self.loaded = False
 
     # -- data -----------------------------------------------------------------------------------------
 
-    def show_articles(self, summaries: Sequence[ArticleSummary]) -> None:
+    def show_articles(self, summaries: Sequence[ArticleSummary], *,
+                      ordered: tuple[tuple[str, bool], list[ArticleSummary]] | None = None) -> None:
+        """Show ``summaries``. ``ordered`` is ``(sorting, rows)``: them already sorted (a thread can do that
+        for a large corpus), used if the table is still sorted that way."""
         self._summaries = list(summaries)
+        self.loaded = True
         widest = max((cell_len(one_line(source)) for source in {s.source for s in self._summaries}), default=0)
         self._source_width = min(max(widest, SOURCE_WIDTHS[0]), SOURCE_WIDTHS[1])
-        self._resort()
+        self._resort(ordered[1] if ordered is not None and ordered[0] == self.sorting else None)
 
     def show_marks(self, marks: Sequence[str]) -> None:
         """Redraw the mark column for ``marks`` (article ids, in marking order)."""
@@ -118,9 +131,9 @@ class ArticleTable(ScrollView, can_focus=True):
         """The id of the article under the cursor."""
         return self._rows[self.cursor].id if self._rows else None
 
-    def _resort(self) -> None:
+    def _resort(self, rows: list[ArticleSummary] | None = None) -> None:
         current = self.current_id
-        self._rows = sort_summaries(self._summaries, *self.sorting)
+        self._rows = sort_summaries(self._summaries, *self.sorting) if rows is None else rows
         ids = self.row_ids
         self.cursor = ids.index(current) if current in ids else 0
         self.virtual_size = Size(1, len(self._rows) + 1)  # one column wide: never scrolls sideways; + header
@@ -206,6 +219,9 @@ class ArticleTable(ScrollView, can_focus=True):
             titles = ("", "Source" + (arrow if field == "source" else ""), "Date" + (arrow if field == "date" else ""))
             return self._strip((*titles, "Title"), [style] * 4, style, width)
         index = self.scroll_offset.y + y - 1
+        if not self.loaded and index == 0:
+            muted = base + self.get_component_rich_style("article-table--muted", partial=True)
+            return self._strip(("", "", "", LOADING), [muted] * 4, base, width)
         if index >= len(self._rows):
             return Strip.blank(width, base)
         row = self._rows[index]
