@@ -150,6 +150,18 @@ class BylineApp(App[None]):
         self._watching = False
         self._last_changes: CorpusChanges | None = None
 
+    def breakpoint_classes(self) -> str:
+        """The breakpoint classes (``-wide -tall`` …) a screen gets at the terminal's size. A screen created
+        with them is styled once; Textual adds them on the screen's first resize, which styles every widget
+        again (30 ms of the library's first frame)."""
+        classes = []
+        for dimension, breakpoints in ((self.size.width, self.HORIZONTAL_BREAKPOINTS),
+                                       (self.size.height, self.VERTICAL_BREAKPOINTS)):
+            reached = [(edge, name) for edge, name in breakpoints or () if dimension >= edge]
+            if reached:
+                classes.append(max(reached)[1])
+        return " ".join(classes)
+
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {f"kind-{kind}": colour for kind, colour in KIND_COLOURS.items()}
 
@@ -185,7 +197,8 @@ class BylineApp(App[None]):
         if self._catalog_bytes() <= SMALL_CATALOG_BYTES:
             summaries = self.library.articles()
             self._summaries_loaded(summaries, sort_summaries(summaries, *DEFAULT_SORTING))
-        self.push_screen(LibraryScreen(self.initial_query if query is None else query))
+        self.push_screen(LibraryScreen(self.initial_query if query is None else query,
+                                       classes=self.breakpoint_classes()))
         if not self._watching:
             self._watching = True
             self.set_interval(self.WATCH_SECONDS, self.watch_corpus)

@@ -47,8 +47,8 @@ class LibraryScreen(Screen):
         Binding("down", "focus_list", "To list", id="library.to-list"),
     ]
 
-    def __init__(self, initial_query: str = "") -> None:
-        super().__init__()
+    def __init__(self, initial_query: str = "", *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
         self._initial_query = initial_query
         #: Counts queries typed; a result is shown only if no newer query was typed since it was asked for.
         self._query_serial = 0
