@@ -209,31 +209,76 @@ def prefix_query(field: str, typed: str, boost: float, stem_fits: Callable[[str,
 
 
 class WordPrefix(wq.Prefix):
-    """A prefix query that reads each matching term's postings once, summing their scores per document.
+    """A prefix query whose terms' postings are read one after the other into one score per document.
 
     Whoosh ORs the terms a prefix expands to in a binary tree of union matchers, which every matching
-    document climbs: ``expe*`` (19 terms in each of title and body) spent 80 % of its 100 ms there. Reading
-    the postings term after term into one score per document gives the same documents and scores."""
+    document climbs: ``expe*`` (19 terms in each of title and body) spent 80 % of its 100 ms there. Summing
+    each term's scores per document gives the same documents and the same scores (see :func:`summed_matcher`)."""
 
     def matcher(self, searcher, context=None):
-        reader = searcher.reader()
-        words = [word for word in self._btexts(reader) if word]
+        words = [word for word in self._btexts(searcher.reader()) if word]
         if len(words) <= 1:
             return super().matcher(searcher, context)
-        weighting = (context.weighting if context is not None else None) or searcher.weighting
-        scores: dict[int, float] = {}
-        get = scores.get
-        for word in words:
-            m = reader.postings(self.fieldname, word, scorer=weighting.scorer(searcher, self.fieldname, word))
-            while m.is_active():
-                docnum = m.id()
-                scores[docnum] = get(docnum, 0.0) + m.score()
-                m.next()
-        if not scores:
-            return NullMatcher()
-        ids = sorted(scores)
-        boost = self.boost
-        return ListMatcher(ids, weights=[scores[docnum] * boost for docnum in ids])
+        return summed_matcher(searcher, context, [(self.fieldname, word, self.boost) for word in words])
+
+
+class TermUnion(wq.Or):
+    """An OR of terms and prefixes (a word searched in title and body, ``a OR b``, an entity's names), matched
+    as :class:`WordPrefix` is: each term's postings read once, scores summed per document. Whoosh's union tree
+    costs about as much as scoring again for every document a common word matches (``company``: 6,150)."""
+
+    def matcher(self, searcher, context=None):
+        terms = _union_terms(self, searcher, 1.0)
+        if terms is None:  # not only terms after all
+            return wq.Or(self.subqueries, boost=self.boost).matcher(searcher, context)
+        return summed_matcher(searcher, context, terms)
+
+
+def _union_terms(q, searcher, boost: float) -> list[tuple[str, bytes, float]] | None:
+    """``(field, term, boost)`` of every term ``q`` (an OR of terms and prefixes) matches, or None."""
+    if isinstance(q, WordPrefix):
+        return [(q.fieldname, word, q.boost * boost) for word in q._btexts(searcher.reader()) if word]
+    if type(q) is wq.Term:
+        try:
+            return [(q.fieldname, searcher.schema[q.fieldname].to_bytes(q.text), q.boost * boost)]
+        except (KeyError, ValueError):
+            return []
+    if isinstance(q, wq.Or) and not q.minmatch and not q.scale:
+        terms: list[tuple[str, bytes, float]] = []
+        for sub in q.subqueries:
+            found = _union_terms(sub, searcher, boost * q.boost)
+            if found is None:
+                return None
+            terms.extend(found)
+        return terms
+    return None
+
+
+def _is_union_of_terms(q) -> bool:
+    if isinstance(q, WordPrefix) or type(q) is wq.Term:
+        return True
+    return type(q) is wq.Or and not q.minmatch and not q.scale and all(map(_is_union_of_terms, q.subqueries))
+
+
+def summed_matcher(searcher, context, terms: list[tuple[str, bytes, float]]):
+    """A matcher over the documents having any of ``terms`` (``(field, term, boost)``), each scored with the
+    sum of its terms' scores, as Whoosh's union of their matchers scores it."""
+    reader = searcher.reader()
+    weighting = (context.weighting if context is not None else None) or searcher.weighting
+    scores: dict[int, float] = {}
+    get = scores.get
+    for field, text, boost in terms:
+        if (field, text) not in reader:
+            continue
+        m = reader.postings(field, text, scorer=weighting.scorer(searcher, field, text))
+        while m.is_active():
+            docnum = m.id()
+            scores[docnum] = get(docnum, 0.0) + m.score() * boost
+            m.next()
+    if not scores:
+        return NullMatcher()
+    ids = sorted(scores)
+    return ListMatcher(ids, weights=[scores[docnum] for docnum in ids])
 
 
 _FIELD_NAME = re.compile(r"(?<![\w\\])([A-Za-z_][\w-]*):")
@@ -272,7 +317,10 @@ def parse(parser, registry: EntityRegistry, text: str):
     except Exception as exc:  # Whoosh raises assorted errors on odd input
         raise QueryError(f"cannot parse query: {exc}", _quoted_position(str(exc), text), text) from None
     _raise_error_nodes(parsed, text, origin)
-    return _expand_entities(parsed, registry)
+    expanded = _expand_entities(parsed, registry)
+    if type(expanded) is wq.Or and _is_union_of_terms(expanded):  # the whole query; inside an AND, Whoosh skips
+        return TermUnion(expanded.subqueries, boost=expanded.boost)
+    return expanded
 
 
 def _quoted_position(message: str, text: str) -> int:
