@@ -147,6 +147,8 @@ class BylineApp(App[None]):
         self.summaries: list[ArticleSummary] = []
         #: Whether ``summaries`` holds the catalog of the index the library shows (False while it is read).
         self.summaries_loaded = False
+        #: Counts the libraries opened: a catalog read for an earlier one is not shown.
+        self._opened = 0
         self._watching = False
         self._last_changes: CorpusChanges | None = None
 
@@ -192,11 +194,12 @@ class BylineApp(App[None]):
     def _open_library(self, query: str | None = None) -> None:
         """Show the library screen. A small catalog is read first; a large one is read once the screen is
         drawn (it asks for it: :meth:`load_summaries`)."""
+        self._opened += 1
         self.summaries, self.summaries_loaded = [], False
         self.sub_title = one_line(self.library.name)
         if self._catalog_bytes() <= SMALL_CATALOG_BYTES:
             summaries = self.library.articles()
-            self._summaries_loaded(summaries, sort_summaries(summaries, *DEFAULT_SORTING))
+            self._summaries_loaded(self._opened, summaries, sort_summaries(summaries, *DEFAULT_SORTING))
         self.push_screen(LibraryScreen(self.initial_query if query is None else query,
                                        classes=self.breakpoint_classes()))
         if not self._watching:
@@ -220,7 +223,7 @@ class BylineApp(App[None]):
         """Read the catalog of every article (a large JSON file on a large corpus: 0.1 s for 19,000 articles,
         1 s for 100,000) and sort it for the table, in a thread, so that the library is on screen at once and
         its query box takes keys while this runs; the table fills when it is done."""
-        worker = get_current_worker()
+        worker, opened = get_current_worker(), self._opened
         try:
             with self.library_lock:
                 summaries = self.library.articles()
@@ -230,10 +233,12 @@ class BylineApp(App[None]):
             return
         rows = sort_summaries(summaries, *DEFAULT_SORTING)
         if not worker.is_cancelled:
-            self.call_from_thread(self._summaries_loaded, summaries, rows)
+            self.call_from_thread(self._summaries_loaded, opened, summaries, rows)
 
-    def _summaries_loaded(self, summaries: list[ArticleSummary], rows: list[ArticleSummary]) -> None:
+    def _summaries_loaded(self, opened: int, summaries: list[ArticleSummary], rows: list[ArticleSummary]) -> None:
         """The catalog is read: fill the library's table, drop marks of articles that are gone, warm up."""
+        if opened != self._opened:
+            return  # read for a library shown before this one
         self.summaries, self.summaries_loaded = summaries, True
         self.sub_title = f"{one_line(self.library.name)} · {len(summaries):,} articles"
         known = {summary.id for summary in summaries}
