@@ -449,9 +449,10 @@ class CorpusChanges:
 
 
 def source_file(path: str) -> str:
-    """The corpus file an ``Article.path`` comes from: itself, or ``file.jsonl`` for ``file.jsonl:7``."""
+    """The corpus file an ``Article.path`` comes from: itself, or ``file.jsonl`` for ``file.jsonl:7`` (``.`` for
+    ``.:7``, a line of a corpus that is one JSONL file)."""
     name = path.rsplit(":", 1)[0]
-    return name if name != path and name.lower().endswith(JSONL_SUFFIXES) else path
+    return name if name != path and (name == "." or name.lower().endswith(JSONL_SUFFIXES)) else path
 
 
 def _stat(path: Path | str) -> tuple[int, int] | None:
@@ -491,8 +492,10 @@ def read_corpus(root: Path, progress=None, only: Collection[str] | None = None) 
         files, unreadable = find_corpus_files(root)
         skipped.extend(unreadable)
     else:
-        base = root if root.is_dir() else root.parent
-        files = [base / rel for rel in sorted(only) if rel != SIDECAR]
+        if root.is_dir():
+            files = [root / rel for rel in sorted(only) if rel != SIDECAR]
+        else:  # a corpus that is one file
+            files = [root] if _rel(root, root) in only else []
     articles: list[Article] = []
     flagged: list[Skipped] = []
     seen: dict[str, str] = {}

@@ -162,3 +162,20 @@ def test_an_update_still_reports_what_it_did_not_read_again(seeds_copy: Path, tm
     assert [s.path for s in update.skipped] == ["broken.txt"] and [s.path for s in update.flagged] == ["latin.txt"]
     (seeds_copy / "broken.txt").unlink()
     assert not lib.build().skipped
+
+
+def test_a_corpus_that_is_one_jsonl_file_updates_in_place(tmp_path: Path) -> None:
+    corpus = tmp_path / "wire.jsonl"
+    lines = [f'{{"id": "a{n}", "title": "Story {n}", "body": "Wire story {n} from Kabul about the Taliban."}}'
+             for n in range(3)]
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lib = open_library(corpus, tmp_path / "idx")
+    assert lib.build().articles == 3
+    again = lib.build()
+    assert (again.articles, again.unchanged, again.annotated) == (3, 3, 0)
+    assert len(lib.articles()) == 3
+    corpus.write_text("\n".join([*lines, '{"id": "a3", "title": "Story 3", "body": "Herat story."}']) + "\n",
+                      encoding="utf-8")
+    update = lib.build()
+    assert (update.articles, update.added, update.annotated) == (4, 1, 1)
+    assert {h.id for h in lib.search("Herat").hits} == {"a3"} and len(lib.articles()) == 4
