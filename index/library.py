@@ -230,6 +230,14 @@ class Library:
             for row in self.catalog.values()
         ]
 
+    def catalog_size(self) -> int:
+        """The size in bytes of the article list :meth:`articles` reads (what reading it costs, to decide whether
+        to read it before or after drawing); 0 when there is none to see."""
+        try:
+            return (self.generation / store.CATALOG).stat().st_size
+        except (OSError, store.IndexProblem):
+            return 0
+
     def __len__(self) -> int:
         return len(self.catalog)
 

@@ -197,7 +197,7 @@ class BylineApp(App[None]):
         self._opened += 1
         self.summaries, self.summaries_loaded = [], False
         self.sub_title = one_line(self.library.name)
-        if self._catalog_bytes() <= SMALL_CATALOG_BYTES:
+        if self.library.catalog_size() <= SMALL_CATALOG_BYTES:
             summaries = self.library.articles()
             self._summaries_loaded(self._opened, summaries, sort_summaries(summaries, *DEFAULT_SORTING))
         self.push_screen(LibraryScreen(self.initial_query if query is None else query,
@@ -207,16 +207,6 @@ class BylineApp(App[None]):
             self.set_interval(self.WATCH_SECONDS, self.watch_corpus)
 
     # -- the catalog, read after the first frame ---------------------------------------------------------
-
-    def _catalog_bytes(self) -> int:
-        """The size of the index's catalog file: what reading it costs. 0 if it cannot be seen (reading it
-        then says why)."""
-        from index.store import CATALOG
-
-        try:
-            return (self.library.generation / CATALOG).stat().st_size
-        except (OSError, IndexProblem):
-            return 0
 
     @work(thread=True, exclusive=True, group="catalog")
     def load_summaries(self) -> None:
