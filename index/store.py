@@ -492,36 +492,102 @@ def open_whoosh(generation: Path, *, for_search: bool = False):
         ) from None
 
 
-#: Whoosh files a searcher keeps in memory: postings and the term dictionary, read by every query. Stored text,
-#: term vectors and columns are read from their files when needed (20 hits, 200 documents' entities).
+#: Whoosh files every query reads: postings and the term dictionary. A searcher maps them (read-only) instead of
+#: reading them through file calls. Stored text, term vectors and columns are read from their files when needed.
 IN_MEMORY = (".pst", ".trm")
 
 
 @lru_cache(maxsize=1)
 def _search_storage():
-    """A Whoosh storage that reads the :data:`IN_MEMORY` parts of a segment into ``bytes`` when they are opened,
-    and the rest from the file when needed.
+    """A Whoosh storage that serves the :data:`IN_MEMORY` parts of a segment from a read-only memory map of its
+    file, without copying them, and the rest through the file when needed.
 
     Whoosh's own way maps a compound segment file and copies every part it opens from the mapping into a
-    ``BytesIO``: the index sat in the reader's memory twice, 240 MB resident with Reuters open, against 145 MB
-    this way (a ``BytesIO`` shares a ``bytes`` object instead of copying it), at the same search speed."""
+    ``BytesIO`` (240 MB resident with Reuters open); reading the parts into ``bytes`` halved that but still held
+    every posting of the corpus in the process (58 MB on Reuters, 222 MB at 100,000 articles, all paid when
+    the searcher opens). Mapped, only the pages queries touch are resident, and they are the system's file
+    cache, given back under memory pressure: 50 searches on Reuters 114 -> 73 MB, at 100,000 articles
+    295 -> 105 MB, same results, same speed (a ``bytes`` slice of the map per read, as from ``bytes``)."""
+    import mmap
+
     from whoosh.filedb.filestore import FileStorage
     from whoosh.filedb.structfile import BufferFile, StructFile
 
+    class ViewIO:
+        """``read``/``readline``/``seek``/``tell`` over a memoryview (``BytesIO`` would copy it)."""
+
+        __slots__ = ("_pos", "_view")
+
+        def __init__(self, view: memoryview) -> None:
+            self._view, self._pos = view, 0
+
+        def read(self, n: int = -1) -> bytes:
+            start = self._pos
+            self._pos = len(self._view) if n is None or n < 0 else min(start + n, len(self._view))
+            return bytes(self._view[start:self._pos])
+
+        def seek(self, position: int, whence: int = 0) -> int:
+            base = (0, self._pos, len(self._view))[whence]
+            self._pos = base + position
+            return self._pos
+
+        def tell(self) -> int:
+            return self._pos
+
+        def readline(self, size: int = -1) -> bytes:  # pickle asks for it (old protocols use it)
+            end = len(self._view) if size is None or size < 0 else min(len(self._view), self._pos + size)
+            chunk = bytes(self._view[self._pos:end])
+            cut = chunk.find(b"\n")
+            line = chunk if cut < 0 else chunk[:cut + 1]
+            self._pos += len(line)
+            return line
+
+        def close(self) -> None:
+            pass
+
+    class MappedPart(BufferFile):
+        """A part of a segment served from the map: ``get`` slices it (BufferFile's own), reads go through
+        :class:`ViewIO`."""
+
+        def __init__(self, view: memoryview, name: str | None = None) -> None:
+            self._buf = view
+            self._name = name
+            self.file = ViewIO(view)
+            self.onclose = None
+            self.is_real = False
+            self.is_closed = False
+
+    def mapped(handle) -> memoryview:
+        return memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+
     class SegmentFile(StructFile):
-        """A compound segment file whose in-memory parts are read whole, the others through the file."""
+        """A compound segment file whose :data:`IN_MEMORY` parts are slices of one map of it."""
+
+        _view: memoryview | None = None
 
         def subset(self, offset: int, length: int, name: str | None = None):
             if name and name.endswith(IN_MEMORY):
-                self.file.seek(offset)
-                return BufferFile(self.file.read(length), name=name)
+                if self._view is None:
+                    self._view = mapped(self.file)
+                return MappedPart(self._view[offset:offset + length], name=name)
             return super().subset(offset, length, name=name)
+
+        def close(self) -> None:
+            view, self._view = self._view, None
+            if view is not None:
+                mapping = view.obj
+                view.release()
+                with contextlib.suppress(BufferError):  # unmapped now, or with the last part still open
+                    mapping.close()
+            super().close()
 
     class SearchStorage(FileStorage):
         def open_file(self, name, **kwargs):
             if name.endswith(IN_MEMORY):  # a segment written as separate files
                 with open(self._fpath(name), "rb") as handle:
-                    return BufferFile(handle.read(), name=name)
+                    if not os.fstat(handle.fileno()).st_size:
+                        return BufferFile(b"", name=name)  # an empty file cannot be mapped
+                    return MappedPart(mapped(handle), name=name)
             if name.endswith(".seg"):
                 return SegmentFile(open(self._fpath(name), "rb"), name=name)
             return super().open_file(name, **kwargs)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index import Library, QueryError
+from conftest import write_files
+from index import Library, QueryError, open_library
 from index.analysis import analyze, query_terms
 
 
@@ -125,3 +126,21 @@ def test_malformed_queries_say_where(seeds_library: Library, query: str, message
     assert message in str(info.value)
     if message != "cannot read":
         assert info.value.position == position
+
+
+def test_a_prefix_finds_the_words_that_begin_with_it_as_typed(tmp_path) -> None:
+    """``expe*`` is every word beginning "expe" (not the stem "exp", which would bring "explain"), and a word
+    the index holds under a shorter stem ("agreed" as ``agre``) is still found by ``agree*``."""
+    corpus = write_files(tmp_path / "c", {
+        "a.txt": "Export news\n\nThe minister explained the export rules.",
+        "b.txt": "Expected news\n\nAnalysts expected higher prices.",
+        "c.txt": "Deal news\n\nThe two sides agreed on a price.",
+        "d.txt": "Per capita news\n\nIncome per head rose.",
+        "e.txt": "Staff news\n\nPersonnel changes were announced.",
+    })
+    lib = open_library(corpus, tmp_path / "idx")
+    lib.build()
+    assert {h.id for h in lib.search("expe*").hits} == {"b"}
+    assert {h.id for h in lib.search("agree*").hits} == {"c"}
+    assert {h.id for h in lib.search("pers*").hits} == {"e"}
+    assert {h.id for h in lib.search("exp*").hits} == {"a", "b"}
