@@ -60,7 +60,7 @@ def _corpus_file_names(root: Path) -> tuple[list[str], list[Skipped]]:
     files: list[str] = []
     skipped: list[Skipped] = []
     if root.is_file():
-        if _is_article_file(root):
+        if _is_article_name(root.name):
             return [str(root)], []
         return [], [Skipped(root.name, "not a .txt, .md or .jsonl file")]
 
@@ -89,7 +89,7 @@ def _corpus_file_names(root: Path) -> tuple[list[str], list[Skipped]]:
             if is_folder:
                 subfolders.append(entry.path)
                 continue
-            if not name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+            if not _is_article_name(name):
                 continue
             if entry.is_symlink() and not os.path.exists(entry.path):
                 skipped.append(Skipped(_rel(Path(entry.path), root), "broken symlink"))
@@ -107,9 +107,8 @@ def _corpus_file_names(root: Path) -> tuple[list[str], list[Skipped]]:
     return files, skipped
 
 
-def _is_article_file(path: Path) -> bool:
-    name = path.name.lower()
-    return name.endswith(TEXT_SUFFIXES) or name.endswith(JSONL_SUFFIXES)
+def _is_article_name(name: str) -> bool:
+    return name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES)
 
 
 def _rel(path: Path | str, root: Path) -> str:

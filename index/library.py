@@ -456,7 +456,7 @@ class Library:
         changed since the last build and regroup the entities from the previous build's surface table updated
         with the changed articles; raises :class:`_NeedEverything` (before writing anything) when the previous
         build left too little to do that, and the caller reads and regroups everything instead."""
-        from .entities import EntityRegistry, SurfaceTable, normalise_name, resolve_table
+        from .entities import EntityRegistry, normalise_name, resolve_entities
         from .stories import update_features as update_story_features
 
         previous = store.current_generation(self.index_dir)
@@ -537,7 +537,7 @@ class Library:
             registry = self._updated_registry(previous, old_rows, added, changed, deleted, annotations, fingerprint,
                                               aliases)
         else:
-            registry = resolve_table(SurfaceTable.from_annotations(annotations), aliases)
+            registry = resolve_entities(annotations, aliases=aliases)
         update_story_features(self.index_dir, need, annotations, fingerprint)
         to_write = [aid for aid in rows if full or aid in added or aid in changed]
         change = store.Change(
@@ -620,7 +620,7 @@ class Library:
                 == SurfaceTable.from_annotations({aid: fresh[aid]}).to_json() for aid in changed):
             return None
         table = EntityRegistry.load(previous / store.ENTITIES).table
-        if len(table.article_ids) != len(old_rows) or not set(table.article_ids) == old_rows.keys():
+        if len(table.article_ids) != len(old_rows) or set(table.article_ids) != old_rows.keys():
             raise _NeedEverything("the previous entity table does not match the catalog")
         try:
             return resolve_table(table.updated(old, fresh), aliases)
@@ -656,7 +656,7 @@ class _ReadPlan:
             return None
         current = corpus_file_stats(corpus)
         changes = corpus_changes(recorded, current)
-        if SIDECAR in changes.added or SIDECAR in changes.changed or SIDECAR in changes.deleted:
+        if SIDECAR in {*changes.added, *changes.changed, *changes.deleted}:
             return None
         read = frozenset(changes.added) | frozenset(changes.changed)
         return cls(current, read, frozenset(current) - read, frozenset(changes.deleted), *notes)
