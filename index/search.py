@@ -32,7 +32,7 @@ from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldPlugin, Phrase
 from whoosh.qparser.syntax import attach
 from whoosh.spelling import Corrector
 
-from .analysis import analyze, is_stop_term, spans_of, term_matches, word_terms
+from .analysis import STOP_MARK, STOP_WORDS, analyze, is_stop_term, spans_of, term_matches, word_terms
 from .entities import EntityRegistry
 from .models import FacetCount, Fragment, Hit, QueryError, SearchResult
 from .store import ENTITY_FIELDS
@@ -82,6 +82,13 @@ STEM_CACHE_SIZE = 256
 
 # --- checking a query before Whoosh sees it -------------------------------------------------------------
 
+class IncompleteQuery(QueryError):
+    """A query that is not finished yet (an open quote or bracket, a trailing ``NOT`` or ``field:``): what one
+    reads while it is being typed. A reader can keep its last results and wait for the rest."""
+
+    incomplete = True
+
+
 _WORD = re.compile(r'[^\s()"\[\]{}]+')
 
 
@@ -103,7 +110,7 @@ def validate(text: str) -> None:
         if ch == '"':
             close = text.find('"', i + 1)
             if close == -1:
-                raise QueryError("unclosed quote", i, text)
+                raise IncompleteQuery("unclosed quote", i, text)
             i = close + 1
             previous_operator, seen_term = None, True
             continue
@@ -138,9 +145,9 @@ def validate(text: str) -> None:
         i += 1
     if stack:
         ch, position = stack[-1]
-        raise QueryError(f"unclosed '{ch}'", position, text)
+        raise IncompleteQuery(f"unclosed '{ch}'", position, text)
     if previous_operator:
-        raise QueryError(f"nothing after {previous_operator[0]}", previous_operator[1], text)
+        raise IncompleteQuery(f"nothing after {previous_operator[0]}", previous_operator[1], text)
 
 
 _FUZZY = re.compile(r"(?<=[^\s~])~(\d+)")
@@ -156,7 +163,9 @@ def _check_word(word: str, position: int, text: str, *, inside_range: bool) -> N
         known = ", ".join(sorted(k for k in FIELD_ALIASES if k not in ("text", "lang", "published", "body")))
         raise QueryError(f"unknown field '{name}' (fields: {known})", position, text)
     after = position + len(word)
-    if not rest and (after >= len(text) or text[after].isspace()):
+    if not rest and after >= len(text):
+        raise IncompleteQuery(f"nothing after '{name}:'", position, text)
+    if not rest and text[after].isspace():
         raise QueryError(f"nothing after '{name}:'", position, text)
 
 
@@ -235,6 +244,15 @@ def prefix_query(field: str, typed: str, boost: float, stem_fits: Callable[[str,
     An acronym keeps its case, as the index keeps it."""
     terms = word_terms(typed, True)
     lowered = re.sub(r"['’]s$", "", typed.lower())
+    query = _stemmed_prefix(field, typed, lowered, terms, boost, stem_fits)
+    if lowered.isalpha() and any(word.startswith(lowered) for word in STOP_WORDS):
+        # Stop words are indexed apart (``=with``): ``with*`` finds "with" as well as "within".
+        return wq.Or([query, WordPrefix(field, STOP_MARK + lowered, boost=boost)])
+    return query
+
+
+def _stemmed_prefix(field: str, typed: str, lowered: str, terms: tuple[str, ...], boost: float,
+                    stem_fits: Callable[[str, str, str], bool]):
     if not terms:  # a stop word ("the*"): the words it begins are not all stop words
         return WordPrefix(field, lowered, boost=boost)
     stem = terms[0]

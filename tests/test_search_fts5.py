@@ -5,10 +5,13 @@ Where Byline is meant to differ, the difference is written down here (and in the
 
 * stemming: Byline stems with Porter2 (Snowball), FTS5 with the original Porter; a few words stem apart
   (``general`` and ``generally``, say), so a handful of hits differ either way;
+* prefixes: ``expe*`` is every word that begins "expe"; FTS5 stems the prefix (``news*`` is ``new*``), so prefixes
+  are compared with an FTS5 table that does not stem;
 * stop words: outside a quoted phrase, the words of Whoosh's stop list (the, of, by, is, ...) are not searched
   (``taliban the`` is ``taliban``); inside a phrase each matches exactly that word, as in FTS5;
 * acronyms: a word typed in capitals (``IS``, ``US``) finds only the capitalised word (the group, not the verb;
-  the country, not the pronoun); FTS5 folds case and finds both. Dotted ``U.S.`` is one word, ``US``.
+  the country, not the pronoun); FTS5 folds case and finds both. Dotted ``U.S.`` (and ``N.M.``) is one word,
+  ``US``; FTS5 reads two, ``u`` and ``s``.
 
 On a small corpus written here the hit sets must be equal except where an allowed difference says otherwise.
 On a sample of Reuters-21578 (skipped when absent) the mean recall and precision of FTS5's hit set, per kind of
@@ -36,11 +39,13 @@ REUTERS = Path(os.environ.get("BYLINE_REUTERS", DEFAULT_REUTERS))
 SAMPLE_ARTICLES = 2000
 QUERIES_PER_KIND = 25
 #: The lowest mean recall / precision of FTS5's hit set accepted per kind of query on the Reuters sample.
+#: What keeps them below 1.0 is stemming: Porter2 stems "weekly" and "weeks" to ``week`` (FTS5's Porter:
+#: ``weekli``, ``week``) and "quarterly" to ``quarter``, so Byline finds a few more articles for such words.
 REUTERS_FLOOR = {
     "phrase": (0.95, 0.95),
-    "and": (0.95, 0.95),
-    "or": (0.95, 0.95),
-    "not": (0.95, 0.95),
+    "and": (0.95, 0.9),
+    "or": (0.95, 0.9),
+    "not": (0.95, 0.9),
     "prefix": (0.95, 0.95),
     "field": (0.95, 0.95),
 }
@@ -61,14 +66,19 @@ ARTICLES = {
 
 
 def _fts(rows: list[tuple[str, str, str]]) -> sqlite3.Connection:
+    """Two FTS5 tables of ``(id, title, body)``: ``docs`` stemmed, ``plain`` not (for prefixes: FTS5 stems a
+    prefix, so ``news*`` is ``new*`` there, which is not what the prefix says; Byline searches it as typed)."""
     db = sqlite3.connect(":memory:")
     db.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, tokenize='porter unicode61')")
+    db.execute("CREATE VIRTUAL TABLE plain USING fts5(id UNINDEXED, title, body, tokenize='unicode61')")
     db.executemany("INSERT INTO docs VALUES (?, ?, ?)", rows)
+    db.executemany("INSERT INTO plain VALUES (?, ?, ?)", rows)
     return db
 
 
 def fts_hits(db: sqlite3.Connection, match: str) -> set[str]:
-    return {row[0] for row in db.execute("SELECT id FROM docs WHERE docs MATCH ?", (match,))}
+    table = "plain" if match.endswith("*") else "docs"
+    return {row[0] for row in db.execute(f"SELECT id FROM {table} WHERE {table} MATCH ?", (match,))}
 
 
 def byline_hits(lib: Library, query: str) -> set[str]:
@@ -104,6 +114,7 @@ SAME = [
     ("not", "hope NOT neighbours", '"hope" NOT "neighbours"'),
     ("prefix", "expe*", "expe*"),
     ("prefix", "influen*", "influen*"),
+    ("prefix", "wit*", "wit*"),  # "with", a stop word, begins with it too
     ("field", "title:airport", 'title:"airport"'),
     ("field", 'title:"US military"', 'title:"US military"'),
 ]
