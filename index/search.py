@@ -68,6 +68,9 @@ MAX_NESTING = 50
 MAX_FUZZY_DISTANCE = 3
 #: Words longer than this get no "did you mean" (no real word is this long, and correcting one is slow).
 MAX_SUGGEST_WORD = 40
+#: Letters a stem can drop from the end of a word ("failing" -> ``fail``): the stems shorter than a prefix by
+#: at most this many are checked (see :func:`prefix_query`).
+STEM_SUFFIX_CHARS = 4
 #: Documents read to decide whether a prefix's stem is a word the prefix begins (see :func:`prefix_query`).
 STEM_SAMPLE_DOCS = 10
 #: Documents whose canonical entities are kept between searches (an LRU, about 150 bytes a document). Reading
@@ -239,7 +242,8 @@ def prefix_query(field: str, typed: str, boost: float, stem_fits: Callable[[str,
     and ``pers*`` became ``per*``. The words the prefix begins are stemmed in the index, though, and a
     stem can end before the prefix does ("agreed" is indexed as ``agre``, which ``agree*`` must find): that
     stem is added as an exact term when the corpus writes such a word (``stem_fits``, which reads a few
-    articles); ``pers`` stems to ``per`` too, but no word indexed as ``per`` begins with "pers". Where stemming
+    articles); ``pers`` stems to ``per`` too, but no word indexed as ``per`` begins with "pers". The same
+    holds for a prefix that goes past a word's stem: ``faili*`` finds "failing" (``fail``). Where stemming
     changes a letter ("company" -> ``compani``) the stem is the prefix, as the index holds the word that way.
     An acronym keeps its case, as the index keeps it."""
     terms = word_terms(typed, True)
@@ -259,9 +263,10 @@ def _stemmed_prefix(field: str, typed: str, lowered: str, terms: tuple[str, ...]
     if not lowered.startswith(stem):
         return WordPrefix(field, stem, boost=boost)
     prefix = WordPrefix(field, lowered, boost=boost)
-    if stem != lowered and stem_fits(field, stem, lowered):
-        return wq.Or([prefix, wq.Term(field, stem, boost=boost)])
-    return prefix
+    # Stems that end before the prefix does: "failing" is indexed as ``fail``, which ``faili*`` must find.
+    shorter = {stem} | {lowered[:k] for k in range(max(3, len(lowered) - STEM_SUFFIX_CHARS), len(lowered))}
+    stems = [wq.Term(field, s, boost=boost) for s in sorted(shorter - {lowered}) if stem_fits(field, s, lowered)]
+    return wq.Or([prefix, *stems]) if stems else prefix
 
 
 class WordPrefix(wq.Prefix):

@@ -205,3 +205,38 @@ def test_a_prefix_finds_the_words_that_begin_with_it_as_typed(tmp_path) -> None:
     assert {h.id for h in lib.search("agree*").hits} == {"c"}
     assert {h.id for h in lib.search("pers*").hits} == {"e"}
     assert {h.id for h in lib.search("exp*").hits} == {"a", "b"}
+
+
+def test_an_article_is_named_by_its_id_or_its_corpus_path(seeds_library: Library, monkeypatch, capsys) -> None:
+    import json
+
+    from conftest import SEEDS
+    from reader.cli import main
+
+    first = sorted(SEEDS.glob("001_*.txt"))[0]
+    assert seeds_library.resolve_id(first.name) == first.stem  # from the corpus
+    assert seeds_library.resolve_id(str(first)) == first.stem  # absolute
+    monkeypatch.chdir(SEEDS.parent)
+    assert seeds_library.resolve_id(f"{SEEDS.name}/{first.name}") == first.stem  # from here
+    with pytest.raises(KeyError):
+        seeds_library.resolve_id("no/such/file.txt")
+    index_dir = str(seeds_library.index_dir)
+    assert main(["show", str(first), "--corpus", str(SEEDS), "--index-dir", index_dir, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == first.stem
+    second = sorted(SEEDS.glob("002_*.txt"))[0]
+    assert main(["compare", str(first), str(second), "--corpus", str(SEEDS), "--index-dir", index_dir,
+                 "--format", "json"]) == 0
+    assert capsys.readouterr().out.strip().startswith("{")
+    assert main(["similar", str(second), "--corpus", str(SEEDS), "--index-dir", index_dir]) == 0
+    assert second.stem in capsys.readouterr().out
+
+
+def test_a_line_of_a_jsonl_corpus_is_named_by_its_path(tmp_path) -> None:
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text('{"id": "x1", "title": "One", "body": "Kabul airport."}\n'
+                      '{"id": "x2", "title": "Two", "body": "Kandahar."}\n', encoding="utf-8")
+    with open_library(corpus, tmp_path / "index") as lib:
+        lib.build()
+        assert lib.resolve_id("news.jsonl:2") == "x2"
+        with pytest.raises(KeyError, match="ambiguous"):
+            lib.resolve_id(str(corpus))

@@ -40,13 +40,15 @@ SAMPLE_ARTICLES = 2000
 QUERIES_PER_KIND = 25
 #: The lowest mean recall / precision of FTS5's hit set accepted per kind of query on the Reuters sample.
 #: What keeps them below 1.0 is stemming: Porter2 stems "weekly" and "weeks" to ``week`` (FTS5's Porter:
-#: ``weekli``, ``week``) and "quarterly" to ``quarter``, so Byline finds a few more articles for such words.
+#: ``weekli``, ``week``) and "quarterly" to ``quarter``, so Byline finds a few more articles for such words; a
+#: prefix that goes past a stem (``faili*``: "failing", indexed as ``fail``) finds the stem's other words too
+#: ("failed"), as the index holds words by stem.
 REUTERS_FLOOR = {
     "phrase": (0.95, 0.95),
     "and": (0.95, 0.9),
     "or": (0.95, 0.9),
     "not": (0.95, 0.9),
-    "prefix": (0.95, 0.95),
+    "prefix": (0.95, 0.85),
     "field": (0.95, 0.95),
 }
 
@@ -114,6 +116,7 @@ SAME = [
     ("not", "hope NOT neighbours", '"hope" NOT "neighbours"'),
     ("prefix", "expe*", "expe*"),
     ("prefix", "influen*", "influen*"),
+    ("prefix", "expecte*", "expecte*"),  # past the stem: "expected" is indexed as ``expect``
     ("prefix", "wit*", "wit*"),  # "with", a stop word, begins with it too
     ("field", "title:airport", 'title:"airport"'),
     ("field", 'title:"US military"', 'title:"US military"'),
