@@ -52,7 +52,7 @@ class LibraryScreen(Screen):
         Binding("escape", "back", "Back", show=False, id="library.back"),
         Binding("down", "focus_list", "To list", id="library.to-list"),
         # The app's ``q`` would quit on a word beginning with q: on this screen q is typed, ctrl+q quits.
-        Binding("q", "type('q')", "Type q", show=False, id="library.type-q"),
+        Binding("q", "type('q')", "Types q (ctrl+q quits)", show=False, id="library.type-q"),
         Binding("ctrl+q", "app.quit", "Quit", id="library.quit"),
     ]
 
