@@ -242,15 +242,31 @@ class Library:
         return len(self.catalog)
 
     def resolve_id(self, ident: str) -> str:
-        """An article id from its full id or a unique prefix of it."""
+        """An article id from its full id, a unique prefix of it, or the path of its corpus file (as given on a
+        command line: from here or from the corpus; ``file.jsonl:7`` for a line of a JSONL file)."""
         if ident in self.catalog:
             return ident
-        matches = [key for key in self.catalog if key.startswith(ident)]
+        matches = [key for key in self.catalog if key.startswith(ident)] or self._ids_at_path(ident)
         if len(matches) == 1:
             return matches[0]
         if not matches:
             raise KeyError(f"no article {ident!r}")
         raise KeyError(f"{ident!r} is ambiguous: {', '.join(sorted(matches)[:5])}")
+
+    def _ids_at_path(self, ident: str) -> list[str]:
+        name, colon, line = ident.rpartition(":")
+        if not (colon and line.isdigit()):
+            name, line = ident, ""
+        root = self.corpus if self.corpus.is_dir() else self.corpus.parent
+        wanted = {name.replace(os.sep, "/")}
+        for base in (Path.cwd(), root):
+            with contextlib.suppress(OSError, ValueError):
+                path = (base / name).resolve()
+                # A corpus that is one JSONL file names its lines ".:7".
+                wanted.add("." if path == self.corpus.resolve() else path.relative_to(root.resolve()).as_posix())
+        return [key for key, row in self.catalog.items()
+                if (row["path"].rpartition(":")[0] if ":" in row["path"] else row["path"]) in wanted
+                and (not line or row["path"].endswith(f":{line}"))]
 
     def article(self, ident: str) -> Article:
         """One article with its text, metadata and entity spans (canonical entities filled in)."""

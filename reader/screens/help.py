@@ -13,7 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 #: Extra words for keys whose binding description is terse out of context.
-TYPING_NOTE = "On the library, typing any other key starts a search; tab/shift+tab move between panes."
+TYPING_NOTE = ("On the library, its results and facets, every letter, digit and quote types into the search (q too: "
+               "ctrl+q quits there); their commands are arrows, page keys, enter, space and ctrl keys. "
+               "tab/shift+tab move between panes.")
 
 
 def binding_rows(bindings: Iterable[BindingType], key_display) -> list[tuple[str, str]]:
