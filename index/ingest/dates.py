@@ -1,0 +1,220 @@
+"""Dates: an article's own publication date, from metadata or from where articles print it.
+
+Metadata values are read leniently (``2021-08-30``, ``1987-02-26T15:01:01``, ``Aug 30, 2021``). From the text,
+a date is taken only where outlets print their own: a line of the header that is a date (with a label such as
+"Published", a time, a weekday, a byline), the dateline that opens the first paragraph ("KABUL, Aug. 30, 2021
+(AFP) -"), a footer line of the same kinds, a newspaper's "appears in print on" line. A date inside a sentence
+is what the story talks about; a photo caption ("In this Aug. 26, 2021, file photo ...") dates the photo; a
+correction dates the correction: none of them is taken. When unsure, the article stays undated: a wrong date
+misplaces it in the library and in stories, where an unknown one only leaves it out.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+         ("oct", "october"), ("nov", "november"), ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}
+_MONTH_RE = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DATE_PATTERNS = [
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b"),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)\b"),
+    re.compile(r"\b" + _MONTH_RE + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+    re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\.?\s+(?:of\s+)?" + _MONTH_RE + r",?\s+(?P<year>(?:19|20)\d\d)\b",
+               re.I),
+    re.compile(r"\b(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)\d\d)\b"),
+    re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
+]
+
+#: Where a date is read from, for :attr:`Article.published_from`.
+FROM_METADATA, FROM_HEADER, FROM_BYLINE, FROM_DATELINE, FROM_FOOTER, FROM_URL = (
+    "metadata", "header", "byline", "dateline", "footer", "url")
+
+
+def _date_from_match(match: re.Match[str]) -> str:
+    groups = match.groupdict()
+    month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS[groups["month"].lower().rstrip(".")]
+    day = int(groups["day"])
+    if month > 12 and day <= 12 and groups.get("mnum") and "/" in match[0]:
+        month, day = day, month  # 21/09/2021: the day comes first where the first number cannot be a month
+    try:
+        return date(int(groups["year"]), month, day).isoformat()
+    except ValueError:
+        return ""
+
+
+def _dates_in(line: str) -> list[tuple[int, int, str]]:
+    """Every date in ``line`` as ``(start, end, iso)``, in order, overlapping matches dropped."""
+    found: list[tuple[int, int, str]] = []
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(line):
+            iso = _date_from_match(match)
+            if iso and not any(s < match.end() and match.start() < e for s, e, _ in found):
+                found.append((match.start(), match.end(), iso))
+    return sorted(found)
+
+
+def normalise_date(value: Any) -> str:
+    """An ISO date from metadata (``2021-08-30``, ``1987-02-26T15:01:01``, ``Aug 30, 2021``), else ``""``."""
+    if value in (None, ""):
+        return ""
+    text = str(value).strip()
+    match = re.match(r"^((?:19|20)\d\d)-(\d\d)-(\d\d)", text)
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+        except ValueError:
+            return ""
+    found = _dates_in(text[:200])
+    return found[0][2] if found else ""
+
+
+# --- the article's own date, from its text ------------------------------------------------------------------
+
+_WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|rsday|urday)?\.?"
+_PUBLISHED_LABEL = (r"(?:first\s+)?published|posted|pub(?:lication|lished)?\s*date|date(?:d|line)?|released|filed|"
+                    r"issued|created|written")
+_UPDATED_LABEL = r"(?:last\s+)?updated|(?:last\s+)?modified|revised"
+_LABEL_BEFORE = re.compile(
+    rf"(?P<label>{_PUBLISHED_LABEL}|{_UPDATED_LABEL})\b[\s:,]*(?:on|at)?[\s:,]*(?:{_WEEKDAY}[\s,]*)?$", re.I)
+_UPDATED = re.compile(rf"^(?:{_UPDATED_LABEL})$", re.I)
+#: A line that mentions a photo, a file picture, a correction or an embedded post dates something else.
+_NOT_OWN = re.compile(
+    r"\b(?:photos?|photograph(?:ed|s)?|pictured?|pictures|images?|file|caption|credit|getty|shutterstock|"
+    r"correction|corrected|clarification|editor'?s\s+note|archives?|video|watch)\b|\(@|twitter\.com|\bpic\.",
+    re.I)
+_FILLER = re.compile(
+    rf"\b(?:{_WEEKDAY}|{_PUBLISHED_LABEL}|{_UPDATED_LABEL}|on|at|am|pm|a\.m\.|p\.m\.|"
+    r"gmt|utc|bst|cet|cest|est|edt|cst|cdt|pst|pdt|et|pt|ist|jst|aest)\b|\d{1,2}[:.h]\d\d(?:[:.]\d\d)?|[^\w\s]|_",
+    re.I)
+_BYLINE_START = re.compile(r"^\W*by\s+\w", re.I)
+_IN_PRINT = re.compile(r"appear(?:s|ed)\s+in\s+print\s+on\s+", re.I)
+#: A paragraph this long, or with this many words, is the story, not its header.
+_LONG_LINE, _LONG_WORDS = 200, 35
+
+
+def date_in_text(text: str) -> str:
+    """The publication date an article prints as its own, as ``YYYY-MM-DD``, else ``""``
+    (:func:`own_date` with where it was found)."""
+    return own_date(text)[0]
+
+
+def own_date(text: str) -> tuple[str, str]:
+    """The date an article prints as its own and where (``"header"``, ``"byline"``, ``"dateline"``,
+    ``"footer"``), or ``("", "")`` when it prints none that can be told from the dates its story mentions."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    header: list[tuple[str, str, str]] = []  # (date, where, kind: "published" or "updated")
+    header_end = min(len(lines), 10)
+    for number, line in enumerate(lines[:10]):
+        if _is_long(line):
+            header_end = number + 1
+            found = _dateline_date(line)
+            if found:
+                header.append((found, FROM_DATELINE, "published"))
+            break
+        found_line = _line_date(line, title=number == 0)
+        if found_line:
+            header.append((found_line[0], found_line[1], found_line[2]))
+    footer: list[tuple[str, str, str]] = []
+    tail_from = max(header_end, len(lines) - 6)
+    for line in reversed(lines[tail_from:]):
+        found_line = _print_date(line) or (None if _is_long(line) else _line_date(line, title=False))
+        if found_line:
+            footer.append((found_line[0], FROM_FOOTER, found_line[2]))
+    for kind in ("published", "updated"):
+        for region in (header, footer):
+            for found, where, found_kind in region:
+                if found_kind == kind:
+                    return found, where
+    return "", ""
+
+
+def _is_long(line: str) -> bool:
+    return len(line) > _LONG_LINE or len(line.split()) > _LONG_WORDS
+
+
+def _line_date(line: str, *, title: bool) -> tuple[str, str, str] | None:
+    """The date a short header or footer line gives as the article's own: ``(date, where, kind)``."""
+    dates = _dates_in(line)
+    if not dates or _NOT_OWN.search(line):
+        return None
+    labelled = []
+    for start, _end, iso in dates:
+        label = _LABEL_BEFORE.search(line[max(0, start - 40):start])
+        if label:
+            kind = "updated" if _UPDATED.match(" ".join(label["label"].lower().split())) else "published"
+            labelled.append((iso, kind))
+    if labelled:
+        labelled.sort(key=lambda item: item[1] != "published")
+        where = FROM_BYLINE if _BYLINE_START.match(line) else FROM_HEADER
+        return labelled[0][0], where, labelled[0][1]
+    if len(dates) > 1:
+        return None
+    start, end, iso = dates[0]
+    rest = _FILLER.sub(" ", line[:start] + " " + line[end:]).split()
+    if not rest:
+        return iso, FROM_HEADER, "published"
+    if title:
+        return None  # a headline may name the day of the event it reports
+    if _BYLINE_START.match(line) and len(rest) <= 8:
+        return iso, FROM_BYLINE, "published"
+    if len(rest) <= 4 and all(word[0].isupper() for word in rest):
+        return iso, FROM_HEADER, "published"  # a name beside the date: "Tyler Durden, Tue, 09/21/2021"
+    return None
+
+
+def _print_date(line: str) -> tuple[str, str, str] | None:
+    """A newspaper's own note of its print edition: "A version of this article appears in print on ..."."""
+    match = _IN_PRINT.search(line)
+    if not match:
+        return None
+    dates = _dates_in(line[match.end():match.end() + 40])
+    return (dates[0][2], FROM_FOOTER, "published") if dates and dates[0][0] == 0 else None
+
+
+_DATELINE_PLACE = re.compile(r"^(?:[A-Z][\w.'’-]*(?:[ ,]+(?:[A-Z][\w.'’-]*|de|del|la|al|el))*[ ,]*)?$")
+_DATELINE_AFTER = re.compile(r"^\s*(?:\([^()]{1,40}\)\s*|/[^/]{1,40}/\s*)?(?:--|[-—–:|])")
+
+
+def _dateline_date(paragraph: str) -> str:
+    """The date of a dateline opening the first paragraph: ``KABUL, Aug. 30, 2021 (AFP) -``,
+    ``NEW YORK, March 3, 2021 /PRNewswire/ --``, ``Berlin, 30.08.2021 -``."""
+    dates = _dates_in(paragraph[:120])
+    if not dates:
+        return ""
+    start, end, iso = dates[0]
+    prefix = re.sub(rf"(?i)\b{_WEEKDAY}[\s,]*$", "", paragraph[:start])
+    if not _DATELINE_PLACE.match(prefix) or len(prefix.split()) > 6:
+        return ""
+    return iso if _DATELINE_AFTER.match(paragraph[end:end + 45]) else ""
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]?([01]\d)[/-]?([0-3]\d)(?=[/_-]|\.html?|$)")
+
+
+def date_in_url(url: str) -> str:
+    """The day a URL's path gives (``/2021/08/30/``, ``/2021-08-30-``), else ``""``: the path many sites give an
+    article when it is published."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return ""
+    match = _URL_DATE.search(path)
+    if not match:
+        return ""
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+    except ValueError:
+        return ""
