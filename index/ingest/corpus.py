@@ -213,7 +213,9 @@ def read_corpus(root: Path, progress=None, only: Collection[str] | None = None,
             if rel not in tables.article_tables:
                 continue  # metadata, not articles
         meta = {**tables.for_file(rel), **sidecar.get(rel, {})} if root.is_dir() else sidecar.get(rel, {})
-        for item in _read_file(path, rel, meta, settings):
+        for count, item in enumerate(_read_file(path, rel, meta, settings), start=1):
+            if progress is not None and count % 2000 == 0:
+                progress(number - 1, len(files), f"{rel}: {count:,} rows")
             if isinstance(item, Note):
                 flagged.append(Skipped(item.path, item.reason, item.line))
                 continue
