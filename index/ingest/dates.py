@@ -29,11 +29,11 @@ _MONTHS = {
 _MONTH_RE = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE_PATTERNS = [
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b"),
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)\b"),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)(?:/|\.)(?P<mnum>[01]?\d)(?:/|\.)(?P<day>[0-3]?\d)\b"),
     re.compile(r"\b" + _MONTH_RE + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
     re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\.?\s+(?:of\s+)?" + _MONTH_RE + r",?\s+(?P<year>(?:19|20)\d\d)\b",
                re.I),
-    re.compile(r"\b(?P<mnum>[01]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)\d\d)\b"),
+    re.compile(r"\b(?P<mnum>[0-3]?\d) ?/ ?(?P<day>[0-3]?\d) ?/ ?(?P<year>(?:19|20)\d\d)\b"),
     re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
 ]
 
@@ -87,7 +87,8 @@ _PUBLISHED_LABEL = (r"(?:first\s+)?published|posted|pub(?:lication|lished)?\s*da
                     r"issued|created|written")
 _UPDATED_LABEL = r"(?:last\s+)?updated|(?:last\s+)?modified|revised"
 _LABEL_BEFORE = re.compile(
-    rf"(?P<label>{_PUBLISHED_LABEL}|{_UPDATED_LABEL})\b[\s:,]*(?:on|at)?[\s:,]*(?:{_WEEKDAY}[\s,]*)?$", re.I)
+    rf"(?P<label>{_PUBLISHED_LABEL}|{_UPDATED_LABEL})\b(?:\s+(?:time|date))?[\s:,]*(?:on|at)?[\s:,]*"
+    rf"(?:{_WEEKDAY}[\s,]*)?$", re.I)
 _UPDATED = re.compile(rf"^(?:{_UPDATED_LABEL})$", re.I)
 #: A line that mentions a photo, a file picture, a correction or an embedded post dates something else.
 _NOT_OWN = re.compile(
@@ -95,9 +96,12 @@ _NOT_OWN = re.compile(
     r"correction|corrected|clarification|editor'?s\s+note|archives?|video|watch)\b|\(@|twitter\.com|\bpic\.",
     re.I)
 _FILLER = re.compile(
-    rf"\b(?:{_WEEKDAY}|{_PUBLISHED_LABEL}|{_UPDATED_LABEL}|on|at|am|pm|a\.m\.|p\.m\.|"
-    r"gmt|utc|bst|cet|cest|est|edt|cst|cdt|pst|pdt|et|pt|ist|jst|aest)\b|\d{1,2}[:.h]\d\d(?:[:.]\d\d)?|[^\w\s]|_",
+    r"\d{1,2} ?[:.h] ?\d\d(?:[:.]\d\d)?(?: ?[ap]\.? ?m\b\.?)?|[+-]\d\d ?:? ?\d\d\b|"
+    rf"\b(?:{_WEEKDAY}|{_PUBLISHED_LABEL}|{_UPDATED_LABEL}|on|at|am|pm|a\. ?m|p\. ?m|time|hrs|"
+    r"gmt|utc|bst|cet|cest|est|edt|cst|cdt|pst|pdt|et|pt|ist|jst|aest|aedt|hkt|msk|[a-z]?[sd]t)\b|[^\w\s]|_",
     re.I)
+_LABEL_START = re.compile(rf"^\W*(?P<label>{_PUBLISHED_LABEL}|{_UPDATED_LABEL})\b(?:\s+(?:time|date|on|at))?\s*:", re.I)
+_TIME = re.compile(r"\b\d{1,2} ?[:.h] ?\d\d(?: ?[ap]\.? ?m\b\.?)?|\b\d{1,2} ?[ap]\.? ?m\b", re.I)
 _BYLINE_START = re.compile(r"^\W*by\s+\w", re.I)
 _IN_PRINT = re.compile(r"appear(?:s|ed)\s+in\s+print\s+on\s+", re.I)
 #: A paragraph this long, or with this many words, is the story, not its header.
@@ -115,24 +119,22 @@ def own_date(text: str) -> tuple[str, str]:
     ``"footer"``), or ``("", "")`` when it prints none that can be told from the dates its story mentions."""
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
+    first_long = next((number for number, line in enumerate(lines[:8]) if _is_long(line)), len(lines))
     header: list[tuple[str, str, str]] = []  # (date, where, kind: "published" or "updated")
-    header_end = min(len(lines), 10)
-    for number, line in enumerate(lines[:10]):
-        if _is_long(line):
-            header_end = number + 1
-            found = _dateline_date(line)
-            if found:
-                header.append((found, FROM_DATELINE, "published"))
-            break
-        found_line = _line_date(line, title=number == 0)
-        if found_line:
-            header.append((found_line[0], found_line[1], found_line[2]))
     footer: list[tuple[str, str, str]] = []
-    tail_from = max(header_end, len(lines) - 6)
-    for line in reversed(lines[tail_from:]):
-        found_line = _print_date(line) or (None if _is_long(line) else _line_date(line, title=False))
+    if first_long < len(lines):
+        found = _dateline_date(lines[first_long])
+        if found:
+            header.append((found, FROM_DATELINE, "published"))
+    tail = max(0, len(lines) - 6)
+    for number in [*range(min(8, len(lines))), *range(max(8, tail), len(lines))]:
+        line = lines[number]
+        in_footer = number > first_long and number >= tail
+        found_line = (_print_date(line) if in_footer else None) or (
+            None if _is_long(line) else _line_date(line, title=number == 0))
         if found_line:
-            footer.append((found_line[0], FROM_FOOTER, found_line[2]))
+            (footer if in_footer else header).append(
+                (found_line[0], FROM_FOOTER if in_footer else found_line[1], found_line[2]))
     for kind in ("published", "updated"):
         for region in (header, footer):
             for found, where, found_kind in region:
@@ -156,6 +158,10 @@ def _line_date(line: str, *, title: bool) -> tuple[str, str, str] | None:
         if label:
             kind = "updated" if _UPDATED.match(" ".join(label["label"].lower().split())) else "published"
             labelled.append((iso, kind))
+    start_label = _LABEL_START.match(line)
+    if not labelled and start_label and len(line) <= 120:  # "POSTED: 1052 GMT (1852 HKT), April 10, 2007"
+        kind = "updated" if _UPDATED.match(" ".join(start_label["label"].lower().split())) else "published"
+        labelled.append((dates[0][2], kind))
     if labelled:
         labelled.sort(key=lambda item: item[1] != "published")
         where = FROM_BYLINE if _BYLINE_START.match(line) else FROM_HEADER
@@ -166,12 +172,12 @@ def _line_date(line: str, *, title: bool) -> tuple[str, str, str] | None:
     rest = _FILLER.sub(" ", line[:start] + " " + line[end:]).split()
     if not rest:
         return iso, FROM_HEADER, "published"
-    if title:
-        return None  # a headline may name the day of the event it reports
-    if _BYLINE_START.match(line) and len(rest) <= 8:
+    if _BYLINE_START.match(line) and len(rest) <= 8 and not title:
         return iso, FROM_BYLINE, "published"
-    if len(rest) <= 4 and all(word[0].isupper() for word in rest):
-        return iso, FROM_HEADER, "published"  # a name beside the date: "Tyler Durden, Tue, 09/21/2021"
+    # A name beside the date: "Tyler Durden, Tue, 09/21/2021", "Reuters Sep 18, 2013, 02:16PM IST". A headline
+    # may name the day of the event it reports ("Flood Of April 4, 2011"), but not with a clock time.
+    if len(rest) <= 4 and all(word[0].isupper() for word in rest) and (not title or _TIME.search(line)):
+        return iso, FROM_HEADER, "published"
     return None
 
 
