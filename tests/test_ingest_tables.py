@@ -13,7 +13,7 @@ import pytest
 
 from conftest import write_files
 from index import open_library
-from index.ingest import MAX_ARTICLE_BYTES, parse_columns, read_corpus
+from index.ingest import MAX_ARTICLE_BYTES, parse_columns, read_corpus, write_sidecar_entry
 from reader.cli import main
 
 BODY = ("The harbour authority said the ferry would resume service once the pier had been inspected. "
@@ -160,6 +160,16 @@ def test_a_metadata_table_beside_text_files_is_read_like_the_sidecar(tmp_path: P
     assert (by_id["a"].source, by_id["a"].published, by_id["a"].source_from) == ("AFP", "2021-08-30", "metadata")
     assert (by_id["sub/b"].source, by_id["sub/b"].published) == ("Reuters via the sidecar", "2021-08-31")
     assert by_id["sub/c"].source == "DW"
+
+
+def test_writing_a_files_entry_keeps_the_corpus_settings(tmp_path: Path) -> None:
+    write_files(tmp_path, {"byline.toml": '# how to read it\n[corpus]\noutlet_from = "folder"  # one a folder\n',
+                           "cnn/a.txt": f"Ferry\n\n{BODY}"})
+    write_sidecar_entry(tmp_path, "cnn/a.txt", {"published": "2021-08-30"})
+    text = (tmp_path / "byline.toml").read_text()
+    assert text.startswith("# how to read it\n[corpus]\noutlet_from = \"folder\"  # one a folder")
+    [article] = read_corpus(tmp_path).articles
+    assert (article.source, article.source_from, article.published) == ("cnn", "folder", "2021-08-30")
 
 
 def test_outlets_from_a_folder_per_outlet_layout_when_declared(tmp_path: Path) -> None:

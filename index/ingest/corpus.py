@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..models import Article, Skipped
-from .common import disk_name, rel_name
+from .common import disk_name, rel_name, safe_name
 from .jsonl import JSONL_SUFFIXES, iter_jsonl
 from .metadata import SIDECAR, MetadataTables, is_metadata_table_name, read_corpus_config, sidecar_path
 from .parquet import PARQUET_SUFFIXES
@@ -97,7 +97,7 @@ def _rel(path: Path | str, root: Path) -> str:
 def _file_stem(rel: str, path: Path) -> str:
     """The stem of a multi-article file's row ids (``news`` for ``news.csv``; for a corpus that is one file,
     its own name's)."""
-    name = path.name if rel == "." else rel
+    name = safe_name(path.name) if rel == "." else rel
     lower = name.lower()
     for suffix in sorted(MULTI_SUFFIXES, key=len, reverse=True):
         if lower.endswith(suffix):

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from ..models import Skipped
+from .common import disk_name
 from .records import ColumnMap, Settings, cell_text, parse_columns
 
 if sys.version_info >= (3, 11):
@@ -145,7 +146,7 @@ class MetadataTables:
         if folder in self._folders or not self.root.is_dir():
             return
         self._folders.add(folder)
-        base = self.root / folder if folder else self.root
+        base = self.root / disk_name(folder) if folder else self.root
         try:
             names = sorted(name for name in os.listdir(base) if is_metadata_table_name(name))
         except OSError:
