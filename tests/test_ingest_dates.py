@@ -78,6 +78,15 @@ DATED = [
      f"Why the ferry matters\n\n{PROSE}\n\nIn this March 3, 2020 photo, a nurse boards the ferry.", "", ""),
     ("date-stamp-first-line",
      f"date 2021-08-30 Ferry resumes service\n\n{PROSE}", "2021-08-30", "header"),
+    ("kicker-naming-the-event-day",
+     f"Ferry fares to rise\n\nElection Day, Nov. 8, 2016\n\n{PROSE}", "", ""),
+    ("agency-and-time-beside-the-date",
+     f"Reuters Sep 18, 2013, 02:16PM IST\n\n{PROSE}", "2013-09-18", "header"),
+    ("caption-above-the-date-lines",
+     f"A ferry in the harbour on Aug. 2, 2021, before the storm damaged the pier, as seen from the hill above "
+     f"the town where residents gathered to watch the crossing one last time before it closed.\n"
+     f"PUBLISHED: MONDAY, MARCH 11, 2013, 10:34 PM\nUPDATED: TUESDAY, MARCH 12, 2013, 9:36 AM\n\n{PROSE}",
+     "2013-03-11", "header"),
     ("past-event-in-prose-only",
      f"Island marks a year without a crossing\n\n{PROSE} The last ferry left on Oct. 9, 2019.\n\n{PROSE}", "", ""),
 ]

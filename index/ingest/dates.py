@@ -127,9 +127,10 @@ def own_date(text: str) -> tuple[str, str]:
         if found:
             header.append((found, FROM_DATELINE, "published"))
     tail = max(0, len(lines) - 6)
+    last_long = next((number for number in range(len(lines) - 1, tail - 1, -1) if _is_long(lines[number])), first_long)
     for number in [*range(min(8, len(lines))), *range(max(8, tail), len(lines))]:
         line = lines[number]
-        in_footer = number > first_long and number >= tail
+        in_footer = number > max(first_long, last_long) and number >= tail
         found_line = (_print_date(line) if in_footer else None) or (
             None if _is_long(line) else _line_date(line, title=number == 0))
         if found_line:
@@ -174,9 +175,10 @@ def _line_date(line: str, *, title: bool) -> tuple[str, str, str] | None:
         return iso, FROM_HEADER, "published"
     if _BYLINE_START.match(line) and len(rest) <= 8 and not title:
         return iso, FROM_BYLINE, "published"
-    # A name beside the date: "Tyler Durden, Tue, 09/21/2021", "Reuters Sep 18, 2013, 02:16PM IST". A headline
-    # may name the day of the event it reports ("Flood Of April 4, 2011"), but not with a clock time.
-    if len(rest) <= 4 and all(word[0].isupper() for word in rest) and (not title or _TIME.search(line)):
+    # A name beside the date and time: "Jane Doe, Tue, 09/21/2021 12:10", "Reuters Sep 18, 2013, 02:16PM IST". A
+    # headline or a kicker may name the day of the event it reports ("Election Day, Nov. 8, 2016"), but not with
+    # a clock time.
+    if len(rest) <= 4 and all(word[0].isupper() for word in rest) and _TIME.search(line):
         return iso, FROM_HEADER, "published"
     return None
 
