@@ -122,7 +122,7 @@ class Article:
     entities: tuple[EntitySpan, ...] = ()
     sentences: tuple[tuple[int, int], ...] = ()
     #: Where ``published`` came from: ``"metadata"`` (a sidecar, a table's column, a JSONL field), the text's
-    #: ``"header"``, ``"byline"``, ``"dateline"`` or ``"footer"``, or the ``"url"``; ``""`` when undated.
+    #: ``"header"``, ``"byline"``, ``"dateline"`` or ``"footer"``; ``""`` when undated.
     published_from: str = ""
     #: Where ``source`` came from: ``"metadata"``, ``"folder"`` (a corpus laid out one folder per outlet), the
     #: text's ``"dateline"`` or ``"byline"``, or the ``"url"``'s host; ``""`` when unknown.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest import date_in_url, outlet_in_text, outlet_of_host, own_date
+from index.ingest import outlet_in_text, outlet_of_host, own_date
 
 BASIL = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "basil.jsonl.gz"
 
@@ -142,11 +142,8 @@ def test_outlets_from_datelines_and_bylines(text: str, outlet: str, where: str) 
     assert outlet_in_text(text) == (outlet, where)
 
 
-def test_outlets_from_urls_and_dates_in_urls() -> None:
+def test_outlets_from_urls() -> None:
     assert outlet_of_host("https://www.nytimes.com/2010/08/17/us/politics/x.html") == "The New York Times"
     assert outlet_of_host("https://thecaucus.blogs.nytimes.com/2010/05/28/x/") == "The New York Times"
     assert outlet_of_host("https://www.harbournotes.example/story") == "harbournotes.example"
     assert outlet_of_host("not a url") == ""
-    assert date_in_url("https://www.nytimes.com/2010/08/17/us/politics/x.html") == "2010-08-17"
-    assert date_in_url("https://example.org/news/2021-03-09-ferry") == "2021-03-09"
-    assert date_in_url("https://example.org/2021/13/45/x") == ""

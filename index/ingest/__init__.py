@@ -26,7 +26,7 @@ from .corpus import (
     read_corpus,
     source_file,
 )
-from .dates import date_in_text, date_in_url, normalise_date, own_date
+from .dates import date_in_text, normalise_date, own_date
 from .jsonl import JSONL_SUFFIXES, iter_jsonl
 from .metadata import (
     METADATA_FIELDS,
@@ -52,7 +52,6 @@ __all__ = [
     "corpus_changes",
     "corpus_file_stats",
     "date_in_text",
-    "date_in_url",
     "decode_bytes",
     "find_corpus_files",
     "is_metadata_file",

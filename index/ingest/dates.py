@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 _MONTHS = {
     name: i
@@ -38,8 +37,8 @@ _DATE_PATTERNS = [
 ]
 
 #: Where a date is read from, for :attr:`Article.published_from`.
-FROM_METADATA, FROM_HEADER, FROM_BYLINE, FROM_DATELINE, FROM_FOOTER, FROM_URL = (
-    "metadata", "header", "byline", "dateline", "footer", "url")
+FROM_METADATA, FROM_HEADER, FROM_BYLINE, FROM_DATELINE, FROM_FOOTER = (
+    "metadata", "header", "byline", "dateline", "footer")
 
 
 def _date_from_match(match: re.Match[str]) -> str:
@@ -207,22 +206,3 @@ def _dateline_date(paragraph: str) -> str:
     if not _DATELINE_PLACE.match(prefix) or len(prefix.split()) > 6:
         return ""
     return iso if _DATELINE_AFTER.match(paragraph[end:end + 45]) else ""
-
-
-_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]?([01]\d)[/-]?([0-3]\d)(?=[/_-]|\.html?|$)")
-
-
-def date_in_url(url: str) -> str:
-    """The day a URL's path gives (``/2021/08/30/``, ``/2021-08-30-``), else ``""``: the path many sites give an
-    article when it is published."""
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return ""
-    match = _URL_DATE.search(path)
-    if not match:
-        return ""
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
-    except ValueError:
-        return ""

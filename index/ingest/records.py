@@ -147,15 +147,13 @@ def cell_text(value: Any) -> str:
 
 def complete(text: str, meta: Mapping[str, str], relpath: str, settings: Settings) -> dict[str, str]:
     """The date and outlet of an article, each with where it came from. The date: the metadata (``meta``), else
-    the text, else the URL. The outlet: the metadata, else the corpus's folder-per-outlet layout, else a
-    well-known outlet's URL, else the text's dateline or byline, else the URL's host."""
+    the text (never the URL: a site's path may carry the day of its print edition, a day late). The outlet: the
+    metadata, else the corpus's folder-per-outlet layout, else a well-known outlet's URL, else the text's
+    dateline or byline, else the URL's host."""
     published = dates.normalise_date(meta.get("published"))
     published_from = dates.FROM_METADATA if published else ""
     if not published:
         published, published_from = dates.own_date(text)
-    if not published and meta.get("url"):
-        published = dates.date_in_url(meta["url"])
-        published_from = dates.FROM_URL if published else ""
     source = outlets.outlet_name(meta.get("source", ""))
     source_from = outlets.FROM_METADATA if source else ""
     if not source and settings.outlet_from == "folder":
