@@ -31,7 +31,15 @@ from .aliases import (
     write_corrections,
 )
 from .annotate import AnnotationCache, Annotator, model_fingerprint, resolve_model
-from .ingest import SIDECAR, CorpusChanges, corpus_changes, corpus_file_stats, read_corpus, source_file
+from .ingest import (
+    CorpusChanges,
+    corpus_changes,
+    corpus_file_stats,
+    is_metadata_file,
+    parse_columns,
+    read_corpus,
+    source_file,
+)
 from .models import (
     Annotation,
     Article,
@@ -56,21 +64,26 @@ def bundled_corpus() -> Path:
     return Path(next(iter(byline_seeds.__path__)))
 
 
-def open_library(corpus: str | Path | None = None, index_dir: str | Path | None = None) -> Library:
-    """A corpus (default: the bundled seeds) and its index (default: under the user's cache directory)."""
+def open_library(corpus: str | Path | None = None, index_dir: str | Path | None = None,
+                 columns: str | None = None) -> Library:
+    """A corpus (default: the bundled seeds) and its index (default: under the user's cache directory).
+    ``columns`` names the columns of the corpus's tables (``"body=text,source=site"``; raises ``ValueError``
+    when it cannot be read); the index remembers them for later updates."""
     root = Path(corpus).expanduser() if corpus is not None else bundled_corpus()
     if not root.exists():
         raise FileNotFoundError(f"no such corpus: {root}")
     directory = Path(index_dir).expanduser() if index_dir is not None else store.default_index_dir(root)
-    return Library(root.resolve(), directory)
+    return Library(root.resolve(), directory, columns=parse_columns(columns) if columns else None)
 
 
 class Library:
     """One corpus and its index."""
 
-    def __init__(self, corpus: Path, index_dir: Path) -> None:
+    def __init__(self, corpus: Path, index_dir: Path, columns: dict[str, str] | None = None) -> None:
         self.corpus = corpus
         self.index_dir = index_dir
+        #: Table columns named for this build (None: those the index was built with).
+        self.columns = columns
         self._generation: Path | None = None
         self._pin: int | None = None  # a shared lock that keeps builds from removing the generation in use
         self._catalog: dict[str, dict] | None = None
@@ -285,6 +298,8 @@ class Library:
             text=stored.get("body", ""),
             source=row["source"],
             published=row["published"],
+            published_from=row.get("published_from", ""),
+            source_from=row.get("source_from", ""),
             language=row["language"],
             url=row["url"],
             author=row["author"],
@@ -497,9 +512,11 @@ class Library:
             self._cache = self._open_cache(repair=True)
 
         read_started = time.perf_counter()
-        plan = _ReadPlan.of(self.corpus, previous) if quick else None
+        columns = store.read_columns(previous) if self.columns is None else self.columns
+        same_columns = columns == store.read_columns(previous)
+        plan = _ReadPlan.of(self.corpus, previous) if quick and same_columns else None
         scan = read_corpus(self.corpus, progress=lambda d, t, c: report("reading", d, t, c),
-                           only=plan.read if plan else None)
+                           only=plan.read if plan else None, columns=columns)
         read_seconds = time.perf_counter() - read_started
         articles = {a.id: a for a in scan.articles}  # what was read: every article, or the changed files'
         skipped, flagged, files = list(scan.skipped), list(scan.flagged), dict(scan.files)
@@ -568,6 +585,7 @@ class Library:
                 store.write_documents(generation, change, normalise_name, create=True, progress=write_progress,
                                       procs=jobs)
                 self._write_tables(generation, rows, fingerprint, files, skipped, flagged)
+                store.write_columns(generation, columns)
                 registry.save(generation / store.ENTITIES)
             except BaseException:
                 import shutil
@@ -581,6 +599,7 @@ class Library:
             if change.write or change.delete:
                 store.write_documents(generation, change, normalise_name, create=False, progress=write_progress)
             self._write_tables(generation, rows, fingerprint, files, skipped, flagged)
+            store.write_columns(generation, columns)
             if registry is None:  # no name came or went: the entities stay as they were
                 registry = EntityRegistry.load(generation / store.ENTITIES)
             else:
@@ -665,14 +684,14 @@ class _ReadPlan:
     @classmethod
     def of(cls, corpus: Path, previous: Path | None) -> _ReadPlan | None:
         """The plan, or None (read everything) when the previous build did not record what it read or the
-        metadata sidecar changed (it can touch any article)."""
+        metadata sidecar or a metadata table changed (it can touch any article)."""
         recorded = store.read_file_stats(previous) if previous is not None else None
         notes = store.read_scan_notes(previous) if previous is not None else None
         if recorded is None or notes is None:
             return None
         current = corpus_file_stats(corpus)
         changes = corpus_changes(recorded, current)
-        if SIDECAR in {*changes.added, *changes.changed, *changes.deleted}:
+        if any(is_metadata_file(path) for path in (*changes.added, *changes.changed, *changes.deleted)):
             return None
         read = frozenset(changes.added) | frozenset(changes.changed)
         return cls(current, read, frozenset(current) - read, frozenset(changes.deleted), *notes)

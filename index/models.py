@@ -121,6 +121,12 @@ class Article:
     flags: tuple[str, ...] = ()
     entities: tuple[EntitySpan, ...] = ()
     sentences: tuple[tuple[int, int], ...] = ()
+    #: Where ``published`` came from: ``"metadata"`` (a sidecar, a table's column, a JSONL field), the text's
+    #: ``"header"``, ``"byline"``, ``"dateline"`` or ``"footer"``; ``""`` when undated.
+    published_from: str = ""
+    #: Where ``source`` came from: ``"metadata"``, ``"folder"`` (a corpus laid out one folder per outlet), the
+    #: text's ``"dateline"`` or ``"byline"``, or the ``"url"``'s host; ``""`` when unknown.
+    source_from: str = ""
 
     @property
     def words(self) -> int:
@@ -132,6 +138,8 @@ class Article:
             "title": self.title,
             "source": self.source,
             "published": self.published,
+            "published_from": self.published_from,
+            "source_from": self.source_from,
             "language": self.language,
             "url": self.url,
             "author": self.author,
@@ -152,6 +160,8 @@ class Article:
             text=str(data.get("text", "")),
             source=str(data.get("source", "")),
             published=str(data.get("published", "")),
+            published_from=str(data.get("published_from", "")),
+            source_from=str(data.get("source_from", "")),
             language=str(data.get("language", "")),
             url=str(data.get("url", "")),
             author=str(data.get("author", "")),

@@ -37,6 +37,8 @@ FILE_STATS = "files.json"
 #: What the build skipped or decoded with a fallback, so an update that reads only the changed files still reports
 #: the rest.
 SCAN_NOTES = "skipped.json"
+#: The table columns named by the user (``--columns``) the build read the corpus with, so updates read it alike.
+COLUMNS = "columns.json"
 FORMAT = "FORMAT.json"
 ENTITIES = "entities.json"
 CURRENT = "CURRENT"
@@ -251,6 +253,8 @@ def record_hash(article: Article) -> str:
     """Changes whenever anything indexed about the article changes (text or metadata)."""
     meta = [article.title, article.source, article.published, article.language, article.url, article.author,
             article.path, article.content_hash]
+    if article.published_from or article.source_from:
+        meta += [article.published_from, article.source_from]
     return hashlib.sha1(json.dumps(meta, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
@@ -260,6 +264,8 @@ def catalog_row(article: Article) -> dict[str, Any]:
         "title": article.title,
         "source": article.source,
         "published": article.published,
+        "published_from": article.published_from,
+        "source_from": article.source_from,
         "language": article.language,
         "url": article.url,
         "author": article.author,
@@ -356,6 +362,21 @@ def read_file_stats(generation: Path) -> dict[str, tuple[int, int]] | None:
         return {str(path): (int(size), int(mtime)) for path, (size, mtime) in data.items()}
     except (OSError, ValueError, TypeError, AttributeError):
         return None
+
+
+def write_columns(generation: Path, columns: Mapping[str, str]) -> None:
+    tmp = generation / f".{COLUMNS}.tmp"
+    tmp.write_text(json.dumps(dict(columns), ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, generation / COLUMNS)
+
+
+def read_columns(generation: Path | None) -> dict[str, str]:
+    """What :func:`write_columns` recorded (empty when nothing was named, or unreadable)."""
+    try:
+        data = json.loads((generation / COLUMNS).read_text(encoding="utf-8")) if generation is not None else {}
+        return {str(k): str(v) for k, v in data.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
 
 
 def write_scan_notes(generation: Path, skipped: Sequence[Skipped], flagged: Sequence[Skipped]) -> None:

@@ -45,6 +45,10 @@ def _add_location(parser: argparse.ArgumentParser, *, positional: bool = False) 
                             help="corpus folder or file (default: the bundled seed corpus)")
     parser.add_argument("--index-dir", type=Path, default=None,
                         help="where the index lives (default: one per corpus under your cache directory)")
+    parser.add_argument("--columns", default=None, metavar="FIELD=COLUMN,...",
+                        help="which columns of a CSV/TSV/JSON/Parquet corpus hold what, e.g. body=text,source=site "
+                             "(fields: body, title, source, published, url, author, id, language); remembered "
+                             "by the index")
 
 
 class _VersionAction(argparse.Action):
@@ -166,7 +170,14 @@ def open_corpus(args: argparse.Namespace):
     """The library for the command line's corpus/index options."""
     from index import open_library
 
-    return open_library(args.corpus, args.index_dir)
+    try:
+        return open_library(args.corpus, args.index_dir, columns=getattr(args, "columns", None))
+    except ValueError as exc:
+        raise BadColumns(str(exc)) from None
+
+
+class BadColumns(Exception):
+    """``--columns`` that cannot be read (a bad command line)."""
 
 
 def ensure_index(lib, *, quiet: bool = False) -> None:
@@ -211,10 +222,14 @@ def print_report(report, out) -> None:
                    f"(the rest from the cache); reading {report.read_seconds:.1f} s; "
                    f"entities and Whoosh {report.whoosh_seconds:.1f} s"))
     out.print(Text(f"  {report.entities:,} canonical entities"))
-    if report.flagged:
-        out.print(Text(f"  {len(report.flagged)} decoded with a fallback encoding:"))
-        for item in report.flagged[:20]:
+    decoded = [item for item in report.flagged if item.reason.startswith("decoded-as:")]
+    notes = [item for item in report.flagged if not item.reason.startswith("decoded-as:")]
+    if decoded:
+        out.print(Text(f"  {len(decoded)} decoded with a fallback encoding:"))
+        for item in decoded[:20]:
             out.print(Text(f"    {one_line(str(item))}"))
+    for item in notes[:20]:
+        out.print(Text(f"  note: {one_line(str(item))}"))
     if report.skipped:
         out.print(Text(f"  {len(report.skipped)} skipped:"))
         for item in report.skipped[:50]:
@@ -324,7 +339,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     out = console()
     out.print(Text(one_line(article.title), style="bold"))
-    for label, value in (("id", article.id), ("source", article.source), ("published", article.published),
+    def came_from(value: str, where: str) -> str:
+        return f"{value}  (from {where})" if value and where else value
+
+    for label, value in (("id", article.id), ("source", came_from(article.source, article.source_from)),
+                         ("published", came_from(article.published, article.published_from)),
                          ("language", article.language), ("author", article.author), ("url", article.url),
                          ("path", article.path), ("flags", ", ".join(article.flags))):
         if value:
@@ -410,6 +429,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except QueryError as exc:
         return fail(f"bad query: {exc}", 2)
+    except BadColumns as exc:
+        return fail(f"--columns: {exc}", 2)
     except (IndexProblem, ModelError, FileNotFoundError, PermissionError) as exc:
         return fail(str(exc))
     except KeyboardInterrupt:

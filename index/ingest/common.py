@@ -1,0 +1,115 @@
+"""What every format's reader shares: decoding bytes, names relative to the corpus, titles, size limits."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from pathlib import Path
+
+#: An article file (or JSONL line, or table row) larger than this is skipped, not read: no news article, report or
+#: even book comes near it, and annotating, indexing and wrapping it for the screen would take minutes (a 50 MB
+#: file is a log or a dump that found its way into the corpus).
+MAX_ARTICLE_BYTES = 8_000_000
+
+
+def rel_name(path: Path | str, root: Path) -> str:
+    """``path`` relative to the corpus root, with ``/`` separators, and always valid UTF-8: a name whose bytes
+    on disk are not UTF-8 (Python holds them as lone surrogates) shows each such byte as ``\\xNN``, so it can be
+    stored, indexed and printed (:func:`disk_name` turns it back)."""
+    text, base = str(path), str(root)
+    if text.startswith(base) and text[len(base):len(base) + 1] == os.sep:
+        name = text[len(base) + 1:].replace(os.sep, "/")
+    else:
+        path = Path(path)
+        try:
+            name = path.relative_to(root).as_posix()
+        except ValueError:
+            name = path.name
+    return safe_name(name)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")
+
+
+def safe_name(name: str) -> str:
+    """A file name as valid UTF-8 text: bytes that were not UTF-8 on disk become ``\\xNN``."""
+    if not _SURROGATE.search(name):
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def disk_name(name: str) -> str:
+    """The name on disk for a :func:`safe_name` (the ``\\xNN`` escapes back to the bytes they stand for)."""
+    if "\\x" not in name:
+        return name
+    return _ESCAPED_BYTE.sub(lambda match: chr(0xDC00 + int(match[1], 16)), name)
+
+
+def without_surrogates(text: str) -> str:
+    """JSON may escape half a UTF-16 pair (``"\\ud800"``); such a lone surrogate cannot be encoded, and spaCy,
+    SQLite and the terminal would all fail on it: it becomes U+FFFD, the replacement character."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def too_large(size: int) -> str:
+    return f"too large ({size / 1e6:.1f} MB; articles over {MAX_ARTICLE_BYTES / 1e6:.0f} MB are skipped)"
+
+
+def unreadable(exc: OSError) -> str:
+    return "permission denied" if isinstance(exc, PermissionError) else f"unreadable: {exc.strerror or exc}"
+
+
+# --- decoding ---------------------------------------------------------------------------------------------
+
+def decode_bytes(data: bytes) -> tuple[str | None, str]:
+    """Text from bytes, and a flag: ``""`` for clean UTF-8, ``"decoded-as:ENC"`` for a fallback, or
+    ``None`` with a reason when the bytes are not text at all."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _decode_utf8(data[3:])
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), f"decoded-as:{encoding}"
+            except UnicodeDecodeError:
+                return None, f"invalid {encoding} despite its byte-order mark"
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return None, "binary file (contains NUL bytes)"
+    return _decode_utf8(data)
+
+
+def _decode_utf8(data: bytes) -> tuple[str | None, str]:
+    try:
+        text, flag = data.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+            flag = "decoded-as:cp1252"
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+            flag = "decoded-as:latin-1"
+    # Control bytes are valid UTF-8 too: binary data without NULs must not become an article of gibberish.
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > max(8, len(text[:8192]) // 20):
+        return None, "binary file (mostly control bytes)"
+    return text, flag
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- titles -----------------------------------------------------------------------------------------------
+
+_LEADING_DATESTAMP = re.compile(r"^(?:date[:\s]+)?(?:19|20)\d\d-\d\d-\d\d\s+(?=\S)", re.I)
+
+
+def title_of(text: str) -> str:
+    """The first non-empty line, without a leading date stamp such as ``date 2021-08-30``."""
+    for line in text.splitlines():
+        if line.strip():
+            return _LEADING_DATESTAMP.sub("", " ".join(line.split()))
+    return ""
