@@ -6,7 +6,7 @@ The seeds have a known grouping: 000-003 report the Taliban's answer, in an AFP 
 are in the country: the same actors three weeks later, another event. So: one story of four, and a single.
 002 and 003 are two outlets' rewrites of the same AFP interview, not copies of one text.
 
-The Reuters test assembles a corpus whose grouping is known by rule (see ``EVENTS``) and prints B-cubed
+The Reuters test assembles a corpus whose grouping is known by rule (``bench.stories.EVENTS``) and prints B-cubed
 precision and recall.
 """
 
@@ -28,6 +28,11 @@ from conftest import REUTERS, SEEDS, write_files
 from index import Library, open_library
 from index.stories import STORIES_FILE, features_of, near_duplicate, shingle_sketch, story_map
 from reader.cli import main
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the benchmarks define the Reuters sample
+from bench.stories import EVENTS, event_of, reuters_sample
+from bench.stories import REUTERS as SAMPLE_SOURCE
+from bench.stories import bcubed as bench_bcubed
 
 KABUL = {"000", "001", "002", "003"}
 
@@ -263,77 +268,23 @@ def test_cli_text_neutralises_hostile_titles(capsys, tmp_path: Path) -> None:
 
 # --- Reuters: a corpus with a grouping known by rule -------------------------------------------------------
 
-#: Takeover battles and a commodity negotiation, each in the days it ran: an article belongs to one when its
-#: headline names it, its Reuters topic is the event's and it was published in those days.
-EVENTS = (
-    ("cyclops", ("CYCLOPS", "DIXONS"), "acq", "1987-03-18", "1987-03-25"),
-    ("gencorp", ("GENCORP",), "acq", "1987-03-18", "1987-03-25"),
-    ("purolator", ("PUROLATOR",), "acq", "1987-03-31", "1987-04-09"),
-    ("taft", ("TAFT",), "acq", "1987-03-06", "1987-03-17"),
-    ("caesars", ("CAESARS", "SOSNOFF"), "acq", "1987-03-09", "1987-03-16"),
-    ("borg-warner", ("BORG-WARNER",), "acq", "1987-03-31", "1987-04-13"),
-    ("cocoa-buffer", ("BUFFER",), "cocoa", "1987-03-16", "1987-03-27"),
-    ("usair-twa", ("USAIR", "PIEDMONT"), "acq", "1987-03-04", "1987-03-09"),
-)
-#: One in DISTRACTOR_STRIDE of the other articles of those weeks that never name an event: each its own story.
-DISTRACTOR_STRIDE = 70
-#: Pairs of identical texts (Reuters ran some stories twice): each pair is one story, one a copy of the other.
-DUPLICATE_PAIRS = 6
-
-
-def _event_of(row: dict) -> str | None:
-    day = row["published"][:10]
-    for name, words, topic, first, last in EVENTS:
-        if topic in row["topics"] and first <= day <= last and any(w in row["title"] for w in words):
-            return name
-    return None
-
-
 def bcubed(predicted: dict[str, str], truth: dict[str, str]) -> tuple[float, float]:
     """B-cubed precision and recall of ``predicted`` clusters against ``truth`` over truth's items."""
-    members_p: dict[str, set[str]] = collections.defaultdict(set)
-    members_t: dict[str, set[str]] = collections.defaultdict(set)
-    for item, cluster in predicted.items():
-        members_p[cluster].add(item)
-    for item, cluster in truth.items():
-        members_t[cluster].add(item)
-    precision = recall = 0.0
-    for item, cluster in truth.items():
-        mine, right = members_p[predicted[item]], members_t[cluster]
-        precision += len(mine & right) / len(mine)
-        recall += len(mine & right) / len(right)
-    return precision / len(truth), recall / len(truth)
+    precision, recall, _ = bench_bcubed(predicted, truth)
+    return precision, recall
 
 
 @pytest.fixture(scope="module")
 def reuters(tmp_path_factory: pytest.TempPathFactory) -> tuple[Library, dict[str, str], list[tuple[str, str]]]:
     """A few hundred Reuters articles (written to a temporary file, read in place from the shared corpus),
     indexed; with their true grouping and the duplicate pairs."""
-    if not REUTERS.exists():
-        pytest.skip(f"the Reuters corpus is not at {REUTERS}")
-    with gzip.open(REUTERS, "rt", encoding="utf-8") as handle:
-        rows = [json.loads(line) for line in handle]
-    words = [w for _, names, *_ in EVENTS for w in names]
-    events = [r for r in rows if _event_of(r)]
-    others = [r for r in rows if "1987-03-02" <= r["published"][:10] <= "1987-04-13" and not _event_of(r)
-              and not any(w in (r["title"] + " " + r["body"]).upper() for w in words)]
-    by_text: dict[str, list[dict]] = collections.defaultdict(list)
-    for row in others:
-        by_text[row["body"]].append(row)
-    pairs = [group for _, group in sorted(by_text.items(), key=lambda kv: kv[1][0]["id"]) if len(group) == 2]
-    pairs = pairs[:DUPLICATE_PAIRS]
-    chosen = {r["id"]: r for r in [*events, *others[::DISTRACTOR_STRIDE], *(r for p in pairs for r in p)]}
+    if not SAMPLE_SOURCE.exists():
+        pytest.skip(f"the Reuters corpus is not at {SAMPLE_SOURCE} (set $BYLINE_REUTERS)")
     folder = tmp_path_factory.mktemp("reuters")
-    corpus = folder / "sample.jsonl"
-    with corpus.open("w", encoding="utf-8") as out:
-        for row in sorted(chosen.values(), key=lambda r: r["id"]):
-            out.write(json.dumps({k: row[k] for k in ("id", "title", "source", "published", "body")}) + "\n")
-    truth = {aid: _event_of(row) or f"alone:{aid}" for aid, row in chosen.items()}
-    for first, second in pairs:
-        truth[first["id"]] = truth[second["id"]] = f"copies:{first['id']}"
+    corpus, truth, pairs, bodies = reuters_sample(folder)
     lib = open_library(corpus, folder / "index")
     lib.build()
-    yield lib, truth, [(a["id"], b["id"]) for a, b in pairs], {aid: row["body"] for aid, row in chosen.items()}
+    yield lib, truth, pairs, bodies
     lib.close()
 
 
@@ -519,7 +470,7 @@ def test_reuters_whole_corpus_figures(capsys) -> None:
     .../reuters21578.jsonl.gz --index-dir DIR``; minutes of spaCy) in $BYLINE_REUTERS_INDEX."""
     import time
 
-    from index import stories as stories_module
+    from index.stories import cache as stories_cache
 
     index_dir = os.environ.get("BYLINE_REUTERS_INDEX", "")
     if not REUTERS.exists() or not index_dir:
@@ -530,12 +481,12 @@ def test_reuters_whole_corpus_figures(capsys) -> None:
         cpu, wall = time.process_time(), time.perf_counter()
         stories = story_map(lib, refresh=True)
         grouped = (time.process_time() - cpu, time.perf_counter() - wall)
-        stories_module._LAST.clear()
+        stories_cache._LAST.clear()
         cpu, wall = time.process_time(), time.perf_counter()
         story_map(lib)
         cached = (time.process_time() - cpu, time.perf_counter() - wall)
     predicted = {a.id: s.id for s in stories.stories() for a in s.articles}
-    events = {aid: name for aid, row in rows.items() if (name := _event_of(row))}
+    events = {aid: name for aid, row in rows.items() if (name := event_of(row))}
     precision, recall = bcubed(predicted, events)
     # An unlabelled story-mate that names the event (an article about Cyclops whose headline does not) is right.
     names = {name: words for name, words, *_ in EVENTS}

@@ -1,0 +1,179 @@
+"""Grouping: average-linkage agglomerative clustering over the sparse similarity graph, merging while the mean
+similarity between two groups is at least THRESHOLD. It needs no number of stories, leaves an article that
+resembles nothing as a single, resists the chaining single-link suffers from, and depends only on the set of
+articles (ties broken by article id). Then copies within each story, and each article's nearest neighbours."""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .copies import COPY_CONTENT, near_duplicate
+from .labels import describe_stories
+from .similarity import EDGE_FLOOR, Graph, Item, similarity_graph
+
+#: Average similarity at which two groups are one story.
+THRESHOLD = 0.25
+
+#: Neighbours kept per article (for ``byline similar`` and the other-coverage panel).
+NEIGHBOURS = 12
+
+@dataclass
+class Grouping:
+    """What :func:`group` computes; :class:`StoryMap` is its reader-facing form."""
+
+    #: Per story: its member article ids (sorted by date, then id), label entities and terms.
+    stories: list[dict[str, Any]]
+    #: Per article id: ``(neighbour id, similarity, is a copy)`` best first.
+    neighbours: dict[str, list[tuple[str, float, bool]]]
+    #: Per article id that is a near-duplicate of an earlier one in its story: that article's id.
+    copy_of: dict[str, str]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+
+def group(
+    items: Sequence[Item],
+    entity_names: Mapping[str, str] | None = None,
+    entity_surfaces: Mapping[str, Iterable[str]] | None = None,
+) -> Grouping:
+    """Group ``items`` into stories (see the module's docstring). Depends only on the set of items.
+
+    ``entity_names`` gives each canonical entity id its display name, ``entity_surfaces`` the ways articles
+    write it, so a label does not repeat an entity as a term ("Islamic State" and "IS")."""
+
+    started = time.perf_counter()
+    items = sorted(items, key=lambda item: item.id)
+    if not items:
+        return Grouping(stories=[], neighbours={}, copy_of={}, stats={"articles": 0})
+    graph = similarity_graph(items)
+    paired = time.perf_counter()
+    close = [k for k, value in enumerate(graph.similarity) if value >= EDGE_FLOOR]
+    cluster = _average_linkage(len(items), [graph.first[k] for k in close], [graph.second[k] for k in close],
+                               [graph.similarity[k] for k in close], THRESHOLD)
+    clustered = time.perf_counter()
+    # Earliest first: dated before undated, then by id. A story's first article names it; a copy's original
+    # is the earliest of its copies.
+    order_key = [(not item.published, item.published, item.id) for item in items]
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, name in enumerate(cluster):
+        members[name].append(i)
+    for group_members in members.values():
+        group_members.sort(key=order_key.__getitem__)
+    copies, copy_of = _copies(items, graph, cluster, order_key)
+    neighbours = _neighbours(items, graph, copies)
+    stories = describe_stories(items, graph, cluster, members, entity_names or {}, entity_surfaces or {})
+    finished = time.perf_counter()
+    sizes = [len(m) for m in members.values()]
+    stats = {
+        "articles": len(items),
+        "pairs": graph.pairs,
+        "edges": len(graph.first),
+        "stories": sum(1 for size in sizes if size > 1),
+        "singles": sum(1 for size in sizes if size == 1),
+        "largest": max(sizes),
+        "copies": len(copy_of),
+        "seconds": {"similarity": round(paired - started, 3), "clustering": round(clustered - paired, 3),
+                    "labels": round(finished - clustered, 3), "total": round(finished - started, 3)},
+    }
+    return Grouping(stories=stories, neighbours=neighbours, copy_of=copy_of, stats=stats)
+
+
+
+def _copies(
+    items: Sequence[Item], graph: Graph, cluster: list[int], order_key: list
+) -> tuple[set[tuple[int, int]], dict[str, str]]:
+    """Near-duplicate pairs among similar articles, and, within each story, every copy's original (the
+    earliest of the texts it duplicates, directly or through another copy)."""
+    parent: dict[int, int] = {}
+
+    def root(i: int) -> int:
+        while parent.get(i, i) != i:
+            i = parent[i]
+        return i
+
+    copies: set[tuple[int, int]] = set()
+    for a, b, value in zip(graph.first, graph.second, graph.content, strict=True):
+        # Copies share most of their words: no need to compare sketches of pairs that do not.
+        if value >= COPY_CONTENT and near_duplicate(items[a].features, items[b].features):
+            copies.add((a, b))
+            if cluster[a] == cluster[b]:
+                ra, rb = root(a), root(b)
+                if ra != rb:
+                    early, late = sorted((ra, rb), key=order_key.__getitem__)
+                    parent[late] = early
+    copy_of = {items[i].id: items[root(i)].id for i in sorted(parent) if root(i) != i}
+    return copies, copy_of
+
+
+def _neighbours(
+    items: Sequence[Item], graph: Graph, copies: set[tuple[int, int]]
+) -> dict[str, list[tuple[str, float, bool]]]:
+    """Each article's NEIGHBOURS most alike articles: ``(id, content similarity, is a copy)``, best first."""
+    import numpy as np
+
+    if not graph.first:
+        return {}
+    first, second = np.asarray(graph.first), np.asarray(graph.second)
+    value = np.round(np.asarray(graph.content), 4)
+    source = np.concatenate((first, second))
+    target = np.concatenate((second, first))
+    value = np.concatenate((value, value))
+    order = np.lexsort((target, -value, source))
+    source, target, value = source[order], target[order], value[order]
+    rank = np.arange(len(source)) - np.searchsorted(source, source, side="left")
+    keep = rank < NEIGHBOURS
+    out: dict[str, list[tuple[str, float, bool]]] = defaultdict(list)
+    for a, b, v in zip(source[keep].tolist(), target[keep].tolist(), value[keep].tolist(), strict=True):
+        out[items[a].id].append((items[b].id, v, (min(a, b), max(a, b)) in copies))
+    return dict(out)
+
+
+
+def _average_linkage(n: int, first: list[int], second: list[int], weights: list[float], threshold: float) -> list[int]:
+    """Average-linkage clustering of a sparse similarity graph (missing pairs count as 0): merge the two
+    groups of highest mean similarity while it is at least ``threshold``. Each item's group is named by its
+    smallest member; ties go to the smallest names, so the result depends only on the graph."""
+    links: dict[int, dict[int, float]] = defaultdict(dict)
+    for a, b, w in zip(first, second, weights, strict=True):
+        links[a][b] = links[a].get(b, 0.0) + w
+        links[b][a] = links[b].get(a, 0.0) + w
+    size = [1] * n
+    version = [0] * n
+    members: dict[int, list[int]] = {}
+    heap = [(-w, a, b, 0, 0) for a, b, w in zip(first, second, weights, strict=True) if w >= threshold]
+    heapq.heapify(heap)
+    while heap:
+        _, a, b, va, vb = heapq.heappop(heap)
+        if version[a] != va or version[b] != vb:
+            continue
+        keep, gone = a, b  # a < b: the group keeps its smallest member's name
+        size[keep] += size[gone]
+        version[keep] += 1
+        version[gone] = -1
+        members.setdefault(keep, [keep]).extend(members.pop(gone, [gone]))
+        merged = links.pop(keep, {})
+        merged.pop(gone, None)
+        for other, w in links.pop(gone, {}).items():
+            if other != keep:
+                merged[other] = merged.get(other, 0.0) + w
+        links[keep] = merged
+        for other, w in merged.items():
+            linked = links[other]
+            linked.pop(gone, None)
+            linked[keep] = w
+            mean = w / (size[keep] * size[other])
+            if mean >= threshold:
+                lo, hi = (keep, other) if keep < other else (other, keep)
+                heapq.heappush(heap, (-mean, lo, hi, version[lo], version[hi]))
+    cluster = list(range(n))
+    for name, group_members in members.items():
+        for i in group_members:
+            cluster[i] = name
+    return cluster
+
+
