@@ -19,7 +19,7 @@ from .map import StoryMap, pack_neighbours
 from .similarity import Item
 
 #: Bump when grouping changes (weights, thresholds, the cached file's shape).
-STORIES_VERSION = "1"
+STORIES_VERSION = "2"
 
 STORIES_FILE = "stories.json"
 

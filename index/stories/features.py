@@ -16,7 +16,11 @@ from ..models import EntitySpan, label_kind
 from .copies import shingle_sketch
 
 #: Bump when :func:`features_of` changes what it computes for the same article.
-FEATURES_VERSION = "2"
+FEATURES_VERSION = "3"
+
+#: The lead: a news article's first words say what happened, where its later paragraphs give background (which
+#: related stories share). Its terms count twice more, as a title's do.
+LEAD_WORDS = 40
 
 #: Entity kinds that say what a story is about (dates and numbers do not).
 ENTITY_KINDS = frozenset({"person", "org", "place", "group", "other"})
@@ -85,7 +89,8 @@ def features_of(title: str, text: str, entities: Iterable[EntitySpan]) -> Articl
     # A title in capitals would make every word an acronym ("CYCLOPS" beside "cyclop"): read it in lowercase.
     shouting = title.isupper()
     title_words = TOKEN_PATTERN.findall(title.lower() if shouting else title)
-    for words, in_title in ((title_words, True), (tokens, False)):
+    lead = TOKEN_PATTERN.findall(" ".join(text.split()[:LEAD_WORDS]))
+    for words, in_title in ((title_words, True), (lead, True), (tokens, False)):
         for word, count in Counter(words).items():
             for term in word_terms(word):
                 if len(term) < 2:

@@ -17,7 +17,7 @@ from .labels import describe_stories
 from .similarity import EDGE_FLOOR, Graph, Item, similarity_graph
 
 #: Average similarity at which two groups are one story.
-THRESHOLD = 0.25
+THRESHOLD = 0.2
 
 #: Neighbours kept per article (for ``byline similar`` and the other-coverage panel).
 NEIGHBOURS = 12
