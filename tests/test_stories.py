@@ -26,7 +26,7 @@ import pytest
 
 from conftest import REUTERS, SEEDS, write_files
 from index import Library, open_library
-from index.stories import STORIES_FILE, features_of, near_duplicate, shingle_sketch, story_map
+from index.stories import STORIES_FILE, credit_spans, features_of, near_duplicate, shingle_sketch, story_map
 from reader.cli import main
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the benchmarks define the Reuters sample
@@ -206,6 +206,34 @@ def test_sketches_do_not_depend_on_the_process() -> None:
         for seed in ("1", "2")
     }
     assert sketches == {shingle_sketch(TEXT.split())[0]}
+
+
+def test_photo_credits_are_found_and_ordinary_slashes_are_not() -> None:
+    text = ("Senators met on Tuesday. (AP Photo/Evan Vucci)\nPhoto: John Smith/AP\nThe president spoke. "
+            "Chip Somodevilla/Getty Images\nImage credit: Reuters\nThe plan (Photo by Jane Doe for The Guardian) "
+            "works, via Getty Images. A 50/50 split; the Senate/House vote; the AP reported it.")
+    found = [text[a:b] for a, b in credit_spans(text)]
+    assert found == ["(AP Photo/Evan Vucci)", "Photo: John Smith/AP", "Chip Somodevilla/Getty Images",
+                     "Image credit: Reuters", "(Photo by Jane Doe for The Guardian)", "via Getty Images"]
+
+
+def test_story_labels_never_carry_photo_credits(capsys, tmp_path: Path) -> None:
+    credit = "Chip Somodevilla/Getty Images"
+    corpus = write_files(tmp_path / "corpus", {
+        f"{name}.txt": f"{title}\n\n{body}\n\n{credit}\n\nPhoto: Evan Vucci/AP\n" for name, title, body in (
+            ("a", "Strelsau market bomb kills four", "A bomb hit the central market of Strelsau, Ruritania's "
+             "capital, on Monday, killing four people, police chief Rudolf Rassendyll said."),
+            ("b", "Four dead in Strelsau market blast", "Four people died when a bomb exploded in the central "
+             "market of Strelsau on Monday, Ruritanian police chief Rudolf Rassendyll told reporters."),
+        )
+    })
+    status, out, _ = run(capsys, "stories", "--json", "--corpus", str(corpus), "--index-dir", str(tmp_path / "idx"))
+    assert status == 0
+    story = json.loads(out)["stories"][0]
+    assert story["size"] == 2
+    label = story["label"].casefold()
+    assert "strelsau" in label
+    assert not any(word in label for word in ("getty", "somodevilla", "vucci", "images", "photo"))
 
 
 # --- the command line -----------------------------------------------------------------------------------

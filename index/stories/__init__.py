@@ -20,7 +20,7 @@ re-indexing an unchanged corpus.
 
 from .cache import STORIES_FILE, STORIES_VERSION, story_map
 from .copies import near_duplicate, resemblance, shingle_sketch
-from .features import FEATURES_VERSION, ArticleFeatures, features_of
+from .features import FEATURES_VERSION, ArticleFeatures, credit_spans, features_of
 from .featurestore import FEATURES_DB, FeatureStore, feature_key, update_features
 from .grouping import Grouping, group
 from .map import SORTS, LeftOut, Neighbour, Story, StoryArticle, StoryMap
@@ -28,6 +28,7 @@ from .similarity import Item
 
 __all__ = [
     "FEATURES_DB", "FEATURES_VERSION", "SORTS", "STORIES_FILE", "STORIES_VERSION", "ArticleFeatures", "FeatureStore",
-    "Grouping", "Item", "LeftOut", "Neighbour", "Story", "StoryArticle", "StoryMap", "feature_key", "features_of",
+    "Grouping", "Item", "LeftOut", "Neighbour", "Story", "StoryArticle", "StoryMap", "credit_spans", "feature_key",
+    "features_of",
     "group", "near_duplicate", "resemblance", "shingle_sketch", "story_map", "update_features",
 ]

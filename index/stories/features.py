@@ -5,6 +5,7 @@ entity registry applies without re-indexing) and a sketch of its word shingles (
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -16,11 +17,32 @@ from ..models import EntitySpan, label_kind
 from .copies import shingle_sketch
 
 #: Bump when :func:`features_of` changes what it computes for the same article.
-FEATURES_VERSION = "3"
+FEATURES_VERSION = "4"
 
 #: The lead: a news article's first words say what happened, where its later paragraphs give background (which
 #: related stories share). Its terms count twice more, as a title's do.
 LEAD_WORDS = 40
+
+#: Who took a picture is no part of the story: photo and video credits as captions and wire copy print them,
+#: "(AP Photo/Evan Vucci)", "Photo: John Smith/AP", "Chip Somodevilla/Getty Images", "Image credit: Reuters",
+#: "(Photo by Jane Doe for The Guardian)". Their words and names are left out of the features (so out of labels).
+_AGENCY = (r"(?:Getty\s+Images|AP|AFP|Reuters|EPA(?:-EFE)?|Bloomberg|Shutterstock|Sipa(?:\s+USA)?|Xinhua|NurPhoto|"
+           r"Pool|[A-Z][\w&.-]*\s+(?:Images|Photos?|Pictures))")
+_NAME = r"(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*"
+CREDIT = re.compile(
+    r"\((?i:[^()\n]{0,40}\b(?:photo|photograph|image|video|picture)s?\b)[^()\n]{0,80}\)"
+    r"|^[ \t]*(?i:(?:photo|photograph|image|picture|video)s?(?:\s+credit)?|credit)\s*(?::|(?i:by)\b)[^\n]{0,120}$"
+    rf"|\b(?:AP|AFP|Reuters|EPA)\s+(?i:photo)\s*/\s*{_NAME}"
+    rf"|{_NAME}\s*/\s*{_AGENCY}\b"
+    r"|\b(?:(?i:via|for|by)\s+)?Getty\s+Images\b",
+    re.MULTILINE,
+)
+
+
+def credit_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` prints photo or video credits (see CREDIT), as ``(start, end)``."""
+    return [match.span() for match in CREDIT.finditer(text)]
+
 
 #: Entity kinds that say what a story is about (dates and numbers do not).
 ENTITY_KINDS = frozenset({"person", "org", "place", "group", "other"})
@@ -86,11 +108,20 @@ def features_of(title: str, text: str, entities: Iterable[EntitySpan]) -> Articl
     terms: Counter[str] = Counter()
     written: Counter[tuple[str, str]] = Counter()
     tokens = TOKEN_PATTERN.findall(text)
+    credits = credit_spans(text)
+    if credits:  # the sketch keeps every word (copies are copies, credits and all); the terms do not
+        kept, last = [], 0
+        for start, end in credits:
+            kept.append(text[last:start])
+            last = end
+        told = TOKEN_PATTERN.findall(" ".join([*kept, text[last:]]))
+    else:
+        told = tokens
     # A title in capitals would make every word an acronym ("CYCLOPS" beside "cyclop"): read it in lowercase.
     shouting = title.isupper()
     title_words = TOKEN_PATTERN.findall(title.lower() if shouting else title)
-    lead = TOKEN_PATTERN.findall(" ".join(text.split()[:LEAD_WORDS]))
-    for words, in_title in ((title_words, True), (lead, True), (tokens, False)):
+    lead = told[:LEAD_WORDS]
+    for words, in_title in ((title_words, True), (lead, True), (told, False)):
         for word, count in Counter(words).items():
             for term in word_terms(word):
                 if len(term) < 2:
@@ -113,6 +144,8 @@ def features_of(title: str, text: str, entities: Iterable[EntitySpan]) -> Articl
     forms = {term: key[3] for term, key in best.items() if key[3] != term and terms[term] > 1}
     mentions: Counter[tuple[str, str]] = Counter()
     for span in entities:
+        if any(start < span.end and span.start < end for start, end in credits):
+            continue
         if label_kind(span.label) in ENTITY_KINDS:
             surface = " ".join(span.text.split())
             if surface:
