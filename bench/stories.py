@@ -199,7 +199,7 @@ def measure_reuters(report: Report) -> None:
 
 def regroup(report: Report, library, corpus: Path) -> None:
     """A regroup after one article's text changes, on a copy of the sample: incremental against from nothing."""
-    from index.stories import story_map
+    from index.stories import STORIES_FILE, cache, story_map
 
     work = BENCH_DIR / "work" / "stories-regroup"
     shutil.rmtree(work, ignore_errors=True)
@@ -213,12 +213,15 @@ def regroup(report: Report, library, corpus: Path) -> None:
     with open_library(work / "sample.jsonl", work / "index") as copy:
         story_map(copy)  # the map of the index as it was
         copy.build()
+        before = (copy.generation / STORIES_FILE).read_bytes()
+        started = time.perf_counter()  # everything, first (warming what both share)
+        story_map(copy, refresh=True)
+        whole = time.perf_counter() - started
+        (copy.generation / STORIES_FILE).write_bytes(before)  # back to the map of the index before the edit
+        cache._LAST.clear()
         started = time.perf_counter()
         incremental = story_map(copy)
         quick = time.perf_counter() - started
-        started = time.perf_counter()
-        story_map(copy, refresh=True)
-        whole = time.perf_counter() - started
     data = report.data.setdefault("stories", {})
     data["regroup"] = {"incremental_seconds": round(quick, 4), "full_seconds": round(whole, 4),
                        "regrouped": incremental.stats.get("regrouped", incremental.stats.get("articles"))}

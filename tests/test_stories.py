@@ -236,6 +236,58 @@ def test_story_labels_never_carry_photo_credits(capsys, tmp_path: Path) -> None:
     assert not any(word in label for word in ("getty", "somodevilla", "vucci", "images", "photo"))
 
 
+#: Three events in three weeks, told by several outlets, and an article that belongs to none.
+SMALL_CORPUS = {
+    "bomb-a.txt": "Strelsau market bomb kills four\n\n2021-05-03\n\nA bomb hit the central market of Strelsau, "
+                  "Ruritania's capital, on Monday, killing four people, police chief Rudolf Rassendyll said.\n",
+    "bomb-b.txt": "Four dead in Strelsau market blast\n\n2021-05-03\n\nFour people died when a bomb exploded in "
+                  "the central market of Strelsau, Ruritanian police chief Rudolf Rassendyll told reporters.\n",
+    "bomb-c.txt": "Ruritania mourns Strelsau market victims\n\n2021-05-04\n\nFlags flew at half mast in Strelsau "
+                  "a day after a bomb killed four people at the central market, police chief Rassendyll said.\n",
+    "vote-a.txt": "Zenda votes for a new mayor\n\n2021-05-17\n\nVoters in Zenda elected Flavia Elphberg mayor on "
+                  "Sunday after a campaign dominated by the castle restoration budget.\n",
+    "vote-b.txt": "Elphberg wins Zenda mayoral race\n\n2021-05-17\n\nFlavia Elphberg won the Zenda mayoral "
+                  "election, promising to finish the castle restoration within its budget.\n",
+    "port-a.txt": "Hentzau port strike ends\n\n2021-05-24\n\nDockers in the port of Hentzau returned to work "
+                  "after a ten-day strike over wages, the harbour authority said.\n",
+    "port-b.txt": "Hentzau dockers back at work\n\n2021-05-24\n\nThe strike at the port of Hentzau is over: "
+                  "dockers accepted a wage offer from the harbour authority.\n",
+    "fair.txt": "Cheese fair draws crowds\n\n2021-05-10\n\nThe annual cheese fair in a mountain village drew "
+                "record crowds to taste goat and sheep cheeses.\n",
+}
+
+
+def _groups(stories) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    return {s.id: (tuple(a.id for a in s.articles), tuple(a.copy_of for a in s.articles)) for s in stories.stories()}
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "delete"])
+def test_a_regroup_after_a_change_equals_grouping_everything(tmp_path: Path, change: str) -> None:
+    corpus = write_files(tmp_path / "corpus", SMALL_CORPUS)
+    with open_library(corpus, tmp_path / "idx") as lib:
+        lib.build()
+        before = story_map(lib)
+        assert {tuple(sorted(a.id for a in s.articles)) for s in before.stories(singles=False)} == {
+            ("bomb-a", "bomb-b", "bomb-c"), ("vote-a", "vote-b"), ("port-a", "port-b")}
+        if change == "edit":
+            path = corpus / "vote-b.txt"
+            path.write_text(path.read_text(encoding="utf-8") + "\nTurnout was the highest in a decade.\n",
+                            encoding="utf-8")
+        elif change == "add":
+            (corpus / "vote-c.txt").write_text(
+                "Zenda's new mayor Flavia Elphberg sworn in\n\n2021-05-18\n\nFlavia Elphberg took office as mayor "
+                "of Zenda a day after winning the election on the castle restoration budget.\n", encoding="utf-8")
+        else:
+            (corpus / "bomb-c.txt").unlink()
+        lib.build()
+        regrouped = story_map(lib)
+        assert 0 < regrouped.stats["regrouped"] < regrouped.stats["articles"]
+        everything = story_map(lib, refresh=True)
+        assert "regrouped" not in everything.stats
+        assert _groups(regrouped) == _groups(everything)
+        assert [s.label for s in regrouped.stories()] == [s.label for s in everything.stories()]
+
+
 # --- the command line -----------------------------------------------------------------------------------
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -14,12 +14,12 @@ from typing import Any
 
 from .features import FEATURES_VERSION, features_of
 from .featurestore import FEATURES_DB, FeatureStore, feature_key
-from .grouping import group
-from .map import StoryMap, pack_neighbours
+from .grouping import Previous, group, regroup
+from .map import NeighbourLists, StoryMap
 from .similarity import Item
 
 #: Bump when grouping changes (weights, thresholds, the cached file's shape).
-STORIES_VERSION = "2"
+STORIES_VERSION = "3"
 
 STORIES_FILE = "stories.json"
 
@@ -30,10 +30,17 @@ STORIES_FILE = "stories.json"
 _LAST: dict[tuple, StoryMap] = {}
 
 
+#: A regroup touches only what changed while the changed and deleted articles are at most this share of the
+#: corpus (an article changes for grouping when its text, title, date, source or resolved entities do); beyond
+#: it, everything is grouped again (no slower then, and every story's weights are current).
+REGROUP_SHARE = 0.5
+
+
 def story_map(library, *, refresh: bool = False) -> StoryMap:
     """The stories of ``library``'s index: the one this process made last if the index has not changed
-    since, else read from the generation's cache when it matches the index, else grouped now (and cached).
-    ``refresh`` ignores both caches."""
+    since, else read from the generation's cache when it matches the index, else grouped now (and cached):
+    after an update, only the stories the changed articles can join are regrouped (:func:`.grouping.regroup`).
+    ``refresh`` ignores every cache and groups everything."""
     from .. import store
 
     generation = library.generation
@@ -43,16 +50,30 @@ def story_map(library, *, refresh: bool = False) -> StoryMap:
     rows, annotator = store.read_catalog(generation)
     fingerprint = _fingerprint(generation)
     path = generation / STORIES_FILE
-    data = None if refresh else _read_cache(path, fingerprint)
+    cached = None if refresh else _read_cache(path)
+    data = cached if cached is not None and cached.get("fingerprint") == fingerprint else None
     if data is None:
-        grouping = group(*_items(library, rows, annotator))
+        items, names, surfaces, digests = _items(library, rows, annotator)
+        grouping = None
+        if cached is not None and isinstance(cached.get("digests"), dict):
+            old = cached["digests"]
+            changed = [aid for aid, digest in digests.items() if old.get(aid) != digest]
+            deleted = [aid for aid in old if aid not in digests]
+            if len(changed) + len(deleted) <= REGROUP_SHARE * max(1, len(items)):
+                lists = NeighbourLists(cached.get("neighbours", {}))
+                previous = Previous(stories=cached.get("stories", []), copy_of=cached.get("copy_of", {}),
+                                    neighbours=lists.of)
+                grouping = regroup(items, previous, changed, deleted, names, surfaces)
+        if grouping is None:
+            grouping = group(items, names, surfaces)
         data = {
             "version": STORIES_VERSION,
             "fingerprint": fingerprint,
             "stories": grouping.stories,
-            "neighbours": pack_neighbours(grouping.neighbours),
+            "neighbours": NeighbourLists.pack(grouping.neighbours),
             "copy_of": grouping.copy_of,
             "stats": grouping.stats,
+            "digests": digests,
         }
         _write_cache(path, data)
     result = StoryMap(data, rows)
@@ -81,12 +102,13 @@ def _fingerprint(generation: Path) -> str:
     return digest.hexdigest()
 
 
-def _read_cache(path: Path, fingerprint: str) -> dict[str, Any] | None:
+def _read_cache(path: Path) -> dict[str, Any] | None:
+    """The cached map of this version (of this index or of it before its last update), if any."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("version") != STORIES_VERSION or data.get("fingerprint") != fingerprint:
+    if not isinstance(data, dict) or data.get("version") != STORIES_VERSION:
         return None
     return data
 
@@ -103,9 +125,10 @@ def _write_cache(path: Path, data: Mapping[str, Any]) -> None:
 
 def _items(
     library, rows: Mapping[str, Mapping[str, Any]], annotator: str
-) -> tuple[list[Item], dict[str, str], dict[str, set[str]]]:
+) -> tuple[list[Item], dict[str, str], dict[str, set[str]], dict[str, str]]:
     """Grouping's view of every article: catalog metadata, stored features (computed now for any the build
-    did not store), canonical entities from the registry."""
+    did not store), canonical entities from the registry; and a digest of each article's view, which changes
+    when anything grouping sees of it does."""
     keys = {aid: feature_key(row["content_hash"], row.get("title", ""), annotator) for aid, row in rows.items()}
     with FeatureStore(library.index_dir / FEATURES_DB) as store_:
         found = store_.get_many(set(keys.values()))
@@ -121,6 +144,7 @@ def _items(
     names: dict[str, str] = {}
     surfaces: dict[str, set[str]] = defaultdict(set)
     items = []
+    digests: dict[str, str] = {}
     for aid, row in rows.items():
         features = found[keys[aid]]
         entity_counts: Counter[str] = Counter()
@@ -131,6 +155,9 @@ def _items(
                 entity_counts[entity[0]] += count
                 names[entity[0]] = entity[1]
                 surfaces[entity[0]].add(surface)
-        items.append(Item(id=aid, source=row.get("source", ""), published=row.get("published", ""),
-                          features=features, entities=tuple(sorted(entity_counts.items()))))
-    return items, names, surfaces
+        item = Item(id=aid, source=row.get("source", ""), published=row.get("published", ""), features=features,
+                    entities=tuple(sorted(entity_counts.items())))
+        items.append(item)
+        seen = json.dumps([keys[aid], item.source, item.published, item.entities], ensure_ascii=False)
+        digests[aid] = hashlib.sha1(seen.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return items, names, surfaces, digests

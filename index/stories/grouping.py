@@ -8,7 +8,7 @@ from __future__ import annotations
 import heapq
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,3 +177,116 @@ def _average_linkage(n: int, first: list[int], second: list[int], weights: list[
     return cluster
 
 
+
+
+# --- after a change: only what the changed articles can join ---------------------------------------------
+
+@dataclass
+class Previous:
+    """A grouping as cached (see :mod:`.cache`): its stories, copies and a way to read an article's neighbours."""
+
+    stories: list[dict[str, Any]]
+    copy_of: Mapping[str, str]
+    #: Article id -> its neighbours ``(id, similarity, is a copy)``, as grouping left them.
+    neighbours: Callable[[str], list[tuple[str, float, bool]]]
+
+
+def regroup(
+    items: Sequence[Item],
+    previous: Previous,
+    changed: Iterable[str],
+    deleted: Iterable[str],
+    entity_names: Mapping[str, str] | None = None,
+    entity_surfaces: Mapping[str, Iterable[str]] | None = None,
+) -> Grouping:
+    """Group ``items`` again after the articles ``changed`` (added or changed) and ``deleted``, touching only the
+    stories they can join: the stories that held them, and the stories of the articles alike to them before
+    the change (their neighbours then) or after it (their edges now). Those stories' articles and the changed
+    ones are clustered afresh; every other story stays as it was, with its label, copies and neighbours.
+
+    The weights are the corpus's as it is now, so the regrouped part is grouped exactly as :func:`group` would
+    group it; a story left as it was keeps the similarities of the grouping that made it."""
+    import numpy as np
+
+    started = time.perf_counter()
+    items = sorted(items, key=lambda item: item.id)
+    if not items:
+        return Grouping(stories=[], neighbours={}, copy_of={}, stats={"articles": 0})
+    n = len(items)
+    position = {item.id: i for i, item in enumerate(items)}
+    changed, deleted = set(changed), set(deleted)
+    story_of = {aid: k for k, story in enumerate(previous.stories) for aid in story["articles"]}
+    fresh = np.zeros(n, dtype=bool)
+    for aid in changed:
+        if aid in position:
+            fresh[position[aid]] = True
+    reach = similarity_graph(items, only=fresh)
+    near = changed | deleted
+    near.update(items[i].id for pair in zip(reach.first, reach.second, strict=True) for i in pair)
+    for aid in changed | deleted:
+        near.update(other for other, _, _ in previous.neighbours(aid))
+    touched = {story_of[aid] for aid in near if aid in story_of}
+    affected = fresh.copy()
+    for k in touched:
+        for aid in previous.stories[k]["articles"]:
+            if aid in position:
+                affected[position[aid]] = True
+    for aid, i in position.items():  # an article the previous grouping never saw is new to it
+        if aid not in story_of:
+            affected[i] = True
+    graph = similarity_graph(items, only=affected)
+    paired = time.perf_counter()
+    inside = [k for k, (a, b, value) in enumerate(zip(graph.first, graph.second, graph.similarity, strict=True))
+              if affected[a] and affected[b] and value >= EDGE_FLOOR]
+    cluster = _average_linkage(n, [graph.first[k] for k in inside], [graph.second[k] for k in inside],
+                               [graph.similarity[k] for k in inside], THRESHOLD)
+    kept: list[dict[str, Any]] = []
+    kept_ids: dict[int, str] = {}
+    for k, story in enumerate(previous.stories):
+        if k in touched:
+            continue
+        ids = [position[aid] for aid in story["articles"] if aid in position]
+        if not ids:
+            continue
+        for i in ids:
+            cluster[i] = min(ids)
+        kept.append(story)
+        kept_ids[min(ids)] = story["id"]
+    clustered = time.perf_counter()
+    order_key = [(not item.published, item.published, item.id) for item in items]
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in np.flatnonzero(affected).tolist():
+        members[cluster[i]].append(i)
+    for group_members in members.values():
+        group_members.sort(key=order_key.__getitem__)
+    copies, new_copy_of = _copies(items, graph, cluster, order_key)
+    copy_of = {aid: original for aid, original in previous.copy_of.items()
+               if aid in position and original in position and not affected[position[aid]]}
+    copy_of.update(new_copy_of)
+    fresh_neighbours = _neighbours(items, graph, copies)
+    neighbours: dict[str, list[tuple[str, float, bool]]] = {}
+    for item, regrouped in zip(items, affected.tolist(), strict=True):
+        if regrouped:
+            found = fresh_neighbours.get(item.id, [])
+        else:
+            found = [entry for entry in previous.neighbours(item.id) if entry[0] in position]
+        if found:
+            neighbours[item.id] = found
+    stories = kept + describe_stories(items, graph, cluster, members, entity_names or {}, entity_surfaces or {},
+                                      kept_ids)
+    stories.sort(key=lambda story: story["id"])
+    finished = time.perf_counter()
+    sizes = [len(story["articles"]) for story in stories]
+    stats = {
+        "articles": n,
+        "regrouped": int(affected.sum()),
+        "pairs": graph.pairs,
+        "edges": len(graph.first),
+        "stories": sum(1 for size in sizes if size > 1),
+        "singles": sum(1 for size in sizes if size == 1),
+        "largest": max(sizes),
+        "copies": len(copy_of),
+        "seconds": {"similarity": round(paired - started, 3), "clustering": round(clustered - paired, 3),
+                    "labels": round(finished - clustered, 3), "total": round(finished - started, 3)},
+    }
+    return Grouping(stories=stories, neighbours=neighbours, copy_of=copy_of, stats=stats)

@@ -19,6 +19,7 @@ RELATED = 10
 LABEL_ENTITIES = 3
 LABEL_TERMS = 3
 
+
 def describe_stories(
     items: Sequence[Item],
     graph: Graph,
@@ -26,11 +27,13 @@ def describe_stories(
     members: Mapping[int, list[int]],
     names: Mapping[str, str],
     surfaces: Mapping[str, Iterable[str]],
+    other_ids: Mapping[int, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Each story: id (from its first article), articles (earliest first), label, related stories."""
+    """Each story of ``members``: id (from its first article), articles (earliest first), label, related
+    stories (among them and the stories ``other_ids`` names, by the cluster name of each)."""
     story_ids = {rep: "S" + hashlib.sha1(items[m[0]].id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
                  for rep, m in members.items()}
-    related = _related(graph, cluster, story_ids)
+    related = _related(graph, cluster, {**(other_ids or {}), **story_ids})
     term_top = _top_by_story(graph.terms, cluster, 4 * LABEL_TERMS)
     entity_top = _top_by_story(graph.entities, cluster, LABEL_ENTITIES)
     covering: dict[str, frozenset[str]] = {}

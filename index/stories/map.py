@@ -134,7 +134,7 @@ class StoryMap:
     def __init__(self, data: Mapping[str, Any], catalog: Mapping[str, Mapping[str, Any]]) -> None:
         self._data = data
         self._catalog = catalog
-        self._neighbours = _Neighbours(data.get("neighbours", {}))
+        self._neighbours = NeighbourLists(data.get("neighbours", {}))
         self._copy_of: dict[str, str] = data.get("copy_of", {})
         self._stories: dict[str, Story] = {}
         self._story_of: dict[str, str] = {}
@@ -279,7 +279,7 @@ class StoryMap:
         }
 
 
-class _Neighbours:
+class NeighbourLists:
     """Every article's neighbours as the cache stores them, compactly (the Reuters corpus has some 200,000):
     article ids once, and per article a flat list ``[index, similarity in thousandths (negative for a copy),
     ...]``. Decoded one article at a time, when asked."""
@@ -315,7 +315,3 @@ def _descending(day: str) -> int:
     return -_day(day) if day else 1
 
 
-
-
-#: How grouping's neighbour lists are packed for the cache (read back by :class:`StoryMap`).
-pack_neighbours = _Neighbours.pack

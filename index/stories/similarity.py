@@ -98,12 +98,17 @@ class Weights:
         return {self.names[int(t)]: float(w) for t, w in zip(self.ids[lo:hi], self.weights[lo:hi], strict=True)}
 
 
-def pair_sums(weights: Weights, days, n: int, cap: int):
+def pair_sums(weights: Weights, days, n: int, cap: int, only=None):
     """Dot products of every pair of items that share a term of document frequency 2..``cap`` and lie within
-    WINDOW_DAYS of each other (or are undated): ``(keys, sums)`` with ``key = low * n + high``."""
+    WINDOW_DAYS of each other (or are undated): ``(keys, sums)`` with ``key = low * n + high``. With ``only``
+    (a boolean array over the items), just the pairs with at least one item in it."""
     import numpy as np
 
     keep = (weights.df[weights.ids] >= 2) & (weights.df[weights.ids] <= cap)
+    if only is not None:  # only the terms of those items can pair them
+        touched = np.zeros(len(weights.df), dtype=bool)
+        touched[weights.ids[only[weights.docs]]] = True
+        keep &= touched[weights.ids]
     tids, docs, values = weights.ids[keep], weights.docs[keep], weights.weights[keep]
     span = 1 << 23  # above any ordinal day plus the window
     composite = tids * span + days[docs]
@@ -132,8 +137,12 @@ def pair_sums(weights: Weights, days, n: int, cap: int):
             second = first + 1 + offsets
             a, b = docs[first], docs[second]
             keys = np.minimum(a, b) * n + np.maximum(a, b)
+            products = values[first] * values[second]
+            if only is not None:
+                wanted = only[a] | only[b]
+                keys, products = keys[wanted], products[wanted]
             keys_parts.append(keys)
-            sums_parts.append(values[first] * values[second])
+            sums_parts.append(products)
             if sum(len(k) for k in keys_parts) > 2 * budget:
                 reduced_keys, reduced_sums = reduce_sums(keys_parts, sums_parts)
                 keys_parts, sums_parts = [reduced_keys], [reduced_sums]
@@ -173,7 +182,9 @@ class Graph:
     pairs: int
 
 
-def similarity_graph(items: Sequence[Item]) -> Graph:
+def similarity_graph(items: Sequence[Item], only=None) -> Graph:
+    """The graph of ``items`` (every edge, or with ``only``, a boolean array over the items, the edges that
+    touch one of those)."""
     import numpy as np
 
     n = len(items)
@@ -181,8 +192,8 @@ def similarity_graph(items: Sequence[Item]) -> Graph:
     cap = max(DF_FLOOR, int(DF_CAP * n))
     terms = Weights([item.features.terms for item in items], common_terms(), cap)
     entities = Weights([dict(item.entities) for item in items], cap=cap)
-    term_keys, term_sums = pair_sums(terms, days, n, cap)
-    entity_keys, entity_sums = pair_sums(entities, days, n, cap)
+    term_keys, term_sums = pair_sums(terms, days, n, cap, only)
+    entity_keys, entity_sums = pair_sums(entities, days, n, cap, only)
     keys = reduce_sums([term_keys, entity_keys], [np.zeros(len(term_keys)), np.zeros(len(entity_keys))])[0]
     cos_terms = np.zeros(len(keys))
     cos_terms[np.searchsorted(keys, term_keys)] = term_sums
@@ -225,10 +236,10 @@ def _impute_days(days, first, second, content):
     for u, near in found.items():
         near.sort()
         half, running = sum(w for _, w in near) / 2, 0.0
-        for day, w in near:
+        for when, w in near:
             running += w
             if running >= half:
-                imputed[u] = day
+                imputed[u] = when
                 break
     return imputed
 
