@@ -303,7 +303,18 @@ def test_cli_stories_json(capsys, seeds_dir: Path) -> None:
     assert [short(a["id"] for a in s["articles"]) for s in data["stories"]] == [KABUL]
     assert short(a["id"] for a in data["singles"]) == {"004"}
     story = data["stories"][0]
-    assert {"id", "label", "entities", "terms", "first", "last", "size", "copies", "sources", "left_out"} <= set(story)
+    assert {"id", "label", "entities", "terms", "first", "last", "size", "copies", "sources", "left_out",
+            "timeline"} <= set(story)
+    # When each outlet ran it, the first first, the others with how many days later; the two seeds that print
+    # no date (and whose sidecar gives none) are undated, not guessed.
+    assert story["timeline"] == [
+        {"source": "French outlet (AFP)", "first": "2021-08-30", "after_days": 0, "published": ["2021-08-30"],
+         "undated": 0},
+        {"source": "English outlet (AFP)", "first": "2021-08-31", "after_days": 1, "published": ["2021-08-31"],
+         "undated": 0},
+        {"source": "German outlet", "first": "", "after_days": None, "published": [], "undated": 1},
+        {"source": "Korean outlet", "first": "", "after_days": None, "published": [], "undated": 1},
+    ]
     assert story["left_out"] == [{"source": "Southfront.org", "reason": "related",
                                   "articles": [data["singles"][0]]}]
     assert data["stats"]["articles"] == 5
@@ -312,8 +323,10 @@ def test_cli_stories_json(capsys, seeds_dir: Path) -> None:
 def test_cli_stories_text_and_one_story(capsys, seeds_dir: Path) -> None:
     status, out, _ = run(capsys, "stories", "--index-dir", str(seeds_dir))
     assert status == 0
-    assert out.splitlines()[0] == "1 stories and 1 singles in 5 articles"
-    assert "left out by: Southfront.org" in out and "singles (1):" in out
+    assert out.splitlines()[0] == "1 story and 1 single in 5 articles"
+    assert "4 articles, 4 sources" in out and "left out by: Southfront.org" in out and "singles (1):" in out
+    assert ("  timeline: French outlet (AFP) 2021-08-30 (first), English outlet (AFP) +1d, German outlet undated, "
+            "Korean outlet undated") in out
     story_id = json.loads(run(capsys, "stories", "--json", "--index-dir", str(seeds_dir))[1])["stories"][0]["id"]
     status, out, _ = run(capsys, "stories", "--story", story_id[:4], "--json", "--index-dir", str(seeds_dir))
     assert status == 0 and json.loads(out)["id"] == story_id
@@ -435,7 +448,7 @@ async def test_stories_screen_lists_stories_and_their_articles(seeds: Library) -
         screen = app.screen
         assert isinstance(screen, StoriesScreen)
         stories = _options(screen, "#story-list")
-        assert len(stories) == 1 and stories[0].startswith("  4 · 4 src · 2021-08-30..08-31 · ")
+        assert len(stories) == 1 and stories[0].startswith("  4 · 4 sources · 2021-08-30..08-31 · ")
         assert "Taliban" in stories[0]
         summary = str(screen.query_one("#story-summary", Static).render())
         assert "Left out by: Southfront.org (covered related stories)" in summary
@@ -445,7 +458,7 @@ async def test_stories_screen_lists_stories_and_their_articles(seeds: Library) -
         await pilot.press("u")  # singles too
         assert len(_options(screen, "#story-list")) == 2
         await pilot.press("s")  # by date: the newest (the Jalalabad single) first
-        assert screen.sort == "date" and _options(screen, "#story-list")[0].startswith("  1 · 1 src · 2021-09-21")
+        assert screen.sort == "date" and _options(screen, "#story-list")[0].startswith("  1 · 1 source · 2021-09-21")
         await pilot.press("s", "s")  # back to size
         await pilot.press("enter")  # to the story's articles
         await pilot.press("j", "enter")  # open the second one

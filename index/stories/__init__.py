@@ -23,12 +23,12 @@ from .copies import near_duplicate, resemblance, shingle_sketch
 from .features import FEATURES_VERSION, ArticleFeatures, credit_spans, features_of
 from .featurestore import FEATURES_DB, FeatureStore, feature_key, update_features
 from .grouping import Grouping, group
-from .map import SORTS, LeftOut, Neighbour, Story, StoryArticle, StoryMap
+from .map import SORTS, LeftOut, Neighbour, Story, StoryArticle, StoryMap, TimelineRow
 from .similarity import Item
 
 __all__ = [
     "FEATURES_DB", "FEATURES_VERSION", "SORTS", "STORIES_FILE", "STORIES_VERSION", "ArticleFeatures", "FeatureStore",
-    "Grouping", "Item", "LeftOut", "Neighbour", "Story", "StoryArticle", "StoryMap", "credit_spans", "feature_key",
-    "features_of",
-    "group", "near_duplicate", "resemblance", "shingle_sketch", "story_map", "update_features",
+    "Grouping", "Item", "LeftOut", "Neighbour", "Story", "StoryArticle", "StoryMap", "TimelineRow", "credit_spans",
+    "feature_key", "features_of", "group", "near_duplicate", "resemblance", "shingle_sketch", "story_map",
+    "update_features",
 ]

@@ -29,6 +29,27 @@ class StoryArticle:
 
 
 @dataclass(frozen=True, slots=True)
+class TimelineRow:
+    """When one outlet ran a story: the dates of its articles, and how many of them are undated."""
+
+    #: The outlet (``""`` when the articles do not say).
+    source: str
+    #: ISO dates of its dated articles, earliest first.
+    published: tuple[str, ...]
+    undated: int = 0
+    #: Days from the story's first article to this outlet's first (``None`` when it ran none dated).
+    after_days: int | None = None
+
+    @property
+    def first(self) -> str:
+        return self.published[0] if self.published else ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "first": self.first, "after_days": self.after_days,
+                "published": list(self.published), "undated": self.undated}
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """Articles about one event, earliest first, with a label made of its most telling entities and terms."""
 
@@ -70,6 +91,22 @@ class Story:
         return tuple(name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     @property
+    def timeline(self) -> tuple[TimelineRow, ...]:
+        """Who published when: a row per outlet, the first to run the story first (undated outlets last)."""
+        dates: dict[str, list[str]] = defaultdict(list)
+        undated: Counter[str] = Counter()
+        for article in self.articles:
+            if article.published:
+                dates[article.source].append(article.published[:10])
+            else:
+                undated[article.source] += 1
+        start = _day(self.first)
+        rows = [TimelineRow(source=source, published=tuple(sorted(dates.get(source, ()))), undated=undated[source],
+                            after_days=_day(min(dates[source])) - start if source in dates else None)
+                for source in {*dates, *undated}]
+        return tuple(sorted(rows, key=lambda row: (not row.published, row.first, row.source)))
+
+    @property
     def copies(self) -> int:
         """How many of its articles are syndicated copies of another of its articles."""
         return sum(1 for a in self.articles if a.copy_of)
@@ -86,6 +123,7 @@ class Story:
             "copies": self.copies,
             "sources": list(self.sources),
             "articles": [a.to_dict() for a in self.articles],
+            "timeline": [row.to_dict() for row in self.timeline],
         }
 
 
