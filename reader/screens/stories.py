@@ -82,8 +82,9 @@ def left_out_text(left) -> Content:
 
 #: Outlets drawn in a story's timeline; the others are counted below it.
 TIMELINE_ROWS = 8
-#: Widest outlet name in the timeline (longer ones end in "…").
-TIMELINE_NAME = 18
+#: Widest outlet name in the timeline (longer ones end in "…"), and the fewest cells its date axis gets.
+TIMELINE_NAME = 20
+TIMELINE_AXIS = 12
 
 
 def _ordinal(day: str) -> int:
@@ -98,19 +99,23 @@ def timeline_lines(rows, width: int, limit: int = TIMELINE_ROWS) -> list[Content
     if not rows:
         return []
     names = [_flat(row.source) or "unknown source" for row in rows]
-    label = min(TIMELINE_NAME, max(len(name) for name in names))
     dated = [row for row in rows if row.published]
     first = min((row.published[0] for row in dated), default="")
     last = max((row.published[-1] for row in dated), default="")
     span = _ordinal(last) - _ordinal(first) if dated else 0
-    after_width = 12  # " +12d · 3 undated" rarely needs more; the name shrinks first
-    axis = max(6, width - label - after_width - 3)
+    afters = {id(row): ("first" if row.after_days == 0 else f"+{row.after_days}d")
+              + (f" · {row.undated} undated" if row.undated else "") for row in dated}
+    # name │axis│ after: names as long as the axis keeps TIMELINE_AXIS cells, the axis what is left.
+    after_width = max((len(after) for after in afters.values()), default=0)
+    label = min(TIMELINE_NAME, max(len(name) for name in names), max(8, width - 4 - after_width - TIMELINE_AXIS))
+    axis = max(4, width - label - 4 - after_width)
     lines: list[Content] = []
     for row, name in list(zip(rows, names, strict=True))[:limit]:
         shown = name if len(name) <= label else name[: label - 1] + "…"
         head = Content.assemble((f"{shown:<{label}}", "bold"), (" │", "$text-muted"))
         if not row.published:
-            lines.append(head + Content(f" undated ({counted(row.undated, 'article')})").stylize("$text-muted"))
+            many = f" ({row.undated} articles)" if row.undated > 1 else ""
+            lines.append(head + Content(f" undated{many}").stylize("$text-muted"))
             continue
         cells = Counter(round((_ordinal(day) - _ordinal(first)) * (axis - 1) / span) if span else 0
                         for day in row.published)
@@ -118,9 +123,7 @@ def timeline_lines(rows, width: int, limit: int = TIMELINE_ROWS) -> list[Content
         marks = [("·", "$text-muted")] * axis
         for column, count in cells.items():
             marks[column] = ("●" if count == 1 else str(min(count, 9)), style)
-        after = "first" if row.after_days == 0 else f"+{row.after_days}d"
-        extra = f" · {row.undated} undated" if row.undated else ""
-        lines.append(Content.assemble(head, *marks, ("│ ", "$text-muted"), (after, style), (extra, "$text-muted")))
+        lines.append(Content.assemble(head, *marks, ("│ ", "$text-muted"), (afters[id(row)], style)))
     if len(rows) > limit:
         lines.append(Content(f"{'':<{label}}   and {counted(len(rows) - limit, 'more outlet')}")
                      .stylize("$text-muted"))
@@ -129,8 +132,10 @@ def timeline_lines(rows, width: int, limit: int = TIMELINE_ROWS) -> list[Content
             scale = f"all on {first}"
         elif axis >= len(first) + len(last) + 2:
             scale = first + " " * (axis - len(first) - len(last)) + last
-        else:
+        elif width - label - 2 >= len(first) + len(last) + 3:
             scale = f"{first} → {last}"
+        else:  # the year once
+            scale = f"{first} → {last[5:] if last[:4] == first[:4] else last}"
         lines.append(Content.assemble(f"{'':<{label}} └", (scale, "$text-muted")))
     return lines
 
