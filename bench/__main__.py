@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-SECTIONS = ("search", "typing", "startup", "memory", "compare", "incremental", "build")
+SECTIONS = ("search", "typing", "startup", "memory", "compare", "incremental", "build", "stories")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -52,7 +52,7 @@ def run_corpus(spec: str, args: argparse.Namespace):
     """Every chosen section on one corpus; returns its report and whether any section failed."""
     from index import open_library
 
-    from . import build, compare, corpora, queries, reader, search
+    from . import build, compare, corpora, queries, reader, search, stories
     from .report import Report
 
     report = Report(corpus=spec)
@@ -110,6 +110,7 @@ def run_corpus(spec: str, args: argparse.Namespace):
     section("compare", lambda: compare.run(report, 3 if args.quick else 10))
     section("incremental", lambda: build.incremental(report, corpus, max(args.jobs), 10 if args.quick else 100))
     section("build", lambda: build.full(report, corpus, args.jobs, args.repeat, args.baseline_max))
+    section("stories", lambda: stories.run(report))
     return report, failed
 
 
