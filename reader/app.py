@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 # start-up is measured against a bare Textual app's (bench: start-up).
 
 #: Entity colours by kind, as theme variables (``$kind-person`` …) so the stylesheet and the widgets that
-#: build styled content share them, and a theme may override them.
+#: build styled content share them, and a theme may override them. On a truecolor terminal a highlight is the
+#: kind's colour blended over the theme's background (``$kind-person-background``).
 KIND_COLOURS = {
     "person": "#c678dd",
     "org": "#61afef",
@@ -45,6 +46,40 @@ KIND_COLOURS = {
     "number": "#e06c75",
     "other": "#a0a8b7",
 }
+
+#: How much of a kind's colour shows over the background on a truecolor terminal.
+KIND_BLEND = 0.4
+
+#: Highlights for terminals with fewer colours, as exact entries of their palette: a blend over a dark
+#: background downgrades to one grey for five of the seven kinds. For 256 colours, cube entries (dark themes:
+#: deep tones under light text; light themes: pale ones under dark text); for 16, the basic ANSI colours,
+#: which the terminal's own palette draws.
+KIND_PALETTES = {
+    ("256", True): {"person": "#875faf", "org": "#005faf", "place": "#5f8700", "group": "#af8700",
+                    "date": "#008787", "number": "#af5f5f", "other": "#585858"},
+    ("256", False): {"person": "#d7afff", "org": "#87afff", "place": "#afd787", "group": "#ffd787",
+                     "date": "#87d7d7", "number": "#ffafaf", "other": "#c6c6c6"},
+    ("standard", True): {"person": "#aa00aa", "org": "#0000aa", "place": "#00aa00", "group": "#aa5500",
+                         "date": "#00aaaa", "number": "#aa0000", "other": "#555555"},
+    ("standard", False): {"person": "#aa00aa", "org": "#0000aa", "place": "#00aa00", "group": "#aa5500",
+                          "date": "#00aaaa", "number": "#aa0000", "other": "#aaaaaa"},
+}
+
+
+def kind_backgrounds(colour_system: str | None, dark: bool, background: str,
+                     colours: dict[str, str] | None = None) -> dict[str, str]:
+    """The highlight colour of each entity kind for a terminal's colour system (Rich's names: ``truecolor``,
+    ``256``, ``standard``, ``windows``) and a theme (dark or not, its background colour)."""
+    from textual.color import Color
+
+    system = "standard" if colour_system == "windows" else colour_system
+    palette = KIND_PALETTES.get((system or "truecolor", dark))
+    if palette is not None:
+        return dict(palette)
+    base = Color.parse(background)
+    return {kind: base.blend(Color.parse(colour), KIND_BLEND).hex
+            for kind, colour in (colours or KIND_COLOURS).items()}
+
 
 #: Above this many articles the palette filters titles by substring before fuzzy-scoring them.
 PALETTE_FUZZY_LIMIT = 2000
@@ -137,7 +172,11 @@ class BylineApp(App[None]):
     #: Entity kinds the reader switched off; kept across articles.
     hidden_kinds: var[frozenset[str]] = var(frozenset())
 
-    def __init__(self, library: Library, *, initial_query: str = "") -> None:
+    def __init__(self, library: Library, *, initial_query: str = "", colour_system: str | None = None) -> None:
+        """``colour_system``: draw entity colours for ``truecolor``, ``256`` or ``standard`` (16 colours)
+        whatever the terminal says."""
+        self._colour_system = colour_system
+        self._styled_for = ""
         super().__init__()
         self.library = library
         self.initial_query = initial_query
@@ -167,7 +206,32 @@ class BylineApp(App[None]):
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {f"kind-{kind}": colour for kind, colour in KIND_COLOURS.items()}
 
+    @property
+    def colour_system(self) -> str:
+        """The colour system the reader draws for: the one given, else the terminal's as Rich detects it
+        (``TERM``, ``COLORTERM``); headless (tests, screenshots) it is truecolor, like an exported screenshot."""
+        if self._colour_system:
+            return self._colour_system
+        if self._driver is not None and self.is_headless:
+            return "truecolor"
+        return self.console.color_system or "truecolor"
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, plus ``$kind-<kind>-background``: each entity kind's highlight, chosen for
+        this terminal's colour system so that no two kinds fall on one colour (a theme may set its own)."""
+        variables = super().get_css_variables()
+        colours = {kind: variables.get(f"kind-{kind}", colour) for kind, colour in KIND_COLOURS.items()}
+        self._styled_for = self.colour_system
+        backgrounds = kind_backgrounds(self._styled_for, self.current_theme.dark,
+                                       variables.get("background", "#000000"), colours)
+        for kind, colour in backgrounds.items():
+            variables.setdefault(f"kind-{kind}-background", colour)
+        self.theme_variables = variables
+        return variables
+
     def on_mount(self) -> None:
+        if self._styled_for != self.colour_system:  # headless: known only now the driver runs
+            self.refresh_css(animate=False)
         if not self.library.exists():
             from reader.screens.build import BuildScreen
 

@@ -296,7 +296,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _span_style(self, component: str) -> Style:
         """A component's style for a span: with its background blended over the view's when it sets one
-        (``$kind-person 40%``), else only its own attributes, so a match keeps the entity colour under it."""
+        (``$kind-person-background``), else only its own attributes, so a match keeps the entity colour under it."""
         style = self._span_styles_cache.get(component)
         if style is None:
             sets_background = self.get_component_styles(component).has_rule("background")

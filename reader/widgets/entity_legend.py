@@ -12,7 +12,7 @@ from reader.widgets.article_view import ENTITY_KINDS
 
 def kind_style(kind: str) -> str:
     """The style a kind's swatch uses everywhere outside the article text (legend, entity panel)."""
-    return f"$text on $kind-{kind} 45%"
+    return f"$text on $kind-{kind}-background"
 
 
 class EntityLegend(Static):
