@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,9 +26,12 @@ from textual.worker import get_current_worker
 from index import IndexProblem
 from reader.safe import one_line
 from reader.screens.library import LibraryScreen
+from reader.settings import Settings
 from reader.widgets.article_table import DEFAULT_SORTING, sort_summaries
 
 if TYPE_CHECKING:
+    from textual.theme import Theme
+
     from index import ArticleSummary, BuildReport, CorpusChanges, Library
     from reader.screens.web import WebOutcome
 
@@ -101,7 +105,6 @@ class BylineCommands(Provider):
         yield "Rebuild index", "Re-read the corpus and rebuild its index", app.action_rebuild
         yield "Add from the web", "Fetch article URLs into the corpus", app.action_add_from_web
         yield "Update feeds", "Fetch new articles from the feeds this corpus follows", app.action_update_feeds
-        yield "Change theme", "Pick another colour theme", app.action_change_theme
         yield "Browse entities", "Every person, group and place, who names them and who leaves them out", \
             app.action_entities
         yield "Browse stories", "The corpus grouped into events: who covered each, who left it out", \
@@ -172,12 +175,22 @@ class BylineApp(App[None]):
     #: Entity kinds the reader switched off; kept across articles.
     hidden_kinds: var[frozenset[str]] = var(frozenset())
 
-    def __init__(self, library: Library, *, initial_query: str = "", colour_system: str | None = None) -> None:
+    def __init__(self, library: Library, *, initial_query: str = "", colour_system: str | None = None,
+                 settings: Settings | None = None) -> None:
         """``colour_system``: draw entity colours for ``truecolor``, ``256`` or ``standard`` (16 colours)
-        whatever the terminal says."""
+        whatever the terminal says. ``settings``: the user's (``reader.settings``); a theme chosen in the
+        reader is saved to their file. Without them, the defaults, and nothing is saved."""
         self._colour_system = colour_system
         self._styled_for = ""
         super().__init__()
+        self.settings = settings or Settings()
+        self._settings_notes: list[str] = [self.settings.problem] if self.settings.problem else []
+        if self.settings.theme:
+            if self.settings.theme in self.available_themes:
+                self.theme = self.settings.theme
+            else:
+                self._settings_notes.append(f"{self.settings.path}: no theme is called {self.settings.theme!r}; "
+                                            f"ctrl+p, then Theme, lists them")
         self.library = library
         self.initial_query = initial_query
         #: Whoosh searchers are not made for concurrent use: search and article workers take turns.
@@ -232,6 +245,11 @@ class BylineApp(App[None]):
     def on_mount(self) -> None:
         if self._styled_for != self.colour_system:  # headless: known only now the driver runs
             self.refresh_css(animate=False)
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        for note in self._settings_notes:
+            self.notify(note, title="Settings", severity="warning", timeout=10, markup=False)
+        self.theme_changed_signal.subscribe(self, self._save_theme)
         if not self.library.exists():
             from reader.screens.build import BuildScreen
 
@@ -244,6 +262,20 @@ class BylineApp(App[None]):
             self._library_unusable(problem)
             return
         self._open_library()
+
+    def _save_theme(self, theme: Theme) -> None:
+        """A theme chosen in the reader is kept in the settings file, for the next start."""
+        path = self.settings.path
+        if path is None or theme.name == self.settings.theme:
+            return
+        from reader.settings import SettingsError, save_theme
+
+        try:
+            save_theme(path, theme.name)
+        except (OSError, SettingsError) as exc:
+            self.notify(f"The theme could not be saved: {exc}", severity="warning", markup=False)
+            return
+        self.settings = replace(self.settings, theme=theme.name)
 
     def _library_unusable(self, problem: IndexProblem) -> None:
         """Written by another version of Byline, or half written: rebuild it (annotations are reused).

@@ -89,7 +89,9 @@ class ArticleScreen(Screen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "hidden_kinds", self._show_entities, init=False)
-        self.query_one(ArticleView).focus()
+        view = self.query_one(ArticleView)
+        view.reading_width = self.app.settings.reading_width
+        view.focus()
         self.load_article()
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
