@@ -30,6 +30,7 @@ from reader.settings import Settings
 from reader.widgets.article_table import DEFAULT_SORTING, sort_summaries
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
     from textual.theme import Theme
 
     from index import ArticleSummary, BuildReport, CorpusChanges, Library
@@ -497,19 +498,21 @@ class BylineApp(App[None]):
             self.push_screen(StoriesScreen())
 
     def action_help(self) -> None:
-        from reader.screens.help import HelpScreen
+        """The keys of the screen the reader is on, then every other key of the reader."""
+        from reader.screens.help import HelpScreen, section_title
 
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self.help_sections()))
+        self.push_screen(HelpScreen(self.help_sections(self.screen), here=section_title(type(self.screen))))
 
-    def help_sections(self) -> list[tuple[str, list[BindingType]]]:
-        """Every binding of the reader, by where it applies, for the help screen."""
+    def help_sections(self, screen: Screen | None = None) -> list[tuple[str, list[BindingType]]]:
+        """Every binding of the reader, by where it applies: ``screen``'s first (its own, then those of the
+        reader's widgets on it), then the keys that work everywhere, then every other place."""
         from reader.screens.article import ArticleScreen
         from reader.screens.build import BuildScreen
         from reader.screens.compare import CompareScreen
         from reader.screens.entities import EntitiesScreen
-        from reader.screens.help import HelpScreen
+        from reader.screens.help import HelpScreen, screen_sections, section_title
         from reader.screens.stories import OtherCoverageScreen, StoriesScreen
         from reader.widgets.article_table import ArticleTable
         from reader.widgets.article_view import ArticleView
@@ -517,19 +520,11 @@ class BylineApp(App[None]):
         from reader.widgets.facet_list import FacetList
         from reader.widgets.results_list import ResultsList
 
-        return [
-            ("Everywhere", [*self.BINDINGS, Binding("ctrl+p", "command_palette", "Command palette")]),
-            ("Library", LibraryScreen.BINDINGS),
-            ("Article list", ArticleTable.BINDINGS),
-            ("Search results", ResultsList.BINDINGS),
-            ("Facets", FacetList.BINDINGS),
-            ("Article", ArticleScreen.BINDINGS),
-            ("Article text", ArticleView.BINDINGS),
-            ("Entity panel", EntityPanel.BINDINGS),
-            ("Compare", CompareScreen.BINDINGS),
-            ("Entities", EntitiesScreen.BINDINGS),
-            ("Stories", StoriesScreen.BINDINGS),
-            ("Other coverage", OtherCoverageScreen.BINDINGS),
-            ("Build", BuildScreen.BINDINGS),
-            ("Help", HelpScreen.BINDINGS),
-        ]
+        here = screen_sections(screen) if screen is not None else []
+        everywhere = ("Everywhere", [*self.BINDINGS, Binding("ctrl+p", "command_palette", "Command palette")])
+        places = (LibraryScreen, ArticleTable, ResultsList, FacetList, ArticleScreen, ArticleView, EntityPanel,
+                  CompareScreen, EntitiesScreen, StoriesScreen, OtherCoverageScreen, BuildScreen,
+                  HelpScreen)
+        titles = {title for title, _ in here}
+        rest = [(section_title(cls), list(cls.BINDINGS)) for cls in places if section_title(cls) not in titles]
+        return [*here, everywhere, *rest]
