@@ -28,6 +28,7 @@ from reader.safe import one_line
 from reader.screens.library import LibraryScreen
 from reader.settings import Settings
 from reader.widgets.article_table import DEFAULT_SORTING, sort_summaries
+from reader.words import counted
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -93,6 +94,26 @@ PALETTE_FUZZY_LIMIT = 2000
 #: milliseconds; a larger one after, in a thread, while the table says it is loading (a blink of "loading"
 #: would only flicker).
 SMALL_CATALOG_BYTES = 200_000
+
+
+def build_summary(report: BuildReport) -> str:
+    """What a build did, in a line: "2 articles added, 1 changed", "Index up to date", "5 articles indexed"."""
+    if report.full:
+        return f"{counted(report.articles, 'article')} indexed."
+    counts = [(count, what) for count, what in
+              ((report.added, "added"), (report.changed, "changed"), (report.deleted, "deleted")) if count]
+    if not counts:
+        return "Index up to date: nothing was added, changed or deleted."
+    (count, what), *rest = counts
+    return ", ".join([f"{counted(count, 'article')} {what}", *(f"{n:,} {w}" for n, w in rest)]) + "."
+
+
+def screenshot_folder() -> Path:
+    """Where a screenshot goes: the user's Downloads folder when it exists, else the current folder."""
+    from platformdirs import user_downloads_dir
+
+    downloads = Path(user_downloads_dir())
+    return downloads if downloads.is_dir() else Path.cwd()
 
 
 class BylineCommands(Provider):
@@ -278,6 +299,22 @@ class BylineApp(App[None]):
             return
         self.settings = replace(self.settings, theme=theme.name)
 
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """The palette's "Screenshot": an SVG in the Downloads folder if there is one, else the current folder,
+        and a message with its path, or with the reason it could not be written."""
+        if self.is_web:
+            return super().deliver_screenshot(filename, path, time_format)
+        folder = Path(path).expanduser() if path else screenshot_folder()
+        try:
+            saved = self.save_screenshot(filename, str(folder), time_format)
+        except OSError as exc:
+            self.notify(f"Not saved in {folder}: {exc.strerror or exc}", title="Screenshot", severity="error",
+                        markup=False)
+            return None
+        self.notify(f"Saved to {saved}", title="Screenshot", timeout=6, markup=False)
+        return saved
+
     def _library_unusable(self, problem: IndexProblem) -> None:
         """Written by another version of Byline, or half written: rebuild it (annotations are reused).
         The toast outlives the build screen, which a small corpus rebuilds in a blink."""
@@ -375,11 +412,36 @@ class BylineApp(App[None]):
                         "out of date. ctrl+r updates the index.", severity="warning", timeout=10, markup=False)
 
     def action_update_index(self) -> None:
-        """Bring the index up to date with the corpus (incremental), then show the library."""
+        """Bring the index up to date with the corpus (incremental), then show the library; when no corpus file
+        changed, just say so."""
         from reader.screens.build import BuildScreen
 
         if not isinstance(self.screen, BuildScreen):
-            self.push_screen(BuildScreen())
+            self._check_for_update()
+
+    @work(thread=True, exclusive=True, group="update-check", exit_on_error=False)
+    def _check_for_update(self) -> None:
+        """Stat the corpus files (nothing is read) and decide: an update, a newer index to show, or nothing."""
+        with self.library_lock:
+            try:
+                landed = self.library.refresh()
+                changes = self.library.changes()
+            except (IndexProblem, OSError):
+                landed, changes = False, None  # the build says what is wrong
+        self.call_from_thread(self._update_checked, landed, changes)
+
+    def _update_checked(self, landed: bool, changes: CorpusChanges | None) -> None:
+        from reader.screens.build import BuildScreen
+
+        if changes is None or changes:
+            if not isinstance(self.screen, BuildScreen):
+                self.push_screen(BuildScreen())
+        elif landed:
+            self.build_finished(None)
+            self.notify("The library shows the index another process built.", title="Index updated", timeout=4)
+        else:
+            self.notify("Index up to date: no corpus file was added, changed or deleted since it was built.",
+                        title="Index up to date", timeout=4)
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self, article_id: str) -> None:
@@ -388,16 +450,21 @@ class BylineApp(App[None]):
         with self.library_lock:
             self.library.article(article_id)
 
-    def build_finished(self, report: BuildReport) -> None:
-        """Called by the build screen: show the (new) library."""
+    def build_finished(self, report: BuildReport | None) -> None:
+        """Called by the build screen: show the (new) library, and say what changed."""
         self._last_changes = None
         with self.library_lock:
             self.library.refresh()
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self._open_library()
+        if report is None:
+            return
+        self.notify(build_summary(report), title="Index built" if report.full else "Index updated", timeout=5,
+                    markup=False)
         if report.skipped:
-            self.notify(f"{len(report.skipped)} file(s) skipped; `byline index` lists them.", severity="warning")
+            self.notify(f"{counted(len(report.skipped), 'file')} skipped; `byline index` lists them.",
+                        severity="warning", markup=False)
 
     # -- marks and comparing --------------------------------------------------------------------------
 

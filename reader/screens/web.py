@@ -35,6 +35,27 @@ TITLES = {"add": "Add from the web", "feeds": "Update feeds"}
 STATUS_STYLES = {"added": "$text-success", "skipped": "$text-warning", "failed": "$text-error"}
 
 
+#: The libraries fetching needs (the ``web`` extra).
+WEB_MODULES = ("httpx", "feedparser", "trafilatura")
+
+
+def missing_web_modules() -> list[str]:
+    """The web extra's libraries that are not installed, found without importing them (trafilatura alone
+    takes a good part of a second to import)."""
+    from importlib.util import find_spec
+
+    return [module for module in WEB_MODULES if find_spec(module) is None]
+
+
+def web_install_hint() -> str:
+    """How to install the web extra: from a checkout of Byline (the package sits beside its pyproject.toml)
+    ``pip install '.[web]'`` there, else ``pip install 'byline[web]'``."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "index").is_dir():
+        return f"pip install '.[web]' in {checkout}"
+    return "pip install 'byline[web]' (from a checkout of Byline: pip install '.[web]')"
+
+
 @dataclass(frozen=True)
 class WebOutcome:
     """What the screen did: the index build that followed (``None`` when nothing was added or indexing
@@ -104,6 +125,10 @@ class WebScreen(ModalScreen[WebOutcome]):
             self.query_one("#web-urls", Input).focus()
 
     def _corpus_problem(self) -> str:
+        missing = missing_web_modules()
+        if missing:
+            return (f"Fetching from the web needs the web extra ({', '.join(missing)} "
+                    f"{'is' if len(missing) == 1 else 'are'} missing). Install it with: {web_install_hint()}")
         corpus = Path(self.app.library.corpus)
         if corpus.resolve() == bundled_corpus().resolve():
             return ("The bundled seed corpus is not added to. Open a folder of your own to bring news into it, "
