@@ -364,7 +364,7 @@ class BylineApp(App[None]):
         if opened != self._opened:
             return  # read for a library shown before this one
         self.summaries, self.summaries_loaded = summaries, True
-        self.sub_title = f"{one_line(self.library.name)} · {len(summaries):,} articles"
+        self.sub_title = f"{one_line(self.library.name)} · {counted(len(summaries), 'article')}"
         known = {summary.id for summary in summaries}
         self.marks = tuple(mark for mark in self.marks if mark in known)
         for screen in self.screen_stack:

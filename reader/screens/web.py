@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from index import BuildProgress, BuildReport, IndexProblem, bundled_corpus
 from reader.safe import one_line
 from reader.widgets.lists import PagedOptionList
+from reader.words import counted
 
 Mode = Literal["add", "feeds"]
 TITLES = {"add": "Add from the web", "feeds": "Update feeds"}
@@ -161,13 +162,15 @@ class WebScreen(ModalScreen[WebOutcome]):
             if self.mode == "add":
                 report = add_urls(library.corpus, urls, progress=self._store, cancel=worker.cancelled_event)
                 outcomes = list(report.outcomes)
-                summary = f"{len(report.added)} added, {len(report.skipped)} skipped, {len(report.failed)} failed"
+                summary = (f"{counted(len(report.added), 'article')} added, {len(report.skipped)} skipped, "
+                           f"{len(report.failed)} failed")
             else:
                 feeds = update_feeds(library.corpus, progress=self._store, cancel=worker.cancelled_event)
                 outcomes = [item for feed in feeds.feeds for item in feed.items]
                 failed = [f for f in feeds.feeds if f.status == "failed"]
-                summary = (f"{len(feeds.feeds)} feeds: {len(feeds.added)} added, {len(feeds.skipped)} skipped, "
-                           f"{len(feeds.failed)} failed" + (f"; {len(failed)} feeds failed" if failed else ""))
+                summary = (f"{counted(len(feeds.feeds), 'feed')}: {counted(len(feeds.added), 'article')} added, "
+                           f"{len(feeds.skipped)} skipped, {len(feeds.failed)} failed"
+                           + (f"; {counted(len(failed), 'feed')} could not be read" if failed else ""))
                 if not feeds.feeds:
                     summary = "This corpus follows no feeds yet; add one with `byline feeds add URL -C DIR`."
         except (WebUnavailable, WebStateError, OSError) as exc:
