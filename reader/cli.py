@@ -81,6 +81,8 @@ def build_parser(everything: bool = True) -> argparse.ArgumentParser:
                        description="Open the reader. Builds the index first (with progress) if there is none.")
     _add_location(p, positional=True)
     p.add_argument("--query", "-q", default="", help="start with this search")
+    p.add_argument("--config", type=Path, default=None,
+                   help="settings file (default: $BYLINE_CONFIG, else settings.toml in your config directory)")
     p.set_defaults(handler=cmd_open)
     if not everything:
         return parser
@@ -261,9 +263,13 @@ def cmd_open(args: argparse.Namespace) -> int:
     import gc
 
     from .app import BylineApp
+    from .settings import load_settings, settings_path
 
+    settings = load_settings(settings_path(args.config))
+    if args.corpus is None and settings.corpus and not settings.problem:
+        args.corpus = Path(settings.corpus).expanduser()
     lib = open_corpus(args)
-    app = BylineApp(lib, initial_query=args.query)
+    app = BylineApp(lib, initial_query=args.query, settings=settings)
     # What is loaded by now (Textual, the engine) lives as long as the process: moved out of the collector's
     # sight, it is not traversed again by the full collection that start-up allocations would trigger (15 ms).
     gc.freeze()

@@ -32,6 +32,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from index import ArticleSummary, QueryError, SearchResult
 from reader.safe import one_line
 from reader.widgets.article_table import DEFAULT_SORTING, ArticleTable
+from reader.widgets.empty_state import NoHits
 from reader.widgets.facet_list import FacetList
 from reader.widgets.messages import CompareMarked, OpenArticle, ToggleMark
 from reader.widgets.results_list import ResultsList
@@ -77,6 +78,7 @@ class LibraryScreen(Screen):
             with ContentSwitcher(initial="articles", id="lists"):
                 yield ArticleTable(id="articles")
                 yield ResultsList(id="results")
+                yield NoHits(id="no-hits")
             yield FacetList(id="facets")
         yield Footer(compact=True)
 
@@ -158,11 +160,14 @@ class LibraryScreen(Screen):
             return
         self.last_result = outcome
         self.remove_class("-error")
-        self.add_class("-searching")
-        self.query_one(ContentSwitcher).current = "results"
+        found = bool(outcome.hits)
+        self.set_class(found, "-searching")  # facets only beside results
+        self.query_one(ContentSwitcher).current = "results" if found else "no-hits"
+        if not found:
+            self.query_one(NoHits).show(outcome)
         results = self.query_one(ResultsList)
         results.show_hits(outcome.hits, self.app.marks)
-        if self._focus_results:
+        if self._focus_results and found:
             self._focus_results = False
             results.focus()
         self.query_one(FacetList).show_facets(outcome.facets, active=_clauses_in(outcome.query))
