@@ -17,10 +17,9 @@ import pytest
 
 from conftest import REUTERS, SEEDS
 from index import open_library
-from index.compare import SCHEMA_VERSION, Comparison, compare, format_markdown, format_text
-from index.figures import FigureSet, extract_dates, ranges_overlap
+from index.compare import SCHEMA_VERSION, Comparison, FigureSet, compare, extract_dates, extract_quotes, ranges_overlap
 from index.models import Article, EntitySpan
-from index.quotes import extract_quotes
+from reader.cli_compare import format_markdown, format_text
 
 IDS = {
     "000": "000_e5d06ce29edb4d1f",  # Korean daily

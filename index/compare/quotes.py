@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from .models import EntitySpan
+from ..models import EntitySpan
 
 _DOUBLE = '"“”„«»'
 _OPENING_ONLY = "“„«"
