@@ -42,6 +42,10 @@ def _conflict_sentences(comparison) -> set[tuple[int, int]]:
     return out
 
 
+_GROUP_WORDS = frozenset("democrats republicans lawmakers campaign officials members party committee house "
+                         "senate companies".split())
+
+
 def _speaker_annotations(half: str) -> list[tuple[str, str, str]]:
     """(article id, annotated quoted words, speaker surname) for named speakers of the half's events."""
     out = []
@@ -51,10 +55,13 @@ def _speaker_annotations(half: str) -> list[tuple[str, str, str]]:
             if basil.half(row["id"].split("/")[0]) != half:
                 continue
             for span in row.get("bias_spans") or ():
-                speaker = (span.get("speaker") or "").strip()
-                if span.get("quote") != "yes" or not speaker or speaker.lower().startswith("other"):
+                names = [w for w in (span.get("speaker") or "").split("_") if w.lower() not in ("jr.", "jr", "sr.")]
+                # A named person ("Donald_Trump"): not "other_anti", "House_Democrats" or "Obama_campaign".
+                if span.get("quote") != "yes" or len(names) < 2 or not all(w[:1].isupper() for w in names):
                     continue
-                out.append((row["id"], span["txt"], speaker.replace("_", " ").split()[-1].lower()))
+                if any(w.lower() in _GROUP_WORDS for w in names):
+                    continue
+                out.append((row["id"], span["txt"], names[-1].lower()))
     return out
 
 
