@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Sequence
 
-from index.compare import ArticleRef, Comparison, EntityRef, SentencePair
+from index.compare import ArticleRef, Comparison, EntityRef, FigurePair, SentencePair
 
 from .cli import _add_location, dump_json, ensure_index, fail, open_corpus
 from .safe import neutralise
@@ -95,6 +95,21 @@ def _evidence_words(pair: SentencePair, limit: int = 6) -> str:
     return "; ".join(parts)
 
 
+def _figure_lines(x: FigurePair) -> list[str]:
+    """A conflict or update: what is counted, both figures with their ranges, both sentences, and why."""
+    again = f" (and {_plural(x.repeats, 'more time')})" if x.repeats else ""
+    return [
+        f"  {x.what}: A {x.a_range} vs B {x.b_range}{again}",
+        f'    A: "{_flat(x.a_sentence or x.a_text)}"',
+        f'    B: "{_flat(x.b_sentence or x.b_text)}"',
+        f"    {x.reason}; {'sentences aligned' if x.basis == 'aligned' else 'same event'}",
+    ]
+
+
+def _plural(count: int, singular: str, plural: str = "") -> str:
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
 def format_text(comparison: Comparison) -> str:
     """The comparison as plain terminal text (the CLI neutralises control characters before printing)."""
     c, s = comparison, comparison.summary
@@ -104,12 +119,15 @@ def format_text(comparison: Comparison) -> str:
         "",
         f"Sentences with a counterpart: A {_percent(s.a_aligned, s.a_sentences)}, "
         f"B {_percent(s.b_aligned, s.b_sentences)}; {s.same} same, {s.paraphrase} paraphrased.",
-        f"Shared quotes: {s.shared_quotes}. Conflicting figures: {s.conflicts}.",
+        f"Shared quotes: {s.shared_quotes}. Conflicting figures: {s.conflicts}. Later counts: {s.updates}.",
     ]
     lines += ["", f"CONFLICTING FIGURES ({len(c.conflicts)})"]
     for x in c.conflicts:
-        lines.append(f'  {x.what}: A "{_flat(x.a_text)}" ({x.a_range}) vs B "{_flat(x.b_text)}" ({x.b_range})')
-        lines.append(f"    {x.reason}; {'sentences aligned' if x.basis == 'aligned' else 'same event'}")
+        lines += _figure_lines(x)
+    if c.updates:
+        lines += ["", f"LATER COUNTS ({len(c.updates)}: the later article counts more, not a contradiction)"]
+        for x in c.updates:
+            lines += _figure_lines(x)
     if c.agreements:
         lines += ["", f"FIGURES THAT AGREE ({len(c.agreements)})"]
         for x in c.agreements:
@@ -141,12 +159,22 @@ def format_text(comparison: Comparison) -> str:
 
 
 #: Characters Markdown acts on inside a line: emphasis, code, links, HTML, table cells, strikethrough.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&])")
 
 
 def _md(text: str) -> str:
     """Article text as literal Markdown: one line, with every character Markdown could act on escaped."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", _flat(text))
+
+
+def _figure_markdown(x: FigurePair) -> list[str]:
+    again = f" Said {x.repeats + 1} times." if x.repeats else ""
+    return [
+        f"- **{_md(x.what)}**: A {_md(x.a_range)}, B {_md(x.b_range)}. "
+        f"{'The sentences are aligned' if x.basis == 'aligned' else 'Same event'}; {_md(x.reason)}.{again}",
+        f"  - A: “{_md(x.a_sentence or x.a_text)}”",
+        f"  - B: “{_md(x.b_sentence or x.b_text)}”",
+    ]
 
 
 def format_markdown(comparison: Comparison) -> str:
@@ -160,23 +188,25 @@ def format_markdown(comparison: Comparison) -> str:
         f"| Article | {_md(c.a.title)} | {_md(c.b.title)} |",
         f"| Source | {_md(c.a.source) or 'unknown'} | {_md(c.b.source) or 'unknown'} |",
         f"| Published | {_md(c.a.published) or 'unknown'} | {_md(c.b.published) or 'unknown'} |",
-        f"| Id | `{c.a.id}` | `{c.b.id}` |",
+        f"| Id | {_md(c.a.id)} | {_md(c.b.id)} |",
         f"| Sentences with a counterpart | {_percent(s.a_aligned, s.a_sentences)} "
         f"| {_percent(s.b_aligned, s.b_sentences)} |",
         f"| Entities only here | {s.entities_only_a} | {s.entities_only_b} |",
         "",
         f"**Same wording:** {s.same} · **Paraphrased:** {s.paraphrase} · **Shared quotes:** {s.shared_quotes} · "
-        f"**Conflicting figures:** {s.conflicts}",
+        f"**Conflicting figures:** {s.conflicts} · **Later counts:** {s.updates}",
         "",
         "## Conflicting figures",
         "",
     ]
-    out += [
-        f"- **{_md(x.what)}**: A says “{_md(x.a_text)}” ({_md(x.a_range)}); B says “{_md(x.b_text)}” "
-        f"({_md(x.b_range)}). {'The sentences are aligned' if x.basis == 'aligned' else 'Same event'}; "
-        f"{_md(x.reason)}."
-        for x in c.conflicts
-    ] or ["None found."]
+    for x in c.conflicts:
+        out += _figure_markdown(x)
+    if not c.conflicts:
+        out.append("None found.")
+    if c.updates:
+        out += ["", "## Later counts", "", "The later article counts more: an update, not a contradiction.", ""]
+        for x in c.updates:
+            out += _figure_markdown(x)
     if c.agreements:
         out += ["", "## Figures that agree", ""]
         out += [

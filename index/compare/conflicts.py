@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 
+from ..models import Article
 from .claims import Figure, FigureSet, gap_ratio, measure_of_word, ranges_overlap
 from .report import FigurePair, SentencePair
 from .sentences import Profile, within
@@ -77,7 +80,9 @@ def compare_figures(
     pairs: Sequence[SentencePair],
     pa: Sequence[Profile],
     pb: Sequence[Profile],
-) -> tuple[list[FigurePair], list[FigurePair]]:
+    a: Article | None = None,
+    b: Article | None = None,
+) -> tuple[list[FigurePair], list[FigurePair], list[FigurePair]]:
     """Conflicts and agreements: figures of one key in aligned sentences, or in sentences about one event.
 
     Counts of something that happened (killed, arrested, ...) are compared in aligned sentences and in
@@ -87,8 +92,15 @@ def compare_figures(
     count something named (a bare number in a table row is not). Where both sides give
     several figures of one key, they are paired in order ("X vs Y" against "X' vs Y'"), and a figure
     conflicts only when none of the other side's figures of its key agrees with it, so "13 Americans" meets
-    "13 members of the US army" even beside a total that differs. Each pair of figures is reported once.
+    "13 members of the US army" even beside a total that differs. Each pair of figures is reported once, and
+    a disagreement repeated in other sentences (the same two ranges) once, with how often it recurs.
+
+    Returns conflicts, updates (a count of what happened that is higher in the later article: the toll grew)
+    and agreements.
     """
+    later = _later(a, b)
+    elsewhere_a = _other_time(fa, a.published if a else "")
+    elsewhere_b = _other_time(fb, b.published if b else "")
     pairings: list[tuple[tuple[int, ...], tuple[int, ...], str, bool]] = [
         (p.a, p.b, "aligned", bool(p.evidence.numbers) or p.evidence.lexical >= PLAIN_COUNT_LEXICAL) for p in pairs
     ]
@@ -101,7 +113,7 @@ def compare_figures(
         spans_b = [(f.start, f.end) for f in fb.figures]
         for i, keys_a in sorted(measured_a.items()):
             for j, keys_b in sorted(measured_b.items()):
-                if (i, j) in aligned or not keys_a & keys_b:
+                if (i, j) in aligned or not keys_a & keys_b or i in elsewhere_a or j in elsewhere_b:
                     continue
                 if _event_words(ea[i], eb[j], spans_a, spans_b):
                     pairings.append(((i,), (j,), "same-event", False))
@@ -136,7 +148,62 @@ def compare_figures(
                     continue
                 conflicts.setdefault((i, j), _figure_pair(i, j, x, y, basis, conflict=True))
     order = lambda c: (c.a_span, c.b_span)  # noqa: E731
-    return sorted(conflicts.values(), key=order), sorted(agreements.values(), key=order)
+    found, updates = [], []
+    for c in sorted(conflicts.values(), key=order):
+        x, y = fa.figures[c.a], fb.figures[c.b]
+        newer = y if later == "b" else x
+        # "thousands and thousands" (no top) is emphasis, not a newer count.
+        grew = bool(later) and x.measure in TOLLS and not math.isinf(newer.high) and (
+            y.low > x.high if later == "b" else x.low > y.high
+        )
+        c = replace(c, kind="update" if grew else "conflict", conflict=not grew,
+                    a_sentence=_sentence_text(a, x.sentence), b_sentence=_sentence_text(b, y.sentence))
+        (updates if grew else found).append(c)
+    return _once(found), _once(updates), sorted(agreements.values(), key=order)
+
+
+#: Counts that grow as news comes in: a higher one in a later article is an update.
+TOLLS = frozenset({"killed", "injured", "injured seriously", "missing", "arrested", "evacuated", "displaced"})
+
+
+def _later(a: Article | None, b: Article | None) -> str:
+    """Which article was published later ("a" or "b"), "" when unknown or the same day."""
+    x, y = (a.published[:10] if a else ""), (b.published[:10] if b else "")
+    if not (x and y) or x == y:
+        return ""
+    return "a" if x > y else "b"
+
+
+def _other_time(figures: FigureSet, published: str) -> set[int]:
+    """Sentences dated in another year than the article ("In 2016, a gunman killed 49"): their counts are
+    about another event, given for context."""
+    year = int(published[:4]) if published[:4].isdigit() else 0
+    if not year:
+        return set()
+    return {f.sentence for f in figures.figures if f.kind == "date" and f.year and abs(f.year - year) >= 1}
+
+
+def _sentence_text(article: Article | None, index: int) -> str:
+    if article is None or not (0 <= index < len(article.sentences)):
+        return ""
+    start, end = article.sentences[index]
+    return article.text[start:end]
+
+
+def _once(found: list[FigurePair]) -> list[FigurePair]:
+    """One entry for a disagreement however often it is repeated: the same measure, and the same lowest value
+    on each side ("at least five" and a later "five" against "two")."""
+    seen: dict[tuple[str, str, str], int] = {}
+    out: list[FigurePair] = []
+    for c in found:
+        key = (c.what, c.a_range.split("–")[0], c.b_range.split("–")[0])
+        if key in seen:
+            k = seen[key]
+            out[k] = replace(out[k], repeats=out[k].repeats + 1)
+            continue
+        seen[key] = len(out)
+        out.append(c)
+    return out
 
 
 def _comparable(
@@ -147,9 +214,13 @@ def _comparable(
     for s in sentences:
         for i in figures.by_sentence.get(s, ()):
             f = figures.figures[i]
-            if f.group == "all-part":
+            if f.group in ("all-part", "part"):
                 continue
-            if f.kind == "date" and basis != "aligned":
+            if f.kind == "date" and not (basis == "aligned" and plain):
+                # Aligned sentences may tell of two days ("urged on Wednesday", "signed on Thursday"): dates
+                # are compared only where the sentences nearly say the same thing.
+                continue
+            if f.measure in ("money", "percent") and (basis != "aligned" or not f.group):
                 continue
             if f.kind != "date" and not f.measure and not (plain and f.noun):
                 continue

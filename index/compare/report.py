@@ -11,7 +11,7 @@ from typing import Any
 from .claims import Figure
 from .quotes import Quote
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # --- what the comparison returns --------------------------------------------------------------------------
 
@@ -164,6 +164,13 @@ class FigurePair:
     reason: str
     #: For conflicting counts: how far apart the ranges are (higher low / lower high); else 0.
     gap: float
+    #: ``"conflict"``, ``"update"`` (a count of what happened, higher in the later article) or ``"agreement"``.
+    kind: str = "agreement"
+    #: The sentences that hold the two figures, so a reader can judge.
+    a_sentence: str = ""
+    b_sentence: str = ""
+    #: How many more times the same disagreement recurs (same measure, same two ranges).
+    repeats: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -180,6 +187,10 @@ class FigurePair:
             "conflict": self.conflict,
             "reason": self.reason,
             "gap": None if math.isinf(self.gap) else round(self.gap, 3),
+            "kind": self.kind,
+            "a_sentence": self.a_sentence,
+            "b_sentence": self.b_sentence,
+            "repeats": self.repeats,
         }
 
 
@@ -217,6 +228,7 @@ class Summary:
     paraphrase: int
     shared_quotes: int
     conflicts: int
+    updates: int
     entities_both: int
     entities_only_a: int
     entities_only_b: int
@@ -242,6 +254,7 @@ class Summary:
             "paraphrase": self.paraphrase,
             "shared_quotes": self.shared_quotes,
             "conflicts": self.conflicts,
+            "updates": self.updates,
             "entities_both": self.entities_both,
             "entities_only_a": self.entities_only_a,
             "entities_only_b": self.entities_only_b,
@@ -264,6 +277,8 @@ class Comparison:
     figures_a: tuple[Figure, ...]
     figures_b: tuple[Figure, ...]
     conflicts: tuple[FigurePair, ...]
+    #: Counts of what happened that are higher in the later article (the toll grew): not contradictions.
+    updates: tuple[FigurePair, ...]
     #: Figures of one thing that were compared and can both be true ("more than 170" and "169 + 13").
     agreements: tuple[FigurePair, ...]
     entities_both: tuple[EntityRef, ...]
@@ -292,6 +307,7 @@ class Comparison:
             "figures_a": [f.to_dict() for f in self.figures_a],
             "figures_b": [f.to_dict() for f in self.figures_b],
             "conflicts": [c.to_dict() for c in self.conflicts],
+            "updates": [c.to_dict() for c in self.updates],
             "agreements": [c.to_dict() for c in self.agreements],
             "entities": {
                 "both": [e.to_dict() for e in self.entities_both],
