@@ -131,21 +131,9 @@ def build_parser(everything: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
 
-    p = sub.add_parser("compare", help="compare two articles: aligned sentences, quotes, conflicting figures",
-                       description="Compare two articles (ids or unique prefixes): which sentences have a "
-                                   "counterpart in the other (same wording or paraphrase), which are unique, the "
-                                   "quotes they share, the figures on which they conflict, and the entities only "
-                                   "one of them mentions. The JSON schema is in docs/compare-json.md.")
-    p.add_argument("a", help="first article id (or unique prefix)")
-    p.add_argument("b", help="second article id (or unique prefix)")
-    _add_location(p)
-    p.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text",
-                   help="text for the terminal, markdown for notes, json for scripts (default text)")
-    p.set_defaults(handler=cmd_compare)
+    from . import cli_compare, cli_entities, cli_stories, cli_web
 
-    from . import cli_entities, cli_stories, cli_web
-
-    for module in (cli_entities, cli_stories, cli_web):
+    for module in (cli_compare, cli_entities, cli_stories, cli_web):
         module.register(sub)
     return parser
 
@@ -387,26 +375,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     out = console()
     for row in rows:
         out.print(Text(one_line(f"{row.id}  {row.published or 'undated':<10}  {row.source or '-':<22}  {row.title}")))
-    return 0
-
-
-def cmd_compare(args: argparse.Namespace) -> int:
-    from index.compare import compare, format_markdown, format_text
-
-    lib = open_corpus(args)
-    with lib:
-        ensure_index(lib, quiet=args.format != "text")
-        try:
-            a, b = lib.article(args.a), lib.article(args.b)
-        except KeyError as exc:
-            return fail(str(exc.args[0] if exc.args else exc), 2)
-        comparison = compare(a, b, weights=lib.term_weights())
-    if args.format == "json":
-        dump_json(comparison.to_dict())
-    elif args.format == "markdown":
-        sys.stdout.write(neutralise(format_markdown(comparison)))
-    else:
-        sys.stdout.write(neutralise(format_text(comparison)))
     return 0
 
 
