@@ -126,6 +126,8 @@ SAME = [
 ALLOWED = [
     ("phrase", '"exit of US"', '"exit of US"', {"exit"},
      "acronyms: `US` in capitals is the country; FTS5 also finds the pronoun ('the exit of us all')"),
+    ("phrase", '"the U.S. military"', '"the U.S. military"', {"title"},
+     "acronyms: `U.S.` is the word US, as in the title 'After the US military'; FTS5 reads 'u s', two words"),
     ("and", "propaganda the", '"propaganda" AND "the"', {"influence"},
      "stop words: outside a phrase `the` is not searched, so this is `propaganda`"),
 ]
