@@ -150,7 +150,8 @@ def test_allowed_differences(small, kind: str, query: str, match: str, expected:
 
 # --- Reuters --------------------------------------------------------------------------------------------
 
-_RUN = re.compile(r"\b[A-Za-z]+(?: [A-Za-z]+){2,4}\b")
+#: Three to five words in a row, whole words: not the "s" of "Credit's", not the "N" of "N.M.".
+_RUN = re.compile(r"(?<![\w'’.])[A-Za-z]+(?: [A-Za-z]+){2,4}(?![\w'’]|\.\w)")
 _WORD = re.compile(r"[A-Za-z]+")
 _STOP = frozenset("a an and are as at be by can for from have if in is it may not of on or that the this to us we "
                   "when will with yet you your".split())
