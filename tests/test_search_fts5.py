@@ -66,6 +66,7 @@ ARTICLES = {
     "pronoun.txt": "Letters\n\nThe exit of us all from the building was quick.\n",
     "prefix.txt": "Markets\n\nExperts expected exports to grow; the explanation was simple.\n",
     "title2.txt": "Kabul airport reopens\n\nFlights resumed at the airport in the capital.\n",
+    "analysts.txt": "Views\n\nAnalysts gave their analysis of the company and two companies.\n",
 }
 
 
@@ -119,6 +120,8 @@ SAME = [
     ("prefix", "expe*", "expe*"),
     ("prefix", "influen*", "influen*"),
     ("prefix", "expecte*", "expecte*"),  # past the stem: "expected" is indexed as ``expect``
+    ("prefix", "analy*", "analy*"),  # Porter2 stems "analy" to ``anali``, the words begin with "analy"
+    ("prefix", "compan*", "compan*"),  # "company" is held as ``compani``
     ("prefix", "wit*", "wit*"),  # "with", a stop word, begins with it too
     ("field", "title:airport", 'title:"airport"'),
     ("field", 'title:"US military"', 'title:"US military"'),
