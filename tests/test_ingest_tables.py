@@ -226,3 +226,18 @@ def test_the_cli_indexes_a_csv_with_columns_and_shows_where_dates_and_outlets_ca
     assert main(["show", "news:1", "-C", str(path), "--index-dir", str(index_dir), "--json"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert (record["source_from"], record["published_from"]) == ("dateline", "")
+
+
+def test_an_edited_metadata_table_updates_the_articles_it_describes(tmp_path: Path) -> None:
+    corpus = write_files(tmp_path / "corpus", {
+        "a.txt": f"Ferry resumes\n\n{BODY}", "b.txt": f"Pier inspected\n\n{BODY}",
+        "metadata.csv": csv_text([["file", "source"], ["a.txt", "AFP"]])})
+    with open_library(corpus, tmp_path / "index") as lib:
+        lib.build()
+        assert {row.id: row.source for row in lib.articles()} == {"a": "AFP", "b": ""}
+        write_files(corpus, {"metadata.csv": csv_text([["file", "source"], ["a.txt", "AFP"], ["b.txt", "DW"]])})
+        assert lib.changes().changed == ("metadata.csv",)
+        update = lib.build()
+        assert (update.articles, update.changed) == (2, 1)
+        assert {row.id: row.source for row in lib.articles()} == {"a": "AFP", "b": "DW"}
+        assert lib.article("b").source_from == "metadata"
