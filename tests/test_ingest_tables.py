@@ -241,3 +241,12 @@ def test_an_edited_metadata_table_updates_the_articles_it_describes(tmp_path: Pa
         assert (update.articles, update.changed) == (2, 1)
         assert {row.id: row.source for row in lib.articles()} == {"a": "AFP", "b": "DW"}
         assert lib.article("b").source_from == "metadata"
+
+
+def test_a_news_api_response_is_read(tmp_path: Path) -> None:
+    response = {"status": "ok", "totalResults": 1, "articles": [
+        {"source": {"id": "cnn", "name": "CNN"}, "author": None, "title": "Ferry", "publishedAt": "2021-03-09T10:00Z",
+         "url": "https://edition.cnn.com/x", "content": BODY}]}
+    write_files(tmp_path, {"everything.json": json.dumps(response)})
+    [article] = read_corpus(tmp_path).articles
+    assert (article.source, article.published, article.author) == ("CNN", "2021-03-09", "")
