@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-SECTIONS = ("search", "typing", "startup", "memory", "compare", "incremental", "build")
+SECTIONS = ("search", "typing", "startup", "memory", "compare", "quality", "incremental", "build", "stories")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -52,7 +52,7 @@ def run_corpus(spec: str, args: argparse.Namespace):
     """Every chosen section on one corpus; returns its report and whether any section failed."""
     from index import open_library
 
-    from . import build, compare, corpora, queries, reader, search
+    from . import build, compare, corpora, quality, queries, reader, search, stories
     from .report import Report
 
     report = Report(corpus=spec)
@@ -108,8 +108,10 @@ def run_corpus(spec: str, args: argparse.Namespace):
     searches = [q.byline for q in query_set][:: max(1, len(query_set) // (10 if args.quick else 50))]
     section("memory", lambda: reader.memory(report, corpus, searches[: 10 if args.quick else 50]))
     section("compare", lambda: compare.run(report, 3 if args.quick else 10))
+    section("quality", lambda: quality.run(report))
     section("incremental", lambda: build.incremental(report, corpus, max(args.jobs), 10 if args.quick else 100))
     section("build", lambda: build.full(report, corpus, args.jobs, args.repeat, args.baseline_max))
+    section("stories", lambda: stories.run(report))
     return report, failed
 
 

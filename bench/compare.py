@@ -51,7 +51,9 @@ def _long_pair(folder: Path) -> None:
     a = take(paragraphs)
     shared = a[::3]
     rest = [p for p in paragraphs if p not in a]
-    b = take(rng.sample(shared + rest[: len(a) * 2], len(shared) + len(a) * 2))
+    pool = shared + rest[: len(a) * 2]
+    # A small corpus (the seeds, where Reuters is absent) has fewer paragraphs than the pair would like.
+    b = take(rng.sample(pool, min(len(pool), len(shared) + len(a) * 2)))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "a.txt").write_text("OIL PRICES: THE FIRST ACCOUNT\n\n" + "\n\n".join(a) + "\n", encoding="utf-8")
     (folder / "b.txt").write_text("OIL PRICES: THE SECOND ACCOUNT\n\n" + "\n\n".join(b) + "\n", encoding="utf-8")

@@ -6,6 +6,11 @@ the set, the median of ``reps`` runs of each query. *Cold*: the first query afte
 process, and a whole ``byline search`` process. ripgrep runs as a whole process per query (``rg -i -l``: the
 files that match, the least work rg can do; an AND is two passes, the second over the first one's files, as a
 user would pipe them). FTS5 runs top-20 by ``bm25`` with ``snippet()``, warm, in this process.
+
+Speed is never bought with wrong answers: beside the timings, every query's whole hit set is compared with
+FTS5's (mean recall and precision of FTS5's hit set, per kind). FTS5 stems a prefix (``news*`` is ``new*``
+there), so prefixes are compared with a table of the same articles that does not stem; an entity query is an
+entity's names in Byline and a phrase of its words in FTS5, so its agreement says how far the two differ.
 """
 
 from __future__ import annotations
@@ -87,10 +92,14 @@ def fts_available() -> bool:
     return True
 
 
+#: Bump when the tables of the FTS5 database change, so an older one is rebuilt.
+FTS_LAYOUT = "2"
+
+
 def fts_database(corpus: Corpus, report: Report) -> Path:
     """The corpus in an FTS5 table (porter stemming, like Byline's analyzer), built once per corpus."""
     path = BENCH_DIR / "fts" / f"{corpus.name}.sqlite"
-    stamp = f"{corpus.path}|{corpus.path.stat().st_mtime_ns if corpus.path.is_file() else ''}"
+    stamp = f"{FTS_LAYOUT}|{corpus.path}|{corpus.path.stat().st_mtime_ns if corpus.path.is_file() else ''}"
     if path.exists():
         db = sqlite3.connect(path)
         try:
@@ -108,6 +117,8 @@ def fts_database(corpus: Corpus, report: Report) -> Path:
     with db:
         db.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize='porter unicode61')")
         db.executemany("INSERT INTO docs (title, body) VALUES (?, ?)", ((a.title, a.text) for a in articles))
+        db.execute("CREATE VIRTUAL TABLE plain USING fts5(title, body, tokenize='unicode61')")
+        db.execute("INSERT INTO plain (rowid, title, body) SELECT rowid, title, body FROM docs")
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("INSERT INTO meta VALUES ('stamp', ?)", (stamp,))
     db.close()
@@ -124,6 +135,46 @@ def fts_search(db: sqlite3.Connection, match: str) -> int:
         return len(db.execute(FTS_SQL, (match,)).fetchall())
     except sqlite3.OperationalError:
         return -1
+
+
+def fts_hit_set(db: sqlite3.Connection, match: str) -> set[int] | None:
+    """Every FTS5 row matching ``match`` (rowids: the corpus's articles in order, from 1), or None if FTS5
+    refuses it. A prefix is looked up in the table that does not stem."""
+    table = "plain" if match.endswith("*") else "docs"
+    try:
+        return {row[0] for row in db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (match,))}
+    except sqlite3.OperationalError:
+        return None
+
+
+def agreement(mine: set, theirs: set) -> tuple[float, float]:
+    """Recall and precision of ``mine`` against ``theirs`` (1.0 where there is nothing to find / nothing found)."""
+    both = len(mine & theirs)
+    return (both / len(theirs) if theirs else 1.0), (both / len(mine) if mine else 1.0)
+
+
+def hit_agreement(lib: Library, db: sqlite3.Connection, queries: Sequence[Query],
+                  rowids: dict[str, int]) -> list[tuple[float, float] | None]:
+    """Per query, the recall and precision of Byline's whole hit set against FTS5's (None: no equivalent)."""
+    out: list[tuple[float, float] | None] = []
+    for query in queries:
+        theirs = fts_hit_set(db, query.fts) if query.fts is not None else None
+        if theirs is None:
+            out.append(None)
+            continue
+        try:
+            found = lib.search(query.byline, limit=len(rowids) + 1, highlight=False, facets=False).hits
+        except QueryError:
+            found = ()
+        out.append(agreement({rowids[hit.id] for hit in found if hit.id in rowids}, theirs))
+    return out
+
+
+def _mean_agreement(pairs: Sequence[tuple[float, float] | None]) -> tuple[float, float] | None:
+    known = [p for p in pairs if p is not None]
+    if not known:
+        return None
+    return statistics.mean(r for r, _ in known), statistics.mean(p for _, p in known)
 
 
 # --- the section ----------------------------------------------------------------------------------------
@@ -173,6 +224,7 @@ def run(report: Report, corpus: Corpus, lib: Library, queries: Sequence[Query], 
             rg_counts[queries[i].byline] = count
 
     fts_times: list[float | None] = [None] * len(queries)
+    agreements: list[tuple[float, float] | None] = [None] * len(queries)
     if not fts_available():
         report.skip("search: FTS5", "this Python's sqlite3 has no FTS5")
     else:
@@ -181,6 +233,8 @@ def run(report: Report, corpus: Corpus, lib: Library, queries: Sequence[Query], 
         medians, _ = _median_times(lambda m: fts_search(db, m), [q.fts for _, q in with_fts], reps)
         for (i, _), seconds in zip(with_fts, medians, strict=True):
             fts_times[i] = seconds
+        rowids = {article.id: number for number, article in enumerate(corpus.articles(), start=1)}
+        agreements = hit_agreement(lib, db, queries, rowids)
         db.close()
 
     # Whole processes, side by side: `byline search` against `rg -i` for the cold queries (after one untimed
@@ -202,8 +256,10 @@ def run(report: Report, corpus: Corpus, lib: Library, queries: Sequence[Query], 
     data["queries"] = [
         q.to_dict() | {"byline_ms": round(b * 1000, 3), "byline_hits": h,
                        "rg_ms": None if r is None else round(r * 1000, 3), "rg_files": rg_counts.get(q.byline),
-                       "fts5_ms": None if f is None else round(f * 1000, 3)}
-        for q, b, h, r, f in zip(queries, byline, hits, rg_times, fts_times, strict=True)
+                       "fts5_ms": None if f is None else round(f * 1000, 3),
+                       "fts5_recall": None if a is None else round(a[0], 4),
+                       "fts5_precision": None if a is None else round(a[1], 4)}
+        for q, b, h, r, f, a in zip(queries, byline, hits, rg_times, fts_times, agreements, strict=True)
     ]
     all_ms = [t * 1000 for t in byline]
     data["warm_ms"] = summary(all_ms)
@@ -215,6 +271,12 @@ def run(report: Report, corpus: Corpus, lib: Library, queries: Sequence[Query], 
     report.add("search", f"warm, all {len(queries)} queries: p50 / p95", f"{percentile(all_ms, 50):.1f} / {p95:.1f} ms",
                budget="p95 ≤ 50 ms", met=p95 <= 50,
                versus=_versus(rg_times, fts_times, byline))
+    overall = _mean_agreement(agreements)
+    if overall is not None:
+        data["fts5_agreement"] = {"recall": round(overall[0], 4), "precision": round(overall[1], 4)}
+        report.add("search", f"hit sets against FTS5 ({sum(a is not None for a in agreements)} queries): "
+                   "mean recall / precision", f"{overall[0]:.3f} / {overall[1]:.3f}",
+                   versus="differences: stemming (Porter2 against Porter), acronyms in capitals, entity names")
     byline_kinds, rg_kinds, fts_kinds = _by_kind(queries, byline), _by_kind(queries, rg_times), \
         _by_kind(queries, fts_times)
     data["by_kind"] = {}
@@ -224,6 +286,9 @@ def run(report: Report, corpus: Corpus, lib: Library, queries: Sequence[Query], 
         mine = byline_kinds[kind]
         entry = {"byline": summary(mine), "rg": summary(rg_kinds.get(kind, [])),
                  "fts5": summary(fts_kinds.get(kind, []))}
+        agreed = _mean_agreement([a for q, a in zip(queries, agreements, strict=True) if q.kind == kind])
+        if agreed is not None:
+            entry["fts5_agreement"] = {"recall": round(agreed[0], 4), "precision": round(agreed[1], 4)}
         data["by_kind"][kind] = entry
         parts = []
         for name, theirs in (("rg -i", rg_kinds.get(kind)), ("FTS5", fts_kinds.get(kind))):
@@ -232,6 +297,8 @@ def run(report: Report, corpus: Corpus, lib: Library, queries: Sequence[Query], 
                 parts.append(f"{name} {percentile(theirs, 50):.1f} ms (×{ratio:.2f})")
             else:
                 parts.append(f"{name}: no equivalent")
+        if agreed is not None:
+            parts.append(f"hits vs FTS5: recall {agreed[0]:.2f}, precision {agreed[1]:.2f}")
         report.add("search", f"  {kind} (n={len(mine)}): p50 / p95",
                    f"{percentile(mine, 50):.1f} / {percentile(mine, 95):.1f} ms", versus="; ".join(parts))
     slower = [q.byline for q, b, r in zip(queries, byline, rg_times, strict=True) if r is not None and b >= r]

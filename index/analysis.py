@@ -10,24 +10,37 @@ text       indexed as                   found by the queries
 ``IS``     ``IS``                       ``IS``, ``IS-K`` (phrase)
 ``ISIS``   ``ISIS`` and ``isi``         ``ISIS``, ``isis``, ``Isis``
 ``U.S.``   ``US``                       ``U.S.``, ``US``
-``is``     (a stop word: nothing)       --
+``is``     ``=is`` (a stop word)        ``"it is"`` (in a phrase only)
 ``al-Qaeda`` ``al`` ``qaeda`` (phrase)  ``al-Qaeda``, ``"al Qaeda"``
 ========== ============================ ==========================
 
 At query time an acronym yields only its case-preserved form, so ``IS`` finds the group, not the verb.
+
+Stop words are indexed at their positions, marked with ``=`` (``=the``) so that they never meet a stem: "being"
+stems to ``be`` and "its" to ``it``, which must not find every "be" and "it". A query searches them only inside a
+phrase (Whoosh's ``removestops=False``), where each matches exactly that word, as in SQLite FTS5 or ripgrep:
+``"We hope that the Afghans"`` finds those five words in a row. An acronym that is also a stop word (``IS``,
+``US``) is indexed as both, so ``"exit of us"`` finds "exit of US" while ``"exit of US"`` finds only capitals.
+
+Text is compared in Unicode's composed form (NFC): "école" typed with a combining accent is the same word.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Container
 from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS, Filter, RegexTokenizer
 from whoosh.lang.porter2 import stem as porter_stem
 
+#: Combining marks (an accent typed after its letter): part of the word they follow.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 #: Dotted acronyms (U.S., U.K.) first, then words with inner apostrophes (don't, Taliban's).
-TOKEN_PATTERN = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:['’]\w+)*", re.UNICODE)
+TOKEN_PATTERN = re.compile(rf"(?:[^\W\d_][{_MARKS}]*\.){{2,}}|\w[\w{_MARKS}]*(?:['’]\w[\w{_MARKS}]*)*", re.UNICODE)
+#: What marks a stop word's index term (``the`` -> ``=the``): no word begins with it, so no stem is one.
+STOP_MARK = "="
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
@@ -41,30 +54,46 @@ def _is_acronym(text: str) -> bool:
 
 
 @lru_cache(maxsize=200_000)
-def word_terms(word: str, query: bool = False) -> tuple[str, ...]:
-    """The index terms of one token: ``()`` for a stop word, two for an acronym indexed beside its stem.
+def word_terms(word: str, query: bool = False, stops: bool = False) -> tuple[str, ...]:
+    """The index terms of one token: two for an acronym indexed beside its stem; for a stop word ``()``, or
+    its marked term (``=the``) with ``stops``.
 
     Cached: news reuses a small vocabulary, so most tokens cost one dictionary lookup instead of the
-    lowercasing, possessive stripping and stemming below."""
+    normalising, lowercasing, possessive stripping and stemming below."""
+    word = unicodedata.normalize("NFC", word)
     if "." in word:  # a dotted acronym: U.S. -> US
-        return (word.replace(".", "").upper(),)
+        acronym = word.replace(".", "").upper()
+        if stops and not query and acronym.lower() in STOP_WORDS:
+            return (acronym, STOP_MARK + acronym.lower())
+        return (acronym,)
     if _is_acronym(word):
         lowered = word.lower()
-        if query or lowered in STOP_WORDS or lowered.isdigit():
+        if query or lowered.isdigit():
             return (word,)
+        if lowered in STOP_WORDS:
+            return (word, STOP_MARK + lowered) if stops else (word,)
         return (word, stem(lowered))
     lowered = _POSSESSIVE.sub("", word.lower().replace("’", "'"))
     if lowered in STOP_WORDS:
-        return ()
+        return (STOP_MARK + lowered,) if stops else ()
     return (stem(lowered) if lowered.isalpha() else lowered,)
 
 
+def is_stop_term(term: str) -> bool:
+    """Whether an index term is a stop word's (searched only inside phrases)."""
+    return term.startswith(STOP_MARK)
+
+
 class AcronymStemFilter(Filter):
-    """Lowercase, strip possessives, drop stop words and stem, keeping acronyms case-preserved."""
+    """Lowercase, strip possessives, mark stop words and stem, keeping acronyms case-preserved.
+
+    Indexing keeps stop words (marked) at their positions; a query drops them unless it asks to keep them
+    (``removestops=False``: a phrase)."""
 
     def __call__(self, tokens):
         for token in tokens:
-            for term in word_terms(token.text, token.mode == "query"):
+            query = token.mode == "query"
+            for term in word_terms(token.text, query, not (query and token.removestops)):
                 token.text = term
                 yield token
 
@@ -77,18 +106,19 @@ def news_analyzer():
 _ANALYZER = news_analyzer()
 
 
-def analyze(text: str, mode: str = "index") -> list[tuple[str, int, int]]:
+def analyze(text: str, mode: str = "index", *, stops: bool = False) -> list[tuple[str, int, int]]:
     """Index terms of ``text`` with their character spans: ``[(term, start, end), ...]``.
 
-    At the same position an acronym gives two terms (``ISIS`` and ``isi``); both are listed. The same terms
-    as :func:`news_analyzer` gives, without its per-token objects: snippets and comparison analyse whole
+    At the same position an acronym gives two terms (``ISIS`` and ``isi``); both are listed. Stop words are
+    left out unless ``stops`` (then listed as the index holds them, ``=the``). The same terms as
+    :func:`news_analyzer` gives, without its per-token objects: snippets and comparison analyse whole
     articles on every call.
     """
     query = mode == "query"
     return [
         (term, match.start(), match.end())
         for match in TOKEN_PATTERN.finditer(text)
-        for term in word_terms(match.group(), query)
+        for term in word_terms(match.group(), query, stops)
     ]
 
 

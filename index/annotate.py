@@ -12,10 +12,11 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import util as importlib_util
 from pathlib import Path
+from typing import Protocol
 
 from .aliases import patterns_fingerprint
 from .models import Annotation, EntitySpan
@@ -96,6 +97,20 @@ def _paragraph_breaks(doc):  # a spaCy component, registered in load_pipeline()
             newlines = 0
         newlines += token.whitespace_.count("\n")
     return doc
+
+
+class TextAnnotator(Protocol):
+    """What a build asks of the annotating step: annotations for texts, in their order."""
+
+    model_name: str
+
+    def annotate(self, texts: Sequence[str]) -> Iterator[Annotation]: ...
+
+
+#: Where a build's spaCy runs: called as ``factory(model_name, jobs=N, patterns=alias_patterns)``, it returns
+#: the :class:`TextAnnotator` of one build. :class:`Annotator` is the default (in this process, or ``jobs``
+#: processes); :func:`index.cluster.cluster_annotator` sends batches to the workers of a Dask cluster.
+AnnotatorFactory = Callable[..., TextAnnotator]
 
 
 class Annotator:

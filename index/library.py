@@ -30,7 +30,7 @@ from .aliases import (
     read_aliases,
     write_corrections,
 )
-from .annotate import AnnotationCache, Annotator, model_fingerprint, resolve_model
+from .annotate import AnnotationCache, Annotator, AnnotatorFactory, model_fingerprint, resolve_model
 from .ingest import (
     CorpusChanges,
     corpus_changes,
@@ -255,15 +255,31 @@ class Library:
         return len(self.catalog)
 
     def resolve_id(self, ident: str) -> str:
-        """An article id from its full id or a unique prefix of it."""
+        """An article id from its full id, a unique prefix of it, or the path of its corpus file (as given on a
+        command line: from here or from the corpus; ``file.jsonl:7`` for a line of a JSONL file)."""
         if ident in self.catalog:
             return ident
-        matches = [key for key in self.catalog if key.startswith(ident)]
+        matches = [key for key in self.catalog if key.startswith(ident)] or self._ids_at_path(ident)
         if len(matches) == 1:
             return matches[0]
         if not matches:
             raise KeyError(f"no article {ident!r}")
         raise KeyError(f"{ident!r} is ambiguous: {', '.join(sorted(matches)[:5])}")
+
+    def _ids_at_path(self, ident: str) -> list[str]:
+        name, colon, line = ident.rpartition(":")
+        if not (colon and line.isdigit()):
+            name, line = ident, ""
+        root = self.corpus if self.corpus.is_dir() else self.corpus.parent
+        wanted = {name.replace(os.sep, "/")}
+        for base in (Path.cwd(), root):
+            with contextlib.suppress(OSError, ValueError):
+                path = (base / name).resolve()
+                # A corpus that is one JSONL file names its lines ".:7".
+                wanted.add("." if path == self.corpus.resolve() else path.relative_to(root.resolve()).as_posix())
+        return [key for key, row in self.catalog.items()
+                if (row["path"].rpartition(":")[0] if ":" in row["path"] else row["path"]) in wanted
+                and (not line or row["path"].endswith(f":{line}"))]
 
     def article(self, ident: str) -> Article:
         """One article with its text, metadata and entity spans (canonical entities filled in)."""
@@ -438,14 +454,17 @@ class Library:
         model: str | None = None,
         progress: ProgressCallback | None = None,
         lock_wait: float = 10.0,
+        annotator: AnnotatorFactory = Annotator,
     ) -> BuildReport:
         """Bring the index up to date with the corpus: an incremental update, or a full build when there is
-        no index yet or ``rebuild`` is set. spaCy runs only on text not annotated before.
+        no index yet or ``rebuild`` is set. spaCy runs only on text not annotated before, where ``annotator``
+        says (default: in this process, or ``jobs`` processes; see :mod:`index.cluster` for a Dask cluster).
 
         A disk that is full or an index folder this user cannot write raises :class:`IndexProblem` saying so
         and what to do; the previous index stays as it was."""
         try:
-            return self._build(rebuild=rebuild, jobs=jobs, model=model, progress=progress, lock_wait=lock_wait)
+            return self._build(rebuild=rebuild, jobs=jobs, model=model, progress=progress, lock_wait=lock_wait,
+                               annotator=annotator)
         except (OSError, sqlite3.OperationalError) as exc:
             problem = store.unwritable(self.index_dir, exc)
             if problem is None:
@@ -453,20 +472,22 @@ class Library:
             raise problem from exc
 
     def _build(self, *, rebuild: bool, jobs: int, model: str | None, progress: ProgressCallback | None,
-               lock_wait: float) -> BuildReport:
+               lock_wait: float, annotator: AnnotatorFactory) -> BuildReport:
         started = time.perf_counter()
         report = (lambda phase, done, total, current="": progress(BuildProgress(phase, done, total, current))) \
             if progress else (lambda *a, **k: None)
         with store.writer_lock(self.index_dir, wait=lock_wait):
             self._close_index()
             try:
-                built = self._update(rebuild=rebuild, jobs=jobs, model=model, report=report, quick=True)
+                built = self._update(rebuild=rebuild, jobs=jobs, model=model, report=report, quick=True,
+                                     annotator=annotator)
             except _NeedEverything:
-                built = self._update(rebuild=rebuild, jobs=jobs, model=model, report=report, quick=False)
+                built = self._update(rebuild=rebuild, jobs=jobs, model=model, report=report, quick=False,
+                                     annotator=annotator)
         return replace(built, seconds=time.perf_counter() - started)
 
     def _update(self, *, rebuild: bool, jobs: int, model: str | None, report: Callable[..., None],
-                quick: bool) -> BuildReport:
+                quick: bool, annotator: AnnotatorFactory) -> BuildReport:
         """One build under the writer lock. ``quick``: read only the files whose size or modification time
         changed since the last build and regroup the entities from the previous build's surface table updated
         with the changed articles; raises :class:`_NeedEverything` (before writing anything) when the previous
@@ -531,12 +552,12 @@ class Library:
                 missing.setdefault(keys[aid], article)
         spacy_started = time.perf_counter()
         if missing:
-            annotator = Annotator(model_name, jobs=jobs, patterns=patterns)
+            annotating = annotator(model_name, jobs=jobs, patterns=patterns)
             todo = list(missing.items())
             report("annotating", 0, len(todo), "loading the spaCy model")
             batch: list[tuple[str, Annotation]] = []
             texts = [article.text for _, article in todo]
-            for number, annotation in enumerate(annotator.annotate(texts), start=1):
+            for number, annotation in enumerate(annotating.annotate(texts), start=1):
                 key, article = todo[number - 1]
                 cached[key] = annotation
                 batch.append((key, annotation))

@@ -28,10 +28,11 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
-from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldPlugin, QueryParser
+from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldPlugin, PhrasePlugin, QueryParser
+from whoosh.qparser.syntax import attach
 from whoosh.spelling import Corrector
 
-from .analysis import analyze, spans_of, term_matches, word_terms
+from .analysis import STOP_MARK, STOP_WORDS, analyze, is_stop_term, spans_of, term_matches, word_terms
 from .entities import EntityRegistry
 from .models import FacetCount, Fragment, Hit, QueryError, SearchResult
 from .store import ENTITY_FIELDS
@@ -67,6 +68,9 @@ MAX_NESTING = 50
 MAX_FUZZY_DISTANCE = 3
 #: Words longer than this get no "did you mean" (no real word is this long, and correcting one is slow).
 MAX_SUGGEST_WORD = 40
+#: Letters a stem can drop from the end of a word ("failing" -> ``fail``): the stems shorter than a prefix by
+#: at most this many are checked (see :func:`prefix_query`).
+STEM_SUFFIX_CHARS = 4
 #: Documents read to decide whether a prefix's stem is a word the prefix begins (see :func:`prefix_query`).
 STEM_SAMPLE_DOCS = 10
 #: Documents whose canonical entities are kept between searches (an LRU, about 150 bytes a document). Reading
@@ -80,6 +84,13 @@ STEM_CACHE_SIZE = 256
 
 
 # --- checking a query before Whoosh sees it -------------------------------------------------------------
+
+class IncompleteQuery(QueryError):
+    """A query that is not finished yet (an open quote or bracket, a trailing ``NOT`` or ``field:``): what one
+    reads while it is being typed. A reader can keep its last results and wait for the rest."""
+
+    incomplete = True
+
 
 _WORD = re.compile(r'[^\s()"\[\]{}]+')
 
@@ -102,7 +113,7 @@ def validate(text: str) -> None:
         if ch == '"':
             close = text.find('"', i + 1)
             if close == -1:
-                raise QueryError("unclosed quote", i, text)
+                raise IncompleteQuery("unclosed quote", i, text)
             i = close + 1
             previous_operator, seen_term = None, True
             continue
@@ -137,9 +148,9 @@ def validate(text: str) -> None:
         i += 1
     if stack:
         ch, position = stack[-1]
-        raise QueryError(f"unclosed '{ch}'", position, text)
+        raise IncompleteQuery(f"unclosed '{ch}'", position, text)
     if previous_operator:
-        raise QueryError(f"nothing after {previous_operator[0]}", previous_operator[1], text)
+        raise IncompleteQuery(f"nothing after {previous_operator[0]}", previous_operator[1], text)
 
 
 _FUZZY = re.compile(r"(?<=[^\s~])~(\d+)")
@@ -155,18 +166,56 @@ def _check_word(word: str, position: int, text: str, *, inside_range: bool) -> N
         known = ", ".join(sorted(k for k in FIELD_ALIASES if k not in ("text", "lang", "published", "body")))
         raise QueryError(f"unknown field '{name}' (fields: {known})", position, text)
     after = position + len(word)
-    if not rest and (after >= len(text) or text[after].isspace()):
+    if not rest and after >= len(text):
+        raise IncompleteQuery(f"nothing after '{name}:'", position, text)
+    if not rest and text[after].isspace():
         raise QueryError(f"nothing after '{name}:'", position, text)
 
 
 # --- parsing --------------------------------------------------------------------------------------------
 
+#: Fields analysed by :func:`~index.analysis.news_analyzer`, whose phrases keep their stop words.
+TEXT_FIELDS = ("title", "body", "source")
+
+
+class _PhraseNode(PhrasePlugin.PhraseNode):
+    """A quoted phrase whose stop words stay in it, each matching exactly that word (the index holds them at
+    their positions: see :mod:`index.analysis`). Whoosh drops them from a phrase, leaving words the text
+    never prints side by side ("We hope that the Afghans" became ``hope afghan``, which is never adjacent)."""
+
+    def query(self, parser):
+        fieldname = self.fieldname or parser.fieldname
+        if fieldname not in TEXT_FIELDS or not parser.schema or fieldname not in parser.schema:
+            return super().query(parser)
+        start = self.textstartchar
+        tokens = parser.schema[fieldname].tokenize(self.text, mode="query", chars=True, removestops=False)
+        words, char_ranges = [], []
+        for token in tokens:
+            words.append(token.text)
+            char_ranges.append((start + token.startchar, start + token.endchar))
+        return attach(parser.phraseclass(fieldname, words, slop=self.slop, boost=self.boost,
+                                         char_ranges=char_ranges), self)
+
+
+class _PhraseTagger(PhrasePlugin.PhraseTagger):
+    def create(self, parser, match):
+        slop = match.group("slop")
+        return _PhraseNode(match.group("text"), match.start("text"), int(slop) if slop else 1)
+
+
+class _PhrasePlugin(PhrasePlugin):
+    def taggers(self, parser):
+        return [(_PhraseTagger(self.expr), 0)]
+
+
 class _Parser(QueryParser):
     """Whoosh's parser over titles and bodies, but a prefix in them is the prefix as typed (see
-    :func:`prefix_query`)."""
+    :func:`prefix_query`) and a phrase keeps its stop words (see :class:`_PhraseNode`)."""
 
     def __init__(self, schema, stem_fits: Callable[[str, str, str], bool]) -> None:
         super().__init__(None, schema=schema)
+        self.remove_plugin_class(PhrasePlugin)
+        self.add_plugin(_PhrasePlugin())
         self.add_plugin(MultifieldPlugin(["title", "body"], fieldboosts={"title": 2.0}))
         self.stem_fits = stem_fits
 
@@ -193,20 +242,31 @@ def prefix_query(field: str, typed: str, boost: float, stem_fits: Callable[[str,
     and ``pers*`` became ``per*``. The words the prefix begins are stemmed in the index, though, and a
     stem can end before the prefix does ("agreed" is indexed as ``agre``, which ``agree*`` must find): that
     stem is added as an exact term when the corpus writes such a word (``stem_fits``, which reads a few
-    articles); ``pers`` stems to ``per`` too, but no word indexed as ``per`` begins with "pers". Where stemming
+    articles); ``pers`` stems to ``per`` too, but no word indexed as ``per`` begins with "pers". The same
+    holds for a prefix that goes past a word's stem: ``faili*`` finds "failing" (``fail``). Where stemming
     changes a letter ("company" -> ``compani``) the stem is the prefix, as the index holds the word that way.
     An acronym keeps its case, as the index keeps it."""
     terms = word_terms(typed, True)
     lowered = re.sub(r"['’]s$", "", typed.lower())
+    query = _stemmed_prefix(field, typed, lowered, terms, boost, stem_fits)
+    if lowered.isalpha() and any(word.startswith(lowered) for word in STOP_WORDS):
+        # Stop words are indexed apart (``=with``): ``with*`` finds "with" as well as "within".
+        return wq.Or([query, WordPrefix(field, STOP_MARK + lowered, boost=boost)])
+    return query
+
+
+def _stemmed_prefix(field: str, typed: str, lowered: str, terms: tuple[str, ...], boost: float,
+                    stem_fits: Callable[[str, str, str], bool]):
     if not terms:  # a stop word ("the*"): the words it begins are not all stop words
         return WordPrefix(field, lowered, boost=boost)
     stem = terms[0]
     if not lowered.startswith(stem):
         return WordPrefix(field, stem, boost=boost)
     prefix = WordPrefix(field, lowered, boost=boost)
-    if stem != lowered and stem_fits(field, stem, lowered):
-        return wq.Or([prefix, wq.Term(field, stem, boost=boost)])
-    return prefix
+    # Stems that end before the prefix does: "failing" is indexed as ``fail``, which ``faili*`` must find.
+    shorter = {stem} | {lowered[:k] for k in range(max(3, len(lowered) - STEM_SUFFIX_CHARS), len(lowered))}
+    stems = [wq.Term(field, s, boost=boost) for s in sorted(shorter - {lowered}) if stem_fits(field, s, lowered)]
+    return wq.Or([prefix, *stems]) if stems else prefix
 
 
 class WordPrefix(wq.Prefix):
@@ -429,10 +489,9 @@ class Searcher:
             stored = hit.fields()
             body = stored.get("body", "")
             title = stored.get("title", "")
-            body_matches = term_matches(body, wanted) if wanted else []
-            title_matches = term_matches(title, wanted) if wanted else []
-            all_terms.update(term for term, _, _ in body_matches)
-            all_terms.update(term for term, _, _ in title_matches)
+            body_spans, body_terms = highlight_spans(body, wanted)
+            title_spans, title_terms = highlight_spans(title, wanted)
+            all_terms |= body_terms | title_terms
             hits.append(Hit(
                 id=stored["id"],
                 rank=rank,
@@ -440,8 +499,8 @@ class Searcher:
                 title=title,
                 source=stored.get("source", ""),
                 published=_date_text(stored.get("published")),
-                fragments=tuple(fragments(body, spans_of(body_matches))),
-                title_matches=tuple(spans_of(title_matches)),
+                fragments=tuple(fragments(body, body_spans)),
+                title_matches=tuple(title_spans),
             ))
         facet_counts: dict[str, tuple[FacetCount, ...]] = {}
         if facets:
@@ -539,6 +598,8 @@ class TermListCorrector(Corrector):
         self._words: LRU[str, list[str]] = LRU(CORRECTOR_CACHE_PREFIXES)
 
     def _suggestions(self, text: str, maxdist: int, prefix: int):
+        if is_stop_term(text):  # a phrase's small word: nothing to correct
+            return
         start = text[:prefix]
         words = self._words.get(start)
         if words is None:
@@ -628,14 +689,16 @@ class WantedTerms:
     term an automaton per segment and field, another 10-20 ms a query; on an index of several segments, which
     an update leaves, Whoosh expands across them with a Python edit distance over every term: 0.6 s)."""
 
-    __slots__ = ("fuzzy", "prefixes", "terms")
+    __slots__ = ("fuzzy", "phrases", "prefixes", "terms")
 
     def __init__(self, terms: set[str] | None = None, prefixes: tuple[str, ...] = (),
-                 fuzzy: tuple[tuple[str, int, int], ...] = ()) -> None:
+                 fuzzy: tuple[tuple[str, int, int], ...] = (), phrases: tuple[tuple[str, ...], ...] = ()) -> None:
         self.terms = terms or set()
         self.prefixes = prefixes
         #: ``(text, maxdist, prefixlength)``, matched as Whoosh's automaton matches a fuzzy term.
         self.fuzzy = fuzzy
+        #: The terms of each exact phrase, in order: highlighted only where they stand side by side.
+        self.phrases = phrases
 
     def __contains__(self, term: str) -> bool:
         if term in self.terms or (self.prefixes and term.startswith(self.prefixes)):
@@ -644,7 +707,7 @@ class WantedTerms:
                    for text, maxdist, prefix in self.fuzzy)
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.prefixes or self.fuzzy)
+        return bool(self.terms or self.prefixes or self.fuzzy or self.phrases)
 
 
 def wanted_terms(q, reader) -> WantedTerms:
@@ -653,6 +716,7 @@ def wanted_terms(q, reader) -> WantedTerms:
     terms: set[str] = set()
     prefixes: list[str] = []
     fuzzy: list[tuple[str, int, int]] = []
+    phrases: dict[tuple[str, ...], None] = {}
 
     def walk(node) -> None:
         if isinstance(node, wq.Not):
@@ -666,7 +730,9 @@ def wanted_terms(q, reader) -> WantedTerms:
             return
         if node.field() not in ("body", "title"):
             return
-        if isinstance(node, wq.Prefix):
+        if isinstance(node, wq.Phrase) and node.slop <= 1 and len(node.words) > 1:
+            phrases[tuple(map(_text, node.words))] = None
+        elif isinstance(node, wq.Prefix):
             prefixes.append(_text(node.text))
         elif isinstance(node, wq.FuzzyTerm):
             fuzzy.append((_text(node.text), node.maxdist, node.prefixlength))
@@ -675,7 +741,43 @@ def wanted_terms(q, reader) -> WantedTerms:
                 terms.update(_text(text) for _field, text in node.expanded_terms(segment, phrases=True))
 
     walk(q)
-    return WantedTerms(terms, tuple(prefixes), tuple(fuzzy))
+    return WantedTerms(terms, tuple(prefixes), tuple(fuzzy), tuple(phrases))
+
+
+def highlight_spans(text: str, wanted: WantedTerms) -> tuple[list[tuple[int, int]], set[str]]:
+    """The character spans of ``text`` to highlight for ``wanted`` (a phrase as one span, from its first word
+    to its last), and the index terms found there (stop words left out)."""
+    if not wanted:
+        return [], set()
+    if not wanted.phrases:
+        matches = term_matches(text, wanted)
+        return spans_of(matches), {term for term, _, _ in matches}
+    positions: list[tuple[int, int, set[str]]] = []  # one per word: an acronym has two terms at one position
+    for term, start, end in analyze(text, stops=True):
+        if positions and positions[-1][0] == start:
+            positions[-1][2].add(term)
+        else:
+            positions.append((start, end, {term}))
+    spans: list[tuple[int, int]] = []
+    found: set[str] = set()
+    for start, end, terms in positions:
+        matched = {t for t in terms if t in wanted.terms or (not is_stop_term(t) and t in wanted)}
+        if matched:
+            spans.append((start, end))
+            found |= matched
+    for phrase in wanted.phrases:
+        size = len(phrase)
+        for i in range(len(positions) - size + 1):
+            if all(phrase[k] in positions[i + k][2] for k in range(size)):
+                spans.append((positions[i][0], positions[i + size - 1][1]))
+                found.update(t for t in phrase if not is_stop_term(t))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged, {t for t in found if not is_stop_term(t)}
 
 
 def _text(term: str | bytes) -> str:

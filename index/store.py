@@ -46,7 +46,9 @@ LOCK = "lock"
 #: In each generation: readers hold a shared lock on it while they have the generation open (see pin_generation).
 READERS = "readers"
 ANNOTATIONS = "annotations.sqlite"
-FORMAT_VERSION = 1
+#: The index's format. 2: stop words indexed at their positions (marked ``=the``) and text in NFC, so that a
+#: phrase finds its small words; an index of format 1 has neither and must be rebuilt.
+FORMAT_VERSION = 2
 #: The entity registry's format (entities.json): an index whose registry another version wrote must be rebuilt.
 #: Kept here, not in entities, so that checking an index's format does not import entity resolution.
 REGISTRY_VERSION = 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,9 +26,14 @@ from textual.worker import get_current_worker
 from index import IndexProblem
 from reader.safe import one_line
 from reader.screens.library import LibraryScreen
+from reader.settings import Settings
 from reader.widgets.article_table import DEFAULT_SORTING, sort_summaries
+from reader.words import counted
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+    from textual.theme import Theme
+
     from index import ArticleSummary, BuildReport, CorpusChanges, Library
     from reader.screens.web import WebOutcome
 
@@ -35,7 +41,8 @@ if TYPE_CHECKING:
 # start-up is measured against a bare Textual app's (bench: start-up).
 
 #: Entity colours by kind, as theme variables (``$kind-person`` …) so the stylesheet and the widgets that
-#: build styled content share them, and a theme may override them.
+#: build styled content share them, and a theme may override them. On a truecolor terminal a highlight is the
+#: kind's colour blended over the theme's background (``$kind-person-background``).
 KIND_COLOURS = {
     "person": "#c678dd",
     "org": "#61afef",
@@ -46,6 +53,40 @@ KIND_COLOURS = {
     "other": "#a0a8b7",
 }
 
+#: How much of a kind's colour shows over the background on a truecolor terminal.
+KIND_BLEND = 0.4
+
+#: Highlights for terminals with fewer colours, as exact entries of their palette: a blend over a dark
+#: background downgrades to one grey for five of the seven kinds. For 256 colours, cube entries (dark themes:
+#: deep tones under light text; light themes: pale ones under dark text); for 16, the basic ANSI colours,
+#: which the terminal's own palette draws.
+KIND_PALETTES = {
+    ("256", True): {"person": "#875faf", "org": "#005faf", "place": "#5f8700", "group": "#af8700",
+                    "date": "#008787", "number": "#af5f5f", "other": "#585858"},
+    ("256", False): {"person": "#d7afff", "org": "#87afff", "place": "#afd787", "group": "#ffd787",
+                     "date": "#87d7d7", "number": "#ffafaf", "other": "#c6c6c6"},
+    ("standard", True): {"person": "#aa00aa", "org": "#0000aa", "place": "#00aa00", "group": "#aa5500",
+                         "date": "#00aaaa", "number": "#aa0000", "other": "#555555"},
+    ("standard", False): {"person": "#aa00aa", "org": "#0000aa", "place": "#00aa00", "group": "#aa5500",
+                          "date": "#00aaaa", "number": "#aa0000", "other": "#aaaaaa"},
+}
+
+
+def kind_backgrounds(colour_system: str | None, dark: bool, background: str,
+                     colours: dict[str, str] | None = None) -> dict[str, str]:
+    """The highlight colour of each entity kind for a terminal's colour system (Rich's names: ``truecolor``,
+    ``256``, ``standard``, ``windows``) and a theme (dark or not, its background colour)."""
+    from textual.color import Color
+
+    system = "standard" if colour_system == "windows" else colour_system
+    palette = KIND_PALETTES.get((system or "truecolor", dark))
+    if palette is not None:
+        return dict(palette)
+    base = Color.parse(background)
+    return {kind: base.blend(Color.parse(colour), KIND_BLEND).hex
+            for kind, colour in (colours or KIND_COLOURS).items()}
+
+
 #: Above this many articles the palette filters titles by substring before fuzzy-scoring them.
 PALETTE_FUZZY_LIMIT = 2000
 
@@ -53,6 +94,26 @@ PALETTE_FUZZY_LIMIT = 2000
 #: milliseconds; a larger one after, in a thread, while the table says it is loading (a blink of "loading"
 #: would only flicker).
 SMALL_CATALOG_BYTES = 200_000
+
+
+def build_summary(report: BuildReport) -> str:
+    """What a build did, in a line: "2 articles added, 1 changed", "Index up to date", "5 articles indexed"."""
+    if report.full:
+        return f"{counted(report.articles, 'article')} indexed."
+    counts = [(count, what) for count, what in
+              ((report.added, "added"), (report.changed, "changed"), (report.deleted, "deleted")) if count]
+    if not counts:
+        return "Index up to date: nothing was added, changed or deleted."
+    (count, what), *rest = counts
+    return ", ".join([f"{counted(count, 'article')} {what}", *(f"{n:,} {w}" for n, w in rest)]) + "."
+
+
+def screenshot_folder() -> Path:
+    """Where a screenshot goes: the user's Downloads folder when it exists, else the current folder."""
+    from platformdirs import user_downloads_dir
+
+    downloads = Path(user_downloads_dir())
+    return downloads if downloads.is_dir() else Path.cwd()
 
 
 class BylineCommands(Provider):
@@ -66,7 +127,6 @@ class BylineCommands(Provider):
         yield "Rebuild index", "Re-read the corpus and rebuild its index", app.action_rebuild
         yield "Add from the web", "Fetch article URLs into the corpus", app.action_add_from_web
         yield "Update feeds", "Fetch new articles from the feeds this corpus follows", app.action_update_feeds
-        yield "Change theme", "Pick another colour theme", app.action_change_theme
         yield "Browse entities", "Every person, group and place, who names them and who leaves them out", \
             app.action_entities
         yield "Browse stories", "The corpus grouped into events: who covered each, who left it out", \
@@ -137,8 +197,22 @@ class BylineApp(App[None]):
     #: Entity kinds the reader switched off; kept across articles.
     hidden_kinds: var[frozenset[str]] = var(frozenset())
 
-    def __init__(self, library: Library, *, initial_query: str = "") -> None:
+    def __init__(self, library: Library, *, initial_query: str = "", colour_system: str | None = None,
+                 settings: Settings | None = None) -> None:
+        """``colour_system``: draw entity colours for ``truecolor``, ``256`` or ``standard`` (16 colours)
+        whatever the terminal says. ``settings``: the user's (``reader.settings``); a theme chosen in the
+        reader is saved to their file. Without them, the defaults, and nothing is saved."""
+        self._colour_system = colour_system
+        self._styled_for = ""
         super().__init__()
+        self.settings = settings or Settings()
+        self._settings_notes: list[str] = [self.settings.problem] if self.settings.problem else []
+        if self.settings.theme:
+            if self.settings.theme in self.available_themes:
+                self.theme = self.settings.theme
+            else:
+                self._settings_notes.append(f"{self.settings.path}: no theme is called {self.settings.theme!r}; "
+                                            f"ctrl+p, then Theme, lists them")
         self.library = library
         self.initial_query = initial_query
         #: Whoosh searchers are not made for concurrent use: search and article workers take turns.
@@ -167,7 +241,37 @@ class BylineApp(App[None]):
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {f"kind-{kind}": colour for kind, colour in KIND_COLOURS.items()}
 
+    @property
+    def colour_system(self) -> str:
+        """The colour system the reader draws for: the one given, else the terminal's as Rich detects it
+        (``TERM``, ``COLORTERM``); headless (tests, screenshots) it is truecolor, like an exported screenshot."""
+        if self._colour_system:
+            return self._colour_system
+        if self._driver is not None and self.is_headless:
+            return "truecolor"
+        return self.console.color_system or "truecolor"
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, plus ``$kind-<kind>-background``: each entity kind's highlight, chosen for
+        this terminal's colour system so that no two kinds fall on one colour (a theme may set its own)."""
+        variables = super().get_css_variables()
+        colours = {kind: variables.get(f"kind-{kind}", colour) for kind, colour in KIND_COLOURS.items()}
+        self._styled_for = self.colour_system
+        backgrounds = kind_backgrounds(self._styled_for, self.current_theme.dark,
+                                       variables.get("background", "#000000"), colours)
+        for kind, colour in backgrounds.items():
+            variables.setdefault(f"kind-{kind}-background", colour)
+        self.theme_variables = variables
+        return variables
+
     def on_mount(self) -> None:
+        if self._styled_for != self.colour_system:  # headless: known only now the driver runs
+            self.refresh_css(animate=False)
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        for note in self._settings_notes:
+            self.notify(note, title="Settings", severity="warning", timeout=10, markup=False)
+        self.theme_changed_signal.subscribe(self, self._save_theme)
         if not self.library.exists():
             from reader.screens.build import BuildScreen
 
@@ -180,6 +284,36 @@ class BylineApp(App[None]):
             self._library_unusable(problem)
             return
         self._open_library()
+
+    def _save_theme(self, theme: Theme) -> None:
+        """A theme chosen in the reader is kept in the settings file, for the next start."""
+        path = self.settings.path
+        if path is None or theme.name == self.settings.theme:
+            return
+        from reader.settings import SettingsError, save_theme
+
+        try:
+            save_theme(path, theme.name)
+        except (OSError, SettingsError) as exc:
+            self.notify(f"The theme could not be saved: {exc}", severity="warning", markup=False)
+            return
+        self.settings = replace(self.settings, theme=theme.name)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """The palette's "Screenshot": an SVG in the Downloads folder if there is one, else the current folder,
+        and a message with its path, or with the reason it could not be written."""
+        if self.is_web:
+            return super().deliver_screenshot(filename, path, time_format)
+        folder = Path(path).expanduser() if path else screenshot_folder()
+        try:
+            saved = self.save_screenshot(filename, str(folder), time_format)
+        except OSError as exc:
+            self.notify(f"Not saved in {folder}: {exc.strerror or exc}", title="Screenshot", severity="error",
+                        markup=False)
+            return None
+        self.notify(f"Saved to {saved}", title="Screenshot", timeout=6, markup=False)
+        return saved
 
     def _library_unusable(self, problem: IndexProblem) -> None:
         """Written by another version of Byline, or half written: rebuild it (annotations are reused).
@@ -230,7 +364,7 @@ class BylineApp(App[None]):
         if opened != self._opened:
             return  # read for a library shown before this one
         self.summaries, self.summaries_loaded = summaries, True
-        self.sub_title = f"{one_line(self.library.name)} · {len(summaries):,} articles"
+        self.sub_title = f"{one_line(self.library.name)} · {counted(len(summaries), 'article')}"
         known = {summary.id for summary in summaries}
         self.marks = tuple(mark for mark in self.marks if mark in known)
         for screen in self.screen_stack:
@@ -278,11 +412,36 @@ class BylineApp(App[None]):
                         "out of date. ctrl+r updates the index.", severity="warning", timeout=10, markup=False)
 
     def action_update_index(self) -> None:
-        """Bring the index up to date with the corpus (incremental), then show the library."""
+        """Bring the index up to date with the corpus (incremental), then show the library; when no corpus file
+        changed, just say so."""
         from reader.screens.build import BuildScreen
 
         if not isinstance(self.screen, BuildScreen):
-            self.push_screen(BuildScreen())
+            self._check_for_update()
+
+    @work(thread=True, exclusive=True, group="update-check", exit_on_error=False)
+    def _check_for_update(self) -> None:
+        """Stat the corpus files (nothing is read) and decide: an update, a newer index to show, or nothing."""
+        with self.library_lock:
+            try:
+                landed = self.library.refresh()
+                changes = self.library.changes()
+            except (IndexProblem, OSError):
+                landed, changes = False, None  # the build says what is wrong
+        self.call_from_thread(self._update_checked, landed, changes)
+
+    def _update_checked(self, landed: bool, changes: CorpusChanges | None) -> None:
+        from reader.screens.build import BuildScreen
+
+        if changes is None or changes:
+            if not isinstance(self.screen, BuildScreen):
+                self.push_screen(BuildScreen())
+        elif landed:
+            self.build_finished(None)
+            self.notify("The library shows the index another process built.", title="Index updated", timeout=4)
+        else:
+            self.notify("Index up to date: no corpus file was added, changed or deleted since it was built.",
+                        title="Index up to date", timeout=4)
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self, article_id: str) -> None:
@@ -291,16 +450,21 @@ class BylineApp(App[None]):
         with self.library_lock:
             self.library.article(article_id)
 
-    def build_finished(self, report: BuildReport) -> None:
-        """Called by the build screen: show the (new) library."""
+    def build_finished(self, report: BuildReport | None) -> None:
+        """Called by the build screen: show the (new) library, and say what changed."""
         self._last_changes = None
         with self.library_lock:
             self.library.refresh()
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self._open_library()
+        if report is None:
+            return
+        self.notify(build_summary(report), title="Index built" if report.full else "Index updated", timeout=5,
+                    markup=False)
         if report.skipped:
-            self.notify(f"{len(report.skipped)} file(s) skipped; `byline index` lists them.", severity="warning")
+            self.notify(f"{counted(len(report.skipped), 'file')} skipped; `byline index` lists them.",
+                        severity="warning", markup=False)
 
     # -- marks and comparing --------------------------------------------------------------------------
 
@@ -401,19 +565,21 @@ class BylineApp(App[None]):
             self.push_screen(StoriesScreen())
 
     def action_help(self) -> None:
-        from reader.screens.help import HelpScreen
+        """The keys of the screen the reader is on, then every other key of the reader."""
+        from reader.screens.help import HelpScreen, section_title
 
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self.help_sections()))
+        self.push_screen(HelpScreen(self.help_sections(self.screen), here=section_title(type(self.screen))))
 
-    def help_sections(self) -> list[tuple[str, list[BindingType]]]:
-        """Every binding of the reader, by where it applies, for the help screen."""
+    def help_sections(self, screen: Screen | None = None) -> list[tuple[str, list[BindingType]]]:
+        """Every binding of the reader, by where it applies: ``screen``'s first (its own, then those of the
+        reader's widgets on it), then the keys that work everywhere, then every other place."""
         from reader.screens.article import ArticleScreen
         from reader.screens.build import BuildScreen
         from reader.screens.compare import CompareScreen
         from reader.screens.entities import EntitiesScreen
-        from reader.screens.help import HelpScreen
+        from reader.screens.help import HelpScreen, screen_sections, section_title
         from reader.screens.stories import OtherCoverageScreen, StoriesScreen
         from reader.widgets.article_table import ArticleTable
         from reader.widgets.article_view import ArticleView
@@ -421,19 +587,11 @@ class BylineApp(App[None]):
         from reader.widgets.facet_list import FacetList
         from reader.widgets.results_list import ResultsList
 
-        return [
-            ("Everywhere", [*self.BINDINGS, Binding("ctrl+p", "command_palette", "Command palette")]),
-            ("Library", LibraryScreen.BINDINGS),
-            ("Article list", ArticleTable.BINDINGS),
-            ("Search results", ResultsList.BINDINGS),
-            ("Facets", FacetList.BINDINGS),
-            ("Article", ArticleScreen.BINDINGS),
-            ("Article text", ArticleView.BINDINGS),
-            ("Entity panel", EntityPanel.BINDINGS),
-            ("Compare", CompareScreen.BINDINGS),
-            ("Entities", EntitiesScreen.BINDINGS),
-            ("Stories", StoriesScreen.BINDINGS),
-            ("Other coverage", OtherCoverageScreen.BINDINGS),
-            ("Build", BuildScreen.BINDINGS),
-            ("Help", HelpScreen.BINDINGS),
-        ]
+        here = screen_sections(screen) if screen is not None else []
+        everywhere = ("Everywhere", [*self.BINDINGS, Binding("ctrl+p", "command_palette", "Command palette")])
+        places = (LibraryScreen, ArticleTable, ResultsList, FacetList, ArticleScreen, ArticleView, EntityPanel,
+                  CompareScreen, EntitiesScreen, StoriesScreen, OtherCoverageScreen, BuildScreen,
+                  HelpScreen)
+        titles = {title for title, _ in here}
+        rest = [(section_title(cls), list(cls.BINDINGS)) for cls in places if section_title(cls) not in titles]
+        return [*here, everywhere, *rest]

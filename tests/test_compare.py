@@ -6,6 +6,7 @@ CLI passes, except where the fallback (weights from the two articles alone) is t
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import itertools
 import json
@@ -17,10 +18,9 @@ import pytest
 
 from conftest import REUTERS, SEEDS
 from index import open_library
-from index.compare import SCHEMA_VERSION, Comparison, compare, format_markdown, format_text
-from index.figures import FigureSet, extract_dates, ranges_overlap
+from index.compare import SCHEMA_VERSION, Comparison, FigureSet, compare, extract_dates, extract_quotes, ranges_overlap
 from index.models import Article, EntitySpan
-from index.quotes import extract_quotes
+from reader.cli_compare import format_markdown, format_text
 
 IDS = {
     "000": "000_e5d06ce29edb4d1f",  # Korean daily
@@ -193,7 +193,7 @@ def test_entities_in_both_and_only_in_one(comparisons):
 
 def test_json_schema_is_stable(comparisons):
     data = json.loads(json.dumps(comparisons[("001", "003")].to_dict(), allow_nan=False))
-    assert data["schema_version"] == SCHEMA_VERSION == 1
+    assert data["schema_version"] == SCHEMA_VERSION == 2
     assert set(data) == {
         "schema_version",
         "a",
@@ -208,6 +208,7 @@ def test_json_schema_is_stable(comparisons):
         "figures_a",
         "figures_b",
         "conflicts",
+        "updates",
         "agreements",
         "entities",
     }
@@ -223,6 +224,7 @@ def test_json_schema_is_stable(comparisons):
         "paraphrase",
         "shared_quotes",
         "conflicts",
+        "updates",
         "entities_both",
         "entities_only_a",
         "entities_only_b",
@@ -264,8 +266,16 @@ def test_json_schema_is_stable(comparisons):
         "conflict",
         "reason",
         "gap",
+        "kind",
+        "a_sentence",
+        "b_sentence",
+        "repeats",
     }
     assert set(data["conflicts"][0]) == figure_pair
+    # A conflict quotes both sentences, so a reader can judge it.
+    conflict = data["conflicts"][0]
+    assert conflict["kind"] == "conflict" and conflict["a_text"] in conflict["a_sentence"]
+    assert conflict["b_text"] in conflict["b_sentence"]
     assert set(data["agreements"][0]) == figure_pair
     assert set(data["entities"]) == {"both", "only_a", "only_b"}
     assert set(data["entities"]["both"][0]) == {"id", "name", "kind", "a_mentions", "b_mentions", "a_names", "b_names"}
@@ -305,7 +315,10 @@ def test_text_report_names_both_sides_and_every_section(comparisons):
         "ENTITIES",
     ):
         assert heading in report
-    assert '"more than a hundred people" (101–200)' in report
+    # A conflict names what is counted, both ranges, and quotes both sentences so a reader can judge it.
+    assert "killed (all): A 101–200 vs B 2,013 or more" in report
+    assert '    A: "' in report and "more than a hundred people" in report
+    assert "thousands and thousands of people" in report
 
 
 def test_markdown_report_is_pasteable_and_escapes_article_text():
@@ -316,6 +329,18 @@ def test_markdown_report_is_pasteable_and_escapes_article_text():
     assert "\\[the gunman\\](http://x) \\*fled\\*" in report
     assert "north \\| east" in report
     assert "## Aligned sentences" in report and "**same**" in report
+
+
+def test_markdown_report_escapes_ids_and_titles():
+    a = _article("<b>x</b>`#", "Police said the gunman fled north. Nobody was hurt in the raid on the bank.")
+    b = dataclasses.replace(
+        _article("\n# Heading", "Police said the gunman fled north. Nobody was hurt in the raid on the bank."),
+        title="<script>alert(1)</script>",
+    )
+    report = format_markdown(compare(a, b))
+    assert "<b>" not in report and "<script>" not in report
+    assert "\\<b\\>x\\</b\\>\\`\\#" in report
+    assert "\n# Heading" not in report
 
 
 # --- small texts: each part on its own ----------------------------------------------------------------------
@@ -484,3 +509,43 @@ def test_reuters_rewrite_of_one_story_aligns():
     assert retaliation is not None and retaliation.kind == "paraphrase"
     assert "A call for retaliation also came" in retaliation.b_text
     assert not comparison.conflicts
+
+
+# --- claims: what a figure counts, and what is not a count of what happened -------------------------------
+
+
+def _counts(text: str):
+    from index.compare.claims import extract_counts
+
+    return extract_counts(text, [(0, len(text))])
+
+
+def test_ages_counters_and_parts_of_a_whole_are_not_tolls():
+    texts = {
+        "Mr. Mattis, 68, will leave at the end of February after three people were killed.": "three people",
+        "Photo 11 of 25: two people were killed in the crash.": "two people",
+        "Seven people died; nine of the dead were children.": "Seven people",
+        "A man aged 64 was among 12 people killed.": "12 people",
+    }
+    for text, toll in texts.items():
+        killed = [f.text for f in _counts(text) if f.measure == "killed" and f.group != "part"]
+        assert killed == [toll], (text, killed)
+
+
+def test_seriously_injured_is_its_own_measure_and_money_says_what_it_pays():
+    figures = _counts("Five people were seriously injured and 20 people were injured.")
+    assert [f.measure for f in figures if f.kind == "count"] == ["injured seriously", "injured"]
+    money = _counts("The Clintons paid nearly $44 million in federal taxes.")[0]
+    assert (money.measure, money.group, money.approx) == ("money", "federal taxes", "nearly")
+
+
+def test_a_higher_toll_in_a_later_article_is_an_update_and_a_repeated_conflict_is_reported_once():
+    crash = "A bus crash in Peru killed at least {n} people on Monday. The crash killed {n}."
+    early = _article("early", crash.format(n="five"), published="2019-03-04")
+    late = _article("late", crash.format(n="11"), published="2019-03-05")
+    forward = compare(early, late)
+    assert not forward.conflicts and forward.updates
+    assert forward.updates[0].kind == "update" and "five" in forward.updates[0].a_sentence
+    same_day = _article("other", crash.format(n="two").replace("at least ", ""), published="2019-03-04")
+    c = compare(early, same_day)
+    assert len(c.conflicts) == 1 and c.conflicts[0].repeats >= 1

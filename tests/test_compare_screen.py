@@ -55,15 +55,15 @@ def reader(library: Library) -> BylineApp:
 
 
 async def open_compare(pilot: Pilot, a_prefix: str, b_prefix: str) -> CompareScreen:
-    """In the library, mark article ``a_prefix`` then ``b_prefix`` with space, and press c."""
+    """In the library, mark article ``a_prefix`` then ``b_prefix`` with space, and press ctrl+o."""
     table = pilot.app.screen.query_one(ArticleTable)
     ids = table.row_ids
     cursor = 0
     for prefix in (a_prefix, b_prefix):
         row = next(n for n, article_id in enumerate(ids) if article_id.startswith(prefix))
-        await pilot.press(*["j" if row > cursor else "k"] * abs(row - cursor), "space")
+        await pilot.press(*["down" if row > cursor else "up"] * abs(row - cursor), "space")
         cursor = row
-    await pilot.press("c")
+    await pilot.press("ctrl+o")
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, CompareScreen)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import ContentSwitcher, Input, Static
 
 from conftest import write_files
 from index import Library, open_library
@@ -72,13 +72,13 @@ async def test_library_lists_every_article_newest_first_and_sorts(seeds_library:
         text = screen_text(table)
         assert "Source" in text and "Date ↓" in text and "Southfront.org" in text
 
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         sources = [summaries[i].source.casefold() for i in table.row_ids]
         assert sources == sorted(sources)
         assert "by source" in status(app)
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         assert [summaries[i].source.casefold() for i in table.row_ids] == sorted(sources, reverse=True)
-        await pilot.press("d")
+        await pilot.press("ctrl+d")
         assert [summaries[i].published for i in table.row_ids] == dates
 
 
@@ -86,9 +86,9 @@ async def test_keys_move_the_cursor_and_enter_opens(seeds_library: Library) -> N
     app = BylineApp(seeds_library)
     async with app.run_test(size=SIZE) as pilot:
         table = app.screen.query_one(ArticleTable)
-        await pilot.press("G")
+        await pilot.press("end")
         assert table.cursor == table.row_count - 1
-        await pilot.press("g", "j", "j", "k")
+        await pilot.press("home", "down", "down", "up")
         assert table.cursor == 1
         chosen = table.current_id
         await pilot.press("enter")
@@ -112,6 +112,27 @@ async def test_typing_a_query_shows_hits_with_highlighted_snippets(seeds_library
         highlighted = {prompt.plain[s.start : s.end].casefold() for s in prompt.spans if s.style == MATCH_STYLE}
         assert highlighted and all("mujahid" in word for word in highlighted)
         assert "score" in prompt.plain
+
+
+@pytest.mark.parametrize("word", ["kabul", "daesh", "german", "spacex", "jalalabad", "Germany", "2021", "quetta"])
+async def test_every_letter_typed_on_the_table_starts_the_query(seeds_library: Library, word: str) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.focused, ArticleTable)
+        await pilot.press(*word)
+        assert app.screen.query_one("#query", Input).value == word
+        assert app.is_running and isinstance(app.screen, LibraryScreen)
+
+
+async def test_typing_on_the_results_goes_on_with_the_query(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "taliban")
+        await pilot.press("enter")
+        assert isinstance(app.focused, ResultsList)
+        await pilot.press(*"kjgGcds")
+        assert app.screen.query_one("#query", Input).value == "talibankjgGcds"
+        assert app.marks == ()
 
 
 async def test_typing_on_the_table_goes_to_the_query_box(seeds_library: Library) -> None:
@@ -156,6 +177,10 @@ async def test_a_facet_narrows_the_results(seeds_library: Library) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one("#query", Input).value == "taliban"
+        # The cursor is after the rewritten query: what is typed next goes at its end.
+        facets.highlighted = facets.get_option_index(source.clause)
+        await pilot.press("enter", *"X")  # typed on the facets, where the focus still is
+        assert app.screen.query_one("#query", Input).value == f"taliban {source.clause}X"
 
 
 async def test_a_malformed_query_shows_the_error_and_keeps_the_results(seeds_library: Library) -> None:
@@ -164,7 +189,7 @@ async def test_a_malformed_query_shows_the_error_and_keeps_the_results(seeds_lib
         await type_query(pilot, "taliban")
         good = app.screen.query_one(ResultsList).hits
         assert good
-        await pilot.press(*' AND "')
+        await pilot.press(*" AND )")
         await settle(pilot)
         assert app.screen.has_class("-error")
         assert "⚠" in status(app) and "last good results" in status(app)
@@ -175,6 +200,34 @@ async def test_a_malformed_query_shows_the_error_and_keeps_the_results(seeds_lib
         await settle(pilot)
         assert not app.screen.has_class("-error")
         assert app.screen.last_result.query == "taliban AND kabul"
+
+
+@pytest.mark.parametrize(("typed", "waits_for"), [(' NOT', "nothing after NOT"), (' "We hope', "unclosed quote"),
+                                                  (" (kabul", "unclosed '('")])
+async def test_a_query_being_typed_keeps_the_results_quietly(seeds_library: Library, typed: str,
+                                                             waits_for: str) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "taliban")
+        good = app.screen.query_one(ResultsList).hits
+        await pilot.press(*typed)
+        await settle(pilot)
+        assert not app.screen.has_class("-error") and "⚠" not in status(app)
+        assert waits_for in status(app) and "last results" in status(app)
+        assert app.screen.query_one(ContentSwitcher).current == "results"
+        assert app.screen.query_one(ResultsList).hits == good
+
+
+async def test_an_open_quote_typed_on_the_library_waits_for_the_phrase(seeds_library: Library) -> None:
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*'"We hope')  # typed on the table: the quote starts the query too
+        await settle(pilot)
+        assert app.screen.query_one("#query", Input).value == '"We hope'
+        assert not app.screen.has_class("-error") and "unclosed quote" in status(app)
+        await pilot.press(*' that the Afghans"')
+        await settle(pilot)
+        assert {hit.id[:3] for hit in app.screen.query_one(ResultsList).hits} == {"001", "002"}
 
 
 async def test_escape_clears_the_query_and_shows_the_library_again(seeds_library: Library) -> None:
@@ -273,6 +326,9 @@ async def test_e_searches_the_corpus_for_the_selected_entity(seeds_library: Libr
         results = app.screen.query_one(ResultsList)
         assert screen.article_id in {hit.id for hit in results.hits}
         assert app.focused is results
+        # Typing on goes at the end of the rewritten query, never inside the field name.
+        await pilot.press("X")
+        assert app.screen.query_one("#query", Input).value == f'entity:"{group.name}"X'
 
 
 # -- marking and comparing ----------------------------------------------------------------------------------
@@ -284,20 +340,20 @@ async def test_marking_two_articles_and_comparing(seeds_library: Library) -> Non
     async with app.run_test(size=SIZE) as pilot:
         table = app.screen.query_one(ArticleTable)
         first, second, third = table.row_ids[:3]
-        await pilot.press("space", "j", "space")
+        await pilot.press("space", "down", "space")
         assert app.marks == (first, second)
         rows = ["".join(segment.text for segment in table.render_line(y)) for y in (1, 2, 3)]
         assert [row[1] for row in rows] == ["A", "B", " "]
-        await pilot.press("j", "space")  # a third mark replaces the oldest
+        await pilot.press("down", "space")  # a third mark replaces the oldest
         assert app.marks == (second, third)
         await pilot.press("space")  # and unmarking works
         assert app.marks == (second,)
         app.action_compare = lambda a, b: calls.append((a, b))
-        await pilot.press("k", "k", "c")  # one marked: c compares it with the article under the cursor
+        await pilot.press("up", "up", "ctrl+o")  # one marked: ctrl+o compares it with the article under the cursor
         assert calls == [(second, first)]
 
 
-async def test_marks_from_results_and_c_twice_compares(seeds_library: Library) -> None:
+async def test_marks_from_results_and_compare_twice_compares(seeds_library: Library) -> None:
     app = BylineApp(seeds_library)
     calls: list[tuple[str, str]] = []
     async with app.run_test(size=SIZE) as pilot:
@@ -306,10 +362,10 @@ async def test_marks_from_results_and_c_twice_compares(seeds_library: Library) -
         await pilot.press("enter")
         results = app.screen.query_one(ResultsList)
         first, second = results.hits[0].id, results.hits[1].id
-        await pilot.press("c")
+        await pilot.press("ctrl+o")
         assert app.marks == (first,) and not calls
         assert results.get_option_at_index(0).prompt.plain.startswith("A ")
-        await pilot.press("j", "c")
+        await pilot.press("down", "ctrl+o")
         assert calls == [(first, second)]
 
 
@@ -359,13 +415,17 @@ async def test_palette_toggles_a_label_and_opens_an_article(seeds_library: Libra
         assert isinstance(app.screen, ArticleScreen) and app.screen.article.title == title
 
 
-async def test_q_quits_but_types_in_the_query_box(seeds_library: Library) -> None:
+async def test_q_types_in_the_library_and_ctrl_q_quits(seeds_library: Library) -> None:
     app = BylineApp(seeds_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", "q")
         assert app.screen.query_one("#query", Input).value == "q"
+        await pilot.press("escape", "escape")
+        assert isinstance(app.focused, ArticleTable)
+        await pilot.press(*"quetta")  # on the table q is a letter like any other: "quetta", "qatar"
+        assert app.screen.query_one("#query", Input).value == "quetta"
         assert app.is_running
-        await pilot.press("escape", "q")
+        await pilot.press("ctrl+q")
         await pilot.pause()
         assert not app.is_running
 

@@ -92,7 +92,7 @@ async def test_keys_typed_while_the_catalog_is_read_are_kept(held_library) -> No
         await pilot.pause()
         table = app.screen.query_one(ArticleTable)
         assert not table.loaded
-        await pilot.press("s")  # sort by source before there is anything to sort
+        await pilot.press("ctrl+s")  # sort by source before there is anything to sort
         await pilot.press(*"mujahid")  # and a search, typed on the table: it goes to the query box
         assert app.screen.query_one("#query", Input).value == "mujahid"
 

@@ -14,10 +14,10 @@ import os
 import pty
 import random
 import re
-import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -50,7 +50,10 @@ def write_articles(root: Path, start: int, stop: int) -> None:
 
 
 class Build:
-    """``byline index`` in a child process whose stderr is a terminal, so it shows its progress."""
+    """``byline index`` in a child process whose stderr is a terminal, so it shows its progress.
+
+    A thread reads the terminal all the time: a child whose terminal is not read blocks once the terminal's
+    buffer is full (a slow machine redraws the progress bar often), and would then hold the lock forever."""
 
     def __init__(self, corpus: Path, index_dir: Path, *args: str) -> None:
         master, slave = pty.openpty()
@@ -62,26 +65,43 @@ class Build:
         os.close(slave)
         self.master = master
         self.seen = ""
+        self.closed = False  # the child (and whatever it started) closed the terminal
+        self._news = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:  # the child closed the terminal
+                chunk = b""
+            with self._news:
+                if chunk:
+                    self.seen += ANSI.sub("\n", chunk.decode("utf-8", "replace"))
+                else:
+                    self.closed = True
+                self._news.notify_all()
+            if not chunk:
+                return
 
     def wait_for(self, pattern: str, timeout: float = 120.0) -> re.Match[str] | None:
-        """Read the child's terminal until ``pattern`` shows (the match), or it exits (None)."""
+        """Wait until ``pattern`` shows on the child's terminal (the match), or it exits (None)."""
         compiled = re.compile(pattern)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.master], [], [], 0.05)
-            if ready:
-                try:
-                    chunk = os.read(self.master, 65536)
-                except OSError:  # the child closed the terminal
-                    chunk = b""
-                self.seen += ANSI.sub("\n", chunk.decode("utf-8", "replace"))
+        with self._news:
+            while True:
                 if match := compiled.search(self.seen):
                     return match
-                if not chunk:
+                if self.closed:
                     return None
-            elif self.process.poll() is not None:
-                return None
-        raise AssertionError(f"{pattern!r} never showed; the build printed:\n{self.seen[-2000:]}")
+                if self.process.poll() is not None:  # exited: what it printed last is read within a moment
+                    self._news.wait_for(lambda: self.closed, timeout=1)
+                    return compiled.search(self.seen)
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"{pattern!r} never showed; the build printed:\n{self.seen[-2000:]}")
+                self._news.wait(min(remaining, 0.05))
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
@@ -94,6 +114,7 @@ class Build:
     def close(self) -> None:
         if self.process.poll() is None:
             self.kill()
+        self._reader.join(timeout=10)  # the terminal closes with the child; its fd is closed after the reader
         os.close(self.master)
 
 

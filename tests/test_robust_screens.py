@@ -122,7 +122,7 @@ async def tour(pilot: Pilot) -> list[str]:
     await settle(pilot)
     table = app.screen.query_one(ArticleTable)
     table.focus()
-    await pilot.press("home", "space", "down", "c")
+    await pilot.press("home", "space", "down", "ctrl+o")
     await settle(pilot)
     look("compare")
     await pilot.press("question_mark")

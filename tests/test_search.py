@@ -26,6 +26,67 @@ def test_phrases_match_words_in_order(seeds_library: Library) -> None:
     assert ids(seeds_library, '"technical problems"') == {"001", "002"}
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"We hope that the Afghans"', {"001", "002"}),
+        ('"influenced by IS"', {"001"}),
+        ('"After the US military has withdrawn"', {"001"}),  # its title
+        ('"exit of US"', {"003"}),
+        ('"by IS"', {"000", "001", "003"}),  # "by IS-K" (000) prints "by IS" too, as FTS5 and ripgrep see it
+        ('"hope that the"', {"001", "002"}),
+        ('"hope the Afghans"', set()),  # "that" is in the way: a stop word in a phrase is a word like any
+    ],
+)
+def test_phrases_with_small_words_find_the_articles_that_print_them(
+        seeds_library: Library, query: str, expected: set[str]) -> None:
+    assert ids(seeds_library, query) == expected
+
+
+def test_a_phrase_is_highlighted_whole(seeds_library: Library) -> None:
+    hit = seeds_library.search('"We hope that the Afghans"').hits[0]
+    shown = [f.text[start:end] for f in hit.fragments for start, end in f.matches]
+    assert shown and set(shown) == {"We hope that the Afghans"}
+    titled = seeds_library.search('"After the US military has withdrawn"').hits[0]
+    assert [titled.title[s:e] for s, e in titled.title_matches] == ["After the US military has withdrawn"]
+    assert "=the" not in seeds_library.search('"hope that the"').terms
+
+
+def test_stop_words_outside_a_phrase_are_not_searched(seeds_library: Library) -> None:
+    assert ids(seeds_library, "the Jalalabad") == {"004"}
+    # "being" stems to "be", which is a stop word: marked apart, so searching "being" never finds every "be"
+    assert [t for t, *_ in analyze("being be", stops=True)] == ["be", "=be"]
+    assert query_terms("the") == []
+
+
+def test_text_is_compared_composed(tmp_path) -> None:
+    composed, decomposed = "\u00e9cole", "e\u0301cole"
+    folder = write_files(tmp_path / "corpus", {"a.txt": f"Schools\n\nThe {composed} reopened.\n",
+                                                "b.txt": f"More schools\n\nAn {decomposed} closed.\n",
+                                                "c.txt": "Other\n\nNothing here.\n"})
+    with open_library(folder, tmp_path / "index") as lib:
+        lib.build()
+        for query in (composed, decomposed, f"{composed[:3]}*", f"{decomposed[:4]}*", f'"the {decomposed}"'):
+            expected = {"a"} if query.startswith('"') else {"a", "b"}
+            assert {h.id for h in lib.search(query).hits} == expected, ascii(query)
+        hit = next(h for h in lib.search(composed).hits if h.id == "b")
+        assert [f.text[s:e] for f in hit.fragments for s, e in f.matches] == [decomposed]
+
+
+def test_an_index_of_the_old_format_is_refused_with_rebuild(seeds_copy, tmp_path) -> None:
+    import json
+
+    from index import IndexCorrupt, store
+
+    with open_library(seeds_copy, tmp_path / "index") as lib:
+        lib.build()
+    marker = store.current_generation(tmp_path / "index") / store.FORMAT
+    old = json.loads(marker.read_text(encoding="utf-8")) | {"index": 1}
+    marker.write_text(json.dumps(old), encoding="utf-8")
+    with pytest.raises(IndexCorrupt, match="rebuild"), open_library(seeds_copy, tmp_path / "index") as lib:
+        lib.search("taliban")
+
+
 def test_fuzzy_and_prefix(seeds_library: Library) -> None:
     # One edit away: the Korean outlet's "Zabihula" is found from the usual spelling.
     assert "000" in ids(seeds_library, "Zabihullah~2")
@@ -144,3 +205,38 @@ def test_a_prefix_finds_the_words_that_begin_with_it_as_typed(tmp_path) -> None:
     assert {h.id for h in lib.search("agree*").hits} == {"c"}
     assert {h.id for h in lib.search("pers*").hits} == {"e"}
     assert {h.id for h in lib.search("exp*").hits} == {"a", "b"}
+
+
+def test_an_article_is_named_by_its_id_or_its_corpus_path(seeds_library: Library, monkeypatch, capsys) -> None:
+    import json
+
+    from conftest import SEEDS
+    from reader.cli import main
+
+    first = sorted(SEEDS.glob("001_*.txt"))[0]
+    assert seeds_library.resolve_id(first.name) == first.stem  # from the corpus
+    assert seeds_library.resolve_id(str(first)) == first.stem  # absolute
+    monkeypatch.chdir(SEEDS.parent)
+    assert seeds_library.resolve_id(f"{SEEDS.name}/{first.name}") == first.stem  # from here
+    with pytest.raises(KeyError):
+        seeds_library.resolve_id("no/such/file.txt")
+    index_dir = str(seeds_library.index_dir)
+    assert main(["show", str(first), "--corpus", str(SEEDS), "--index-dir", index_dir, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == first.stem
+    second = sorted(SEEDS.glob("002_*.txt"))[0]
+    assert main(["compare", str(first), str(second), "--corpus", str(SEEDS), "--index-dir", index_dir,
+                 "--format", "json"]) == 0
+    assert capsys.readouterr().out.strip().startswith("{")
+    assert main(["similar", str(second), "--corpus", str(SEEDS), "--index-dir", index_dir]) == 0
+    assert second.stem in capsys.readouterr().out
+
+
+def test_a_line_of_a_jsonl_corpus_is_named_by_its_path(tmp_path) -> None:
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text('{"id": "x1", "title": "One", "body": "Kabul airport."}\n'
+                      '{"id": "x2", "title": "Two", "body": "Kandahar."}\n', encoding="utf-8")
+    with open_library(corpus, tmp_path / "index") as lib:
+        lib.build()
+        assert lib.resolve_id("news.jsonl:2") == "x2"
+        with pytest.raises(KeyError, match="ambiguous"):
+            lib.resolve_id(str(corpus))

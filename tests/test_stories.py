@@ -6,7 +6,7 @@ The seeds have a known grouping: 000-003 report the Taliban's answer, in an AFP 
 are in the country: the same actors three weeks later, another event. So: one story of four, and a single.
 002 and 003 are two outlets' rewrites of the same AFP interview, not copies of one text.
 
-The Reuters test assembles a corpus whose grouping is known by rule (see ``EVENTS``) and prints B-cubed
+The Reuters test assembles a corpus whose grouping is known by rule (``bench.stories.EVENTS``) and prints B-cubed
 precision and recall.
 """
 
@@ -26,8 +26,13 @@ import pytest
 
 from conftest import REUTERS, SEEDS, write_files
 from index import Library, open_library
-from index.stories import STORIES_FILE, features_of, near_duplicate, shingle_sketch, story_map
+from index.stories import STORIES_FILE, credit_spans, features_of, near_duplicate, shingle_sketch, story_map
 from reader.cli import main
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the benchmarks define the Reuters sample
+from bench.stories import EVENTS, event_of, reuters_sample
+from bench.stories import REUTERS as SAMPLE_SOURCE
+from bench.stories import bcubed as bench_bcubed
 
 KABUL = {"000", "001", "002", "003"}
 
@@ -203,6 +208,86 @@ def test_sketches_do_not_depend_on_the_process() -> None:
     assert sketches == {shingle_sketch(TEXT.split())[0]}
 
 
+def test_photo_credits_are_found_and_ordinary_slashes_are_not() -> None:
+    text = ("Senators met on Tuesday. (AP Photo/Evan Vucci)\nPhoto: John Smith/AP\nThe president spoke. "
+            "Chip Somodevilla/Getty Images\nImage credit: Reuters\nThe plan (Photo by Jane Doe for The Guardian) "
+            "works, via Getty Images. A 50/50 split; the Senate/House vote; the AP reported it.")
+    found = [text[a:b] for a, b in credit_spans(text)]
+    assert found == ["(AP Photo/Evan Vucci)", "Photo: John Smith/AP", "Chip Somodevilla/Getty Images",
+                     "Image credit: Reuters", "(Photo by Jane Doe for The Guardian)", "via Getty Images"]
+
+
+def test_story_labels_never_carry_photo_credits(capsys, tmp_path: Path) -> None:
+    credit = "Chip Somodevilla/Getty Images"
+    corpus = write_files(tmp_path / "corpus", {
+        f"{name}.txt": f"{title}\n\n{body}\n\n{credit}\n\nPhoto: Evan Vucci/AP\n" for name, title, body in (
+            ("a", "Strelsau market bomb kills four", "A bomb hit the central market of Strelsau, Ruritania's "
+             "capital, on Monday, killing four people, police chief Rudolf Rassendyll said."),
+            ("b", "Four dead in Strelsau market blast", "Four people died when a bomb exploded in the central "
+             "market of Strelsau on Monday, Ruritanian police chief Rudolf Rassendyll told reporters."),
+        )
+    })
+    status, out, _ = run(capsys, "stories", "--json", "--corpus", str(corpus), "--index-dir", str(tmp_path / "idx"))
+    assert status == 0
+    story = json.loads(out)["stories"][0]
+    assert story["size"] == 2
+    label = story["label"].casefold()
+    assert "strelsau" in label
+    assert not any(word in label for word in ("getty", "somodevilla", "vucci", "images", "photo"))
+
+
+#: Three events in three weeks, told by several outlets, and an article that belongs to none.
+SMALL_CORPUS = {
+    "bomb-a.txt": "Strelsau market bomb kills four\n\n2021-05-03\n\nA bomb hit the central market of Strelsau, "
+                  "Ruritania's capital, on Monday, killing four people, police chief Rudolf Rassendyll said.\n",
+    "bomb-b.txt": "Four dead in Strelsau market blast\n\n2021-05-03\n\nFour people died when a bomb exploded in "
+                  "the central market of Strelsau, Ruritanian police chief Rudolf Rassendyll told reporters.\n",
+    "bomb-c.txt": "Ruritania mourns Strelsau market victims\n\n2021-05-04\n\nFlags flew at half mast in Strelsau "
+                  "a day after a bomb killed four people at the central market, police chief Rassendyll said.\n",
+    "vote-a.txt": "Zenda votes for a new mayor\n\n2021-05-17\n\nVoters in Zenda elected Flavia Elphberg mayor on "
+                  "Sunday after a campaign dominated by the castle restoration budget.\n",
+    "vote-b.txt": "Elphberg wins Zenda mayoral race\n\n2021-05-17\n\nFlavia Elphberg won the Zenda mayoral "
+                  "election, promising to finish the castle restoration within its budget.\n",
+    "port-a.txt": "Hentzau port strike ends\n\n2021-05-24\n\nDockers in the port of Hentzau returned to work "
+                  "after a ten-day strike over wages, the harbour authority said.\n",
+    "port-b.txt": "Hentzau dockers back at work\n\n2021-05-24\n\nThe strike at the port of Hentzau is over: "
+                  "dockers accepted a wage offer from the harbour authority.\n",
+    "fair.txt": "Cheese fair draws crowds\n\n2021-05-10\n\nThe annual cheese fair in a mountain village drew "
+                "record crowds to taste goat and sheep cheeses.\n",
+}
+
+
+def _groups(stories) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    return {s.id: (tuple(a.id for a in s.articles), tuple(a.copy_of for a in s.articles)) for s in stories.stories()}
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "delete"])
+def test_a_regroup_after_a_change_equals_grouping_everything(tmp_path: Path, change: str) -> None:
+    corpus = write_files(tmp_path / "corpus", SMALL_CORPUS)
+    with open_library(corpus, tmp_path / "idx") as lib:
+        lib.build()
+        before = story_map(lib)
+        assert {tuple(sorted(a.id for a in s.articles)) for s in before.stories(singles=False)} == {
+            ("bomb-a", "bomb-b", "bomb-c"), ("vote-a", "vote-b"), ("port-a", "port-b")}
+        if change == "edit":
+            path = corpus / "vote-b.txt"
+            path.write_text(path.read_text(encoding="utf-8") + "\nTurnout was the highest in a decade.\n",
+                            encoding="utf-8")
+        elif change == "add":
+            (corpus / "vote-c.txt").write_text(
+                "Zenda's new mayor Flavia Elphberg sworn in\n\n2021-05-18\n\nFlavia Elphberg took office as mayor "
+                "of Zenda a day after winning the election on the castle restoration budget.\n", encoding="utf-8")
+        else:
+            (corpus / "bomb-c.txt").unlink()
+        lib.build()
+        regrouped = story_map(lib)
+        assert 0 < regrouped.stats["regrouped"] < regrouped.stats["articles"]
+        everything = story_map(lib, refresh=True)
+        assert "regrouped" not in everything.stats
+        assert _groups(regrouped) == _groups(everything)
+        assert [s.label for s in regrouped.stories()] == [s.label for s in everything.stories()]
+
+
 # --- the command line -----------------------------------------------------------------------------------
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -218,7 +303,18 @@ def test_cli_stories_json(capsys, seeds_dir: Path) -> None:
     assert [short(a["id"] for a in s["articles"]) for s in data["stories"]] == [KABUL]
     assert short(a["id"] for a in data["singles"]) == {"004"}
     story = data["stories"][0]
-    assert {"id", "label", "entities", "terms", "first", "last", "size", "copies", "sources", "left_out"} <= set(story)
+    assert {"id", "label", "entities", "terms", "first", "last", "size", "copies", "sources", "left_out",
+            "timeline"} <= set(story)
+    # When each outlet ran it, the first first, the others with how many days later; the two seeds that print
+    # no date (and whose sidecar gives none) are undated, not guessed.
+    assert story["timeline"] == [
+        {"source": "French outlet (AFP)", "first": "2021-08-30", "after_days": 0, "published": ["2021-08-30"],
+         "undated": 0},
+        {"source": "English outlet (AFP)", "first": "2021-08-31", "after_days": 1, "published": ["2021-08-31"],
+         "undated": 0},
+        {"source": "German outlet", "first": "", "after_days": None, "published": [], "undated": 1},
+        {"source": "Korean outlet", "first": "", "after_days": None, "published": [], "undated": 1},
+    ]
     assert story["left_out"] == [{"source": "Southfront.org", "reason": "related",
                                   "articles": [data["singles"][0]]}]
     assert data["stats"]["articles"] == 5
@@ -227,8 +323,10 @@ def test_cli_stories_json(capsys, seeds_dir: Path) -> None:
 def test_cli_stories_text_and_one_story(capsys, seeds_dir: Path) -> None:
     status, out, _ = run(capsys, "stories", "--index-dir", str(seeds_dir))
     assert status == 0
-    assert out.splitlines()[0] == "1 stories and 1 singles in 5 articles"
-    assert "left out by: Southfront.org" in out and "singles (1):" in out
+    assert out.splitlines()[0] == "1 story and 1 single in 5 articles"
+    assert "4 articles, 4 sources" in out and "left out by: Southfront.org" in out and "singles (1):" in out
+    assert ("  timeline: French outlet (AFP) 2021-08-30 (first), English outlet (AFP) +1d, German outlet undated, "
+            "Korean outlet undated") in out
     story_id = json.loads(run(capsys, "stories", "--json", "--index-dir", str(seeds_dir))[1])["stories"][0]["id"]
     status, out, _ = run(capsys, "stories", "--story", story_id[:4], "--json", "--index-dir", str(seeds_dir))
     assert status == 0 and json.loads(out)["id"] == story_id
@@ -263,77 +361,23 @@ def test_cli_text_neutralises_hostile_titles(capsys, tmp_path: Path) -> None:
 
 # --- Reuters: a corpus with a grouping known by rule -------------------------------------------------------
 
-#: Takeover battles and a commodity negotiation, each in the days it ran: an article belongs to one when its
-#: headline names it, its Reuters topic is the event's and it was published in those days.
-EVENTS = (
-    ("cyclops", ("CYCLOPS", "DIXONS"), "acq", "1987-03-18", "1987-03-25"),
-    ("gencorp", ("GENCORP",), "acq", "1987-03-18", "1987-03-25"),
-    ("purolator", ("PUROLATOR",), "acq", "1987-03-31", "1987-04-09"),
-    ("taft", ("TAFT",), "acq", "1987-03-06", "1987-03-17"),
-    ("caesars", ("CAESARS", "SOSNOFF"), "acq", "1987-03-09", "1987-03-16"),
-    ("borg-warner", ("BORG-WARNER",), "acq", "1987-03-31", "1987-04-13"),
-    ("cocoa-buffer", ("BUFFER",), "cocoa", "1987-03-16", "1987-03-27"),
-    ("usair-twa", ("USAIR", "PIEDMONT"), "acq", "1987-03-04", "1987-03-09"),
-)
-#: One in DISTRACTOR_STRIDE of the other articles of those weeks that never name an event: each its own story.
-DISTRACTOR_STRIDE = 70
-#: Pairs of identical texts (Reuters ran some stories twice): each pair is one story, one a copy of the other.
-DUPLICATE_PAIRS = 6
-
-
-def _event_of(row: dict) -> str | None:
-    day = row["published"][:10]
-    for name, words, topic, first, last in EVENTS:
-        if topic in row["topics"] and first <= day <= last and any(w in row["title"] for w in words):
-            return name
-    return None
-
-
 def bcubed(predicted: dict[str, str], truth: dict[str, str]) -> tuple[float, float]:
     """B-cubed precision and recall of ``predicted`` clusters against ``truth`` over truth's items."""
-    members_p: dict[str, set[str]] = collections.defaultdict(set)
-    members_t: dict[str, set[str]] = collections.defaultdict(set)
-    for item, cluster in predicted.items():
-        members_p[cluster].add(item)
-    for item, cluster in truth.items():
-        members_t[cluster].add(item)
-    precision = recall = 0.0
-    for item, cluster in truth.items():
-        mine, right = members_p[predicted[item]], members_t[cluster]
-        precision += len(mine & right) / len(mine)
-        recall += len(mine & right) / len(right)
-    return precision / len(truth), recall / len(truth)
+    precision, recall, _ = bench_bcubed(predicted, truth)
+    return precision, recall
 
 
 @pytest.fixture(scope="module")
 def reuters(tmp_path_factory: pytest.TempPathFactory) -> tuple[Library, dict[str, str], list[tuple[str, str]]]:
     """A few hundred Reuters articles (written to a temporary file, read in place from the shared corpus),
     indexed; with their true grouping and the duplicate pairs."""
-    if not REUTERS.exists():
-        pytest.skip(f"the Reuters corpus is not at {REUTERS}")
-    with gzip.open(REUTERS, "rt", encoding="utf-8") as handle:
-        rows = [json.loads(line) for line in handle]
-    words = [w for _, names, *_ in EVENTS for w in names]
-    events = [r for r in rows if _event_of(r)]
-    others = [r for r in rows if "1987-03-02" <= r["published"][:10] <= "1987-04-13" and not _event_of(r)
-              and not any(w in (r["title"] + " " + r["body"]).upper() for w in words)]
-    by_text: dict[str, list[dict]] = collections.defaultdict(list)
-    for row in others:
-        by_text[row["body"]].append(row)
-    pairs = [group for _, group in sorted(by_text.items(), key=lambda kv: kv[1][0]["id"]) if len(group) == 2]
-    pairs = pairs[:DUPLICATE_PAIRS]
-    chosen = {r["id"]: r for r in [*events, *others[::DISTRACTOR_STRIDE], *(r for p in pairs for r in p)]}
+    if not SAMPLE_SOURCE.exists():
+        pytest.skip(f"the Reuters corpus is not at {SAMPLE_SOURCE} (set $BYLINE_REUTERS)")
     folder = tmp_path_factory.mktemp("reuters")
-    corpus = folder / "sample.jsonl"
-    with corpus.open("w", encoding="utf-8") as out:
-        for row in sorted(chosen.values(), key=lambda r: r["id"]):
-            out.write(json.dumps({k: row[k] for k in ("id", "title", "source", "published", "body")}) + "\n")
-    truth = {aid: _event_of(row) or f"alone:{aid}" for aid, row in chosen.items()}
-    for first, second in pairs:
-        truth[first["id"]] = truth[second["id"]] = f"copies:{first['id']}"
+    corpus, truth, pairs, bodies = reuters_sample(folder)
     lib = open_library(corpus, folder / "index")
     lib.build()
-    yield lib, truth, [(a["id"], b["id"]) for a, b in pairs], {aid: row["body"] for aid, row in chosen.items()}
+    yield lib, truth, pairs, bodies
     lib.close()
 
 
@@ -404,7 +448,7 @@ async def test_stories_screen_lists_stories_and_their_articles(seeds: Library) -
         screen = app.screen
         assert isinstance(screen, StoriesScreen)
         stories = _options(screen, "#story-list")
-        assert len(stories) == 1 and stories[0].startswith("  4 · 4 src · 2021-08-30..08-31 · ")
+        assert len(stories) == 1 and stories[0].startswith("  4 · 4 sources · 2021-08-30..08-31 · ")
         assert "Taliban" in stories[0]
         summary = str(screen.query_one("#story-summary", Static).render())
         assert "Left out by: Southfront.org (covered related stories)" in summary
@@ -414,7 +458,7 @@ async def test_stories_screen_lists_stories_and_their_articles(seeds: Library) -
         await pilot.press("u")  # singles too
         assert len(_options(screen, "#story-list")) == 2
         await pilot.press("s")  # by date: the newest (the Jalalabad single) first
-        assert screen.sort == "date" and _options(screen, "#story-list")[0].startswith("  1 · 1 src · 2021-09-21")
+        assert screen.sort == "date" and _options(screen, "#story-list")[0].startswith("  1 · 1 source · 2021-09-21")
         await pilot.press("s", "s")  # back to size
         await pilot.press("enter")  # to the story's articles
         await pilot.press("j", "enter")  # open the second one
@@ -519,7 +563,7 @@ def test_reuters_whole_corpus_figures(capsys) -> None:
     .../reuters21578.jsonl.gz --index-dir DIR``; minutes of spaCy) in $BYLINE_REUTERS_INDEX."""
     import time
 
-    from index import stories as stories_module
+    from index.stories import cache as stories_cache
 
     index_dir = os.environ.get("BYLINE_REUTERS_INDEX", "")
     if not REUTERS.exists() or not index_dir:
@@ -530,12 +574,12 @@ def test_reuters_whole_corpus_figures(capsys) -> None:
         cpu, wall = time.process_time(), time.perf_counter()
         stories = story_map(lib, refresh=True)
         grouped = (time.process_time() - cpu, time.perf_counter() - wall)
-        stories_module._LAST.clear()
+        stories_cache._LAST.clear()
         cpu, wall = time.process_time(), time.perf_counter()
         story_map(lib)
         cached = (time.process_time() - cpu, time.perf_counter() - wall)
     predicted = {a.id: s.id for s in stories.stories() for a in s.articles}
-    events = {aid: name for aid, row in rows.items() if (name := _event_of(row))}
+    events = {aid: name for aid, row in rows.items() if (name := event_of(row))}
     precision, recall = bcubed(predicted, events)
     # An unlabelled story-mate that names the event (an article about Cyclops whose headline does not) is right.
     names = {name: words for name, words, *_ in EVENTS}

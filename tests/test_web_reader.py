@@ -63,7 +63,7 @@ async def test_add_a_url_from_the_reader_and_open_it(server: FixtureServer, empt
             "added   Island ferry to resume sailings on Monday",
             f"failed  {server.url('/gone')} — HTTP 404 Not Found",
         ]
-        assert status(screen).startswith("1 added, 0 skipped, 1 failed")
+        assert status(screen).startswith("1 article added, 0 skipped, 1 failed")
         await pilot.press("enter")  # open the added article
         await settle(pilot)
         assert isinstance(app.screen, ArticleScreen)
@@ -89,7 +89,7 @@ async def test_update_feeds_from_the_reader(server: FixtureServer, empty_library
             "added   Covered market stallholders win rent freeze",
             "added   Island ferry to resume sailings on Monday",
         ]
-        assert status(screen).startswith("1 feeds: 2 added, 0 skipped, 0 failed")
+        assert status(screen).startswith("1 feed: 2 articles added, 0 skipped, 0 failed")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
@@ -98,7 +98,7 @@ async def test_update_feeds_from_the_reader(server: FixtureServer, empty_library
         app.action_update_feeds()  # nothing new the second time, and no index build
         await settle(pilot)
         assert results(app.screen) == []
-        assert status(app.screen).startswith("1 feeds: 0 added, 0 skipped, 0 failed")
+        assert status(app.screen).startswith("1 feed: 0 articles added, 0 skipped, 0 failed")
 
 
 async def test_the_bundled_seeds_are_not_added_to(seeds_library: Library) -> None:

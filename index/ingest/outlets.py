@@ -82,14 +82,15 @@ def outlet_of_host(url: str) -> str:
 
 
 def outlet_name(value: str) -> str:
-    """A source given as a well-known outlet's domain (``www.nytimes.com``, as CC-News's ``domain`` column has it)
-    as that outlet's name; another domain without its ``www.``; any other name as it is."""
+    """A source given as a domain (``www.nytimes.com``, CC-News's ``domain`` column) as its outlet's name; any
+    other name, and a site no outlet is known for, as it is written."""
     text = value.strip()
     if re.fullmatch(r"(?:https?://)?[\w-]+(?:\.[\w-]+)+/?", text, re.I):
-        host = outlet_of_host(text if "://" in text else f"http://{text}")
-        if host in KNOWN_OUTLETS:
-            return host
-        return re.sub(r"(?i)^(?:https?://)?(?:www\.)?", "", text).rstrip("/")
+        outlet = outlet_of_host(text if "://" in text else f"http://{text}")
+        if outlet in KNOWN_OUTLETS:
+            return outlet
+        site = text.split("://", 1)[-1].rstrip("/")  # any other site as the metadata spells it ("Southfront.org")
+        return site[4:] if site.lower().startswith("www.") else site
     return text
 
 

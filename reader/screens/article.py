@@ -25,6 +25,7 @@ from reader.safe import one_line
 from reader.widgets.article_view import ENTITY_KINDS, ArticleView
 from reader.widgets.entity_legend import EntityLegend
 from reader.widgets.entity_panel import EntityGroup, EntityPanel, group_entities
+from reader.words import counted
 
 UNKNOWN = "—"
 
@@ -36,7 +37,7 @@ def article_heading(article: Article) -> Content:
         facts.append(f"by {one_line(article.author)}")
     if article.language:
         facts.append(f"from {one_line(article.language)}")
-    facts.append(f"{article.words:,} words")
+    facts.append(counted(article.words, "word"))
     if article.url:
         facts.append(one_line(article.url))
     return Content.assemble(
@@ -89,7 +90,9 @@ class ArticleScreen(Screen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "hidden_kinds", self._show_entities, init=False)
-        self.query_one(ArticleView).focus()
+        view = self.query_one(ArticleView)
+        view.reading_width = self.app.settings.reading_width
+        view.focus()
         self.load_article()
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
@@ -143,11 +146,10 @@ class ArticleScreen(Screen):
 
     def _summary(self) -> Content:
         assert self.article is not None
-        entities = f"{len(self._groups)} entities, {len(self.article.entities)} mentions"
+        entities = f"{counted(len(self._groups), 'entity')}, {counted(len(self.article.entities), 'mention')}"
         if not self._terms:
             return Content(entities)
-        noun = "match" if len(self._matches) == 1 else "matches"
-        return Content(f"{len(self._matches)} search {noun} (n/N) · {entities}")
+        return Content(f"{counted(len(self._matches), 'search match', 'search matches')} (n/N) · {entities}")
 
     def _status(self, content: Content) -> None:
         self.query_one("#article-status", Static).update(content)

@@ -7,6 +7,8 @@ it a few times a second, so a build of twenty thousand articles never waits on t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,11 +18,40 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from index import BuildProgress, BuildReport, IndexProblem
+from index import BuildProgress, BuildReport, IndexProblem, bundled_corpus
 from reader.safe import one_line
 
 #: Phases the engine reports, in the words the screen uses.
 PHASE_NAMES = {"reading": "Reading the corpus", "annotating": "Finding entities", "indexing": "Indexing"}
+#: The share of the bar each phase fills (percent, from-to): a small corpus goes through its phases in a
+#: blink each, and the bar still moves from one to the next.
+PHASE_SPANS = {"reading": (0, 10), "annotating": (10, 85), "indexing": (85, 100), "done": (100, 100)}
+
+
+def overall_progress(progress: BuildProgress) -> float | None:
+    """How far the whole build is, in percent; ``None`` while it waits with nothing to count (loading the
+    spaCy model): the bar then pulses instead of sitting at a number."""
+    if progress.phase == "done":
+        return 100.0
+    if progress.total <= 0 or (progress.done == 0 and progress.current.startswith("loading")):
+        return None
+    start, end = PHASE_SPANS.get(progress.phase, (0, 100))
+    return start + (end - start) * min(progress.done, progress.total) / progress.total
+
+
+def corpus_name(corpus: Path) -> str:
+    """The corpus as a reader knows it: "the bundled corpus" for the seeds (not a path inside the installed
+    package), else its path with ``~`` for the home folder."""
+    try:
+        if corpus.resolve() == bundled_corpus().resolve():
+            return "the bundled corpus"
+    except OSError:
+        pass
+    home = Path.home()
+    text = str(corpus)
+    if corpus.is_absolute() and corpus.is_relative_to(home):
+        text = "~/" + corpus.relative_to(home).as_posix()
+    return one_line(text)
 
 
 class BuildScreen(Screen):
@@ -50,7 +81,7 @@ class BuildScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#build-phase", Static).update(Content(f"Corpus: {one_line(str(self.app.library.corpus))}"))
+        self.query_one("#build-phase", Static).update(Content(f"Corpus: {corpus_name(Path(self.app.library.corpus))}"))
         self.set_interval(0.1, self._draw_progress)
         self.run_build()
 
@@ -74,7 +105,8 @@ class BuildScreen(Screen):
         self.query_one("#build-phase", Static).update(
             Content.assemble((phase, "bold"), f" · {progress.done:,} of {progress.total:,}")
         )
-        self.query_one(ProgressBar).update(total=max(progress.total, 1), progress=progress.done)
+        percent = overall_progress(progress)
+        self.query_one(ProgressBar).update(total=None if percent is None else 100, progress=percent or 0)
         self.query_one("#build-current", Static).update(Content(one_line(progress.current)).stylize("$text-muted"))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -28,8 +28,9 @@ from textual.worker import Worker, WorkerState
 
 from index import ArticleSummary
 from reader.safe import one_line
-from reader.widgets.entity_legend import kind_style
+from reader.widgets.entity_legend import KIND_WORDS, kind_style
 from reader.widgets.lists import PagedOptionList
+from reader.words import counted
 
 #: Rows listed at once; typing narrows a larger corpus down (the Reuters corpus has some 30,000 entities).
 ROW_LIMIT = 200
@@ -181,7 +182,7 @@ class EntitiesScreen(Screen):
 
     def _show_status(self, matching: int) -> None:
         total = len(self._rows)
-        parts = [(f"{total:,} entities", "bold")]
+        parts = [(counted(total, "entity"), "bold")]
         if matching != total:
             parts.append(f" · {matching:,} match")
         if matching > len(self._shown):
@@ -204,7 +205,7 @@ class EntitiesScreen(Screen):
             if isinstance(screen, LibraryScreen) and screen.last_result is not None and screen.last_result.hits:
                 ids = {hit.id for hit in screen.last_result.hits}
                 group = [s for s in self.app.summaries if s.id in ids]
-                return group, f"the {len(group)} hits of “{one_line(screen.last_result.query)}”"
+                return group, f"the {counted(len(group), 'hit')} of “{one_line(screen.last_result.query)}”"
         return list(self.app.summaries), "the corpus"
 
     def _show_entity(self, row: EntityRow | None) -> None:
@@ -223,9 +224,9 @@ class EntitiesScreen(Screen):
         coverage = registry.coverage(entity, group)
         lines = [
             Content.assemble((one_line(entity.name), f"bold {kind_style(entity.kind)}"),
-                             (f"  {entity.label} · {one_line(entity.id)}", "$text-muted")),
-            Content(f"{entity.mentions} mentions in {len(entity.articles)} articles from {len(row.sources)} "
-                    f"sources"),
+                             (f"  {KIND_WORDS.get(entity.kind, entity.kind)}", "$text-muted")),
+            Content(f"{counted(entity.mentions, 'mention')} in {counted(len(entity.articles), 'article')} from "
+                    f"{counted(len(row.sources), 'source')}"),
         ]
         if coverage.mentioning or coverage.silent:
             said = ", ".join(coverage.sources_mentioning) or "no source"

@@ -4,7 +4,11 @@ The query box sits on top. While it is empty the table of articles shows; as soo
 results replace the table and the facets appear beside them. Every keystroke starts a search in a thread
 worker of one exclusive group, after a short debounce, so a newer query cancels an older one and the
 interface never waits for Whoosh. A query that does not parse shows its error inline and leaves the last good
-results where they were.
+results where they were; a query still being typed (an open quote, a trailing ``NOT``) only gets a quiet hint.
+
+Typing on the table, the results or the facets types into the query: no printable key but space (mark), ``?``
+(help) and ``/`` is a command there, so ``kabul`` never loses its k. The lists' commands are arrows, page keys,
+``enter`` and control keys.
 
 The screen is drawn before the articles are read: once it is on screen it asks the app for the catalog
 (``BylineApp.load_summaries``, a thread), and the table says it is loading until they arrive. The query box
@@ -28,6 +32,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from index import ArticleSummary, QueryError, SearchResult
 from reader.safe import one_line
 from reader.widgets.article_table import DEFAULT_SORTING, ArticleTable
+from reader.widgets.empty_state import NoHits
 from reader.widgets.facet_list import FacetList
 from reader.widgets.messages import CompareMarked, OpenArticle, ToggleMark
 from reader.widgets.results_list import ResultsList
@@ -36,6 +41,8 @@ from reader.widgets.results_list import ResultsList
 DEBOUNCE_SECONDS = 0.12
 #: How many hits a search shows.
 RESULT_LIMIT = 50
+#: Printable keys that stay commands on the lists (mark, help, search): none of them starts a query.
+COMMAND_CHARACTERS = frozenset(" ?/")
 
 
 class LibraryScreen(Screen):
@@ -45,6 +52,9 @@ class LibraryScreen(Screen):
         Binding("slash", "focus_search", "Search", priority=True, id="library.search"),
         Binding("escape", "back", "Back", show=False, id="library.back"),
         Binding("down", "focus_list", "To list", id="library.to-list"),
+        # The app's ``q`` would quit on a word beginning with q: on this screen q is typed, ctrl+q quits.
+        Binding("q", "type('q')", "Types q (ctrl+q quits)", show=False, id="library.type-q"),
+        Binding("ctrl+q", "app.quit", "Quit", id="library.quit"),
     ]
 
     def __init__(self, initial_query: str = "", *, classes: str | None = None) -> None:
@@ -68,6 +78,7 @@ class LibraryScreen(Screen):
             with ContentSwitcher(initial="articles", id="lists"):
                 yield ArticleTable(id="articles")
                 yield ResultsList(id="results")
+                yield NoHits(id="no-hits")
             yield FacetList(id="facets")
         yield Footer(compact=True)
 
@@ -81,7 +92,7 @@ class LibraryScreen(Screen):
         self.watch(self.app, "marks", self._show_marks, init=False)
         self._show_library_status()
         if self._initial_query:
-            self.query_one("#query", Input).value = self._initial_query
+            self._rewrite_query(self._initial_query)
         else:
             table.focus()
 
@@ -100,7 +111,13 @@ class LibraryScreen(Screen):
     def search_for(self, query: str) -> None:
         """Show the results of ``query`` (as if typed), with the focus on them once they arrive."""
         self._focus_results = True
-        self.query_one("#query", Input).value = query
+        self._rewrite_query(query)
+
+    def _rewrite_query(self, query: str) -> None:
+        """Replace the query with ``query``, the cursor after its end: what is typed next is added to it."""
+        query_box = self.query_one("#query", Input)
+        query_box.value = query
+        query_box.cursor_position = len(query)
 
     @on(Input.Changed, "#query")
     def _query_changed(self, event: Input.Changed) -> None:
@@ -136,15 +153,21 @@ class LibraryScreen(Screen):
         if serial != self._query_serial:
             return  # a newer query was typed while this one ran
         if isinstance(outcome, QueryError):
-            self._show_error(outcome)
+            if getattr(outcome, "incomplete", False):
+                self._show_incomplete(outcome)
+            else:
+                self._show_error(outcome)
             return
         self.last_result = outcome
         self.remove_class("-error")
-        self.add_class("-searching")
-        self.query_one(ContentSwitcher).current = "results"
+        found = bool(outcome.hits)
+        self.set_class(found, "-searching")  # facets only beside results
+        self.query_one(ContentSwitcher).current = "results" if found else "no-hits"
+        if not found:
+            self.query_one(NoHits).show(outcome)
         results = self.query_one(ResultsList)
         results.show_hits(outcome.hits, self.app.marks)
-        if self._focus_results:
+        if self._focus_results and found:
             self._focus_results = False
             results.focus()
         self.query_one(FacetList).show_facets(outcome.facets, active=_clauses_in(outcome.query))
@@ -159,6 +182,16 @@ class LibraryScreen(Screen):
         kept = " · showing the last good results" if self.last_result is not None else ""
         self.query_one("#search-status", Static).update(
             Content.assemble(("⚠ ", "$text-error"), (one_line(error.message), "$text-error"), ": ", marked, kept)
+        )
+
+    def _show_incomplete(self, error: QueryError) -> None:
+        """A query still being typed: no error, the last good results (or the library) stay, and a muted
+        line says what the query waits for."""
+        self.remove_class("-error")
+        kept = "showing the last results" if self.last_result is not None else "the library meanwhile"
+        self.query_one("#search-status", Static).update(
+            Content.assemble(("… ", "$text-muted"), (one_line(error.message), "italic $text-muted"),
+                             (f" · {kept}", "$text-muted"))
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -183,7 +216,7 @@ class LibraryScreen(Screen):
         self.query_one("#search-status", Static).update(
             Content.assemble(
                 (f"{count:,} {noun}", "bold"),
-                (f" · by {field} {arrow} · / searches, d/s sort, space marks, c compares", "$text-muted"),
+                (f" · by {field} {arrow} · type to search, ^d/^s sort, space marks, ^o compares", "$text-muted"),
             )
         )
 
@@ -197,7 +230,7 @@ class LibraryScreen(Screen):
             query = " ".join(query.replace(event.clause, " ").split())
         else:
             query = f"{query.strip()} {event.clause}".strip()
-        self.query_one("#query", Input).value = query
+        self._rewrite_query(query)
 
     @on(OpenArticle)
     def _open(self, event: OpenArticle) -> None:
@@ -219,19 +252,28 @@ class LibraryScreen(Screen):
         self.query_one(ResultsList).show_marks(marks)
 
     def on_key(self, event: Key) -> None:
-        """Typing anywhere on this screen goes to the query box, unless the key is bound to something.
+        """Typing on the lists goes to the query box: every printable key but :data:`COMMAND_CHARACTERS`.
 
         A printable key reaches this handler only from a list (the query box consumes its own). If the query
         box has the focus by now, the key is one of a burst typed before the focus moved, and it belongs to
-        the query too: it must not sort or mark just because it was queued for the list.
+        the query too, whatever it is: it must not mark just because it was queued for the list.
         """
         if not (event.is_printable and event.character):
             return
         query_box = self.query_one("#query", Input)
-        if self.focused is query_box or event.key not in self.active_bindings:
+        if self.focused is query_box or event.character not in COMMAND_CHARACTERS:
             event.stop()
-            self.set_focus(query_box)  # now, not after a refresh, so the next keys find it focused
-            query_box.insert_text_at_cursor(event.character)
+            event.prevent_default()
+            self._type(event.character)
+
+    def action_type(self, character: str) -> None:
+        """Type ``character`` into the query box (a key the app binds to something else: ``q``)."""
+        self._type(character)
+
+    def _type(self, character: str) -> None:
+        query_box = self.query_one("#query", Input)
+        self.set_focus(query_box)  # now, not after a refresh, so the next keys find it focused
+        query_box.insert_text_at_cursor(character)
 
     @on(Input.Submitted, "#query")
     def action_focus_list(self) -> None:

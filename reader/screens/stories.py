@@ -1,9 +1,11 @@
 """Stories: the corpus grouped into events, and the other coverage of the article being read.
 
 :class:`StoriesScreen` lists the stories (largest, newest or most-covered first; ``s`` cycles), each with its
-label, size, sources and dates. Beside the list, the highlighted story: its articles earliest first (syndicated
-copies marked), and the sources that left it out. ``enter`` opens an article, ``space`` marks it and ``c``
-compares, as in the library. Articles that belong to no story are listed as singles when ``u`` asks for them.
+label, size, sources and dates. Beside the list, the highlighted story: a timeline (a row per outlet, a marker
+on a date axis for each of its articles, so who ran it first and who followed shows at a glance), its articles
+earliest first (syndicated copies marked), and the sources that left it out. ``enter`` opens an article,
+``space`` marks it and ``c`` compares, as in the library. Articles that belong to no story are listed as singles
+when ``u`` asks for them.
 
 :class:`OtherCoverageScreen` (``o`` in an article) lists the other articles of the article's story, other
 sources first, with how alike they are; ``enter`` compares the chosen one with the article, ``o`` opens it.
@@ -13,18 +15,24 @@ Grouping runs in a worker: the first time on a large corpus it takes seconds, th
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from reader.safe import one_line
 from reader.widgets.lists import PagedOptionList
+from reader.wording import counted
 
 SORTS = ("size", "date", "sources")
 UNKNOWN = "—"
@@ -35,11 +43,11 @@ def _flat(text: str) -> str:
 
 
 def story_prompt(story) -> Content:
-    """``12 · 3 src · 1987-03-18..03-25 · label`` for the story list."""
+    """``12 · 3 sources · 1987-03-18..03-25 · label`` for the story list."""
     dates = story.first if story.first == story.last else f"{story.first}..{story.last[5:]}"
     return Content.assemble(
         (f"{story.size:>3}", "bold"),
-        (f" · {len(story.sources)} src · ", "$text-muted"),
+        (f" · {counted(len(story.sources), 'source')} · ", "$text-muted"),
         (dates or "undated", "$text-muted"),
         " · ",
         _flat(story.label) or _flat(story.articles[0].title) or UNKNOWN,
@@ -72,6 +80,91 @@ def left_out_text(left) -> Content:
     return Content.assemble(*parts)
 
 
+#: Outlets drawn in a story's timeline; the others are counted below it.
+TIMELINE_ROWS = 8
+#: Widest outlet name in the timeline (longer ones end in "…"), and the fewest cells its date axis gets.
+TIMELINE_NAME = 20
+TIMELINE_AXIS = 12
+
+
+def _ordinal(day: str) -> int:
+    return date.fromisoformat(day[:10]).toordinal()
+
+
+def timeline_lines(rows, width: int, limit: int = TIMELINE_ROWS) -> list[Content]:
+    """A story's timeline as lines of at most ``width`` cells: a row per outlet (``rows``, the story's
+    :class:`index.stories.TimelineRow`, first to publish first) with a marker on a shared date axis for each
+    of its dated articles (a digit where several fall on one cell), the days after the first outlet, then the
+    axis with its first and last dates. Outlets with only undated articles say so instead of a marker."""
+    if not rows:
+        return []
+    names = [_flat(row.source) or "unknown source" for row in rows]
+    dated = [row for row in rows if row.published]
+    first = min((row.published[0] for row in dated), default="")
+    last = max((row.published[-1] for row in dated), default="")
+    span = _ordinal(last) - _ordinal(first) if dated else 0
+    afters = {id(row): ("first" if row.after_days == 0 else f"+{row.after_days}d")
+              + (f" · {row.undated} undated" if row.undated else "") for row in dated}
+    # name │axis│ after: names as long as the axis keeps TIMELINE_AXIS cells, the axis what is left.
+    after_width = max((len(after) for after in afters.values()), default=0)
+    label = min(TIMELINE_NAME, max(len(name) for name in names), max(8, width - 4 - after_width - TIMELINE_AXIS))
+    axis = max(4, width - label - 4 - after_width)
+    lines: list[Content] = []
+    for row, name in list(zip(rows, names, strict=True))[:limit]:
+        shown = name if len(name) <= label else name[: label - 1] + "…"
+        head = Content.assemble((f"{shown:<{label}}", "bold"), (" │", "$text-muted"))
+        if not row.published:
+            many = f" ({row.undated} articles)" if row.undated > 1 else ""
+            lines.append(head + Content(f" undated{many}").stylize("$text-muted"))
+            continue
+        cells = Counter(round((_ordinal(day) - _ordinal(first)) * (axis - 1) / span) if span else 0
+                        for day in row.published)
+        style = "bold $text-success" if row.after_days == 0 else "bold $text-accent"
+        marks = [("·", "$text-muted")] * axis
+        for column, count in cells.items():
+            marks[column] = ("●" if count == 1 else str(min(count, 9)), style)
+        lines.append(Content.assemble(head, *marks, ("│ ", "$text-muted"), (afters[id(row)], style)))
+    if len(rows) > limit:
+        lines.append(Content(f"{'':<{label}}   and {counted(len(rows) - limit, 'more outlet')}")
+                     .stylize("$text-muted"))
+    if dated:
+        if span == 0:
+            scale = f"all on {first}"
+        elif axis >= len(first) + len(last) + 2:
+            scale = first + " " * (axis - len(first) - len(last)) + last
+        elif width - label - 2 >= len(first) + len(last) + 3:
+            scale = f"{first} → {last}"
+        else:  # the year once
+            scale = f"{first} → {last[5:] if last[:4] == first[:4] else last}"
+        lines.append(Content.assemble(f"{'':<{label}} └", (scale, "$text-muted")))
+    return lines
+
+
+class StoryTimeline(Widget):
+    """When each outlet ran the story being shown: :func:`timeline_lines`, drawn to the widget's width."""
+
+    DEFAULT_CSS = """
+    StoryTimeline { height: auto; padding: 0 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: tuple = ()
+
+    def show(self, rows) -> None:
+        self.rows = tuple(rows)
+        self.refresh(layout=True)
+
+    def _lines(self, width: int) -> list[Content]:
+        return timeline_lines(self.rows, max(20, width))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
+    def render(self) -> Content:
+        return Content("\n").join(self._lines(self.content_size.width))
+
+
 class StoriesScreen(Screen):
     """Browse the corpus's stories. ``escape`` goes back."""
 
@@ -99,6 +192,8 @@ class StoriesScreen(Screen):
         Binding("u", "toggle_singles", "Singles", id="stories.singles"),
         Binding("space", "toggle_mark", "Mark", id="stories.mark"),
         Binding("c", "compare", "Compare", id="stories.compare"),
+        Binding("enter", "choose", "Story: its articles; article: read it", show=False, id="stories.open"),
+        Binding("tab", "app.focus_next", "Stories / articles pane", show=False, id="stories.pane"),
         Binding("j", "cursor('down')", "Down", show=False, id="stories.down"),
         Binding("k", "cursor('up')", "Up", show=False, id="stories.up"),
     ]
@@ -118,6 +213,7 @@ class StoriesScreen(Screen):
             yield PagedOptionList(id="story-list", markup=False)
             with Vertical(id="story-detail"):
                 yield Static(id="story-summary", markup=False)
+                yield StoryTimeline(id="story-timeline")
                 yield PagedOptionList(id="story-articles", markup=False)
         yield Footer(compact=True)
 
@@ -159,9 +255,9 @@ class StoriesScreen(Screen):
             self._show_story(None)
         stats = self.stories.stats
         self.query_one("#stories-status", Static).update(Content.assemble(
-            (f"{stats.get('stories', 0):,} stories", "bold"),
-            f" · {stats.get('singles', 0):,} singles ({'shown' if self.singles else 'hidden'}, u)",
-            f" · {stats.get('articles', 0):,} articles",
+            (counted(stats.get("stories", 0), "story", "stories"), "bold"),
+            f" · {counted(stats.get('singles', 0), 'single')} ({'shown' if self.singles else 'hidden'}, u)",
+            f" · {counted(stats.get('articles', 0), 'article')}",
             (f" · by {self.sort} (s)", "$text-muted"),
         ))
 
@@ -174,15 +270,18 @@ class StoriesScreen(Screen):
         self._current = story
         summary = self.query_one("#story-summary", Static)
         articles = self.query_one("#story-articles", OptionList)
+        timeline = self.query_one("#story-timeline", StoryTimeline)
         if story is None:
             summary.update("")
+            timeline.show(())
             articles.clear_options()
             return
+        timeline.show(story.timeline)
         dates = story.first if story.first == story.last else f"{story.first} to {story.last}"
         copies = f" · {story.copies} syndicated cop{'y' if story.copies == 1 else 'ies'}" if story.copies else ""
         lines = [
             Content.assemble((_flat(story.label) or UNKNOWN, "bold")),
-            Content.assemble((f"{story.size} article{'s' if story.size != 1 else ''}{copies} · "
+            Content.assemble((f"{counted(story.size, 'article')}{copies} · "
                               f"{dates or 'undated'} · ", "$text-muted"),
                              ", ".join(_flat(s) for s in story.sources) or "unknown sources"),
         ]
@@ -244,6 +343,12 @@ class StoriesScreen(Screen):
         if isinstance(focused, OptionList):
             focused.action_cursor_down() if direction == "down" else focused.action_cursor_up()
 
+    def action_choose(self) -> None:
+        """What ``enter`` does in the focused list (the lists handle it themselves; this is its entry in help)."""
+        focused = self.focused
+        if isinstance(focused, OptionList):
+            focused.action_select()
+
 
 class OtherCoverageScreen(ModalScreen[None]):
     """The other articles of one article's story, best first. ``enter`` compares, ``o`` opens, ``escape``
@@ -304,8 +409,8 @@ class OtherCoverageScreen(ModalScreen[None]):
             lines.append(Content("No other article in the corpus tells this story.").stylize("$text-muted"))
         else:
             sources = {n.source for n in coverage if n.source}
-            lines.append(Content(f"{len(coverage)} other article{'s' if len(coverage) != 1 else ''} from "
-                                 f"{len(sources)} source{'s' if len(sources) != 1 else ''}").stylize("$text-muted"))
+            lines.append(Content(f"{counted(len(coverage), 'other article')} from "
+                                 f"{counted(len(sources), 'source')}").stylize("$text-muted"))
         left_line = left_out_text(left)
         if left_line:
             lines.append(left_line)

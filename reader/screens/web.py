@@ -29,10 +29,32 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from index import BuildProgress, BuildReport, IndexProblem, bundled_corpus
 from reader.safe import one_line
 from reader.widgets.lists import PagedOptionList
+from reader.words import counted
 
 Mode = Literal["add", "feeds"]
 TITLES = {"add": "Add from the web", "feeds": "Update feeds"}
 STATUS_STYLES = {"added": "$text-success", "skipped": "$text-warning", "failed": "$text-error"}
+
+
+#: The libraries fetching needs (the ``web`` extra).
+WEB_MODULES = ("httpx", "feedparser", "trafilatura")
+
+
+def missing_web_modules() -> list[str]:
+    """The web extra's libraries that are not installed, found without importing them (trafilatura alone
+    takes a good part of a second to import)."""
+    from importlib.util import find_spec
+
+    return [module for module in WEB_MODULES if find_spec(module) is None]
+
+
+def web_install_hint() -> str:
+    """How to install the web extra: from a checkout of Byline (the package sits beside its pyproject.toml)
+    ``pip install '.[web]'`` there, else ``pip install 'byline[web]'``."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "index").is_dir():
+        return f"pip install '.[web]' in {checkout}"
+    return "pip install 'byline[web]' (from a checkout of Byline: pip install '.[web]')"
 
 
 @dataclass(frozen=True)
@@ -104,6 +126,10 @@ class WebScreen(ModalScreen[WebOutcome]):
             self.query_one("#web-urls", Input).focus()
 
     def _corpus_problem(self) -> str:
+        missing = missing_web_modules()
+        if missing:
+            return (f"Fetching from the web needs the web extra ({', '.join(missing)} "
+                    f"{'is' if len(missing) == 1 else 'are'} missing). Install it with: {web_install_hint()}")
         corpus = Path(self.app.library.corpus)
         if corpus.resolve() == bundled_corpus().resolve():
             return ("The bundled seed corpus is not added to. Open a folder of your own to bring news into it, "
@@ -136,13 +162,15 @@ class WebScreen(ModalScreen[WebOutcome]):
             if self.mode == "add":
                 report = add_urls(library.corpus, urls, progress=self._store, cancel=worker.cancelled_event)
                 outcomes = list(report.outcomes)
-                summary = f"{len(report.added)} added, {len(report.skipped)} skipped, {len(report.failed)} failed"
+                summary = (f"{counted(len(report.added), 'article')} added, {len(report.skipped)} skipped, "
+                           f"{len(report.failed)} failed")
             else:
                 feeds = update_feeds(library.corpus, progress=self._store, cancel=worker.cancelled_event)
                 outcomes = [item for feed in feeds.feeds for item in feed.items]
                 failed = [f for f in feeds.feeds if f.status == "failed"]
-                summary = (f"{len(feeds.feeds)} feeds: {len(feeds.added)} added, {len(feeds.skipped)} skipped, "
-                           f"{len(feeds.failed)} failed" + (f"; {len(failed)} feeds failed" if failed else ""))
+                summary = (f"{counted(len(feeds.feeds), 'feed')}: {counted(len(feeds.added), 'article')} added, "
+                           f"{len(feeds.skipped)} skipped, {len(feeds.failed)} failed"
+                           + (f"; {counted(len(failed), 'feed')} could not be read" if failed else ""))
                 if not feeds.feeds:
                     summary = "This corpus follows no feeds yet; add one with `byline feeds add URL -C DIR`."
         except (WebUnavailable, WebStateError, OSError) as exc:

@@ -60,7 +60,8 @@ def sort_summaries(summaries: Sequence[ArticleSummary], field: str, descending: 
 
 
 class ArticleTable(ScrollView, can_focus=True):
-    """The articles of the library. ``enter`` opens, ``space`` marks, ``c`` compares, ``s``/``d`` sort."""
+    """The articles of the library. ``enter`` opens, ``space`` marks, ``ctrl+o`` compares, ``ctrl+d``/``ctrl+s``
+    sort. No printable key but space is bound: typing on the table starts a search (see ``LibraryScreen``)."""
 
     COMPONENT_CLASSES = {
         "article-table--header",
@@ -71,17 +72,17 @@ class ArticleTable(ScrollView, can_focus=True):
     }
 
     BINDINGS = [
-        Binding("j,down", "cursor(1)", "Down", show=False, id="library.down"),
-        Binding("k,up", "cursor(-1)", "Up", show=False, id="library.up"),
-        Binding("g,home", "first", "First", show=False, id="library.first"),
-        Binding("G,end", "last", "Last", show=False, id="library.last"),
+        Binding("down", "cursor(1)", "Down", show=False, id="library.down"),
+        Binding("up", "cursor(-1)", "Up", show=False, id="library.up"),
+        Binding("home", "first", "First", show=False, id="library.first"),
+        Binding("end", "last", "Last", show=False, id="library.last"),
         Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="library.page-down"),
         Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="library.page-up"),
         Binding("enter", "open", "Open", id="library.open"),
         Binding("space", "toggle_mark", "Mark", id="library.mark"),
-        Binding("c", "compare", "Compare", id="library.compare"),
-        Binding("d", "sort('date')", "By date", show=False, id="library.sort-date"),
-        Binding("s", "sort('source')", "By source", show=False, id="library.sort-source"),
+        Binding("ctrl+o", "compare", "Compare", id="library.compare"),
+        Binding("ctrl+d", "sort('date')", "By date", show=False, id="library.sort-date"),
+        Binding("ctrl+s", "sort('source')", "By source", show=False, id="library.sort-source"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)

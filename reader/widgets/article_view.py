@@ -149,6 +149,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._span_styles_cache: dict[str, Style] = {}
         #: Layers drawn at a rank of the caller's choosing (see :meth:`set_layer`).
         self._ranks: dict[str, int] = {}
+        #: Lines wrap at most this many cells wide (0: the widget's width): a reading measure on wide terminals.
+        self._reading_width = 0
         self._gutter_width = 0
         self._gutter_marks: list[GutterMark] = []
         #: Display line -> (text, component) of the gutter, for the current wrapping.
@@ -228,6 +230,16 @@ class ArticleView(ScrollView, can_focus=True):
         self._strips.clear()
         self.refresh()
 
+    @property
+    def reading_width(self) -> int:
+        """The widest a line of text may wrap to, in cells (0: as wide as the view)."""
+        return self._reading_width
+
+    @reading_width.setter
+    def reading_width(self, width: int) -> None:
+        self._reading_width = max(0, width)
+        self._ensure_wrapped()
+
     def line_of(self, offset: int) -> int:
         """The display line holding char ``offset`` (at the current width)."""
         self._ensure_wrapped()
@@ -257,6 +269,8 @@ class ArticleView(ScrollView, can_focus=True):
     def _ensure_wrapped(self) -> None:
         region_width = self.scrollable_content_region.width
         width = max(1, region_width - self._gutter_width) if region_width > 0 else 0
+        if width and self._reading_width:
+            width = min(width, self._reading_width)
         if width > 0 and width != self._wrap_width:
             self._wrap_width = width
             self._rewrap()
@@ -296,7 +310,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _span_style(self, component: str) -> Style:
         """A component's style for a span: with its background blended over the view's when it sets one
-        (``$kind-person 40%``), else only its own attributes, so a match keeps the entity colour under it."""
+        (``$kind-person-background``), else only its own attributes, so a match keeps the entity colour under it."""
         style = self._span_styles_cache.get(component)
         if style is None:
             sets_background = self.get_component_styles(component).has_rule("background")

@@ -9,10 +9,14 @@ from textual.widgets import Static
 
 from reader.widgets.article_view import ENTITY_KINDS
 
+#: Each kind in words, where a reader sees one kind on its own.
+KIND_WORDS = {"person": "person", "org": "organisation", "place": "place", "group": "group (nationality, "
+              "religion, politics)", "date": "date or time", "number": "number or quantity", "other": "other name"}
+
 
 def kind_style(kind: str) -> str:
     """The style a kind's swatch uses everywhere outside the article text (legend, entity panel)."""
-    return f"$text on $kind-{kind} 45%"
+    return f"$text on $kind-{kind}-background"
 
 
 class EntityLegend(Static):

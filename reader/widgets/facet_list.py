@@ -22,10 +22,10 @@ class FacetList(PagedOptionList):
     """``enter`` on a facet adds its clause to the query (or takes it out again if it is already there)."""
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="facets.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="facets.up"),
-        Binding("g,home", "first", "First", show=False, id="facets.first"),
-        Binding("G,end", "last", "Last", show=False, id="facets.last"),
+        Binding("down", "cursor_down", "Down", show=False, id="facets.down"),
+        Binding("up", "cursor_up", "Up", show=False, id="facets.up"),
+        Binding("home", "first", "First", show=False, id="facets.first"),
+        Binding("end", "last", "Last", show=False, id="facets.last"),
         Binding("enter", "select", "Narrow", id="facets.narrow"),
     ]
 

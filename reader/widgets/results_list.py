@@ -55,18 +55,19 @@ def hit_prompt(hit: Hit, mark: str) -> Content:
 
 
 class ResultsList(PagedOptionList):
-    """The hits of the last good search. ``enter`` opens, ``space`` marks, ``c`` compares."""
+    """The hits of the last good search. ``enter`` opens, ``space`` marks, ``ctrl+o`` compares; letters go on
+    typing the query."""
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="results.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="results.up"),
-        Binding("g,home", "first", "First", show=False, id="results.first"),
-        Binding("G,end", "last", "Last", show=False, id="results.last"),
+        Binding("down", "cursor_down", "Down", show=False, id="results.down"),
+        Binding("up", "cursor_up", "Up", show=False, id="results.up"),
+        Binding("home", "first", "First", show=False, id="results.first"),
+        Binding("end", "last", "Last", show=False, id="results.last"),
         Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="results.page-down"),
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="results.page-up"),
         Binding("enter", "select", "Open", id="results.open"),
         Binding("space", "toggle_mark", "Mark", id="results.mark"),
-        Binding("c", "compare", "Compare", id="results.compare"),
+        Binding("ctrl+o", "compare", "Compare", id="results.compare"),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:

@@ -592,11 +592,19 @@ def _measure_near(text: str, start: int, end: int, lo: int, hi: int) -> tuple[st
         if not measure:
             continue
         a, b = match.start(), match.end()
+        if measure == "injured" and _SERIOUSLY.search(text[max(lo, a - 14) : a]):
+            measure = "injured seriously"
         gap = text[b:start] if b <= start else text[end:a]
         distance = len(gap.split())
-        if distance < best_distance:
+        # On a tie the word after the figure wins: "five seriously injured and 20 people were injured".
+        if distance < best_distance or (distance == best_distance and a >= end):
             best, best_distance = measure, distance
-    return (best, best_distance) if best_distance <= 15 else ("", best_distance)
+    return (best, best_distance) if best_distance <= MEASURE_REACH else ("", best_distance)
+
+
+_SERIOUSLY = re.compile(r"\b(?:seriously|critically|severely|gravely)\s+$", re.IGNORECASE)
+#: How many words may stand between a figure and the word that says what it counts.
+MEASURE_REACH = 10
 
 
 @lru_cache(maxsize=20_000)
@@ -632,6 +640,8 @@ def extract_counts(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figu
     i, n = 0, len(tokens)
     while i < n:
         modifier, j = _modifier(tokens, i)
+        if modifier and j + 1 < n and tokens[j].text in "$€£":
+            j += 1  # "nearly $44 million"
         if j >= n:
             break
         tok = tokens[j]
@@ -674,8 +684,32 @@ def extract_counts(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figu
         start = tokens[i].start
         sentence = _sentence_of(sentences, start, starts)
         lo, hi = sentences[sentence] if sentence >= 0 else (0, len(text))
+        # Not a count of what happened: a counter ("11 of 25"), an age ("Mr. Mattis, 68,", "aged 16").
+        following = tokens[k].low if k < n else ""
+        if following == "of" and k + 1 < n and tokens[k + 1].text[0].isdigit():
+            i = k + 2
+            continue
+        if not head and low == high and low < 120 and approx == "exact" and (
+            re.search(r"\b(?:aged?|ages)\s+$", text[max(lo, start - 6) : start], re.IGNORECASE)
+            # "Mr. Mattis, 68, will leave"
+            or (text[max(lo, start - 2) : start].strip() == "," and text[tokens[k - 1].end :].startswith(","))
+        ):
+            i = k
+            continue
+        # A part of a whole ("nine of the dead", "two of them") is not the whole's count.
+        part = following == "of" and k + 1 < n and tokens[k + 1].low in ("the", "them", "those", "these", "whom")
         # A span of time ("20 years of war") measures nothing that a nearby "killed" could count.
         measure = "" if head.lower() in _TIME_UNITS else _measure_near(text, start, phrase_end, lo, hi)[0]
+        group = _group_of(head, qualifiers)
+        if (start > 0 and text[start - 1] in "$€£") or (modifier and text[tokens[j].start - 1] in "$€£"):
+            measure, group = "money", _money_of(text, phrase_end, hi)
+            if approx == "exact" and scale > 1 and float(low / scale * 10).is_integer():
+                # "$43 million" is rounded (often down): $42.5 million up to $44 million.
+                low, high = low - scale / 2, high + scale
+        elif head.lower() in ("percent", "%", "per") or text[phrase_end - 1 : phrase_end] == "%":
+            measure, group = "percent", _percent_of(text, lo, start)
+        if part:
+            group = "part"
         figures.append(
             Figure(
                 start=start,
@@ -686,7 +720,7 @@ def extract_counts(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figu
                 high=high,
                 approx=approx,
                 measure=measure,
-                group=_group_of(head, qualifiers),
+                group=group,
                 noun=(qualifiers + " " + head).strip() if head else "",
                 sentence=sentence,
                 scale=scale,
@@ -694,6 +728,27 @@ def extract_counts(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figu
         )
         i = max(after, k)
     return _with_totals(text, _inherit_measures(text, figures))
+
+
+_MONEY_OF = re.compile(r"^\s*(?:in|of|for|on|to)\s+((?:[a-z][a-z-]*\s+){0,2}[a-z][a-z-]*)")
+_NOT_WHAT = frozenset("was were is are be been rose fell dropped gained jumped up down by to of at from about for "
+                      "and or the a an its their his her".split())
+
+
+def _money_of(text: str, end: int, hi: int) -> str:
+    """What a sum of money is for: the noun after "in"/"of"/"for" ("$43 million in federal taxes" -> taxes)."""
+    match = _MONEY_OF.match(text[end:hi])
+    if not match:
+        return ""
+    return " ".join(w for w in match.group(1).split() if w not in _PHRASE_STOP)
+
+
+def _percent_of(text: str, lo: int, start: int) -> str:
+    """What a percentage measures: the nearest content word before it ("a tax rate of 35.7 percent" -> rate)."""
+    for word in reversed(re.findall(r"[A-Za-z][a-z-]+", text[max(lo, start - 60) : start])):
+        if word.lower() not in _NOT_WHAT and word.lower() not in _PHRASE_STOP:
+            return word.lower()
+    return ""
 
 
 def _starts_within(tokens: list[_Token], spans: list[tuple[int, int]]) -> set[int]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from .models import EntitySpan
+from ..models import EntitySpan
 
 _DOUBLE = '"“”„«»'
 _OPENING_ONLY = "“„«"
@@ -31,7 +31,7 @@ _SPEECH_VERBS = re.compile(
     r"\b(?:said|says|say|told|tells|added|adds|warned|warns|asked|asks|stated|states|declared|insisted|"
     r"explained|noted|argued|continued|claimed|announced|replied|wrote|tweeted|assured|stressed|"
     r"according to|quoted|citing|called|admitted|acknowledged|denied|reiterated|promised|vowed|"
-    r"threatened|urged)\b",
+    r"threatened|urged|saying|writing|writes|tweeting|posted)\b",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
@@ -217,6 +217,7 @@ def extract_quotes(text: str, entities: Sequence[EntitySpan]) -> list[Quote]:
     for lo, hi in _paragraphs(text):
         raw.extend((span, (lo, hi)) for span in _quote_spans(text, lo, hi))
     quoted = [span for span, _ in raw]
+    genders = genders_of(text)
     outside_persons = [p for p in persons if not any(a <= p.start < b for a, b in quoted)]
     # Join parts split around an attribution without a full stop: "We are X," he said, "and Y."
     merged: list[tuple[list[tuple[int, int]], tuple[int, int]]] = []
@@ -243,7 +244,7 @@ def extract_quotes(text: str, entities: Sequence[EntitySpan]) -> list[Quote]:
         after_hi = min([_sentence_end(text, end + 1, hi)] + [a for a, _ in others if a >= end])
         regions = [(before_lo, max(before_lo, start - 1)), (min(end + 1, after_hi), after_hi)]
         regions += [(a[1], b[0]) for a, b in pairwise(parts)]
-        speaker = _speaker(text, regions, start, outside_persons, previous)
+        speaker = _speaker(text, regions, start, outside_persons, previous, genders)
         words = sum(len(text[a:b].split()) for a, b in parts)
         if speaker is None and words >= _MIN_QUOTE_WORDS and previous is not None and previous.speaker is not None:
             between = text[previous.end : start]
@@ -264,42 +265,172 @@ def _strip_attribution(gap: str) -> str:
     return _SPEECH_VERBS.sub("", gap)
 
 
+#: Words that may stand between a speech verb and the name after it: "said Gov. Rick Perry", "said Senate
+#: Majority Leader Mitch McConnell".
+_TITLE_GAP = re.compile(r"^[\s,]*(?:[A-Z][\w.'’-]*\s+){0,4}$")
+#: What may stand between a name and its speech verb: nothing much ("Trump also said"), or an apposition
+#: ("Jim Manley, a spokesman for Mr. Reid, said").
+_SUBJECT_GAP = re.compile(r"^(?:[\s,]*(?:[a-z]+\s+){0,2}|\s*,[^\"“”.;:!?]{1,160},\s*(?:[a-z]+\s+){0,2})$")
+_FEMALE_TITLE = re.compile(r"\b(?:Ms|Mrs|Miss)\.?\s+([A-Z][\w'’-]+)")
+_MALE_TITLE = re.compile(r"\bMr\.?\s+([A-Z][\w'’-]+)")
+_FEMALE_WORDS = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
+_MALE_WORDS = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
+
+
 def _speaker(
     text: str,
     regions: list[tuple[int, int]],
     quote_start: int,
     persons: list[EntitySpan],
     previous: Quote | None,
+    genders: dict[str, str] | None = None,
 ) -> Speaker | None:
-    named = [p for p in persons for a, b in regions if a <= p.start and p.end <= b]
-    if named:
-        best = min(named, key=lambda p: min(abs(p.start - quote_start), abs(p.end - quote_start)))
-        return _speaker_of(best, "named", persons)
-    for a, b in regions:
-        region = text[a:b]
-        if not _SPEECH_VERBS.search(region):
+    """The speaker an attribution names, or None when the text does not say.
+
+    Only a name, pronoun or role tied to a speech verb counts: the name right after the verb ("said Gov.
+    Perry"), the pronoun right before it ("she said"), or the subject before it, the name standing next to the
+    verb or before an apposition ("Elizabeth Lauten, the communications director for Rep. Stephen Fincher,
+    wrote"). A name elsewhere in the sentence ("he said of Obama") is not the speaker; where nothing ties a
+    name to the quote, the speaker is left unknown rather than guessed.
+    """
+    genders = genders if genders is not None else {}
+    # The words between the parts of a split quote first, then after the quote, then before it.
+    ordered = [*regions[2:], regions[1], regions[0]]
+    for a, b in ordered:
+        if b <= a:
             continue
-        role = _ROLE.search(region)
-        pronoun = _PRONOUN.search(region)
-        if pronoun and (not role or pronoun.start() < role.start()):
-            at = (a + pronoun.start(), a + pronoun.end())
-            person = _nearest_before(persons, at[0])
-            last = previous.speaker if previous is not None else None
-            # "he" is whoever was last named: a person, or the speaker of the quote just before.
-            if last is not None and (person is None or last.start > person.end or last.how == "continued"):
-                return Speaker(last.name, last.entity_id, "pronoun", *at)
-            if person is not None:
-                found = _speaker_of(person, "pronoun", persons)
-                return Speaker(found.name, found.entity_id, "pronoun", *at)
-        if role:
-            word = role.group("role").lower()
-            for person in reversed([p for p in persons if p.end <= a + role.start()]):
-                lead = text[max(0, person.start - 40) : person.start].lower()
-                if word in lead:
-                    found = _speaker_of(person, "role", persons)
-                    return Speaker(found.name, found.entity_id, "role", a + role.start(), a + role.end())
-            return Speaker(" ".join(role.group().split()), "", "role-unresolved", a + role.start(), a + role.end())
+        region = text[a:b]
+        if (a, b) == regions[1] and re.search(r"[.!?]\W*$", text[max(0, quote_start - 1) : a]) and (
+            region.rstrip(" \n" + _DOUBLE).endswith(":")
+        ):
+            continue  # "... attack.” He added: “We will win.”": the words after lead into the next quote
+        verbs = list(_SPEECH_VERBS.finditer(region))
+        # The verb nearest the quote first.
+        verbs.sort(key=lambda m: min(abs(a + m.start() - quote_start), abs(a + m.end() - quote_start)))
+        for verb in verbs:
+            v0, v1 = a + verb.start(), a + verb.end()
+            found = _tied_to_verb(text, a, b, v0, v1, persons, previous, genders)
+            if found is not None:
+                return found
     return None
+
+
+def _tied_to_verb(
+    text: str,
+    a: int,
+    b: int,
+    v0: int,
+    v1: int,
+    persons: list[EntitySpan],
+    previous: Quote | None,
+    genders: dict[str, str],
+) -> Speaker | None:
+    inside = [p for p in persons if a <= p.start and p.end <= b]
+    before_verb = text[a:v0]
+    # "he said", "she added"
+    pronoun = re.search(r"\b(he|she)\s+(?:[a-z]+\s+)?$", before_verb, re.IGNORECASE)
+    if pronoun:
+        at = (a + pronoun.start(1), a + pronoun.end(1))
+        return _pronoun_speaker(text, at, pronoun.group(1).lower(), persons, previous, genders)
+    # "..." said Jim Manley; "said Gov. Perry"; "according to Mr. Reid": the verb opens the attribution.
+    if not re.search(r"\w", before_verb) or text[v0:v1].lower() == "according to":
+        for p in inside:
+            if p.start >= v1 and _TITLE_GAP.match(text[v1 : p.start]):
+                return _speaker_of(p, "named", persons)
+    # the subject: "Trump said", "Jim Manley, a spokesman for Mr. Reid, said"
+    subjects = [p for p in inside if p.end <= v0 and _SUBJECT_GAP.match(text[p.end : v0])]
+    if subjects:
+        return _speaker_of(subjects[-1], "named", persons)
+    # a surname spaCy did not tag, of a person the article names in full: "Fox told CNN"
+    word = re.search(r"\b([A-Z][\w'’-]+)\s+(?:[a-z]+\s+)?$", before_verb)
+    w0 = a + word.start(1) if word else -1
+    if word is None:
+        word = re.match(r"^\s+([A-Z][\w'’-]+)\b", text[v1:b])
+        w0 = v1 + word.start(1) if word else -1
+    if word is not None:
+        for p in persons:
+            parts = (p.canonical or p.text).split()
+            if len(parts) > 1 and parts[-1] == word.group(1):
+                found = _speaker_of(p, "named", persons)
+                return Speaker(found.name, found.entity_id, "named", w0, w0 + len(word.group(1)))
+    # "the spokesman said", "said a spokeswoman"
+    role = _ROLE.search(text[max(a, v0 - 60) : min(b, v1 + 60)])
+    if role:
+        r0 = max(a, v0 - 60) + role.start()
+        r1 = max(a, v0 - 60) + role.end()
+        word_ = role.group("role").lower()
+        for person in reversed([p for p in persons if p.end <= r0]):
+            lead = text[max(0, person.start - 40) : person.start].lower()
+            if word_ in lead:
+                found = _speaker_of(person, "role", persons)
+                return Speaker(found.name, found.entity_id, "role", r0, r1)
+        return Speaker(" ".join(role.group().split()), "", "role-unresolved", r0, r1)
+    return None
+
+
+def _gender_of(name: str, genders: dict[str, str]) -> str:
+    return genders.get(name.split()[-1] if name.split() else "", "")
+
+
+def genders_of(text: str) -> dict[str, str]:
+    """Surname -> "f"/"m" where the article says it: "Ms. Lauten", "Mr. Trump"."""
+    out: dict[str, str] = {}
+    for pattern, gender in ((_FEMALE_TITLE, "f"), (_MALE_TITLE, "m")):
+        for match in pattern.finditer(text):
+            name = match.group(1)
+            out[name] = "" if out.get(name, gender) != gender else gender
+    return out
+
+
+#: A name used as a modifier or an object is rarely what a later "he" or "she" stands for.
+_MODIFIER_AFTER = re.compile(r"^(?:['’]s?\b|\s+(?:administration|campaign|era|government|camp|White House)\b)")
+_OBJECT_BEFORE = re.compile(r"\b(?:of|about|to|at|with|for|on|against|by|from)\s+(?:[A-Z][\w.'’-]*\s+){0,2}$")
+
+
+def _pronoun_speaker(
+    text: str,
+    at: tuple[int, int],
+    pronoun: str,
+    persons: list[EntitySpan],
+    previous: Quote | None,
+    genders: dict[str, str],
+) -> Speaker | None:
+    """Whom "he"/"she" stands for, when only one person fits: the people named in the few hundred characters
+    before (not as a modifier, "the Obama administration", nor as an object, "of Obama"), of a gender that
+    fits, and the last quote's speaker. Two who fit, or an unattributed quote in between, leave it unknown."""
+    want = "f" if pronoun == "she" else "m"
+    last = previous.speaker if previous is not None else None
+    if previous is not None and last is None and previous.is_statement and at[0] - previous.end < 400:
+        return None
+    window = at[0] - 400
+    fits: dict[str, EntitySpan] = {}
+    for p in persons:
+        if p.end > at[0] or p.end < window:
+            continue
+        if _MODIFIER_AFTER.match(text[p.end : p.end + 30]):
+            continue
+        if _OBJECT_BEFORE.search(text[max(0, p.start - 40) : p.start]):
+            continue
+        name = p.canonical or p.text
+        if _gender_of(name, genders) not in ("", want):
+            continue
+        fits[_surname_key(name)] = p
+    if last is not None and _gender_of(last.name, genders) in ("", want):
+        # The last speaker, unless someone else who fits was named since.
+        anchor = last.start if last.start >= 0 else previous.start  # type: ignore[union-attr]
+        since = {key for key, p in fits.items() if p.end > anchor}
+        if since <= {_surname_key(last.name)}:
+            return Speaker(last.name, last.entity_id, "pronoun", *at)
+        return None
+    if len(fits) == 1:
+        found = _speaker_of(next(iter(fits.values())), "pronoun", persons)
+        return Speaker(found.name, found.entity_id, "pronoun", *at)
+    return None
+
+
+def _surname_key(name: str) -> str:
+    words = name.replace("’", "'").split()
+    return words[-1].rstrip("'s").lower() if words else ""
 
 
 def _nearest_before(persons: list[EntitySpan], offset: int) -> EntitySpan | None:

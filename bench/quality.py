@@ -1,0 +1,175 @@
+"""Comparison quality on BASIL: alignment, conflicts, quote speakers and unique sentences against hand labels.
+
+Labels live in ``bench/labels/basil_compare.json`` (ids and sentence indices; see its ``about``). Each measure is
+printed for the dev half (what the rules were tuned on) and the test half (only measured), split by event id.
+
+- *alignment*: sentence pairs (A index, B index; a pair of several sentences counts each of its index pairs);
+  precision over the predicted pairs not labelled "unsure", recall over the labelled pairs.
+- *unique*: sentences with no labelled (or unsure) counterpart are truly unique to their side.
+- *conflicts*: reported conflicts, distinct by sentence pair; precision is the share labelled real.
+- *speakers*: BASIL's own annotations (``bias_spans`` with ``quote`` = yes and a named ``speaker``) over every
+  article of the half: a quote holding an annotated span is right when its speaker is that person, unclear
+  when it has none, wrong when it names someone else.
+- *unrelated*: pairs of two different events: aligned sentence pairs and conflicts (both should be about 0).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import statistics
+import time
+from pathlib import Path
+
+from . import basil
+from .report import Report
+
+LABELS = Path(__file__).resolve().parent / "labels" / "basil_compare.json"
+
+
+def _ratio(part: int, whole: int) -> str:
+    return f"{part / whole:.2f} ({part}/{whole})" if whole else "n/a (0/0)"
+
+
+def _predicted(comparison) -> set[tuple[int, int]]:
+    return {(i, j) for p in comparison.pairs for i in p.a for j in p.b}
+
+
+def _conflict_sentences(comparison) -> set[tuple[int, int]]:
+    out = set()
+    for c in comparison.conflicts:
+        out.add((comparison.figures_a[c.a].sentence, comparison.figures_b[c.b].sentence))
+    return out
+
+
+_GROUP_WORDS = frozenset("democrats republicans lawmakers campaign officials members party committee house "
+                         "senate companies".split())
+
+
+def _speaker_annotations(half: str) -> list[tuple[str, str, str]]:
+    """(article id, annotated quoted words, speaker surname) for named speakers of the half's events."""
+    out = []
+    with gzip.open(basil.BASIL, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            if basil.half(row["id"].split("/")[0]) != half:
+                continue
+            for span in row.get("bias_spans") or ():
+                names = [w for w in (span.get("speaker") or "").split("_") if w.lower() not in ("jr.", "jr", "sr.")]
+                # A named person ("Donald_Trump"): not "other_anti", "House_Democrats" or "Obama_campaign".
+                if span.get("quote") != "yes" or len(names) < 2 or not all(w[:1].isupper() for w in names):
+                    continue
+                if any(w.lower() in _GROUP_WORDS for w in names):
+                    continue
+                out.append((row["id"], span["txt"], names[-1].lower()))
+    return out
+
+
+def _speakers(articles, half: str) -> dict[str, int]:
+    from index.compare import extract_quotes
+
+    counts = {"right": 0, "unclear": 0, "wrong": 0}
+    quotes_of: dict[str, list] = {}
+    for ident, words, surname in _speaker_annotations(half):
+        article = articles.get(ident)
+        if article is None:
+            continue
+        at = article.text.find(words)
+        if at < 0:
+            continue
+        if ident not in quotes_of:
+            quotes_of[ident] = extract_quotes(article.text, article.entities)
+        holding = [q for q in quotes_of[ident] if any(a <= at < b for a, b in q.parts)]
+        if not holding:
+            continue
+        speaker = holding[0].speaker
+        if speaker is None or speaker.how == "role-unresolved":
+            counts["unclear"] += 1
+        elif surname in speaker.name.lower().replace("’", "'").split() or surname in speaker.name.lower():
+            counts["right"] += 1
+        else:
+            counts["wrong"] += 1
+    return counts
+
+
+def evaluate(half: str, articles, weights, compare) -> dict:
+    labels = json.loads(LABELS.read_text(encoding="utf-8"))
+    tp = fp = gold_total = 0
+    unique = {"tp": 0, "predicted": 0, "gold": 0}
+    conflicts = {"reported": 0, "real": 0}
+    times = []
+    drift = 0
+    for pair in labels["same_event"]:
+        if pair["half"] != half:
+            continue
+        a, b = articles[pair["a"]], articles[pair["b"]]
+        drift += [len(a.sentences), len(b.sentences)] != pair["sentences"]
+        started = time.perf_counter()
+        c = compare(a, b, weights=weights)
+        times.append(time.perf_counter() - started)
+        gold = {tuple(x) for x in pair["aligned"]}
+        unsure = {tuple(x) for x in pair["unsure"]}
+        predicted = _predicted(c)
+        tp += len(predicted & gold)
+        fp += len(predicted - gold - unsure)
+        gold_total += len(gold)
+        for side, uniques in (("a", c.unique_a), ("b", c.unique_b)):
+            k = 0 if side == "a" else 1
+            linked = {x[k] for x in gold | unsure}
+            article = a if side == "a" else b
+            real = {u.index for u in uniques}
+            truly = {i for i in range(len(article.sentences)) if i not in linked}
+            unique["tp"] += len(real & truly)
+            unique["predicted"] += len(real)
+            unique["gold"] += len(truly)
+        real_conflicts = {(x["a_sentence"], x["b_sentence"]) for x in pair["conflicts"]}
+        found = _conflict_sentences(c)
+        conflicts["reported"] += len(found)
+        conflicts["real"] += len(found & real_conflicts)
+    unrelated = []
+    for pair in labels["unrelated"]:
+        if pair["half"] != half:
+            continue
+        c = compare(articles[pair["a"]], articles[pair["b"]], weights=weights)
+        unrelated.append((len(_predicted(c)), len(c.conflicts)))
+    return {
+        "pairs": len(times),
+        "alignment_precision": _ratio(tp, tp + fp),
+        "alignment_recall": _ratio(tp, gold_total),
+        "unique_precision": _ratio(unique["tp"], unique["predicted"]),
+        "unique_recall": _ratio(unique["tp"], unique["gold"]),
+        "conflict_precision": _ratio(conflicts["real"], conflicts["reported"]),
+        "speakers": _speakers(articles, half),
+        "unrelated": unrelated,
+        "ms_per_pair": round(statistics.mean(times) * 1000, 1) if times else 0.0,
+        "label_drift": drift,
+    }
+
+
+def run(report: Report) -> None:
+    from index.compare import compare
+
+    articles = basil.articles()  # raises Unmeasurable when BASIL is absent
+    weights = basil.articles.weights.get  # type: ignore[attr-defined]
+    data = report.data.setdefault("quality", {})
+    for half in ("dev", "test"):
+        r = evaluate(half, articles, weights, compare)
+        data[half] = r
+        s = r["speakers"]
+        total = sum(s.values())
+        unrelated = r["unrelated"]
+        report.add("quality", f"{half}: alignment precision / recall ({r['pairs']} pairs)",
+                   f"{r['alignment_precision']} / {r['alignment_recall']}", budget="≥ 0.90 / ≥ 0.80")
+        report.add("quality", f"{half}: unique sentences precision / recall",
+                   f"{r['unique_precision']} / {r['unique_recall']}")
+        report.add("quality", f"{half}: conflicts precision", r["conflict_precision"], budget="≥ 0.90")
+        report.add("quality", f"{half}: quote speakers right or unclear",
+                   _ratio(s["right"] + s["unclear"], total), budget="≥ 0.95",
+                   versus=f"right {s['right']}, unclear {s['unclear']}, wrong {s['wrong']}")
+        report.add("quality", f"{half}: unrelated pairs: most aligned, conflicts",
+                   f"{max((u[0] for u in unrelated), default=0)}, {sum(u[1] for u in unrelated)}",
+                   budget="≤ 1, 0", versus=f"{len(unrelated)} pairs")
+        report.add("quality", f"{half}: time per pair", f"{r['ms_per_pair']:.1f} ms")
+        if r["label_drift"]:
+            report.add("quality", f"{half}: pairs whose sentence split changed since labelling",
+                       str(r["label_drift"]))

@@ -1,0 +1,180 @@
+"""Compare two articles: aligned sentences, shared quotes, conflicting figures, entity differences.
+
+``compare(a, b)`` returns a :class:`Comparison` (``report``). The stages, one module each: ``sentences`` (what
+each sentence holds, and which are not content), ``align`` (counterpart sentences and matching quotations),
+``claims`` (figures with what they count), ``quotes`` (direct quotations and their speakers), ``conflicts``
+(claims of one measure compared) and ``report`` (the result). Nothing here imports spaCy.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..models import Article, label_kind
+from .align import Scorer, Weights, link, match_quotes, pair
+from .claims import Figure, FigureSet, extract_dates, extract_figures, ranges_overlap
+from .conflicts import compare_figures
+from .quotes import Quote, Speaker, extract_quotes
+from .report import (
+    SCHEMA_VERSION,
+    ArticleRef,
+    Comparison,
+    EntityRef,
+    Evidence,
+    FigurePair,
+    QuoteMatch,
+    SentencePair,
+    SharedTerm,
+    Summary,
+    UniqueSentence,
+)
+from .sentences import ENTITY_KINDS, entity_key, is_sentence, sentence_profiles
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ArticleRef",
+    "Comparison",
+    "EntityRef",
+    "Evidence",
+    "Figure",
+    "FigurePair",
+    "FigureSet",
+    "Quote",
+    "QuoteMatch",
+    "SentencePair",
+    "SharedTerm",
+    "Speaker",
+    "Summary",
+    "UniqueSentence",
+    "Weights",
+    "compare",
+    "entity_key",
+    "extract_dates",
+    "extract_figures",
+    "extract_quotes",
+    "ranges_overlap",
+]
+
+# --- entities ---------------------------------------------------------------------------------------------
+
+
+def _entity_counts(article: Article) -> dict[str, tuple[str, str, Counter[str]]]:
+    found: dict[str, tuple[str, str, Counter[str]]] = {}
+    for e in article.entities:
+        kind = label_kind(e.label)
+        if kind not in ENTITY_KINDS:
+            continue
+        key = entity_key(e)
+        if key not in found:
+            found[key] = (e.canonical, kind, Counter())
+        found[key][2][" ".join(e.text.split())] += 1
+    return found
+
+
+def _entity_refs(a: Article, b: Article) -> tuple[list[EntityRef], list[EntityRef], list[EntityRef]]:
+    ca, cb = _entity_counts(a), _entity_counts(b)
+    both, only_a, only_b = [], [], []
+    for key in sorted(set(ca) | set(cb)):
+        canon_a, kind_a, names_a = ca.get(key, ("", "", Counter()))
+        canon_b, kind_b, names_b = cb.get(key, ("", "", Counter()))
+        spelled = names_a + names_b
+        name = canon_a or canon_b or spelled.most_common(1)[0][0]
+        ref = EntityRef(
+            id=key,
+            name=name,
+            kind=kind_a or kind_b,
+            a_mentions=sum(names_a.values()),
+            b_mentions=sum(names_b.values()),
+            a_names=tuple(sorted(names_a)),
+            b_names=tuple(sorted(names_b)),
+        )
+        (both if names_a and names_b else only_a if names_a else only_b).append(ref)
+    order = lambda r: (-(r.a_mentions + r.b_mentions), r.name.lower())  # noqa: E731
+    return sorted(both, key=order), sorted(only_a, key=order), sorted(only_b, key=order)
+
+
+
+# --- the entry point --------------------------------------------------------------------------------------
+
+
+def compare(a: Article, b: Article, *, weights: Weights | None = None) -> Comparison:
+    """Compare article ``a`` with article ``b`` (both annotated: sentences and entities).
+
+    ``weights`` gives a corpus-wide IDF for an index term (``Library.term_weights()``); without it, terms are
+    weighted by their rarity among the two articles' sentences only.
+    """
+    figures_a = FigureSet.of(a.text, a.sentences, a.published)
+    figures_b = FigureSet.of(b.text, b.sentences, b.published)
+    quotes_a = extract_quotes(a.text, a.entities)
+    quotes_b = extract_quotes(b.text, b.entities)
+    pa = sentence_profiles(a, figures_a, quotes_a)
+    pb = sentence_profiles(b, figures_b, quotes_b)
+    scorer = Scorer(pa, pb, weights)
+    scores = scorer.pairs(pa, pb)
+    real_a = {i for i in range(len(a.sentences)) if is_sentence(a, i)}
+    real_b = {j for j in range(len(b.sentences)) if is_sentence(b, j)}
+    scores = {k: v for k, v in scores.items() if k[0] in real_a and k[1] in real_b}
+    groups = link(scores)
+    pairs = [pair(scorer, a, b, pa, pb, g, scores) for g in groups]
+    aligned_a = {i for g in groups for i in g[0]}
+    aligned_b = {j for g in groups for j in g[1]}
+    unique_a = _uniques(a, aligned_a)
+    unique_b = _uniques(b, aligned_b)
+    aligned = {(i, j) for ga, gb in groups for i in ga for j in gb}
+    shared_quotes = match_quotes(quotes_a, quotes_b, scorer, a, b, aligned)
+    conflicts, updates, agreements = compare_figures(figures_a, figures_b, pairs, pa, pb, a, b)
+    both, only_a, only_b = _entity_refs(a, b)
+    summary = Summary(
+        a_sentences=len(real_a),
+        b_sentences=len(real_b),
+        a_aligned=len(aligned_a),
+        b_aligned=len(aligned_b),
+        same=sum(1 for p in pairs if p.kind == "same"),
+        paraphrase=sum(1 for p in pairs if p.kind == "paraphrase"),
+        shared_quotes=len(shared_quotes),
+        conflicts=len(conflicts),
+        updates=len(updates),
+        entities_both=len(both),
+        entities_only_a=len(only_a),
+        entities_only_b=len(only_b),
+    )
+    return Comparison(
+        a=_ref(a),
+        b=_ref(b),
+        summary=summary,
+        pairs=tuple(pairs),
+        unique_a=tuple(unique_a),
+        unique_b=tuple(unique_b),
+        quotes_a=tuple(quotes_a),
+        quotes_b=tuple(quotes_b),
+        shared_quotes=tuple(shared_quotes),
+        figures_a=figures_a.figures,
+        figures_b=figures_b.figures,
+        conflicts=tuple(conflicts),
+        updates=tuple(updates),
+        agreements=tuple(agreements),
+        entities_both=tuple(both),
+        entities_only_a=tuple(only_a),
+        entities_only_b=tuple(only_b),
+    )
+
+
+def _ref(article: Article) -> ArticleRef:
+    return ArticleRef(
+        id=article.id,
+        title=article.title,
+        source=article.source,
+        published=article.published,
+        sentences=len(article.sentences),
+        words=article.words,
+    )
+
+
+def _uniques(article: Article, aligned: set[int]) -> list[UniqueSentence]:
+    return [
+        UniqueSentence(i, s, e, article.text[s:e])
+        for i, (s, e) in enumerate(article.sentences)
+        if i not in aligned and is_sentence(article, i)
+    ]
+
+

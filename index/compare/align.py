@@ -1,0 +1,414 @@
+"""Alignment: which sentence of one article says what a sentence of the other says, and which quotations match.
+
+How sentences are aligned, and why this way. Outlets that tell one story, above all translations of one wire
+story, share few exact words: on the seeds a TF-IDF cosine gives the true pairs of the spokesman's "We hope
+that ..." statement 0.22-0.42 and unrelated pairs up to 0.23. So a pair's score adds up several kinds of
+evidence and is then judged against its competitors:
+
+1. *Lexical*: the index's stems of content words (the same analyzer as the index, acronyms kept), each
+   weighted by how rare it is among the two articles' sentences (squared) times its corpus-wide IDF when the
+   index provides one; a smoothed weighted Dice coefficient, so two short lines that share one rare word do
+   not look alike.
+2. *Entities* (canonical ids, so spelling variants meet), *numbers* (counts and days), *quotes* (at least two
+   shared words inside quotation marks on both sides, more when the same speaker says them) and *relative
+   position* add small bonuses.
+3. *Competition*: half the average of the two sentences' mean scores with their three best other candidates
+   is subtracted, so a sentence that resembles everything (a headline full of the story's names) needs more.
+4. *A gate*: a pair must share what is said, not only who or where: two content words outside entity
+   names, or one and a number or quoted words.
+
+Pairs at or above :data:`ALIGN_THRESHOLD` are linked best first, each sentence once; then a sentence left
+over joins the pair of its neighbour when it shares enough with that pair's other side (one outlet split what
+the other said in one sentence). A pair is ``same`` when the words nearly match, else ``paraphrase``;
+sentences in no pair are unique to their side. Thresholds were tuned on hand-labelled seed pairs and checked
+on Reuters stories (``docs/compare-json.md`` has the rule, the figures and what it got right and wrong).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from ..models import Article
+from .quotes import Quote
+from .report import Evidence, QuoteMatch, SentencePair, SharedTerm
+from .sentences import Mentions, Profile, sentence_terms, surname, within, words
+
+#: Corpus-wide term weights: a callable or a mapping from an index term (as ``analyze`` gives it) to its IDF.
+Weights = Callable[[str], float] | Mapping[str, float]
+
+
+# --- the decision rule (documented in docs/compare-json.md; tuned on the seeds, checked on Reuters) ---------
+
+BONUS_ENTITY = 0.10
+BONUS_NUMBER = 0.08
+BONUS_QUOTE = 0.06
+BONUS_SPEAKER = 0.08
+BONUS_POSITION = 0.04
+#: Weight added to the lexical score's denominator (about two ordinary words): "Leave a Comment" and
+#: "Leave a Reply" share one rare word and are not one statement.
+SMOOTHING = 20.0
+#: Share of the mean of each sentence's three best other scores taken off a pair's score.
+COMPETITION = 0.5
+#: A pair is aligned when its score reaches this and it is the best left for both sentences.
+ALIGN_THRESHOLD = 0.18
+#: A leftover sentence joins its neighbour's pair at this score when at least ``SPLIT_CONTAINMENT`` of the
+#: lighter side's weight is shared.
+SPLIT_THRESHOLD = 0.11
+#: A leftover sentence joins a pair that is not its neighbour's at this score.
+MULTI_THRESHOLD = 0.3
+SPLIT_CONTAINMENT = 0.3
+#: Word-level similarity (rapidfuzz ratio, 0..100) from which a pair is "same" rather than "paraphrase".
+SAME_RATIO = 85.0
+DATE_KEY = ("date", "", "")
+#: Plain counts (no "killed", "arrested", ...) are compared in aligned sentences that share a number or at least
+#: this lexical score.
+PLAIN_COUNT_LEXICAL = 0.5
+#: Quote matching: verbatim from this partial-ratio (0..100), paraphrase from this lexical score.
+VERBATIM_RATIO = 92.0
+QUOTE_PARAPHRASE = 0.25
+
+
+# --- scoring ----------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Score:
+    score: float
+    lexical: float
+    containment: float
+    shared: tuple[str, ...]
+    entities: tuple[str, ...]
+    numbers: tuple[str, ...]
+    quote: bool
+    speaker: bool
+    #: Shared terms outside entity names: what the sentences say, beyond whom they name.
+    distinct: int
+    identical: bool = False
+
+
+def _local_idf(profiles: Sequence[Profile], attribute: str) -> dict[str, float]:
+    df: Counter[str] = Counter()
+    for profile in profiles:
+        df.update(list(getattr(profile, attribute)))
+    n = len(profiles)
+    return {key: math.log(1 + n / count) for key, count in df.items()}
+
+
+def _term_weights(profiles: Sequence[Profile], weights: Weights | None) -> dict[str, float]:
+    """How much a shared term says: its rarity among both articles' sentences (squared, as the two factors
+    of a TF-IDF product would be), or that rarity times its corpus-wide IDF when the index provides one."""
+    local = _local_idf(profiles, "terms")
+    if weights is None:
+        return {t: w * w for t, w in local.items()}
+    lookup = weights.get if isinstance(weights, Mapping) else weights
+    out = {}
+    for term, w in local.items():
+        corpus = lookup(term)
+        out[term] = w * corpus if corpus else w * w
+    return out
+
+
+class Scorer:
+    """Scores sentence pairs of two articles (see the module docstring)."""
+
+    def __init__(self, a: Sequence[Profile], b: Sequence[Profile], weights: Weights | None) -> None:
+        everything = [*a, *b]
+        self.tw = _term_weights(everything, weights)
+        self.ew = {k: w * w for k, w in _local_idf(everything, "entities").items()}
+        self._totals: dict[int, tuple[float, float]] = {}
+
+    def totals(self, profile: Profile) -> tuple[float, float]:
+        """The summed weights of a profile's terms and of its entities."""
+        found = self._totals.get(id(profile))
+        if found is None:
+            tw, ew = self.tw, self.ew
+            found = (sum(tw[t] for t in profile.terms), sum(ew.get(k, 0.0) for k in profile.entities))
+            self._totals[id(profile)] = found
+        return found
+
+    def score(self, x: Profile, y: Profile) -> _Score:
+        tw, ew = self.tw, self.ew
+        wx, ex = self.totals(x)
+        wy, ey = self.totals(y)
+        y_terms = y.terms
+        shared = [t for t in x.terms if t in y_terms]
+        ws = 0.0
+        for t in shared:
+            ws += tw[t]
+        lexical = 2 * ws / (wx + wy + SMOOTHING)
+        lighter = min(wx, wy)
+        containment = ws / lighter if lighter else 0.0
+        y_entities = y.entities
+        ents = [k for k in x.entities if k in y_entities]
+        entity = 2 * sum(ew[k] for k in ents) / (ex + ey) if ents else 0.0
+        y_numbers = y.numbers
+        numbers = [k for k in x.numbers if k in y_numbers]
+        # Quotation evidence counts only when the quoted words agree: two quotes of one spokesman are not one
+        # statement.
+        quote = False
+        if x.quoted_terms and y.quoted_terms:
+            both = x.quoted_terms & y.quoted_terms
+            quote = sum(1 for t in shared if t in both) >= 2
+        speaker = quote and bool(x.speakers & y.speakers)
+        identical = bool(x.norm) and x.norm == y.norm
+        score = (
+            identical
+            + lexical
+            + BONUS_ENTITY * entity
+            + BONUS_NUMBER * min(2, len(numbers))
+            + BONUS_QUOTE * quote
+            + BONUS_SPEAKER * speaker
+            + BONUS_POSITION * (1 - abs(x.position - y.position))
+        )
+        names = x.entity_terms | y.entity_terms
+        return _Score(
+            score=score,
+            lexical=lexical,
+            containment=containment,
+            shared=tuple(shared),
+            entities=tuple(ents),
+            numbers=tuple(numbers),
+            quote=quote,
+            speaker=speaker,
+            distinct=sum(1 for t in shared if t not in names),
+            identical=identical,
+        )
+
+    def pairs(self, a: Sequence[Profile], b: Sequence[Profile]) -> dict[tuple[int, int], _Score]:
+        """Scores of every pair sharing a term, an entity or a number, after competition."""
+        index: dict[str, list[int]] = defaultdict(list)
+        for y in b:
+            for key in _keys(y):
+                index[key].append(y.index)
+        raw: dict[tuple[int, int], _Score] = {}
+        for x in a:
+            candidates = {j for key in _keys(x) for j in index.get(key, ())}
+            for j in candidates:
+                raw[(x.index, j)] = self.score(x, b[j])
+        by_a: dict[int, list[float]] = defaultdict(list)
+        by_b: dict[int, list[float]] = defaultdict(list)
+        for (i, j), s in raw.items():
+            by_a[i].append(s.score)
+            by_b[j].append(s.score)
+        top_a = {i: sorted(v, reverse=True)[:4] for i, v in by_a.items()}
+        top_b = {j: sorted(v, reverse=True)[:4] for j, v in by_b.items()}
+        penalties = {}
+        for (i, j), s in raw.items():
+            rivals_a = _without_once(top_a[i], s.score)[:3]
+            rivals_b = _without_once(top_b[j], s.score)[:3]
+            penalties[(i, j)] = COMPETITION * 0.5 * (_mean(rivals_a) + _mean(rivals_b))
+        for key, penalty in penalties.items():
+            raw[key].score -= penalty
+        return raw
+
+
+def _keys(profile: Profile) -> list[str]:
+    return [*profile.terms, *("e:" + k for k in profile.entities), *("n:" + k for k in profile.numbers)]
+
+
+def _without_once(values: list[float], value: float) -> list[float]:
+    out = list(values)
+    if value in out:
+        out.remove(value)
+    return out
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def _enough(s: _Score) -> bool:
+    """Two sentences are one statement only if they share what is said, not just who or where: two words
+    beyond entity names, or one word and a number or quoted words; or the very same words ("REUTER")."""
+    return s.identical or s.distinct >= 2 or (s.distinct >= 1 and (bool(s.numbers) or s.quote))
+
+
+def link(pairs: Mapping[tuple[int, int], _Score]) -> list[tuple[list[int], list[int]]]:
+    """Competitive linking, then splits: the best pairs first, each sentence used once; then a leftover
+    sentence joins the pair of its best counterpart when it sits next to that pair's own sentence."""
+    ranked = sorted(pairs.items(), key=lambda item: (-item[1].score, item[0]))
+    group_of_a: dict[int, int] = {}
+    group_of_b: dict[int, int] = {}
+    groups: list[tuple[list[int], list[int]]] = []
+    for (i, j), s in ranked:
+        if s.score < ALIGN_THRESHOLD:
+            break
+        if i in group_of_a or j in group_of_b or not _enough(s):
+            continue
+        group_of_a[i] = group_of_b[j] = len(groups)
+        groups.append(([i], [j]))
+    for (i, j), s in ranked:
+        if s.score < SPLIT_THRESHOLD:
+            break
+        if s.containment < SPLIT_CONTAINMENT or not _enough(s):
+            continue
+        if i not in group_of_a and j in group_of_b:
+            g = group_of_b[j]
+            if any(abs(i - k) == 1 for k in groups[g][0]):
+                groups[g][0].append(i)
+                group_of_a[i] = g
+        elif j not in group_of_b and i in group_of_a:
+            g = group_of_a[i]
+            if any(abs(j - k) == 1 for k in groups[g][1]):
+                groups[g][1].append(j)
+                group_of_b[j] = g
+    # One outlet may say in one sentence what the other says in two apart ("resigned Thursday", and later
+    # "said he would not resign"): a leftover sentence joins a pair when it is nearly as strong a match.
+    for (i, j), s in ranked:
+        if s.score < MULTI_THRESHOLD:
+            break
+        if not _enough(s) or (i in group_of_a) == (j in group_of_b):
+            continue
+        if i not in group_of_a:
+            g = group_of_b[j]
+            groups[g][0].append(i)
+            group_of_a[i] = g
+        else:
+            g = group_of_a[i]
+            groups[g][1].append(j)
+            group_of_b[j] = g
+    for side_a, side_b in groups:
+        side_a.sort()
+        side_b.sort()
+    groups.sort(key=lambda g: (g[0][0], g[1][0]))
+    return groups
+
+
+def pair(
+    scorer: Scorer,
+    a: Article,
+    b: Article,
+    pa: Sequence[Profile],
+    pb: Sequence[Profile],
+    group: tuple[list[int], list[int]],
+    pairs: Mapping[tuple[int, int], _Score],
+) -> SentencePair:
+    ia, ib = group
+    a_span = (a.sentences[ia[0]][0], a.sentences[ia[-1]][1])
+    b_span = (b.sentences[ib[0]][0], b.sentences[ib[-1]][1])
+    a_text, b_text = a.text[a_span[0] : a_span[1]], b.text[b_span[0] : b_span[1]]
+    scores = [pairs[(i, j)] for i in ia for j in ib if (i, j) in pairs]
+    best = max(scores, key=lambda s: s.score)
+    terms: dict[str, SharedTerm] = {}
+    names: dict[str, str] = {}
+    numbers: list[str] = []
+    for i in ia:
+        for j in ib:
+            s = pairs.get((i, j))
+            if s is None:
+                continue
+            for t in sorted(s.shared, key=lambda t: -scorer.tw[t]):
+                span = pa[i].terms[t]
+                terms.setdefault(t, SharedTerm(t, a.text[span[0] : span[1]], span, pb[j].terms[t]))
+            for k in s.entities:
+                names.setdefault(k, pa[i].entities[k])
+            numbers.extend(n for n in s.numbers if n not in numbers)
+    ratio = fuzz.ratio(words(a_text), words(b_text))
+    return SentencePair(
+        a=tuple(ia),
+        b=tuple(ib),
+        kind="same" if ratio >= SAME_RATIO else "paraphrase",
+        score=best.score,
+        a_span=a_span,
+        b_span=b_span,
+        a_text=a_text,
+        b_text=b_text,
+        evidence=Evidence(
+            terms=tuple(terms.values()),
+            entities=tuple(names.items()),
+            numbers=tuple(numbers),
+            quote=any(s.quote for s in scores),
+            speaker=any(s.speaker for s in scores),
+            lexical=max(s.lexical for s in scores),
+        ),
+    )
+
+
+
+# --- quotes -----------------------------------------------------------------------------------------------
+
+
+def match_quotes(
+    qa: Sequence[Quote],
+    qb: Sequence[Quote],
+    scorer: Scorer,
+    a: Article,
+    b: Article,
+    aligned: set[tuple[int, int]],
+) -> list[QuoteMatch]:
+    """A's quotations found in B, best first, each used once: verbatim when one's words are (nearly) inside
+    the other's; paraphrase when the quoted words agree enough, or somewhat and their sentences are aligned."""
+    candidates: list[tuple[float, int, int, str]] = []
+    names_a, names_b = Mentions(a), Mentions(b)
+    profiles_a = [_quote_profile(a, q, i, names_a, scorer.tw) for i, q in enumerate(qa)]
+    profiles_b = [_quote_profile(b, q, j, names_b, scorer.tw) for j, q in enumerate(qb)]
+    having: dict[str, set[int]] = defaultdict(set)
+    for j, profile in enumerate(profiles_b):
+        for t in profile.terms:
+            having[t].add(j)
+    for i, x in enumerate(qa):
+        # Quotes that share no word can be neither the same words nor the same statement.
+        for j in sorted({j for t in profiles_a[i].terms for j in having.get(t, ())}):
+            y = qb[j]
+            if not (x.is_statement or y.is_statement):
+                continue
+            wa, wb = words(x.text), words(y.text)
+            shorter = min(len(wa.split()), len(wb.split()))
+            if shorter >= 2 and fuzz.partial_ratio(wa, wb) >= VERBATIM_RATIO:
+                candidates.append((1.0 + fuzz.ratio(wa, wb) / 1000, i, j, "verbatim"))
+                continue
+            s = scorer.score(profiles_a[i], profiles_b[j])
+            if s.distinct < 2:
+                continue
+            together = any((si, sj) in aligned for si in _sentences_of(a, x) for sj in _sentences_of(b, y))
+            if s.lexical >= QUOTE_PARAPHRASE or (together and s.lexical >= QUOTE_PARAPHRASE / 2):
+                candidates.append((s.lexical, i, j, "paraphrase"))
+    matches: list[QuoteMatch] = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for score, i, j, kind in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        sa, sb = qa[i].speaker, qb[j].speaker
+        same = bool(sa and sb and surname(qa[i]) == surname(qb[j]))
+        speaker = (sa or sb).name if (sa or sb) else ""
+        matches.append(QuoteMatch(i, j, kind, min(score, 1.0), same, speaker))
+    matches.sort(key=lambda m: (m.a, m.b))
+    return matches
+
+
+def _quote_profile(
+    article: Article, quote: Quote, index: int, mentions: Mentions, known: Mapping[str, float]
+) -> Profile:
+    """A quotation's words as a profile, to score it against another with the sentences' term weights."""
+    terms: dict[str, tuple[int, int]] = {}
+    for start, end in quote.parts:
+        for t, span in sentence_terms(article.text, start, end).items():
+            if t in known:
+                terms.setdefault(t, span)
+    names = [(e.start, e.end) for e in mentions.between(quote.start, quote.end)]
+    return Profile(
+        index=index,
+        start=quote.start,
+        end=quote.end,
+        terms=terms,
+        entities={},
+        numbers={},
+        speakers=frozenset(),
+        position=0.5,
+        quoted_terms=frozenset(terms),
+        entity_terms=frozenset(t for t, (s, _) in terms.items() if within(s, names)),
+    )
+
+
+def _sentences_of(article: Article, quote: Quote) -> list[int]:
+    return [i for i, (s, e) in enumerate(article.sentences) if s < quote.end and e > quote.start]
+
+

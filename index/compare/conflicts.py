@@ -1,0 +1,261 @@
+"""Conflicts: figures of one thing that two accounts give differently, compared as ranges."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ..models import Article
+from .claims import Figure, FigureSet, gap_ratio, measure_of_word, ranges_overlap
+from .report import FigurePair, SentencePair
+from .sentences import Profile, within
+
+DATE_KEY = ("date", "", "")
+#: Plain counts (no "killed", "arrested", ...) are compared in aligned sentences that share a number or at least
+#: this lexical score.
+PLAIN_COUNT_LEXICAL = 0.5
+
+# --- figures ----------------------------------------------------------------------------------------------
+
+
+def _event_profiles(profiles: Sequence[Profile]) -> list[Profile]:
+    """Each sentence together with the one before it: "The blast killed 169 Afghans ..." is about the bombing
+    its previous sentence names."""
+    out = []
+    for p in profiles:
+        prev = profiles[p.index - 1] if p.index > 0 else None
+        if prev is None:
+            out.append(p)
+            continue
+        out.append(
+            Profile(
+                index=p.index,
+                start=prev.start,
+                end=p.end,
+                terms={**prev.terms, **p.terms},
+                entities={**prev.entities, **p.entities},
+                numbers={**prev.numbers, **p.numbers},
+                speakers=prev.speakers | p.speakers,
+                position=p.position,
+                quoted_terms=prev.quoted_terms | p.quoted_terms,
+                entity_terms=prev.entity_terms | p.entity_terms,
+            )
+        )
+    return out
+
+
+def _measured(figures: FigureSet) -> dict[int, set[tuple[str, str, str]]]:
+    """Per sentence, the keys of its counts of something that happened (killed, injured, arrested, ...)."""
+    out: dict[int, set[tuple[str, str, str]]] = defaultdict(set)
+    for figure in figures.figures:
+        if figure.kind != "date" and figure.measure and figure.sentence >= 0:
+            out[figure.sentence].add(figure.key)
+    return out
+
+
+def _event_words(
+    x: Profile, y: Profile, spans_x: Sequence[tuple[int, int]], spans_y: Sequence[tuple[int, int]]
+) -> list[str]:
+    """Words two contexts share that say which event it is: not names (every sentence of the story names the
+    Taliban), not the figures' own words ("killed", "people"). "A suicide bombing killed more than 170" and
+    "suicide bombers ... The blast killed 169 Afghans" share "suicide"; a Jalalabad blast that killed eight
+    shares nothing with either."""
+    return [
+        t
+        for t, (a, _) in x.terms.items()
+        if t in y.terms
+        and t not in x.entity_terms
+        and t not in y.entity_terms
+        and not measure_of_word(t)
+        and not within(a, spans_x)
+        and not within(y.terms[t][0], spans_y)
+    ]
+
+
+def compare_figures(
+    fa: FigureSet,
+    fb: FigureSet,
+    pairs: Sequence[SentencePair],
+    pa: Sequence[Profile],
+    pb: Sequence[Profile],
+    a: Article | None = None,
+    b: Article | None = None,
+) -> tuple[list[FigurePair], list[FigurePair], list[FigurePair]]:
+    """Conflicts and agreements: figures of one key in aligned sentences, or in sentences about one event.
+
+    Counts of something that happened (killed, arrested, ...) are compared in aligned sentences and in
+    sentences about the same event; dates in aligned sentences; plain counts ("9.0 mln dlrs") only in aligned
+    sentences that also share a number or most of their words, since templated lines ("Oper net 120,800,000
+    vs 150,100,000") of two different companies align without being about one thing, and only when they
+    count something named (a bare number in a table row is not). Where both sides give
+    several figures of one key, they are paired in order ("X vs Y" against "X' vs Y'"), and a figure
+    conflicts only when none of the other side's figures of its key agrees with it, so "13 Americans" meets
+    "13 members of the US army" even beside a total that differs. Each pair of figures is reported once, and
+    a disagreement repeated in other sentences (the same two ranges) once, with how often it recurs.
+
+    Returns conflicts, updates (a count of what happened that is higher in the later article: the toll grew)
+    and agreements.
+    """
+    later = _later(a, b)
+    elsewhere_a = _other_time(fa, a.published if a else "")
+    elsewhere_b = _other_time(fb, b.published if b else "")
+    pairings: list[tuple[tuple[int, ...], tuple[int, ...], str, bool]] = [
+        (p.a, p.b, "aligned", bool(p.evidence.numbers) or p.evidence.lexical >= PLAIN_COUNT_LEXICAL) for p in pairs
+    ]
+    measured_a = _measured(fa)
+    measured_b = _measured(fb)
+    if measured_a and measured_b:
+        ea, eb = _event_profiles(pa), _event_profiles(pb)
+        aligned = {(i, j) for p in pairs for i in p.a for j in p.b}
+        spans_a = [(f.start, f.end) for f in fa.figures]
+        spans_b = [(f.start, f.end) for f in fb.figures]
+        for i, keys_a in sorted(measured_a.items()):
+            for j, keys_b in sorted(measured_b.items()):
+                if (i, j) in aligned or not keys_a & keys_b or i in elsewhere_a or j in elsewhere_b:
+                    continue
+                if _event_words(ea[i], eb[j], spans_a, spans_b):
+                    pairings.append(((i,), (j,), "same-event", False))
+    conflicts: dict[tuple[int, int], FigurePair] = {}
+    agreements: dict[tuple[int, int], FigurePair] = {}
+    for ga, gb, basis, plain in pairings:
+        keyed_a = _comparable(fa, ga, basis, plain)
+        keyed_b = _comparable(fb, gb, basis, plain)
+        keys = keyed_a.keys() & keyed_b.keys()
+        dates = keyed_a.get(DATE_KEY, []), keyed_b.get(DATE_KEY, [])
+        if all(dates) and not any(ranges_overlap(fa.figures[i], fb.figures[j]) for i in dates[0] for j in dates[1]):
+            # Sentences dated differently report different periods ("in December 1986" against "in February
+            # 1987" in two monthly tables): their counts are not the same thing; only the dates are compared.
+            keys = {DATE_KEY}
+        for key in keys:
+            xs, ys = keyed_a[key], keyed_b[key]
+            for i in xs:
+                for j in ys:
+                    if ranges_overlap(fa.figures[i], fb.figures[j]):
+                        agreements.setdefault((i, j), _figure_pair(i, j, fa.figures[i], fb.figures[j], basis))
+            if len(xs) == len(ys):
+                candidates = list(zip(xs, ys, strict=True))
+            elif len(xs) == 1 or len(ys) == 1:
+                candidates = [(i, j) for i in xs for j in ys]
+            else:
+                continue
+            for i, j in candidates:
+                x, y = fa.figures[i], fb.figures[j]
+                if any(ranges_overlap(x, fb.figures[k]) for k in ys) or any(
+                    ranges_overlap(fa.figures[k], y) for k in xs
+                ):
+                    continue
+                conflicts.setdefault((i, j), _figure_pair(i, j, x, y, basis, conflict=True))
+    order = lambda c: (c.a_span, c.b_span)  # noqa: E731
+    found, updates = [], []
+    for c in sorted(conflicts.values(), key=order):
+        x, y = fa.figures[c.a], fb.figures[c.b]
+        newer = y if later == "b" else x
+        # "thousands and thousands" (no top) is emphasis, not a newer count.
+        grew = bool(later) and x.measure in TOLLS and not math.isinf(newer.high) and (
+            y.low > x.high if later == "b" else x.low > y.high
+        )
+        c = replace(c, kind="update" if grew else "conflict", conflict=not grew,
+                    a_sentence=_sentence_text(a, x.sentence), b_sentence=_sentence_text(b, y.sentence))
+        (updates if grew else found).append(c)
+    return _once(found), _once(updates), sorted(agreements.values(), key=order)
+
+
+#: Counts that grow as news comes in: a higher one in a later article is an update.
+TOLLS = frozenset({"killed", "injured", "injured seriously", "missing", "arrested", "evacuated", "displaced"})
+
+
+def _later(a: Article | None, b: Article | None) -> str:
+    """Which article was published later ("a" or "b"), "" when unknown or the same day."""
+    x, y = (a.published[:10] if a else ""), (b.published[:10] if b else "")
+    if not (x and y) or x == y:
+        return ""
+    return "a" if x > y else "b"
+
+
+def _other_time(figures: FigureSet, published: str) -> set[int]:
+    """Sentences dated in another year than the article ("In 2016, a gunman killed 49"): their counts are
+    about another event, given for context."""
+    year = int(published[:4]) if published[:4].isdigit() else 0
+    if not year:
+        return set()
+    return {f.sentence for f in figures.figures if f.kind == "date" and f.year and abs(f.year - year) >= 1}
+
+
+def _sentence_text(article: Article | None, index: int) -> str:
+    if article is None or not (0 <= index < len(article.sentences)):
+        return ""
+    start, end = article.sentences[index]
+    return article.text[start:end]
+
+
+def _once(found: list[FigurePair]) -> list[FigurePair]:
+    """One entry for a disagreement however often it is repeated: the same measure, and the same lowest value
+    on each side ("at least five" and a later "five" against "two")."""
+    seen: dict[tuple[str, str, str], int] = {}
+    out: list[FigurePair] = []
+    for c in found:
+        key = (c.what, c.a_range.split("–")[0], c.b_range.split("–")[0])
+        if key in seen:
+            k = seen[key]
+            out[k] = replace(out[k], repeats=out[k].repeats + 1)
+            continue
+        seen[key] = len(out)
+        out.append(c)
+    return out
+
+
+def _comparable(
+    figures: FigureSet, sentences: Sequence[int], basis: str, plain: bool
+) -> dict[tuple[str, str, str], list[int]]:
+    """The figures of ``sentences`` that may be compared on this basis, by key, in text order."""
+    out: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for s in sentences:
+        for i in figures.by_sentence.get(s, ()):
+            f = figures.figures[i]
+            if f.group in ("all-part", "part"):
+                continue
+            if f.kind == "date" and not (basis == "aligned" and plain):
+                # Aligned sentences may tell of two days ("urged on Wednesday", "signed on Thursday"): dates
+                # are compared only where the sentences nearly say the same thing.
+                continue
+            if f.measure in ("money", "percent") and (basis != "aligned" or not f.group):
+                continue
+            if f.kind != "date" and not f.measure and not (plain and f.noun):
+                continue
+            out[f.key].append(i)
+    return out
+
+
+def _figure_pair(i: int, j: int, x: Figure, y: Figure, basis: str, *, conflict: bool = False) -> FigurePair:
+    gap = 0.0
+    if not conflict:
+        reason = f"{x.range_text()} and {y.range_text()} can both be true"
+    elif x.kind == "date":
+        reason = f"{x.text!r} is {x.date_text()}, {y.text!r} is {y.date_text()}"
+    else:
+        gap = gap_ratio(x, y)
+        low, high = (x, y) if x.high < y.low else (y, x)
+        reason = f"{high.text!r} means at least {_num(high.low)}, {low.text!r} at most {_num(low.high)}"
+    return FigurePair(
+        a=i,
+        b=j,
+        what=x.what,
+        a_text=x.text,
+        b_text=y.text,
+        a_span=(x.start, x.end),
+        b_span=(y.start, y.end),
+        a_range=x.range_text(),
+        b_range=y.range_text(),
+        basis=basis,
+        conflict=conflict,
+        reason=reason,
+        gap=gap,
+    )
+
+
+def _num(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.4g}"
+
+

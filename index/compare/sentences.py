@@ -1,0 +1,153 @@
+"""Sentences as comparison sees them: the words, names, numbers and quotes of each, and which are not content."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..analysis import analyze, stem
+from ..entities import normalise_name
+from ..models import Article, EntitySpan, label_kind
+from .claims import FigureSet
+from .quotes import Quote
+
+#: Words that carry no content for alignment beyond Whoosh's stop list (pronouns, auxiliaries, "said").
+FUNCTION_WORDS = """
+a about above after again against all also am an and any are as at be because been before being below between
+both but by can could did do does doing down during each either else even ever every few for from further had has
+have having he her here hers herself him himself his how however i if in into is it its itself just last least
+less like many may me might more most much must my myself neither no nor not now of off on once only or other
+others our ours out over own per quite rather same says said say see seen she should since so some still such
+than that the their theirs them themselves then there these they this those though through thus to too toward
+under until up upon us very was we well were what whatever when where whether which while who whom whose why will
+with within without would yet you your yours yourself already another around away back get got go goes going gone
+made make makes mr mrs ms new one two told tell tells according added adds reported among amid
+""".split()
+FUNCTION_STEMS = frozenset(stem(w) for w in FUNCTION_WORDS) | frozenset(FUNCTION_WORDS)
+
+#: Entity kinds compared as entities (numbers and dates are compared as figures instead).
+ENTITY_KINDS = frozenset({"person", "org", "place", "group", "other"})
+
+# --- sentence profiles ------------------------------------------------------------------------------------
+
+
+def sentence_terms(text: str, start: int, end: int) -> dict[str, tuple[int, int]]:
+    """Content terms of ``text[start:end]`` (the index's stems, acronyms kept) with their first span."""
+    by_span: dict[tuple[int, int], str] = {}
+    for term, a, b in analyze(text[start:end]):
+        # An acronym gives its case-kept form and its stem at one span; keep the stem so "ISIS" meets "Isis".
+        by_span[(a, b)] = term
+    terms: dict[str, tuple[int, int]] = {}
+    for (a, b), term in by_span.items():
+        if len(term) < 2 or not term[0].isalpha() or term in FUNCTION_STEMS:
+            continue
+        terms.setdefault(term, (start + a, start + b))
+    return terms
+
+
+@dataclass(slots=True)
+class Profile:
+    """What alignment knows about one sentence."""
+
+    index: int
+    start: int
+    end: int
+    terms: dict[str, tuple[int, int]]
+    #: Entity key -> display name.
+    entities: dict[str, str]
+    #: Number key ("13", "day:26") -> the words.
+    numbers: dict[str, str]
+    #: Surnames of the speakers of quotations in the sentence.
+    speakers: frozenset[str]
+    position: float
+    #: Terms written inside a quotation, and terms that are part of an entity's name.
+    quoted_terms: frozenset[str]
+    entity_terms: frozenset[str]
+    #: The sentence's words, lowercased: two sentences with the same words pair whatever else they share.
+    norm: str = ""
+
+
+def entity_key(span: EntitySpan) -> str:
+    """One key per entity: the canonical id, else the kind and the normalised name."""
+    return span.entity_id or f"{label_kind(span.label)}:{normalise_name(span.text)}"
+
+
+def within(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a <= offset < b for a, b in spans)
+
+
+class Mentions:
+    """An article's mentions of entities (of the kinds compared), found by position."""
+
+    def __init__(self, article: Article) -> None:
+        self.entities = sorted(
+            (e for e in article.entities if label_kind(e.label) in ENTITY_KINDS), key=lambda e: e.start
+        )
+        self.starts = [e.start for e in self.entities]
+
+    def between(self, start: int, end: int) -> list[EntitySpan]:
+        return self.entities[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
+
+
+def sentence_profiles(article: Article, figures: FigureSet, quotes: Sequence[Quote]) -> list[Profile]:
+    text = article.text
+    n = max(1, len(article.sentences))
+    mentions_of = Mentions(article)
+    statements = [q for q in quotes if q.is_statement]
+    profiles = []
+    for index, (start, end) in enumerate(article.sentences):
+        inside = mentions_of.between(start, end)
+        mentions = [(e.start, e.end) for e in inside]
+        overlapping = [q for q in statements if q.start < end and q.end > start]
+        quoted = [part for q in overlapping for part in q.parts]
+        terms = sentence_terms(text, start, end)
+        numbers: dict[str, str] = {}
+        for f in figures.by_sentence.get(index, ()):
+            figure = figures.figures[f]
+            if figure.kind == "date":
+                if figure.day:
+                    numbers[f"day:{figure.day}"] = figure.text
+                elif figure.weekday:
+                    numbers[f"weekday:{figure.weekday}"] = figure.text
+            elif figure.kind == "count" and figure.low == figure.high:
+                numbers[f"{figure.low:g}"] = figure.text
+        profiles.append(
+            Profile(
+                index=index,
+                start=start,
+                end=end,
+                terms=terms,
+                entities={entity_key(e): e.canonical or e.text for e in inside},
+                numbers=numbers,
+                speakers=frozenset(surname(q) for q in overlapping if q.speaker is not None),
+                position=(index + 0.5) / n,
+                quoted_terms=frozenset(t for t, (a, _) in terms.items() if within(a, quoted)),
+                entity_terms=frozenset(t for t, (a, _) in terms.items() if within(a, mentions)),
+                norm=words(text[start:end]),
+            )
+        )
+    return profiles
+
+
+def surname(quote: Quote) -> str:
+    """A speaker's surname: translations spell first names differently (Zabihullah, Sabihullah), and one
+    article's "Mujahid" is another's "Zabihullah Mujahid"."""
+    speaker = quote.speaker
+    assert speaker is not None
+    name = speaker.entity_id.split(":", 1)[-1] if speaker.entity_id else normalise_name(speaker.name)
+    words = name.split()
+    return words[-1] if words else ""
+
+
+
+
+def words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def is_sentence(article: Article, index: int) -> bool:
+    """A sentence has a word; a lone "." left by the splitter is not one."""
+    start, end = article.sentences[index]
+    return bool(re.search(r"\w", article.text[start:end]))

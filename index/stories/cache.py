@@ -1,0 +1,163 @@
+"""An index's stories, cached in its generation keyed by the catalog and entity registry they were computed
+from, and regrouped after a change: from nothing when there is no earlier map, else only the stories the
+changed articles can join (:func:`.grouping.regroup`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .features import FEATURES_VERSION, features_of
+from .featurestore import FEATURES_DB, FeatureStore, feature_key
+from .grouping import Previous, group, regroup
+from .map import NeighbourLists, StoryMap
+from .similarity import Item
+
+#: Bump when grouping changes (weights, thresholds, the cached file's shape).
+STORIES_VERSION = "3"
+
+STORIES_FILE = "stories.json"
+
+# --- an index's stories, cached in its generation -------------------------------------------------------
+
+#: The last map made in this process, by the state of the index files it was made from: the reader asks
+#: for the map each time it shows other coverage.
+_LAST: dict[tuple, StoryMap] = {}
+
+
+#: A regroup touches only what changed while the changed and deleted articles are at most this share of the
+#: corpus (an article changes for grouping when its text, title, date, source or resolved entities do); beyond
+#: it, everything is grouped again (no slower then, and every story's weights are current).
+REGROUP_SHARE = 0.5
+
+
+def story_map(library, *, refresh: bool = False) -> StoryMap:
+    """The stories of ``library``'s index: the one this process made last if the index has not changed
+    since, else read from the generation's cache when it matches the index, else grouped now (and cached):
+    after an update, only the stories the changed articles can join are regrouped (:func:`.grouping.regroup`).
+    ``refresh`` ignores every cache and groups everything."""
+    from .. import store
+
+    generation = library.generation
+    state = (str(generation), *(_stat(generation / name) for name in (store.CATALOG, store.ENTITIES)))
+    if not refresh and state in _LAST:
+        return _LAST[state]
+    rows, annotator = store.read_catalog(generation)
+    fingerprint = _fingerprint(generation)
+    path = generation / STORIES_FILE
+    cached = None if refresh else _read_cache(path)
+    data = cached if cached is not None and cached.get("fingerprint") == fingerprint else None
+    if data is None:
+        items, names, surfaces, digests = _items(library, rows, annotator)
+        grouping = None
+        if cached is not None and isinstance(cached.get("digests"), dict):
+            old = cached["digests"]
+            changed = [aid for aid, digest in digests.items() if old.get(aid) != digest]
+            deleted = [aid for aid in old if aid not in digests]
+            if len(changed) + len(deleted) <= REGROUP_SHARE * max(1, len(items)):
+                lists = NeighbourLists(cached.get("neighbours", {}))
+                previous = Previous(stories=cached.get("stories", []), copy_of=cached.get("copy_of", {}),
+                                    neighbours=lists.of)
+                grouping = regroup(items, previous, changed, deleted, names, surfaces)
+        if grouping is None:
+            grouping = group(items, names, surfaces)
+        data = {
+            "version": STORIES_VERSION,
+            "fingerprint": fingerprint,
+            "stories": grouping.stories,
+            "neighbours": NeighbourLists.pack(grouping.neighbours),
+            "copy_of": grouping.copy_of,
+            "stats": grouping.stats,
+            "digests": digests,
+        }
+        _write_cache(path, data)
+    result = StoryMap(data, rows)
+    _LAST.clear()
+    _LAST[state] = result
+    return result
+
+
+def _stat(path: Path) -> tuple[int, int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (0, 0, 0)
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _fingerprint(generation: Path) -> str:
+    from .. import store
+
+    digest = hashlib.sha1(f"{STORIES_VERSION}/{FEATURES_VERSION}".encode())
+    for name in (store.CATALOG, store.ENTITIES):
+        try:
+            digest.update((generation / name).read_bytes())
+        except OSError:
+            digest.update(b"-")
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path) -> dict[str, Any] | None:
+    """The cached map of this version (of this index or of it before its last update), if any."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != STORIES_VERSION:
+        return None
+    return data
+
+
+def _write_cache(path: Path, data: Mapping[str, Any]) -> None:
+    """Best effort: an index folder that cannot be written just means grouping again next time."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def _items(
+    library, rows: Mapping[str, Mapping[str, Any]], annotator: str
+) -> tuple[list[Item], dict[str, str], dict[str, set[str]], dict[str, str]]:
+    """Grouping's view of every article: catalog metadata, stored features (computed now for any the build
+    did not store), canonical entities from the registry; and a digest of each article's view, which changes
+    when anything grouping sees of it does."""
+    keys = {aid: feature_key(row["content_hash"], row.get("title", ""), annotator) for aid, row in rows.items()}
+    with FeatureStore(library.index_dir / FEATURES_DB) as store_:
+        found = store_.get_many(set(keys.values()))
+        late = []
+        for aid, key in keys.items():
+            if key not in found:
+                article = library.article(aid)
+                found[key] = features_of(article.title, article.text, article.entities)
+                late.append((key, found[key]))
+        if late:
+            store_.put_many(late)
+    registry = library.registry
+    names: dict[str, str] = {}
+    surfaces: dict[str, set[str]] = defaultdict(set)
+    items = []
+    digests: dict[str, str] = {}
+    for aid, row in rows.items():
+        features = found[keys[aid]]
+        entity_counts: Counter[str] = Counter()
+        for label, surface, count in features.entities:
+            # Per article: a lone surname is whoever that article names in full.
+            entity = registry.canonical(surface, label, aid)
+            if entity is not None:
+                entity_counts[entity[0]] += count
+                names[entity[0]] = entity[1]
+                surfaces[entity[0]].add(surface)
+        item = Item(id=aid, source=row.get("source", ""), published=row.get("published", ""), features=features,
+                    entities=tuple(sorted(entity_counts.items())))
+        items.append(item)
+        seen = json.dumps([keys[aid], item.source, item.published, item.entities], ensure_ascii=False)
+        digests[aid] = hashlib.sha1(seen.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return items, names, surfaces, digests

@@ -1,0 +1,127 @@
+"""What a story is called and what it is related to: its most telling canonical entities and terms (as its
+articles write them), and the other stories its articles resemble."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+from ..analysis import analyze
+from .features import ArticleFeatures
+from .similarity import Graph, Item, Weights, reduce_sums
+
+#: Related stories kept per story (for "who left this out").
+RELATED = 10
+#: Terms and entities in a story's label.
+LABEL_ENTITIES = 3
+LABEL_TERMS = 3
+
+
+def describe_stories(
+    items: Sequence[Item],
+    graph: Graph,
+    cluster: list[int],
+    members: Mapping[int, list[int]],
+    names: Mapping[str, str],
+    surfaces: Mapping[str, Iterable[str]],
+    other_ids: Mapping[int, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Each story of ``members``: id (from its first article), articles (earliest first), label, related
+    stories (among them and the stories ``other_ids`` names, by the cluster name of each)."""
+    story_ids = {rep: "S" + hashlib.sha1(items[m[0]].id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+                 for rep, m in members.items()}
+    related = _related(graph, cluster, {**(other_ids or {}), **story_ids})
+    term_top = _top_by_story(graph.terms, cluster, 4 * LABEL_TERMS)
+    entity_top = _top_by_story(graph.entities, cluster, LABEL_ENTITIES)
+    covering: dict[str, frozenset[str]] = {}
+
+    def covered_by(entity: str) -> frozenset[str]:
+        """The terms of an entity's names: a label that names the entity need not repeat them as terms."""
+        if entity not in covering:
+            covering[entity] = frozenset(term for name in (names.get(entity, ""), *surfaces.get(entity, ()))
+                                         for term in _name_terms(name))
+        return covering[entity]
+
+    stories = []
+    for rep in sorted(members, key=story_ids.__getitem__):
+        group_members = members[rep]
+        top_entities = entity_top.get(rep, [])
+        covered = set().union(*(covered_by(e) for e in top_entities))
+        label_terms: list[str] = []
+        for term in term_top.get(rep, ()):
+            if term in covered or term.isdigit() or len(label_terms) >= LABEL_TERMS:
+                continue
+            form = _form(term, (items[i].features for i in group_members))
+            if form.casefold() not in {t.casefold() for t in label_terms}:
+                label_terms.append(form)
+        stories.append({
+            "id": story_ids[rep],
+            "articles": [items[i].id for i in group_members],
+            "entities": [names.get(e, e.partition(":")[2] or e) for e in top_entities],
+            "terms": label_terms,
+            "related": related.get(rep, []),
+        })
+    return stories
+
+
+def _related(graph: Graph, cluster: list[int], story_ids: Mapping[int, str]) -> dict[int, list[list]]:
+    """Per story, the RELATED other stories most linked to it (summed content similarity of the pairs of
+    articles between them): ``[[story id, strength], ...]``, strongest first."""
+    import numpy as np
+
+    if not graph.first:
+        return {}
+    groups = np.asarray(cluster, dtype=np.int64)
+    a, b = groups[np.asarray(graph.first)], groups[np.asarray(graph.second)]
+    between = a != b
+    a, b, value = a[between], b[between], np.asarray(graph.content)[between]
+    n = len(cluster)
+    keys, sums = reduce_sums([np.concatenate((a * n + b, b * n + a))], [np.concatenate((value, value))])
+    source, target = keys // n, keys % n
+    order = np.lexsort((target, -np.round(sums, 9), source))
+    source, target, sums = source[order], target[order], sums[order]
+    keep = np.arange(len(source)) - np.searchsorted(source, source, side="left") < RELATED
+    out: dict[int, list[list]] = defaultdict(list)
+    for s, t, v in zip(source[keep].tolist(), target[keep].tolist(), sums[keep].tolist(), strict=True):
+        out[s].append([story_ids[t], round(v, 4)])
+    return out
+
+
+
+def _top_by_story(weights: Weights, cluster: list[int], limit: int) -> dict[int, list[str]]:
+    """The ``limit`` heaviest names of each story's summed vectors (ties by name), all in numpy."""
+    import numpy as np
+
+    if not len(weights.ids):
+        return {}
+    vocabulary = len(weights.names)
+    story = np.asarray(cluster, dtype=np.int64)[weights.docs]
+    keys, sums = reduce_sums([story * vocabulary + weights.ids], [weights.weights])
+    stories, ids = keys // vocabulary, keys % vocabulary
+    order = np.lexsort((ids, -np.round(sums, 9), stories))
+    stories, ids = stories[order], ids[order]
+    starts = np.searchsorted(stories, stories, side="left")
+    keep = np.arange(len(stories)) - starts < limit
+    top: dict[int, list[str]] = defaultdict(list)
+    for s, t in zip(stories[keep].tolist(), ids[keep].tolist(), strict=True):
+        top[s].append(weights.names[t])
+    return top
+
+
+@lru_cache(maxsize=100_000)
+def _name_terms(name: str) -> tuple[str, ...]:
+    return tuple(term for term, _, _ in analyze(name))
+
+
+def _form(term: str, features: Iterable[ArticleFeatures]) -> str:
+    """How the story's articles write ``term`` (the first that records a form), else the term itself."""
+    for item in features:
+        form = item.forms.get(term)
+        if form:
+            return form
+    return term
+
+

@@ -1,0 +1,85 @@
+"""What each way in loads: reading (the reader's start, a search, an article, a comparison) never imports spaCy,
+and the engine never imports Textual or the reader.
+
+Each check runs in a fresh interpreter, since this test session has long since imported both.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS
+
+REPO = Path(__file__).resolve().parents[1]
+HEAVY = ("spacy", "thinc", "torch")
+
+
+def loaded_after(script: str) -> set[str]:
+    """The top-level packages loaded once ``script`` has run in a new interpreter."""
+    probe = textwrap.dedent(script) + textwrap.dedent("""
+        import json as _json, sys as _sys
+        print("MODULES=" + _json.dumps(sorted({name.split(".")[0] for name in _sys.modules})))
+    """)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    line = next(line for line in done.stdout.splitlines() if line.startswith("MODULES="))
+    return set(json.loads(line.removeprefix("MODULES=")))
+
+
+@pytest.mark.parametrize("argv", [
+    ["search", "taliban airport"],
+    ["search", 'entity:"Zabihullah Mujahid"', "--json"],
+    ["show", "001"],
+    ["list"],
+    ["compare", "001", "002", "--format", "json"],
+    ["entities"],
+    ["stories"],
+])
+def test_commands_that_read_never_import_spacy(seeds_index_dir: Path, argv: list[str]) -> None:
+    loaded = loaded_after(f"""
+        from reader.cli import main
+        status = main({[*argv, "--corpus", str(SEEDS), "--index-dir", str(seeds_index_dir)]!r})
+        assert status in (0, None), status
+    """)
+    assert not loaded & set(HEAVY), f"byline {' '.join(argv)} imported {sorted(loaded & set(HEAVY))}"
+
+
+def test_the_reader_starts_searches_and_opens_an_article_without_spacy(seeds_index_dir: Path) -> None:
+    loaded = loaded_after(f"""
+        import asyncio
+        from index import open_library
+        from reader.app import BylineApp
+
+        async def drive():
+            app = BylineApp(open_library({str(SEEDS)!r}, {str(seeds_index_dir)!r}), initial_query="kabul")
+            async with app.run_test(size=(100, 30)) as pilot:
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                app.library.search("taliban")
+                app.library.article("001")
+
+        asyncio.run(drive())
+    """)
+    assert "textual" in loaded  # the probe did start the app
+    assert not loaded & set(HEAVY), f"the reader imported {sorted(loaded & set(HEAVY))}"
+
+
+def test_the_engine_never_imports_the_interface() -> None:
+    modules = sorted({
+        ".".join(p.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")
+        for p in (REPO / "index").rglob("*.py")
+    })
+    assert len(modules) > 10
+    loaded = loaded_after("import importlib\n" + "\n".join(
+        f"try:\n    importlib.import_module({name!r})\nexcept ImportError as exc:\n"
+        f"    assert exc.name not in ('textual', 'reader'), exc\n"
+        for name in modules
+    ))
+    assert "textual" not in loaded and "reader" not in loaded
