@@ -226,3 +226,27 @@ def test_the_cli_indexes_a_csv_with_columns_and_shows_where_dates_and_outlets_ca
     assert main(["show", "news:1", "-C", str(path), "--index-dir", str(index_dir), "--json"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert (record["source_from"], record["published_from"]) == ("dateline", "")
+
+
+def test_an_edited_metadata_table_updates_the_articles_it_describes(tmp_path: Path) -> None:
+    corpus = write_files(tmp_path / "corpus", {
+        "a.txt": f"Ferry resumes\n\n{BODY}", "b.txt": f"Pier inspected\n\n{BODY}",
+        "metadata.csv": csv_text([["file", "source"], ["a.txt", "AFP"]])})
+    with open_library(corpus, tmp_path / "index") as lib:
+        lib.build()
+        assert {row.id: row.source for row in lib.articles()} == {"a": "AFP", "b": ""}
+        write_files(corpus, {"metadata.csv": csv_text([["file", "source"], ["a.txt", "AFP"], ["b.txt", "DW"]])})
+        assert lib.changes().changed == ("metadata.csv",)
+        update = lib.build()
+        assert (update.articles, update.changed) == (2, 1)
+        assert {row.id: row.source for row in lib.articles()} == {"a": "AFP", "b": "DW"}
+        assert lib.article("b").source_from == "metadata"
+
+
+def test_a_news_api_response_is_read(tmp_path: Path) -> None:
+    response = {"status": "ok", "totalResults": 1, "articles": [
+        {"source": {"id": "cnn", "name": "CNN"}, "author": None, "title": "Ferry", "publishedAt": "2021-03-09T10:00Z",
+         "url": "https://edition.cnn.com/x", "content": BODY}]}
+    write_files(tmp_path, {"everything.json": json.dumps(response)})
+    [article] = read_corpus(tmp_path).articles
+    assert (article.source, article.published, article.author) == ("CNN", "2021-03-09", "")

@@ -56,6 +56,9 @@ KNOWN_NAMES: dict[str, str] = {
 #: "LONDON (Reuters) -", "(CNN) —", "KABUL, Afghanistan (AP) —", "WASHINGTON, March 3 (Reuters) -".
 _DATELINE = re.compile(
     r"^(?:[A-Z][\w.'’-]*(?:[ ,]+[A-Z\d][\w.'’-]*){0,6}[ ,]*)?\((?P<name>[A-Z][\w.&'’ -]{0,30}?)\)\s*(?:--|[-—–:])")
+#: What a parenthesis before a dash may hold that is no outlet: a party and state ("R-Texas"), a number, a label.
+_NOT_A_SIGNATURE = re.compile(r"[RDI]-[\w .]+|\d+|[a-z].*|(?i:videos?|photos?|updated?|live|opinion|analysis|"
+                              r"watch|listen|audio|file|pictured|graphic|map|exclusive|breaking)")
 #: "By Jane Roe, Associated Press", "By JANE ROE | Reuters", "By The Associated Press", "Jane Roe, CNN".
 _BYLINE = re.compile(r"^\W*(?:by\s+)?(?:(?P<person>[^,|·•—–()]{2,60}?)\s*(?:,|\||·|•|—|–|-|\bfor\b|\bof\b)\s*)?"
                      r"(?P<name>(?:the\s+)?[A-Za-z][\w.&'’ -]{1,40}?)\W*$", re.I)
@@ -100,7 +103,7 @@ def outlet_in_text(text: str) -> tuple[str, str]:
     lines = [line for line in lines if line][:8]
     for line in lines:
         match = _DATELINE.match(line)
-        if match and not re.fullmatch(r"[RDI]-[\w .]+|\d+|[a-z].*", match["name"]):
+        if match and not _NOT_A_SIGNATURE.fullmatch(match["name"].strip()):
             name = match["name"].strip()
             return KNOWN_NAMES.get(name.lower(), name), FROM_DATELINE
         if len(line) > 200:

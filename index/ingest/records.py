@@ -131,7 +131,8 @@ class Settings:
 
 
 def cell_text(value: Any) -> str:
-    """A cell as text: ``""`` for empty, missing and NaN; ``17283`` for a float id ``17283.0``."""
+    """A cell as text: ``""`` for empty, missing and NaN; ``17283`` for a float id ``17283.0``; a list joined; the
+    name in an object."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -141,6 +142,8 @@ def cell_text(value: Any) -> str:
             return str(int(value))
     if isinstance(value, (list, tuple)):
         return ", ".join(cell_text(v) for v in value if cell_text(v))
+    if isinstance(value, dict):  # NewsAPI's "source": {"id": "cnn", "name": "CNN"}
+        return next((cell_text(value[key]) for key in ("name", "title", "id") if cell_text(value.get(key))), "")
     text = without_surrogates(str(value)) if not isinstance(value, str) else without_surrogates(value)
     return text.strip()
 
