@@ -14,7 +14,7 @@ from typing import Any
 
 from .copies import COPY_CONTENT, near_duplicate
 from .labels import describe_stories
-from .similarity import EDGE_FLOOR, Graph, Item, similarity_graph
+from .similarity import EDGE_FLOOR, Graph, Item, Vectors, similarity_graph
 
 #: Average similarity at which two groups are one story.
 THRESHOLD = 0.2
@@ -220,7 +220,8 @@ def regroup(
     for aid in changed:
         if aid in position:
             fresh[position[aid]] = True
-    reach = similarity_graph(items, only=fresh)
+    vectors = Vectors.of(items)
+    reach = similarity_graph(items, only=fresh, vectors=vectors)
     near = changed | deleted
     near.update(items[i].id for pair in zip(reach.first, reach.second, strict=True) for i in pair)
     for aid in changed | deleted:
@@ -234,7 +235,7 @@ def regroup(
     for aid, i in position.items():  # an article the previous grouping never saw is new to it
         if aid not in story_of:
             affected[i] = True
-    graph = similarity_graph(items, only=affected)
+    graph = similarity_graph(items, only=affected, vectors=vectors)
     paired = time.perf_counter()
     inside = [k for k, (a, b, value) in enumerate(zip(graph.first, graph.second, graph.similarity, strict=True))
               if affected[a] and affected[b] and value >= EDGE_FLOOR]

@@ -34,8 +34,8 @@ def describe_stories(
     story_ids = {rep: "S" + hashlib.sha1(items[m[0]].id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
                  for rep, m in members.items()}
     related = _related(graph, cluster, {**(other_ids or {}), **story_ids})
-    term_top = _top_by_story(graph.terms, cluster, 4 * LABEL_TERMS)
-    entity_top = _top_by_story(graph.entities, cluster, LABEL_ENTITIES)
+    term_top = _top_by_story(graph.terms, cluster, 4 * LABEL_TERMS, members)
+    entity_top = _top_by_story(graph.entities, cluster, LABEL_ENTITIES, members)
     covering: dict[str, frozenset[str]] = {}
 
     def covered_by(entity: str) -> frozenset[str]:
@@ -91,15 +91,16 @@ def _related(graph: Graph, cluster: list[int], story_ids: Mapping[int, str]) -> 
 
 
 
-def _top_by_story(weights: Weights, cluster: list[int], limit: int) -> dict[int, list[str]]:
-    """The ``limit`` heaviest names of each story's summed vectors (ties by name), all in numpy."""
+def _top_by_story(weights: Weights, cluster: list[int], limit: int, stories: Iterable[int]) -> dict[int, list[str]]:
+    """The ``limit`` heaviest names of each of ``stories``' summed vectors (ties by name), all in numpy."""
     import numpy as np
 
     if not len(weights.ids):
         return {}
     vocabulary = len(weights.names)
     story = np.asarray(cluster, dtype=np.int64)[weights.docs]
-    keys, sums = reduce_sums([story * vocabulary + weights.ids], [weights.weights])
+    wanted = np.isin(story, np.fromiter(stories, dtype=np.int64))
+    keys, sums = reduce_sums([story[wanted] * vocabulary + weights.ids[wanted]], [weights.weights[wanted]])
     stories, ids = keys // vocabulary, keys % vocabulary
     order = np.lexsort((ids, -np.round(sums, 9), stories))
     stories, ids = stories[order], ids[order]
