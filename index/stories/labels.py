@@ -35,7 +35,7 @@ def describe_stories(
                  for rep, m in members.items()}
     related = _related(graph, cluster, {**(other_ids or {}), **story_ids})
     term_top = _top_by_story(graph.terms, cluster, 4 * LABEL_TERMS, members)
-    entity_top = _top_by_story(graph.entities, cluster, LABEL_ENTITIES, members)
+    entity_top = _top_by_story(graph.entities, cluster, 3 * LABEL_ENTITIES, members)
     covering: dict[str, frozenset[str]] = {}
 
     def covered_by(entity: str) -> frozenset[str]:
@@ -48,7 +48,7 @@ def describe_stories(
     stories = []
     for rep in sorted(members, key=story_ids.__getitem__):
         group_members = members[rep]
-        top_entities = entity_top.get(rep, [])
+        top_entities = _distinct_names(entity_top.get(rep, []), names)[:LABEL_ENTITIES]
         covered = set().union(*(covered_by(e) for e in top_entities))
         label_terms: list[str] = []
         for term in term_top.get(rep, ()):
@@ -60,11 +60,31 @@ def describe_stories(
         stories.append({
             "id": story_ids[rep],
             "articles": [items[i].id for i in group_members],
-            "entities": [names.get(e, e.partition(":")[2] or e) for e in top_entities],
+            "entities": [_display(e, names) for e in top_entities],
             "terms": label_terms,
             "related": related.get(rep, []),
         })
     return stories
+
+
+def _display(entity: str, names: Mapping[str, str]) -> str:
+    return names.get(entity, entity.partition(":")[2] or entity)
+
+
+def _distinct_names(entities: Sequence[str], names: Mapping[str, str]) -> list[str]:
+    """``entities`` (heaviest first) without one that repeats a name already kept: "Tlaib" beside "Rashida
+    Tlaib" (or an entity of another kind by the same name) says nothing more, and the fuller name stays."""
+    kept: list[tuple[str, frozenset[str]]] = []
+    for entity in entities:
+        words = frozenset(_display(entity, names).casefold().split())
+        if not words:
+            continue
+        clash = next((k for k, (_, other) in enumerate(kept) if words <= other or other <= words), None)
+        if clash is None:
+            kept.append((entity, words))
+        elif words > kept[clash][1]:
+            kept[clash] = (entity, words)
+    return [entity for entity, _ in kept]
 
 
 def _related(graph: Graph, cluster: list[int], story_ids: Mapping[int, str]) -> dict[int, list[list]]:
