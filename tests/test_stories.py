@@ -245,6 +245,8 @@ def test_a_label_names_each_entity_once_by_its_fullest_name() -> None:
     assert _distinct_names(["PERSON:tlaib", "PERSON:rashida tlaib", "ORG:tlaib", "PERSON:nancy pelosi"], names) == [
         "PERSON:rashida tlaib", "PERSON:nancy pelosi"]
     assert _distinct_names(["GPE:moscow", "FAC:trump tower moscow"], names) == ["FAC:trump tower moscow"]
+    names = {"ORG:is": "Islamic State", "ORG:isk": "Islamic State Khorasan Province"}
+    assert _distinct_names(["ORG:is", "ORG:isk"], names) == ["ORG:is", "ORG:isk"]
 
 
 #: Three events in three weeks, told by several outlets, and an article that belongs to none.

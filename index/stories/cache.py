@@ -19,7 +19,7 @@ from .map import NeighbourLists, StoryMap
 from .similarity import Item
 
 #: Bump when grouping changes (weights, thresholds, the cached file's shape).
-STORIES_VERSION = "4"
+STORIES_VERSION = "5"
 
 STORIES_FILE = "stories.json"
 

@@ -1,7 +1,8 @@
 """Grouping: average-linkage agglomerative clustering over the sparse similarity graph, merging while the mean
 similarity between two groups is at least THRESHOLD. It needs no number of stories, leaves an article that
 resembles nothing as a single, resists the chaining single-link suffers from, and depends only on the set of
-articles (ties broken by article id). Then copies within each story, and each article's nearest neighbours."""
+articles (ties broken by article id). Then copies within each story, and each article's nearest neighbours.
+After a change, :func:`regroup` does the same for only the stories the changed articles can join."""
 
 from __future__ import annotations
 

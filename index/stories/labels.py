@@ -73,13 +73,19 @@ def _display(entity: str, names: Mapping[str, str]) -> str:
 
 def _distinct_names(entities: Sequence[str], names: Mapping[str, str]) -> list[str]:
     """``entities`` (heaviest first) without one that repeats a name already kept: "Tlaib" beside "Rashida
-    Tlaib" (or an entity of another kind by the same name) says nothing more, and the fuller name stays."""
+    Tlaib" (or an entity of another kind by the same name) says nothing more, and the fuller name stays. Only
+    one word is taken for a repeat of a longer name: "Islamic State" and "Islamic State Khorasan Province" are
+    two entities."""
+
+    def repeats(one: frozenset[str], other: frozenset[str]) -> bool:
+        return one == other or (len(one) == 1 and one < other) or (len(other) == 1 and other < one)
+
     kept: list[tuple[str, frozenset[str]]] = []
     for entity in entities:
         words = frozenset(_display(entity, names).casefold().split())
         if not words:
             continue
-        clash = next((k for k, (_, other) in enumerate(kept) if words <= other or other <= words), None)
+        clash = next((k for k, (_, other) in enumerate(kept) if repeats(words, other)), None)
         if clash is None:
             kept.append((entity, words))
         elif words > kept[clash][1]:
