@@ -68,10 +68,18 @@ def group(
     copies, copy_of = _copies(items, graph, cluster, order_key)
     neighbours = _neighbours(items, graph, copies)
     stories = describe_stories(items, graph, cluster, members, entity_names or {}, entity_surfaces or {})
+    stats = _stats(len(items), graph, [len(m) for m in members.values()], copy_of, (started, paired, clustered))
+    return Grouping(stories=stories, neighbours=neighbours, copy_of=copy_of, stats=stats)
+
+
+def _stats(articles: int, graph: Graph, sizes: list[int], copy_of: Mapping[str, str],
+           times: tuple[float, float, float]) -> dict[str, Any]:
+    """How grouping went: sizes, pairs and edges, and where the time went (``times``: when it started,
+    finished the graph, finished clustering; it finishes now)."""
+    started, paired, clustered = times
     finished = time.perf_counter()
-    sizes = [len(m) for m in members.values()]
-    stats = {
-        "articles": len(items),
+    return {
+        "articles": articles,
         "pairs": graph.pairs,
         "edges": len(graph.first),
         "stories": sum(1 for size in sizes if size > 1),
@@ -81,8 +89,6 @@ def group(
         "seconds": {"similarity": round(paired - started, 3), "clustering": round(clustered - paired, 3),
                     "labels": round(finished - clustered, 3), "total": round(finished - started, 3)},
     }
-    return Grouping(stories=stories, neighbours=neighbours, copy_of=copy_of, stats=stats)
-
 
 
 def _copies(
@@ -277,18 +283,6 @@ def regroup(
     stories = kept + describe_stories(items, graph, cluster, members, entity_names or {}, entity_surfaces or {},
                                       kept_ids)
     stories.sort(key=lambda story: story["id"])
-    finished = time.perf_counter()
-    sizes = [len(story["articles"]) for story in stories]
-    stats = {
-        "articles": n,
-        "regrouped": int(affected.sum()),
-        "pairs": graph.pairs,
-        "edges": len(graph.first),
-        "stories": sum(1 for size in sizes if size > 1),
-        "singles": sum(1 for size in sizes if size == 1),
-        "largest": max(sizes),
-        "copies": len(copy_of),
-        "seconds": {"similarity": round(paired - started, 3), "clustering": round(clustered - paired, 3),
-                    "labels": round(finished - clustered, 3), "total": round(finished - started, 3)},
-    }
+    stats = _stats(n, graph, [len(story["articles"]) for story in stories], copy_of, (started, paired, clustered))
+    stats["regrouped"] = int(affected.sum())
     return Grouping(stories=stories, neighbours=neighbours, copy_of=copy_of, stats=stats)
