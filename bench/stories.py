@@ -109,10 +109,11 @@ def measure_basil() -> dict[str, dict[str, float]]:
     with basil_library() as library:
         stories = story_map(library, refresh=True)
         predicted = grouping_of(stories)
+    sizes = collections.Counter(predicted.values())
     out: dict[str, dict[str, float]] = {}
     for name, over in (("dev", halves["dev"]), ("test", halves["test"]), ("all", set(truth))):
         precision, recall, f1 = bcubed(predicted, truth, over)
-        singles = sum(1 for aid in over if sum(1 for v in predicted.values() if v == predicted[aid]) == 1)
+        singles = sum(1 for aid in over if sizes[predicted[aid]] == 1)
         out[name] = {"articles": len(over), "events": len({truth[a] for a in over}), "precision": round(precision, 4),
                      "recall": round(recall, 4), "f1": round(f1, 4), "singles": singles}
     out["all"]["seconds"] = stories.stats.get("seconds", {}).get("total", 0.0)
