@@ -210,6 +210,7 @@ def test_json_schema_is_stable(comparisons):
         "conflicts",
         "updates",
         "agreements",
+        "boilerplate",
         "entities",
     }
     assert set(data["a"]) == {"id", "title", "source", "published", "sentences", "words"}
@@ -549,3 +550,21 @@ def test_a_higher_toll_in_a_later_article_is_an_update_and_a_repeated_conflict_i
     same_day = _article("other", crash.format(n="two").replace("at least ", ""), published="2019-03-04")
     c = compare(early, same_day)
     assert len(c.conflicts) == 1 and c.conflicts[0].repeats >= 1
+
+
+def test_credits_furniture_and_recurring_sentences_are_not_content():
+    from index.compare import recurring_sentences
+
+    form = "Sign up for our morning newsletter and get the news in your inbox."
+    a = _article("a", f"Police said the gunman fled north on Monday. {form} Five people were killed in the raid.")
+    b = _article("b", f"The gunman fled north, police said on Monday. {form} Two people were killed in the raid.")
+    c = compare(a, b)
+    assert c.boilerplate_a == (1,) and c.boilerplate_b == (1,)
+    assert all(1 not in p.a for p in c.pairs) and all(u.index != 1 for u in c.unique_a)
+    furniture = "Share this story with your friends on every site you use."
+    others = [_article(str(n), f"Story number {n} is here today. {furniture}") for n in range(3)]
+    recurring = recurring_sentences(others)
+    x = _article("x", f"The council met on Monday. {furniture}")
+    y = _article("y", f"The council met on Monday evening. {furniture}")
+    assert compare(x, y, recurring=recurring).boilerplate_a == (1,)
+    assert not compare(x, y).boilerplate_a

@@ -47,7 +47,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -978,3 +978,9 @@ class FigureSet:
         for index, figure in enumerate(figures):
             by_sentence.setdefault(figure.sentence, []).append(index)
         return cls(figures, {k: tuple(v) for k, v in by_sentence.items()})
+
+    def without(self, sentences: Collection[int]) -> FigureSet:
+        """The same figures, with none read from ``sentences`` (captions, site furniture)."""
+        if not sentences:
+            return self
+        return FigureSet(self.figures, {k: v for k, v in self.by_sentence.items() if k not in sentences})

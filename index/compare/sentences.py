@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..analysis import analyze, stem
@@ -151,3 +152,42 @@ def is_sentence(article: Article, index: int) -> bool:
     """A sentence has a word; a lone "." left by the splitter is not one."""
     start, end = article.sentences[index]
     return bool(re.search(r"\w", article.text[start:end]))
+
+
+# --- what is not content ------------------------------------------------------------------------------------
+
+#: Credits, captions' sources and site furniture: a sentence holding one of these is not the story's.
+_FURNITURE = re.compile(
+    r"\b(?:AP Photo|Getty Images|Photo(?:graph)? (?:by|credit|courtesy)|Image (?:credit|courtesy)|Credit:|"
+    r"Click here|Sign up for|newsletter|Subscribe to|Follow (?:us|him|her) on|All rights reserved|"
+    r"Copyright ©|Advertisement|Read more:|Related:|This (?:post|article|story) has been (?:updated|revised)|"
+    r"contributed to this report|Correction:)",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(r"^\W*\(?(?:[A-Z][\w.]*\s*){1,4}/\s*(?:AP|Reuters|AFP|Getty)\b|\((?:AP|Reuters|AFP) Photo")
+
+
+def sentence_key(text: str) -> str:
+    """A sentence as compared for recurrence: its words, lowercased."""
+    return words(text)
+
+
+def recurring_sentences(articles: Iterable[Article], *, at_least: int = 3) -> frozenset[str]:
+    """Keys of sentences (of five words or more) found in ``at_least`` articles: newsletter forms, site
+    furniture. Pass the articles of one source, or of the corpus."""
+    seen: Counter[str] = Counter()
+    for article in articles:
+        keys = {sentence_key(article.text[s:e]) for s, e in article.sentences}
+        seen.update(k for k in keys if len(k.split()) >= 5)
+    return frozenset(k for k, n in seen.items() if n >= at_least)
+
+
+def boilerplate(article: Article, recurring: Collection[str] = ()) -> set[int]:
+    """Sentences of ``article`` that are not its content: credits and furniture by their words, and any
+    sentence in ``recurring``."""
+    out = set()
+    for index, (start, end) in enumerate(article.sentences):
+        text = article.text[start:end]
+        if _FURNITURE.search(text) or _CREDIT.search(text) or (recurring and sentence_key(text) in recurring):
+            out.add(index)
+    return out
