@@ -568,3 +568,28 @@ def test_credits_furniture_and_recurring_sentences_are_not_content():
     y = _article("y", f"The council met on Monday evening. {furniture}")
     assert compare(x, y, recurring=recurring).boilerplate_a == (1,)
     assert not compare(x, y).boilerplate_a
+
+
+def _people(text: str, *names: str) -> list[EntitySpan]:
+    spans = []
+    for name in names:
+        at = text.index(name)
+        spans.append(EntitySpan(at, at + len(name), "PERSON", name))
+    return spans
+
+
+def test_a_speaker_is_named_only_where_the_attribution_ties_the_name_to_the_quote():
+    text = (
+        "Elizabeth Lauten, the communications director for Rep. Stephen Fincher, wrote that the girls should "
+        "“try showing a little class.”"
+    )
+    assert extract_quotes(text, _people(text, "Elizabeth Lauten", "Stephen Fincher"))[0].speaker.name == (
+        "Elizabeth Lauten"
+    )
+    text = "A lawyer for Donald Trump said, “We will appeal this ruling today.”"
+    assert extract_quotes(text, _people(text, "Donald Trump"))[0].speaker is None
+    text = "Mr. Smith met Ms. Jones on Monday in the capital. “We agreed on everything here,” she said."
+    assert extract_quotes(text, _people(text, "Smith", "Jones"))[0].speaker.name == "Jones"
+    # Two people who could be "he": the text does not say which, so neither is named.
+    text = "Mr. Smith met Mr. Brown on Monday in the capital. “We agreed on everything here,” he said."
+    assert extract_quotes(text, _people(text, "Smith", "Brown"))[0].speaker is None
