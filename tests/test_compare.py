@@ -18,7 +18,16 @@ import pytest
 
 from conftest import REUTERS, SEEDS
 from index import open_library
-from index.compare import SCHEMA_VERSION, Comparison, FigureSet, compare, extract_dates, extract_quotes, ranges_overlap
+from index.compare import (
+    SCHEMA_VERSION,
+    Comparison,
+    FigureSet,
+    compare,
+    extract_dates,
+    extract_quotes,
+    ranges_overlap,
+    sentence_key,
+)
 from index.models import Article, EntitySpan
 from reader.cli_compare import format_markdown, format_text
 
@@ -593,3 +602,23 @@ def test_a_speaker_is_named_only_where_the_attribution_ties_the_name_to_the_quot
     # Two people who could be "he": the text does not say which, so neither is named.
     text = "Mr. Smith met Mr. Brown on Monday in the capital. “We agreed on everything here,” he said."
     assert extract_quotes(text, _people(text, "Smith", "Brown"))[0].speaker is None
+
+
+def test_site_furniture_is_found_from_the_articles_of_the_same_source():
+    from index.compare import source_furniture
+    from index.models import ArticleSummary
+
+    form = "Get our daily newsletter in your inbox every morning for free."
+    texts = {str(n): f"Story {n} happened in town {n} on Monday. {form}" for n in range(4)}
+    texts["4"] = "Story 4 happened in town 4 on Monday. Nothing else was said about it."
+    articles = {k: dataclasses.replace(_article(k, t), source="Daily", published=f"2020-01-0{int(k) + 1}")
+                for k, t in texts.items()}
+
+    class Library:
+        def articles(self):
+            return [ArticleSummary(a.id, a.title, a.source, a.published, "", 0) for a in articles.values()]
+
+        def article(self, ident):
+            return articles[ident]
+
+    assert source_furniture(Library(), articles["0"]) == {sentence_key(form)}

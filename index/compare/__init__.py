@@ -37,6 +37,7 @@ from .sentences import (
     recurring_sentences,
     sentence_key,
     sentence_profiles,
+    source_furniture,
 )
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "ranges_overlap",
     "recurring_sentences",
     "sentence_key",
+    "source_furniture",
 ]
 
 # --- entities ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..analysis import analyze, stem
 from ..entities import normalise_name
@@ -191,3 +192,26 @@ def boilerplate(article: Article, recurring: Collection[str] = ()) -> set[int]:
         if _FURNITURE.search(text) or _CREDIT.search(text) or (recurring and sentence_key(text) in recurring):
             out.add(index)
     return out
+
+
+def source_furniture(library: Any, *articles: Article, sample: int = 12) -> frozenset[str]:
+    """Sentences that recur across the articles of each of ``articles``' sources, from ``sample`` articles
+    of that source nearest in date (``library``: anything with ``articles()`` summaries and ``article(id)``,
+    such as :class:`index.Library`). Site furniture recurs in nearly every article of a site, so a small
+    sample finds it; an article's own sentences count once. A sentence in at least half the sample counts."""
+    rows = library.articles()
+    found: set[str] = set()
+    for source in {a.source for a in articles if a.source}:
+        date = next(a.published for a in articles if a.source == source)
+        same = [r for r in rows if r.source == source]
+        same.sort(key=lambda r: (abs(_day(r.published) - _day(date)), r.id))
+        chosen = same[:sample]
+        # Furniture is in most of a site's articles; a background sentence repeated in a story's follow-ups
+        # is in a few: half the sample (at least three) tells them apart.
+        found |= recurring_sentences((library.article(r.id) for r in chosen), at_least=max(3, len(chosen) // 2 + 1))
+    return frozenset(found)
+
+
+def _day(published: str) -> int:
+    digits = published[:10].replace("-", "")
+    return int(digits) if digits.isdigit() and len(digits) == 8 else 0

@@ -31,7 +31,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from index import Article, ArticleSummary, Library
-from index.compare import Comparison, FigurePair, SentencePair, compare, entity_key
+from index.compare import Comparison, FigurePair, SentencePair, compare, entity_key, source_furniture
 from reader.safe import one_line
 from reader.screens.help import HelpScreen
 from reader.widgets.article_view import ENTITY_KINDS, StyledSpan
@@ -178,6 +178,8 @@ class CompareScreen(Screen):
         #: Per side: sentence index -> indices into ``disagreements`` of the figures it holds.
         self._conflicts_at: dict[str, dict[int, list[int]]] = {"a": {}, "b": {}}
         self._figure_turn = 0
+        #: Source -> sentences that recur across its articles (site furniture), found once.
+        self._furniture: dict[str, frozenset[str]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -227,7 +229,11 @@ class CompareScreen(Screen):
             if comparison is None:
                 if self._weights is None:
                     self._weights = self.library.term_weights()
-                comparison = compare(a, b, weights=self._weights)
+                for article in (a, b):  # site furniture, found once per source
+                    if article.source not in self._furniture:
+                        self._furniture[article.source] = source_furniture(self.library, article)
+                recurring = self._furniture[a.source] | self._furniture[b.source]
+                comparison = compare(a, b, weights=self._weights, recurring=recurring)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, a, b, comparison, keep)
 
