@@ -622,3 +622,13 @@ def test_site_furniture_is_found_from_the_articles_of_the_same_source():
             return articles[ident]
 
     assert source_furniture(Library(), articles["0"]) == {sentence_key(form)}
+
+
+def test_a_toll_of_an_earlier_event_given_for_context_is_not_compared():
+    a = _article("a", "A strong quake hit Aceh on Tuesday. Five people died in the quake in Aceh province.")
+    b = _article(
+        "b",
+        "A strong quake hit Aceh on Tuesday. A quake off Aceh in 2004, sparking a tsunami, killed 170,000 people "
+        "in the province.",
+    )
+    assert not compare(a, b).conflicts

@@ -918,8 +918,10 @@ def _resolve(year: int, month: int, day: int, weekday: str, pub: date | None) ->
             month, year = pub.month, pub.year
             if day > pub.day:
                 month, year = (12, year - 1) if month == 1 else (month - 1, year)
-        elif month and not year:
-            year = pub.year if month <= pub.month else pub.year - 1
+        elif month and not year and month <= pub.month:
+            # A later month may be last year's or one still ahead ("elections planned for December 15"):
+            # its year stays unknown.
+            year = pub.year
     full = _safe_date(year, month, day)
     if full is not None:
         weekday = _WEEKDAYS[full.weekday()]
