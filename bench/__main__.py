@@ -30,6 +30,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip", default="", help="comma-separated sections to leave out")
     parser.add_argument("--jobs", default="", help="build with these process counts (default 1,2; --quick 1)")
     parser.add_argument("--repeat", type=int, default=1, help="full builds per process count (default 1)")
+    parser.add_argument("--cluster", action="store_true",
+                        help="the build section also builds on a local Dask cluster of --jobs workers "
+                             "(`byline index --cluster local`; needs byline[cluster])")
     parser.add_argument("--per-kind", type=int, default=0, help="queries of each kind (default 32; --quick 4)")
     parser.add_argument("--reps", type=int, default=0, help="timed runs of each query (default 5; --quick 1)")
     parser.add_argument("--baseline-max", type=int, default=0,
@@ -110,7 +113,7 @@ def run_corpus(spec: str, args: argparse.Namespace):
     section("compare", lambda: compare.run(report, 3 if args.quick else 10))
     section("quality", lambda: quality.run(report))
     section("incremental", lambda: build.incremental(report, corpus, max(args.jobs), 10 if args.quick else 100))
-    section("build", lambda: build.full(report, corpus, args.jobs, args.repeat, args.baseline_max))
+    section("build", lambda: build.full(report, corpus, args.jobs, args.repeat, args.baseline_max, args.cluster))
     section("stories", lambda: stories.run(report))
     return report, failed
 

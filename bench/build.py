@@ -3,7 +3,9 @@
 A full build runs as ``byline index --rebuild --jobs N`` in a fresh index folder (so nothing is cached: spaCy
 annotates every article), and its build report splits the time into reading, spaCy, and entities + Whoosh.
 spaCy's own NER-only pass over the same texts runs right after, in a process of its own, with the same
-number of processes (:mod:`bench.nerbaseline`).
+number of processes (:mod:`bench.nerbaseline`). With ``cluster``, the same build also runs as ``byline index
+--cluster local --jobs N`` (a Dask ``LocalCluster`` of N worker processes, started and stopped by the build),
+beside ``--jobs N``.
 
 Incremental updates run on a copy of a folder corpus whose annotations are already cached (for Reuters, the
 articles written one per file, with the annotations of the Reuters index): no change; one file edited (with
@@ -40,19 +42,26 @@ def _run_json(command: list[str]) -> tuple[dict, float]:
     return json.loads(done.stdout), wall
 
 
-def full(report: Report, corpus: Corpus, jobs_list: list[int], repeat: int, baseline_max: int) -> None:
-    """Full builds with each number of processes, and spaCy's NER-only pass beside each."""
+def _full_build(corpus: Corpus, jobs: int, *options: str) -> dict:
+    """One ``byline index --rebuild --jobs N`` process in a fresh index folder (nothing cached): its report."""
+    target = BENCH_DIR / "work" / f"build-{corpus.name}-j{jobs}"
+    shutil.rmtree(target, ignore_errors=True)
+    built, wall = _run_json([*_byline_command(), "index", str(corpus.path), "--index-dir", str(target),
+                             "--rebuild", "--jobs", str(jobs), *options, "--json"])
+    built["process_seconds"] = round(wall, 2)
+    shutil.rmtree(target, ignore_errors=True)
+    return built
+
+
+def full(report: Report, corpus: Corpus, jobs_list: list[int], repeat: int, baseline_max: int,
+         cluster: bool = False) -> None:
+    """Full builds with each number of processes, and spaCy's NER-only pass beside each; with ``cluster``, the
+    same builds on a local Dask cluster of as many worker processes."""
     data = report.data.setdefault("build", {})
     for jobs in jobs_list:
         runs, baselines = [], []
         for _ in range(repeat):
-            target = BENCH_DIR / "work" / f"build-{corpus.name}-j{jobs}"
-            shutil.rmtree(target, ignore_errors=True)
-            built, wall = _run_json([*_byline_command(), "index", str(corpus.path), "--index-dir", str(target),
-                                     "--rebuild", "--jobs", str(jobs), "--json"])
-            built["process_seconds"] = round(wall, 2)
-            runs.append(built)
-            shutil.rmtree(target, ignore_errors=True)
+            runs.append(_full_build(corpus, jobs))
             command = [sys.executable, "-m", "bench.nerbaseline", str(corpus.path), "--jobs", str(jobs)]
             if baseline_max:
                 command += ["--max-articles", str(baseline_max)]
@@ -79,6 +88,23 @@ def full(report: Report, corpus: Corpus, jobs_list: list[int], repeat: int, base
                    budget="≥ 80 %", met=ratio >= 0.8,
                    versus=f"spaCy NER-only {ner_rate:,.0f} words/s ({baselines[0]['articles']:,} articles; "
                           f"model load {baselines[0]['load_seconds']:.1f} s not counted)")
+        if cluster:
+            _cluster(report, corpus, jobs, repeat, seconds)
+
+
+def _cluster(report: Report, corpus: Corpus, workers: int, repeat: int, jobs_seconds: float) -> None:
+    """Full builds with ``--cluster local --jobs N``, against the ``--jobs N`` build's ``jobs_seconds``."""
+    runs = [_full_build(corpus, workers, "--cluster", "local") for _ in range(repeat)]
+    seconds = statistics.median(r["seconds"] for r in runs)
+    run = min(runs, key=lambda r: abs(r["seconds"] - seconds))
+    report.data["build"][f"cluster{workers}"] = {
+        "runs": [{k: v for k, v in r.items() if k not in ("skipped", "flagged")} for r in runs],
+        "words_per_second": round(run["words"] / seconds), "vs_jobs": round(jobs_seconds / seconds, 3)}
+    report.add("build", f"full build, --cluster local, {workers} worker{'s' if workers > 1 else ''}",
+               f"{seconds:.1f} s = {run['words'] / seconds:,.0f} words/s",
+               versus=f"{jobs_seconds / seconds:.0%} of --jobs {workers}'s words/s; spaCy step "
+                      f"{run['spacy_seconds']:.1f} s (cluster start and model loads included); "
+                      f"{spread([r['seconds'] for r in runs])}; process {run['process_seconds']:.1f} s")
 
 
 def _row(report: Report, what: str, built: BuildReport, seconds: float, *, budget: str = "",

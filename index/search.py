@@ -261,7 +261,9 @@ def _stemmed_prefix(field: str, typed: str, lowered: str, terms: tuple[str, ...]
         return WordPrefix(field, lowered, boost=boost)
     stem = terms[0]
     if not lowered.startswith(stem):
-        return WordPrefix(field, stem, boost=boost)
+        # Stemming changed a letter: "company*" is held as ``compani``, but "analy*" (stem ``anali``) must still
+        # find ``analyst``: both prefixes.
+        return wq.Or([WordPrefix(field, lowered, boost=boost), WordPrefix(field, stem, boost=boost)])
     prefix = WordPrefix(field, lowered, boost=boost)
     # Stems that end before the prefix does: "failing" is indexed as ``fail``, which ``faili*`` must find.
     shorter = {stem} | {lowered[:k] for k in range(max(3, len(lowered) - STEM_SUFFIX_CHARS), len(lowered))}

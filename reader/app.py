@@ -440,7 +440,7 @@ class BylineApp(App[None]):
             self.build_finished(None)
             self.notify("The library shows the index another process built.", title="Index updated", timeout=4)
         else:
-            self.notify("Index up to date: no corpus file was added, changed or deleted since it was built.",
+            self.notify("No corpus file was added, changed or deleted since it was built.",
                         title="Index up to date", timeout=4)
 
     @work(thread=True, group="warm-up", exit_on_error=False)

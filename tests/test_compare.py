@@ -18,7 +18,16 @@ import pytest
 
 from conftest import REUTERS, SEEDS
 from index import open_library
-from index.compare import SCHEMA_VERSION, Comparison, FigureSet, compare, extract_dates, extract_quotes, ranges_overlap
+from index.compare import (
+    SCHEMA_VERSION,
+    Comparison,
+    FigureSet,
+    compare,
+    extract_dates,
+    extract_quotes,
+    ranges_overlap,
+    sentence_key,
+)
 from index.models import Article, EntitySpan
 from reader.cli_compare import format_markdown, format_text
 
@@ -210,6 +219,7 @@ def test_json_schema_is_stable(comparisons):
         "conflicts",
         "updates",
         "agreements",
+        "boilerplate",
         "entities",
     }
     assert set(data["a"]) == {"id", "title", "source", "published", "sentences", "words"}
@@ -549,3 +559,76 @@ def test_a_higher_toll_in_a_later_article_is_an_update_and_a_repeated_conflict_i
     same_day = _article("other", crash.format(n="two").replace("at least ", ""), published="2019-03-04")
     c = compare(early, same_day)
     assert len(c.conflicts) == 1 and c.conflicts[0].repeats >= 1
+
+
+def test_credits_furniture_and_recurring_sentences_are_not_content():
+    from index.compare import recurring_sentences
+
+    form = "Sign up for our morning newsletter and get the news in your inbox."
+    a = _article("a", f"Police said the gunman fled north on Monday. {form} Five people were killed in the raid.")
+    b = _article("b", f"The gunman fled north, police said on Monday. {form} Two people were killed in the raid.")
+    c = compare(a, b)
+    assert c.boilerplate_a == (1,) and c.boilerplate_b == (1,)
+    assert all(1 not in p.a for p in c.pairs) and all(u.index != 1 for u in c.unique_a)
+    furniture = "Share this story with your friends on every site you use."
+    others = [_article(str(n), f"Story number {n} is here today. {furniture}") for n in range(3)]
+    recurring = recurring_sentences(others)
+    x = _article("x", f"The council met on Monday. {furniture}")
+    y = _article("y", f"The council met on Monday evening. {furniture}")
+    assert compare(x, y, recurring=recurring).boilerplate_a == (1,)
+    assert not compare(x, y).boilerplate_a
+
+
+def _people(text: str, *names: str) -> list[EntitySpan]:
+    spans = []
+    for name in names:
+        at = text.index(name)
+        spans.append(EntitySpan(at, at + len(name), "PERSON", name))
+    return spans
+
+
+def test_a_speaker_is_named_only_where_the_attribution_ties_the_name_to_the_quote():
+    text = (
+        "Elizabeth Lauten, the communications director for Rep. Stephen Fincher, wrote that the girls should "
+        "“try showing a little class.”"
+    )
+    assert extract_quotes(text, _people(text, "Elizabeth Lauten", "Stephen Fincher"))[0].speaker.name == (
+        "Elizabeth Lauten"
+    )
+    text = "A lawyer for Donald Trump said, “We will appeal this ruling today.”"
+    assert extract_quotes(text, _people(text, "Donald Trump"))[0].speaker is None
+    text = "Mr. Smith met Ms. Jones on Monday in the capital. “We agreed on everything here,” she said."
+    assert extract_quotes(text, _people(text, "Smith", "Jones"))[0].speaker.name == "Jones"
+    # Two people who could be "he": the text does not say which, so neither is named.
+    text = "Mr. Smith met Mr. Brown on Monday in the capital. “We agreed on everything here,” he said."
+    assert extract_quotes(text, _people(text, "Smith", "Brown"))[0].speaker is None
+
+
+def test_site_furniture_is_found_from_the_articles_of_the_same_source():
+    from index.compare import source_furniture
+    from index.models import ArticleSummary
+
+    form = "Get our daily newsletter in your inbox every morning for free."
+    texts = {str(n): f"Story {n} happened in town {n} on Monday. {form}" for n in range(4)}
+    texts["4"] = "Story 4 happened in town 4 on Monday. Nothing else was said about it."
+    articles = {k: dataclasses.replace(_article(k, t), source="Daily", published=f"2020-01-0{int(k) + 1}")
+                for k, t in texts.items()}
+
+    class Library:
+        def articles(self):
+            return [ArticleSummary(a.id, a.title, a.source, a.published, "", 0) for a in articles.values()]
+
+        def article(self, ident):
+            return articles[ident]
+
+    assert source_furniture(Library(), articles["0"]) == {sentence_key(form)}
+
+
+def test_a_toll_of_an_earlier_event_given_for_context_is_not_compared():
+    a = _article("a", "A strong quake hit Aceh on Tuesday. Five people died in the quake in Aceh province.")
+    b = _article(
+        "b",
+        "A strong quake hit Aceh on Tuesday. A quake off Aceh in 2004, sparking a tsunami, killed 170,000 people "
+        "in the province.",
+    )
+    assert not compare(a, b).conflicts

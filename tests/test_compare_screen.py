@@ -218,7 +218,11 @@ async def test_next_difference_steps_through_unique_runs_and_conflicts(seeds_lib
         for _ in expected:
             await pilot.press("n")
             seen.append(screen.position[1])
+            # The status line says where the reader is among the differences.
+            number = stops.index(screen.position[1]) + 1
+            assert status(screen).startswith(f"difference {number} of {len(stops)}")
         assert seen == expected
+        assert "(wrapped)" in status(screen)
         for index in stops:
             assert index in conflict_sentences or a.is_unique(index)
             # A stop that is a unique sentence starts a run: the sentence before it is not unique too.
@@ -313,7 +317,13 @@ async def test_details_list_everything_and_go_to_an_entry(seeds_library: Library
         listing = "\n".join(prompts)
         assert prompts[0] == f"Conflicting figures ({len(comparison.conflicts)})"
         assert f"Shared quotes ({len(comparison.shared_quotes)})" in listing
-        assert f"Only in A: {len(comparison.entities_only_a)} entities" in listing
+        count = len(comparison.entities_only_a)
+        assert f"Only in A: {count} {'entity' if count == 1 else 'entities'}" in listing
+        assert "1 entities" not in listing and "(0)" not in listing
+        # A conflict shows both sentences that hold its figures.
+        conflict_prompt = prompts[1]
+        assert comparison.conflicts[0].a_sentence.split()[0] in conflict_prompt
+        assert "\nA “" in conflict_prompt and "\nB “" in conflict_prompt
         for ref in comparison.entities_only_b:
             assert ref.name in listing
         await pilot.press("enter")  # the conflict, highlighted first

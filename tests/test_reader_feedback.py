@@ -50,7 +50,8 @@ async def test_ctrl_r_with_nothing_changed_says_so_without_a_dialog(seeds_librar
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
         assert not any(isinstance(screen, BuildScreen) for screen in pushed)
-        assert any(m.startswith("Index up to date") for m in messages(app))
+        assert any(n.title == "Index up to date" and "No corpus file was added" in n.message
+                   for n in app._notifications)
 
 
 @pytest.mark.parametrize("counts, said", [

@@ -167,3 +167,26 @@ async def test_article_lines_keep_to_the_reading_width(seeds_library: Library, t
         view = app.screen.query_one(ArticleView)
         longest = max(len(view.text[start:end].rstrip()) for start, end in view._lines)
         assert measure - 15 <= longest <= measure
+
+
+def test_byline_opens_the_corpus_the_settings_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from reader import cli
+
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "a.txt").write_text("A title\n\nSome text.", encoding="utf-8")
+    path = tmp_path / "settings.toml"
+    path.write_text(f"corpus = {str(news)!r}\nreading_width = 72\n", encoding="utf-8")
+    seen: dict[str, object] = {}
+
+    def run(app: BylineApp) -> None:
+        seen["corpus"], seen["settings"] = Path(app.library.corpus), app.settings
+
+    monkeypatch.setattr(BylineApp, "run", run)
+    try:
+        assert cli.main(["--config", str(path), "--index-dir", str(tmp_path / "idx")]) == 0
+    finally:
+        gc.unfreeze()
+    assert seen["corpus"] == news and seen["settings"].reading_width == 72

@@ -110,6 +110,7 @@ async def tour(pilot: Pilot) -> list[str]:
     await pilot.press("ctrl+e")
     await settle(pilot)
     look("entities")
+    app.screen.query_one("#entity-list").focus()  # the browser opens on its filter box
     await pilot.press("m")  # mark the highlighted entity: a toast names it
     await settle(pilot)
     look("entities after m")

@@ -36,6 +36,9 @@ def test_phrases_match_words_in_order(seeds_library: Library) -> None:
         ('"by IS"', {"000", "001", "003"}),  # "by IS-K" (000) prints "by IS" too, as FTS5 and ripgrep see it
         ('"hope that the"', {"001", "002"}),
         ('"hope the Afghans"', set()),  # "that" is in the way: a stop word in a phrase is a word like any
+        ('"The U.S. Department of Defense"', {"000"}),  # acronyms keep working inside phrases
+        ('"targeted US evacuation"', {"004"}),  # U.S. is US
+        ('"targeted us evacuation"', {"004"}),  # in small letters, the word in any case
     ],
 )
 def test_phrases_with_small_words_find_the_articles_that_print_them(

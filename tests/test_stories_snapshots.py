@@ -8,6 +8,7 @@ and Korean outlets' articles print no date, so they are shown as undated.
 from __future__ import annotations
 
 import pytest
+from textual.binding import Binding
 from textual.pilot import Pilot
 
 from index import Library
@@ -89,3 +90,21 @@ def test_a_long_list_of_outlets_is_cut_and_counted() -> None:
     story = _story(*((f"Outlet {n:02d}", f"2021-05-{n + 1:02d}") for n in range(12)))
     lines = [line.plain for line in timeline_lines(story.timeline, 60)]
     assert len(lines) == 8 + 2 and lines[8].strip() == "and 4 more outlets"
+
+
+async def test_help_lists_every_key_of_the_stories_screen(seeds_library: Library) -> None:
+    from reader.screens.help import binding_rows
+
+    app = reader(seeds_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_stories(pilot)
+        sections = dict(app.help_sections())
+        keys = {keys for keys, _ in binding_rows(sections["Stories"], app.get_key_display)}
+        for key in ("esc", "s", "u", "space", "c", app.get_key_display(Binding("enter", "")), "tab", "j", "k"):
+            assert key in keys, (key, sorted(keys))
+        await pilot.press("tab")  # the articles pane; enter opens the article under the cursor
+        await pilot.press("enter")
+        await settle(pilot)
+        from reader.screens.article import ArticleScreen
+
+        assert isinstance(app.screen, ArticleScreen)

@@ -9,6 +9,7 @@ each sentence holds, and which are not content), ``align`` (counterpart sentence
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 
 from ..models import Article, label_kind
 from .align import Scorer, Weights, link, match_quotes, pair
@@ -28,7 +29,16 @@ from .report import (
     Summary,
     UniqueSentence,
 )
-from .sentences import ENTITY_KINDS, entity_key, is_sentence, sentence_profiles
+from .sentences import (
+    ENTITY_KINDS,
+    boilerplate,
+    entity_key,
+    is_sentence,
+    recurring_sentences,
+    sentence_key,
+    sentence_profiles,
+    source_furniture,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -53,6 +63,9 @@ __all__ = [
     "extract_figures",
     "extract_quotes",
     "ranges_overlap",
+    "recurring_sentences",
+    "sentence_key",
+    "source_furniture",
 ]
 
 # --- entities ---------------------------------------------------------------------------------------------
@@ -97,29 +110,36 @@ def _entity_refs(a: Article, b: Article) -> tuple[list[EntityRef], list[EntityRe
 # --- the entry point --------------------------------------------------------------------------------------
 
 
-def compare(a: Article, b: Article, *, weights: Weights | None = None) -> Comparison:
+def compare(
+    a: Article, b: Article, *, weights: Weights | None = None, recurring: Collection[str] = ()
+) -> Comparison:
     """Compare article ``a`` with article ``b`` (both annotated: sentences and entities).
 
     ``weights`` gives a corpus-wide IDF for an index term (``Library.term_weights()``); without it, terms are
-    weighted by their rarity among the two articles' sentences only.
+    weighted by their rarity among the two articles' sentences only. ``recurring`` holds sentences (as
+    :func:`sentence_key` gives them) that recur across many articles of a source or of the corpus: site
+    furniture, newsletter forms. They, and the captions and credits each article holds, are left out: not
+    aligned, not unique, not read for figures.
     """
-    figures_a = FigureSet.of(a.text, a.sentences, a.published)
-    figures_b = FigureSet.of(b.text, b.sentences, b.published)
+    furniture_a = boilerplate(a, recurring)
+    furniture_b = boilerplate(b, recurring)
+    figures_a = FigureSet.of(a.text, a.sentences, a.published).without(furniture_a)
+    figures_b = FigureSet.of(b.text, b.sentences, b.published).without(furniture_b)
     quotes_a = extract_quotes(a.text, a.entities)
     quotes_b = extract_quotes(b.text, b.entities)
     pa = sentence_profiles(a, figures_a, quotes_a)
     pb = sentence_profiles(b, figures_b, quotes_b)
     scorer = Scorer(pa, pb, weights)
     scores = scorer.pairs(pa, pb)
-    real_a = {i for i in range(len(a.sentences)) if is_sentence(a, i)}
-    real_b = {j for j in range(len(b.sentences)) if is_sentence(b, j)}
+    real_a = {i for i in range(len(a.sentences)) if is_sentence(a, i) and i not in furniture_a}
+    real_b = {j for j in range(len(b.sentences)) if is_sentence(b, j) and j not in furniture_b}
     scores = {k: v for k, v in scores.items() if k[0] in real_a and k[1] in real_b}
     groups = link(scores)
     pairs = [pair(scorer, a, b, pa, pb, g, scores) for g in groups]
     aligned_a = {i for g in groups for i in g[0]}
     aligned_b = {j for g in groups for j in g[1]}
-    unique_a = _uniques(a, aligned_a)
-    unique_b = _uniques(b, aligned_b)
+    unique_a = _uniques(a, aligned_a | furniture_a)
+    unique_b = _uniques(b, aligned_b | furniture_b)
     aligned = {(i, j) for ga, gb in groups for i in ga for j in gb}
     shared_quotes = match_quotes(quotes_a, quotes_b, scorer, a, b, aligned)
     conflicts, updates, agreements = compare_figures(figures_a, figures_b, pairs, pa, pb, a, b)
@@ -152,6 +172,8 @@ def compare(a: Article, b: Article, *, weights: Weights | None = None) -> Compar
         figures_b=figures_b.figures,
         conflicts=tuple(conflicts),
         updates=tuple(updates),
+        boilerplate_a=tuple(sorted(furniture_a)),
+        boilerplate_b=tuple(sorted(furniture_b)),
         agreements=tuple(agreements),
         entities_both=tuple(both),
         entities_only_a=tuple(only_a),

@@ -59,8 +59,6 @@ ALIGN_THRESHOLD = 0.18
 #: A leftover sentence joins its neighbour's pair at this score when at least ``SPLIT_CONTAINMENT`` of the
 #: lighter side's weight is shared.
 SPLIT_THRESHOLD = 0.11
-#: A leftover sentence joins a pair that is not its neighbour's at this score.
-MULTI_THRESHOLD = 0.3
 SPLIT_CONTAINMENT = 0.3
 #: Word-level similarity (rapidfuzz ratio, 0..100) from which a pair is "same" rather than "paraphrase".
 SAME_RATIO = 85.0
@@ -257,21 +255,6 @@ def link(pairs: Mapping[tuple[int, int], _Score]) -> list[tuple[list[int], list[
             if any(abs(j - k) == 1 for k in groups[g][1]):
                 groups[g][1].append(j)
                 group_of_b[j] = g
-    # One outlet may say in one sentence what the other says in two apart ("resigned Thursday", and later
-    # "said he would not resign"): a leftover sentence joins a pair when it is nearly as strong a match.
-    for (i, j), s in ranked:
-        if s.score < MULTI_THRESHOLD:
-            break
-        if not _enough(s) or (i in group_of_a) == (j in group_of_b):
-            continue
-        if i not in group_of_a:
-            g = group_of_b[j]
-            groups[g][0].append(i)
-            group_of_a[i] = g
-        else:
-            g = group_of_a[i]
-            groups[g][1].append(j)
-            group_of_b[j] = g
     for side_a, side_b in groups:
         side_a.sort()
         side_b.sort()

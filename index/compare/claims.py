@@ -47,7 +47,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -918,8 +918,10 @@ def _resolve(year: int, month: int, day: int, weekday: str, pub: date | None) ->
             month, year = pub.month, pub.year
             if day > pub.day:
                 month, year = (12, year - 1) if month == 1 else (month - 1, year)
-        elif month and not year:
-            year = pub.year if month <= pub.month else pub.year - 1
+        elif month and not year and month <= pub.month:
+            # A later month may be last year's or one still ahead ("elections planned for December 15"):
+            # its year stays unknown.
+            year = pub.year
     full = _safe_date(year, month, day)
     if full is not None:
         weekday = _WEEKDAYS[full.weekday()]
@@ -978,3 +980,9 @@ class FigureSet:
         for index, figure in enumerate(figures):
             by_sentence.setdefault(figure.sentence, []).append(index)
         return cls(figures, {k: tuple(v) for k, v in by_sentence.items()})
+
+    def without(self, sentences: Collection[int]) -> FigureSet:
+        """The same figures, with none read from ``sentences`` (captions, site furniture)."""
+        if not sentences:
+            return self
+        return FigureSet(self.figures, {k: v for k, v in self.by_sentence.items() if k not in sentences})

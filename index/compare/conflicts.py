@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -13,8 +14,9 @@ from .report import FigurePair, SentencePair
 from .sentences import Profile, within
 
 DATE_KEY = ("date", "", "")
-#: Plain counts (no "killed", "arrested", ...) are compared in aligned sentences that share a number or at least
-#: this lexical score.
+#: Plain counts (no "killed", "arrested", ...) and dates are compared only in aligned sentences of at least this
+#: lexical score: sentences that share a number may still count different things ("played 11 seasons" / "stayed
+#: seven seasons").
 PLAIN_COUNT_LEXICAL = 0.5
 
 # --- figures ----------------------------------------------------------------------------------------------
@@ -87,7 +89,7 @@ def compare_figures(
 
     Counts of something that happened (killed, arrested, ...) are compared in aligned sentences and in
     sentences about the same event; dates in aligned sentences; plain counts ("9.0 mln dlrs") only in aligned
-    sentences that also share a number or most of their words, since templated lines ("Oper net 120,800,000
+    sentences that share most of their words, since templated lines ("Oper net 120,800,000
     vs 150,100,000") of two different companies align without being about one thing, and only when they
     count something named (a bare number in a table row is not). Where both sides give
     several figures of one key, they are paired in order ("X vs Y" against "X' vs Y'"), and a figure
@@ -99,10 +101,10 @@ def compare_figures(
     and agreements.
     """
     later = _later(a, b)
-    elsewhere_a = _other_time(fa, a.published if a else "")
-    elsewhere_b = _other_time(fb, b.published if b else "")
+    elsewhere_a = _other_time(fa, a)
+    elsewhere_b = _other_time(fb, b)
     pairings: list[tuple[tuple[int, ...], tuple[int, ...], str, bool]] = [
-        (p.a, p.b, "aligned", bool(p.evidence.numbers) or p.evidence.lexical >= PLAIN_COUNT_LEXICAL) for p in pairs
+        (p.a, p.b, "aligned", p.evidence.lexical >= PLAIN_COUNT_LEXICAL) for p in pairs
     ]
     measured_a = _measured(fa)
     measured_b = _measured(fb)
@@ -174,13 +176,21 @@ def _later(a: Article | None, b: Article | None) -> str:
     return "a" if x > y else "b"
 
 
-def _other_time(figures: FigureSet, published: str) -> set[int]:
-    """Sentences dated in another year than the article ("In 2016, a gunman killed 49"): their counts are
-    about another event, given for context."""
-    year = int(published[:4]) if published[:4].isdigit() else 0
-    if not year:
+_YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d{2}(?!\d|[,.]\d)")
+
+
+def _other_time(figures: FigureSet, article: Article | None) -> set[int]:
+    """Sentences dated in another year than the article ("In 2004, a tsunami killed 168,000"), or naming a year
+    at all when the article's own date is unknown (a story's own events are told by weekday, earlier ones by
+    year): their counts are about another event, given for context."""
+    if article is None:
         return set()
-    return {f.sentence for f in figures.figures if f.kind == "date" and f.year and abs(f.year - year) >= 1}
+    year = int(article.published[:4]) if article.published[:4].isdigit() else 0
+    out = {f.sentence for f in figures.figures if f.kind == "date" and f.year and f.year != year}
+    for index, (start, end) in enumerate(article.sentences):
+        if any(int(m.group()) != year for m in _YEAR.finditer(article.text, start, end)):
+            out.add(index)
+    return out
 
 
 def _sentence_text(article: Article | None, index: int) -> str:

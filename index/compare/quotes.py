@@ -270,7 +270,7 @@ def _strip_attribution(gap: str) -> str:
 _TITLE_GAP = re.compile(r"^[\s,]*(?:[A-Z][\w.'’-]*\s+){0,4}$")
 #: What may stand between a name and its speech verb: nothing much ("Trump also said"), or an apposition
 #: ("Jim Manley, a spokesman for Mr. Reid, said").
-_SUBJECT_GAP = re.compile(r"^(?:[\s,]*(?:[a-z]+\s+){0,2}|\s*,[^\"“”.;:!?]{1,160},\s*(?:[a-z]+\s+){0,2})$")
+_SUBJECT_GAP = re.compile(r"^(?:[\s,]*(?:[a-z]+\s+){0,2}|\s*,[^\"“”;:!?]{1,160},\s*(?:[a-z]+\s+){0,2})$")
 _FEMALE_TITLE = re.compile(r"\b(?:Ms|Mrs|Miss)\.?\s+([A-Z][\w'’-]+)")
 _MALE_TITLE = re.compile(r"\bMr\.?\s+([A-Z][\w'’-]+)")
 _FEMALE_WORDS = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
@@ -338,7 +338,15 @@ def _tied_to_verb(
             if p.start >= v1 and _TITLE_GAP.match(text[v1 : p.start]):
                 return _speaker_of(p, "named", persons)
     # the subject: "Trump said", "Jim Manley, a spokesman for Mr. Reid, said"
-    subjects = [p for p in inside if p.end <= v0 and _SUBJECT_GAP.match(text[p.end : v0])]
+    subjects = [
+        p
+        for p in inside
+        if p.end <= v0
+        and _SUBJECT_GAP.match(text[p.end : v0])
+        # not "a lawyer for Trump said", "Trump's spokesman said": there the speaker is someone else
+        and not _OBJECT_BEFORE.search(text[max(0, p.start - 40) : p.start])
+        and not _MODIFIER_AFTER.match(text[p.end : p.end + 30])
+    ]
     if subjects:
         return _speaker_of(subjects[-1], "named", persons)
     # a surname spaCy did not tag, of a person the article names in full: "Fox told CNN"
@@ -347,7 +355,8 @@ def _tied_to_verb(
     if word is None:
         word = re.match(r"^\s+([A-Z][\w'’-]+)\b", text[v1:b])
         w0 = v1 + word.start(1) if word else -1
-    if word is not None:
+    tagged = word is not None and any(p.start <= w0 < p.end for p in inside)
+    if word is not None and not tagged and not _OBJECT_BEFORE.search(text[max(0, w0 - 40) : w0]):
         for p in persons:
             parts = (p.canonical or p.text).split()
             if len(parts) > 1 and parts[-1] == word.group(1):

@@ -284,6 +284,9 @@ class Comparison:
     entities_both: tuple[EntityRef, ...]
     entities_only_a: tuple[EntityRef, ...]
     entities_only_b: tuple[EntityRef, ...]
+    #: Sentences left out as site furniture, captions and credits (indices into each side's sentences).
+    boilerplate_a: tuple[int, ...] = ()
+    boilerplate_b: tuple[int, ...] = ()
 
     def counterpart(self, side: str, index: int) -> SentencePair | None:
         """The pair holding sentence ``index`` of side ``"a"`` or ``"b"``, if it has a counterpart."""
@@ -309,6 +312,7 @@ class Comparison:
             "conflicts": [c.to_dict() for c in self.conflicts],
             "updates": [c.to_dict() for c in self.updates],
             "agreements": [c.to_dict() for c in self.agreements],
+            "boilerplate": {"a": list(self.boilerplate_a), "b": list(self.boilerplate_b)},
             "entities": {
                 "both": [e.to_dict() for e in self.entities_both],
                 "only_a": [e.to_dict() for e in self.entities_only_a],

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..analysis import analyze, stem
 from ..entities import normalise_name
@@ -151,3 +153,65 @@ def is_sentence(article: Article, index: int) -> bool:
     """A sentence has a word; a lone "." left by the splitter is not one."""
     start, end = article.sentences[index]
     return bool(re.search(r"\w", article.text[start:end]))
+
+
+# --- what is not content ------------------------------------------------------------------------------------
+
+#: Credits, captions' sources and site furniture: a sentence holding one of these is not the story's.
+_FURNITURE = re.compile(
+    r"\b(?:AP Photo|Getty Images|Photo(?:graph)? (?:by|credit|courtesy)|Image (?:credit|courtesy)|Credit:|"
+    r"Click here|Sign up for|newsletter|Subscribe to|Follow (?:us|him|her) on|All rights reserved|"
+    r"Copyright ©|Advertisement|Read more:|Related:|This (?:post|article|story) has been (?:updated|revised)|"
+    r"contributed to this report|Correction:)",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(r"^\W*\(?(?:[A-Z][\w.]*\s*){1,4}/\s*(?:AP|Reuters|AFP|Getty)\b|\((?:AP|Reuters|AFP) Photo")
+
+
+def sentence_key(text: str) -> str:
+    """A sentence as compared for recurrence: its words, lowercased."""
+    return words(text)
+
+
+def recurring_sentences(articles: Iterable[Article], *, at_least: int = 3) -> frozenset[str]:
+    """Keys of sentences (of five words or more) found in ``at_least`` articles: newsletter forms, site
+    furniture. Pass the articles of one source, or of the corpus."""
+    seen: Counter[str] = Counter()
+    for article in articles:
+        keys = {sentence_key(article.text[s:e]) for s, e in article.sentences}
+        seen.update(k for k in keys if len(k.split()) >= 5)
+    return frozenset(k for k, n in seen.items() if n >= at_least)
+
+
+def boilerplate(article: Article, recurring: Collection[str] = ()) -> set[int]:
+    """Sentences of ``article`` that are not its content: credits and furniture by their words, and any
+    sentence in ``recurring``."""
+    out = set()
+    for index, (start, end) in enumerate(article.sentences):
+        text = article.text[start:end]
+        if _FURNITURE.search(text) or _CREDIT.search(text) or (recurring and sentence_key(text) in recurring):
+            out.add(index)
+    return out
+
+
+def source_furniture(library: Any, *articles: Article, sample: int = 12) -> frozenset[str]:
+    """Sentences that recur across the articles of each of ``articles``' sources, from ``sample`` articles
+    of that source nearest in date (``library``: anything with ``articles()`` summaries and ``article(id)``,
+    such as :class:`index.Library`). Site furniture recurs in nearly every article of a site, so a small
+    sample finds it; an article's own sentences count once. A sentence in at least half the sample counts."""
+    rows = library.articles()
+    found: set[str] = set()
+    for source in {a.source for a in articles if a.source}:
+        date = next(a.published for a in articles if a.source == source)
+        same = [r for r in rows if r.source == source]
+        same.sort(key=lambda r: (abs(_day(r.published) - _day(date)), r.id))
+        chosen = same[:sample]
+        # Furniture is in most of a site's articles; a background sentence repeated in a story's follow-ups
+        # is in a few: half the sample (at least three) tells them apart.
+        found |= recurring_sentences((library.article(r.id) for r in chosen), at_least=max(3, len(chosen) // 2 + 1))
+    return frozenset(found)
+
+
+def _day(published: str) -> int:
+    digits = published[:10].replace("-", "")
+    return int(digits) if digits.isdigit() and len(digits) == 8 else 0

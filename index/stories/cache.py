@@ -19,7 +19,7 @@ from .map import NeighbourLists, StoryMap
 from .similarity import Item
 
 #: Bump when grouping changes (weights, thresholds, the cached file's shape).
-STORIES_VERSION = "3"
+STORIES_VERSION = "5"
 
 STORIES_FILE = "stories.json"
 
@@ -158,6 +158,6 @@ def _items(
         item = Item(id=aid, source=row.get("source", ""), published=row.get("published", ""), features=features,
                     entities=tuple(sorted(entity_counts.items())))
         items.append(item)
-        seen = json.dumps([keys[aid], item.source, item.published, item.entities], ensure_ascii=False)
+        seen = repr((keys[aid], item.source, item.published, item.entities))
         digests[aid] = hashlib.sha1(seen.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return items, names, surfaces, digests

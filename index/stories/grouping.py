@@ -1,7 +1,8 @@
 """Grouping: average-linkage agglomerative clustering over the sparse similarity graph, merging while the mean
 similarity between two groups is at least THRESHOLD. It needs no number of stories, leaves an article that
 resembles nothing as a single, resists the chaining single-link suffers from, and depends only on the set of
-articles (ties broken by article id). Then copies within each story, and each article's nearest neighbours."""
+articles (ties broken by article id). Then copies within each story, and each article's nearest neighbours.
+After a change, :func:`regroup` does the same for only the stories the changed articles can join."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 
 from .copies import COPY_CONTENT, near_duplicate
 from .labels import describe_stories
-from .similarity import EDGE_FLOOR, Graph, Item, similarity_graph
+from .similarity import EDGE_FLOOR, Graph, Item, Vectors, similarity_graph
 
 #: Average similarity at which two groups are one story.
 THRESHOLD = 0.2
@@ -67,10 +68,18 @@ def group(
     copies, copy_of = _copies(items, graph, cluster, order_key)
     neighbours = _neighbours(items, graph, copies)
     stories = describe_stories(items, graph, cluster, members, entity_names or {}, entity_surfaces or {})
+    stats = _stats(len(items), graph, [len(m) for m in members.values()], copy_of, (started, paired, clustered))
+    return Grouping(stories=stories, neighbours=neighbours, copy_of=copy_of, stats=stats)
+
+
+def _stats(articles: int, graph: Graph, sizes: list[int], copy_of: Mapping[str, str],
+           times: tuple[float, float, float]) -> dict[str, Any]:
+    """How grouping went: sizes, pairs and edges, and where the time went (``times``: when it started,
+    finished the graph, finished clustering; it finishes now)."""
+    started, paired, clustered = times
     finished = time.perf_counter()
-    sizes = [len(m) for m in members.values()]
-    stats = {
-        "articles": len(items),
+    return {
+        "articles": articles,
         "pairs": graph.pairs,
         "edges": len(graph.first),
         "stories": sum(1 for size in sizes if size > 1),
@@ -80,8 +89,6 @@ def group(
         "seconds": {"similarity": round(paired - started, 3), "clustering": round(clustered - paired, 3),
                     "labels": round(finished - clustered, 3), "total": round(finished - started, 3)},
     }
-    return Grouping(stories=stories, neighbours=neighbours, copy_of=copy_of, stats=stats)
-
 
 
 def _copies(
@@ -220,7 +227,8 @@ def regroup(
     for aid in changed:
         if aid in position:
             fresh[position[aid]] = True
-    reach = similarity_graph(items, only=fresh)
+    vectors = Vectors.of(items)
+    reach = similarity_graph(items, only=fresh, vectors=vectors)
     near = changed | deleted
     near.update(items[i].id for pair in zip(reach.first, reach.second, strict=True) for i in pair)
     for aid in changed | deleted:
@@ -234,7 +242,7 @@ def regroup(
     for aid, i in position.items():  # an article the previous grouping never saw is new to it
         if aid not in story_of:
             affected[i] = True
-    graph = similarity_graph(items, only=affected)
+    graph = similarity_graph(items, only=affected, vectors=vectors)
     paired = time.perf_counter()
     inside = [k for k, (a, b, value) in enumerate(zip(graph.first, graph.second, graph.similarity, strict=True))
               if affected[a] and affected[b] and value >= EDGE_FLOOR]
@@ -275,18 +283,6 @@ def regroup(
     stories = kept + describe_stories(items, graph, cluster, members, entity_names or {}, entity_surfaces or {},
                                       kept_ids)
     stories.sort(key=lambda story: story["id"])
-    finished = time.perf_counter()
-    sizes = [len(story["articles"]) for story in stories]
-    stats = {
-        "articles": n,
-        "regrouped": int(affected.sum()),
-        "pairs": graph.pairs,
-        "edges": len(graph.first),
-        "stories": sum(1 for size in sizes if size > 1),
-        "singles": sum(1 for size in sizes if size == 1),
-        "largest": max(sizes),
-        "copies": len(copy_of),
-        "seconds": {"similarity": round(paired - started, 3), "clustering": round(clustered - paired, 3),
-                    "labels": round(finished - clustered, 3), "total": round(finished - started, 3)},
-    }
+    stats = _stats(n, graph, [len(story["articles"]) for story in stories], copy_of, (started, paired, clustered))
+    stats["regrouped"] = int(affected.sum())
     return Grouping(stories=stories, neighbours=neighbours, copy_of=copy_of, stats=stats)

@@ -34,8 +34,8 @@ def describe_stories(
     story_ids = {rep: "S" + hashlib.sha1(items[m[0]].id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
                  for rep, m in members.items()}
     related = _related(graph, cluster, {**(other_ids or {}), **story_ids})
-    term_top = _top_by_story(graph.terms, cluster, 4 * LABEL_TERMS)
-    entity_top = _top_by_story(graph.entities, cluster, LABEL_ENTITIES)
+    term_top = _top_by_story(graph.terms, cluster, 4 * LABEL_TERMS, members)
+    entity_top = _top_by_story(graph.entities, cluster, 3 * LABEL_ENTITIES, members)
     covering: dict[str, frozenset[str]] = {}
 
     def covered_by(entity: str) -> frozenset[str]:
@@ -48,7 +48,7 @@ def describe_stories(
     stories = []
     for rep in sorted(members, key=story_ids.__getitem__):
         group_members = members[rep]
-        top_entities = entity_top.get(rep, [])
+        top_entities = _distinct_names(entity_top.get(rep, []), names)[:LABEL_ENTITIES]
         covered = set().union(*(covered_by(e) for e in top_entities))
         label_terms: list[str] = []
         for term in term_top.get(rep, ()):
@@ -60,11 +60,37 @@ def describe_stories(
         stories.append({
             "id": story_ids[rep],
             "articles": [items[i].id for i in group_members],
-            "entities": [names.get(e, e.partition(":")[2] or e) for e in top_entities],
+            "entities": [_display(e, names) for e in top_entities],
             "terms": label_terms,
             "related": related.get(rep, []),
         })
     return stories
+
+
+def _display(entity: str, names: Mapping[str, str]) -> str:
+    return names.get(entity, entity.partition(":")[2] or entity)
+
+
+def _distinct_names(entities: Sequence[str], names: Mapping[str, str]) -> list[str]:
+    """``entities`` (heaviest first) without one that repeats a name already kept: "Tlaib" beside "Rashida
+    Tlaib" (or an entity of another kind by the same name) says nothing more, and the fuller name stays. Only
+    one word is taken for a repeat of a longer name: "Islamic State" and "Islamic State Khorasan Province" are
+    two entities."""
+
+    def repeats(one: frozenset[str], other: frozenset[str]) -> bool:
+        return one == other or (len(one) == 1 and one < other) or (len(other) == 1 and other < one)
+
+    kept: list[tuple[str, frozenset[str]]] = []
+    for entity in entities:
+        words = frozenset(_display(entity, names).casefold().split())
+        if not words:
+            continue
+        clash = next((k for k, (_, other) in enumerate(kept) if repeats(words, other)), None)
+        if clash is None:
+            kept.append((entity, words))
+        elif words > kept[clash][1]:
+            kept[clash] = (entity, words)
+    return [entity for entity, _ in kept]
 
 
 def _related(graph: Graph, cluster: list[int], story_ids: Mapping[int, str]) -> dict[int, list[list]]:
@@ -91,15 +117,16 @@ def _related(graph: Graph, cluster: list[int], story_ids: Mapping[int, str]) -> 
 
 
 
-def _top_by_story(weights: Weights, cluster: list[int], limit: int) -> dict[int, list[str]]:
-    """The ``limit`` heaviest names of each story's summed vectors (ties by name), all in numpy."""
+def _top_by_story(weights: Weights, cluster: list[int], limit: int, stories: Iterable[int]) -> dict[int, list[str]]:
+    """The ``limit`` heaviest names of each of ``stories``' summed vectors (ties by name), all in numpy."""
     import numpy as np
 
     if not len(weights.ids):
         return {}
     vocabulary = len(weights.names)
     story = np.asarray(cluster, dtype=np.int64)[weights.docs]
-    keys, sums = reduce_sums([story * vocabulary + weights.ids], [weights.weights])
+    wanted = np.isin(story, np.fromiter(stories, dtype=np.int64))
+    keys, sums = reduce_sums([story[wanted] * vocabulary + weights.ids[wanted]], [weights.weights[wanted]])
     stories, ids = keys // vocabulary, keys % vocabulary
     order = np.lexsort((ids, -np.round(sums, 9), stories))
     stories, ids = stories[order], ids[order]

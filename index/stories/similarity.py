@@ -182,16 +182,33 @@ class Graph:
     pairs: int
 
 
-def similarity_graph(items: Sequence[Item], only=None) -> Graph:
+@dataclass
+class Vectors:
+    """Every item's weighted term and entity vectors and publication day: what a graph is computed from."""
+
+    terms: Weights
+    entities: Weights
+    days: object  # numpy array of proleptic ordinals, 0 when undated
+    cap: int
+
+    @classmethod
+    def of(cls, items: Sequence[Item]) -> Vectors:
+        import numpy as np
+
+        cap = max(DF_FLOOR, int(DF_CAP * len(items)))
+        return cls(terms=Weights([item.features.terms for item in items], common_terms(), cap),
+                   entities=Weights([dict(item.entities) for item in items], cap=cap),
+                   days=np.asarray([day(item.published) for item in items], dtype=np.int64), cap=cap)
+
+
+def similarity_graph(items: Sequence[Item], only=None, vectors: Vectors | None = None) -> Graph:
     """The graph of ``items`` (every edge, or with ``only``, a boolean array over the items, the edges that
-    touch one of those)."""
+    touch one of those), from their ``vectors`` (computed when not given)."""
     import numpy as np
 
     n = len(items)
-    days = np.asarray([day(item.published) for item in items], dtype=np.int64)
-    cap = max(DF_FLOOR, int(DF_CAP * n))
-    terms = Weights([item.features.terms for item in items], common_terms(), cap)
-    entities = Weights([dict(item.entities) for item in items], cap=cap)
+    vectors = vectors or Vectors.of(items)
+    terms, entities, days, cap = vectors.terms, vectors.entities, vectors.days, vectors.cap
     term_keys, term_sums = pair_sums(terms, days, n, cap, only)
     entity_keys, entity_sums = pair_sums(entities, days, n, cap, only)
     keys = reduce_sums([term_keys, entity_keys], [np.zeros(len(term_keys)), np.zeros(len(entity_keys))])[0]

@@ -54,7 +54,8 @@ class ArticleScreen(Screen):
         Binding("escape", "app.pop_screen", "Back", id="article.back"),
         Binding("n", "next_match", "Next match", id="article.next-match"),
         Binding("N", "previous_match", "Prev match", show=False, id="article.previous-match"),
-        Binding("right_square_bracket", "mention(1)", "Next mention", id="article.next-mention"),
+        # Not in the footer: at 80 columns it would push out "? Help" and "q Quit" (enter in the panel jumps too).
+        Binding("right_square_bracket", "mention(1)", "Next mention", show=False, id="article.next-mention"),
         Binding("left_square_bracket", "mention(-1)", "Prev mention", show=False, id="article.previous-mention"),
         Binding("e", "search_entity", "Search entity", id="article.search-entity"),
         Binding("slash", "search", "Search", show=False, id="article.search"),

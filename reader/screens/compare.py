@@ -31,7 +31,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from index import Article, ArticleSummary, Library
-from index.compare import Comparison, FigurePair, SentencePair, compare, entity_key
+from index.compare import Comparison, FigurePair, SentencePair, compare, entity_key, source_furniture
 from reader.safe import one_line
 from reader.screens.help import HelpScreen
 from reader.widgets.article_view import ENTITY_KINDS, StyledSpan
@@ -73,8 +73,9 @@ def side_title(side: str, article: Article) -> Content:
     )
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+def _count(number: int, noun: str, plural: str = "") -> str:
+    """``1 entity``, ``2 entities``, ``0 conflicts``."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def summary_line(comparison: Comparison) -> Content:
@@ -95,6 +96,7 @@ def summary_line(comparison: Comparison) -> Content:
         _count(s.shared_quotes, "shared quote"),
         dot,
         (_count(s.conflicts, "conflict"), "bold $text-error" if s.conflicts else ""),
+        *([dot, (_count(s.updates, "later count"), "bold $text-warning")] if s.updates else []),
         dot,
         ("entities ", "$text-muted"),
         f"{s.entities_both} both, {s.entities_only_a} only A, {s.entities_only_b} only B",
@@ -106,12 +108,14 @@ def conflict_line(
 ) -> Content:
     """``killed (all): A 101–200 “more than a hundred people” vs B 2,013 or more “thousands and …”``: the
     ranges first and the words clipped, so both sides' figures fit on one line."""
+    update = conflict.kind == "update"
     return Content.assemble(
+        *([("later count ", "bold $text-warning")] if update else []),
         (f"{one_line(conflict.what)}: ", "bold"),
         ("A ", "bold"),
         (f"{one_line(conflict.a_range)} ", "$text-muted"),
         f"“{_flat(conflict.a_text, limits[0])}”",
-        (" ~ " if agrees else " vs ", "bold" if not agrees else "$text-muted"),
+        (" ~ " if agrees else " → " if update else " vs ", "bold" if not agrees else "$text-muted"),
         ("B ", "bold"),
         (f"{one_line(conflict.b_range)} ", "$text-muted"),
         f"“{_flat(conflict.b_text, limits[1])}”",
@@ -131,6 +135,11 @@ class Target:
 
 class CompareScreen(Screen):
     """Article A and article B side by side. ``escape`` goes back to where the comparison was opened."""
+
+    # Notifications stand above the status line (and the footer), never on it.
+    DEFAULT_CSS = """
+    CompareScreen ToastRack { margin-bottom: 2; }
+    """
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="compare.back"),
@@ -166,9 +175,11 @@ class CompareScreen(Screen):
         self.position: tuple[str, int] | None = None
         #: Raised while the screen scrolls a pane itself, so that scrolling is not taken for the reader's.
         self._driving = False
-        #: Per side: sentence index -> indices into ``comparison.conflicts`` of the figures it holds.
+        #: Per side: sentence index -> indices into ``disagreements`` of the figures it holds.
         self._conflicts_at: dict[str, dict[int, list[int]]] = {"a": {}, "b": {}}
         self._figure_turn = 0
+        #: Source -> sentences that recur across its articles (site furniture), found once.
+        self._furniture: dict[str, frozenset[str]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -186,6 +197,13 @@ class CompareScreen(Screen):
         self.watch(self.app, "hidden_kinds", self._show_entities, init=False)
         self.pane("a").focus()
         self.run_compare(self.a_id, self.b_id, None)
+
+    @property
+    def disagreements(self) -> tuple[FigurePair, ...]:
+        """Conflicting figures, then later counts (updates): every figure a reader may want to check."""
+        if self.comparison is None:
+            return ()
+        return (*self.comparison.conflicts, *self.comparison.updates)
 
     def pane(self, side: str) -> ComparePane:
         return self.query_one(f"#pane-{side}", ComparePane)
@@ -211,7 +229,11 @@ class CompareScreen(Screen):
             if comparison is None:
                 if self._weights is None:
                     self._weights = self.library.term_weights()
-                comparison = compare(a, b, weights=self._weights)
+                for article in (a, b):  # site furniture, found once per source
+                    if article.source not in self._furniture:
+                        self._furniture[article.source] = source_furniture(self.library, article)
+                recurring = self._furniture[a.source] | self._furniture[b.source]
+                comparison = compare(a, b, weights=self._weights, recurring=recurring)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, a, b, comparison, keep)
 
@@ -227,7 +249,7 @@ class CompareScreen(Screen):
         self._comparisons[(a.id, b.id)] = comparison
         self.comparison = comparison
         self._conflicts_at = {"a": {}, "b": {}}
-        for number, conflict in enumerate(comparison.conflicts):
+        for number, conflict in enumerate(self.disagreements):
             at_a = comparison.figures_a[conflict.a].sentence
             at_b = comparison.figures_b[conflict.b].sentence
             self._conflicts_at["a"].setdefault(at_a, []).append(number)
@@ -356,7 +378,7 @@ class CompareScreen(Screen):
         side, index = self.position
         conflicts = self._conflicts_at[side].get(index, [])
         if conflicts:
-            conflict = self.comparison.conflicts[conflicts[0]]
+            conflict = self.disagreements[conflicts[0]]
             return self._conflict_status(conflict)
         pair = self.comparison.counterpart(side, index)
         if pair is None:
@@ -448,14 +470,19 @@ class CompareScreen(Screen):
         wrapped = not after
         target = (after[0] if direction > 0 else after[-1]) if after else (stops[0] if direction > 0 else stops[-1])
         self._go(side, target)
-        if wrapped:
-            self._show_status(Content.assemble(("(wrapped) ", "$text-muted"), self._position_status()))
+        where = f"difference {stops.index(target) + 1} of {len(stops)}"
+        self._show_status(
+            Content.assemble(
+                (where, "bold"), (" (wrapped)" if wrapped else "", "$text-muted"), (" · ", "$text-muted"),
+                self._position_status(),
+            )
+        )
 
     def action_figure(self) -> None:
         """Show the other side's figure for a conflict in the sentence being read (or the next one)."""
         if self.comparison is None:
             return
-        if not self.comparison.conflicts:
+        if not self.disagreements:
             self.notify("No conflicting figures between these two articles.", timeout=3)
             return
         side = self.focused_side
@@ -470,7 +497,7 @@ class CompareScreen(Screen):
             self._figure_turn = 0
         number = here[self._figure_turn % len(here)]
         self._figure_turn += 1
-        self.reveal_conflict(side, self.comparison.conflicts[number])
+        self.reveal_conflict(side, self.disagreements[number])
 
     def reveal_conflict(self, side: str, conflict: FigurePair) -> None:
         """Mark a conflict's figures on both sides and bring the other side's into view."""
@@ -690,8 +717,8 @@ class PickArticleScreen(ModalScreen[str | None]):
                 listed.add(summary.id)
         rest = [s for s in self.summaries if s.id not in listed and wanted(s)]
         rest.sort(key=lambda s: s.published, reverse=True)
-        options.append(Option(Content(f"All articles, newest first ({len(rest):,})").stylize("bold $text-accent"),
-                              disabled=True))
+        heading = f"All articles, newest first ({len(rest):,})" if rest else "No other article matches"
+        options.append(Option(Content(heading).stylize("bold $text-accent"), disabled=True))
         for summary in rest[:PICKER_LIMIT]:
             options.append(Option(summary_prompt(summary, "shown now" if summary.id == self.shown_id else ""),
                                   id=summary.id))
@@ -751,6 +778,21 @@ class CompareDetailsScreen(ModalScreen[Target | None]):
             (n for n in range(option_list.option_count) if not option_list.get_option_at_index(n).disabled), None
         )
 
+    @staticmethod
+    def _with_sentences(figures: FigurePair) -> Content:
+        """The figures on one line, then both sentences that hold them, so a reader can judge."""
+        again = f" · said {figures.repeats + 1} times" if figures.repeats else ""
+        return Content.assemble(
+            conflict_line(figures),
+            (again, "$text-muted"),
+            "\n",
+            ("A ", "bold"),
+            f"“{_flat(figures.a_sentence or figures.a_text)}”",
+            "\n",
+            ("B ", "bold"),
+            f"“{_flat(figures.b_sentence or figures.b_text)}”",
+        )
+
     def _heading(self, text: str) -> Option:
         return Option(Content(text).stylize("bold $text-accent"), disabled=True)
 
@@ -761,15 +803,21 @@ class CompareDetailsScreen(ModalScreen[Target | None]):
 
     def _options(self) -> list[Option]:
         c = self.comparison
-        options = [self._heading(f"Conflicting figures ({len(c.conflicts)})")]
+        options = [self._heading(f"Conflicting figures ({len(c.conflicts)})" if c.conflicts else
+                                 "Conflicting figures: none")]
         for conflict in c.conflicts:
-            options.append(self._entry(conflict_line(conflict), Target("a", *conflict.a_span, conflict.b_span)))
+            options.append(self._entry(self._with_sentences(conflict), Target("a", *conflict.a_span, conflict.b_span)))
+        if c.updates:
+            options.append(self._heading(f"Later counts: the later article counts more ({len(c.updates)})"))
+            for update in c.updates:
+                options.append(self._entry(self._with_sentences(update), Target("a", *update.a_span, update.b_span)))
         if c.agreements:
             options.append(self._heading(f"Figures that agree ({len(c.agreements)})"))
             for agreement in c.agreements:
                 options.append(self._entry(conflict_line(agreement, agrees=True),
                                            Target("a", *agreement.a_span, agreement.b_span)))
-        options.append(self._heading(f"Shared quotes ({len(c.shared_quotes)})"))
+        options.append(self._heading(f"Shared quotes ({len(c.shared_quotes)})" if c.shared_quotes else
+                                     "Shared quotes: none"))
         for match in c.shared_quotes:
             quote_a, quote_b = c.quotes_a[match.a], c.quotes_b[match.b]
             who = f"{_flat(match.speaker)} · " if match.speaker else ""
@@ -784,7 +832,7 @@ class CompareDetailsScreen(ModalScreen[Target | None]):
             )
             options.append(self._entry(prompt, Target("a", quote_a.start, quote_a.end, (quote_b.start, quote_b.end))))
         for side, refs, article in (("a", c.entities_only_a, self.a), ("b", c.entities_only_b, self.b)):
-            options.append(self._heading(f"Only in {side.upper()}: {len(refs)} entities"))
+            options.append(self._heading(f"Only in {side.upper()}: {_count(len(refs), 'entity', 'entities')}"))
             first_mentions = self._first_mentions(article)
             for ref in refs:
                 count = ref.a_mentions if side == "a" else ref.b_mentions
@@ -794,7 +842,7 @@ class CompareDetailsScreen(ModalScreen[Target | None]):
                     options.append(Option(prompt, disabled=True))
                 else:
                     options.append(self._entry(prompt, Target(side, *where)))
-        options.append(self._heading(f"In both: {len(c.entities_both)} entities"))
+        options.append(self._heading(f"In both: {_count(len(c.entities_both), 'entity', 'entities')}"))
         first_mentions = self._first_mentions(self.a)
         for ref in c.entities_both:
             spelt = ""

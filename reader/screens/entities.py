@@ -68,9 +68,13 @@ class EntitiesScreen(Screen):
         &:focus { border: round $border; }
     }
     EntitiesScreen #entity-names { max-height: 10; }
+    EntitiesScreen #entity-list, EntitiesScreen #entity-names, EntitiesScreen #entity-articles {
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
 
-    AUTO_FOCUS = "#entity-list"
+    #: Typing filters at once, and enter goes on to the list; opened on one entity, the list has the focus.
+    AUTO_FOCUS = "#entity-filter"
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="entities.back"),
@@ -95,8 +99,8 @@ class EntitiesScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter: part of any name (enter: to the list, escape: clear)", id="entity-filter",
-                    select_on_focus=False)
+        yield Input(placeholder="Filter: part of any name (enter: to the list; escape: clear, then back)",
+                    id="entity-filter", select_on_focus=False)
         yield Static(id="entity-status", markup=False)
         with Horizontal(id="entity-panes"):
             yield PagedOptionList(id="entity-list")
@@ -113,6 +117,7 @@ class EntitiesScreen(Screen):
         self.query_one("#entity-status", Static).update(Content("Loading entities…").stylize("$text-muted"))
         if self._initial_name:
             self.query_one("#entity-filter", Input).value = self._initial_name
+            self.query_one("#entity-list", OptionList).focus()
         self.load_entities()
 
     # -- data -----------------------------------------------------------------------------------------
@@ -269,14 +274,12 @@ class EntitiesScreen(Screen):
     # -- actions --------------------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        """Escape: in the filter box clear it (or, empty, go to the list); elsewhere leave the browser."""
+        """Escape: in the filter box clear it; otherwise (an empty filter, a list) leave the browser."""
         box = self.query_one("#entity-filter", Input)
-        if not box.has_focus:
-            self.app.pop_screen()
-        elif box.value:
+        if box.has_focus and box.value:
             box.value = ""
         else:
-            self.query_one("#entity-list", OptionList).focus()
+            self.app.pop_screen()
 
     @on(Input.Submitted, "#entity-filter")
     def _filter_submitted(self) -> None:

@@ -29,6 +29,10 @@ ALIGNED_REST = "│"
 class ComparePane(ArticleView):
     """An article as one side (``"a"`` or ``"b"``) of a comparison."""
 
+    DEFAULT_CSS = """
+    ComparePane > .compare-pane--update { text-style: bold underline; color: $text-warning; }
+    """
+
     COMPONENT_CLASSES = ArticleView.COMPONENT_CLASSES | {
         "compare-pane--same",
         "compare-pane--paraphrase",
@@ -37,6 +41,7 @@ class ComparePane(ArticleView):
         "compare-pane--current",
         "compare-pane--quote",
         "compare-pane--conflict",
+        "compare-pane--update",
     }
 
     def __init__(self, side: str, *, id: str | None = None, classes: str | None = None) -> None:
@@ -83,8 +88,11 @@ class ComparePane(ArticleView):
         self.set_layer(
             "conflicts",
             (
-                StyledSpan(*(conflict.a_span if side == "a" else conflict.b_span), "compare-pane--conflict")
-                for conflict in comparison.conflicts
+                StyledSpan(
+                    *(figures.a_span if side == "a" else figures.b_span),
+                    "compare-pane--conflict" if figures.kind != "update" else "compare-pane--update",
+                )
+                for figures in (*comparison.conflicts, *comparison.updates)
             ),
         )
         self.show_current(())
