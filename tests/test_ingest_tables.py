@@ -250,3 +250,12 @@ def test_a_news_api_response_is_read(tmp_path: Path) -> None:
     write_files(tmp_path, {"everything.json": json.dumps(response)})
     [article] = read_corpus(tmp_path).articles
     assert (article.source, article.published, article.author) == ("CNN", "2021-03-09", "")
+
+
+def test_jsonl_lines_find_their_fields_by_the_usual_names_too(tmp_path: Path) -> None:
+    lines = [{"title": "Ferry", "text": BODY, "site": "dw.com", "date_publish": "2021-03-09 10:00:00"},
+             {"id": 7, "body": f"LONDON (Reuters) - {BODY}"}]
+    write_files(tmp_path, {"cc.jsonl": "\n".join(json.dumps(line) for line in lines) + "\n"})
+    first, second = read_corpus(tmp_path).articles
+    assert (first.id, first.source, first.published) == ("cc:1", "DW", "2021-03-09")
+    assert (second.id, second.source, second.source_from, second.published) == ("7", "Reuters", "dateline", "")
