@@ -327,7 +327,3 @@ class QueryError(ValueError):
 
     def __str__(self) -> str:
         return f"{self.message} (at character {self.position + 1})"
-
-    def pointer(self) -> str:
-        """The query with a caret under the problem, for a terminal (two lines)."""
-        return f"{self.query}\n{' ' * self.position}^"

@@ -29,7 +29,7 @@ from index.compare import (
     sentence_key,
 )
 from index.models import Article, EntitySpan
-from reader.cli_compare import format_markdown, format_text
+from reader.cli.compare import format_markdown, format_text
 
 IDS = {
     "000": "000_e5d06ce29edb4d1f",  # Korean daily

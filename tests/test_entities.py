@@ -24,7 +24,7 @@ from index.entities import (
     resolve_entities,
     similar_names,
 )
-from reader.cli_entities import register
+from reader.cli.entities import register
 
 SEEDS = bundled_corpus()
 MUJAHID_SPELLINGS = ("Zabihullah Mujahid", "Zabihula Mujahid", "Sabihullah Mujahid", "Mujahid")

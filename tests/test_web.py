@@ -628,7 +628,7 @@ def test_missing_web_extras_name_the_install_command(monkeypatch: pytest.MonkeyP
 
 def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """Run ``byline <argv>`` through the subcommands as the main CLI registers them."""
-    from reader.cli_web import register
+    from reader.cli.web import register
 
     parser = argparse.ArgumentParser(prog="byline")
     register(parser.add_subparsers(dest="command", required=True))

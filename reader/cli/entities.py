@@ -115,7 +115,7 @@ def _list_options(parser: argparse.ArgumentParser) -> None:
 # --- handlers ---------------------------------------------------------------------------------------------
 
 def _open(args: argparse.Namespace):
-    from reader.cli import ensure_index, open_corpus
+    from reader.cli.common import ensure_index, open_corpus
 
     lib = open_corpus(args)
     ensure_index(lib, quiet=args.json)
@@ -141,7 +141,7 @@ def _sources(entity, source_of: dict[str, str]) -> list[str]:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from reader.cli import console, dump_json
+    from reader.cli.common import console, dump_json
 
     with _open(args) as lib:
         entities = lib.entities(_labels(args.label))
@@ -178,7 +178,7 @@ def _entity(lib, name: str, kind: str | None):
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from reader.cli import console, dump_json, fail
+    from reader.cli.common import console, dump_json, fail
 
     with _open(args) as lib:
         try:
@@ -213,7 +213,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_missing(args: argparse.Namespace) -> int:
-    from reader.cli import console, dump_json, fail
+    from reader.cli.common import console, dump_json, fail
 
     with _open(args) as lib:
         try:
@@ -244,7 +244,7 @@ def run_missing(args: argparse.Namespace) -> int:
 
 
 def _print_correction(args: argparse.Namespace, lib, message: str, entity) -> None:
-    from reader.cli import dump_json
+    from reader.cli.common import dump_json
 
     path = lib.corrections_file()
     if args.json:
@@ -256,7 +256,7 @@ def _print_correction(args: argparse.Namespace, lib, message: str, entity) -> No
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    from reader.cli import fail
+    from reader.cli.common import fail
 
     with _open(args) as lib:
         try:
@@ -269,7 +269,7 @@ def run_merge(args: argparse.Namespace) -> int:
 
 
 def run_split(args: argparse.Namespace) -> int:
-    from reader.cli import fail
+    from reader.cli.common import fail
 
     with _open(args) as lib:
         try:
@@ -282,7 +282,7 @@ def run_split(args: argparse.Namespace) -> int:
 
 
 def run_drop(args: argparse.Namespace) -> int:
-    from reader.cli import fail
+    from reader.cli.common import fail
 
     with _open(args) as lib:
         try:

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from index.compare import ArticleRef, Comparison, EntityRef, FigurePair, SentencePair
 
-from .cli import _add_location, dump_json, ensure_index, fail, open_corpus
-from .safe import neutralise
+from ..safe import neutralise
+from .common import add_location, dump_json, ensure_index, fail, open_corpus
 
 
 def register(subparsers) -> None:
@@ -29,7 +29,7 @@ def register(subparsers) -> None:
                     "one of them mentions. The JSON schema is in docs/compare-json.md.")
     p.add_argument("a", help="first article id (or unique prefix)")
     p.add_argument("b", help="second article id (or unique prefix)")
-    _add_location(p)
+    add_location(p)
     p.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text",
                    help="text for the terminal, markdown for notes, json for scripts (default text)")
     p.set_defaults(handler=cmd_compare)

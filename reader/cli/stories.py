@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from .cli import _add_location, console, dump_json, ensure_index, fail, open_corpus
-from .safe import one_line
-from .wording import counted
+from ..safe import one_line
+from ..wording import counted
+from .common import add_location, console, dump_json, ensure_index, fail, open_corpus
 
 
 def register(subparsers) -> None:
@@ -24,7 +24,7 @@ def register(subparsers) -> None:
                     "and terms), its dates, its sources and its articles; syndicated copies are marked, and "
                     "the sources that left it out are named. Articles that belong to no story are listed "
                     "as singles. Grouping is cached with the index and redone after it changes.")
-    _add_location(p)
+    add_location(p)
     p.add_argument("--sort", choices=SORTS, default="size",
                    help="largest first (size), newest first (date) or most outlets first (sources)")
     p.add_argument("--story", metavar="ID", default=None, help="print only this story (a unique id prefix)")
@@ -37,7 +37,7 @@ def register(subparsers) -> None:
         description="Print the articles most like one (terms, entities and date together), best first, "
                     "marking those in its story and syndicated copies of it. ID may be a unique prefix.")
     p.add_argument("id", help="article id (or a unique prefix)")
-    _add_location(p)
+    add_location(p)
     p.add_argument("--limit", "-n", type=int, default=10, help="number of articles (default 10, at most 20)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_similar)

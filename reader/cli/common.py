@@ -1,0 +1,128 @@
+"""What every command of the command line shares: the corpus options, opening a corpus, building its index
+with progress, printing (untrusted text neutralised, JSON kept exact) and failing with one line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..safe import escape_for_json, neutralise, one_line
+
+
+def add_location(parser: argparse.ArgumentParser, *, positional: bool = False) -> None:
+    if positional:
+        parser.add_argument("corpus", nargs="?", type=Path, default=None,
+                            help="folder (or .jsonl/.jsonl.gz file) of articles; default: the bundled seed corpus")
+    else:
+        parser.add_argument("--corpus", "-C", type=Path, default=None,
+                            help="corpus folder or file (default: the bundled seed corpus)")
+    parser.add_argument("--index-dir", type=Path, default=None,
+                        help="where the index lives (default: one per corpus under your cache directory)")
+    parser.add_argument("--columns", default=None, metavar="FIELD=COLUMN,...",
+                        help="which columns of a CSV/TSV/JSON/Parquet corpus hold what, e.g. body=text,source=site "
+                             "(fields: body, title, source, published, url, author, id, language); remembered "
+                             "by the index")
+
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(stderr=stderr, highlight=False, soft_wrap=not stream.isatty(), emoji=False)
+
+
+def fail(message: str, status: int = 1) -> int:
+    print(f"byline: {one_line(message)}", file=sys.stderr)
+    return status
+
+
+def open_corpus(args: argparse.Namespace):
+    """The library for the command line's corpus/index options."""
+    from index import open_library
+
+    try:
+        return open_library(args.corpus, args.index_dir, columns=getattr(args, "columns", None))
+    except ValueError as exc:
+        raise BadColumns(str(exc)) from None
+
+
+class BadColumns(Exception):
+    """``--columns`` that cannot be read (a bad command line)."""
+
+
+def ensure_index(lib, *, quiet: bool = False) -> None:
+    """Build the index first when there is none, so a first ``byline search`` just works."""
+    if lib.exists():
+        return
+    if not quiet:
+        print(f"byline: no index for {lib.corpus} yet; building it first", file=sys.stderr)
+    report = run_build(lib, show_progress=not quiet)
+    if not quiet:
+        print_report(report, console(stderr=True))
+
+
+def run_build(lib, *, show_progress: bool = True, **options):
+    """``lib.build(**options)`` with a progress bar on stderr when it is a terminal."""
+    if not show_progress or not sys.stderr.isatty():
+        return lib.build(**options)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.fields[current]}", markup=False))
+    with Progress(*columns, console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task("reading", total=None, current="")
+
+        def on_progress(event) -> None:
+            bar.update(task, description=event.phase, completed=event.done, total=event.total or None,
+                       current=one_line(event.current)[-50:])
+
+        return lib.build(progress=on_progress, **options)
+
+
+def print_report(report, out) -> None:
+    from rich.text import Text
+
+    kind = "Built" if report.full else "Updated"
+    words = f"{report.words:,} words"
+    out.print(Text(f"{kind} the index of {report.articles:,} articles ({words}) in {report.seconds:.1f} s"))
+    if not report.full:
+        out.print(Text(f"  {report.added} added, {report.changed} changed, {report.deleted} deleted, "
+                       f"{report.unchanged} unchanged"))
+    out.print(Text(f"  spaCy annotated {report.annotated:,} articles in {report.spacy_seconds:.1f} s "
+                   f"(the rest from the cache); reading {report.read_seconds:.1f} s; "
+                   f"entities and Whoosh {report.whoosh_seconds:.1f} s"))
+    out.print(Text(f"  {report.entities:,} canonical entities"))
+    decoded = [item for item in report.flagged if item.reason.startswith("decoded-as:")]
+    notes = [item for item in report.flagged if not item.reason.startswith("decoded-as:")]
+    if decoded:
+        out.print(Text(f"  {len(decoded)} decoded with a fallback encoding:"))
+        for item in decoded[:20]:
+            out.print(Text(f"    {one_line(str(item))}"))
+    for item in notes[:20]:
+        out.print(Text(f"  note: {one_line(str(item))}"))
+    if report.skipped:
+        out.print(Text(f"  {len(report.skipped)} skipped:"))
+        for item in report.skipped[:50]:
+            out.print(Text(f"    {one_line(str(item))}"))
+        if len(report.skipped) > 50:
+            out.print(Text(f"    ... and {len(report.skipped) - 50} more (see --json)"))
+    out.print(Text(f"  index: {report.index_dir}"))
+
+
+def styled(text: str, spans, style: str = "bold reverse"):
+    """Untrusted ``text`` neutralised, with ``spans`` (offsets into it) styled: never parsed as markup."""
+    from rich.text import Text
+
+    result = Text(neutralise(text))
+    for start, end in spans:
+        result.stylize(style, start, end)
+    return result
+
+
+def dump_json(data) -> None:
+    """``data`` as JSON on stdout: text kept exactly, with what could act on a terminal escaped."""
+    sys.stdout.write(escape_for_json(json.dumps(data, ensure_ascii=False, indent=2)))
+    sys.stdout.write("\n")

