@@ -114,6 +114,7 @@ class Library:
         self._searcher = None
         self._ix = None
         self._cache: AnnotationCache | None = None
+        self._furniture_by_source: dict[str, frozenset[str]] = {}
 
     @property
     def name(self) -> str:
@@ -183,6 +184,7 @@ class Library:
         self._searcher = self._ix = None
         self._catalog = None
         self._registry = None
+        self._furniture_by_source = {}
 
     @_locked
     def close(self) -> None:
@@ -383,10 +385,21 @@ class Library:
     @_locked
     def compare(self, a: str, b: str) -> Comparison:
         """Two articles (ids, unique prefixes or corpus paths) side by side: aligned sentences, shared quotes,
-        conflicting figures, entity differences; terms weighted by the whole corpus."""
+        conflicting figures, entity differences; terms weighted by the whole corpus, and each source's site
+        furniture (sentences recurring across its articles) left out."""
         from .compare import compare
 
-        return compare(self.article(a), self.article(b), weights=self.term_weights())
+        first, second = self.article(a), self.article(b)
+        recurring = self._furniture(first) | self._furniture(second)
+        return compare(first, second, weights=self.term_weights(), recurring=recurring)
+
+    def _furniture(self, article: Article) -> frozenset[str]:
+        """The site furniture of ``article``'s source, found once per source while this index is open."""
+        from .compare import source_furniture
+
+        if article.source not in self._furniture_by_source:
+            self._furniture_by_source[article.source] = source_furniture(self, article)
+        return self._furniture_by_source[article.source]
 
     @_locked
     def stories(self, *, refresh: bool = False) -> StoryMap:

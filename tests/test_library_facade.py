@@ -6,14 +6,15 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from index import Library, open_library
-from index.compare import compare
+from index.compare import compare, source_furniture
 from index.stories import story_map
 
 
-def test_compare_is_one_call_with_corpus_weights(seeds_library: Library) -> None:
+def test_compare_is_one_call_with_corpus_weights_and_site_furniture(seeds_library: Library) -> None:
     through_library = seeds_library.compare("001", "002").to_dict()
-    assembled = compare(seeds_library.article("001"), seeds_library.article("002"),
-                        weights=seeds_library.term_weights()).to_dict()
+    a, b = seeds_library.article("001"), seeds_library.article("002")
+    assembled = compare(a, b, weights=seeds_library.term_weights(),
+                        recurring=source_furniture(seeds_library, a, b)).to_dict()
     assert through_library == assembled
     assert through_library["a"]["id"].startswith("001") and through_library["b"]["id"].startswith("002")
 

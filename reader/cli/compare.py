@@ -36,16 +36,13 @@ def register(subparsers) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from index.compare import compare, source_furniture
-
     lib = open_corpus(args)
     with lib:
         ensure_index(lib, quiet=args.format != "text")
         try:
-            a, b = lib.article(args.a), lib.article(args.b)
+            comparison = lib.compare(args.a, args.b)
         except KeyError as exc:
             return fail(str(exc.args[0] if exc.args else exc), 2)
-        comparison = compare(a, b, weights=lib.term_weights(), recurring=source_furniture(lib, a, b))
     if args.format == "json":
         dump_json(comparison.to_dict())
     elif args.format == "markdown":

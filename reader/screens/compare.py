@@ -14,7 +14,7 @@ long articles), holding the library lock because the corpus term weights read th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -31,7 +31,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from index import Article, ArticleSummary, Library
-from index.compare import Comparison, FigurePair, SentencePair, compare, entity_key, source_furniture
+from index.compare import Comparison, FigurePair, SentencePair, entity_key
 from reader.safe import one_line
 from reader.screens.help import HelpScreen
 from reader.widgets.article_view import ENTITY_KINDS, StyledSpan
@@ -170,7 +170,6 @@ class CompareScreen(Screen):
         self.articles: dict[str, Article] = {}
         #: Comparisons already made, by (A id, B id): swapping back or picking again is instant.
         self._comparisons: dict[tuple[str, str], Comparison] = {}
-        self._weights: Callable[[str], float] | None = None
         #: Where the reader is: the side that leads and the sentence at its top.
         self.position: tuple[str, int] | None = None
         #: Raised while the screen scrolls a pane itself, so that scrolling is not taken for the reader's.
@@ -178,8 +177,6 @@ class CompareScreen(Screen):
         #: Per side: sentence index -> indices into ``disagreements`` of the figures it holds.
         self._conflicts_at: dict[str, dict[int, list[int]]] = {"a": {}, "b": {}}
         self._figure_turn = 0
-        #: Source -> sentences that recur across its articles (site furniture), found once.
-        self._furniture: dict[str, frozenset[str]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -222,18 +219,9 @@ class CompareScreen(Screen):
         """Read both articles and compare them off the UI thread. ``keep`` is ``(article id, sentence)``: where
         to put the reader once the comparison shows (on whichever side that article is now)."""
         worker = get_current_worker()
-        with self.app.library_lock:
-            a = self.articles.get(a_id) or self.library.article(a_id)
-            b = self.articles.get(b_id) or self.library.article(b_id)
-            comparison = self._comparisons.get((a.id, b.id))
-            if comparison is None:
-                if self._weights is None:
-                    self._weights = self.library.term_weights()
-                for article in (a, b):  # site furniture, found once per source
-                    if article.source not in self._furniture:
-                        self._furniture[article.source] = source_furniture(self.library, article)
-                recurring = self._furniture[a.source] | self._furniture[b.source]
-                comparison = compare(a, b, weights=self._weights, recurring=recurring)
+        a = self.articles.get(a_id) or self.library.article(a_id)
+        b = self.articles.get(b_id) or self.library.article(b_id)
+        comparison = self._comparisons.get((a.id, b.id)) or self.library.compare(a.id, b.id)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, a, b, comparison, keep)
 
@@ -662,10 +650,7 @@ class PickArticleScreen(ModalScreen[str | None]):
     @work(thread=True, exclusive=True, group="pick", exit_on_error=False)
     def find_coverage(self) -> None:
         """Ask the story map (grouped once per index, then cached) for the fixed article's other coverage."""
-        from index.stories import story_map
-
-        with self.app.library_lock:
-            stories = story_map(self.library)
+        stories = self.library.stories()
         found: dict[str, str] = {}
         for neighbour in stories.other_coverage(self.fixed.id):
             found.setdefault(neighbour.id, "copy" if neighbour.copy else "same story")

@@ -140,10 +140,7 @@ class LibraryScreen(Screen):
             return
         outcome: SearchResult | QueryError
         try:
-            with self.app.library_lock:
-                if worker.is_cancelled:  # superseded while it waited for the lock
-                    return
-                outcome = self.app.library.search(query, limit=RESULT_LIMIT)
+            outcome = self.app.library.search(query, limit=RESULT_LIMIT)
         except QueryError as error:
             outcome = error
         if not worker.is_cancelled:
