@@ -32,20 +32,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .store import IndexProblem
+from .storage import ALIAS_FILE, IndexProblem, write_atomic
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-ALIAS_FILE = "aliases.toml"
 CORRECTIONS_MARKER = "# --- corrections (written by byline; edit freely) ---"
 
 
@@ -208,10 +206,7 @@ def write_corrections(path: Path, merges: list[Merge], splits: list[Split], drop
         parts.append("\n" + item.to_toml())
     new_text = "".join(parts)
     tomllib.loads(new_text)  # never write a file we could not read back
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(new_text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, new_text, check=lambda data: tomllib.loads(data.decode("utf-8")))
 
 
 def _text(item: dict[str, Any], key: str) -> str:

@@ -42,6 +42,7 @@ from rapidfuzz.fuzz import ratio
 
 from .aliases import Aliases, load_aliases
 from .models import Annotation, ArticleSummary, EntitySpan, label_kind
+from .storage import write_json
 from .store import REGISTRY_VERSION
 
 #: Labels that name things a reader follows across articles. Dates and numbers are not resolved.
@@ -1228,9 +1229,9 @@ class EntityRegistry:
         """Write the registry to ``path`` and its detail beside it (``<name>.detail.json``), each atomically."""
         stamp = os.urandom(8).hex()
         detail = self.detail
-        _write_json(_detail_path(path), {"version": REGISTRY_VERSION, "stamp": stamp,
+        write_json(_detail_path(path), {"version": REGISTRY_VERSION, "stamp": stamp,
                                          "table": detail.table.to_json(), "records": detail.records})
-        _write_json(path, {"version": REGISTRY_VERSION, "stamp": stamp, "entities": self._headers,
+        write_json(path, {"version": REGISTRY_VERSION, "stamp": stamp, "entities": self._headers,
                            "surfaces": self._surface_rows(), "in_article": self._in_article})
 
     @classmethod
@@ -1274,12 +1275,6 @@ class _Detail:
 
 def _detail_path(path: Path) -> Path:
     return path.with_name(path.stem + ".detail.json")
-
-
-def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, path)
 
 
 __all__ = [

@@ -16,12 +16,14 @@ import html
 import io
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
 from .fetch import Fetcher, FetchError, FetchPolicy, Page, require_web
+from .storage import IndexLocked
 from .web import (
     MIN_WORDS,
     AddOutcome,
@@ -267,20 +269,23 @@ def subscribe(corpus: Path, url: str, *, policy: FetchPolicy | None = None) -> t
     record = {"url": page.url, "title": parsed.title, "added": now_iso(), "checked": "", "status": "",
               "etag": "", "last_modified": "", "seen": [], "failures": {}, "articles": 0}
     corpus.mkdir(parents=True, exist_ok=True)
-    state.feeds.append(record)
-    state.save()
+    with state.writing():
+        existing = _find(state, record["url"])
+        if existing is not None:  # subscribed meanwhile by another process
+            return _public(existing), False, notes
+        state.feeds.append(record)
     return _public(record), True, notes
 
 
 def unsubscribe(corpus: Path, url: str) -> Feed:
     """Stop following a feed. Articles it added stay in the corpus."""
     state = WebState(Path(corpus))
-    record = _find(state, url)
-    if record is None:
-        followed = ", ".join(r["url"] for r in state.feeds) or "none"
-        raise FeedError(f"not following {url} (followed: {followed})")
-    state.feeds.remove(record)
-    state.save()
+    with state.writing():
+        record = _find(state, url)
+        if record is None:
+            followed = ", ".join(r["url"] for r in state.feeds) or "none"
+            raise FeedError(f"not following {url} (followed: {followed})")
+        state.feeds.remove(record)
     return _public(record)
 
 
@@ -313,10 +318,15 @@ def update_feeds(corpus: Path, urls: list[str] | None = None, *, progress: Progr
             if progress is not None:
                 progress(WebProgress(number, len(records), record["url"],
                                      f"checking {record.get('title') or record['url']}"))
-            result = _update_one(state, fetcher, record, progress, number, len(records))
-            record["checked"] = now_iso()
-            record["status"] = result.status + (f": {result.reason}" if result.reason else "")
-            state.save()
+            try:
+                result = _update_one(state, fetcher, dict(record), progress, number, len(records))
+            except IndexLocked:
+                raise
+            except Exception as exc:  # a hostile feed must not stop the others: report it as failed
+                result = FeedResult(record["url"], record.get("title", ""), "failed",
+                                    f"could not be read ({type(exc).__name__}: {exc})")
+            status = result.status + (f": {result.reason}" if result.reason else "")
+            _save_record(state, record["url"], lambda r, s=status: r.update(checked=now_iso(), status=s))
             results.append(result)
     if progress is not None:
         progress(WebProgress(len(records), len(records), "", "done"))
@@ -368,21 +378,46 @@ def _update_one(state: WebState, fetcher: Fetcher, record: dict[str, Any], progr
             failures.pop(item.key, None)
             seen.append(item.key)
             seen_set.add(item.key)
-        if outcome.status == "added":
-            record["articles"] = int(record.get("articles", 0)) + 1
         outcomes.append(outcome)
-        state.save()
+        _save_record(state, url, lambda r, o=outcome: _item_done(r, seen, failures, o.status == "added"))
     current = {item.key for item in parsed.items}
     limit = max(SEEN_LIMIT, 2 * len(current))
-    record["seen"] = [key for key in seen if key in current] + [key for key in seen if key not in current][-limit:]
-    record["failures"] = failures
-    if failures or unfinished:
-        # Download the whole feed next time, so the items not yet added are offered again.
-        record["etag"] = record["last_modified"] = ""
-    else:
-        record["etag"], record["last_modified"] = page.etag, page.last_modified
+
+    def finish(r: dict[str, Any]) -> None:
+        known = _merged(r.get("seen", []), seen)
+        r["seen"] = [key for key in known if key in current] + [key for key in known if key not in current][-limit:]
+        r["failures"] = failures
+        r["title"] = title
+        if failures or unfinished:
+            # Download the whole feed next time, so the items not yet added are offered again.
+            r["etag"] = r["last_modified"] = ""
+        else:
+            r["etag"], r["last_modified"] = page.etag, page.last_modified
+
+    _save_record(state, url, finish)
     reason = "" if parsed.items else "the feed has no items"
     return FeedResult(url, title, "updated", reason, tuple(outcomes), parsed.notes)
+
+
+def _save_record(state: WebState, url: str, change: Callable[[dict[str, Any]], None]) -> None:
+    """Change a feed's record under the corpus's writer lock, in the state as it is on disk now (another process
+    may have changed it meanwhile; a feed removed meanwhile stays removed)."""
+    with state.writing():
+        record = _find(state, url)
+        if record is not None:
+            change(record)
+
+
+def _merged(first: list[str], second: list[str]) -> list[str]:
+    known = set(first)
+    return [*first, *(key for key in second if key not in known)]
+
+
+def _item_done(record: dict[str, Any], seen: list[str], failures: dict[str, int], added: bool) -> None:
+    record["seen"] = _merged(list(record.get("seen", [])), seen)
+    record["failures"] = dict(failures)
+    if added:
+        record["articles"] = int(record.get("articles", 0)) + 1
 
 
 def _add_item(state: WebState, fetcher: Fetcher, item: FeedItem, feed: ParsedFeed, feed_url: str) -> AddOutcome:

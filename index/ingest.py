@@ -31,13 +31,13 @@ from typing import Any
 
 from .annotate import content_hash
 from .models import Article, Skipped
+from .storage import SIDECAR, write_atomic
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-SIDECAR = "byline.toml"
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 METADATA_FIELDS = ("title", "source", "published", "language", "url", "author")
@@ -143,8 +143,9 @@ def _toml_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def write_sidecar_entry(root: Path, relpath: str, meta: dict[str, str]) -> Path:
-    """Add or replace one file's metadata in the corpus's ``byline.toml``; writes atomically."""
+def sidecar_with_entry(root: Path, relpath: str, meta: dict[str, str]) -> str:
+    """The text of the corpus's ``byline.toml`` with one file's metadata added or replaced (not written: see
+    :func:`write_sidecar`). Raises ValueError when the current file cannot be read."""
     path = root / SIDECAR
     current: dict[str, dict[str, str]] = {}
     header = ""
@@ -165,10 +166,19 @@ def write_sidecar_entry(root: Path, relpath: str, meta: dict[str, str]) -> Path:
             if current[name].get(key):
                 out.append(f"{key} = {_toml_string(current[name][key])}")
         out.append("")
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text("\n".join(out), encoding="utf-8")
-    os.replace(tmp, path)
+    return "\n".join(out)
+
+
+def write_sidecar(root: Path, text: str) -> Path:
+    """Replace the corpus's ``byline.toml`` with ``text``, atomically, once it reads back as TOML."""
+    path = root / SIDECAR
+    write_atomic(path, text, check=lambda data: tomllib.loads(data.decode("utf-8")))
     return path
+
+
+def write_sidecar_entry(root: Path, relpath: str, meta: dict[str, str]) -> Path:
+    """Add or replace one file's metadata in the corpus's ``byline.toml``; writes atomically."""
+    return write_sidecar(root, sidecar_with_entry(root, relpath, meta))
 
 
 # --- decoding ---------------------------------------------------------------------------------------------

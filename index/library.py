@@ -42,6 +42,7 @@ from .models import (
     SearchResult,
     Skipped,
 )
+from .storage import cache_damaged, corpus_lock
 
 if TYPE_CHECKING:  # entity resolution and story features are imported where used: the reader starts without them
     from .entities import CanonicalEntity, EntityCoverage, EntityRegistry
@@ -168,28 +169,9 @@ class Library:
         return self._cache
 
     def _open_cache(self, *, repair: bool) -> AnnotationCache:
-        """The annotation cache. A damaged one (not a database, or a malformed one) is refused with what to do,
-        or, when ``repair`` (a build, which can annotate again), set aside as ``annotations.sqlite.damaged``
-        and started afresh. A locked or unwritable cache is not damaged and is never set aside."""
-        path = self.index_dir / store.ANNOTATIONS
-        try:
-            try:
-                cache = AnnotationCache(path)
-            except sqlite3.OperationalError:
-                if repair or not path.is_file():
-                    raise
-                cache = AnnotationCache(path, read_only=True)  # an index this user may read but not write
-            cache.get_many(["integrity probe"])
-            return cache
-        except sqlite3.OperationalError:
-            raise
-        except sqlite3.DatabaseError as exc:
-            if not repair:
-                raise _cache_damaged(path, exc) from None
-        os.replace(path, path.with_name(path.name + ".damaged"))
-        for suffix in ("-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-        return AnnotationCache(path)
+        """The annotation cache; a damaged one is refused with what to do, or, when ``repair`` (a build, which
+        can annotate again), set aside and started afresh (see :meth:`index.storage.SqliteCache.open`)."""
+        return AnnotationCache.open(self.index_dir / store.ANNOTATIONS, repair=repair)
 
     @property
     def catalog(self) -> dict[str, dict]:
@@ -286,7 +268,7 @@ class Library:
         except sqlite3.OperationalError:
             raise
         except sqlite3.DatabaseError as exc:
-            raise _cache_damaged(self.index_dir / store.ANNOTATIONS, exc) from None
+            raise cache_damaged(self.index_dir / store.ANNOTATIONS, exc, AnnotationCache.KIND) from None
 
     def _with_canonical(self, span: EntitySpan, article_id: str) -> EntitySpan | None:
         resolved = self.registry.canonical(span.text, span.label, article_id)
@@ -353,56 +335,78 @@ class Library:
             return target
         return self.index_dir / ALIAS_FILE
 
+    @contextlib.contextmanager
+    def writing(self, lock_wait: float = 10.0) -> Iterator[None]:
+        """Hold the corpus's writer lock, then the index's: one writer at a time for the corpus's files (its
+        metadata, alias and web state files) and its index. Waits up to ``lock_wait`` seconds for each, then
+        raises :class:`IndexLocked` naming the holder. The bundled seeds are never written: they have no lock."""
+        with contextlib.ExitStack() as stack:
+            if self.corpus != bundled_corpus().resolve():
+                stack.enter_context(corpus_lock(self.corpus, wait=lock_wait))
+            stack.enter_context(store.writer_lock(self.index_dir, wait=lock_wait))
+            yield
+
     def merge_entities(self, names: Sequence[str], *, lock_wait: float = 10.0) -> CanonicalEntity:
-        """Make the entities ``names`` refer to one entity (the first one's), and save that correction."""
-        entities = list(dict.fromkeys(self.entity(name) for name in names))
-        if len(entities) < 2:
-            raise ValueError("name at least two different entities to merge")
+        """Make the entities ``names`` refer to one entity (the first one's), and save that correction.
+
+        Under the writer lock from reading the saved corrections to regrouping: two merges at once both land,
+        and a merge refused because another process is writing has saved nothing."""
         from .entities import normalise_name
 
-        path = self.corrections_file()
-        current = read_aliases(path)
-        keys = {normalise_name(form) for e in entities for form, _ in e.names}
-        splits = [s for s in current.splits
-                  if not (normalise_name(s.name) in keys and any(normalise_name(f) in keys for f in s.from_names))]
-        merge = Merge(label=entities[0].label, names=tuple(e.names[0][0] for e in entities))
-        write_corrections(path, [*current.merges, merge], splits, list(current.drops))
-        return self._apply_corrections(entities[0].names[0][0], lock_wait)
+        with self.writing(lock_wait):
+            self._refresh_registry()
+            entities = list(dict.fromkeys(self.entity(name) for name in names))
+            if len(entities) < 2:
+                raise ValueError("name at least two different entities to merge")
+            path = self.corrections_file()
+            current = read_aliases(path)
+            keys = {normalise_name(form) for e in entities for form, _ in e.names}
+            splits = [s for s in current.splits
+                      if not (normalise_name(s.name) in keys and any(normalise_name(f) in keys for f in s.from_names))]
+            merge = Merge(label=entities[0].label, names=tuple(e.names[0][0] for e in entities))
+            write_corrections(path, [*current.merges, merge], splits, list(current.drops))
+            self._reresolve()
+            return self.entity(entities[0].names[0][0])
 
     def split_entity(self, name: str, entity: str, *, lock_wait: float = 10.0) -> CanonicalEntity:
         """Take the name ``name`` out of the entity ``entity`` (a wrong merge), and save that correction.
         Returns the entity the name now belongs to."""
         from .entities import normalise_name
 
-        whole = self.entity(entity)
-        key = normalise_name(name)
-        others = tuple(dict.fromkeys(f for f, _ in whole.names if normalise_name(f) != key))
-        if not others or all(normalise_name(f) != key for f, _ in whole.names):
-            raise KeyError(f"{name!r} is not one of the other names of {whole.name!r}")
-        path = self.corrections_file()
-        current = read_aliases(path)
-        merges = [m for m in current.merges if key not in {normalise_name(n) for n in m.names}]
-        write_corrections(path, merges, [*current.splits, Split(whole.label, name, others)], list(current.drops))
-        return self._apply_corrections(name, lock_wait)
+        with self.writing(lock_wait):
+            self._refresh_registry()
+            whole = self.entity(entity)
+            key = normalise_name(name)
+            others = tuple(dict.fromkeys(f for f, _ in whole.names if normalise_name(f) != key))
+            if not others or all(normalise_name(f) != key for f, _ in whole.names):
+                raise KeyError(f"{name!r} is not one of the other names of {whole.name!r}")
+            path = self.corrections_file()
+            current = read_aliases(path)
+            merges = [m for m in current.merges if key not in {normalise_name(n) for n in m.names}]
+            write_corrections(path, merges, [*current.splits, Split(whole.label, name, others)],
+                              list(current.drops))
+            self._reresolve()
+            return self.entity(name)
 
     def drop_entity(self, name: str, *, lock_wait: float = 10.0) -> CanonicalEntity:
         """Say the entity ``name`` is no name at all (a mis-tag: "Revs" heading a table row), and save that
         correction. Its spans are no longer shown or counted. Returns the entity as it was."""
-        entity = self.entity(name)
-        path = self.corrections_file()
-        current = read_aliases(path)
-        forms = tuple(dict.fromkeys(form for form, _ in entity.names))
-        write_corrections(path, list(current.merges), list(current.splits),
-                          [*current.drops, Drop(entity.label, forms)])
-        with store.writer_lock(self.index_dir, wait=lock_wait):
+        with self.writing(lock_wait):
+            self._refresh_registry()
+            entity = self.entity(name)
+            path = self.corrections_file()
+            current = read_aliases(path)
+            forms = tuple(dict.fromkeys(form for form, _ in entity.names))
+            write_corrections(path, list(current.merges), list(current.splits),
+                              [*current.drops, Drop(entity.label, forms)])
             self._reresolve()
         return entity
 
-    def _apply_corrections(self, name: str, lock_wait: float) -> CanonicalEntity:
-        """Regroup the saved surfaces under the alias files as they are now: no spaCy, no re-indexing."""
-        with store.writer_lock(self.index_dir, wait=lock_wait):
-            self._reresolve()
-        return self.entity(name)
+    def _refresh_registry(self) -> None:
+        """Under the writer lock: forget what was read before it, so a correction starts from what another
+        writer saved meanwhile."""
+        self.refresh()
+        self._close_index()
 
     def _reresolve(self) -> None:
         from .entities import EntityRegistry
@@ -442,7 +446,7 @@ class Library:
         started = time.perf_counter()
         report = (lambda phase, done, total, current="": progress(BuildProgress(phase, done, total, current))) \
             if progress else (lambda *a, **k: None)
-        with store.writer_lock(self.index_dir, wait=lock_wait):
+        with self.writing(lock_wait):
             self._close_index()
             try:
                 built = self._update(rebuild=rebuild, jobs=jobs, model=model, report=report, quick=True)
@@ -666,8 +670,3 @@ class _ReadPlan:
         again and has not gone."""
         name = source_file(path)
         return name not in self.read and name not in self.deleted
-
-
-def _cache_damaged(path: Path, error: Exception) -> store.IndexCorrupt:
-    return store.IndexCorrupt(f"the annotation cache {path} is damaged ({error}); rebuild the index with "
-                              "`byline index --rebuild`, which starts a new cache")

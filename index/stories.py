@@ -33,11 +33,10 @@ stable across re-indexing an unchanged corpus.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 import json
-import os
-import sqlite3
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -49,14 +48,13 @@ from typing import Any
 
 from .analysis import TOKEN_PATTERN, analyze, word_terms
 from .models import Annotation, Article, EntitySpan, label_kind
+from .storage import FEATURES_DB, STORIES_FILE, SqliteCache, write_json
 
 #: Bump when :func:`features_of` changes what it computes for the same article.
 FEATURES_VERSION = "2"
 #: Bump when grouping changes (weights, thresholds, the cached file's shape).
 STORIES_VERSION = "1"
 
-FEATURES_DB = "story-features.sqlite"
-STORIES_FILE = "stories.json"
 
 #: Word shingle length and sketch size for near-duplicate detection.
 SHINGLE_WORDS = 4
@@ -265,50 +263,18 @@ def feature_key(content_hash: str, title: str, annotator: str) -> str:
     return f"{FEATURES_VERSION}/{annotator}/{content_hash}/{title_hash}"
 
 
-class FeatureStore:
-    """Features on disk (SQLite) by :func:`feature_key`, beside the index, shared by its generations."""
+class FeatureStore(SqliteCache):
+    """Features on disk (SQLite) by :func:`feature_key`, beside the index, shared by its generations; a damaged
+    one is started afresh (features can always be computed again)."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS features (key TEXT PRIMARY KEY, data TEXT NOT NULL)")
+    TABLE = "features"
+    KIND = "story-feature cache"
 
     def get_many(self, keys: Iterable[str]) -> dict[str, ArticleFeatures]:
-        found: dict[str, ArticleFeatures] = {}
-        keys = list(keys)
-        for i in range(0, len(keys), 500):
-            chunk = keys[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, data in self._db.execute(f"SELECT key, data FROM features WHERE key IN ({marks})", chunk):
-                found[key] = ArticleFeatures.from_dict(json.loads(data))
-        return found
-
-    def missing(self, keys: Iterable[str]) -> set[str]:
-        wanted = set(keys)
-        present: set[str] = set()
-        listed = list(wanted)
-        for i in range(0, len(listed), 500):
-            chunk = listed[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            present.update(k for (k,) in self._db.execute(f"SELECT key FROM features WHERE key IN ({marks})", chunk))
-        return wanted - present
+        return {key: ArticleFeatures.from_dict(json.loads(data)) for key, data in self.get_raw(keys).items()}
 
     def put_many(self, items: Iterable[tuple[str, ArticleFeatures]]) -> None:
-        with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO features (key, data) VALUES (?, ?)",
-                ((key, json.dumps(f.to_dict(), ensure_ascii=False, separators=(",", ":"))) for key, f in items),
-            )
-
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> FeatureStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        self.put_raw((key, json.dumps(f.to_dict(), ensure_ascii=False, separators=(",", ":"))) for key, f in items)
 
 
 def update_features(
@@ -318,7 +284,7 @@ def update_features(
 
     Called by :meth:`index.library.Library.build` once annotations are known, so grouping never waits for
     text analysis."""
-    with FeatureStore(index_dir / FEATURES_DB) as features:
+    with FeatureStore.open(index_dir / FEATURES_DB, repair=True) as features:
         keys = {aid: feature_key(a.content_hash, a.title, annotator) for aid, a in articles.items()}
         todo = features.missing(keys.values())
         computed = 0
@@ -1164,12 +1130,8 @@ def _read_cache(path: Path, fingerprint: str) -> dict[str, Any] | None:
 
 def _write_cache(path: Path, data: Mapping[str, Any]) -> None:
     """Best effort: an index folder that cannot be written just means grouping again next time."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        write_json(path, data)
 
 
 def _items(
@@ -1178,7 +1140,7 @@ def _items(
     """Grouping's view of every article: catalog metadata, stored features (computed now for any the build
     did not store), canonical entities from the registry."""
     keys = {aid: feature_key(row["content_hash"], row.get("title", ""), annotator) for aid, row in rows.items()}
-    with FeatureStore(library.index_dir / FEATURES_DB) as store_:
+    with FeatureStore.open(library.index_dir / FEATURES_DB, repair=True) as store_:
         found = store_.get_many(set(keys.values()))
         late = []
         for aid, key in keys.items():

@@ -275,11 +275,12 @@ def _progress_printer() -> Any:
 
 def _user_errors() -> tuple[type[Exception], ...]:
     """Errors a user can fix and that stop a whole command: missing web extras, an unreadable state file,
-    a corpus folder that cannot be written."""
+    a corpus folder that cannot be written, another process writing the corpus."""
     from index.fetch import WebUnavailable
+    from index.storage import IndexProblem
     from index.web import WebStateError
 
-    return (WebUnavailable, WebStateError, OSError)
+    return (WebUnavailable, WebStateError, IndexProblem, OSError)
 
 
 def _fail(exc: Exception) -> int:
