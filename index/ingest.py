@@ -26,6 +26,7 @@ import zlib
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from datetime import time as datetime_time
 from pathlib import Path
 from typing import Any
 
@@ -123,50 +124,145 @@ def _rel(path: Path | str, root: Path) -> str:
 
 
 def read_sidecar(root: Path) -> tuple[dict[str, dict[str, str]], list[Skipped]]:
-    """Per-file metadata from the corpus's ``byline.toml`` (empty when there is none)."""
+    """Per-file metadata from the corpus's ``byline.toml`` (empty when there is none), and what in it cannot be
+    used, each naming the key and its line: a file that is not TOML, or whose ``files`` is not a table, is
+    ignored as a whole (``metadata ignored: ...``); a value of the wrong type is ignored alone. Dates may be
+    written as TOML dates (``published = 2021-08-30``) or as text."""
     path = root / SIDECAR if root.is_dir() else root.parent / SIDECAR
     if not path.is_file():
         return {}, []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return {}, [Skipped(SIDECAR, f"metadata ignored: {exc}")]
     files = data.get("files", {})
+    if not isinstance(files, dict):
+        return {}, [Skipped(SIDECAR, f"metadata ignored: `files`{_line_of(text, 'files')} must be a table of "
+                                     'files (`[files."name.txt"]`), not ' + _toml_type(files))]
     result: dict[str, dict[str, str]] = {}
+    problems: list[Skipped] = []
     for name, meta in files.items():
-        if isinstance(meta, dict):
-            result[name] = {k: str(v) for k, v in meta.items() if k in METADATA_FIELDS and v not in (None, "")}
-    return result, []
+        where = f"files.{_toml_string(name)}"
+        if not isinstance(meta, dict):
+            problems.append(Skipped(SIDECAR, f"`{where}`{_line_of(text, name)} must be a table of metadata, not "
+                                             f"{_toml_type(meta)}; ignored"))
+            continue
+        entry: dict[str, str] = {}
+        for key, value in meta.items():
+            if key not in METADATA_FIELDS or value in (None, ""):
+                continue
+            if isinstance(value, (date, datetime_time)):  # a TOML date, date-time or time
+                entry[key] = value.isoformat()
+            elif isinstance(value, str):
+                entry[key] = clean_metadata(value)
+            else:
+                problems.append(Skipped(SIDECAR, f"`{where}.{key}`{_line_of(text, key, after=name)} must be text"
+                                                 f"{' or a date' if key == 'published' else ''}, not "
+                                                 f"{_toml_type(value)}; ignored"))
+        result[name] = {k: v for k, v in entry.items() if v}
+    return result, problems
+
+
+def _toml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def _line_of(text: str, key: str, after: str | None = None) -> str:
+    """`` (line N)`` for the first line that sets ``key`` (after the first line naming ``after``), else ``""``."""
+    lines = text.splitlines()
+    start = 0
+    if after is not None:
+        start = next((n for n, line in enumerate(lines) if after in line), 0)
+    pattern = re.compile(rf"""(^|[.\s"'\[]){re.escape(key)}(["'\]\s.=]|$)""")
+    for number in range(start, len(lines)):
+        if pattern.search(lines[number].split("#", 1)[0]):
+            return f" (line {number + 1})"
+    return ""
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_metadata(value: str) -> str:
+    """One line of metadata (a title, an outlet, an author) as stored: control characters (DEL and the C1 range
+    included) and lone surrogates become spaces, runs of space one."""
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
+_BODY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_body(text: str) -> str:
+    """An article's text as stored: control characters other than line breaks and tabs, and lone surrogates
+    (which no file can hold), are removed."""
+    return _BODY_CONTROL.sub("", text)
 
 
 def _toml_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+class SidecarError(ValueError):
+    """The corpus's ``byline.toml`` cannot take an entry; the message says why and where."""
+
+
 def sidecar_with_entry(root: Path, relpath: str, meta: dict[str, str]) -> str:
     """The text of the corpus's ``byline.toml`` with one file's metadata added or replaced (not written: see
-    :func:`write_sidecar`). Raises ValueError when the current file cannot be read."""
+    :func:`write_sidecar`). Edited with a TOML library: comments, order, dotted keys, multi-line strings and
+    tables Byline does not know are kept as written. Raises :class:`SidecarError` when the current file cannot
+    be read or the result would not mean what it should."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     path = root / SIDECAR
-    current: dict[str, dict[str, str]] = {}
-    header = ""
-    if path.is_file():
-        text = path.read_text(encoding="utf-8")
-        current = {k: dict(v) for k, v in tomllib.loads(text).get("files", {}).items()}
-        lines = []
-        for line in text.splitlines():
-            if line.startswith("["):
-                break
-            lines.append(line)
-        header = "\n".join(lines).rstrip()
-    current[relpath] = {k: str(v) for k, v in meta.items() if k in METADATA_FIELDS and v}
-    out = [header, ""] if header else []
-    for name in sorted(current):
-        out.append(f"[files.{_toml_string(name)}]")
+    try:
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        before = tomllib.loads(text)
+        document = tomlkit.parse(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, TOMLKitError) as exc:
+        raise SidecarError(f"cannot read {path}: {exc}; fix it first") from None
+    files = before.get("files", {})
+    if not isinstance(files, dict) or not isinstance(files.get(relpath, {}), dict):
+        raise SidecarError(f"cannot add to {path}: `files`{_line_of(text, 'files')} must be a table of files")
+    values = {key: clean_metadata(str(meta[key])) for key in METADATA_FIELDS if meta.get(key)}
+    values = {key: value for key, value in values.items() if value}
+    expected = dict(before)
+    entry = {k: v for k, v in files.get(relpath, {}).items() if k not in METADATA_FIELDS}
+    expected["files"] = {**files, relpath: {**entry, **values}}
+    candidates = []
+    if relpath in files:
+        table = document["files"][relpath]
         for key in METADATA_FIELDS:
-            if current[name].get(key):
-                out.append(f"{key} = {_toml_string(current[name][key])}")
-        out.append("")
-    return "\n".join(out)
+            if key in values:
+                table[key] = values[key]
+            elif key in table:
+                del table[key]
+        candidates.append(tomlkit.dumps(document))
+    else:
+        # A new table at the end: valid after any layout (tables, dotted keys), and never between a dotted key's
+        # lines (inserting one there would change what those lines mean).
+        addition = tomlkit.dumps({"files": {relpath: values}}) if values else \
+            f"[files.{_toml_string(relpath)}]\n"
+        candidates.append(text.rstrip("\n") + ("\n\n" if text.strip() else "") + addition)
+        files_table = document.setdefault("files", tomlkit.table(is_super_table=True))
+        files_table[relpath] = values
+        candidates.append(tomlkit.dumps(document))
+    for candidate in candidates:
+        try:
+            if tomllib.loads(candidate) == expected:
+                return candidate
+        except tomllib.TOMLDecodeError:
+            continue
+    raise SidecarError(f"cannot add {relpath} to {path} without changing what it says; add it by hand")
 
 
 def write_sidecar(root: Path, text: str) -> Path:

@@ -32,7 +32,16 @@ from urllib.parse import urlsplit
 
 from .annotate import content_hash
 from .fetch import Fetcher, FetchError, FetchPolicy, Page, require_web
-from .ingest import decode_bytes, normalise_date, read_sidecar, sidecar_with_entry, write_sidecar
+from .ingest import (
+    SidecarError,
+    clean_body,
+    clean_metadata,
+    decode_bytes,
+    normalise_date,
+    read_sidecar,
+    sidecar_with_entry,
+    write_sidecar,
+)
 from .storage import SIDECAR, STATE_DIR, STATE_FILE, corpus_lock, write_atomic, write_json
 
 WEB_FOLDER = "web"
@@ -311,6 +320,7 @@ class WebState:
         self._by_url: dict[str, str] = {}
         self._by_hash: dict[str, str] = {}
         sidecar, problems = read_sidecar(self.corpus) if self.corpus.is_dir() else ({}, [])
+        problems = [p for p in problems if p.reason.startswith("metadata ignored: ")]
         if problems:
             # Adding would rewrite the sidecar; refuse rather than lose the metadata it holds.
             reason = problems[0].reason.removeprefix("metadata ignored: ")
@@ -425,6 +435,9 @@ def store_article(state: WebState, article: Extracted, *, target: str, aliases: 
 
     Under the corpus's writer lock, against the state on disk: two processes adding the same page store it
     once. The article's metadata is checked before anything is written."""
+    article = replace(article, body=clean_body(article.body),
+                      **{name: clean_metadata(getattr(article, name))
+                         for name in ("title", "author", "published", "source", "url", "language")})
     url = normalise_url(article.url) if article.url else ""
     aliases = [a for a in aliases if a]
     digest = body_hash(article.body)
@@ -445,14 +458,17 @@ def store_article(state: WebState, article: Extracted, *, target: str, aliases: 
             name = f"{stem}-{number}.txt"
             number += 1
         relpath = (folder / name).relative_to(state.corpus).as_posix()
-        sidecar = sidecar_with_entry(state.corpus, relpath, {
-            "title": title,
-            "source": article.source or (_site_folder(url) if url else ""),
-            "published": article.published,
-            "url": url,
-            "author": article.author,
-            "language": article.language,
-        })
+        try:  # everything is checked before the first file is written
+            sidecar = sidecar_with_entry(state.corpus, relpath, {
+                "title": title,
+                "source": article.source or (_site_folder(url) if url else ""),
+                "published": article.published,
+                "url": url,
+                "author": article.author,
+                "language": article.language,
+            })
+        except SidecarError as exc:
+            return AddOutcome(target, "failed", str(exc), title=title, url=url)
         write_atomic(folder / name, f"{title}\n\n{article.body}\n")
         write_sidecar(state.corpus, sidecar)
         state.record(relpath, url, aliases, digest, feed)
