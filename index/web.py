@@ -238,6 +238,8 @@ def extract_article(html: str, url: str | None = None) -> Extracted:
     canonical = doc.url or url or ""
     if url and _is_home_page(canonical) and not _is_home_page(url):
         canonical = url  # a site-wide canonical pointing at the home page would make every article one
+    if url and not same_site(canonical, url):
+        canonical = url  # a page may not file itself under another site (and block that site's own article)
     return Extracted(
         title=title,
         body=body,
@@ -247,6 +249,25 @@ def extract_article(html: str, url: str | None = None) -> Extracted:
         url=canonical,
         language=language,
     )
+
+
+#: Second-level labels under which a site's name is the third label (``bbc.co.uk``, ``abc.net.au``).
+_SHARED_SECOND_LEVEL = {"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go"}
+
+
+def site_of(url: str) -> str:
+    """The site an address belongs to: its host without subdomains (``www.bbc.co.uk`` -> ``bbc.co.uk``)."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if ":" in host or host.replace(".", "").isdigit():
+        return host  # an IP address is its own site
+    labels = host.split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SHARED_SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def same_site(url: str, other: str) -> bool:
+    return bool(site_of(url)) and site_of(url) == site_of(other)
 
 
 def _is_home_page(url: str) -> bool:
@@ -381,8 +402,8 @@ class WebState:
 #: The keys of web.json's records and the types Byline needs them to have.
 _ARTICLE_KEYS = {"path": str, "url": str, "aliases": list, "hash": str, "added": str, "feed": str}
 _FEED_KEYS = {"url": str, "title": str, "added": str, "checked": str, "status": str, "etag": str,
-              "last_modified": str, "seen": list, "failures": dict, "articles": int}
-_TYPE_NAMES = {str: "text", list: "a list", dict: "a table", int: "a whole number"}
+              "last_modified": str, "seen": list, "failures": dict, "articles": int, "allow_private": bool}
+_TYPE_NAMES = {str: "text", list: "a list", dict: "a table", int: "a whole number", bool: "true or false"}
 
 
 def _check_state(path: Path, data: dict[str, Any]) -> None:
@@ -399,7 +420,8 @@ def _check_state(path: Path, data: dict[str, Any]) -> None:
                 raise bad(f"{key}[{number}]", dict)
             for name, expected in keys.items():
                 value = record.get(name)
-                if value is not None and (not isinstance(value, expected) or isinstance(value, bool)):
+                if value is not None and (not isinstance(value, expected)
+                                          or (isinstance(value, bool) and expected is not bool)):
                     raise bad(f"{key}[{number}].{name}", expected)
             if key == "feeds" and not record.get("url"):
                 raise WebStateError(f"cannot read {path}: {key}[{number}] has no url; fix or remove it")
