@@ -32,7 +32,7 @@ from typing import Any
 
 from .annotate import content_hash
 from .models import Article, Skipped
-from .storage import SIDECAR, write_atomic
+from .storage import SIDECAR, read_bounded, write_atomic
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -408,7 +408,9 @@ def read_text_article(path: Path, root: Path, meta: dict[str, str]) -> Article |
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:
             return Skipped(rel, _too_large(size))
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_ARTICLE_BYTES)  # never more: the file may have grown since
+        if data is None:
+            return Skipped(rel, _too_large(path.stat().st_size))
     except PermissionError:
         return Skipped(rel, "permission denied")
     except OSError as exc:
@@ -449,13 +451,14 @@ def iter_jsonl(path: Path, root: Path, meta: dict[str, str]) -> Iterator[Article
     found = False
     try:
         with handle:
-            for lineno, raw in enumerate(handle, start=1):
+            for lineno, (raw, size) in enumerate(_bounded_lines(handle, MAX_ARTICLE_BYTES), start=1):
+                if raw is None:
+                    found = True
+                    yield Skipped(rel, _too_large(size), line=lineno)
+                    continue
                 if not raw.strip():
                     continue
                 found = True
-                if len(raw) > MAX_ARTICLE_BYTES:
-                    yield Skipped(rel, _too_large(len(raw)), line=lineno)
-                    continue
                 yield _jsonl_article(raw, rel, stem, lineno, meta)
     except PermissionError:
         yield Skipped(rel, "permission denied")
@@ -465,6 +468,26 @@ def iter_jsonl(path: Path, root: Path, meta: dict[str, str]) -> Iterator[Article
         return
     if not found:
         yield Skipped(rel, "empty file")
+
+
+def _bounded_lines(handle: Any, limit: int) -> Iterator[tuple[bytes | None, int]]:
+    """The lines of a binary file with their sizes; a line longer than ``limit`` bytes comes as ``None`` and is
+    read past in chunks, never held whole (a 1 GB line costs ``limit`` bytes of memory, not 2 GB)."""
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line, len(line)
+            continue
+        size = len(line)
+        del line
+        while True:
+            chunk = handle.readline(1 << 20)
+            size += len(chunk)
+            if not chunk or chunk.endswith(b"\n"):
+                break
+        yield None, size
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -182,9 +182,13 @@ class Library:
     @property
     def registry(self) -> EntityRegistry:
         if self._registry is None:
-            from .entities import EntityRegistry
+            from .entities import EntityRegistry, RegistryDamaged
 
-            self._registry = EntityRegistry.load(self.generation / store.ENTITIES)
+            try:
+                self._registry = EntityRegistry.load_checked(self.generation / store.ENTITIES)
+            except RegistryDamaged as exc:
+                raise store.IndexCorrupt(f"the entity table of the index is damaged ({exc}); `byline index` "
+                                         "repairs it") from None
         return self._registry
 
     def _search_engine(self):
@@ -409,11 +413,12 @@ class Library:
         self._close_index()
 
     def _reresolve(self) -> None:
-        from .entities import EntityRegistry
-
+        """Regroup under the corrections as saved now, and seal the generation with the new table."""
         path = self.generation / store.ENTITIES
-        registry = EntityRegistry.load(path).reresolve(load_aliases(self.corpus, self.index_dir))
-        registry.save(path)
+        aliases = load_aliases(self.corpus, self.index_dir)
+        registry = self.registry.reresolve(aliases)
+        stamp = registry.save(path)
+        store.write_format(self.generation, stamp, corrections_fingerprint(aliases))
         self._close_index()
         self._registry = registry
 
@@ -479,8 +484,13 @@ class Library:
         aliases = load_aliases(self.corpus, self.index_dir)
         patterns = aliases.ruler_patterns()
         fingerprint = model_fingerprint(model_name, patterns)
+        corrections = corrections_fingerprint(aliases)
         # Quick only while the index holds this annotator's results: new aliases mean annotating everything.
         quick = quick and not full and old_annotator == fingerprint
+        old_registry: EntityRegistry | None = None
+        if quick:
+            assert previous is not None
+            old_registry = _sealed_registry(previous)  # raises _NeedEverything when a build was interrupted
         if self._cache is None:
             self._cache = self._open_cache(repair=True)
 
@@ -523,14 +533,19 @@ class Library:
             report("annotating", 0, len(todo), "loading the spaCy model")
             batch: list[tuple[str, Annotation]] = []
             texts = [article.text for _, article in todo]
-            for number, annotation in enumerate(annotator.annotate(texts), start=1):
-                key, article = todo[number - 1]
-                cached[key] = annotation
-                batch.append((key, annotation))
-                if len(batch) >= 500:
-                    self.cache.put_many(batch)
-                    batch.clear()
-                report("annotating", number, len(todo), article.path)
+            results = annotator.annotate(texts)
+            with _workers_stop_on_interrupt():
+                try:
+                    for number, annotation in enumerate(results, start=1):
+                        key, article = todo[number - 1]
+                        cached[key] = annotation
+                        batch.append((key, annotation))
+                        if len(batch) >= 500:
+                            self.cache.put_many(batch)
+                            batch.clear()
+                        report("annotating", number, len(todo), article.path)
+                finally:
+                    results.close()  # spaCy's workers are told to stop now, not when the traceback is freed
             self.cache.put_many(batch)
         spacy_seconds = time.perf_counter() - spacy_started
 
@@ -550,13 +565,17 @@ class Library:
         )
         report("indexing", 0, len(change.write), "")
         write_progress = lambda d, t, c: report("indexing", d, t, c)  # noqa: E731
+        # One generation: the Whoosh documents, then the entity table, then the catalog and file records, then
+        # the seal naming the entity table (store.write_format). Whatever an interruption leaves unsealed, the next
+        # update notices (_sealed_registry) and regroups; documents and catalog rows are written again as changed.
         if full:
             generation = store.new_generation(self.index_dir)
             try:
                 store.write_documents(generation, change, normalise_name, create=True, progress=write_progress,
                                       procs=jobs)
+                stamp = registry.save(generation / store.ENTITIES)
                 self._write_tables(generation, rows, fingerprint, files, skipped, flagged)
-                registry.save(generation / store.ENTITIES)
+                store.write_format(generation, stamp, corrections)
             except BaseException:
                 import shutil
 
@@ -568,11 +587,17 @@ class Library:
             generation = previous
             if change.write or change.delete:
                 store.write_documents(generation, change, normalise_name, create=False, progress=write_progress)
-            self._write_tables(generation, rows, fingerprint, files, skipped, flagged)
+            if registry is None and old_registry is not None \
+                    and store.read_format(generation).get("corrections") != corrections:
+                registry = old_registry.reresolve(aliases)  # corrections written by hand since the last build
             if registry is None:  # no name came or went: the entities stay as they were
-                registry = EntityRegistry.load(generation / store.ENTITIES)
+                registry = old_registry if old_registry is not None else EntityRegistry.load(
+                    generation / store.ENTITIES)
+                stamp = registry.stamp
             else:
-                registry.save(generation / store.ENTITIES)
+                stamp = registry.save(generation / store.ENTITIES)
+            self._write_tables(generation, rows, fingerprint, files, skipped, flagged)
+            store.write_format(generation, stamp, corrections)
         whoosh_seconds = time.perf_counter() - whoosh_started
         if generation != self._generation:
             self._unpin()
@@ -611,7 +636,7 @@ class Library:
         changed and deleted articles (counted from their cached annotations) and with the new and changed ones
         (``fresh``): no need to load every article's annotation. Raises :class:`_NeedEverything` when the
         previous build's table or the annotations it counted are not there."""
-        from .entities import EntityRegistry, SurfaceTable, resolve_table
+        from .entities import SurfaceTable, resolve_table
 
         gone = [*changed, *deleted]
         old_keys = {aid: AnnotationCache.key(old_rows[aid]["content_hash"], fingerprint) for aid in gone}
@@ -623,7 +648,7 @@ class Library:
                 SurfaceTable.from_annotations({aid: old[aid]}).to_json()
                 == SurfaceTable.from_annotations({aid: fresh[aid]}).to_json() for aid in changed):
             return None
-        table = EntityRegistry.load(previous / store.ENTITIES).table
+        table = _sealed_registry(previous).table
         if len(table.article_ids) != len(old_rows) or set(table.article_ids) != old_rows.keys():
             raise _NeedEverything("the previous entity table does not match the catalog")
         try:
@@ -632,8 +657,70 @@ class Library:
             raise _NeedEverything(str(exc)) from None
 
 
+@contextlib.contextmanager
+def _workers_stop_on_interrupt() -> Iterator[None]:
+    """While spaCy annotates in worker processes: an interrupt (SIGINT) sent to this process alone, as a process
+    manager sends it, first kills the workers started meanwhile, then interrupts as usual. Left alone they keep
+    working, and spaCy's clean-up waits on them (and on a pipe to them) for ever, holding the writer lock. (A
+    terminal's ctrl-C reaches the whole group: the workers stop by themselves.) Only the main thread can take
+    signals; elsewhere (the reader's worker threads) this does nothing."""
+    import multiprocessing
+    import multiprocessing.queues  # loaded now, not in the signal handler
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = set(multiprocessing.active_children())
+    previous = signal.getsignal(signal.SIGINT)
+
+    def interrupted(signum: int, frame: object) -> None:
+        import gc
+        from multiprocessing.queues import Queue
+
+        for child in set(multiprocessing.active_children()) - before:
+            with contextlib.suppress(OSError):
+                child.kill()
+        # What is left in the queues to the workers can never be delivered: do not wait at exit for that.
+        for queue in [obj for obj in gc.get_objects() if isinstance(obj, Queue)]:
+            queue.cancel_join_thread()
+        signal.signal(signal.SIGINT, previous)
+        if callable(previous):
+            previous(signum, frame)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class _NeedEverything(Exception):
     """A quick update is not possible (the message says why): read and regroup every article."""
+
+
+def _sealed_registry(generation: Path) -> EntityRegistry:
+    """The entity table of ``generation`` when it is the one its seal names; raises :class:`_NeedEverything`
+    when it is damaged, missing or not the one (a build or correction interrupted between two writes)."""
+    from .entities import EntityRegistry, RegistryDamaged
+
+    try:
+        registry = EntityRegistry.load_checked(generation / store.ENTITIES)
+    except RegistryDamaged as exc:
+        raise _NeedEverything(f"the entity table is damaged ({exc})") from None
+    if not registry.stamp or store.read_format(generation).get("entities_stamp") != registry.stamp:
+        raise _NeedEverything("the entity table is not the one the last build sealed")
+    return registry
+
+
+def corrections_fingerprint(aliases: Aliases) -> str:
+    """Changes whenever the corrections (merges, splits, drops) change, by hand or by a command."""
+    import hashlib
+
+    text = repr((aliases.merges, aliases.splits, aliases.drops))
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

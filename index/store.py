@@ -228,13 +228,26 @@ def _format() -> dict[str, int]:
 
 def check_format(generation: Path) -> None:
     """Refuse a generation written by another version of Byline (or half written), saying what to do."""
+    found = read_format(generation)
+    if {key: found.get(key) for key in _format()} != _format():
+        raise IndexCorrupt(f"the index at {generation.parent} is from another version of Byline or incomplete; "
+                           "rebuild it with `byline index --rebuild`")
+
+
+def read_format(generation: Path) -> dict[str, Any]:
+    """What :func:`write_format` recorded; empty when it is missing or damaged."""
     try:
         found = json.loads((generation / FORMAT).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        found = None
-    if found != _format():
-        raise IndexCorrupt(f"the index at {generation.parent} is from another version of Byline or incomplete; "
-                           "rebuild it with `byline index --rebuild`")
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def write_format(generation: Path, entities_stamp: str, corrections: str) -> None:
+    """Seal a generation: written last by every build and correction, it names the entity table that belongs to
+    the catalog (by the stamp the table was saved with) and the corrections it was grouped under. A build
+    interrupted before it leaves a mismatch the next update sees and repairs."""
+    write_json(generation / FORMAT, {**_format(), "entities_stamp": entities_stamp, "corrections": corrections})
 
 
 def read_catalog(generation: Path) -> tuple[dict[str, dict[str, Any]], str]:
@@ -250,10 +263,9 @@ def read_catalog(generation: Path) -> tuple[dict[str, dict[str, Any]], str]:
 
 
 def write_catalog(generation: Path, corpus: Path, rows: Mapping[str, dict[str, Any]], annotator: str) -> None:
-    """Write the catalog (one row per article) and the format marker, each atomically."""
+    """Write the catalog (one row per article), atomically; :func:`write_format` seals it."""
     data = {"corpus": str(corpus), "annotator": annotator, "articles": [rows[key] for key in sorted(rows)]}
-    for name, content in ((CATALOG, data), (FORMAT, _format())):
-        write_json(generation / name, content)
+    write_json(generation / CATALOG, data)
 
 
 def write_file_stats(generation: Path, stats: Mapping[str, tuple[int, int]]) -> None:

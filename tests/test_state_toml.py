@@ -135,3 +135,24 @@ def test_corrections_keep_the_rest_of_a_hand_written_alias_file(tmp_path: Path) 
     write_corrections(path, [Merge("ORG", ("C", "D"))], [], [])  # a merge undone by a split
     assert read_aliases(path).merges == (Merge("ORG", ("C", "D")),)
     assert "[mine]\nkept = true" in path.read_text(encoding="utf-8")
+
+
+def test_a_name_holding_a_control_character_is_dropped_with_a_message(tmp_path: Path) -> None:
+    """An entity whose name holds DEL (tagged from the corpus's own alias file): dropping it, and naming
+    something with control characters that is no entity, both answer in words; the alias file stays valid."""
+    from index import open_library
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Talks in Kabul\n\nThe Tali\x7fban met envoys in Kabul on Monday.\n",
+                                  encoding="utf-8")
+    (corpus / "aliases.toml").write_text('[[entity]]\nname = "Tali\\u007fban"\nlabel = "ORG"\n', encoding="utf-8")
+    index_dir = tmp_path / "index"
+    with open_library(corpus, index_dir) as lib:
+        lib.build()
+        assert lib.entity("Tali\x7fban").label == "ORG"
+    for name, status in (("Tali\x7fban", 0), ("\x7f", 2), ("\x1b[2J\x7f", 2), ("", 2)):
+        done = _cli("entities", "drop", name, "--corpus", str(corpus), "--index-dir", str(index_dir))
+        assert done.returncode == status, done
+        assert "Traceback" not in done.stderr and "\x7f" not in done.stdout + done.stderr
+    assert read_aliases(corpus / "aliases.toml").drops == (Drop("ORG", ("Tali\x7fban",)),)
