@@ -553,8 +553,8 @@ class Library:
         annotations = {aid: cached[keys[aid]] for aid in need}
         if quick:
             assert previous is not None
-            registry = self._updated_registry(previous, old_rows, added, changed, deleted, annotations, fingerprint,
-                                              aliases)
+            registry = self._updated_registry(previous, old_registry, old_rows, added, changed, deleted, annotations,
+                                              fingerprint, aliases)
         else:
             registry = resolve_entities(annotations, aliases=aliases)
         update_story_features(self.index_dir, need, annotations, fingerprint)
@@ -628,8 +628,9 @@ class Library:
         store.write_file_stats(generation, files)
         store.write_scan_notes(generation, skipped, flagged)
 
-    def _updated_registry(self, previous: Path, old_rows: dict[str, dict], added: Sequence[str],
-                          changed: Sequence[str], deleted: Sequence[str], fresh: dict[str, Annotation],
+    def _updated_registry(self, previous: Path, old_registry: EntityRegistry | None, old_rows: dict[str, dict],
+                          added: Sequence[str], changed: Sequence[str], deleted: Sequence[str],
+                          fresh: dict[str, Annotation],
                           fingerprint: str, aliases: Aliases) -> EntityRegistry | None:
         """The entities after a quick update, or None when they cannot have changed (only changed articles, each
         naming the same names as many times as before). Regroups the previous build's surface table without the
@@ -648,7 +649,7 @@ class Library:
                 SurfaceTable.from_annotations({aid: old[aid]}).to_json()
                 == SurfaceTable.from_annotations({aid: fresh[aid]}).to_json() for aid in changed):
             return None
-        table = _sealed_registry(previous).table
+        table = (old_registry or _sealed_registry(previous)).table
         if len(table.article_ids) != len(old_rows) or set(table.article_ids) != old_rows.keys():
             raise _NeedEverything("the previous entity table does not match the catalog")
         try:
