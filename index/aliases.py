@@ -24,28 +24,27 @@
 
 ``[[entity]]`` names and aliases become spaCy ``EntityRuler`` patterns, so the model tags them (with this label)
 even where it would miss or mislabel them; changing them re-annotates the corpus. ``[[merge]]``, ``[[split]]``
-and ``[[drop]]`` only change how names are grouped, so they apply at once, without spaCy. Byline rewrites only
-what follows the corrections marker; everything above it is the user's.
+and ``[[drop]]`` only change how names are grouped, so they apply at once, without spaCy, and an update applies
+those added by hand. Byline edits the file through a TOML library: it changes only the corrections, and keeps
+the rest as written (comments, order, tables it does not know).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .store import IndexProblem
+from .storage import ALIAS_FILE, IndexProblem, write_atomic
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-ALIAS_FILE = "aliases.toml"
 CORRECTIONS_MARKER = "# --- corrections (written by byline; edit freely) ---"
 
 
@@ -74,8 +73,8 @@ class Merge:
     label: str
     names: tuple[str, ...]
 
-    def to_toml(self) -> str:
-        return f"[[merge]]\nlabel = {_toml_str(self.label)}\nnames = [{', '.join(map(_toml_str, self.names))}]\n"
+    def to_table(self) -> dict[str, Any]:
+        return {"label": self.label, "names": list(self.names)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +85,8 @@ class Split:
     name: str
     from_names: tuple[str, ...]
 
-    def to_toml(self) -> str:
-        return (f"[[split]]\nlabel = {_toml_str(self.label)}\nname = {_toml_str(self.name)}\n"
-                f"from = [{', '.join(map(_toml_str, self.from_names))}]\n")
+    def to_table(self) -> dict[str, Any]:
+        return {"label": self.label, "name": self.name, "from": list(self.from_names)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +96,8 @@ class Drop:
     label: str
     names: tuple[str, ...]
 
-    def to_toml(self) -> str:
-        label = f"label = {_toml_str(self.label)}\n" if self.label else ""
-        return f"[[drop]]\n{label}names = [{', '.join(map(_toml_str, self.names))}]\n"
+    def to_table(self) -> dict[str, Any]:
+        return {"label": self.label, "names": list(self.names)} if self.label else {"names": list(self.names)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,30 +154,45 @@ def read_aliases(path: Path) -> Aliases:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise AliasFileError(f"{path}: {exc}") from None
     try:
-        entities = tuple(
-            AliasEntity(
-                name=_text(item, "name"),
-                label=_text(item, "label").upper(),
-                aliases=tuple(str(a).strip() for a in item.get("aliases", ()) if str(a).strip()),
-                part_of=str(item.get("part_of", "")).strip(),
-            )
-            for item in data.get("entity", ())
-        )
-        merges = tuple(
-            Merge(label=_text(item, "label").upper(), names=tuple(str(n).strip() for n in item.get("names", ())))
-            for item in data.get("merge", ())
-        )
-        splits = tuple(
-            Split(label=_text(item, "label").upper(), name=_text(item, "name"), from_names=_names(item["from"]))
-            for item in data.get("split", ())
-        )
-        drops = tuple(
-            Drop(label=str(item.get("label", "")).strip().upper(), names=_names(item["names"]))
-            for item in data.get("drop", ())
-        )
+        entities = tuple(_entity_of(item) for item in _tables(data, "entity"))
+        merges = tuple(_merge_of(item) for item in _tables(data, "merge"))
+        splits = tuple(_split_of(item) for item in _tables(data, "split"))
+        drops = tuple(_drop_of(item) for item in _tables(data, "drop"))
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise AliasFileError(f"{path}: every table needs its keys ({exc})") from None
     return Aliases(entities=entities, merges=merges, splits=splits, drops=drops, paths=(path,))
+
+
+def _tables(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    tables = data.get(key, [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise TypeError(f"`{key}` must be written as [[{key}]] tables")
+    return tables
+
+
+def _entity_of(item: dict[str, Any]) -> AliasEntity:
+    return AliasEntity(name=_text(item, "name"), label=_text(item, "label").upper(),
+                       aliases=tuple(str(a).strip() for a in _list(item, "aliases") if str(a).strip()),
+                       part_of=str(item.get("part_of", "")).strip())
+
+
+def _merge_of(item: dict[str, Any]) -> Merge:
+    return Merge(label=_text(item, "label").upper(), names=tuple(str(n).strip() for n in _list(item, "names")))
+
+
+def _split_of(item: dict[str, Any]) -> Split:
+    return Split(label=_text(item, "label").upper(), name=_text(item, "name"), from_names=_names(item["from"]))
+
+
+def _drop_of(item: dict[str, Any]) -> Drop:
+    return Drop(label=str(item.get("label", "")).strip().upper(), names=_names(item["names"]))
+
+
+def _list(item: dict[str, Any], key: str) -> list[Any]:
+    value = item.get(key, [])
+    if not isinstance(value, list):
+        raise TypeError(f"`{key}` must be a list of names")
+    return value
 
 
 def load_aliases(corpus: Path | None, index_dir: Path | None = None) -> Aliases:
@@ -194,24 +206,72 @@ def load_aliases(corpus: Path | None, index_dir: Path | None = None) -> Aliases:
 
 
 def write_corrections(path: Path, merges: list[Merge], splits: list[Split], drops: list[Drop]) -> None:
-    """Replace the corrections section of the alias file at ``path`` (creating the file if need be).
+    """Make the corrections (``[[merge]]``, ``[[split]]``, ``[[drop]]``) of the alias file at ``path`` these
+    (creating the file if need be), through a TOML library: the user's comments, order, ``[[entity]]`` tables and
+    anything Byline does not know are kept as written, corrections still wanted stay where they are, those no
+    longer wanted go and new ones are added after the corrections marker. The new file must read back with
+    exactly these corrections and the same entities, else nothing is written; it replaces the old atomically.
+    Raises :class:`AliasFileError` when the current file cannot be read."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
 
-    Everything above the corrections marker is kept byte for byte. The file is replaced atomically.
-    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        text = ""
-    head = text.split(CORRECTIONS_MARKER, 1)[0].rstrip("\n")
-    parts = [head + "\n\n" if head else "", CORRECTIONS_MARKER, "\n"]
-    for item in [*merges, *splits, *drops]:
-        parts.append("\n" + item.to_toml())
-    new_text = "".join(parts)
-    tomllib.loads(new_text)  # never write a file we could not read back
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(new_text, encoding="utf-8")
-    os.replace(tmp, path)
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        document = tomlkit.parse(text)
+    except (OSError, UnicodeDecodeError, TOMLKitError) as exc:
+        raise AliasFileError(f"{path}: {exc}") from None
+    before = read_aliases(path) if text else Aliases()
+    if CORRECTIONS_MARKER not in text and (merges or splits or drops):
+        if text.strip():
+            document.add(tomlkit.nl())
+        document.add(tomlkit.comment(CORRECTIONS_MARKER.removeprefix("# ")))
+    for key, wanted, parse in (("merge", merges, _merge_of), ("split", splits, _split_of),
+                               ("drop", drops, _drop_of)):
+        _set_tables(document, key, list(wanted), parse)
+    new_text = tomlkit.dumps(document)
+
+    def check(data: bytes) -> None:
+        found = tomllib.loads(data.decode("utf-8"))
+        if (tuple(_entity_of(i) for i in _tables(found, "entity")) != before.entities
+                or sorted(map(repr, map(_merge_of, _tables(found, "merge")))) != sorted(map(repr, merges))
+                or sorted(map(repr, map(_split_of, _tables(found, "split")))) != sorted(map(repr, splits))
+                or sorted(map(repr, map(_drop_of, _tables(found, "drop")))) != sorted(map(repr, drops))):
+            raise ValueError("the corrections would not read back as written")
+
+    write_atomic(path, new_text, check=check)
+
+
+def _set_tables(document: Any, key: str, wanted: list[Any], parse: Any) -> None:
+    """Make the ``[[key]]`` tables of ``document`` those of ``wanted`` (parsed from a table by ``parse``)."""
+    import tomlkit
+
+    remaining = list(wanted)
+    tables = document.get(key)
+    if tables is not None:
+        unwanted = []
+        for number in range(len(tables)):
+            try:
+                value = parse(tables[number])
+            except (KeyError, TypeError, AttributeError, ValueError):
+                value = None
+            if value in remaining:
+                remaining.remove(value)
+            else:
+                unwanted.append(number)
+        for number in reversed(unwanted):
+            del tables[number]
+        if not len(tables):
+            del document[key]
+            tables = None
+    if not remaining:
+        return
+    if tables is None:
+        tables = tomlkit.aot()
+        document.append(key, tables)
+    for item in remaining:
+        table = tomlkit.table()
+        table.update(item.to_table())
+        tables.append(table)
 
 
 def _text(item: dict[str, Any], key: str) -> str:
@@ -227,8 +287,3 @@ def _names(value: Any) -> tuple[str, ...]:
     if not names:
         raise KeyError("from")
     return names
-
-
-def _toml_str(value: str) -> str:
-    # A JSON string is a valid TOML basic string (same escapes), and json.dumps escapes control characters.
-    return json.dumps(value, ensure_ascii=False)

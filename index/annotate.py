@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import util as importlib_util
@@ -20,6 +19,7 @@ from typing import Protocol
 
 from .aliases import patterns_fingerprint
 from .models import Annotation, EntitySpan
+from .storage import SqliteCache
 
 #: Bump when what the annotator produces for the same text and model changes.
 #: 2: spans refined with the article's own text (entities.refine_spans) and the alias file's EntityRuler.
@@ -252,51 +252,22 @@ def _doc_spans(doc, shift: int = 0) -> tuple[list[EntitySpan], list[tuple[int, i
     return entities, sentences
 
 
-class AnnotationCache:
+class AnnotationCache(SqliteCache):
     """Annotations on disk (SQLite), keyed by content hash and the annotator's fingerprint.
 
     Kept beside the index, outside the swapped index generations, so a rebuild reuses it and re-indexing
     re-runs spaCy only on text it has not seen.
     """
 
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
-        self.path = path
-        if read_only:
-            # Immutable: SQLite writes nothing, not even its WAL index, so a cache in a folder this user cannot
-            # write (another user's, a read-only disk) can still be read.
-            uri = f"{path.resolve().as_uri()}?immutable=1"
-            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # check_same_thread=False: the reader reads annotations from worker threads (callers serialise access).
-        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS annotations ("
-            " key TEXT PRIMARY KEY, data TEXT NOT NULL)"
-        )
+    TABLE = "annotations"
+    KIND = "annotation cache"
 
     @staticmethod
     def key(text_hash: str, fingerprint: str) -> str:
         return f"{fingerprint}/{text_hash}"
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Annotation]:
-        found: dict[str, Annotation] = {}
-        keys = list(keys)
-        for i in range(0, len(keys), 500):
-            chunk = keys[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT key, data FROM annotations WHERE key IN ({marks})", chunk)
-            for key, data in rows:
-                found[key] = Annotation.from_dict(json.loads(data))
-        return found
+        return {key: Annotation.from_dict(json.loads(data)) for key, data in self.get_raw(keys).items()}
 
     def put_many(self, items: Iterable[tuple[str, Annotation]]) -> None:
-        with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO annotations (key, data) VALUES (?, ?)",
-                ((k, json.dumps(a.to_dict(), ensure_ascii=False)) for k, a in items),
-            )
-
-    def close(self) -> None:
-        self._db.close()
+        self.put_raw((k, json.dumps(a.to_dict(), ensure_ascii=False)) for k, a in items)

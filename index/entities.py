@@ -44,6 +44,7 @@ from rapidfuzz.fuzz import ratio
 
 from .aliases import Aliases, load_aliases
 from .models import Annotation, ArticleSummary, EntitySpan, label_kind
+from .storage import write_json
 from .store import REGISTRY_VERSION
 
 #: Labels that name things a reader follows across articles. Dates and numbers are not resolved.
@@ -1270,30 +1271,59 @@ class EntityRegistry:
         """This registry's surfaces grouped again under ``aliases`` (after a correction): no spaCy, no index."""
         return resolve_table(self.table, aliases)
 
-    def save(self, path: Path) -> None:
-        """Write the registry to ``path`` and its detail beside it (``<name>.detail.json``), each atomically."""
+    @property
+    def stamp(self) -> str:
+        """The token written with the registry (and its detail file) when it was last saved: what a build records
+        beside the catalog to tell that the two belong together."""
+        return self._stamp
+
+    def save(self, path: Path) -> str:
+        """Write the registry to ``path`` and its detail beside it (``<name>.detail.json``), each atomically (the
+        detail first: a registry never names a detail file that is not there). Returns the new stamp."""
         stamp = os.urandom(8).hex()
         detail = self.detail
-        _write_json(_detail_path(path), {"version": REGISTRY_VERSION, "stamp": stamp,
-                                         "table": detail.table.to_json(), "records": detail.records})
-        _write_json(path, {"version": REGISTRY_VERSION, "stamp": stamp, "entities": self._headers,
-                           "surfaces": self._surface_rows(), "in_article": self._in_article})
+        write_json(_detail_path(path), {"version": REGISTRY_VERSION, "stamp": stamp,
+                                        "table": detail.table.to_json(), "records": detail.records})
+        write_json(path, {"version": REGISTRY_VERSION, "stamp": stamp, "entities": self._headers,
+                          "surfaces": self._surface_rows(), "in_article": self._in_article})
+        self._stamp = stamp
+        return stamp
 
     @classmethod
     def load(cls, path: Path) -> EntityRegistry:
-        """The registry saved at ``path``; an empty one if it is missing or from another version."""
+        """The registry saved at ``path``; an empty one if it is missing, damaged or from another version (see
+        :meth:`load_checked` to tell)."""
+        try:
+            return cls.load_checked(path)
+        except RegistryDamaged:
+            return cls.empty()
+
+    @classmethod
+    def load_checked(cls, path: Path) -> EntityRegistry:
+        """The registry saved at ``path``; raises :class:`RegistryDamaged` when it is missing, is not what
+        :meth:`save` writes (garbage, cut short, another version) or its parts have the wrong types."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls.empty()
+        except (OSError, ValueError) as exc:
+            raise RegistryDamaged(f"{path}: {exc.__class__.__name__}: {exc}") from None
         if not isinstance(data, dict) or data.get("version") != REGISTRY_VERSION:
-            return cls.empty()
-        return cls(data["entities"], data["surfaces"], in_article=data.get("in_article"),
-                   detail_path=_detail_path(path), stamp=data["stamp"])
+            raise RegistryDamaged(f"{path}: not an entity table of this version of Byline")
+        headers, surfaces, stamp = data.get("entities"), data.get("surfaces"), data.get("stamp")
+        in_article = data.get("in_article") or {}
+        if not (isinstance(headers, list) and isinstance(surfaces, list) and isinstance(stamp, str)
+                and isinstance(in_article, dict)
+                and all(isinstance(h, list) and len(h) == 3 for h in headers)
+                and all(isinstance(row, list) and len(row) == 3 for row in surfaces)):
+            raise RegistryDamaged(f"{path}: incomplete or damaged entity table")
+        return cls(headers, surfaces, in_article=in_article, detail_path=_detail_path(path), stamp=stamp)
 
     @classmethod
     def empty(cls) -> EntityRegistry:
         return cls([], [], detail=_Detail.empty())
+
+
+class RegistryDamaged(ValueError):
+    """An entity table on disk that cannot be loaded; the message names the file and what is wrong."""
 
 
 @dataclass(slots=True)
@@ -1322,18 +1352,13 @@ def _detail_path(path: Path) -> Path:
     return path.with_name(path.stem + ".detail.json")
 
 
-def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, path)
-
-
 __all__ = [
     "RESOLVED_LABELS",
     "CanonicalEntity",
     "EntityCoverage",
     "EntityRegistry",
     "MergeReason",
+    "RegistryDamaged",
     "SurfaceTable",
     "find_acronym_definitions",
     "normalise_name",

@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
 from .fetch import Fetcher, FetchError, FetchPolicy, Page, require_web
+from .ingest import clean_body, clean_metadata
+from .storage import IndexLocked
 from .web import (
     MIN_WORDS,
     AddOutcome,
@@ -139,9 +143,12 @@ def parse_feed(page: Page) -> ParsedFeed:
     if not page.body.strip():
         raise FeedError("the feed is empty (the server sent no data)")
     content_type = page.content_type + (f"; charset={page.charset}" if page.charset else "")
-    # A file object, never the bytes themselves: feedparser fetches strings that look like URLs.
-    parsed = feedparser.parse(io.BytesIO(page.body), response_headers={
-        "content-type": content_type or "application/xml", "content-location": page.final_url})
+    try:
+        # A file object, never the bytes themselves: feedparser fetches strings that look like URLs.
+        parsed = feedparser.parse(io.BytesIO(_neutral_references(page.body)), response_headers={
+            "content-type": content_type or "application/xml", "content-location": page.final_url})
+    except Exception as exc:  # the parser's own failures on hostile input: this feed fails, not the update
+        raise FeedError(f"the feed could not be read ({type(exc).__name__}: {exc})") from None
     problem = parsed.get("bozo_exception")
     if not parsed.get("version") and not parsed.entries:
         if page.content_type in ("text/html", "application/xhtml+xml") or looks_like_html(page.body):
@@ -157,19 +164,42 @@ def parse_feed(page: Page) -> ParsedFeed:
                          "that could be read")
     meta = parsed.get("feed", {})
     language = str(meta.get("language", "") or "").split("-", 1)[0].lower()
-    items = tuple(_item(entry, page.final_url) for entry in parsed.entries)
-    return ParsedFeed(" ".join(str(meta.get("title", "") or "").split()), language, items, tuple(notes))
+    items = []
+    for entry in parsed.entries:
+        try:
+            items.append(_item(entry, page.final_url))
+        except Exception as exc:  # one unreadable item does not cost the others
+            notes.append(f"an item could not be read ({type(exc).__name__}) and was left out")
+    return ParsedFeed(clean_metadata(str(meta.get("title", "") or "")), language, tuple(items), tuple(notes))
+
+
+#: A character reference (``&#127;``, ``&#xD800;``) in the raw feed.
+_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _neutral_references(body: bytes) -> bytes:
+    """The feed without references to characters no text should hold: a control character (DEL and the C1
+    range included) is dropped, a lone surrogate or a number beyond Unicode becomes U+FFFD. feedparser's fallback
+    parser crashes on a surrogate, and a control character in a title would end up in files and on terminals."""
+    def replace(match: re.Match[bytes]) -> bytes:
+        code = int(match[1], 16) if match[1] else int(match[2])
+        if (code < 0x20 and code not in (0x09, 0x0A, 0x0D)) or 0x7F <= code <= 0x9F:
+            return b""
+        return b"&#xFFFD;" if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else match[0]
+
+    return _REFERENCE.sub(replace, body)
 
 
 def _item(entry: Any, base: str) -> FeedItem:
-    link = str(entry.get("link", "") or "").strip()
+    link = clean_metadata(str(entry.get("link", "") or ""))
     link = urljoin(base, link) if link else ""
-    title = " ".join(html.unescape(str(entry.get("title", "") or "")).split())
+    title = clean_metadata(html.unescape(str(entry.get("title", "") or "")))
     when = entry.get("published_parsed") or entry.get("updated_parsed")
     published = time.strftime("%Y-%m-%d", when) if when else ""
-    key = str(entry.get("id", "") or "") or (normalise_url(link) if link else "") or f"{title}|{published}"
-    return FeedItem(key=key, link=link, title=title, author=" ".join(str(entry.get("author", "") or "").split()),
-                    published=published, text=_entry_text(entry))
+    key = clean_metadata(str(entry.get("id", "") or "")) or (normalise_url(link) if link else "") \
+        or f"{title}|{published}"
+    return FeedItem(key=key, link=link, title=title, author=clean_metadata(str(entry.get("author", "") or "")),
+                    published=published, text=clean_body(_entry_text(entry)))
 
 
 def _entry_text(entry: Any) -> str:
@@ -266,21 +296,26 @@ def subscribe(corpus: Path, url: str, *, policy: FetchPolicy | None = None) -> t
         notes.append("the feed has no items yet")
     record = {"url": page.url, "title": parsed.title, "added": now_iso(), "checked": "", "status": "",
               "etag": "", "last_modified": "", "seen": [], "failures": {}, "articles": 0}
+    if policy is not None and policy.allow_private:
+        record["allow_private"] = True  # its user asked: its updates may fetch private addresses too
     corpus.mkdir(parents=True, exist_ok=True)
-    state.feeds.append(record)
-    state.save()
+    with state.writing():
+        existing = _find(state, record["url"])
+        if existing is not None:  # subscribed meanwhile by another process
+            return _public(existing), False, notes
+        state.feeds.append(record)
     return _public(record), True, notes
 
 
 def unsubscribe(corpus: Path, url: str) -> Feed:
     """Stop following a feed. Articles it added stay in the corpus."""
     state = WebState(Path(corpus))
-    record = _find(state, url)
-    if record is None:
-        followed = ", ".join(r["url"] for r in state.feeds) or "none"
-        raise FeedError(f"not following {url} (followed: {followed})")
-    state.feeds.remove(record)
-    state.save()
+    with state.writing():
+        record = _find(state, url)
+        if record is None:
+            followed = ", ".join(r["url"] for r in state.feeds) or "none"
+            raise FeedError(f"not following {url} (followed: {followed})")
+        state.feeds.remove(record)
     return _public(record)
 
 
@@ -313,10 +348,16 @@ def update_feeds(corpus: Path, urls: list[str] | None = None, *, progress: Progr
             if progress is not None:
                 progress(WebProgress(number, len(records), record["url"],
                                      f"checking {record.get('title') or record['url']}"))
-            result = _update_one(state, fetcher, record, progress, number, len(records))
-            record["checked"] = now_iso()
-            record["status"] = result.status + (f": {result.reason}" if result.reason else "")
-            state.save()
+            fetcher.allow_private = fetcher.policy.allow_private or record.get("allow_private") is True
+            try:
+                result = _update_one(state, fetcher, dict(record), progress, number, len(records))
+            except IndexLocked:
+                raise
+            except Exception as exc:  # a hostile feed must not stop the others: report it as failed
+                result = FeedResult(record["url"], record.get("title", ""), "failed",
+                                    f"could not be read ({type(exc).__name__}: {exc})")
+            status = result.status + (f": {result.reason}" if result.reason else "")
+            _save_record(state, record["url"], lambda r, s=status: r.update(checked=now_iso(), status=s))
             results.append(result)
     if progress is not None:
         progress(WebProgress(len(records), len(records), "", "done"))
@@ -357,7 +398,13 @@ def _update_one(state: WebState, fetcher: Fetcher, record: dict[str, Any], progr
             outcomes.append(AddOutcome(item.link or item.title, "failed", exc.message, title=item.title))
             unfinished = True
             break
-        outcome = _add_item(state, fetcher, item, parsed, url)
+        try:
+            outcome = _add_item(state, fetcher, item, parsed, url)
+        except IndexLocked:
+            raise
+        except Exception as exc:  # a hostile item fails alone
+            outcome = AddOutcome(item.link or item.title, "failed", f"could not be added ({type(exc).__name__}: "
+                                 f"{exc})", title=item.title)
         if outcome.status == "failed" and not outcome.reason.startswith("not tried"):
             failures[item.key] = failures.get(item.key, 0) + 1
             if failures[item.key] >= MAX_ATTEMPTS:
@@ -368,21 +415,46 @@ def _update_one(state: WebState, fetcher: Fetcher, record: dict[str, Any], progr
             failures.pop(item.key, None)
             seen.append(item.key)
             seen_set.add(item.key)
-        if outcome.status == "added":
-            record["articles"] = int(record.get("articles", 0)) + 1
         outcomes.append(outcome)
-        state.save()
+        _save_record(state, url, lambda r, o=outcome: _item_done(r, seen, failures, o.status == "added"))
     current = {item.key for item in parsed.items}
     limit = max(SEEN_LIMIT, 2 * len(current))
-    record["seen"] = [key for key in seen if key in current] + [key for key in seen if key not in current][-limit:]
-    record["failures"] = failures
-    if failures or unfinished:
-        # Download the whole feed next time, so the items not yet added are offered again.
-        record["etag"] = record["last_modified"] = ""
-    else:
-        record["etag"], record["last_modified"] = page.etag, page.last_modified
+
+    def finish(r: dict[str, Any]) -> None:
+        known = _merged(r.get("seen", []), seen)
+        r["seen"] = [key for key in known if key in current] + [key for key in known if key not in current][-limit:]
+        r["failures"] = failures
+        r["title"] = title
+        if failures or unfinished:
+            # Download the whole feed next time, so the items not yet added are offered again.
+            r["etag"] = r["last_modified"] = ""
+        else:
+            r["etag"], r["last_modified"] = page.etag, page.last_modified
+
+    _save_record(state, url, finish)
     reason = "" if parsed.items else "the feed has no items"
     return FeedResult(url, title, "updated", reason, tuple(outcomes), parsed.notes)
+
+
+def _save_record(state: WebState, url: str, change: Callable[[dict[str, Any]], None]) -> None:
+    """Change a feed's record under the corpus's writer lock, in the state as it is on disk now (another process
+    may have changed it meanwhile; a feed removed meanwhile stays removed)."""
+    with state.writing():
+        record = _find(state, url)
+        if record is not None:
+            change(record)
+
+
+def _merged(first: list[str], second: list[str]) -> list[str]:
+    known = set(first)
+    return [*first, *(key for key in second if key not in known)]
+
+
+def _item_done(record: dict[str, Any], seen: list[str], failures: dict[str, int], added: bool) -> None:
+    record["seen"] = _merged(list(record.get("seen", [])), seen)
+    record["failures"] = dict(failures)
+    if added:
+        record["articles"] = int(record.get("articles", 0)) + 1
 
 
 def _add_item(state: WebState, fetcher: Fetcher, item: FeedItem, feed: ParsedFeed, feed_url: str) -> AddOutcome:

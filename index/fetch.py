@@ -11,9 +11,13 @@ each way a download can fail into a :class:`FetchError` whose message a reader c
 
 from __future__ import annotations
 
+import ipaddress
+import math
+import os
+import socket
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from types import TracebackType
 from typing import Any
@@ -53,7 +57,7 @@ def require_web() -> None:
 class FetchError(Exception):
     """A download that did not give a usable response. ``kind`` groups causes for callers and tests:
     ``unreachable``, ``timeout``, ``http``, ``redirect``, ``too-large``, ``bad-url``, ``time-limit``,
-    ``cancelled``, ``network``."""
+    ``cancelled``, ``network``, ``private`` (an address on this machine or its networks, not allowed)."""
 
     def __init__(self, url: str, message: str, kind: str) -> None:
         super().__init__(message)
@@ -75,6 +79,17 @@ class FetchPolicy:
     max_redirects: int = 5
     #: Seconds for a whole batch (every URL of an ``add``, every feed of an update).
     total_time: float = 900.0
+    #: Whether addresses on this machine or its networks (loopback, private, link-local) may be fetched. Off by
+    #: default: a feed's items must not make Byline reach a router's admin page or a service on localhost.
+    #: ``BYLINE_ALLOW_PRIVATE=1`` in the environment allows it where no option can be given (the reader).
+    allow_private: bool = field(default_factory=lambda: os.environ.get("BYLINE_ALLOW_PRIVATE") == "1")
+
+    def __post_init__(self) -> None:
+        for name in ("timeout", "host_delay", "total_time"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0 \
+                    or (name == "timeout" and value <= 0):
+                raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
 
 
 @dataclass(frozen=True)
@@ -111,11 +126,26 @@ class Fetcher:
         self.cancel = cancel
         self.deadline = time.monotonic() + self.policy.total_time
         self._last_request: dict[str, float] = {}
+        self._guard = _Guard(self.policy.allow_private)
+        transport = httpx.HTTPTransport(trust_env=False)
+        # Every connection goes through the guard: to the address it checked, reads bounded by the deadline.
+        transport._pool._network_backend = self._guard
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT},
             follow_redirects=False,
             timeout=self.policy.timeout,
+            transport=transport,
+            trust_env=False,
         )
+
+    @property
+    def allow_private(self) -> bool:
+        return self._guard.allow_private
+
+    @allow_private.setter
+    def allow_private(self, value: bool) -> None:
+        """Allow private addresses for the next requests (a feed its user subscribed to with the permission)."""
+        self._guard.allow_private = value
 
     def __enter__(self) -> Fetcher:
         return self
@@ -150,6 +180,14 @@ class Fetcher:
         current = url
         while True:
             _check_url(url, current)
+            if not self.allow_private:
+                host = urlsplit(current).hostname or ""
+                try:
+                    _public_address(host, urlsplit(current).port or 80)
+                except _Blocked as exc:
+                    raise FetchError(url, _blocked_message(str(exc), url, current), "private") from None
+                except OSError:
+                    pass  # not resolvable: the request says so in its own words
             status, response_headers, body = self._request(current, headers)
             location = response_headers.get("location")
             if status in _REDIRECTS and location:
@@ -197,6 +235,7 @@ class Fetcher:
         self.check_budget(url)
         limit = min(self.policy.timeout, max(0.1, self.deadline - time.monotonic()))
         started = time.monotonic()
+        self._guard.deadline = started + limit  # the whole request, headers included, not each read
         try:
             with self._client.stream("GET", url, headers=headers, timeout=limit) as response:
                 if response.status_code in _REDIRECTS or response.status_code == 304 \
@@ -214,7 +253,7 @@ class Fetcher:
                         raise FetchError(url, f"too large: more than {_size(self.policy.max_bytes)}",
                                          "too-large")
                     if time.monotonic() - started > limit:
-                        raise FetchError(url, f"timed out: the response took longer than {limit:g} s",
+                        raise FetchError(url, f"timed out: no complete response from {host} within {limit:g} s",
                                          "timeout")
                     chunks.append(chunk)
                     if self.cancelled:
@@ -223,9 +262,12 @@ class Fetcher:
         except httpx.ConnectTimeout:
             raise FetchError(url, f"timed out connecting to {host} after {limit:g} s", "timeout") from None
         except httpx.TimeoutException:
-            raise FetchError(url, f"timed out: {host} sent nothing for {limit:g} s", "timeout") from None
+            raise FetchError(url, f"timed out: no complete response from {host} within {limit:g} s",
+                             "timeout") from None
         except httpx.ConnectError as exc:
             reason = str(exc) or type(exc).__name__
+            if reason.startswith(_BLOCKED):
+                raise FetchError(url, _blocked_message(reason, url, url), "private") from None
             if any(marker in reason.lower() for marker in _DNS_FAILURES):
                 raise FetchError(url, f"host not found: {urlsplit(url).hostname}", "unreachable") from None
             raise FetchError(url, f"could not connect to {host}: {reason}", "unreachable") from None
@@ -236,7 +278,113 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise FetchError(url, f"network error from {host}: {exc}", "network") from None
         finally:
+            self._guard.deadline = None
             self._last_request[urlsplit(url).hostname or host] = time.monotonic()
+
+
+# --- where a connection may go, and for how long -----------------------------------------------------------
+
+_BLOCKED = "private address: "
+
+
+class _Blocked(OSError):
+    pass
+
+
+def _public_address(host: str, port: int) -> str:
+    """The address to connect to for ``host``: its first, when every address it resolves to is public; raises
+    :class:`_Blocked` naming the first that is not (loopback, private, link-local, shared, reserved)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses = [str(info[4][0]) for info in infos]
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        mapped = getattr(ip, "ipv4_mapped", None)
+        if not ip.is_global or (mapped is not None and not mapped.is_global):
+            raise _Blocked(f"{_BLOCKED}{host} is {address}")
+    return addresses[0]
+
+
+def _blocked_message(reason: str, url: str, current: str) -> str:
+    where = "" if url == current else f" (redirected to {current})"
+    detail = reason.removeprefix(_BLOCKED)
+    return (f"not fetched: an address on this machine or a private network ({detail}){where}; "
+            "pass --allow-private to fetch from it")
+
+
+class _Guard:
+    """An httpcore network backend that connects only to public addresses (unless allowed), to the address it
+    checked (a name that resolves again to another address cannot slip through), and bounds every read and
+    write by the request's deadline, so a server that drips its headers one a second cannot stretch a request
+    past the timeout."""
+
+    def __init__(self, allow_private: bool) -> None:
+        import httpcore
+
+        self._inner = httpcore.SyncBackend()
+        self.allow_private = allow_private
+        self.deadline: float | None = None
+
+    def left(self, timeout: float | None, error: type[Exception]) -> float | None:
+        if self.deadline is None:
+            return timeout
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise error("the time for the whole response is up")
+        return left if timeout is None else min(timeout, left)
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Any = None) -> Any:
+        import httpcore
+
+        address = host
+        if not self.allow_private:
+            try:
+                address = _public_address(host, port)
+            except _Blocked as exc:
+                raise httpcore.ConnectError(str(exc)) from None
+            except OSError as exc:
+                raise httpcore.ConnectError(f"getaddrinfo failed: {exc}") from None
+        stream = self._inner.connect_tcp(address, port, self.left(timeout, httpcore.ConnectTimeout), local_address,
+                                         socket_options)
+        return _BoundedStream(stream, self)
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> Any:
+        import httpcore
+
+        raise httpcore.ConnectError("not fetched: a local socket")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class _BoundedStream:
+    """A network stream whose reads and writes end by the guard's deadline."""
+
+    def __init__(self, inner: Any, guard: _Guard) -> None:
+        self._inner = inner
+        self._guard = guard
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        import httpcore
+
+        return self._inner.read(max_bytes, self._guard.left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        import httpcore
+
+        self._inner.write(buffer, self._guard.left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> Any:
+        import httpcore
+
+        return _BoundedStream(self._inner.start_tls(ssl_context, server_hostname,
+                                                    self._guard.left(timeout, httpcore.ConnectTimeout)), self._guard)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
 
 
 def _check_url(original: str, url: str) -> None:

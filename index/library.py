@@ -52,6 +52,7 @@ from .models import (
     SearchResult,
     Skipped,
 )
+from .storage import cache_damaged, corpus_lock
 
 if TYPE_CHECKING:  # entity resolution and story features are imported where used: the reader starts without them
     from .compare import Comparison
@@ -208,28 +209,9 @@ class Library:
         return self._cache
 
     def _open_cache(self, *, repair: bool) -> AnnotationCache:
-        """The annotation cache. A damaged one (not a database, or a malformed one) is refused with what to do,
-        or, when ``repair`` (a build, which can annotate again), set aside as ``annotations.sqlite.damaged``
-        and started afresh. A locked or unwritable cache is not damaged and is never set aside."""
-        path = self.index_dir / store.ANNOTATIONS
-        try:
-            try:
-                cache = AnnotationCache(path)
-            except sqlite3.OperationalError:
-                if repair or not path.is_file():
-                    raise
-                cache = AnnotationCache(path, read_only=True)  # an index this user may read but not write
-            cache.get_many(["integrity probe"])
-            return cache
-        except sqlite3.OperationalError:
-            raise
-        except sqlite3.DatabaseError as exc:
-            if not repair:
-                raise _cache_damaged(path, exc) from None
-        os.replace(path, path.with_name(path.name + ".damaged"))
-        for suffix in ("-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-        return AnnotationCache(path)
+        """The annotation cache; a damaged one is refused with what to do, or, when ``repair`` (a build, which
+        can annotate again), set aside and started afresh (see :meth:`index.storage.SqliteCache.open`)."""
+        return AnnotationCache.open(self.index_dir / store.ANNOTATIONS, repair=repair)
 
     @property
     def catalog(self) -> dict[str, dict]:
@@ -240,9 +222,13 @@ class Library:
     @property
     def registry(self) -> EntityRegistry:
         if self._registry is None:
-            from .entities import EntityRegistry
+            from .entities import EntityRegistry, RegistryDamaged
 
-            self._registry = EntityRegistry.load(self.generation / store.ENTITIES)
+            try:
+                self._registry = EntityRegistry.load_checked(self.generation / store.ENTITIES)
+            except RegistryDamaged as exc:
+                raise store.IndexCorrupt(f"the entity table of the index is damaged ({exc}); `byline index` "
+                                         "repairs it") from None
         return self._registry
 
     def _search_engine(self):
@@ -346,7 +332,7 @@ class Library:
         except sqlite3.OperationalError:
             raise
         except sqlite3.DatabaseError as exc:
-            raise _cache_damaged(self.index_dir / store.ANNOTATIONS, exc) from None
+            raise cache_damaged(self.index_dir / store.ANNOTATIONS, exc, AnnotationCache.KIND) from None
 
     def _with_canonical(self, span: EntitySpan, article_id: str) -> EntitySpan | None:
         resolved = self.registry.canonical(span.text, span.label, article_id)
@@ -451,22 +437,39 @@ class Library:
             return target
         return self.index_dir / ALIAS_FILE
 
+    @contextlib.contextmanager
+    def writing(self, lock_wait: float = 10.0) -> Iterator[None]:
+        """Hold the corpus's writer lock, then the index's: one writer at a time for the corpus's files (its
+        metadata, alias and web state files) and its index. Waits up to ``lock_wait`` seconds for each, then
+        raises :class:`IndexLocked` naming the holder. The bundled seeds are never written: they have no lock."""
+        with contextlib.ExitStack() as stack:
+            if self.corpus != bundled_corpus().resolve():
+                stack.enter_context(corpus_lock(self.corpus, wait=lock_wait))
+            stack.enter_context(store.writer_lock(self.index_dir, wait=lock_wait))
+            yield
+
     @_locked
     def merge_entities(self, names: Sequence[str], *, lock_wait: float = 10.0) -> CanonicalEntity:
-        """Make the entities ``names`` refer to one entity (the first one's), and save that correction."""
-        entities = list(dict.fromkeys(self.entity(name) for name in names))
-        if len(entities) < 2:
-            raise ValueError("name at least two different entities to merge")
+        """Make the entities ``names`` refer to one entity (the first one's), and save that correction.
+
+        Under the writer lock from reading the saved corrections to regrouping: two merges at once both land,
+        and a merge refused because another process is writing has saved nothing."""
         from .entities import normalise_name
 
-        path = self.corrections_file()
-        current = read_aliases(path)
-        keys = {normalise_name(form) for e in entities for form, _ in e.names}
-        splits = [s for s in current.splits
-                  if not (normalise_name(s.name) in keys and any(normalise_name(f) in keys for f in s.from_names))]
-        merge = Merge(label=entities[0].label, names=tuple(e.names[0][0] for e in entities))
-        write_corrections(path, [*current.merges, merge], splits, list(current.drops))
-        return self._apply_corrections(entities[0].names[0][0], lock_wait)
+        with self.writing(lock_wait):
+            self._refresh_registry()
+            entities = list(dict.fromkeys(self.entity(name) for name in names))
+            if len(entities) < 2:
+                raise ValueError("name at least two different entities to merge")
+            path = self.corrections_file()
+            current = read_aliases(path)
+            keys = {normalise_name(form) for e in entities for form, _ in e.names}
+            splits = [s for s in current.splits
+                      if not (normalise_name(s.name) in keys and any(normalise_name(f) in keys for f in s.from_names))]
+            merge = Merge(label=entities[0].label, names=tuple(e.names[0][0] for e in entities))
+            write_corrections(path, [*current.merges, merge], splits, list(current.drops))
+            self._reresolve()
+            return self.entity(entities[0].names[0][0])
 
     @_locked
     def split_entity(self, name: str, entity: str, *, lock_wait: float = 10.0) -> CanonicalEntity:
@@ -474,43 +477,49 @@ class Library:
         Returns the entity the name now belongs to."""
         from .entities import normalise_name
 
-        whole = self.entity(entity)
-        key = normalise_name(name)
-        others = tuple(dict.fromkeys(f for f, _ in whole.names if normalise_name(f) != key))
-        if not others or all(normalise_name(f) != key for f, _ in whole.names):
-            raise KeyError(f"{name!r} is not one of the other names of {whole.name!r}")
-        path = self.corrections_file()
-        current = read_aliases(path)
-        merges = [m for m in current.merges if key not in {normalise_name(n) for n in m.names}]
-        write_corrections(path, merges, [*current.splits, Split(whole.label, name, others)], list(current.drops))
-        return self._apply_corrections(name, lock_wait)
+        with self.writing(lock_wait):
+            self._refresh_registry()
+            whole = self.entity(entity)
+            key = normalise_name(name)
+            others = tuple(dict.fromkeys(f for f, _ in whole.names if normalise_name(f) != key))
+            if not others or all(normalise_name(f) != key for f, _ in whole.names):
+                raise KeyError(f"{name!r} is not one of the other names of {whole.name!r}")
+            path = self.corrections_file()
+            current = read_aliases(path)
+            merges = [m for m in current.merges if key not in {normalise_name(n) for n in m.names}]
+            write_corrections(path, merges, [*current.splits, Split(whole.label, name, others)],
+                              list(current.drops))
+            self._reresolve()
+            return self.entity(name)
 
     @_locked
     def drop_entity(self, name: str, *, lock_wait: float = 10.0) -> CanonicalEntity:
         """Say the entity ``name`` is no name at all (a mis-tag: "Revs" heading a table row), and save that
         correction. Its spans are no longer shown or counted. Returns the entity as it was."""
-        entity = self.entity(name)
-        path = self.corrections_file()
-        current = read_aliases(path)
-        forms = tuple(dict.fromkeys(form for form, _ in entity.names))
-        write_corrections(path, list(current.merges), list(current.splits),
-                          [*current.drops, Drop(entity.label, forms)])
-        with store.writer_lock(self.index_dir, wait=lock_wait):
+        with self.writing(lock_wait):
+            self._refresh_registry()
+            entity = self.entity(name)
+            path = self.corrections_file()
+            current = read_aliases(path)
+            forms = tuple(dict.fromkeys(form for form, _ in entity.names))
+            write_corrections(path, list(current.merges), list(current.splits),
+                              [*current.drops, Drop(entity.label, forms)])
             self._reresolve()
         return entity
 
-    def _apply_corrections(self, name: str, lock_wait: float) -> CanonicalEntity:
-        """Regroup the saved surfaces under the alias files as they are now: no spaCy, no re-indexing."""
-        with store.writer_lock(self.index_dir, wait=lock_wait):
-            self._reresolve()
-        return self.entity(name)
+    def _refresh_registry(self) -> None:
+        """Under the writer lock: forget what was read before it, so a correction starts from what another
+        writer saved meanwhile."""
+        self.refresh()
+        self._close_index()
 
     def _reresolve(self) -> None:
-        from .entities import EntityRegistry
-
+        """Regroup under the corrections as saved now, and seal the generation with the new table."""
         path = self.generation / store.ENTITIES
-        registry = EntityRegistry.load(path).reresolve(load_aliases(self.corpus, self.index_dir))
-        registry.save(path)
+        aliases = load_aliases(self.corpus, self.index_dir)
+        registry = self.registry.reresolve(aliases)
+        stamp = registry.save(path)
+        store.write_format(self.generation, stamp, corrections_fingerprint(aliases))
         self._close_index()
         self._registry = registry
 
@@ -547,7 +556,7 @@ class Library:
         started = time.perf_counter()
         report = (lambda phase, done, total, current="": progress(BuildProgress(phase, done, total, current))) \
             if progress else (lambda *a, **k: None)
-        with store.writer_lock(self.index_dir, wait=lock_wait):
+        with self.writing(lock_wait):
             self._close_index()
             try:
                 built = self._update(rebuild=rebuild, jobs=jobs, model=model, report=report, quick=True,
@@ -582,8 +591,13 @@ class Library:
         aliases = load_aliases(self.corpus, self.index_dir)
         patterns = aliases.ruler_patterns()
         fingerprint = model_fingerprint(model_name, patterns)
+        corrections = corrections_fingerprint(aliases)
         # Quick only while the index holds this annotator's results: new aliases mean annotating everything.
         quick = quick and not full and old_annotator == fingerprint
+        old_registry: EntityRegistry | None = None
+        if quick:
+            assert previous is not None
+            old_registry = _sealed_registry(previous)  # raises _NeedEverything when a build was interrupted
         if self._cache is None:
             self._cache = self._open_cache(repair=True)
 
@@ -628,14 +642,19 @@ class Library:
             report("annotating", 0, len(todo), "loading the spaCy model")
             batch: list[tuple[str, Annotation]] = []
             texts = [article.text for _, article in todo]
-            for number, annotation in enumerate(annotating.annotate(texts), start=1):
-                key, article = todo[number - 1]
-                cached[key] = annotation
-                batch.append((key, annotation))
-                if len(batch) >= 500:
-                    self.cache.put_many(batch)
-                    batch.clear()
-                report("annotating", number, len(todo), article.path)
+            results = annotating.annotate(texts)
+            with _workers_stop_on_interrupt():
+                try:
+                    for number, annotation in enumerate(results, start=1):
+                        key, article = todo[number - 1]
+                        cached[key] = annotation
+                        batch.append((key, annotation))
+                        if len(batch) >= 500:
+                            self.cache.put_many(batch)
+                            batch.clear()
+                        report("annotating", number, len(todo), article.path)
+                finally:
+                    results.close()  # spaCy's workers are told to stop now, not when the traceback is freed
             self.cache.put_many(batch)
         spacy_seconds = time.perf_counter() - spacy_started
 
@@ -643,8 +662,8 @@ class Library:
         annotations = {aid: cached[keys[aid]] for aid in need}
         if quick:
             assert previous is not None
-            registry = self._updated_registry(previous, old_rows, added, changed, deleted, annotations, fingerprint,
-                                              aliases)
+            registry = self._updated_registry(previous, old_registry, old_rows, added, changed, deleted, annotations,
+                                              fingerprint, aliases)
         else:
             registry = resolve_entities(annotations, aliases=aliases)
         update_story_features(self.index_dir, need, annotations, fingerprint)
@@ -655,14 +674,18 @@ class Library:
         )
         report("indexing", 0, len(change.write), "")
         write_progress = lambda d, t, c: report("indexing", d, t, c)  # noqa: E731
+        # One generation: the Whoosh documents, then the entity table, then the catalog and file records, then
+        # the seal naming the entity table (store.write_format). Whatever an interruption leaves unsealed, the next
+        # update notices (_sealed_registry) and regroups; documents and catalog rows are written again as changed.
         if full:
             generation = store.new_generation(self.index_dir)
             try:
                 store.write_documents(generation, change, normalise_name, create=True, progress=write_progress,
                                       procs=jobs)
+                stamp = registry.save(generation / store.ENTITIES)
                 self._write_tables(generation, rows, fingerprint, files, skipped, flagged)
                 store.write_columns(generation, columns)
-                registry.save(generation / store.ENTITIES)
+                store.write_format(generation, stamp, corrections)
             except BaseException:
                 import shutil
 
@@ -674,12 +697,18 @@ class Library:
             generation = previous
             if change.write or change.delete:
                 store.write_documents(generation, change, normalise_name, create=False, progress=write_progress)
+            if registry is None and old_registry is not None \
+                    and store.read_format(generation).get("corrections") != corrections:
+                registry = old_registry.reresolve(aliases)  # corrections written by hand since the last build
+            if registry is None:  # no name came or went: the entities stay as they were
+                registry = old_registry if old_registry is not None else EntityRegistry.load(
+                    generation / store.ENTITIES)
+                stamp = registry.stamp
+            else:
+                stamp = registry.save(generation / store.ENTITIES)
             self._write_tables(generation, rows, fingerprint, files, skipped, flagged)
             store.write_columns(generation, columns)
-            if registry is None:  # no name came or went: the entities stay as they were
-                registry = EntityRegistry.load(generation / store.ENTITIES)
-            else:
-                registry.save(generation / store.ENTITIES)
+            store.write_format(generation, stamp, corrections)
         whoosh_seconds = time.perf_counter() - whoosh_started
         if generation != self._generation:
             self._unpin()
@@ -710,15 +739,16 @@ class Library:
         store.write_file_stats(generation, files)
         store.write_scan_notes(generation, skipped, flagged)
 
-    def _updated_registry(self, previous: Path, old_rows: dict[str, dict], added: Sequence[str],
-                          changed: Sequence[str], deleted: Sequence[str], fresh: dict[str, Annotation],
+    def _updated_registry(self, previous: Path, old_registry: EntityRegistry | None, old_rows: dict[str, dict],
+                          added: Sequence[str], changed: Sequence[str], deleted: Sequence[str],
+                          fresh: dict[str, Annotation],
                           fingerprint: str, aliases: Aliases) -> EntityRegistry | None:
         """The entities after a quick update, or None when they cannot have changed (only changed articles, each
         naming the same names as many times as before). Regroups the previous build's surface table without the
         changed and deleted articles (counted from their cached annotations) and with the new and changed ones
         (``fresh``): no need to load every article's annotation. Raises :class:`_NeedEverything` when the
         previous build's table or the annotations it counted are not there."""
-        from .entities import EntityRegistry, SurfaceTable, resolve_table
+        from .entities import SurfaceTable, resolve_table
 
         gone = [*changed, *deleted]
         old_keys = {aid: AnnotationCache.key(old_rows[aid]["content_hash"], fingerprint) for aid in gone}
@@ -730,7 +760,7 @@ class Library:
                 SurfaceTable.from_annotations({aid: old[aid]}).to_json()
                 == SurfaceTable.from_annotations({aid: fresh[aid]}).to_json() for aid in changed):
             return None
-        table = EntityRegistry.load(previous / store.ENTITIES).table
+        table = (old_registry or _sealed_registry(previous)).table
         if len(table.article_ids) != len(old_rows) or set(table.article_ids) != old_rows.keys():
             raise _NeedEverything("the previous entity table does not match the catalog")
         try:
@@ -739,8 +769,70 @@ class Library:
             raise _NeedEverything(str(exc)) from None
 
 
+@contextlib.contextmanager
+def _workers_stop_on_interrupt() -> Iterator[None]:
+    """While spaCy annotates in worker processes: an interrupt (SIGINT) sent to this process alone, as a process
+    manager sends it, first kills the workers started meanwhile, then interrupts as usual. Left alone they keep
+    working, and spaCy's clean-up waits on them (and on a pipe to them) for ever, holding the writer lock. (A
+    terminal's ctrl-C reaches the whole group: the workers stop by themselves.) Only the main thread can take
+    signals; elsewhere (the reader's worker threads) this does nothing."""
+    import multiprocessing
+    import multiprocessing.queues  # loaded now, not in the signal handler
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = set(multiprocessing.active_children())
+    previous = signal.getsignal(signal.SIGINT)
+
+    def interrupted(signum: int, frame: object) -> None:
+        import gc
+        from multiprocessing.queues import Queue
+
+        for child in set(multiprocessing.active_children()) - before:
+            with contextlib.suppress(OSError):
+                child.kill()
+        # What is left in the queues to the workers can never be delivered: do not wait at exit for that.
+        for queue in [obj for obj in gc.get_objects() if isinstance(obj, Queue)]:
+            queue.cancel_join_thread()
+        signal.signal(signal.SIGINT, previous)
+        if callable(previous):
+            previous(signum, frame)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class _NeedEverything(Exception):
     """A quick update is not possible (the message says why): read and regroup every article."""
+
+
+def _sealed_registry(generation: Path) -> EntityRegistry:
+    """The entity table of ``generation`` when it is the one its seal names; raises :class:`_NeedEverything`
+    when it is damaged, missing or not the one (a build or correction interrupted between two writes)."""
+    from .entities import EntityRegistry, RegistryDamaged
+
+    try:
+        registry = EntityRegistry.load_checked(generation / store.ENTITIES)
+    except RegistryDamaged as exc:
+        raise _NeedEverything(f"the entity table is damaged ({exc})") from None
+    if not registry.stamp or store.read_format(generation).get("entities_stamp") != registry.stamp:
+        raise _NeedEverything("the entity table is not the one the last build sealed")
+    return registry
+
+
+def corrections_fingerprint(aliases: Aliases) -> str:
+    """Changes whenever the corrections (merges, splits, drops) change, by hand or by a command."""
+    import hashlib
+
+    text = repr((aliases.merges, aliases.splits, aliases.drops))
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -777,8 +869,3 @@ class _ReadPlan:
         again and has not gone."""
         name = source_file(path)
         return name not in self.read and name not in self.deleted
-
-
-def _cache_damaged(path: Path, error: Exception) -> store.IndexCorrupt:
-    return store.IndexCorrupt(f"the annotation cache {path} is damaged ({error}); rebuild the index with "
-                              "`byline index --rebuild`, which starts a new cache")

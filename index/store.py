@@ -20,32 +20,34 @@ import hashlib
 import json
 import os
 import shutil
-import socket
-import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import storage
 from .models import Annotation, Article, Skipped, label_kind
+from .storage import (  # noqa: F401  (the names and errors of the index, re-exported for its callers)
+    ANNOTATIONS,
+    CATALOG,
+    COLUMNS,
+    CURRENT,
+    ENTITIES,
+    FILE_STATS,
+    FORMAT,
+    LOCK,
+    READERS,
+    SCAN_NOTES,
+    IndexCorrupt,
+    IndexLocked,
+    IndexMissing,
+    IndexProblem,
+    write_atomic,
+    write_json,
+)
 
-CATALOG = "catalog.json"
-#: Size and modification time of each corpus file as the build read it, to tell what changed since.
-FILE_STATS = "files.json"
-#: What the build skipped or decoded with a fallback, so an update that reads only the changed files still reports
-#: the rest.
-SCAN_NOTES = "skipped.json"
-#: The table columns named by the user (``--columns``) the build read the corpus with, so updates read it alike.
-COLUMNS = "columns.json"
-FORMAT = "FORMAT.json"
-ENTITIES = "entities.json"
-CURRENT = "CURRENT"
-LOCK = "lock"
-#: In each generation: readers hold a shared lock on it while they have the generation open (see pin_generation).
-READERS = "readers"
-ANNOTATIONS = "annotations.sqlite"
 #: The index's format. 2: stop words indexed at their positions (marked ``=the``) and text in NFC, so that a
 #: phrase finds its small words; an index of format 1 has neither and must be rebuilt.
 FORMAT_VERSION = 2
@@ -55,22 +57,6 @@ REGISTRY_VERSION = 2
 
 #: Entity kinds that get a query field of their own (``person:``, ``org:``, ``place:``, ``group:``).
 ENTITY_FIELDS = ("person", "org", "place", "group")
-
-
-class IndexProblem(RuntimeError):
-    """Base of the index's own errors; the message says what to do."""
-
-
-class IndexMissing(IndexProblem):
-    pass
-
-
-class IndexLocked(IndexProblem):
-    pass
-
-
-class IndexCorrupt(IndexProblem):
-    pass
 
 
 def make_schema():
@@ -121,9 +107,7 @@ def current_generation(index_dir: Path) -> Path | None:
 
 
 def _set_current(index_dir: Path, generation: Path) -> None:
-    tmp = index_dir / f".{CURRENT}.{os.getpid()}"
-    tmp.write_text(generation.name, encoding="utf-8")
-    os.replace(tmp, index_dir / CURRENT)
+    write_atomic(index_dir / CURRENT, generation.name)
 
 
 def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
@@ -173,78 +157,10 @@ def pin_generation(generation: Path) -> int | None:
 
 # --- one writer at a time -------------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def writer_lock(index_dir: Path, wait: float = 10.0) -> Iterator[None]:
-    """Hold the index's write lock; wait up to ``wait`` seconds, then say who holds it.
-
-    The lock is an ``flock`` on a file, so the kernel releases it when its holder dies: a lock left by a
-    crashed process is never stale. Processes forked while it is held (spaCy's workers with ``--jobs``) do not
-    keep it, and die with the holder (see ``_after_fork_in_child``).
-    """
-    import fcntl
-
-    index_dir.mkdir(parents=True, exist_ok=True)
-    path = index_dir / LOCK
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    deadline = time.monotonic() + wait
-    acquired = False
-    try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise IndexLocked(_lock_message(path)) from None
-                time.sleep(0.1)
-        acquired = True
-        _held_locks.add(fd)
-        os.ftruncate(fd, 0)
-        holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.strftime("%Y-%m-%d %H:%M:%S")}
-        os.write(fd, json.dumps(holder).encode())
-        yield
-    finally:
-        _held_locks.discard(fd)
-        if acquired:  # a process that only waited must not wipe the holder's name
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)
-        os.close(fd)
-
-
-#: Descriptors of the write locks this process holds.
-_held_locks: set[int] = set()
-
-
-def _after_fork_in_child() -> None:
-    """In a process forked while a write lock is held: let go of the lock's descriptor (else the lock outlives
-    a holder killed with ``kill -9``, as long as its orphaned spaCy workers live: for ever), and ask Linux to
-    kill this process when its parent dies, so a killed build leaves no workers behind."""
-    if not _held_locks:
-        return
-    for fd in _held_locks:
-        with contextlib.suppress(OSError):
-            os.close(fd)
-    _held_locks.clear()
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
-
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
-os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def _lock_message(path: Path) -> str:
-    try:
-        holder = json.loads(path.read_text(encoding="utf-8") or "{}")
-    except (OSError, ValueError):
-        holder = {}
-    who = f"process {holder.get('pid', '?')} on {holder.get('host', '?')} since {holder.get('since', '?')}"
-    return f"the index at {path.parent} is being written by {who}; try again when it has finished"
+def writer_lock(index_dir: Path, wait: float = 10.0):
+    """Hold the index's write lock; wait up to ``wait`` seconds, then say who holds it (see
+    :func:`index.storage.writer_lock`)."""
+    return storage.writer_lock(index_dir / LOCK, wait)
 
 
 # --- what the index holds per article -------------------------------------------------------------------
@@ -319,13 +235,26 @@ def _format() -> dict[str, int]:
 
 def check_format(generation: Path) -> None:
     """Refuse a generation written by another version of Byline (or half written), saying what to do."""
+    found = read_format(generation)
+    if {key: found.get(key) for key in _format()} != _format():
+        raise IndexCorrupt(f"the index at {generation.parent} is from another version of Byline or incomplete; "
+                           "rebuild it with `byline index --rebuild`")
+
+
+def read_format(generation: Path) -> dict[str, Any]:
+    """What :func:`write_format` recorded; empty when it is missing or damaged."""
     try:
         found = json.loads((generation / FORMAT).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        found = None
-    if found != _format():
-        raise IndexCorrupt(f"the index at {generation.parent} is from another version of Byline or incomplete; "
-                           "rebuild it with `byline index --rebuild`")
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def write_format(generation: Path, entities_stamp: str, corrections: str) -> None:
+    """Seal a generation: written last by every build and correction, it names the entity table that belongs to
+    the catalog (by the stamp the table was saved with) and the corrections it was grouped under. A build
+    interrupted before it leaves a mismatch the next update sees and repairs."""
+    write_json(generation / FORMAT, {**_format(), "entities_stamp": entities_stamp, "corrections": corrections})
 
 
 def read_catalog(generation: Path) -> tuple[dict[str, dict[str, Any]], str]:
@@ -341,18 +270,13 @@ def read_catalog(generation: Path) -> tuple[dict[str, dict[str, Any]], str]:
 
 
 def write_catalog(generation: Path, corpus: Path, rows: Mapping[str, dict[str, Any]], annotator: str) -> None:
-    """Write the catalog (one row per article) and the format marker, each atomically."""
+    """Write the catalog (one row per article), atomically; :func:`write_format` seals it."""
     data = {"corpus": str(corpus), "annotator": annotator, "articles": [rows[key] for key in sorted(rows)]}
-    for name, content in ((CATALOG, data), (FORMAT, _format())):
-        tmp = generation / f".{name}.tmp"
-        tmp.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, generation / name)
+    write_json(generation / CATALOG, data)
 
 
 def write_file_stats(generation: Path, stats: Mapping[str, tuple[int, int]]) -> None:
-    tmp = generation / f".{FILE_STATS}.tmp"
-    tmp.write_text(json.dumps(stats, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, generation / FILE_STATS)
+    write_json(generation / FILE_STATS, stats)
 
 
 def read_file_stats(generation: Path) -> dict[str, tuple[int, int]] | None:
@@ -365,9 +289,7 @@ def read_file_stats(generation: Path) -> dict[str, tuple[int, int]] | None:
 
 
 def write_columns(generation: Path, columns: Mapping[str, str]) -> None:
-    tmp = generation / f".{COLUMNS}.tmp"
-    tmp.write_text(json.dumps(dict(columns), ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, generation / COLUMNS)
+    write_json(generation / COLUMNS, dict(columns))
 
 
 def read_columns(generation: Path | None) -> dict[str, str]:
@@ -380,10 +302,8 @@ def read_columns(generation: Path | None) -> dict[str, str]:
 
 
 def write_scan_notes(generation: Path, skipped: Sequence[Skipped], flagged: Sequence[Skipped]) -> None:
-    tmp = generation / f".{SCAN_NOTES}.tmp"
-    tmp.write_text(json.dumps({"skipped": [s.to_dict() for s in skipped], "flagged": [s.to_dict() for s in flagged]},
-                              ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, generation / SCAN_NOTES)
+    write_json(generation / SCAN_NOTES, {"skipped": [s.to_dict() for s in skipped],
+                                         "flagged": [s.to_dict() for s in flagged]})
 
 
 def read_scan_notes(generation: Path) -> tuple[list[Skipped], list[Skipped]] | None:

@@ -18,13 +18,12 @@ a temporary name and renamed into place, so an interrupted add never leaves half
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
-import os
 import re
-import tempfile
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,10 +32,18 @@ from urllib.parse import urlsplit
 
 from .annotate import content_hash
 from .fetch import Fetcher, FetchError, FetchPolicy, Page, require_web
-from .ingest import SIDECAR, decode_bytes, normalise_date, read_sidecar, write_sidecar_entry
+from .ingest import (
+    SidecarError,
+    clean_body,
+    clean_metadata,
+    decode_bytes,
+    normalise_date,
+    read_sidecar,
+    sidecar_with_entry,
+    write_sidecar,
+)
+from .storage import SIDECAR, STATE_DIR, STATE_FILE, corpus_lock, write_atomic, write_json
 
-STATE_DIR = ".byline"
-STATE_FILE = "web.json"
 WEB_FOLDER = "web"
 #: Fewer words than this is a teaser, a login wall or an index page, not an article.
 MIN_WORDS = 30
@@ -231,6 +238,8 @@ def extract_article(html: str, url: str | None = None) -> Extracted:
     canonical = doc.url or url or ""
     if url and _is_home_page(canonical) and not _is_home_page(url):
         canonical = url  # a site-wide canonical pointing at the home page would make every article one
+    if url and not same_site(canonical, url):
+        canonical = url  # a page may not file itself under another site (and block that site's own article)
     return Extracted(
         title=title,
         body=body,
@@ -240,6 +249,25 @@ def extract_article(html: str, url: str | None = None) -> Extracted:
         url=canonical,
         language=language,
     )
+
+
+#: Second-level labels under which a site's name is the third label (``bbc.co.uk``, ``abc.net.au``).
+_SHARED_SECOND_LEVEL = {"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go"}
+
+
+def site_of(url: str) -> str:
+    """The site an address belongs to: its host without subdomains (``www.bbc.co.uk`` -> ``bbc.co.uk``)."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if ":" in host or host.replace(".", "").isdigit():
+        return host  # an IP address is its own site
+    labels = host.split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SHARED_SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def same_site(url: str, other: str) -> bool:
+    return bool(site_of(url)) and site_of(url) == site_of(other)
 
 
 def _is_home_page(url: str) -> bool:
@@ -295,6 +323,9 @@ class WebState:
     def __init__(self, corpus: Path) -> None:
         self.corpus = Path(corpus)
         self.path = self.corpus / STATE_DIR / STATE_FILE
+        self._load()
+
+    def _load(self) -> None:
         data: dict[str, Any] = {}
         if self.path.is_file():
             try:
@@ -304,11 +335,13 @@ class WebState:
                                     "this corpus follows and the articles added from the web)") from None
             if not isinstance(data, dict):
                 raise WebStateError(f"cannot read {self.path}: not a JSON object; fix or remove it")
-        self.articles: list[dict[str, Any]] = [a for a in data.get("articles", []) if isinstance(a, dict)]
-        self.feeds: list[dict[str, Any]] = [f for f in data.get("feeds", []) if isinstance(f, dict)]
+            _check_state(self.path, data)
+        self.articles: list[dict[str, Any]] = list(data.get("articles", []))
+        self.feeds: list[dict[str, Any]] = list(data.get("feeds", []))
         self._by_url: dict[str, str] = {}
         self._by_hash: dict[str, str] = {}
         sidecar, problems = read_sidecar(self.corpus) if self.corpus.is_dir() else ({}, [])
+        problems = [p for p in problems if p.reason.startswith("metadata ignored: ")]
         if problems:
             # Adding would rewrite the sidecar; refuse rather than lose the metadata it holds.
             reason = problems[0].reason.removeprefix("metadata ignored: ")
@@ -318,6 +351,16 @@ class WebState:
                 self._by_url.setdefault(normalise_url(meta["url"]), relpath)
         for record in self.articles:
             self._index(record)
+
+    @contextlib.contextmanager
+    def writing(self, wait: float = 10.0) -> Iterator[WebState]:
+        """Change the state under the corpus's writer lock, starting from what is on disk now (another process
+        may have added meanwhile); saved when the block ends without an error. Raises
+        :class:`~index.storage.IndexLocked` naming the holder when the lock cannot be had in ``wait`` seconds."""
+        with corpus_lock(self.corpus, wait):
+            self._load()
+            yield self
+            self.save()
 
     def _index(self, record: dict[str, Any]) -> None:
         path = str(record.get("path", ""))
@@ -351,23 +394,41 @@ class WebState:
         self._index(record)
 
     def save(self) -> None:
-        """Write the state atomically (temporary file, then rename)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the state atomically (callers hold the corpus's writer lock: see :meth:`writing`)."""
         data = {"version": 1, "feeds": self.feeds, "articles": self.articles}
-        _write_atomically(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        write_json(self.path, data, indent=1)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+#: The keys of web.json's records and the types Byline needs them to have.
+_ARTICLE_KEYS = {"path": str, "url": str, "aliases": list, "hash": str, "added": str, "feed": str}
+_FEED_KEYS = {"url": str, "title": str, "added": str, "checked": str, "status": str, "etag": str,
+              "last_modified": str, "seen": list, "failures": dict, "articles": int, "allow_private": bool}
+_TYPE_NAMES = {str: "text", list: "a list", dict: "a table", int: "a whole number", bool: "true or false"}
+
+
+def _check_state(path: Path, data: dict[str, Any]) -> None:
+    """Raise :class:`WebStateError` naming the first value of the state file Byline cannot use."""
+    def bad(where: str, expected: type) -> WebStateError:
+        return WebStateError(f"cannot read {path}: {where} must be {_TYPE_NAMES[expected]}; fix or remove it")
+
+    for key, keys in (("articles", _ARTICLE_KEYS), ("feeds", _FEED_KEYS)):
+        records = data.get(key, [])
+        if not isinstance(records, list):
+            raise bad(key, list)
+        for number, record in enumerate(records):
+            if not isinstance(record, dict):
+                raise bad(f"{key}[{number}]", dict)
+            for name, expected in keys.items():
+                value = record.get(name)
+                if value is not None and (not isinstance(value, expected)
+                                          or (isinstance(value, bool) and expected is not bool)):
+                    raise bad(f"{key}[{number}].{name}", expected)
+            if key == "feeds" and not record.get("url"):
+                raise WebStateError(f"cannot read {path}: {key}[{number}] has no url; fix or remove it")
+            if key == "articles":
+                for alias in record.get("aliases", []):
+                    if not isinstance(alias, str):
+                        raise bad(f"{key}[{number}].aliases", list)
 
 
 # --- storing ----------------------------------------------------------------------------------------------
@@ -392,37 +453,47 @@ def _site_folder(url: str) -> str:
 
 def store_article(state: WebState, article: Extracted, *, target: str, aliases: Iterable[str] = (),
                   notes: Iterable[str] = (), feed: str = "") -> AddOutcome:
-    """Add an extracted article to the corpus unless it is already there (same address or same text)."""
+    """Add an extracted article to the corpus unless it is already there (same address or same text).
+
+    Under the corpus's writer lock, against the state on disk: two processes adding the same page store it
+    once. The article's metadata is checked before anything is written."""
+    article = replace(article, body=clean_body(article.body),
+                      **{name: clean_metadata(getattr(article, name))
+                         for name in ("title", "author", "published", "source", "url", "language")})
     url = normalise_url(article.url) if article.url else ""
     aliases = [a for a in aliases if a]
-    existing = state.find_url(url, *aliases)
-    if existing:
-        return AddOutcome(target, "skipped", f"already in the corpus: {existing}", existing, article.title, url)
     digest = body_hash(article.body)
-    existing = state.find_hash(digest)
-    if existing:
-        return AddOutcome(target, "skipped", f"same text already in the corpus: {existing}", existing,
-                          article.title, url)
-    title = article.title or _first_words(article.body)
-    folder = state.corpus / WEB_FOLDER / _site_folder(url or next(iter(aliases), ""))
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{article.published or 'undated'}-{_slug(title) or digest[:12]}"
-    name = f"{stem}.txt"
-    number = 2
-    while (folder / name).exists():
-        name = f"{stem}-{number}.txt"
-        number += 1
-    _write_atomically(folder / name, f"{title}\n\n{article.body}\n")
-    relpath = (folder / name).relative_to(state.corpus).as_posix()
-    write_sidecar_entry(state.corpus, relpath, {
-        "title": title,
-        "source": article.source or (_site_folder(url) if url else ""),
-        "published": article.published,
-        "url": url,
-        "author": article.author,
-        "language": article.language,
-    })
-    state.record(relpath, url, aliases, digest, feed)
+    with state.writing():
+        existing = state.find_url(url, *aliases)
+        if existing:
+            return AddOutcome(target, "skipped", f"already in the corpus: {existing}", existing, article.title, url)
+        existing = state.find_hash(digest)
+        if existing:
+            return AddOutcome(target, "skipped", f"same text already in the corpus: {existing}", existing,
+                              article.title, url)
+        title = article.title or _first_words(article.body)
+        folder = state.corpus / WEB_FOLDER / _site_folder(url or next(iter(aliases), ""))
+        stem = f"{article.published or 'undated'}-{_slug(title) or digest[:12]}"
+        name = f"{stem}.txt"
+        number = 2
+        while (folder / name).exists():
+            name = f"{stem}-{number}.txt"
+            number += 1
+        relpath = (folder / name).relative_to(state.corpus).as_posix()
+        try:  # everything is checked before the first file is written
+            sidecar = sidecar_with_entry(state.corpus, relpath, {
+                "title": title,
+                "source": article.source or (_site_folder(url) if url else ""),
+                "published": article.published,
+                "url": url,
+                "author": article.author,
+                "language": article.language,
+            })
+        except SidecarError as exc:
+            return AddOutcome(target, "failed", str(exc), title=title, url=url)
+        write_atomic(folder / name, f"{title}\n\n{article.body}\n")
+        write_sidecar(state.corpus, sidecar)
+        state.record(relpath, url, aliases, digest, feed)
     return AddOutcome(target, "added", "", relpath, title, url, tuple(notes))
 
 
@@ -534,8 +605,6 @@ def add_urls(corpus: Path, targets: Iterable[str], *, progress: Progress | None 
             else:
                 outcome = AddOutcome(target, "failed", "neither an http(s) address nor a file")
             outcomes.append(outcome)
-            if outcome.status == "added":
-                state.save()
     if progress is not None:
         progress(WebProgress(len(targets), len(targets), "", "done"))
     return AddReport(tuple(outcomes))

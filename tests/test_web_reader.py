@@ -23,6 +23,12 @@ from reader.screens.web import WebScreen
 SIZE = (110, 32)
 
 
+@pytest.fixture(autouse=True)
+def _local_server_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test server is on 127.0.0.1, an address the reader fetches from only when allowed."""
+    monkeypatch.setenv("BYLINE_ALLOW_PRIVATE", "1")
+
+
 @pytest.fixture
 def empty_library(tmp_path: Path) -> Library:
     corpus = tmp_path / "news"

@@ -15,7 +15,7 @@ Nothing here raises on bad input: what cannot be read is reported as a :class:`~
 with its reason (and its line or row), and text that is not UTF-8 is decoded with a fallback and flagged.
 """
 
-from .common import MAX_ARTICLE_BYTES, decode_bytes, normalise_newlines, title_of
+from .common import MAX_ARTICLE_BYTES, clean_body, clean_metadata, decode_bytes, normalise_newlines, title_of
 from .corpus import (
     ARTICLE_SUFFIXES,
     CorpusChanges,
@@ -31,9 +31,12 @@ from .jsonl import JSONL_SUFFIXES, iter_jsonl
 from .metadata import (
     METADATA_FIELDS,
     SIDECAR,
+    SidecarError,
     is_metadata_file,
     read_corpus_config,
     read_sidecar,
+    sidecar_with_entry,
+    write_sidecar,
     write_sidecar_entry,
 )
 from .outlets import outlet_in_text, outlet_of_host
@@ -49,6 +52,9 @@ __all__ = [
     "TEXT_SUFFIXES",
     "CorpusChanges",
     "CorpusScan",
+    "SidecarError",
+    "clean_body",
+    "clean_metadata",
     "corpus_changes",
     "corpus_file_stats",
     "date_in_text",
@@ -66,7 +72,9 @@ __all__ = [
     "read_corpus_config",
     "read_sidecar",
     "read_text_article",
+    "sidecar_with_entry",
     "source_file",
     "title_of",
+    "write_sidecar",
     "write_sidecar_entry",
 ]

@@ -53,6 +53,24 @@ def without_surrogates(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_metadata(value: str) -> str:
+    """One line of metadata (a title, an outlet, an author) as stored: control characters (DEL and the C1 range
+    included) and lone surrogates become spaces, runs of space one."""
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
+_BODY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_body(text: str) -> str:
+    """An article's text as stored: control characters other than line breaks and tabs, and lone surrogates
+    (which no file can hold), are removed."""
+    return _BODY_CONTROL.sub("", text)
+
+
 def too_large(size: int) -> str:
     return f"too large ({size / 1e6:.1f} MB; articles over {MAX_ARTICLE_BYTES / 1e6:.0f} MB are skipped)"
 

@@ -8,6 +8,7 @@ import json
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ..models import Article, Skipped
 from .common import MAX_ARTICLE_BYTES, decode_bytes, too_large, unreadable
@@ -35,13 +36,14 @@ def iter_jsonl(path: Path, rel: str, meta: dict[str, str], settings: Settings | 
     maps: dict[tuple[str, ...], ColumnMap] = {}
     try:
         with handle:
-            for lineno, raw in enumerate(handle, start=1):
+            for lineno, (raw, size) in enumerate(_bounded_lines(handle, MAX_ARTICLE_BYTES), start=1):
+                if raw is None:
+                    found = True
+                    yield Skipped(rel, too_large(size), line=lineno)
+                    continue
                 if not raw.strip():
                     continue
                 found = True
-                if len(raw) > MAX_ARTICLE_BYTES:
-                    yield Skipped(rel, too_large(len(raw)), line=lineno)
-                    continue
                 yield _jsonl_article(raw, rel, lineno, meta, settings, maps)
     except PermissionError:
         yield Skipped(rel, "permission denied")
@@ -51,6 +53,26 @@ def iter_jsonl(path: Path, rel: str, meta: dict[str, str], settings: Settings | 
         return
     if not found:
         yield Skipped(rel, "empty file")
+
+
+def _bounded_lines(handle: Any, limit: int) -> Iterator[tuple[bytes | None, int]]:
+    """The lines of a binary file with their sizes; a line longer than ``limit`` bytes comes as ``None`` and is
+    read past in chunks, never held whole (a 1 GB line costs ``limit`` bytes of memory, not 2 GB)."""
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line, len(line)
+            continue
+        size = len(line)
+        del line
+        while True:
+            chunk = handle.readline(1 << 20)
+            size += len(chunk)
+            if not chunk or chunk.endswith(b"\n"):
+                break
+        yield None, size
 
 
 def _jsonl_article(raw: bytes, rel: str, lineno: int, meta: dict[str, str], settings: Settings,

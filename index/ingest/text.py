@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..annotate import content_hash
 from ..models import Article, Skipped
+from ..storage import read_bounded
 from .common import MAX_ARTICLE_BYTES, decode_bytes, normalise_newlines, title_of, too_large, unreadable
 from .records import Settings, complete
 
@@ -27,7 +28,9 @@ def read_text_article(path: Path, rel: str, meta: dict[str, str], settings: Sett
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:
             return Skipped(rel, too_large(size))
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_ARTICLE_BYTES)  # never more: the file may have grown since
+        if data is None:
+            return Skipped(rel, too_large(path.stat().st_size))
     except OSError as exc:
         return Skipped(rel, unreadable(exc))
     text, flag = decode_bytes(data)

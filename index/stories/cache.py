@@ -4,14 +4,15 @@ changed articles can join (:func:`.grouping.regroup`)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..storage import STORIES_FILE, write_json
 from .features import FEATURES_VERSION, features_of
 from .featurestore import FEATURES_DB, FeatureStore, feature_key
 from .grouping import Previous, group, regroup
@@ -20,8 +21,6 @@ from .similarity import Item
 
 #: Bump when grouping changes (weights, thresholds, the cached file's shape).
 STORIES_VERSION = "5"
-
-STORIES_FILE = "stories.json"
 
 # --- an index's stories, cached in its generation -------------------------------------------------------
 
@@ -115,12 +114,8 @@ def _read_cache(path: Path) -> dict[str, Any] | None:
 
 def _write_cache(path: Path, data: Mapping[str, Any]) -> None:
     """Best effort: an index folder that cannot be written just means grouping again next time."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        write_json(path, data)
 
 
 def _items(
@@ -130,7 +125,7 @@ def _items(
     did not store), canonical entities from the registry; and a digest of each article's view, which changes
     when anything grouping sees of it does."""
     keys = {aid: feature_key(row["content_hash"], row.get("title", ""), annotator) for aid, row in rows.items()}
-    with FeatureStore(library.index_dir / FEATURES_DB) as store_:
+    with FeatureStore.open(library.index_dir / FEATURES_DB, repair=True) as store_:
         found = store_.get_many(set(keys.values()))
         late = []
         for aid, key in keys.items():

@@ -287,7 +287,7 @@ def run_drop(args: argparse.Namespace) -> int:
     with _open(args) as lib:
         try:
             entity = lib.drop_entity(args.name)
-        except KeyError as exc:
+        except (KeyError, ValueError) as exc:
             return fail(str(exc.args[0]), 2)
         _print_correction(args, lib, f"{entity.name} ({entity.label}) is no longer an entity", entity)
     return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ def register(subparsers: Any) -> None:
     follow = actions.add_parser("add", help="subscribe to a feed (or to the feed a web page advertises)")
     follow.add_argument("url")
     _options(follow)
+    _fetch_options(follow)
     follow.set_defaults(handler=run_feeds_add)
     listing = actions.add_parser("list", help="show the feeds a corpus follows")
     _options(listing)
@@ -68,8 +70,25 @@ def _options(parser: argparse.ArgumentParser, *, fetching: bool = False) -> None
     if fetching:
         parser.add_argument("--no-index", action="store_true",
                             help="store the articles but do not update the index")
-        parser.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
-                            help="give up on a download after this long (default 20)")
+        _fetch_options(parser)
+
+
+def _fetch_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--timeout", type=_seconds, default=20.0, metavar="SECONDS",
+                        help="give up on a download after this long, whole response included (default 20)")
+    parser.add_argument("--allow-private", action="store_true",
+                        help="allow fetching from this machine and private networks (localhost, 10.x, 192.168.x, "
+                             "...); a feed added with it keeps the permission")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a positive number of seconds")
+    return value
 
 
 # --- handlers ---------------------------------------------------------------------------------------------
@@ -105,7 +124,7 @@ def run_feeds_add(args: argparse.Namespace) -> int:
     from index.feeds import FeedError, subscribe
 
     try:
-        feed, new, notes = subscribe(corpus, args.url)
+        feed, new, notes = subscribe(corpus, args.url, policy=_policy(args))
     except FeedError as exc:
         _err(f"byline feeds add: {exc}")
         return EXIT_FAILURES
@@ -221,7 +240,7 @@ def _corpus(args: argparse.Namespace, command: str) -> Path | None:
 def _policy(args: argparse.Namespace) -> Any:
     from index.fetch import FetchPolicy
 
-    return FetchPolicy(timeout=args.timeout)
+    return FetchPolicy(timeout=args.timeout, allow_private=args.allow_private)
 
 
 def _update_index(args: argparse.Namespace, corpus: Path, changed: bool, data: dict[str, Any] | None) -> int:
@@ -275,11 +294,12 @@ def _progress_printer() -> Any:
 
 def _user_errors() -> tuple[type[Exception], ...]:
     """Errors a user can fix and that stop a whole command: missing web extras, an unreadable state file,
-    a corpus folder that cannot be written."""
+    a corpus folder that cannot be written, another process writing the corpus."""
     from index.fetch import WebUnavailable
+    from index.storage import IndexProblem
     from index.web import WebStateError
 
-    return (WebUnavailable, WebStateError, OSError)
+    return (WebUnavailable, WebStateError, IndexProblem, OSError)
 
 
 def _fail(exc: Exception) -> int:

@@ -173,7 +173,7 @@ class WebScreen(ModalScreen[WebOutcome]):
                            + (f"; {counted(len(failed), 'feed')} could not be read" if failed else ""))
                 if not feeds.feeds:
                     summary = "This corpus follows no feeds yet; add one with `byline feeds add URL -C DIR`."
-        except (WebUnavailable, WebStateError, OSError) as exc:
+        except (WebUnavailable, WebStateError, IndexProblem, OSError) as exc:
             return _Done([], "", None, str(exc))
         lines = [(o.status, self._describe(o), o.path if o.status == "added" else "") for o in outcomes]
         if self.mode == "feeds":
