@@ -121,9 +121,17 @@ def write_json(path: Path, data: Any, *, indent: int | None = None) -> None:
 
 def read_bounded(path: Path, limit: int) -> bytes | None:
     """The bytes of ``path``, or None when it holds more than ``limit`` bytes (never more than that is read)."""
+    chunks: list[bytes] = []
+    total = 0
     with open(path, "rb") as handle:
-        data = handle.read(limit + 1)
-    return None if len(data) > limit else data
+        while total <= limit:
+            # In pieces: ``read(limit + 1)`` would allocate the whole limit for every small file.
+            chunk = handle.read(min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    return None if total > limit else b"".join(chunks)
 
 
 def _sync_folder(folder: Path) -> None:
