@@ -1,5 +1,5 @@
 """What ``compare(a, b)`` returns: plain data that the CLI prints (``to_dict()`` as JSON; text and Markdown in
-``reader.cli_compare``) and the reader's compare screen renders. The JSON schema is documented in
+``reader.cli.compare``) and the reader's compare screen renders. The JSON schema is documented in
 ``docs/compare-json.md``; ``SCHEMA_VERSION`` changes whenever a key changes meaning or goes away."""
 
 from __future__ import annotations
