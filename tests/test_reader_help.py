@@ -93,3 +93,15 @@ async def test_help_shows_remapped_keys(seeds_library: Library, tmp_path: Path) 
         assert "^q" in quit_line or "ctrl+q" in quit_line
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_a_section_listed_first_is_not_listed_again(seeds_library: Library) -> None:
+    from reader.screens.compare import CompareScreen
+
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(HelpScreen([("Compare", CompareScreen.BINDINGS), *app.help_sections()]))
+        await settle(pilot)
+        titles = help_titles(app)
+        assert titles[0] == "Compare" and len(titles) == len(set(titles))

@@ -41,6 +41,13 @@ UNKNOWN_SOURCE = "(unknown source)"
 LIST_ACTIONS = ("focus_filter", "cycle_sort", "cycle_kind", "merge", "split", "cursor")
 
 
+class FilterBox(Input):
+    """The filter box: ``?`` opens the help rather than being typed (no entity's name has one)."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character != "?" and super().check_consume_key(key, character)
+
+
 @dataclass(frozen=True, slots=True)
 class EntityRow:
     """One entity as the browser lists it: the entity, its sources, and the text typing is matched against."""
@@ -79,6 +86,8 @@ class EntitiesScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="entities.back"),
         Binding("slash", "focus_filter", "Filter", priority=True, id="entities.filter"),
+        # Priority: the browser opens on its filter box (which lets "?" through: no name has one to filter by).
+        Binding("question_mark", "help", "Help", priority=True, id="entities.help"),
         Binding("s", "cycle_sort", "Sort", id="entities.sort"),
         Binding("l", "cycle_kind", "Kind", id="entities.kind"),
         Binding("m", "merge", "Merge", id="entities.merge"),
@@ -99,7 +108,7 @@ class EntitiesScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter: part of any name (enter: to the list; escape: clear, then back)",
+        yield FilterBox(placeholder="Filter: part of any name (enter: to the list; escape: clear, then back)",
                     id="entity-filter", select_on_focus=False)
         yield Static(id="entity-status", markup=False)
         with Horizontal(id="entity-panes"):
@@ -295,6 +304,9 @@ class EntitiesScreen(Screen):
         if self.focused is not box:
             self.set_focus(box)
             box.insert_text_at_cursor(event.character)
+
+    def action_help(self) -> None:
+        self.app.action_help()
 
     def action_focus_filter(self) -> None:
         self.set_focus(self.query_one("#entity-filter", Input))

@@ -110,7 +110,11 @@ class HelpScreen(ModalScreen[None]):
             body.border_subtitle = "escape closes"
             with ItemGrid(min_column_width=36, stretch_height=False, id="help-sections"):
                 seen: set[tuple[str, str]] = set()
+                titles: set[str] = set()
                 for title, bindings in self._sections:
+                    if title in titles:  # a screen listed first is not listed again among the rest
+                        continue
+                    titles.add(title)
                     rows = []
                     for row in binding_rows(bindings, self.app.get_key_display, keymap):
                         if row[1] in MOVEMENT and row in seen:
