@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from index.compare import ArticleRef, Comparison, EntityRef, FigurePair, SentencePair
 
 from ..safe import neutralise
+from ..words import counted
 from .common import add_location, dump_json, ensure_index, fail, open_corpus
 
 
@@ -94,17 +95,13 @@ def _evidence_words(pair: SentencePair, limit: int = 6) -> str:
 
 def _figure_lines(x: FigurePair) -> list[str]:
     """A conflict or update: what is counted, both figures with their ranges, both sentences, and why."""
-    again = f" (and {_plural(x.repeats, 'more time')})" if x.repeats else ""
+    again = f" (and {counted(x.repeats, 'more time')})" if x.repeats else ""
     return [
         f"  {x.what}: A {x.a_range} vs B {x.b_range}{again}",
         f'    A: "{_flat(x.a_sentence or x.a_text)}"',
         f'    B: "{_flat(x.b_sentence or x.b_text)}"',
         f"    {x.reason}; {'sentences aligned' if x.basis == 'aligned' else 'same event'}",
     ]
-
-
-def _plural(count: int, singular: str, plural: str = "") -> str:
-    return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
 def format_text(comparison: Comparison) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from ..safe import one_line
-from ..wording import counted
+from ..words import counted
 from .common import add_location, console, dump_json, ensure_index, fail, open_corpus
 
 

@@ -32,7 +32,7 @@ from textual.worker import Worker, WorkerState
 
 from reader.safe import one_line
 from reader.widgets.lists import PagedOptionList
-from reader.wording import counted
+from reader.words import counted
 
 SORTS = ("size", "date", "sources")
 UNKNOWN = "—"
