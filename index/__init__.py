@@ -40,15 +40,42 @@ _EXPORTS = {
     "CanonicalEntity": ".entities",
     "EntityCoverage": ".entities",
     "MergeReason": ".entities",
+    "ArticleRef": ".compare",
+    "Comparison": ".compare",
+    "EntityRef": ".compare",
+    "FigurePair": ".compare",
+    "SentencePair": ".compare",
+    "entity_key": ".compare",
+    "LABEL_KINDS": ".models",
+    "ModelError": ".annotate",
+    "ClusterError": ".cluster",
+    "cluster_annotator": ".cluster",
+    "SORTS": ".stories",
+    "StoryMap": ".stories",
+    "FeedError": ".feeds",
+    "list_feeds": ".feeds",
+    "subscribe": ".feeds",
+    "unsubscribe": ".feeds",
+    "update_feeds": ".feeds",
+    "FetchPolicy": ".fetch",
+    "WebUnavailable": ".fetch",
+    "WebStateError": ".web",
+    "add_urls": ".web",
 }
 
 if TYPE_CHECKING:
     from .aliases import AliasFileError
     from .analysis import match_spans
+    from .annotate import ModelError
+    from .cluster import ClusterError, cluster_annotator
+    from .compare import ArticleRef, Comparison, EntityRef, FigurePair, SentencePair, entity_key
     from .entities import CanonicalEntity, EntityCoverage, MergeReason
+    from .feeds import FeedError, list_feeds, subscribe, unsubscribe, update_feeds
+    from .fetch import FetchPolicy, WebUnavailable
     from .ingest import CorpusChanges
     from .library import Library, bundled_corpus, open_library
     from .models import (
+        LABEL_KINDS,
         Annotation,
         Article,
         ArticleSummary,
@@ -64,6 +91,8 @@ if TYPE_CHECKING:
         label_kind,
     )
     from .store import IndexCorrupt, IndexLocked, IndexMissing, IndexProblem
+    from .stories import SORTS, StoryMap
+    from .web import WebStateError, add_urls
 
 
 def __getattr__(name: str) -> object:
@@ -79,17 +108,26 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "LABEL_KINDS",
+    "SORTS",
     "AliasFileError",
     "Annotation",
     "Article",
+    "ArticleRef",
     "ArticleSummary",
     "BuildProgress",
     "BuildReport",
     "CanonicalEntity",
+    "ClusterError",
+    "Comparison",
     "CorpusChanges",
     "EntityCoverage",
+    "EntityRef",
     "EntitySpan",
     "FacetCount",
+    "FeedError",
+    "FetchPolicy",
+    "FigurePair",
     "Fragment",
     "Hit",
     "IndexCorrupt",
@@ -98,11 +136,23 @@ __all__ = [
     "IndexProblem",
     "Library",
     "MergeReason",
+    "ModelError",
     "QueryError",
     "SearchResult",
+    "SentencePair",
     "Skipped",
+    "StoryMap",
+    "WebStateError",
+    "WebUnavailable",
+    "add_urls",
     "bundled_corpus",
+    "cluster_annotator",
+    "entity_key",
     "label_kind",
+    "list_feeds",
     "match_spans",
     "open_library",
+    "subscribe",
+    "unsubscribe",
+    "update_feeds",
 ]

@@ -8,7 +8,6 @@ It never imports spaCy: everything it shows was annotated when the index was bui
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
@@ -215,8 +214,6 @@ class BylineApp(App[None]):
                                             f"ctrl+p, then Theme, lists them")
         self.library = library
         self.initial_query = initial_query
-        #: Whoosh searchers are not made for concurrent use: search and article workers take turns.
-        self.library_lock = threading.Lock()
         #: Every article, in corpus order; empty until the catalog is read, after the library's first frame.
         self.summaries: list[ArticleSummary] = []
         #: Whether ``summaries`` holds the catalog of the index the library shows (False while it is read).
@@ -349,8 +346,7 @@ class BylineApp(App[None]):
         its query box takes keys while this runs; the table fills when it is done."""
         worker, opened = get_current_worker(), self._opened
         try:
-            with self.library_lock:
-                summaries = self.library.articles()
+            summaries = self.library.articles()
         except IndexProblem as problem:
             if not worker.is_cancelled:
                 self.call_from_thread(self._library_unusable, problem)
@@ -379,12 +375,11 @@ class BylineApp(App[None]):
     def watch_corpus(self) -> None:
         """Look for an index another process built, and for corpus files changed since the index was built
         (one stat per file; nothing is read)."""
-        with self.library_lock:
-            try:
-                landed = self.library.refresh()
-                changes = self.library.changes()
-            except (IndexProblem, OSError):
-                return
+        try:
+            landed = self.library.refresh()
+            changes = self.library.changes()
+        except (IndexProblem, OSError):
+            return
         self.call_from_thread(self._corpus_changed, landed, changes)
 
     def _corpus_changed(self, landed: bool, changes: CorpusChanges) -> None:
@@ -422,12 +417,11 @@ class BylineApp(App[None]):
     @work(thread=True, exclusive=True, group="update-check", exit_on_error=False)
     def _check_for_update(self) -> None:
         """Stat the corpus files (nothing is read) and decide: an update, a newer index to show, or nothing."""
-        with self.library_lock:
-            try:
-                landed = self.library.refresh()
-                changes = self.library.changes()
-            except (IndexProblem, OSError):
-                landed, changes = False, None  # the build says what is wrong
+        try:
+            landed = self.library.refresh()
+            changes = self.library.changes()
+        except (IndexProblem, OSError):
+            landed, changes = False, None  # the build says what is wrong
         self.call_from_thread(self._update_checked, landed, changes)
 
     def _update_checked(self, landed: bool, changes: CorpusChanges | None) -> None:
@@ -447,14 +441,12 @@ class BylineApp(App[None]):
     def _warm_up(self, article_id: str) -> None:
         """Open the searcher and load the entity registry (seconds on a large corpus) by reading an article
         in the background, after the catalog, so the first search does not pay for it."""
-        with self.library_lock:
-            self.library.article(article_id)
+        self.library.article(article_id)
 
     def build_finished(self, report: BuildReport | None) -> None:
         """Called by the build screen: show the (new) library, and say what changed."""
         self._last_changes = None
-        with self.library_lock:
-            self.library.refresh()
+        self.library.refresh()
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self._open_library()

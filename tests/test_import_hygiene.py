@@ -83,3 +83,19 @@ def test_the_engine_never_imports_the_interface() -> None:
         for name in modules
     ))
     assert "textual" not in loaded and "reader" not in loaded
+
+
+def test_the_reader_uses_only_the_engines_public_names() -> None:
+    """``reader/`` imports ``index`` (its exported names), never an engine module: the engine can move its
+    modules without the reader noticing."""
+    import ast
+
+    reaching: list[str] = []
+    for path in sorted((REPO / "reader").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("index."):
+                reaching.append(f"{path.relative_to(REPO)}:{node.lineno} from {node.module}")
+            if isinstance(node, ast.Import):
+                reaching += [f"{path.relative_to(REPO)}:{node.lineno} import {a.name}"
+                             for a in node.names if a.name.startswith("index.")]
+    assert not reaching, "\n".join(reaching)

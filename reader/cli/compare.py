@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Sequence
 
-from index.compare import ArticleRef, Comparison, EntityRef, FigurePair, SentencePair
+from index import ArticleRef, Comparison, EntityRef, FigurePair, SentencePair
 
 from ..safe import neutralise
 from ..words import counted

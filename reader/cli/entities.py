@@ -123,7 +123,7 @@ def _open(args: argparse.Namespace):
 
 
 def _labels(values: Sequence[str] | None) -> set[str] | None:
-    from index.models import LABEL_KINDS
+    from index import LABEL_KINDS
 
     if not values:
         return None

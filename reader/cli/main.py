@@ -90,8 +90,7 @@ def _with_default_command(argv: list[str], commands: Sequence[str]) -> list[str]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from index import IndexProblem, QueryError
-    from index.annotate import ModelError
+    from index import IndexProblem, ModelError, QueryError
 
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(everything=not _opens_reader(argv))

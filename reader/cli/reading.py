@@ -108,7 +108,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from index.cluster import ClusterError, cluster_annotator
+    from index import ClusterError, cluster_annotator
 
     try:
         options = {"annotator": cluster_annotator(args.cluster)} if args.cluster else {}

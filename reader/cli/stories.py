@@ -15,7 +15,7 @@ from .common import add_location, console, dump_json, ensure_index, fail, open_c
 
 def register(subparsers) -> None:
     """Add ``stories`` and ``similar`` to the ``byline`` command's subparsers."""
-    from index.stories import SORTS
+    from index import SORTS
 
     p = subparsers.add_parser(
         "stories", help="the corpus grouped into stories (events)",
@@ -44,12 +44,10 @@ def register(subparsers) -> None:
 
 
 def _story_map(args: argparse.Namespace):
-    from index.stories import story_map
-
     lib = open_corpus(args)
     with lib:
         ensure_index(lib, quiet=args.json)
-        return lib, story_map(lib)
+        return lib, lib.stories()
 
 
 def cmd_stories(args: argparse.Namespace) -> int:

@@ -97,7 +97,7 @@ def run_add(args: argparse.Namespace) -> int:
     corpus = _corpus(args, "add")
     if corpus is None:
         return EXIT_USAGE
-    from index.web import add_urls
+    from index import add_urls
 
     try:
         report = add_urls(corpus, args.targets, progress=_progress_printer(), policy=_policy(args))
@@ -121,7 +121,7 @@ def run_feeds_add(args: argparse.Namespace) -> int:
     corpus = _corpus(args, "feeds add")
     if corpus is None:
         return EXIT_USAGE
-    from index.feeds import FeedError, subscribe
+    from index import FeedError, subscribe
 
     try:
         feed, new, notes = subscribe(corpus, args.url, policy=_policy(args))
@@ -143,7 +143,7 @@ def run_feeds_add(args: argparse.Namespace) -> int:
 
 
 def run_feeds_list(args: argparse.Namespace) -> int:
-    from index.feeds import list_feeds
+    from index import list_feeds
 
     try:
         feeds = list_feeds(args.corpus.expanduser()) if args.corpus is not None else []
@@ -165,7 +165,7 @@ def run_feeds_remove(args: argparse.Namespace) -> int:
     corpus = _corpus(args, "feeds remove")
     if corpus is None:
         return EXIT_USAGE
-    from index.feeds import FeedError, unsubscribe
+    from index import FeedError, unsubscribe
 
     try:
         feed = unsubscribe(corpus, args.url)
@@ -186,7 +186,7 @@ def run_feeds_update(args: argparse.Namespace) -> int:
     corpus = _corpus(args, "feeds update")
     if corpus is None:
         return EXIT_USAGE
-    from index.feeds import FeedError, update_feeds
+    from index import FeedError, update_feeds
 
     try:
         report = update_feeds(corpus, args.urls or None, progress=_progress_printer(), policy=_policy(args))
@@ -238,7 +238,7 @@ def _corpus(args: argparse.Namespace, command: str) -> Path | None:
 
 
 def _policy(args: argparse.Namespace) -> Any:
-    from index.fetch import FetchPolicy
+    from index import FetchPolicy
 
     return FetchPolicy(timeout=args.timeout, allow_private=args.allow_private)
 
@@ -295,9 +295,7 @@ def _progress_printer() -> Any:
 def _user_errors() -> tuple[type[Exception], ...]:
     """Errors a user can fix and that stop a whole command: missing web extras, an unreadable state file,
     a corpus folder that cannot be written, another process writing the corpus."""
-    from index.fetch import WebUnavailable
-    from index.storage import IndexProblem
-    from index.web import WebStateError
+    from index import IndexProblem, WebStateError, WebUnavailable
 
     return (WebUnavailable, WebStateError, IndexProblem, OSError)
 

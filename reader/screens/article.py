@@ -99,8 +99,7 @@ class ArticleScreen(Screen):
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(self) -> None:
         """Read the article (and find the search's matches in it) off the UI thread."""
-        with self.app.library_lock:
-            article = self.app.library.article(self.article_id)
+        article = self.app.library.article(self.article_id)
         matches = match_spans(article.text, set(self._terms)) if self._terms else []
         self.app.call_from_thread(self._show_article, article, matches)
 

@@ -91,8 +91,7 @@ class BuildScreen(Screen):
     @work(thread=True, exclusive=True, group="build", exit_on_error=False)
     def run_build(self) -> BuildReport:
         # The build closes and reopens the library's searcher: no search or article read may run meanwhile.
-        with self.app.library_lock:
-            return self.app.library.build(rebuild=self.rebuild, progress=self._store_progress)
+        return self.app.library.build(rebuild=self.rebuild, progress=self._store_progress)
 
     def _store_progress(self, progress: BuildProgress) -> None:
         self._latest = progress  # called from the build thread; drawn by the UI timer

@@ -30,8 +30,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from index import Article, ArticleSummary, Library
-from index.compare import Comparison, FigurePair, SentencePair, entity_key
+from index import Article, ArticleSummary, Comparison, FigurePair, Library, SentencePair, entity_key
 from reader.safe import one_line
 from reader.screens.help import HelpScreen
 from reader.widgets.article_view import ENTITY_KINDS, StyledSpan

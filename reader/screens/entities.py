@@ -135,8 +135,7 @@ class EntitiesScreen(Screen):
     def load_entities(self, highlight: str | None = None) -> None:
         """Read every entity (seconds on a large corpus, the first time) off the UI thread."""
         app = self.app
-        with app.library_lock:
-            entities = app.library.entities()
+        entities = app.library.entities()
         source_of = {summary.id: summary.source or UNKNOWN_SOURCE for summary in app.summaries}
         rows = [
             EntityRow(
@@ -362,13 +361,12 @@ class EntitiesScreen(Screen):
         """Save a correction (merge ``second`` into ``first``; split name ``first`` out of ``second``)."""
         app = self.app
         library = app.library
-        with app.library_lock:
-            if kind == "merge":
-                entity = library.merge_entities([first, second])
-                message = f"Merged into {entity.name}"
-            else:
-                entity = library.split_entity(first, second)
-                message = f"{first} is now its own entity: {entity.name}"
-            path = library.corrections_file()
+        if kind == "merge":
+            entity = library.merge_entities([first, second])
+            message = f"Merged into {entity.name}"
+        else:
+            entity = library.split_entity(first, second)
+            message = f"{first} is now its own entity: {entity.name}"
+        path = library.corrections_file()
         app.call_from_thread(self.notify, one_line(f"{message} (saved to {path})"), timeout=6)
         app.call_from_thread(self.load_entities, entity.id)

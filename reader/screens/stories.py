@@ -227,10 +227,7 @@ class StoriesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="stories", exit_on_error=False)
     def load_stories(self) -> None:
-        from index.stories import story_map
-
-        with self.app.library_lock:
-            stories = story_map(self.app.library)
+        stories = self.app.library.stories()
         self.app.call_from_thread(self._loaded, stories)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -388,10 +385,7 @@ class OtherCoverageScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="coverage", exit_on_error=False)
     def find_coverage(self) -> None:
-        from index.stories import story_map
-
-        with self.app.library_lock:
-            stories = story_map(self.app.library)
+        stories = self.app.library.stories()
         story = stories.story_of(self.article_id)
         coverage = stories.other_coverage(self.article_id)
         left = stories.left_out(story.id)

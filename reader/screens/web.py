@@ -152,9 +152,7 @@ class WebScreen(ModalScreen[WebOutcome]):
 
     @work(thread=True, exclusive=True, group="web")
     def _fetch(self, urls: list[str]) -> _Done:
-        from index.feeds import update_feeds
-        from index.fetch import WebUnavailable
-        from index.web import WebStateError, add_urls
+        from index import WebStateError, WebUnavailable, add_urls, update_feeds
 
         worker = get_current_worker()
         library = self.app.library

@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from index.models import ArticleSummary
+from index import ArticleSummary
 from reader.safe import one_line
 from reader.widgets.messages import CompareMarked, OpenArticle, ToggleMark
 

@@ -28,7 +28,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from index.models import EntitySpan
+from index import EntitySpan
 from reader.safe import neutralise
 
 #: The kinds of entity the reader colours, in legend order (see ``index.models.label_kind``).

@@ -16,8 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from textual import events
 
-from index.compare import Comparison
-from index.models import Article
+from index import Article, Comparison
 from reader.widgets.article_view import ArticleView, GutterMark, StyledSpan
 
 #: Gutter labels: beside a sentence only this side has, and beside the further lines of a sentence.

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from index.models import EntitySpan
+from index import EntitySpan
 from reader.safe import one_line
 from reader.widgets.article_view import ENTITY_KINDS
 from reader.widgets.entity_legend import kind_style

@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from index.models import FacetCount
+from index import FacetCount
 from reader.safe import one_line
 from reader.widgets.lists import PagedOptionList
 

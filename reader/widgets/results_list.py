@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from index.models import Hit
+from index import Hit
 from reader.safe import one_line
 from reader.widgets.article_table import mark_letter
 from reader.widgets.lists import PagedOptionList
