@@ -1,0 +1,355 @@
+"""The build: bring a corpus's index up to date.
+
+A plan first (which files changed since the last build, from their sizes and modification times, and whether the
+previous build left what an update needs), then read -> annotate (spaCy in this process, in N processes or on a
+Dask cluster, only for text not annotated before) -> resolve entities (from the previous build's table updated by
+the changed articles, or all of them) -> story features -> write one generation. :class:`index.Library` runs it
+under its writer lock and picks up the generation it wrote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import store
+from .aliases import (
+    Aliases,
+    load_aliases,
+)
+from .annotate import AnnotationCache, AnnotatorFactory, model_fingerprint, resolve_model
+from .ingest import (
+    corpus_changes,
+    corpus_file_stats,
+    is_metadata_file,
+    read_corpus,
+    source_file,
+)
+from .models import (
+    Annotation,
+    Article,
+    BuildReport,
+    Skipped,
+)
+
+if TYPE_CHECKING:  # entity resolution is imported where used
+    from .entities import EntityRegistry
+
+
+@dataclass
+class Build:
+    """One build of the index of ``corpus`` in ``index_dir``, under the writer lock (the caller holds it):
+    plan (what changed since the last build), read, annotate (only text not annotated before), resolve entities,
+    story features, and write one generation (Whoosh documents, the entity table, the catalog and file records,
+    sealed together). ``generation`` is the generation it wrote or updated."""
+
+    corpus: Path
+    index_dir: Path
+    #: The table columns the user named (``--columns``); None: those the previous build used.
+    columns: dict[str, str] | None
+    cache: AnnotationCache
+    generation: Path | None = None
+
+    def run(self, *, rebuild: bool, jobs: int, model: str | None, report: Callable[..., None],
+            quick: bool, annotator: AnnotatorFactory) -> BuildReport:
+        """One build under the writer lock. ``quick``: read only the files whose size or modification time
+        changed since the last build and regroup the entities from the previous build's surface table updated
+        with the changed articles; raises :class:`NeedEverything` (before writing anything) when the previous
+        build left too little to do that, and the caller reads and regroups everything instead."""
+        from .entities import EntityRegistry, normalise_name, resolve_entities
+        from .stories import update_features as update_story_features
+
+        previous = store.current_generation(self.index_dir)
+        old_rows: dict[str, dict] = {}
+        old_annotator = ""
+        full = True
+        if previous is not None and not rebuild:
+            try:
+                old_rows, old_annotator = store.read_catalog(previous)
+                store.check_readable(previous)  # a damaged index is rebuilt, not updated in place
+                full = False
+            except store.IndexCorrupt:
+                old_rows = {}
+
+        model_name = resolve_model(model)
+        aliases = load_aliases(self.corpus, self.index_dir)
+        patterns = aliases.ruler_patterns()
+        fingerprint = model_fingerprint(model_name, patterns)
+        corrections = corrections_fingerprint(aliases)
+        # Quick only while the index holds this annotator's results: new aliases mean annotating everything.
+        quick = quick and not full and old_annotator == fingerprint
+        old_registry: EntityRegistry | None = None
+        if quick:
+            assert previous is not None
+            old_registry = _sealed_registry(previous)  # raises NeedEverything when a build was interrupted
+
+        read_started = time.perf_counter()
+        columns = store.read_columns(previous) if self.columns is None else self.columns
+        same_columns = columns == store.read_columns(previous)
+        plan = _ReadPlan.of(self.corpus, previous) if quick and same_columns else None
+        scan = read_corpus(self.corpus, progress=lambda d, t, c: report("reading", d, t, c),
+                           only=plan.read if plan else None, columns=columns)
+        read_seconds = time.perf_counter() - read_started
+        articles = {a.id: a for a in scan.articles}  # what was read: every article, or the changed files'
+        skipped, flagged, files = list(scan.skipped), list(scan.flagged), dict(scan.files)
+        if plan is None:
+            rows = {aid: store.catalog_row(a) for aid, a in articles.items()}
+        else:
+            rows = {aid: row for aid, row in old_rows.items() if source_file(row["path"]) in plan.unchanged}
+            for aid in [aid for aid in articles if aid in rows]:  # the first of two articles with one id stays
+                skipped.append(Skipped(articles.pop(aid).path, f"duplicate id {aid!r} (first in {rows[aid]['path']})"))
+            rows.update((aid, store.catalog_row(a)) for aid, a in articles.items())
+            files = {path: stat for path, stat in plan.current.items() if path in plan.unchanged} | files
+            skipped[:0] = [s for s in plan.skipped if plan.kept(s.path)]
+            flagged[:0] = [s for s in plan.flagged if plan.kept(s.path)]
+
+        added = [aid for aid in rows if aid not in old_rows]
+        changed = [aid for aid in rows if aid in old_rows and old_rows[aid]["record"] != rows[aid]["record"]]
+        deleted = [aid for aid in old_rows if aid not in rows]
+        unchanged = len(rows) - len(added) - len(changed)
+
+        # Annotations: of the new and changed articles when quick, else of every article; from the cache where
+        # possible, spaCy for the rest.
+        need = {aid: articles[aid] for aid in (*added, *changed)} if quick else articles
+        keys = {aid: AnnotationCache.key(a.content_hash, fingerprint) for aid, a in need.items()}
+        cached = self.cache.get_many(set(keys.values()))
+        missing: dict[str, Article] = {}
+        for aid, article in need.items():
+            if keys[aid] not in cached:
+                missing.setdefault(keys[aid], article)
+        spacy_started = time.perf_counter()
+        if missing:
+            annotating = annotator(model_name, jobs=jobs, patterns=patterns)
+            todo = list(missing.items())
+            report("annotating", 0, len(todo), "loading the spaCy model")
+            batch: list[tuple[str, Annotation]] = []
+            texts = [article.text for _, article in todo]
+            results = annotating.annotate(texts)
+            with _workers_stop_on_interrupt():
+                try:
+                    for number, annotation in enumerate(results, start=1):
+                        key, article = todo[number - 1]
+                        cached[key] = annotation
+                        batch.append((key, annotation))
+                        if len(batch) >= 500:
+                            self.cache.put_many(batch)
+                            batch.clear()
+                        report("annotating", number, len(todo), article.path)
+                finally:
+                    results.close()  # spaCy's workers are told to stop now, not when the traceback is freed
+            self.cache.put_many(batch)
+        spacy_seconds = time.perf_counter() - spacy_started
+
+        whoosh_started = time.perf_counter()
+        annotations = {aid: cached[keys[aid]] for aid in need}
+        if quick:
+            assert previous is not None
+            registry = self._updated_registry(previous, old_registry, old_rows, added, changed, deleted, annotations,
+                                              fingerprint, aliases)
+        else:
+            registry = resolve_entities(annotations, aliases=aliases)
+        update_story_features(self.index_dir, need, annotations, fingerprint)
+        to_write = [aid for aid in rows if full or aid in added or aid in changed]
+        change = store.Change(
+            write=[(articles[aid], annotations[aid]) for aid in to_write],
+            delete=[] if full else deleted,
+        )
+        report("indexing", 0, len(change.write), "")
+        write_progress = lambda d, t, c: report("indexing", d, t, c)  # noqa: E731
+        # One generation: the Whoosh documents, then the entity table, then the catalog and file records, then
+        # the seal naming the entity table (store.write_format). Whatever an interruption leaves unsealed, the next
+        # update notices (_sealed_registry) and regroups; documents and catalog rows are written again as changed.
+        if full:
+            generation = store.new_generation(self.index_dir)
+            try:
+                store.write_documents(generation, change, normalise_name, create=True, progress=write_progress,
+                                      procs=jobs)
+                stamp = registry.save(generation / store.ENTITIES)
+                self._write_tables(generation, rows, fingerprint, files, skipped, flagged)
+                store.write_columns(generation, columns)
+                store.write_format(generation, stamp, corrections)
+            except BaseException:
+                import shutil
+
+                shutil.rmtree(generation, ignore_errors=True)
+                raise
+            store.commit_generation(self.index_dir, generation, previous)
+        else:
+            assert previous is not None
+            generation = previous
+            if change.write or change.delete:
+                store.write_documents(generation, change, normalise_name, create=False, progress=write_progress)
+            if registry is None and old_registry is not None \
+                    and store.read_format(generation).get("corrections") != corrections:
+                registry = old_registry.reresolve(aliases)  # corrections written by hand since the last build
+            if registry is None:  # no name came or went: the entities stay as they were
+                registry = old_registry if old_registry is not None else EntityRegistry.load(
+                    generation / store.ENTITIES)
+                stamp = registry.stamp
+            else:
+                stamp = registry.save(generation / store.ENTITIES)
+            self._write_tables(generation, rows, fingerprint, files, skipped, flagged)
+            store.write_columns(generation, columns)
+            store.write_format(generation, stamp, corrections)
+        whoosh_seconds = time.perf_counter() - whoosh_started
+        self.generation = generation
+        report("done", len(rows), len(rows), "")
+
+        return BuildReport(
+            index_dir=str(self.index_dir),
+            full=full,
+            articles=len(rows),
+            added=len(added),
+            changed=len(changed),
+            deleted=len(deleted),
+            unchanged=unchanged,
+            annotated=len(missing),
+            entities=len(registry),
+            skipped=tuple(skipped),
+            flagged=tuple(flagged),
+            read_seconds=read_seconds,
+            spacy_seconds=spacy_seconds,
+            whoosh_seconds=whoosh_seconds,
+            words=sum(row["words"] for row in rows.values()),
+        )
+
+    def _write_tables(self, generation: Path, rows: dict[str, dict], fingerprint: str,
+                      files: dict[str, tuple[int, int]], skipped: list[Skipped], flagged: list[Skipped]) -> None:
+        store.write_catalog(generation, self.corpus, rows, fingerprint)
+        store.write_file_stats(generation, files)
+        store.write_scan_notes(generation, skipped, flagged)
+
+    def _updated_registry(self, previous: Path, old_registry: EntityRegistry | None, old_rows: dict[str, dict],
+                          added: Sequence[str], changed: Sequence[str], deleted: Sequence[str],
+                          fresh: dict[str, Annotation],
+                          fingerprint: str, aliases: Aliases) -> EntityRegistry | None:
+        """The entities after a quick update, or None when they cannot have changed (only changed articles, each
+        naming the same names as many times as before). Regroups the previous build's surface table without the
+        changed and deleted articles (counted from their cached annotations) and with the new and changed ones
+        (``fresh``): no need to load every article's annotation. Raises :class:`NeedEverything` when the
+        previous build's table or the annotations it counted are not there."""
+        from .entities import SurfaceTable, resolve_table
+
+        gone = [*changed, *deleted]
+        old_keys = {aid: AnnotationCache.key(old_rows[aid]["content_hash"], fingerprint) for aid in gone}
+        cached = self.cache.get_many(set(old_keys.values()))
+        if not set(old_keys.values()) <= cached.keys():
+            raise NeedEverything("an annotation the previous build counted is no longer cached")
+        old = {aid: cached[key] for aid, key in old_keys.items()}
+        if not added and not deleted and all(
+                SurfaceTable.from_annotations({aid: old[aid]}).to_json()
+                == SurfaceTable.from_annotations({aid: fresh[aid]}).to_json() for aid in changed):
+            return None
+        table = (old_registry or _sealed_registry(previous)).table
+        if len(table.article_ids) != len(old_rows) or set(table.article_ids) != old_rows.keys():
+            raise NeedEverything("the previous entity table does not match the catalog")
+        try:
+            return resolve_table(table.updated(old, fresh), aliases)
+        except ValueError as exc:
+            raise NeedEverything(str(exc)) from None
+
+
+@contextlib.contextmanager
+def _workers_stop_on_interrupt() -> Iterator[None]:
+    """While spaCy annotates in worker processes: an interrupt (SIGINT) sent to this process alone, as a process
+    manager sends it, first kills the workers started meanwhile, then interrupts as usual. Left alone they keep
+    working, and spaCy's clean-up waits on them (and on a pipe to them) for ever, holding the writer lock. (A
+    terminal's ctrl-C reaches the whole group: the workers stop by themselves.) Only the main thread can take
+    signals; elsewhere (the reader's worker threads) this does nothing."""
+    import multiprocessing
+    import multiprocessing.queues  # loaded now, not in the signal handler
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = set(multiprocessing.active_children())
+    previous = signal.getsignal(signal.SIGINT)
+
+    def interrupted(signum: int, frame: object) -> None:
+        import gc
+        from multiprocessing.queues import Queue
+
+        for child in set(multiprocessing.active_children()) - before:
+            with contextlib.suppress(OSError):
+                child.kill()
+        # What is left in the queues to the workers can never be delivered: do not wait at exit for that.
+        for queue in [obj for obj in gc.get_objects() if isinstance(obj, Queue)]:
+            queue.cancel_join_thread()
+        signal.signal(signal.SIGINT, previous)
+        if callable(previous):
+            previous(signum, frame)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class NeedEverything(Exception):
+    """A quick update is not possible (the message says why): read and regroup every article."""
+
+
+def _sealed_registry(generation: Path) -> EntityRegistry:
+    """The entity table of ``generation`` when it is the one its seal names; raises :class:`NeedEverything`
+    when it is damaged, missing or not the one (a build or correction interrupted between two writes)."""
+    from .entities import EntityRegistry, RegistryDamaged
+
+    try:
+        registry = EntityRegistry.load_checked(generation / store.ENTITIES)
+    except RegistryDamaged as exc:
+        raise NeedEverything(f"the entity table is damaged ({exc})") from None
+    if not registry.stamp or store.read_format(generation).get("entities_stamp") != registry.stamp:
+        raise NeedEverything("the entity table is not the one the last build sealed")
+    return registry
+
+
+def corrections_fingerprint(aliases: Aliases) -> str:
+    """Changes whenever the corrections (merges, splits, drops) change, by hand or by a command."""
+    import hashlib
+
+    text = repr((aliases.merges, aliases.splits, aliases.drops))
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class _ReadPlan:
+    """Which corpus files a quick update reads: those added or changed since the previous build, by the sizes and
+    modification times it recorded."""
+
+    #: Every corpus file's (size, modification time) now.
+    current: dict[str, tuple[int, int]]
+    read: frozenset[str]
+    unchanged: frozenset[str]
+    deleted: frozenset[str]
+    #: What the previous build skipped and flagged.
+    skipped: tuple[Skipped, ...]
+    flagged: tuple[Skipped, ...]
+
+    @classmethod
+    def of(cls, corpus: Path, previous: Path | None) -> _ReadPlan | None:
+        """The plan, or None (read everything) when the previous build did not record what it read or the
+        metadata sidecar or a metadata table changed (it can touch any article)."""
+        recorded = store.read_file_stats(previous) if previous is not None else None
+        notes = store.read_scan_notes(previous) if previous is not None else None
+        if recorded is None or notes is None:
+            return None
+        current = corpus_file_stats(corpus)
+        changes = corpus_changes(recorded, current)
+        if any(is_metadata_file(path) for path in (*changes.added, *changes.changed, *changes.deleted)):
+            return None
+        read = frozenset(changes.added) | frozenset(changes.changed)
+        return cls(current, read, frozenset(current) - read, frozenset(changes.deleted), *notes)
+
+    def kept(self, path: str) -> bool:
+        """Whether a note about ``path`` (a file, a JSONL line, a folder) still holds: its file was not read
+        again and has not gone."""
+        name = source_file(path)
+        return name not in self.read and name not in self.deleted
