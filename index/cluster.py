@@ -139,10 +139,11 @@ class ClusterAnnotator:
                 import dask
 
                 # Without the workers' statistical profiler, which samples the running task's stack every 10 ms:
-                # about 7 % of a worker's CPU time when the task is spaCy, measured here.
+                # about 7 % of a worker's CPU time when the task is spaCy, measured here. The scheduler's web
+                # server takes any free port (":0"), never another cluster's 8787.
                 with dask.config.set({"distributed.worker.profile.enabled": False}):
                     cluster = stack.enter_context(LocalCluster(
-                        n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None))
+                        n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=":0"))
                 client = stack.enter_context(Client(cluster))
             else:
                 try:
