@@ -10,7 +10,7 @@ as always: reading the corpus, the content-hash annotation cache, entities, stor
   in the order the build asked for them, so the cache fills as batches return.
 - A worker loads the model once: :func:`annotate_batch` keeps one pipeline per model and alias patterns for the
   life of the worker's process, and runs one batch at a time (one spaCy pipeline is not shared by threads);
-  run workers with one thread each and as many processes as cores (``dask worker ADDRESS --nworkers auto
+  run workers with one thread each and as many processes as cores (``dask worker ADDRESS --nworkers -1
   --nthreads 1``; ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` saves them a few per cent more). Each
   worker needs Byline (``pip install 'byline[cluster]'``) and the build's spaCy model.
 - A worker that dies mid-batch loses nothing: the scheduler runs the batch again elsewhere (or on the worker
@@ -90,8 +90,7 @@ class ClusterAnnotator:
             workers = max(1, len(client.nthreads()))
             batches = batch_ranges(texts, workers, self.batch_articles, self.batch_chars)
             window = IN_FLIGHT_PER_WORKER * workers
-            futures: dict[int, object] = {}  # batch number -> its future, until it is yielded
-            numbers: dict[str, int] = {}  # a future's key -> its batch number
+            numbers: dict[str, int] = {}  # a future's key -> its batch number, until it arrives
             done: dict[int, tuple[str, list[dict]]] = {}
             arrivals = as_completed()
             sent = 0
@@ -101,7 +100,7 @@ class ClusterAnnotator:
                     # The task is looked up here, at submission, so a test can put a different one in its place.
                     future = client.submit(annotate_batch, self.model_name, self.patterns, list(texts[first:last]),
                                            pure=False, retries=RETRIES)
-                    futures[sent], numbers[future.key] = future, sent
+                    numbers[future.key] = sent
                     arrivals.add(future)
                     sent += 1
                 while number not in done:
@@ -109,7 +108,6 @@ class ClusterAnnotator:
                     arrived = numbers.pop(future.key)
                     done[arrived] = self._result(future, batches[arrived])
                 fingerprint, annotations = done.pop(number)
-                futures.pop(number).release()
                 if fingerprint != self.fingerprint:
                     raise ClusterError(
                         f"the cluster's workers annotate with {fingerprint!r}, this machine with "
@@ -141,10 +139,11 @@ class ClusterAnnotator:
                 import dask
 
                 # Without the workers' statistical profiler, which samples the running task's stack every 10 ms:
-                # about 7 % of a worker's CPU time when the task is spaCy, measured here.
+                # about 7 % of a worker's CPU time when the task is spaCy, measured here. The scheduler's web
+                # server takes any free port (":0"), never another cluster's 8787.
                 with dask.config.set({"distributed.worker.profile.enabled": False}):
                     cluster = stack.enter_context(LocalCluster(
-                        n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None))
+                        n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=":0"))
                 client = stack.enter_context(Client(cluster))
             else:
                 try:

@@ -37,7 +37,7 @@ def index_contents(lib: Library) -> dict:
 def scheduler() -> str:
     """The address of a local cluster of two worker processes, one thread each, for this module."""
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as local:
+                                  dashboard_address=":0") as local:
         yield local.scheduler_address
 
 
