@@ -536,7 +536,8 @@ class Searcher:
         counts: Counter[tuple[str, str]] = Counter()
         for hit in results[:ENTITY_FACET_DEPTH]:
             counts.update(self._doc_entities(hit.docnum))
-        top = counts.most_common(12)
+        # Most mentioned first, ties by name: the same results always show the same twelve.
+        top = sorted(counts.items(), key=lambda item: (-item[1], item[0][0].casefold(), item[0]))[:12]
         return tuple(
             FacetCount(value=name, count=count, clause=f'{kind}:"{name}"')
             for (name, kind), count in top

@@ -92,8 +92,8 @@ def register(sub) -> None:
 def cmd_open(args: argparse.Namespace) -> int:
     import gc
 
-    from .app import BylineApp
-    from .settings import load_settings, settings_path
+    from ..app import BylineApp
+    from ..settings import load_settings, settings_path
 
     settings = load_settings(settings_path(args.config))
     if args.corpus is None and settings.corpus and not settings.problem:

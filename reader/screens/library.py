@@ -54,7 +54,8 @@ class LibraryScreen(Screen):
         Binding("down", "focus_list", "To list", id="library.to-list"),
         # The app's ``q`` would quit on a word beginning with q: on this screen q is typed, ctrl+q quits.
         Binding("q", "type('q')", "Types q (ctrl+q quits)", show=False, id="library.type-q"),
-        Binding("ctrl+q", "app.quit", "Quit", id="library.quit"),
+        # A priority binding, so the footer shows it rather than the app's hidden ctrl+q.
+        Binding("ctrl+q", "app.quit", "Quit", priority=True, id="library.quit"),
     ]
 
     def __init__(self, initial_query: str = "", *, classes: str | None = None) -> None:
