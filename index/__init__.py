@@ -61,6 +61,7 @@ _EXPORTS = {
     "WebUnavailable": ".fetch",
     "WebStateError": ".web",
     "add_urls": ".web",
+    "write_atomic": ".storage",
 }
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ if TYPE_CHECKING:
         Skipped,
         label_kind,
     )
+    from .storage import write_atomic
     from .store import IndexCorrupt, IndexLocked, IndexMissing, IndexProblem
     from .stories import SORTS, StoryMap
     from .web import WebStateError, add_urls
@@ -155,4 +157,5 @@ __all__ = [
     "subscribe",
     "unsubscribe",
     "update_feeds",
+    "write_atomic",
 ]

@@ -291,7 +291,7 @@ class BylineApp(App[None]):
 
         try:
             save_theme(path, theme.name)
-        except (OSError, SettingsError) as exc:
+        except (OSError, SettingsError, IndexProblem) as exc:  # IndexProblem: the file did not read back
             self.notify(f"The theme could not be saved: {exc}", severity="warning", markup=False)
             return
         self.settings = replace(self.settings, theme=theme.name)

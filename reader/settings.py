@@ -144,18 +144,9 @@ def save_theme(path: Path, theme: str) -> None:
     new_text = "\n".join(lines) + "\n"
     if parse_settings(new_text, path).theme != theme:  # never write a file we could not read back
         raise SettingsError(f"{path}: the theme could not be written in it")
-    write_atomically(path, new_text)
+    from index import write_atomic  # the engine's one atomic write (read back before it replaces)
 
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step: a crash leaves the old file or the new, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(path, new_text)
 
 
 def _toml_string(value: str) -> str:
