@@ -22,6 +22,7 @@ from importlib import metadata
 from types import TracebackType
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+from urllib.request import getproxies_environment, proxy_bypass_environment
 
 INSTALL_HINT = "pip install 'byline[web]'"
 
@@ -120,23 +121,50 @@ class Fetcher:
 
     def __init__(self, policy: FetchPolicy | None = None, cancel: threading.Event | None = None) -> None:
         require_web()
-        import httpx
 
         self.policy = policy or FetchPolicy()
         self.cancel = cancel
         self.deadline = time.monotonic() + self.policy.total_time
         self._last_request: dict[str, float] = {}
         self._guard = _Guard(self.policy.allow_private)
-        transport = httpx.HTTPTransport(trust_env=False)
+        # The proxies the environment names (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY, as curl reads them).
+        # A proxy is the user's own choice, so it may sit on a private network; the article's own address is
+        # still checked before each request.
+        self._proxies = getproxies_environment()
+        for name, proxy in self._proxies.items():
+            if name != "no" and urlsplit(proxy).hostname:
+                self._guard.trusted.add(urlsplit(proxy).hostname or "")
+        self._clients: dict[str, Any] = {"": self._make_client(None)}
+
+    def _make_client(self, proxy: str | None) -> Any:
+        import httpx
+
+        transport = httpx.HTTPTransport(trust_env=False, proxy=proxy or None)
         # Every connection goes through the guard: to the address it checked, reads bounded by the deadline.
         transport._pool._network_backend = self._guard
-        self._client = httpx.Client(
+        return httpx.Client(
             headers={"User-Agent": USER_AGENT},
             follow_redirects=False,
             timeout=self.policy.timeout,
             transport=transport,
             trust_env=False,
         )
+
+    def _client_for(self, url: str) -> Any:
+        """The client for ``url``: through the environment's proxy for its scheme, unless NO_PROXY names it."""
+        parts = urlsplit(url)
+        proxy = self._proxies.get(parts.scheme) or self._proxies.get("all") or ""
+        if proxy and proxy_bypass_environment(parts.hostname or "", self._proxies):
+            proxy = ""
+        if proxy not in self._clients:
+            try:
+                self._clients[proxy] = self._make_client(proxy)
+            except ImportError:
+                raise FetchError(url, f"the proxy {proxy} needs SOCKS support: pip install 'httpx[socks]'",
+                                 "network") from None
+            except ValueError as exc:
+                raise FetchError(url, f"the proxy in the environment is not usable: {exc}", "network") from None
+        return self._clients[proxy]
 
     @property
     def allow_private(self) -> bool:
@@ -155,7 +183,8 @@ class Fetcher:
         self.close()
 
     def close(self) -> None:
-        self._client.close()
+        for client in self._clients.values():
+            client.close()
 
     @property
     def cancelled(self) -> bool:
@@ -237,7 +266,7 @@ class Fetcher:
         started = time.monotonic()
         self._guard.deadline = started + limit  # the whole request, headers included, not each read
         try:
-            with self._client.stream("GET", url, headers=headers, timeout=limit) as response:
+            with self._client_for(url).stream("GET", url, headers=headers, timeout=limit) as response:
                 if response.status_code in _REDIRECTS or response.status_code == 304 \
                         or response.status_code >= 400:
                     return response.status_code, response.headers, b""
@@ -322,6 +351,8 @@ class _Guard:
 
         self._inner = httpcore.SyncBackend()
         self.allow_private = allow_private
+        #: Hosts connected to whatever their address: the proxies the user configured.
+        self.trusted: set[str] = set()
         self.deadline: float | None = None
 
     def left(self, timeout: float | None, error: type[Exception]) -> float | None:
@@ -337,7 +368,7 @@ class _Guard:
         import httpcore
 
         address = host
-        if not self.allow_private:
+        if not self.allow_private and host not in self.trusted:
             try:
                 address = _public_address(host, port)
             except _Blocked as exc:
