@@ -4,23 +4,27 @@ The app owns what outlives a screen: the library (and a lock so only one thread 
 the article list, the two articles marked for comparison and the entity kinds switched off. Screens are the
 places the reader goes (build, library, article, help, compare); widgets are the parts they are made of.
 It never imports spaCy: everything it shows was annotated when the index was built.
+
+Slow work runs in thread workers, which post what they found as messages (:class:`CorpusChecked`,
+:class:`UpdateChecked`; each screen has its own), handled on the UI thread.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.message import Message
 from textual.reactive import var
-from textual.worker import get_current_worker
 
 from index import IndexProblem
 from reader.safe import one_line
@@ -115,6 +119,24 @@ def screenshot_folder() -> Path:
     return downloads if downloads.is_dir() else Path.cwd()
 
 
+@dataclass
+class CorpusChecked(Message, bubble=False):
+    """The periodic look at the corpus: whether another process's index ``landed`` (is now the library's),
+    and the corpus files changed since the index was built."""
+
+    landed: bool
+    changes: CorpusChanges
+
+
+@dataclass
+class UpdateChecked(Message, bubble=False):
+    """``ctrl+r`` looked before updating: whether a newer index landed, and the changed corpus files (``None``:
+    they could not be listed; the build will say why)."""
+
+    landed: bool
+    changes: CorpusChanges | None
+
+
 class BylineCommands(Provider):
     """The app's own commands in the palette: open an article, search an entity, toggle a label, change
     the theme, rebuild the index."""
@@ -180,6 +202,9 @@ class BylineApp(App[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (16, "-tall")]
 
     BINDINGS = [
+        # F1 opens the help everywhere; ? too, except in a box where it is typed (the library's query box).
+        # The footer shows the key that works where the focus is: Textual leaves out a binding whose key the
+        # focused input takes.
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+e", "entities", "Entities", show=False, id="app.entities"),
@@ -218,8 +243,6 @@ class BylineApp(App[None]):
         self.summaries: list[ArticleSummary] = []
         #: Whether ``summaries`` holds the catalog of the index the library shows (False while it is read).
         self.summaries_loaded = False
-        #: Counts the libraries opened: a catalog read for an earlier one is not shown.
-        self._opened = 0
         self._watching = False
         self._last_changes: CorpusChanges | None = None
 
@@ -234,6 +257,10 @@ class BylineApp(App[None]):
             if reached:
                 classes.append(max(reached)[1])
         return " ".join(classes)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as Textual shows them, function keys as keyboards print them: ``F1``, not ``f1``."""
+        return re.sub(r"(?<![a-z])f(\d{1,2})$", r"F\1", super().get_key_display(binding))
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {f"kind-{kind}": colour for kind, colour in KIND_COLOURS.items()}
@@ -278,7 +305,7 @@ class BylineApp(App[None]):
             # Opens the index and checks its format (two small files); the catalog is read after the first frame.
             self.library.generation  # noqa: B018
         except IndexProblem as problem:
-            self._library_unusable(problem)
+            self.library_unusable(problem)
             return
         self._open_library()
 
@@ -312,7 +339,7 @@ class BylineApp(App[None]):
         self.notify(f"Saved to {saved}", title="Screenshot", timeout=6, markup=False)
         return saved
 
-    def _library_unusable(self, problem: IndexProblem) -> None:
+    def library_unusable(self, problem: IndexProblem) -> None:
         """Written by another version of Byline, or half written: rebuild it (annotations are reused).
         The toast outlives the build screen, which a small corpus rebuilds in a blink."""
         from reader.screens.build import BuildScreen
@@ -324,41 +351,23 @@ class BylineApp(App[None]):
 
     def _open_library(self, query: str | None = None) -> None:
         """Show the library screen. A small catalog is read first; a large one is read once the screen is
-        drawn (it asks for it: :meth:`load_summaries`)."""
-        self._opened += 1
+        drawn (the screen reads it: :meth:`LibraryScreen.read_catalog`)."""
         self.summaries, self.summaries_loaded = [], False
         self.sub_title = one_line(self.library.name)
         if self.library.catalog_size() <= SMALL_CATALOG_BYTES:
             summaries = self.library.articles()
-            self._summaries_loaded(self._opened, summaries, sort_summaries(summaries, *DEFAULT_SORTING))
+            self.catalog_read(summaries, sort_summaries(summaries, *DEFAULT_SORTING))
         self.push_screen(LibraryScreen(self.initial_query if query is None else query,
                                        classes=self.breakpoint_classes()))
         if not self._watching:
             self._watching = True
             self.set_interval(self.WATCH_SECONDS, self.watch_corpus)
 
-    # -- the catalog, read after the first frame ---------------------------------------------------------
+    # -- the catalog ----------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="catalog")
-    def load_summaries(self) -> None:
-        """Read the catalog of every article (a large JSON file on a large corpus: 0.1 s for 19,000 articles,
-        1 s for 100,000) and sort it for the table, in a thread, so that the library is on screen at once and
-        its query box takes keys while this runs; the table fills when it is done."""
-        worker, opened = get_current_worker(), self._opened
-        try:
-            summaries = self.library.articles()
-        except IndexProblem as problem:
-            if not worker.is_cancelled:
-                self.call_from_thread(self._library_unusable, problem)
-            return
-        rows = sort_summaries(summaries, *DEFAULT_SORTING)
-        if not worker.is_cancelled:
-            self.call_from_thread(self._summaries_loaded, opened, summaries, rows)
-
-    def _summaries_loaded(self, opened: int, summaries: list[ArticleSummary], rows: list[ArticleSummary]) -> None:
-        """The catalog is read: fill the library's table, drop marks of articles that are gone, warm up."""
-        if opened != self._opened:
-            return  # read for a library shown before this one
+    def catalog_read(self, summaries: list[ArticleSummary], rows: list[ArticleSummary]) -> None:
+        """The catalog of the index the library shows is read (``rows``: in the table's starting order): fill
+        the library's table, drop marks of articles that are gone, warm up."""
         self.summaries, self.summaries_loaded = summaries, True
         self.sub_title = f"{one_line(self.library.name)} · {counted(len(summaries), 'article')}"
         known = {summary.id for summary in summaries}
@@ -380,9 +389,11 @@ class BylineApp(App[None]):
             changes = self.library.changes()
         except (IndexProblem, OSError):
             return
-        self.call_from_thread(self._corpus_changed, landed, changes)
+        self.post_message(CorpusChecked(landed, changes))
 
-    def _corpus_changed(self, landed: bool, changes: CorpusChanges) -> None:
+    @on(CorpusChecked)
+    def _corpus_checked(self, event: CorpusChecked) -> None:
+        landed, changes = event.landed, event.changes
         if landed and isinstance(self.screen, LibraryScreen) and len(self.screen_stack) == 2:
             query = self.screen.query_text
             self.pop_screen()
@@ -422,10 +433,13 @@ class BylineApp(App[None]):
             changes = self.library.changes()
         except (IndexProblem, OSError):
             landed, changes = False, None  # the build says what is wrong
-        self.call_from_thread(self._update_checked, landed, changes)
+        self.post_message(UpdateChecked(landed, changes))
 
-    def _update_checked(self, landed: bool, changes: CorpusChanges | None) -> None:
+    @on(UpdateChecked)
+    def _update_checked(self, event: UpdateChecked) -> None:
         from reader.screens.build import BuildScreen
+
+        landed, changes = event.landed, event.changes
 
         if changes is None or changes:
             if not isinstance(self.screen, BuildScreen):

@@ -130,7 +130,9 @@ def save_theme(path: Path, theme: str) -> None:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         text = ""
-    line = f"theme = {_toml_string(theme)}"
+    import tomlkit  # writes the value as TOML does, escapes and all (the engine's sidecar is edited with it too)
+
+    line = f"theme = {tomlkit.string(theme).as_string()}"
     lines = text.splitlines()
     top = next((number for number, text_line in enumerate(lines) if _TABLE_LINE.match(text_line)), len(lines))
     found = next((number for number in range(top) if _THEME_LINE.match(lines[number])), None)
@@ -147,10 +149,3 @@ def save_theme(path: Path, theme: str) -> None:
     from index import write_atomic  # the engine's one atomic write (read back before it replaces)
 
     write_atomic(path, new_text)
-
-
-def _toml_string(value: str) -> str:
-    """A TOML basic string."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(ch if ch >= " " and ch != "\x7f" else f"\\u{ord(ch):04x}" for ch in escaped)
-    return f'"{escaped}"'

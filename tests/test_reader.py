@@ -156,6 +156,43 @@ async def test_a_newer_query_replaces_an_older_one(seeds_library: Library) -> No
         assert screen.last_result is not None and screen.last_result.query == "biden"
 
 
+async def test_results_of_a_query_no_longer_in_the_box_are_not_shown(seeds_library: Library) -> None:
+    """Threads may finish in any order: a search's results show only while the box holds its query."""
+    from reader.screens.library import SearchDone
+
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "biden")
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen) and screen.last_result is not None
+        shown = screen.last_result
+        screen.post_message(SearchDone("mujahid", seeds_library.search("mujahid")))
+        await settle(pilot)
+        assert screen.last_result is shown
+        assert [hit.id for hit in screen.query_one(ResultsList).hits] == [hit.id for hit in shown.hits]
+        again = seeds_library.search("biden")
+        screen.post_message(SearchDone("biden", again))
+        await settle(pilot)
+        assert screen.last_result is again
+
+
+async def test_a_catalog_read_for_a_library_no_longer_shown_is_dropped(seeds_library: Library) -> None:
+    from reader.screens.library import CatalogRead
+
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        old = app.screen
+        assert isinstance(old, LibraryScreen) and len(app.summaries) == 5
+        app.build_finished(None)  # the library is shown anew, on a new screen
+        await settle(pilot)
+        assert app.screen is not old and isinstance(app.screen, LibraryScreen)
+        old._catalog_read(CatalogRead([], []))  # as if it had been queued before the screen went
+        app.screen.post_message(CatalogRead(app.summaries[:2], app.summaries[:2]))
+        await settle(pilot)
+        assert len(app.summaries) == 2
+
+
 async def test_a_facet_narrows_the_results(seeds_library: Library) -> None:
     app = BylineApp(seeds_library)
     async with app.run_test(size=SIZE) as pilot:

@@ -105,3 +105,20 @@ async def test_a_section_listed_first_is_not_listed_again(seeds_library: Library
         await settle(pilot)
         titles = help_titles(app)
         assert titles[0] == "Compare" and len(titles) == len(set(titles))
+
+
+async def test_help_on_compare_is_the_reader_s_help_with_compare_first(seeds_library: Library) -> None:
+    from reader.screens.compare import CompareScreen
+
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.action_compare(app.summaries[0].id, app.summaries[1].id)
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.press("f1")
+        titles = help_titles(app)
+        assert titles[:3] == ["Compare", "Compare text", "Everywhere"] and "Library" in titles
+        assert app.screen.query_one("#help-body").border_title.startswith("Keys: Compare first")
+        await pilot.press("escape", "question_mark")
+        assert help_titles(app)[0] == "Compare"

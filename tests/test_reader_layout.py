@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from textual.widgets import OptionList
+from textual.geometry import Region
+from textual.widgets import Input, OptionList
 from textual.widgets._footer import FooterKey
 
 from index import Library
 from reader.app import BylineApp
 from reader.screens.article import ArticleScreen
 from reader.screens.entities import EntitiesScreen
+from reader.screens.help import HelpScreen
 from reader.screens.library import LibraryScreen
+from reader.widgets.results_list import ResultsList
 
 
 async def settle(pilot) -> None:
@@ -29,7 +34,7 @@ def footer_keys_in_view(app: BylineApp) -> dict[str, str]:
             and key.region.right <= edge}
 
 
-@pytest.mark.parametrize("where", ["library", "article", "entities"])
+@pytest.mark.parametrize("where", ["library", "article", "entities", "compare"])
 async def test_help_and_quit_stay_in_the_footer_at_80_columns(seeds_library: Library, where: str) -> None:
     app = BylineApp(seeds_library)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -40,6 +45,10 @@ async def test_help_and_quit_stay_in_the_footer_at_80_columns(seeds_library: Lib
             await pilot.press("enter", "enter")
             await settle(pilot)
             assert isinstance(app.screen, ArticleScreen) and app.screen.matches
+        elif where == "compare":
+            app.action_compare(app.summaries[0].id, app.summaries[1].id)
+            await settle(pilot)
+            assert app.screen.comparison is not None
         elif where == "entities":
             await pilot.press("ctrl+e")
             await settle(pilot)
@@ -91,3 +100,46 @@ async def test_an_entity_named_from_the_palette_opens_on_the_list(seeds_library:
         app.action_entities("Mujahid")
         await settle(pilot)
         assert app.screen.focused is app.screen.query_one("#entity-list")
+
+
+async def test_the_footer_shows_the_help_key_that_works_where_the_focus_is(seeds_library: Library) -> None:
+    """? opens the help from the library's lists but is typed in its query box: there the footer says F1."""
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        help_key = next(key for key in app.screen.query(FooterKey) if key.description == "Help")
+        assert help_key.key_display == "?"
+        await pilot.press(*"kabul")  # typed on the table: the focus moves to the query box
+        await settle(pilot)
+        assert isinstance(app.focused, Input)
+        help_key = next(key for key in app.screen.query(FooterKey) if key.description == "Help")
+        assert help_key.key_display == "F1"
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen) and app.screen.query_text == "kabul?"
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_a_hit_s_first_line_does_not_wrap_at_80_columns(seeds_library: Library) -> None:
+    """Rank, source, date and score stay on one line beside the facets; a long source is clipped instead."""
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"taliban")
+        await settle(pilot)
+        results = app.screen.query_one(ResultsList)
+        assert len(results.hits) > 1 and results.line_width
+        size = results.outer_size
+        lines = ["".join(segment.text for segment in strip)
+                 for strip in results.render_lines(Region(0, 0, size.width, size.height))]
+        facts = [line for line in lines if re.search(r"\d+\. .* · score \d+\.\d\d", line)]
+        assert len(facts) >= 2, lines
+        assert not [line for line in lines if re.fullmatch(r"[│ ]*(score )?\d+\.\d\d[│ ▆▁]*", line)], lines
+        for hit in results.hits:  # every hit's, also those scrolled out of view
+            prompt = results.get_option(hit.id).prompt
+            assert prompt.split("\n")[0].cell_length <= results.line_width
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        assert "…" not in str(results.get_option(results.hits[0].id).prompt).split("\n")[0]

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
@@ -28,6 +30,14 @@ from reader.widgets.entity_panel import EntityGroup, EntityPanel, group_entities
 from reader.words import counted
 
 UNKNOWN = "—"
+
+
+@dataclass
+class ArticleRead(Message, bubble=False):
+    """The article was read, with where the search that opened it matched in it."""
+
+    article: Article
+    matches: list[tuple[int, int]]
 
 
 def article_heading(article: Article) -> Content:
@@ -101,14 +111,16 @@ class ArticleScreen(Screen):
         """Read the article (and find the search's matches in it) off the UI thread."""
         article = self.app.library.article(self.article_id)
         matches = match_spans(article.text, set(self._terms)) if self._terms else []
-        self.app.call_from_thread(self._show_article, article, matches)
+        self.post_message(ArticleRead(article, matches))
 
     @property
     def matches(self) -> tuple[tuple[int, int], ...]:
         """Where the search that opened this article matched in it, in reading order."""
         return tuple(self._matches)
 
-    def _show_article(self, article: Article, matches: list[tuple[int, int]]) -> None:
+    @on(ArticleRead)
+    def _show_article(self, event: ArticleRead) -> None:
+        article, matches = event.article, event.matches
         self.article = article
         self._matches = matches
         self._match_starts = [start for start, _ in matches]

@@ -9,7 +9,7 @@ put at the counterpart of the sentence at the leader's top (proportionally, line
 one), or, for a sentence the other side lacks, just after the counterpart of the aligned sentence before it.
 The screen moves the follower itself, synchronously, with a flag up, so the follower's scrolling is never
 taken for the reader's: there is no feedback loop. ``compare()`` runs in a thread worker (up to ~150 ms on
-long articles), holding the library lock because the corpus term weights read the index lazily.
+long articles), which posts :class:`ComparisonReady`; swapping or picking again while one runs cancels it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Key, Resize
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -32,7 +33,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from index import Article, ArticleSummary, Comparison, FigurePair, Library, SentencePair, entity_key
 from reader.safe import one_line
-from reader.screens.help import HelpScreen
 from reader.widgets.article_view import ENTITY_KINDS, StyledSpan
 from reader.widgets.compare_pane import ComparePane
 from reader.widgets.lists import PagedOptionList
@@ -121,6 +121,23 @@ def conflict_line(
     )
 
 
+@dataclass
+class ComparisonReady(Message, bubble=False):
+    """Both articles are read and compared; ``keep`` is where to put the reader (``(article id, sentence)``)."""
+
+    a: Article
+    b: Article
+    comparison: Comparison
+    keep: tuple[str, int] | None
+
+
+@dataclass
+class NeighboursFound(Message, bubble=False):
+    """The other coverage of the fixed side's story, and its nearest neighbours: ``(article id, note)``."""
+
+    coverage: list[tuple[str, str]]
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """A place the details list sends the reader: a span of one side's text."""
@@ -142,7 +159,8 @@ class CompareScreen(Screen):
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="compare.back"),
-        Binding("enter", "counterpart", "Counterpart", id="compare.counterpart"),
+        # Not in the footer: at 80 columns it would push out "? Help" and "q Quit" (enter is the key one tries).
+        Binding("enter", "counterpart", "Counterpart", show=False, id="compare.counterpart"),
         Binding("n", "difference(1)", "Next diff", id="compare.next-difference"),
         Binding("N", "difference(-1)", "Prev diff", show=False, id="compare.previous-difference"),
         Binding("right_parenthesis", "sentence(1)", "Next sentence", show=False, id="compare.next-sentence"),
@@ -157,7 +175,6 @@ class CompareScreen(Screen):
             for number, kind in enumerate(ENTITY_KINDS, start=1)
         ),
         Binding("0", "toggle_all_kinds", "All labels on/off", show=False, id="compare.toggle-all"),
-        Binding("question_mark,f1", "help", "Help", id="compare.help"),
     ]
 
     def __init__(self, library: Library, a_id: str, b_id: str) -> None:
@@ -222,7 +239,7 @@ class CompareScreen(Screen):
         b = self.articles.get(b_id) or self.library.article(b_id)
         comparison = self._comparisons.get((a.id, b.id)) or self.library.compare(a.id, b.id)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, a, b, comparison, keep)
+            self.post_message(ComparisonReady(a, b, comparison, keep))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "compare" and event.state == WorkerState.ERROR:
@@ -230,7 +247,9 @@ class CompareScreen(Screen):
             if self.comparison is None:
                 self.dismiss()
 
-    def _show(self, a: Article, b: Article, comparison: Comparison, keep: tuple[str, int] | None) -> None:
+    @on(ComparisonReady)
+    def _show(self, event: ComparisonReady) -> None:
+        a, b, comparison, keep = event.a, event.b, event.comparison, event.keep
         self.a_id, self.b_id = a.id, b.id
         self.articles[a.id], self.articles[b.id] = a, b
         self._comparisons[(a.id, b.id)] = comparison
@@ -559,11 +578,6 @@ class CompareScreen(Screen):
             self.pane(other).set_layer("focus", [StyledSpan(*target.other, "article-view--focus")])
             self._bring_into_view(other, *target.other)
 
-    def action_help(self) -> None:
-        """The reader's help with this screen's keys first (the app's own help lists every other screen)."""
-        sections = [("Compare", self.BINDINGS), ("Compare text", ComparePane.BINDINGS)]
-        self.app.push_screen(HelpScreen([*sections, *self.app.help_sections()]))
-
     def action_toggle_kind(self, kind: str) -> None:
         self.app.toggle_kind(kind)
 
@@ -649,17 +663,19 @@ class PickArticleScreen(ModalScreen[str | None]):
     @work(thread=True, exclusive=True, group="pick", exit_on_error=False)
     def find_coverage(self) -> None:
         """Ask the story map (grouped once per index, then cached) for the fixed article's other coverage."""
+        worker = get_current_worker()
         stories = self.library.stories()
         found: dict[str, str] = {}
         for neighbour in stories.other_coverage(self.fixed.id):
             found.setdefault(neighbour.id, "copy" if neighbour.copy else "same story")
         for neighbour in stories.similar(self.fixed.id, PICKER_SIMILAR):
             found.setdefault(neighbour.id, "copy" if neighbour.copy else f"similar {neighbour.similarity:.0%}")
-        coverage = [(i, note) for i, note in found.items() if i in self._by_id]
-        self.app.call_from_thread(self._show_coverage, coverage)
+        if not worker.is_cancelled:
+            self.post_message(NeighboursFound([(i, note) for i, note in found.items() if i in self._by_id]))
 
-    def _show_coverage(self, coverage: list[tuple[str, str]]) -> None:
-        self.coverage = coverage
+    @on(NeighboursFound)
+    def _show_coverage(self, event: NeighboursFound) -> None:
+        self.coverage = event.coverage
         self._fill(self.query_one("#pick-filter", Input).value)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

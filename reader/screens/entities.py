@@ -21,10 +21,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Key
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from index import ArticleSummary
 from reader.safe import one_line
@@ -55,6 +56,23 @@ class EntityRow:
     entity: object  # index.entities.CanonicalEntity
     sources: tuple[str, ...]
     haystack: str
+
+
+@dataclass
+class EntitiesRead(Message, bubble=False):
+    """Every entity was read, as the browser lists them; ``highlight``: the entity id to put the cursor on."""
+
+    rows: list[EntityRow]
+    highlight: str | None
+
+
+@dataclass
+class CorrectionSaved(Message, bubble=False):
+    """A merge or split was saved: ``said`` tells the reader what happened and where it was written;
+    ``entity_id`` is the entity it made."""
+
+    said: str
+    entity_id: str
 
 
 class EntitiesScreen(Screen):
@@ -133,7 +151,9 @@ class EntitiesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
     def load_entities(self, highlight: str | None = None) -> None:
-        """Read every entity (seconds on a large corpus, the first time) off the UI thread."""
+        """Read every entity (seconds on a large corpus, the first time) off the UI thread; a newer read (after
+        a correction) cancels this one."""
+        worker = get_current_worker()
         app = self.app
         entities = app.library.entities()
         source_of = {summary.id: summary.source or UNKNOWN_SOURCE for summary in app.summaries}
@@ -145,11 +165,13 @@ class EntitiesScreen(Screen):
             )
             for entity in entities
         ]
-        app.call_from_thread(self._loaded, rows, highlight)
+        if not worker.is_cancelled:
+            self.post_message(EntitiesRead(rows, highlight))
 
-    def _loaded(self, rows: list[EntityRow], highlight: str | None) -> None:
-        self._rows = rows
-        self._refilter(highlight)
+    @on(EntitiesRead)
+    def _loaded(self, event: EntitiesRead) -> None:
+        self._rows = event.rows
+        self._refilter(event.highlight)
         if not self.query_one("#entity-filter", Input).has_focus:
             self.query_one("#entity-list", OptionList).focus()
 
@@ -368,5 +390,10 @@ class EntitiesScreen(Screen):
             entity = library.split_entity(first, second)
             message = f"{first} is now its own entity: {entity.name}"
         path = library.corrections_file()
-        app.call_from_thread(self.notify, one_line(f"{message} (saved to {path})"), timeout=6)
-        app.call_from_thread(self.load_entities, entity.id)
+        self.post_message(CorrectionSaved(f"{message} (saved to {path})", entity.id))
+
+    @on(CorrectionSaved)
+    def _correction_saved(self, event: CorrectionSaved) -> None:
+        """Say what was saved, and list the entities anew, the cursor on the one the correction made."""
+        self.notify(one_line(event.said), timeout=6, markup=False)
+        self.load_entities(event.entity_id)

@@ -16,9 +16,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 #: Extra words for keys whose binding description is terse out of context.
-TYPING_NOTE = ("On the library, its results and facets, every letter, digit and quote types into the search (q too: "
-               "ctrl+q quits there); their commands are arrows, page keys, enter, space and ctrl keys. "
-               "tab/shift+tab move between panes.")
+TYPING_NOTE = ("F1 opens this help everywhere; ? does too, except in the library's search box, where ? is typed "
+               "into the query. On the library, its results and facets, every letter, digit and quote types into the "
+               "search (q too: ctrl+q quits there); their commands are arrows, page keys, enter, space and ctrl "
+               "keys. tab/shift+tab move between panes.")
 
 #: Section titles where a class's name says less than the place it is (``ArticleView`` is the article text).
 SECTION_TITLES = {
@@ -53,14 +54,17 @@ def own_bindings(node: DOMNode) -> tuple[type, list[BindingType]] | None:
 
 
 def screen_sections(screen: DOMNode) -> list[tuple[str, list[BindingType]]]:
-    """The keys of ``screen`` and of the reader's widgets on it, screen first, widgets in layout order."""
+    """The keys of ``screen`` and of the reader's widgets on it, screen first, widgets in layout order, each
+    titled for the widget it is there (the compare screen's panes are "Compare text", with the article text's
+    keys)."""
     sections: list[tuple[str, list[BindingType]]] = []
     seen: set[type] = set()
     for node in [screen, *screen.query("*")]:
         found = own_bindings(node)
         if found is not None and found[0] not in seen:
             seen.add(found[0])
-            sections.append((section_title(found[0]), list(found[1])))
+            named = type(node) if type(node).__module__.startswith("reader.") else found[0]
+            sections.append((section_title(named), list(found[1])))
     return sections
 
 

@@ -16,7 +16,9 @@ Grouping runs in a worker: the first time on a large corpus it takes seconds, th
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,6 +26,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.geometry import Size
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList, Static
@@ -34,8 +37,27 @@ from reader.safe import one_line
 from reader.widgets.lists import PagedOptionList
 from reader.words import counted
 
+if TYPE_CHECKING:
+    from index import StoryMap
+
 SORTS = ("size", "date", "sources")
 UNKNOWN = "—"
+
+
+@dataclass
+class StoriesGrouped(Message, bubble=False):
+    """The corpus is grouped into stories (``stories``: the index's story map)."""
+
+    stories: StoryMap
+
+
+@dataclass
+class CoverageFound(Message, bubble=False):
+    """The story of the article being read, its other coverage (best first) and the sources that left it out."""
+
+    story: object  # the map's story: label, articles, sources
+    coverage: list  # the map's neighbours, best first
+    left: list  # who left it out
 
 
 def _flat(text: str) -> str:
@@ -227,16 +249,16 @@ class StoriesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="stories", exit_on_error=False)
     def load_stories(self) -> None:
-        stories = self.app.library.stories()
-        self.app.call_from_thread(self._loaded, stories)
+        self.post_message(StoriesGrouped(self.app.library.stories()))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "stories" and event.state == WorkerState.ERROR:
             self.query_one("#stories-status", Static).update(
                 Content(f"Could not group the stories: {one_line(str(event.worker.error))}").stylize("$text-error"))
 
-    def _loaded(self, stories) -> None:
-        self.stories = stories
+    @on(StoriesGrouped)
+    def _loaded(self, event: StoriesGrouped) -> None:
+        self.stories = event.stories
         self._fill()
 
     def _fill(self, keep: str | None = None) -> None:
@@ -389,14 +411,16 @@ class OtherCoverageScreen(ModalScreen[None]):
         story = stories.story_of(self.article_id)
         coverage = stories.other_coverage(self.article_id)
         left = stories.left_out(story.id)
-        self.app.call_from_thread(self._show, story, coverage, left)
+        self.post_message(CoverageFound(story, coverage, left))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "coverage" and event.state == WorkerState.ERROR:
             self.query_one("#coverage-summary", Static).update(
                 Content(f"No stories: {one_line(str(event.worker.error))}").stylize("$text-error"))
 
-    def _show(self, story, coverage, left) -> None:
+    @on(CoverageFound)
+    def _show(self, event: CoverageFound) -> None:
+        story, coverage, left = event.story, event.coverage, event.left
         self.coverage = coverage
         lines = [Content.assemble(("Story: ", "bold"), _flat(story.label) or UNKNOWN)]
         if not coverage:

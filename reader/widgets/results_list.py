@@ -3,6 +3,9 @@
 Snippets are built from the engine's ``Fragment.matches`` offsets as styled ``Content`` spans: the
 article's words are never parsed as markup, and control characters are neutralised first (length-preserving,
 so the offsets still point at the matched words).
+
+The first line of a hit (rank, source, date, score) never wraps: the list builds its entries for its width, the
+source clipped first, and builds them again when it is resized.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Sequence
 
 from textual.binding import Binding
 from textual.content import Content
+from textual.events import Resize
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -35,17 +39,35 @@ def highlighted(text: str, matches: Sequence[tuple[int, int]]) -> Content:
     return content
 
 
-def hit_prompt(hit: Hit, mark: str) -> Content:
-    """The entry for one hit: a line of facts, the title, then each snippet on its own line."""
-    facts = Content.assemble(
-        (f"{mark or ' '} ", "bold reverse" if mark else ""),
-        (f"{hit.rank}. ", "$text-muted"),
-        (one_line(hit.source) or UNKNOWN, "bold"),
-        (" · ", "$text-muted"),
-        hit.published or UNKNOWN,
-        (" · ", "$text-muted"),
-        (f"score {hit.score:.2f}", "$text-muted"),
-    )
+def facts_line(hit: Hit, mark: str, width: int = 0) -> Content:
+    """``A 1. Source · date · score 3.94``, within ``width`` cells (0: however long it is): the source is clipped
+    first, with an ellipsis, so the line does not wrap; only a list too narrow for the rest clips that too."""
+
+    def line(source: Content) -> Content:
+        return Content.assemble(
+            (f"{mark or ' '} ", "bold reverse" if mark else ""),
+            (f"{hit.rank}. ", "$text-muted"),
+            source.stylize("bold"),
+            (" · ", "$text-muted"),
+            hit.published or UNKNOWN,
+            (" · ", "$text-muted"),
+            (f"score {hit.score:.2f}", "$text-muted"),
+        )
+
+    source = Content(one_line(hit.source) or UNKNOWN)
+    facts = line(source)
+    if width <= 0 or facts.cell_length <= width:
+        return facts
+    room = source.cell_length - (facts.cell_length - width)
+    if room >= 4:
+        return line(source.truncate(room, ellipsis=True))
+    return facts.truncate(width, ellipsis=True)
+
+
+def hit_prompt(hit: Hit, mark: str, width: int = 0) -> Content:
+    """The entry for one hit: a line of facts (fitted to ``width`` cells, see :func:`facts_line`), the title,
+    then each snippet on its own line."""
+    facts = facts_line(hit, mark, width)
     title = highlighted(hit.title, hit.title_matches).stylize("bold")
     lines = [facts, title]
     for fragment in hit.fragments[:SNIPPETS_PER_HIT]:
@@ -74,6 +96,8 @@ class ResultsList(PagedOptionList):
         super().__init__(id=id, classes=classes)
         self._hits: tuple[Hit, ...] = ()
         self._marks: tuple[str, ...] = ()
+        #: The width the entries were built for.
+        self._built_for = 0
 
     @property
     def hits(self) -> tuple[Hit, ...]:
@@ -93,14 +117,26 @@ class ResultsList(PagedOptionList):
         old, self._marks = self._marks, tuple(marks)
         for hit in self._hits:
             if mark_letter(hit.id, old) != mark_letter(hit.id, marks):
-                self.replace_option_prompt(hit.id, hit_prompt(hit, mark_letter(hit.id, marks)))
+                self.replace_option_prompt(hit.id, hit_prompt(hit, mark_letter(hit.id, marks), self._built_for))
+
+    @property
+    def line_width(self) -> int:
+        """The cells an entry's line has (0 before the list is laid out): the room inside the border and the
+        entries' padding, less a scrollbar's, which a long list shows."""
+        padding = self.get_component_styles("option-list--option").padding.width
+        return max(0, self.content_region.width - padding - self.styles.scrollbar_size_vertical)
+
+    def on_resize(self, event: Resize) -> None:
+        if self._hits and self.line_width != self._built_for:
+            self.show_hits(self._hits, self._marks)
 
     def _hit_options(self) -> list[Option | None]:
+        self._built_for = width = self.line_width
         options: list[Option | None] = []
         for number, hit in enumerate(self._hits):
             if number:
                 options.append(None)  # a separator line between hits
-            options.append(Option(hit_prompt(hit, mark_letter(hit.id, self._marks)), id=hit.id))
+            options.append(Option(hit_prompt(hit, mark_letter(hit.id, self._marks), width), id=hit.id))
         return options
 
     @property
