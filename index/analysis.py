@@ -103,9 +103,6 @@ def news_analyzer():
     return RegexTokenizer(TOKEN_PATTERN) | AcronymStemFilter()
 
 
-_ANALYZER = news_analyzer()
-
-
 def analyze(text: str, mode: str = "index", *, stops: bool = False) -> list[tuple[str, int, int]]:
     """Index terms of ``text`` with their character spans: ``[(term, start, end), ...]``.
 
@@ -120,11 +117,6 @@ def analyze(text: str, mode: str = "index", *, stops: bool = False) -> list[tupl
         for match in TOKEN_PATTERN.finditer(text)
         for term in word_terms(match.group(), query, stops)
     ]
-
-
-def query_terms(text: str) -> list[str]:
-    """The terms a query word or phrase turns into (acronyms case-preserved, words stemmed)."""
-    return [token.text for token in _ANALYZER(text, mode="query")]
 
 
 def term_matches(text: str, terms: Container[str]) -> list[tuple[str, int, int]]:

@@ -62,6 +62,7 @@ class Build:
         with the changed articles; raises :class:`NeedEverything` (before writing anything) when the previous
         build left too little to do that, and the caller reads and regroups everything instead."""
         from .entities import EntityRegistry, normalise_name, resolve_entities
+        from .entities.corrections import corrections_fingerprint, regroup
         from .stories import update_features as update_story_features
 
         previous = store.current_generation(self.index_dir)
@@ -186,7 +187,7 @@ class Build:
                 store.write_documents(generation, change, normalise_name, create=False, progress=write_progress)
             if registry is None and old_registry is not None \
                     and store.read_format(generation).get("corrections") != corrections:
-                registry = old_registry.reresolve(aliases)  # corrections written by hand since the last build
+                registry = regroup(old_registry, aliases)  # corrections written by hand since the last build
             if registry is None:  # no name came or went: the entities stay as they were
                 registry = old_registry if old_registry is not None else EntityRegistry.load(
                     generation / store.ENTITIES)
@@ -309,14 +310,6 @@ def _sealed_registry(generation: Path) -> EntityRegistry:
     if not registry.stamp or store.read_format(generation).get("entities_stamp") != registry.stamp:
         raise NeedEverything("the entity table is not the one the last build sealed")
     return registry
-
-
-def corrections_fingerprint(aliases: Aliases) -> str:
-    """Changes whenever the corrections (merges, splits, drops) change, by hand or by a command."""
-    import hashlib
-
-    text = repr((aliases.merges, aliases.splits, aliases.drops))
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

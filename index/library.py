@@ -21,18 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from . import store
-from .aliases import (
-    ALIAS_FILE,
-    Drop,
-    Merge,
-    Split,
-    corpus_alias_path,
-    load_aliases,
-    read_aliases,
-    write_corrections,
-)
+from .aliases import ALIAS_FILE, corpus_alias_path, load_aliases
 from .annotate import AnnotationCache, Annotator, AnnotatorFactory
-from .build import Build, NeedEverything, corrections_fingerprint
+from .build import Build, NeedEverything
 from .ingest import (
     CorpusChanges,
     corpus_changes,
@@ -450,41 +441,23 @@ class Library:
 
         Under the writer lock from reading the saved corrections to regrouping: two merges at once both land,
         and a merge refused because another process is writing has saved nothing."""
-        from .entities import normalise_name
+        from .entities import corrections
 
         with self.writing(lock_wait):
             self._refresh_registry()
-            entities = list(dict.fromkeys(self.entity(name) for name in names))
-            if len(entities) < 2:
-                raise ValueError("name at least two different entities to merge")
-            path = self.corrections_file()
-            current = read_aliases(path)
-            keys = {normalise_name(form) for e in entities for form, _ in e.names}
-            splits = [s for s in current.splits
-                      if not (normalise_name(s.name) in keys and any(normalise_name(f) in keys for f in s.from_names))]
-            merge = Merge(label=entities[0].label, names=tuple(e.names[0][0] for e in entities))
-            write_corrections(path, [*current.merges, merge], splits, list(current.drops))
+            merged = corrections.merge(self.corrections_file(), self.entity, names)
             self._reresolve()
-            return self.entity(entities[0].names[0][0])
+            return self.entity(merged)
 
     @_locked
     def split_entity(self, name: str, entity: str, *, lock_wait: float = 10.0) -> CanonicalEntity:
         """Take the name ``name`` out of the entity ``entity`` (a wrong merge), and save that correction.
         Returns the entity the name now belongs to."""
-        from .entities import normalise_name
+        from .entities import corrections
 
         with self.writing(lock_wait):
             self._refresh_registry()
-            whole = self.entity(entity)
-            key = normalise_name(name)
-            others = tuple(dict.fromkeys(f for f, _ in whole.names if normalise_name(f) != key))
-            if not others or all(normalise_name(f) != key for f, _ in whole.names):
-                raise KeyError(f"{name!r} is not one of the other names of {whole.name!r}")
-            path = self.corrections_file()
-            current = read_aliases(path)
-            merges = [m for m in current.merges if key not in {normalise_name(n) for n in m.names}]
-            write_corrections(path, merges, [*current.splits, Split(whole.label, name, others)],
-                              list(current.drops))
+            corrections.split(self.corrections_file(), self.entity, name, entity)
             self._reresolve()
             return self.entity(name)
 
@@ -492,14 +465,11 @@ class Library:
     def drop_entity(self, name: str, *, lock_wait: float = 10.0) -> CanonicalEntity:
         """Say the entity ``name`` is no name at all (a mis-tag: "Revs" heading a table row), and save that
         correction. Its spans are no longer shown or counted. Returns the entity as it was."""
+        from .entities import corrections
+
         with self.writing(lock_wait):
             self._refresh_registry()
-            entity = self.entity(name)
-            path = self.corrections_file()
-            current = read_aliases(path)
-            forms = tuple(dict.fromkeys(form for form, _ in entity.names))
-            write_corrections(path, list(current.merges), list(current.splits),
-                              [*current.drops, Drop(entity.label, forms)])
+            entity = corrections.drop(self.corrections_file(), self.entity, name)
             self._reresolve()
         return entity
 
@@ -511,9 +481,11 @@ class Library:
 
     def _reresolve(self) -> None:
         """Regroup under the corrections as saved now, and seal the generation with the new table."""
+        from .entities.corrections import corrections_fingerprint, regroup
+
         path = self.generation / store.ENTITIES
         aliases = load_aliases(self.corpus, self.index_dir)
-        registry = self.registry.reresolve(aliases)
+        registry = regroup(self.registry, aliases)
         stamp = registry.save(path)
         store.write_format(self.generation, stamp, corrections_fingerprint(aliases))
         self._close_index()

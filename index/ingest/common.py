@@ -1,16 +1,31 @@
-"""What every format's reader shares: decoding bytes, names relative to the corpus, titles, size limits."""
+"""What every format's reader shares: decoding bytes, names relative to the corpus, titles, size limits, and the
+shape of a table of articles (CSV, TSV, JSON arrays, Parquet)."""
 
 from __future__ import annotations
 
 import codecs
 import os
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 #: An article file (or JSONL line, or table row) larger than this is skipped, not read: no news article, report or
 #: even book comes near it, and annotating, indexing and wrapping it for the screen would take minutes (a 50 MB
 #: file is a log or a dump that found its way into the corpus).
 MAX_ARTICLE_BYTES = 8_000_000
+
+#: What a table gives, row by row: (row number, the record or why it cannot be read, flags of the row).
+Rows = Iterator[tuple[int, "dict[str, Any] | str", tuple[str, ...]]]
+
+
+@dataclass
+class Table:
+    """A table of articles as a format's reader opens it: its column names, then its rows as they are read."""
+
+    columns: list[str]
+    rows: Rows
 
 
 def rel_name(path: Path | str, root: Path) -> str:

@@ -9,8 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..models import Skipped
-from .common import unreadable
-from .tables import Rows, Table
+from .common import Rows, Table, unreadable
 
 PARQUET_SUFFIXES = (".parquet", ".parq")
 NEEDS_PYARROW = "reading Parquet needs pyarrow: pip install 'byline[parquet]'"

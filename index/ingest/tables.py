@@ -16,12 +16,12 @@ import io
 import json
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..models import Article, Skipped
-from .common import decode_bytes, unreadable
+from .common import Rows, Table, decode_bytes, unreadable
+from .parquet import PARQUET_SUFFIXES, open_parquet
 from .records import ColumnMap, Settings, record_article
 
 csv.field_size_limit(2**31 - 1)
@@ -32,20 +32,11 @@ DELIMITED_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
 JSON_SUFFIXES = (".json",)
 TABLE_SUFFIXES = DELIMITED_SUFFIXES + JSON_SUFFIXES
 
-#: What a table gives, row by row: (row number, the record or why it cannot be read, flags of the row).
-Rows = Iterator[tuple[int, "dict[str, Any] | str", tuple[str, ...]]]
-
 
 class Note(Skipped):
     """Something a reader should know about a file that was read (a column it could not find)."""
 
     __slots__ = ()
-
-
-@dataclass
-class Table:
-    columns: list[str]
-    rows: Rows
 
 
 def open_table(path: Path, rel: str) -> Table | Skipped:
@@ -59,8 +50,6 @@ def open_table(path: Path, rel: str) -> Table | Skipped:
 def iter_table(path: Path, rel: str, stem: str, meta: dict[str, str], settings: Settings,
                table: Table | Skipped | None = None) -> Iterator[Article | Skipped]:
     """One article a row of the table at ``path``; what cannot be read is a :class:`Skipped` with its row."""
-    from .parquet import PARQUET_SUFFIXES, open_parquet
-
     if table is None:
         table = open_parquet(path, rel) if path.name.lower().endswith(PARQUET_SUFFIXES) else open_table(path, rel)
     if isinstance(table, Skipped):

@@ -3,7 +3,8 @@
 One module a stage:
 
 - :mod:`.features` (at index time): each article's terms with counts (title and lead weigh more), how its text
-  writes them, its entity mentions; :mod:`.copies` adds a sketch of its word shingles to tell syndicated copies;
+  writes them, its entity mentions and a sketch of its word shingles (:mod:`.copies` compares two sketches to tell
+  syndicated copies);
   :mod:`.featurestore` keeps them by content beside the index, so an update computes them only for new text.
 - :mod:`.similarity` (when asked): corpus-weighted term and entity vectors, and the sparse graph of articles
   alike in content and close in date.
@@ -19,8 +20,8 @@ re-indexing an unchanged corpus.
 """
 
 from .cache import STORIES_FILE, STORIES_VERSION, story_map
-from .copies import near_duplicate, resemblance, shingle_sketch
-from .features import FEATURES_VERSION, ArticleFeatures, credit_spans, features_of
+from .copies import near_duplicate, resemblance
+from .features import FEATURES_VERSION, ArticleFeatures, credit_spans, features_of, shingle_sketch
 from .featurestore import FEATURES_DB, FeatureStore, feature_key, update_features
 from .grouping import Grouping, group
 from .map import SORTS, LeftOut, Neighbour, Story, StoryArticle, StoryMap, TimelineRow

@@ -1,20 +1,20 @@
 """What grouping needs of one article, computed once at index time from its title, text and entity spans:
 its index terms with counts (title and lead terms weigh more), how the text writes them (for labels), the entity
 mentions spaCy found (surface form and label; resolved to canonical entities only when grouping, so a better
-entity registry applies without re-indexing) and a sketch of its word shingles (:mod:`.copies`)."""
+entity registry applies without re-indexing) and a sketch of its word shingles (which :mod:`.copies` compares)."""
 
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from ..analysis import TOKEN_PATTERN, analyze, word_terms
 from ..models import EntitySpan, label_kind
-from .copies import shingle_sketch
 
 #: Bump when :func:`features_of` changes what it computes for the same article.
 FEATURES_VERSION = "4"
@@ -159,3 +159,40 @@ def features_of(title: str, text: str, entities: Iterable[EntitySpan]) -> Articl
         shingles=shingles,
     )
 
+
+# --- the shingle sketch ---------------------------------------------------------------------------------
+
+#: Word shingle length and sketch size for near-duplicate detection.
+SHINGLE_WORDS = 4
+SKETCH_SIZE = 48
+
+
+def shingle_sketch(words: Sequence[str], size: int = SKETCH_SIZE) -> tuple[str, int]:
+    """A bottom-``size`` sketch of the 4-shingles of ``words`` (a text's tokens; hex), and the number of
+    distinct shingles.
+
+    Words are hashed with CRC-32 (Python salts ``hash()`` per process, and sketches are stored), shingles
+    by mixing their words' hashes, in numpy.
+    """
+    import numpy as np
+
+    if not words:
+        return "", 0
+    hashes = np.asarray([zlib.crc32(w.casefold().encode("utf-8", "surrogatepass")) for w in words],
+                        dtype=np.uint64)
+    if len(hashes) < SHINGLE_WORDS:
+        hashes = np.concatenate([hashes, np.zeros(SHINGLE_WORDS - len(hashes), dtype=np.uint64)])
+    width = len(hashes) - SHINGLE_WORDS + 1
+    mixed = np.zeros(width, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset, multiplier in enumerate(_SHINGLE_MULTIPLIERS):
+            mixed = mixed * np.uint64(multiplier) + hashes[offset : offset + width]
+        mixed ^= mixed >> np.uint64(29)
+        mixed *= np.uint64(0xBF58476D1CE4E5B9)
+        mixed ^= mixed >> np.uint64(32)
+    shingles = np.unique(mixed & np.uint64(0xFFFFFFFF))  # sorted
+    return "".join(f"{int(value):08x}" for value in shingles[:size]), len(shingles)
+
+
+#: Odd 64-bit constants that mix a shingle's word hashes in order (any fixed odd values would do).
+_SHINGLE_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5)

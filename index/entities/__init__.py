@@ -1,0 +1,52 @@
+"""Canonical entities: one entity however each outlet spells or names it.
+
+Three stages, each cheap enough to run on every index update, a module each (:mod:`.names` holds what they
+share: the key of a name, acronyms):
+
+1. **At annotation time** (:mod:`.spans`: :func:`refine_spans`, called by the annotator with the article's
+   text): fix what the model gets wrong inside one article. A span is cut at a hard line break ("Tyler
+   Durden⏎Tue"); an acronym defined in the text ("the Islamic State (IS)") is tagged wherever the article uses
+   it, with the label of its long form; in a headline (a one-line paragraph in Title Case) the model's spans
+   are replaced by the names the article's body tags, so "Taliban Say No ISIS" becomes "Taliban" and "ISIS".
+   Two spans of one label a space apart are joined ("Falcon" "Heavy"); an "-ic" adjective alone ("Islamic")
+   is no group, and the first word of a label line ("Invalid email address") is no name.
+2. **Across the corpus** (:mod:`.resolve`: :func:`resolve_entities`, over the :mod:`.surfaces` table): every
+   (normalised name, label) found is a *surface*; surfaces are grouped into canonical entities by rules,
+   applied in this order, each merge recorded with its reason: the alias file (``aliases.toml``) and the
+   user's corrections; acronym definitions found in the text; the same name under labels of one kind
+   (GPE/LOC/FAC); a company name with and without "Inc"/"Corp"; spelling variants (token by token
+   Levenshtein, see :func:`similar_names`); a lone surname joining the one full name it can mean ("Mujahid"
+   -> "Zabihullah Mujahid"); a name's minority label joining its majority label. Lower-case spans
+   ("mosques", "cts") and bare legal forms ("Co Inc") are dropped as mis-tags. An acronym with a hyphenated
+   qualifier ("IS-K") is its own entity, linked to the acronym's.
+3. **When reading** (:mod:`.registry`: :class:`EntityRegistry`): the index stores the normalised surface forms
+   of each article's spans; the registry maps them to canonical entities, expands ``entity:NAME`` into every
+   surface form of NAME's entity at query time and fills in canonical ids when an article is opened. So
+   merges and user corrections apply without re-indexing: the registry keeps the surface table and is
+   re-resolved in milliseconds when the alias file changes.
+
+A reader's corrections (merge, split, drop, saved in the alias file) and regrouping under them are
+:mod:`.corrections`.
+"""
+
+from .names import RESOLVED_LABELS, find_acronym_definitions, normalise_name
+from .registry import CanonicalEntity, EntityCoverage, EntityRegistry, MergeReason, RegistryDamaged
+from .resolve import resolve_entities, resolve_table, similar_names
+from .spans import refine_spans
+from .surfaces import SurfaceTable
+
+__all__ = [
+    "RESOLVED_LABELS",
+    "CanonicalEntity",
+    "EntityCoverage",
+    "EntityRegistry",
+    "MergeReason",
+    "RegistryDamaged",
+    "SurfaceTable",
+    "find_acronym_definitions",
+    "normalise_name",
+    "refine_spans",
+    "resolve_entities",
+    "resolve_table",
+    "similar_names",
+]

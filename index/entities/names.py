@@ -1,0 +1,128 @@
+"""Names: the key a surface form is grouped by, and acronyms ("Long Form (ACRONYM)") with the letters they
+stand for. Shared by every stage: the per-article fixes, the surface table, resolution and the registry."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+#: Labels that name things a reader follows across articles. Dates and numbers are not resolved.
+RESOLVED_LABELS = frozenset(
+    ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LANGUAGE")
+)
+
+# --- names ----------------------------------------------------------------------------------------------
+
+_QUOTES = "\"'“”‘’«»„‚`´"
+_EDGE_PUNCT = _QUOTES + " .,;:!?()[]{}<>*|/\\"
+_DOTTED_ACRONYM = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]\.){2,}")
+_POSSESSIVE = re.compile(r"['’`´]s?$")
+_INNER_PUNCT = re.compile(r"[-‐‑‒–—,;]+")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=262_144)
+def normalise_name(text: str) -> str:
+    """The key of a surface form, so that trivially different spellings meet.
+
+    Casefolded, accents and quotes removed, whitespace collapsed, a possessive ("Taliban's"), a leading
+    "the" and dots in acronyms ("U.S." -> "us") dropped, hyphens and dashes read as spaces ("al-Qaeda" and
+    "al Qaeda" meet; "IS-K" -> "is k"), and so are commas ("Kidder, Peabody" -> "kidder peabody"); other
+    dots go ("Co." and "Co" meet).
+    """
+    name = unicodedata.normalize("NFKC", text)
+    name = _DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", ""), name)
+    name = " ".join(name.split()).strip(_EDGE_PUNCT)
+    name = _POSSESSIVE.sub("", name).strip(_EDGE_PUNCT)
+    name = _LEADING_THE.sub("", name)
+    name = _INNER_PUNCT.sub(" ", name).replace(".", "")
+    name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return " ".join(name.casefold().split())
+
+
+
+# --- acronyms -------------------------------------------------------------------------------------------
+
+#: Words a long form may contain without contributing a letter to its acronym.
+_CONNECTORS = frozenset(("of", "the", "in", "and", "for", "on", "de", "du", "des", "la", "le", "&", "y", "et"))
+_ACRONYM_IN_PARENS = re.compile(r"\(\s?([A-Z][A-Za-z0-9&.\-]{0,11}?)\s?\)")
+#: Where a long form cannot reach back past: clause punctuation, a blank line, a sentence's full stop.
+_SENTENCE_BOUNDARY = re.compile(r"[;:!?()\[\]\"“”,]|\n\s*\n|(?<=[^\W\d_]{2})\.\s")
+_LONG_FORM_WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_][\w'’]*(?:-[^\W_][\w'’]*)*|&")
+
+
+def acronym_letters(text: str) -> str:
+    """The capital letters an acronym stands for ("IS-K" -> "ISK", "U.S." -> "US"); "" if it is not one."""
+    letters = "".join(c for c in text if c.isupper())
+    lower = sum(c.islower() for c in text)
+    if len(letters) < 2 or lower > len(letters) or not text[0].isupper():
+        return ""
+    if any(not (c.isalnum() or c in "-.&") for c in text):
+        return ""
+    return letters
+
+
+def _long_form_start(words: Sequence[re.Match], letters: str) -> int | None:
+    """Index into ``words`` where a long form for ``letters`` starts, reading back from the last word."""
+    j = len(letters)
+    k = len(words) - 1
+    first: int | None = None
+    while k >= 0 and j > 0:
+        word = words[k].group()
+        if word.casefold() in _CONNECTORS and j < len(letters):
+            k -= 1
+            continue
+        if not word[0].isupper():
+            return None
+        caps = word.replace(".", "")
+        if len(caps) >= 2 and caps.isupper():  # an acronym inside the long form gives all its letters
+            if j < len(caps) or letters[j - len(caps):j] != caps:
+                return None
+            j -= len(caps)
+        elif word[0] == letters[j - 1]:
+            j -= 1
+        else:
+            return None
+        first = k
+        k -= 1
+    return first if j == 0 else None
+
+
+def find_acronym_definitions(text: str) -> list[tuple[int, int, int, int]]:
+    """Every "Long Form (ACRONYM)" in ``text``: ``(long_start, long_end, acronym_start, acronym_end)``.
+
+    The acronym's capitals must be the initials of the capitalised words right before the parenthesis, in
+    order, with only connectors ("of", "in", "and", ...) between them: "Islamic State in Khorasan (IS-K)",
+    "Organization of Petroleum Exporting Countries (OPEC)".
+    """
+    found = []
+    for match in _ACRONYM_IN_PARENS.finditer(text):
+        acronym = match.group(1).rstrip(".-")
+        letters = acronym_letters(acronym)
+        if not letters:
+            continue
+        window_start = max(0, match.start() - 40 * len(letters) - 40)
+        window = text[window_start:match.start()]
+        cut = 0
+        for boundary in _SENTENCE_BOUNDARY.finditer(window):
+            cut = boundary.end()
+        words = list(_LONG_FORM_WORD.finditer(window, cut))
+        if not words or window[words[-1].end():].strip():
+            continue
+        start = _long_form_start(words, letters)
+        if start is None:
+            continue
+        acronym_start = match.start(1)
+        found.append((window_start + words[start].start(), window_start + words[-1].end(),
+                      acronym_start, acronym_start + len(acronym)))
+    return found
+
+
+
+def initials_match(long_form: str, letters: str) -> bool:
+    """Whether ``long_form`` (a span, perhaps with a leading "the") is what ``letters`` stand for."""
+    words = list(_LONG_FORM_WORD.finditer(long_form))
+    start = _long_form_start(words, letters)
+    return start is not None and all(words[k].group().casefold() == "the" for k in range(start))

@@ -1,0 +1,376 @@
+"""Stage 3, when reading (:class:`EntityRegistry`): the index stores the normalised surface forms of each
+article's spans; the registry maps them to canonical entities, expands ``entity:NAME`` into every surface form of
+NAME's entity at query time and fills in canonical ids when an article is opened. It keeps the surface table it
+was resolved from, so corrections regroup it without re-indexing (:mod:`.corrections`)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..models import ArticleSummary, label_kind
+from ..storage import write_json
+from ..store import REGISTRY_VERSION
+from .names import RESOLVED_LABELS, normalise_name
+from .surfaces import SurfaceTable
+
+
+@dataclass(frozen=True, slots=True)
+class MergeReason:
+    """Why a name belongs to an entity: ``reason`` is a code, ``detail`` says it for a reader."""
+
+    name: str
+    reason: str
+    detail: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "reason": self.reason, "detail": self.detail}
+
+
+@dataclass(frozen=True, slots=True)
+class CanonicalEntity:
+    """One person, group, place or thing, with every name the corpus gives it."""
+
+    id: str
+    name: str
+    label: str
+    #: Surface forms as found, with mention counts, most frequent first.
+    names: tuple[tuple[str, int], ...]
+    articles: tuple[str, ...]
+    #: Why each name was merged into this entity (empty for an entity known by one name).
+    merges: tuple[MergeReason, ...] = ()
+    #: Linked entities, as (entity id, relation) with relation "part-of" or "has-part".
+    related: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return label_kind(self.label)
+
+    @property
+    def mentions(self) -> int:
+        return sum(count for _, count in self.names)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "label": self.label,
+            "kind": self.kind,
+            "mentions": self.mentions,
+            "names": [{"name": n, "count": c} for n, c in self.names],
+            "articles": list(self.articles),
+            "merges": [m.to_dict() for m in self.merges],
+            "related": [{"id": i, "relation": r} for i, r in self.related],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCoverage:
+    """Who mentions an entity in a group of articles, and who leaves it out, by source."""
+
+    entity: CanonicalEntity
+    mentioning: tuple[ArticleSummary, ...]
+    silent: tuple[ArticleSummary, ...]
+
+    @property
+    def sources_mentioning(self) -> tuple[str, ...]:
+        return tuple(sorted({a.source or "(unknown source)" for a in self.mentioning}))
+
+    @property
+    def sources_silent(self) -> tuple[str, ...]:
+        """Sources none of whose articles in the group mention the entity."""
+        said = set(self.sources_mentioning)
+        return tuple(sorted({a.source or "(unknown source)" for a in self.silent} - said))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entity": {"id": self.entity.id, "name": self.entity.name, "label": self.entity.label},
+            "sources_mentioning": list(self.sources_mentioning),
+            "sources_silent": list(self.sources_silent),
+            "mentioning": [a.to_dict() for a in self.mentioning],
+            "silent": [a.to_dict() for a in self.silent],
+        }
+
+
+class EntityRegistry:
+    """Canonical entities of one corpus and the surface forms that name them.
+
+    Built by :func:`resolve_entities`, saved as JSON beside the index, loaded when reading. Saved in two
+    files: a small one that maps surface forms to entities (all that opening an article or searching needs,
+    fast to load) and a detail file (names with counts, articles, merge reasons, and the surface table the
+    registry was resolved from, so :func:`.corrections.regroup` applies changed aliases or corrections at once), read
+    only when something asks for it.
+    """
+
+    def __init__(self, headers: Sequence[Sequence[str]], surfaces: Iterable[Sequence[Any]], *,
+                 in_article: Mapping[str, int] | None = None, detail: RegistryDetail | None = None,
+                 detail_path: Path | None = None, stamp: str = "") -> None:
+        self._headers = [tuple(h) for h in headers]  # (id, name, label) per entity
+        #: "article id\tkey\tlabel" -> entity: a lone surname read as the person its article names.
+        self._in_article = dict(in_article or {})
+        self._detail = detail
+        self._detail_path = detail_path
+        self._stamp = stamp
+        self._surfaces: Iterable[Sequence[Any]] | None = surfaces
+        self._lookup_map: dict[str, tuple[Any, ...]] | None = None
+        self._by_id: dict[str, int] | None = None
+        self._members: dict[int, list[tuple[str, str]]] | None = None
+        self._entities: dict[int, CanonicalEntity] = {}
+
+    @property
+    def _lookup(self) -> dict[str, tuple[Any, ...]]:
+        """One compact map (a reader keeps it open beside a 20,000-article index): normalised form -> (label,
+        entity, label, entity, ...); entity -1 for a dropped mis-tag, label "" for a preferred name that is no
+        surface form. Built on first use: a build that leaves the entities as they were only counts them."""
+        if self._lookup_map is not None:
+            return self._lookup_map
+        lookup: dict[str, tuple[Any, ...]] = {}
+        for key, label, number in self._surfaces or ():
+            lookup[key] = (*lookup.get(key, ()), label, number)
+        for number, (entity_id, _, _) in enumerate(self._headers):
+            key, mark, tail = entity_id.split(":", 1)[1].rpartition("#")  # "LABEL:<normalised name>[#n]"
+            if not (mark and tail.isdigit()):
+                key = entity_id.split(":", 1)[1]
+            if number not in lookup.get(key, ())[1::2]:
+                lookup[key] = (*lookup.get(key, ()), "", number)
+        self._lookup_map, self._surfaces = lookup, None
+        return lookup
+
+    def _numbers(self, key: str) -> list[int]:
+        """The entities ``key`` names, as a surface form or a preferred name, in order, once each."""
+        found = self._lookup.get(key, ())
+        return list(dict.fromkeys(n for n in found[1::2] if n >= 0))
+
+    def _number_for(self, key: str, kind: str) -> int | None:
+        """The entity ``key`` names under a label of ``kind`` (None if none)."""
+        found = self._lookup.get(key, ())
+        for label, number in zip(found[::2], found[1::2], strict=True):
+            if label and number >= 0 and label_kind(label) == kind:
+                return number
+        return None
+
+    def _surface_rows(self) -> list[tuple[str, str, int]]:
+        return [(key, label, number) for key, found in self._lookup.items()
+                for label, number in zip(found[::2], found[1::2], strict=True) if label]
+
+    def __len__(self) -> int:
+        return len(self._headers)
+
+    # --- entities ---
+
+    @property
+    def detail(self) -> RegistryDetail:
+        if self._detail is None:
+            self._detail = (RegistryDetail.load(self._detail_path, self._stamp) if self._detail_path
+                            else RegistryDetail.empty())
+        return self._detail
+
+    @property
+    def table(self) -> SurfaceTable:
+        return self.detail.table
+
+    def _entity(self, number: int) -> CanonicalEntity:
+        entity = self._entities.get(number)
+        if entity is None:
+            record = self.detail.records[number]
+            table = self.detail.table
+            forms: Counter[str] = Counter()
+            articles: set[int] = set()
+            for i in record["members"]:
+                surface = table.surfaces[i]
+                forms.update(surface.forms)
+                articles.update(surface.articles)
+            entity_id, name, label = self._headers[number]
+            ids = table.article_ids
+            entity = CanonicalEntity(
+                id=entity_id,
+                name=name,
+                label=label,
+                names=tuple(sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))),
+                articles=tuple(sorted(ids[a] for a in articles)),
+                merges=tuple(MergeReason(**m) for m in record["merges"]),
+                related=tuple((r["id"], r["relation"]) for r in record["related"]),
+            )
+            self._entities[number] = entity
+        return entity
+
+    def entities(self, labels: Iterable[str] | None = None) -> list[CanonicalEntity]:
+        """Every canonical entity (of ``labels``), most mentioned first."""
+        wanted = {label.upper() for label in labels} if labels else None
+        found = [self._entity(n) for n, h in enumerate(self._headers) if wanted is None or h[2] in wanted]
+        return sorted(found, key=lambda e: (-e.mentions, e.name))
+
+    @property
+    def by_id(self) -> dict[str, int]:
+        if self._by_id is None:
+            self._by_id = {h[0]: n for n, h in enumerate(self._headers)}
+        return self._by_id
+
+    def get(self, entity_id: str) -> CanonicalEntity | None:
+        number = self.by_id.get(entity_id)
+        return None if number is None else self._entity(number)
+
+    def find(self, name: str, kinds: set[str] | None = None) -> list[CanonicalEntity]:
+        """The entities a user's name (any surface form, or an entity id) refers to, most mentioned first."""
+        if name in self.by_id:
+            return [self._entity(self.by_id[name])]
+        numbers = self._numbers(normalise_name(name))
+        found = [self._entity(n) for n in numbers if not kinds or label_kind(self._headers[n][2]) in kinds]
+        return sorted(found, key=lambda e: -e.mentions)
+
+    # --- spans and queries (the small file only) ---
+
+    def canonical(self, text: str, label: str, article_id: str | None = None) -> tuple[str, str, str] | None:
+        """``(entity id, preferred name, label)`` for a span; None when the span is a mis-tag to drop.
+
+        With ``article_id``, a lone surname is the person that article names in full ("Baker" is Howard
+        Baker in an article about him, whoever "Baker" is elsewhere). Dates and numbers are not resolved:
+        they come back as themselves, ``("DATE:<normalised text>", text, "DATE")``, and so does a name the
+        registry has not seen (an index older than the registry); neither is listed by :meth:`entities`.
+        """
+        key = normalise_name(text)
+        if label not in RESOLVED_LABELS:
+            return f"{label}:{key}", text, label
+        if not key or text.islower():
+            return None
+        number = self._in_article.get(f"{article_id}\t{key}\t{label}") if article_id and self._in_article else None
+        if number is None:
+            found = self._lookup.get(key, ())
+            labels = found[::2]
+            number = found[2 * labels.index(label) + 1] if label in labels else self._number_for(key, label_kind(label))
+        if number is None:
+            return f"{label}:{key}", text, label
+        if number < 0:
+            return None
+        entity_id, name, entity_label = self._headers[number]
+        return entity_id, name, entity_label
+
+    def canonical_by_key(self, key: str, kind: str) -> tuple[str, str] | None:
+        """The canonical name and kind of the entity a normalised surface form, indexed under ``kind``, names
+        (for facets); None for a form the registry does not know or dropped."""
+        number = self._number_for(key, kind)
+        if number is None:
+            numbers = self._numbers(key)
+            if not numbers:
+                return None
+            number = numbers[0]
+        _, name, label = self._headers[number]
+        return name, label_kind(label)
+
+    def expand(self, name: str, kinds: set[str] | None = None) -> list[str]:
+        """Every normalised surface form of the entities ``name`` names (restricted to ``kinds``)."""
+        return sorted({form for _, form in self.expand_terms(name, kinds)})
+
+    def expand_terms(self, name: str, kinds: set[str] | None = None) -> list[tuple[str, str]]:
+        """``(kind, form)`` for every surface form of the entities ``name`` names: the kind is the field the
+        index holds that form in (a name tagged GPE once is in ``place`` even if its entity is an ORG)."""
+        key = normalise_name(name)
+        terms: set[tuple[str, str]] = set()
+        if self._members is None:
+            members: dict[int, list[tuple[str, str]]] = defaultdict(list)
+            for form, label, number in self._surface_rows():
+                if number >= 0:
+                    members[number].append((label_kind(label), form))
+            self._members = members
+        for number in self._numbers(key):
+            if kinds and label_kind(self._headers[number][2]) not in kinds:
+                continue
+            terms.update(self._members.get(number, ()))
+        if not terms:
+            return [(kind, key) for kind in sorted(kinds)] if kinds else [("entity", key)]
+        return sorted(terms)
+
+    def coverage(self, entity: CanonicalEntity, articles: Sequence[ArticleSummary]) -> EntityCoverage:
+        """Which of ``articles`` (a search's hits, a story's articles) mention ``entity`` and which do not."""
+        mentioned = set(entity.articles)
+        return EntityCoverage(
+            entity=entity,
+            mentioning=tuple(a for a in articles if a.id in mentioned),
+            silent=tuple(a for a in articles if a.id not in mentioned),
+        )
+
+    # --- persistence ---
+    @property
+    def stamp(self) -> str:
+        """The token written with the registry (and its detail file) when it was last saved: what a build records
+        beside the catalog to tell that the two belong together."""
+        return self._stamp
+
+    def save(self, path: Path) -> str:
+        """Write the registry to ``path`` and its detail beside it (``<name>.detail.json``), each atomically (the
+        detail first: a registry never names a detail file that is not there). Returns the new stamp."""
+        stamp = os.urandom(8).hex()
+        detail = self.detail
+        write_json(_detail_path(path), {"version": REGISTRY_VERSION, "stamp": stamp,
+                                        "table": detail.table.to_json(), "records": detail.records})
+        write_json(path, {"version": REGISTRY_VERSION, "stamp": stamp, "entities": self._headers,
+                          "surfaces": self._surface_rows(), "in_article": self._in_article})
+        self._stamp = stamp
+        return stamp
+
+    @classmethod
+    def load(cls, path: Path) -> EntityRegistry:
+        """The registry saved at ``path``; an empty one if it is missing, damaged or from another version (see
+        :meth:`load_checked` to tell)."""
+        try:
+            return cls.load_checked(path)
+        except RegistryDamaged:
+            return cls.empty()
+
+    @classmethod
+    def load_checked(cls, path: Path) -> EntityRegistry:
+        """The registry saved at ``path``; raises :class:`RegistryDamaged` when it is missing, is not what
+        :meth:`save` writes (garbage, cut short, another version) or its parts have the wrong types."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RegistryDamaged(f"{path}: {exc.__class__.__name__}: {exc}") from None
+        if not isinstance(data, dict) or data.get("version") != REGISTRY_VERSION:
+            raise RegistryDamaged(f"{path}: not an entity table of this version of Byline")
+        headers, surfaces, stamp = data.get("entities"), data.get("surfaces"), data.get("stamp")
+        in_article = data.get("in_article") or {}
+        if not (isinstance(headers, list) and isinstance(surfaces, list) and isinstance(stamp, str)
+                and isinstance(in_article, dict)
+                and all(isinstance(h, list) and len(h) == 3 for h in headers)
+                and all(isinstance(row, list) and len(row) == 3 for row in surfaces)):
+            raise RegistryDamaged(f"{path}: incomplete or damaged entity table")
+        return cls(headers, surfaces, in_article=in_article, detail_path=_detail_path(path), stamp=stamp)
+
+    @classmethod
+    def empty(cls) -> EntityRegistry:
+        return cls([], [], detail=RegistryDetail.empty())
+
+
+class RegistryDamaged(ValueError):
+    """An entity table on disk that cannot be loaded; the message names the file and what is wrong."""
+
+
+@dataclass(slots=True)
+class RegistryDetail:
+    """The registry's large half: the surface table and, per entity, its surfaces, merges and links."""
+
+    table: SurfaceTable
+    records: list[dict[str, Any]]
+
+    @classmethod
+    def load(cls, path: Path, stamp: str) -> RegistryDetail:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls.empty()
+        if data.get("version") != REGISTRY_VERSION or data.get("stamp") != stamp:
+            return cls.empty()
+        return cls(SurfaceTable.from_json(data["table"]), data["records"])
+
+    @classmethod
+    def empty(cls) -> RegistryDetail:
+        return cls(SurfaceTable([], [], []), [])
+
+
+def _detail_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".detail.json")

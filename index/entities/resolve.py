@@ -1,0 +1,484 @@
+"""Stage 2, across the corpus (:func:`resolve_entities`, :func:`resolve_table`): group the surfaces of the
+corpus into canonical entities by rules, each merge recorded with its reason (the rules and their order are in
+the package doc); spelling variants are told by :func:`similar_names`."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.fuzz import ratio
+
+from ..aliases import Aliases, load_aliases
+from ..models import Annotation, label_kind
+from .names import acronym_letters, normalise_name
+from .registry import EntityRegistry, MergeReason, RegistryDetail
+from .surfaces import Surface, SurfaceTable
+
+# --- similarity -----------------------------------------------------------------------------------------
+
+def _edits_allowed(length: int) -> int:
+    """Spelling slack for one word: none up to 5 letters ("Iran"/"Iraq"), 1 up to 8, 2 beyond."""
+    return 0 if length <= 5 else 1 if length <= 8 else 2
+
+
+def _similar_words(a: str, b: str) -> bool:
+    """One word spelt two ways: within the edits its length allows, and two edits only past a shared start
+    ("Zabihula"/"Zabihullah", not "Northwestern"/"Southwestern")."""
+    if a == b:
+        return True
+    allowed = _edits_allowed(max(len(a), len(b)))
+    edits = Levenshtein.distance(a, b, score_cutoff=allowed) if allowed else allowed + 1
+    return edits <= allowed and (edits < 2 or a[:3] == b[:3])
+
+
+_NAME_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+
+def similar_names(a: str, b: str, kind: str) -> float:
+    """How alike two normalised names of one kind are, 0 when they must not be merged as spellings of one name.
+
+    Not rapidfuzz's WRatio (which scores "Iran"/"Iraq" 75 and a name against any name containing it 90):
+    names are compared word by word ("U.K./Soviet" is two words) with Levenshtein distance, 0 edits allowed
+    for words of up to 5 letters, 1 up to 8 letters, 2 beyond; the names must have the same number of words
+    and share at least one word exactly. For people the surname (last word) may differ by one edit, but the
+    other names only if they are long (9 letters or more: "Zabihullah"/"Sabihullah", not "Martin"/"Marvin"),
+    so two people who share only a surname never merge ("John Smith"/"Jane Smith"). A single word may be
+    misspelt only for a place or a group ("Khorasan"/"Khorosan", "Peruvian"/"Peruvians"; not a company:
+    "Alleghany"/"Allegheny" are two): 7+ letters, the same first letter and one edit at most (not
+    "Austria"/"Australia"). Returns rapidfuzz's plain ``ratio`` / 100 when the names may merge.
+    """
+    if a == b:
+        return 1.0
+    score = ratio(a, b, score_cutoff=85)  # cheap, and most pairs end here
+    if not score:
+        return 0.0
+    ta, tb = _NAME_WORD.findall(a), _NAME_WORD.findall(b)
+    if len(ta) != len(tb) or not ta:
+        return 0.0
+    if len(ta) == 1:
+        if kind not in ("place", "group") or min(len(a), len(b)) < 7 or a[0] != b[0]:
+            return 0.0
+        if Levenshtein.distance(a, b, score_cutoff=1) > 1:
+            return 0.0
+        return score / 100
+    pairs = list(zip(ta, tb, strict=True))
+    if not any(x == y for x, y in pairs) or not all(_similar_words(x, y) for x, y in pairs):
+        return 0.0
+    if kind == "person":
+        if Levenshtein.distance(ta[-1], tb[-1], score_cutoff=1) > 1:
+            return 0.0
+        if any(x != y and max(len(x), len(y)) < 9 for x, y in pairs[:-1]):
+            return 0.0
+    return score / 100
+
+
+# --- resolution -----------------------------------------------------------------------------------------
+
+_COMPANY_SUFFIXES = frozenset((
+    "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "plc", "llc", "lp", "ag",
+    "sa", "nv", "bv", "gmbh", "spa", "ab", "as", "oy", "kk", "bhd", "pty", "cos",
+))
+#: Words before a surname that make no full name of it.
+_TITLES = frozenset((
+    "mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "dame", "president", "minister", "senator", "sen",
+    "rep", "gov", "governor", "gen", "general", "judge", "prof", "professor", "ex", "former", "chairman",
+    "secretary", "king", "queen", "prince", "princess", "pope", "father", "sheikh", "mullah", "maulawi",
+))
+#: A token shared by more surfaces of one kind than this is too common to block fuzzy matching on.
+_COMMON_TOKEN = 50
+
+
+
+class _Groups:
+    """Union-find over surfaces, with the article sets of groups and pairs of names kept apart."""
+
+    def __init__(self, table: SurfaceTable) -> None:
+        self.parent = list(range(len(table.surfaces)))
+        self.size = [1] * len(table.surfaces)
+        self.articles: dict[int, set[int]] = {}
+        self.table = table
+        self.apart: list[tuple[int, int]] = []
+        self.log: list[tuple[int, int, str, str]] = []
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def group_articles(self, x: int) -> set[int]:
+        root = self.find(x)
+        articles = self.articles.get(root)
+        if articles is None:
+            articles = self.articles[root] = set(self.table.surfaces[root].articles)
+        return articles
+
+    def union(self, keep: int, join: int, reason: str, detail: str, *, disjoint: bool = False) -> bool:
+        """Put ``join``'s group into ``keep``'s. Refused when the user kept two of the names apart, or (with
+        ``disjoint``) when both groups are named in one article."""
+        a, b = self.find(keep), self.find(join)
+        if a == b:
+            return False
+        for x, y in self.apart:
+            if {self.find(x), self.find(y)} == {a, b}:
+                return False
+        arts_a, arts_b = self.group_articles(a), self.group_articles(b)
+        if disjoint and not arts_a.isdisjoint(arts_b):
+            return False
+        self.parent[b] = a
+        self.size[a] += self.size[b]
+        if len(arts_a) < len(arts_b):
+            arts_a, arts_b = arts_b, arts_a
+        arts_a |= arts_b
+        self.articles[a] = arts_a
+        self.articles.pop(b, None)
+        self.log.append((keep, join, reason, detail))
+        return True
+
+
+def resolve_entities(
+    annotations: Mapping[str, Annotation], root: Path | None = None, *, aliases: Aliases | None = None
+) -> EntityRegistry:
+    """The corpus's canonical entities, from every article's annotation (article id -> Annotation).
+
+    ``aliases`` defaults to the alias file of the corpus at ``root``.
+    """
+    if aliases is None:
+        aliases = load_aliases(root) if root is not None else Aliases()
+    return resolve_table(SurfaceTable.from_annotations(annotations), aliases)
+
+
+def _is_mis_tag(surface: Surface) -> bool:
+    """A span no reader would call a name: no letter at all, or only a company's legal form ("Co Inc")."""
+    if not any(c.isalpha() for c in surface.key):
+        return True
+    return all(word in _COMPANY_SUFFIXES or word in ("&", "and") for word in surface.key.split())
+
+
+def resolve_table(table: SurfaceTable, aliases: Aliases) -> EntityRegistry:
+    """Group the surfaces of ``table`` into canonical entities (the rules are in the package doc)."""
+    surfaces = table.surfaces
+    dropped = {i for i, s in enumerate(surfaces) if _is_mis_tag(s)}
+    unwanted = {(normalise_name(name), drop.label) for drop in aliases.drops for name in drop.names}
+    if unwanted:
+        dropped.update(i for i, s in enumerate(surfaces) if (s.key, s.label) in unwanted or (s.key, "") in unwanted)
+    live = [i for i in range(len(surfaces)) if i not in dropped]
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i in live:
+        by_key[surfaces[i].key].append(i)
+    groups = _Groups(table)
+    pinned: dict[int, tuple[str, str]] = {}  # a surface -> the (name, label) its group must carry
+    secondary: set[int] = set()  # surfaces that never give their group its name (acronyms, lone surnames)
+
+    def lookup(name: str, label: str) -> list[int]:
+        found = by_key.get(normalise_name(name), [])
+        exact = [i for i in found if surfaces[i].label == label]
+        return exact or found
+
+    for split in aliases.splits:
+        for a in lookup(split.name, split.label):
+            for other in split.from_names:
+                for b in lookup(other, split.label):
+                    if a != b:
+                        groups.apart.append((a, b))
+    parents: list[tuple[str, str, str]] = []
+    for merge in aliases.merges:
+        members = [i for name in merge.names for i in lookup(name, merge.label)]
+        for i in members[1:]:
+            groups.union(members[0], i, "correction", "merged by the user (alias file [[merge]])")
+    for entity in aliases.entities:
+        members = [i for name in entity.names for i in lookup(name, entity.label)]
+        for i in members:
+            pinned[i] = (entity.name, entity.label)
+        for i in members[1:]:
+            groups.union(members[0], i, "alias-file", f"listed as a name of {entity.name!r} in the alias file")
+        if entity.part_of:
+            parents.append((entity.name, entity.label, entity.part_of))
+
+    _merge_acronyms(table, by_key, groups, secondary)
+    _merge_same_names(by_key, surfaces, groups)
+    readings = _merge_company_suffixes(by_key, surfaces, groups, secondary)
+    _merge_spellings(live, surfaces, groups)
+    readings += _merge_surnames(live, surfaces, groups, secondary)
+    _merge_minority_labels(by_key, surfaces, groups, secondary)
+    return _build_registry(table, groups, dropped, pinned, secondary, parents, by_key, readings)
+
+
+def _merge_acronyms(table: SurfaceTable, by_key: Mapping[str, list[int]], groups: _Groups,
+                    secondary: set[int]) -> None:
+    """An acronym joins the long form the corpus defines it as, if most (two in three) of its definitions agree."""
+    surfaces = table.surfaces
+    meanings: dict[str, Counter[int]] = defaultdict(Counter)
+    first: dict[tuple[str, int], tuple[int, int]] = {}
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for acronym, long_form, article in table.definitions:
+        key, root = surfaces[acronym].key, groups.find(long_form)
+        meanings[key][root] += 1
+        first.setdefault((key, root), (long_form, article))
+        kinds[key].add(surfaces[acronym].kind)
+    for key, counts in meanings.items():
+        (root, top), total = counts.most_common(1)[0], sum(counts.values())
+        if top * 3 < total * 2:
+            continue  # the corpus defines it several ways: keep them apart
+        long_form, article = first[(key, root)]
+        for i in by_key.get(key, ()):
+            if surfaces[i].kind in kinds[key]:
+                detail = (f"defined as {surfaces[long_form].best_form()!r} ({surfaces[i].best_form()}) "
+                          f"in {table.article_ids[article]}")
+                if groups.union(root, i, "acronym", detail):
+                    secondary.add(i)
+
+
+def _merge_same_names(by_key: Mapping[str, list[int]], surfaces: list[Surface], groups: _Groups) -> None:
+    """One name under several labels of one kind (GPE, LOC and FAC are all places) is one entity."""
+    for members in by_key.values():
+        if len(members) < 2:
+            continue
+        by_kind: dict[str, list[int]] = defaultdict(list)
+        for i in members:
+            by_kind[surfaces[i].kind].append(i)
+        for same in by_kind.values():
+            same.sort(key=lambda i: -surfaces[i].count)
+            for i in same[1:]:
+                groups.union(same[0], i, "same-name",
+                             f"the same name tagged {surfaces[i].label} as well as {surfaces[same[0]].label}")
+
+
+def _merge_company_suffixes(by_key: Mapping[str, list[int]], surfaces: list[Surface], groups: _Groups,
+                            secondary: set[int]) -> list[tuple[int, int, int]]:
+    """"Texaco Inc" and "Texaco" are one company; but "MCA Inc" is not the "MCA" the corpus defines as
+    "Monetary Compensatory Amounts": an acronym that joined a long form stays with it, and is read as the
+    company only in the articles that name the company ("MCA Inc"). Returns those per-article readings."""
+    readings: list[tuple[int, int, int]] = []
+    for key, members in by_key.items():
+        words = key.split()
+        if len(words) < 2 or words[-1] not in _COMPANY_SUFFIXES:
+            continue
+        base = " ".join(words[:-1])
+        if base.endswith(" &"):
+            base = base[:-2]
+        targets = [i for i in by_key.get(base, ()) if surfaces[i].label == "ORG"]
+        companies = [i for i in members if surfaces[i].label == "ORG"]
+        if not targets or not companies:
+            continue
+        if targets[0] in secondary:  # a defined acronym
+            named = set().union(*(surfaces[i].articles for i in companies))
+            readings += [(targets[0], article, companies[0]) for article in surfaces[targets[0]].articles
+                         if article in named]
+            continue
+        for i in companies:
+            groups.union(targets[0], i, "company-suffix", f"the same company name with {words[-1]!r}")
+    return readings
+
+
+def _merge_spellings(live: list[int], surfaces: list[Surface], groups: _Groups) -> None:
+    """Spelling variants within a kind, found by blocking on near-identical words (never all pairs)."""
+    token_use: dict[tuple[str, str], int] = Counter()
+    for i in live:
+        for word in set(surfaces[i].key.split()):
+            token_use[(surfaces[i].kind, word)] += 1
+    blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for i in live:
+        s = surfaces[i]
+        words = s.key.split()
+        if len(words) == 1:
+            word = words[0]
+            if s.kind not in ("place", "group") or not 7 <= len(word) <= 40:
+                continue
+            # One edit, same first letter: the word or the word less one letter (not the first) meet.
+            keys = {("one", word)} | {("one", word[:k] + word[k + 1:]) for k in range(1, len(word))}
+        else:
+            last = words[-1]
+            if s.kind == "person":  # the surname, or the surname less one letter
+                keys = {("surname", last)}
+                if len(last) >= 6:
+                    keys |= {("surname", last[:k] + last[k + 1:]) for k in range(len(last))}
+            else:  # at least one word the same (and not a common one)
+                keys = {("word", n, w) for n, w in enumerate(words) if token_use[(s.kind, w)] <= _COMMON_TOKEN}
+        for key in keys:
+            blocks[(s.kind, len(words), key)].append(i)
+    seen: set[tuple[int, int]] = set()
+    candidates = []
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        for x, a in enumerate(members):
+            for b in members[x + 1:]:
+                pair = (a, b) if a < b else (b, a)
+                if pair in seen or surfaces[a].key == surfaces[b].key:
+                    continue
+                seen.add(pair)
+                score = similar_names(surfaces[a].key, surfaces[b].key, surfaces[a].kind)
+                if score:
+                    candidates.append((score, *pair))
+    # Most alike first; the more frequent spelling keeps the group. Two spellings in one article are
+    # taken as two names (a writer is consistent within an article; "Austria"/"Australia" often co-occur),
+    # and so are two spellings that are both used three times or more in two articles or more.
+    for score, a, b in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        keep, join = (a, b) if surfaces[a].count >= surfaces[b].count else (b, a)
+        if surfaces[join].count >= 3 and len(surfaces[join].articles) >= 2:
+            continue  # both spellings are established: two names ("Herrington", "Harrington"), not a typo
+        ra, rb = groups.find(keep), groups.find(join)
+        if ra != rb and not similar_names(surfaces[ra].key, surfaces[rb].key, surfaces[ra].kind):
+            continue  # no chains: "Clanton" may join "Clinton", but then "Clayton" may not join them
+        groups.union(keep, join, "spelling",
+                     f"spelling variant of {surfaces[keep].best_form()!r} (similarity {score:.2f})", disjoint=True)
+
+
+def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
+                    secondary: set[int]) -> list[tuple[int, int, int]]:
+    """A lone surname ("Mujahid") joins a full name ending with it when the corpus says who it is: the only
+    such person in the corpus, or the one named in full in most (three in five, and two at least) of the
+    articles that use the surname alone and name someone of that surname ("Reagan" is Ronald Reagan in 1987
+    news, though Nancy Reagan is named too). A title ("Mrs Reagan") is not a full name.
+
+    Returns per-article readings, ``(surface, article, group)``, for articles that name exactly one person
+    of that surname who is not the corpus's choice: there, "Baker" is the Baker the article names.
+    """
+    holders: dict[str, set[int]] = defaultdict(set)
+    for i in live:
+        s = surfaces[i]
+        words = s.key.split()
+        while words and words[0] in _TITLES:
+            words = words[1:]
+        if s.label == "PERSON" and len(words) >= 2:
+            holders[words[-1]].add(groups.find(i))
+    readings: list[tuple[int, int, int]] = []
+    for i in live:
+        s = surfaces[i]
+        if s.label != "PERSON" or " " in s.key or groups.size[groups.find(i)] > 1:
+            continue
+        candidates = holders.get(s.key, set()) - {groups.find(i)}
+        if not candidates:
+            continue
+        named_here: dict[int, int] = {}
+        context = 0
+        for article in s.articles:
+            here = [c for c in candidates if article in groups.group_articles(c)]
+            context += bool(here)
+            if len(here) == 1:
+                named_here[article] = here[0]
+        target = None
+        if len(candidates) == 1:
+            target = next(iter(candidates))
+            detail = f"the only person called {s.best_form()} in the corpus"
+        elif named_here:
+            (top, count), = Counter(named_here.values()).most_common(1)
+            if count * 5 >= context * 3 and (count >= 2 or count == context):
+                target = top
+                detail = (f"the only person called {s.best_form()} named in the articles that use the surname "
+                          "alone" if count == context else
+                          f"the person called {s.best_form()} named in {count} of the {context} articles that "
+                          "use the surname alone and name someone of that surname")
+        if target is not None and groups.union(target, i, "surname", f"{detail}: {surfaces[target].best_form()}"):
+            secondary.add(i)
+        readings += [(i, article, c) for article, c in named_here.items() if groups.find(c) != groups.find(i)]
+    return readings
+
+
+def _merge_minority_labels(by_key: Mapping[str, list[int]], surfaces: list[Surface], groups: _Groups,
+                           secondary: set[int]) -> None:
+    """A name tagged with one kind most of the time (three mentions in four or more) is that entity when
+    tagged otherwise: "Kabul" tagged ORG once is still the city."""
+    for members in by_key.values():
+        if len(members) < 2:
+            continue
+        totals: Counter[int] = Counter()
+        for i in members:
+            totals[groups.find(i)] += surfaces[i].count
+        if len(totals) < 2:
+            continue
+        (top, top_count), total = totals.most_common(1)[0], sum(totals.values())
+        if top_count * 4 < total * 3:
+            continue
+        for i in members:
+            if groups.find(i) != top and groups.size[groups.find(i)] == 1:
+                detail = f"tagged {surfaces[i].label} in {surfaces[i].count} of {total} mentions"
+                if groups.union(top, i, "label-majority", detail):
+                    secondary.add(i)
+
+
+def _build_registry(table: SurfaceTable, groups: _Groups, dropped: set[int], pinned: Mapping[int, tuple[str, str]],
+                    secondary: set[int], parents: list[tuple[str, str, str]], by_key: Mapping[str, list[int]],
+                    readings: list[tuple[int, int, int]]) -> EntityRegistry:
+    surfaces = table.surfaces
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(surfaces)):
+        if i not in dropped:
+            members[groups.find(i)].append(i)
+    reasons: dict[int, list[dict[str, str]]] = defaultdict(list)
+    for _keep, join, reason, detail in groups.log:
+        reasons[groups.find(join)].append(
+            MergeReason(surfaces[join].best_form(), reason, detail).to_dict())
+    records = []
+    root_entity: dict[int, int] = {}
+    used_ids: set[str] = set()
+    for root, group in members.items():
+        pin = next((pinned[i] for i in group if i in pinned), None)
+        if pin:
+            name, label = pin
+        else:
+            labels: dict[str, int] = {}
+            for i in group:
+                labels[surfaces[i].label] = labels.get(surfaces[i].label, 0) + surfaces[i].count
+            label = max(labels.items(), key=lambda kv: (kv[1], kv[0]))[0]
+            primary = [i for i in group if i not in secondary] or group
+            best = max(primary, key=lambda i: (surfaces[i].count, len(surfaces[i].key.split()), -i))
+            name = surfaces[best].best_form()
+        entity_id = f"{label}:{normalise_name(name)}"
+        if entity_id in used_ids:
+            entity_id = f"{entity_id}#{min(group)}"
+        used_ids.add(entity_id)
+        root_entity[root] = len(records)
+        records.append({"id": entity_id, "name": name, "label": label, "members": sorted(group),
+                        "merges": reasons.get(root, []), "related": []})
+    _link_related(records, surfaces, groups, root_entity, parents, by_key)
+    number_of = {i: root_entity[groups.find(i)] for i in range(len(surfaces)) if i not in dropped}
+    headers = [(r.pop("id"), r.pop("name"), r.pop("label")) for r in records]
+    rows = [(s.key, s.label, number_of.get(i, -1)) for i, s in enumerate(surfaces)]
+    in_article = {
+        f"{table.article_ids[article]}\t{surfaces[i].key}\t{surfaces[i].label}": root_entity[groups.find(c)]
+        for i, article, c in readings
+        if groups.find(c) in root_entity and groups.find(c) != groups.find(i)
+    }
+    return EntityRegistry(headers, rows, in_article=in_article, detail=RegistryDetail(table, records))
+
+
+_HYPHENATED_PART = re.compile(r"^(\S+?)[-‐]([A-Z])$")
+
+
+def _link_related(records: list[dict[str, Any]], surfaces: list[Surface], groups: _Groups,
+                  root_entity: Mapping[int, int], parents: list[tuple[str, str, str]],
+                  by_key: Mapping[str, list[int]]) -> None:
+    """An acronym with a hyphenated one-letter qualifier ("IS-K", "ISIS-K") names a part of the
+    entity the bare acronym names: its own entity, linked to that one, not merged. The alias file's
+    ``part_of`` links any two entities the same way."""
+    links: set[tuple[int, int]] = set()
+
+    def entity_of(key: str, kind: str) -> int | None:
+        for i in by_key.get(key, ()):
+            if surfaces[i].kind == kind and groups.find(i) in root_entity:
+                return root_entity[groups.find(i)]
+        return None
+
+    for number, record in enumerate(records):
+        for i in record["members"]:
+            for form in surfaces[i].forms:
+                match = _HYPHENATED_PART.match(form)
+                if match and acronym_letters(match.group(1)):
+                    parent = entity_of(normalise_name(match.group(1)), surfaces[i].kind)
+                    if parent is not None and parent != number:
+                        links.add((number, parent))
+    for name, label, parent_name in parents:
+        child = entity_of(normalise_name(name), label_kind(label))
+        parent = entity_of(normalise_name(parent_name), label_kind(label))
+        if child is not None and parent is not None and child != parent:
+            links.add((child, parent))
+    for child, parent in sorted(links):
+        records[child]["related"].append({"id": records[parent]["id"], "relation": "part-of"})
+        records[parent]["related"].append({"id": records[child]["id"], "relation": "has-part"})

@@ -1,0 +1,220 @@
+"""Stage 1, at annotation time: fix what the model gets wrong inside one article (:func:`refine_spans`, called by
+the annotator with the article's text; the rules are in the package doc)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import accumulate
+
+from ..models import EntitySpan
+from .names import RESOLVED_LABELS, find_acronym_definitions, normalise_name
+
+
+def _acronym_occurrences(text: str, acronym: str) -> Iterable[tuple[int, int]]:
+    """Where ``acronym`` is used as a word (not inside "IS-K" or "Taliban-IS", and case-sensitively)."""
+    pattern = re.compile(r"(?<![\w\-‐.])" + re.escape(acronym) + r"(?![\w]|[\-‐][^\W_])")
+    for m in pattern.finditer(text):
+        yield m.start(), m.end()
+
+
+
+# --- annotation-time refinement -------------------------------------------------------------------------
+
+_FUNCTION_WORDS = frozenset((
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "by", "with", "from", "as",
+    "into", "over", "after", "before", "amid", "despite", "against", "no", "not", "says", "say", "is", "are",
+    "be", "was", "were", "will", "vs", "via", "up", "out", "off", "its", "it", "this", "that",
+))
+_HEADLINE_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+#: A line shorter than this that a span runs past ends at a real line break, not a wrap.
+_SHORT_LINE = 40
+
+
+def is_headline(line: str) -> bool:
+    """Whether a one-line paragraph reads as a headline: every content word capitalised (Title or ALL CAPS),
+    with a capitalised function word ("Say", "In", "Of") or at least four content words."""
+    words = _HEADLINE_WORD.findall(line)
+    if len(words) < 3 or len(words) > 30:
+        return False
+    content = [w for w in words if w.casefold() not in _FUNCTION_WORDS]
+    if len(content) < 2 or not all(w[0].isupper() for w in content):
+        return False
+    capital_function = any(w[0].isupper() for w in words if w.casefold() in _FUNCTION_WORDS)
+    return capital_function or len(content) >= 4
+
+
+def _headline_ranges(text: str) -> list[tuple[int, int]]:
+    """The one-line paragraphs of ``text`` that read as headlines, as ``(start, end)``."""
+    first, last = len(text) - len(text.lstrip()), len(text.rstrip())
+    ranges = []
+    for m in re.finditer(r"[^\n]+", text):
+        start, end = m.span()
+        if start < first or end > last:
+            continue
+        above = start == first or not text[text.rfind("\n", 0, start - 1) + 1:start - 1].strip()
+        below_end = text.find("\n", end + 1)
+        below = end == last or not text[end + 1:below_end if below_end != -1 else len(text)].strip()
+        if above and below and is_headline(m.group()):
+            ranges.append((start, end))
+    return ranges
+
+
+def refine_spans(text: str, spans: Sequence[EntitySpan], trusted: frozenset[str] = frozenset()) -> list[EntitySpan]:
+    """The model's spans for one article, corrected with what the article itself says (see the package doc).
+
+    ``trusted`` holds the names the alias file gave the ruler: those spans are kept even in a headline.
+    """
+    spans = [_cut_at_line_break(text, s) for s in spans]
+    spans = _join_adjacent(text, [s for s in spans if s is not None and not _is_noise(text, s, trusted)])
+    spans = _tag_acronyms(text, spans)
+    return _fix_headlines(text, spans, trusted)
+
+
+#: One capitalised word ending in "-ic" ("Islamic", "Hispanic"): an adjective, which names no group by itself.
+_IC_ADJECTIVE = re.compile(r"[^\W\d_][^\W\d_]*ic")
+#: A short line of a capitalised word followed by lower-case words only, with no full stop: a label from a
+#: page's furniture ("Invalid email address", "Subscribe now"), not a sentence naming anyone.
+_LABEL_LINE = re.compile(r"[^\W\d_][\w'’\-]*(?: [^\W\d_A-Z][\w'’\-]*)+")
+
+
+def _is_noise(text: str, span: EntitySpan, trusted: frozenset[str]) -> bool:
+    """A span the model tags that names nothing a reader follows (the alias file's names are always kept)."""
+    if span.text in trusted:
+        return False
+    if span.label == "NORP" and _IC_ADJECTIVE.fullmatch(span.text):
+        return True  # "an Islamic government", "Islamic militants"
+    if " " in span.text:
+        return False
+    line_start = text.rfind("\n", 0, span.start) + 1
+    line_end = text.find("\n", span.end)
+    line = text[line_start:len(text) if line_end == -1 else line_end].strip()
+    if text[line_start:span.start].strip() or len(line) >= _SHORT_LINE or not _LABEL_LINE.fullmatch(line):
+        return False
+    # A name the text also uses inside a line ("Mujahid speaking" under a photo of him) stays a name.
+    for m in re.finditer(rf"(?<!\w){re.escape(span.text)}(?!\w)", text):
+        if text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip():
+            return False
+    return True
+
+
+def _join_adjacent(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
+    """Two spans of one label with one space between them are one name the model cut in two ("Falcon" "Heavy"
+    for "Falcon Heavy"). Not an acronym beside a name: "in search of IS Taliban soldiers" runs a caption into
+    its text, and IS and the Taliban are two groups."""
+    joined: list[EntitySpan] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        last = joined[-1] if joined else None
+        if (last is not None and last.label == span.label and text[last.end:span.start] == " "
+                and span.text[:1].isupper() and last.label in RESOLVED_LABELS
+                and not last.text.isupper() and not span.text.isupper()):
+            joined[-1] = EntitySpan(last.start, span.end, last.label, text[last.start:span.end])
+        else:
+            joined.append(span)
+    return joined
+
+
+def _cut_at_line_break(text: str, span: EntitySpan) -> EntitySpan | None:
+    newline = text.find("\n", span.start, span.end)
+    if newline == -1:
+        return span
+    line_start = text.rfind("\n", 0, span.start) + 1
+    if newline - line_start >= _SHORT_LINE:
+        return span  # a wrapped line: "New⏎York" is one name
+    end = newline
+    while end > span.start and text[end - 1].isspace():
+        end -= 1
+    if end <= span.start:
+        return None
+    return EntitySpan(start=span.start, end=end, label=span.label, text=text[span.start:end])
+
+
+def _overlap_test(ranges: Iterable[tuple[int, int]]):
+    """A function telling whether ``[start, end)`` overlaps any of ``ranges``, in O(log n): long articles
+    have thousands of spans."""
+    ordered = sorted(ranges)
+    starts = [start for start, _ in ordered]
+    reach = list(accumulate((end for _, end in ordered), max))
+
+    def overlaps(start: int, end: int) -> bool:
+        i = bisect_left(starts, end)  # ranges starting before ``end``
+        return i > 0 and reach[i - 1] > start
+
+    return overlaps
+
+
+def _tag_acronyms(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
+    definitions = find_acronym_definitions(text)
+    if not definitions:
+        return spans
+    by_acronym: dict[str, str] = {}
+    added: list[EntitySpan] = []
+    for long_start, long_end, acr_start, acr_end in definitions:
+        acronym = text[acr_start:acr_end]
+        overlapping = [s for s in spans if s.start < long_end and s.end > long_start]
+        exact = [s for s in spans if s.text == acronym]
+        if overlapping:
+            label = min(overlapping, key=lambda s: s.start).label
+        elif exact:
+            label = Counter(s.label for s in exact).most_common(1)[0][0]
+        else:
+            label = "ORG"
+        if label not in RESOLVED_LABELS:
+            continue
+        by_acronym.setdefault(acronym, label)
+        added.append(EntitySpan(long_start, long_end, label, text[long_start:long_end]))
+        added.append(EntitySpan(acr_start, acr_end, label, acronym))
+    claimed = _overlap_test((s.start, s.end) for s in added)
+    kept = [s for s in spans if not claimed(s.start, s.end)]
+    taken = _overlap_test((s.start, s.end) for s in kept)
+    position = {(s.start, s.end): i for i, s in enumerate(kept)}
+    for acronym, label in by_acronym.items():
+        for start, end in _acronym_occurrences(text, acronym):
+            if claimed(start, end):
+                continue
+            if (start, end) in position:
+                kept[position[(start, end)]] = EntitySpan(start, end, label, acronym)
+            elif not taken(start, end):
+                position[(start, end)] = len(kept)
+                kept.append(EntitySpan(start, end, label, acronym))
+    return sorted(kept + added, key=lambda s: (s.start, s.end))
+
+
+def _fix_headlines(text: str, spans: list[EntitySpan], trusted: frozenset[str]) -> list[EntitySpan]:
+    headlines = _headline_ranges(text)
+    if not headlines:
+        return spans
+    starts = [start for start, _ in headlines]
+
+    def in_headline(span: EntitySpan) -> bool:
+        i = bisect_right(starts, span.start) - 1
+        return i >= 0 and span.end <= headlines[i][1]
+
+    body_labels: dict[str, Counter[str]] = defaultdict(Counter)
+    for span in spans:
+        if not in_headline(span) and span.label in RESOLVED_LABELS:
+            body_labels[span.text].update([span.label])
+    body_keys = {normalise_name(t) for t in body_labels}
+    kept = [s for s in spans if not in_headline(s) or s.text in trusted or normalise_name(s.text) in body_keys]
+    taken = _overlap_test((s.start, s.end) for s in kept)
+    names = sorted(body_labels, key=len, reverse=True)
+    folded = [name.casefold() for name in names]
+    for start, end in headlines:
+        line = text[start:end]
+        line_folded = line.casefold()
+        here: list[tuple[int, int]] = []
+        for name, name_folded in zip(names, folded, strict=True):
+            if name_folded not in line_folded:
+                continue
+            label = body_labels[name].most_common(1)[0][0]
+            pattern = re.compile(r"(?<![\w\-])" + re.escape(name) + r"(?![\w]|[\-‐][^\W_])", re.IGNORECASE)
+            for m in pattern.finditer(line):
+                b, e = start + m.start(), start + m.end()
+                if not (text[b].isupper() or text[b].isdigit()) or taken(b, e):
+                    continue
+                if not any(b < y and e > x for x, y in here):
+                    here.append((b, e))
+                    kept.append(EntitySpan(b, e, label, text[b:e]))
+    return sorted(kept, key=lambda s: (s.start, s.end))

@@ -1,0 +1,165 @@
+"""The surface table: every (normalised name, label) the corpus's annotations tag, with its forms as written,
+counts and articles, and the acronym definitions found; what resolution needs, small enough to keep beside the
+index and to update by the changed articles alone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..models import Annotation, label_kind
+from .names import RESOLVED_LABELS, acronym_letters, initials_match, normalise_name
+
+
+def _display(form: str) -> str:
+    """A surface form as a preferred name: a lower-case leading "the" is not part of a name, nor are stray
+    brackets and quotes at its ends."""
+    form = form.strip("<>|*\"“”«»")
+    return form[4:] if form.startswith("the ") and len(form) > 4 else form
+
+
+@dataclass(slots=True)
+class Surface:
+    """One normalised name under one label, as the corpus uses it."""
+
+    key: str
+    label: str
+    #: The forms as written (whitespace collapsed) and how often.
+    forms: dict[str, int]
+    #: Article numbers (indexes into ``SurfaceTable.article_ids``), ascending.
+    articles: list[int]
+    count: int = 0
+    kind: str = ""
+
+    def __post_init__(self) -> None:
+        self.kind = label_kind(self.label)
+        if not self.count:
+            self.count = sum(self.forms.values())
+
+    def best_form(self) -> str:
+        """The form to show for this surface: the most used, without an article that is not part of the name
+        (a lower-case "the", or "The" where the corpus also writes the name without it)."""
+        forms = self.forms
+        if len(forms) == 1:
+            return _display(next(iter(forms)))
+        shown: dict[str, int] = {}
+        for form, count in forms.items():
+            form = _display(form)
+            shown[form] = shown.get(form, 0) + count
+        for form in [f for f in shown if f.startswith("The ") and f[4:] in shown]:
+            shown[form[4:]] += shown.pop(form)
+        return max(shown.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+@dataclass(slots=True)
+class SurfaceTable:
+    """What resolution needs from the annotations, small enough to keep beside the index."""
+
+    article_ids: list[str]
+    surfaces: list[Surface]
+    #: (acronym surface, long-form surface, article) for every "Long Form (ACRONYM)" found.
+    definitions: list[tuple[int, int, int]]
+
+    @classmethod
+    def from_annotations(cls, annotations: Mapping[str, Annotation]) -> SurfaceTable:
+        article_ids: list[str] = []
+        surfaces: list[Surface] = []
+        index: dict[tuple[str, str], Surface] = {}
+        slots: dict[int, int] = {}
+        definitions: list[tuple[int, int, int]] = []
+        resolved = RESOLVED_LABELS
+        for article_id, annotation in annotations.items():
+            number = len(article_ids)
+            article_ids.append(article_id)
+            previous_end, previous_surface, previous_text = -10, None, ""
+            for span in annotation.entities:
+                label = span.label
+                if label not in resolved:
+                    continue
+                text = span.text
+                form = " ".join(text.split()) if ("  " in text or "\n" in text or "\t" in text) else text
+                key = normalise_name(form)
+                if not key or form.islower():  # "cts", "mosques": a name has a capital somewhere
+                    continue
+                surface = index.get((key, label))
+                if surface is None:
+                    surface = index[(key, label)] = Surface(key, label, {}, [])
+                    slots[id(surface)] = len(surfaces)
+                    surfaces.append(surface)
+                surface.forms[form] = surface.forms.get(form, 0) + 1
+                surface.count += 1
+                if not surface.articles or surface.articles[-1] != number:
+                    surface.articles.append(number)
+                if previous_surface is not None and 2 <= span.start - previous_end <= 3:
+                    letters = acronym_letters(text)
+                    if letters and initials_match(previous_text, letters):
+                        definitions.append((slots[id(surface)], slots[id(previous_surface)], number))
+                previous_end, previous_surface, previous_text = span.end, surface, text
+        return cls(article_ids, surfaces, definitions)
+
+    def updated(self, removed: Mapping[str, Annotation], added: Mapping[str, Annotation]) -> SurfaceTable:
+        """This table without the articles in ``removed`` (given with the annotations it was counted from) and
+        with those in ``added``: what :meth:`from_annotations` gives for the corpus after the change (articles in
+        another order), at the cost of the changed articles alone. A table that never counted a removed
+        article's names raises ``ValueError``: resolve from all the annotations instead."""
+        gone = SurfaceTable.from_annotations(removed)
+        if not set(removed) <= set(self.article_ids):
+            raise ValueError("an article to remove is not in the table")
+        minus = {(s.key, s.label): s for s in gone.surfaces}
+        kept = [number for number, aid in enumerate(self.article_ids) if aid not in removed]
+        renumber = {old: new for new, old in enumerate(kept)}
+        article_ids = [self.article_ids[number] for number in kept]
+        surfaces: list[Surface] = []
+        slot: dict[int, int] = {}  # old surface number -> new
+        for number, surface in enumerate(self.surfaces):
+            forms = dict(surface.forms)
+            if (less := minus.get((surface.key, surface.label))) is not None:
+                for form, count in less.forms.items():
+                    left = forms.get(form, 0) - count
+                    if left < 0:
+                        raise ValueError(f"the table never counted {form!r} {count} times")
+                    if left:
+                        forms[form] = left
+                    else:
+                        del forms[form]
+            numbers = [renumber[a] for a in surface.articles if a in renumber]
+            if not numbers or not forms:
+                continue
+            slot[number] = len(surfaces)
+            surfaces.append(Surface(surface.key, surface.label, forms, numbers))
+        definitions = [(slot[a], slot[b], renumber[n]) for a, b, n in self.definitions
+                       if n in renumber and a in slot and b in slot]
+
+        new = SurfaceTable.from_annotations(added)
+        offset = len(article_ids)
+        article_ids.extend(new.article_ids)
+        where = {(s.key, s.label): n for n, s in enumerate(surfaces)}
+        new_slot: dict[int, int] = {}
+        for number, surface in enumerate(new.surfaces):
+            numbers = [a + offset for a in surface.articles]
+            existing = where.get((surface.key, surface.label))
+            if existing is None:
+                where[(surface.key, surface.label)] = new_slot[number] = len(surfaces)
+                surfaces.append(Surface(surface.key, surface.label, dict(surface.forms), numbers))
+                continue
+            new_slot[number] = existing
+            target = surfaces[existing]
+            for form, count in surface.forms.items():
+                target.forms[form] = target.forms.get(form, 0) + count
+            target.count += surface.count
+            target.articles.extend(numbers)  # still ascending: every added article comes after the kept ones
+        definitions += [(new_slot[a], new_slot[b], n + offset) for a, b, n in new.definitions]
+        return SurfaceTable(article_ids, surfaces, definitions)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "articles": self.article_ids,
+            "surfaces": [[s.key, s.label, s.forms, s.articles] for s in self.surfaces],
+            "definitions": [list(d) for d in self.definitions],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SurfaceTable:
+        surfaces = [Surface(key, label, forms, articles) for key, label, forms, articles in data["surfaces"]]
+        return cls(list(data["articles"]), surfaces, [tuple(d) for d in data["definitions"]])
