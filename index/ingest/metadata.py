@@ -9,7 +9,6 @@ both describe a file, ``byline.toml`` wins.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -145,7 +144,10 @@ def read_corpus_config(root: Path, columns: str | dict[str, str] | None = None
 
 
 def _toml_string(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    """``value`` as a TOML basic string (JSON's escapes leave DEL raw, which TOML forbids)."""
+    import tomlkit
+
+    return tomlkit.string(value).as_string()
 
 
 class SidecarError(ValueError):
