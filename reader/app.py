@@ -207,7 +207,8 @@ class BylineApp(App[None]):
         # focused input takes.
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("ctrl+e", "entities", "Entities", show=False, id="app.entities"),
+        # A priority binding: the query box (a Textual Input) would take ctrl+e as "end of line" (End does that).
+        Binding("ctrl+e", "entities", "Entities", show=False, priority=True, id="app.entities"),
         Binding("ctrl+t", "stories", "Stories", show=False, id="app.stories"),
         Binding("ctrl+r", "update_index", "Update index", show=False, id="app.update-index"),
     ]

@@ -122,3 +122,24 @@ async def test_help_on_compare_is_the_reader_s_help_with_compare_first(seeds_lib
         assert app.screen.query_one("#help-body").border_title.startswith("Keys: Compare first")
         await pilot.press("escape", "question_mark")
         assert help_titles(app)[0] == "Compare"
+
+
+@pytest.mark.parametrize("key, screen", [("ctrl+t", StoriesScreen), ("ctrl+e", EntitiesScreen)])
+async def test_keys_listed_everywhere_work_from_the_query_box(seeds_library: Library, key: str,
+                                                              screen: type) -> None:
+    from textual.widgets import Input
+
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "k", "a", "b")
+        await settle(pilot)
+        query = app.screen.query_one(Input)
+        assert query.has_focus and query.value == "kab"
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, screen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.screen.query_one(Input).value == "kab"
