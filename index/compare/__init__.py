@@ -2,8 +2,9 @@
 
 ``compare(a, b)`` returns a :class:`Comparison` (``report``). The stages, one module each: ``sentences`` (what
 each sentence holds, and which are not content), ``align`` (counterpart sentences and matching quotations),
-``claims`` (figures with what they count), ``quotes`` (direct quotations and their speakers), ``conflicts``
-(claims of one measure compared) and ``report`` (the result). Nothing here imports spaCy.
+``numbers`` and ``dates`` (how the text writes them), ``figure`` (the record), ``claims`` (figures with what they
+count), ``quotes`` (direct quotations and their speakers), ``conflicts`` (claims of one measure compared) and
+``report`` (the result). Nothing here imports spaCy.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from collections.abc import Collection
 
 from ..models import Article, label_kind
 from .align import Scorer, Weights, link, match_quotes, pair
-from .claims import Figure, FigureSet, extract_dates, extract_figures, ranges_overlap
+from .claims import FigureSet, extract_figures, ranges_overlap
 from .conflicts import compare_figures
+from .dates import extract_dates
+from .figure import Figure
 from .quotes import Quote, Speaker, extract_quotes
 from .report import (
     SCHEMA_VERSION,
