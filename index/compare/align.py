@@ -60,6 +60,9 @@ ALIGN_THRESHOLD = 0.18
 #: lighter side's weight is shared.
 SPLIT_THRESHOLD = 0.11
 SPLIT_CONTAINMENT = 0.3
+#: Pairs scoring below this after competition are dropped before their evidence is gathered (below both
+#: thresholds, they are never linked).
+KEEP_FROM = min(ALIGN_THRESHOLD, SPLIT_THRESHOLD)
 #: Word-level similarity (rapidfuzz ratio, 0..100) from which a pair is "same" rather than "paraphrase".
 SAME_RATIO = 85.0
 DATE_KEY = ("date", "", "")
@@ -178,35 +181,85 @@ class Scorer:
         )
 
     def pairs(self, a: Sequence[Profile], b: Sequence[Profile]) -> dict[tuple[int, int], _Score]:
-        """Scores of every pair sharing a term, an entity or a number, after competition."""
-        index: dict[str, list[int]] = defaultdict(list)
+        """Scores of every pair sharing a term, an entity or a number, after competition; only the pairs that
+        can still be linked (at :data:`SPLIT_THRESHOLD` or above) are kept.
+
+        The raw score of every candidate is summed term by term through an inverted index of B (the same sum
+        :meth:`score` makes pair by pair, at a fraction of the cost); the full evidence is scored for the few
+        pairs that survive competition."""
+        tw, ew = self.tw, self.ew
+        terms: dict[str, list[int]] = defaultdict(list)
+        entities: dict[str, list[int]] = defaultdict(list)
+        numbers: dict[str, list[int]] = defaultdict(list)
+        quoted: dict[str, list[int]] = defaultdict(list)
         for y in b:
-            for key in _keys(y):
-                index[key].append(y.index)
-        raw: dict[tuple[int, int], _Score] = {}
+            for t in y.terms:
+                terms[t].append(y.index)
+            for k in y.entities:
+                entities[k].append(y.index)
+            for k in y.numbers:
+                numbers[k].append(y.index)
+            for t in y.quoted_terms:
+                quoted[t].append(y.index)
+        raw: dict[tuple[int, int], float] = {}
+        totals_b = [self.totals(y) for y in b]
         for x in a:
-            candidates = {j for key in _keys(x) for j in index.get(key, ())}
-            for j in candidates:
-                raw[(x.index, j)] = self.score(x, b[j])
+            wx, ex = self.totals(x)
+            weight: dict[int, float] = defaultdict(float)
+            for t in x.terms:
+                w = tw[t]
+                for j in terms.get(t, ()):
+                    weight[j] += w
+            entity: dict[int, float] = defaultdict(float)
+            for k in x.entities:
+                w = ew[k]
+                for j in entities.get(k, ()):
+                    entity[j] += w
+            number: Counter[int] = Counter()
+            for k in x.numbers:
+                number.update(numbers.get(k, ()))
+            quote: Counter[int] = Counter()
+            for t in x.quoted_terms:
+                quote.update(quoted.get(t, ()))
+            i, norm, position, speakers = x.index, x.norm, x.position, x.speakers
+            for j in weight.keys() | entity.keys() | number.keys():
+                y = b[j]
+                wy, ey = totals_b[j]
+                is_quote = quote[j] >= 2 if quote else False
+                raw[(i, j)] = (
+                    (bool(norm) and norm == y.norm)
+                    + (2 * weight[j] / (wx + wy + SMOOTHING) if j in weight else 0.0)
+                    + BONUS_ENTITY * (2 * entity[j] / (ex + ey) if j in entity else 0.0)
+                    + BONUS_NUMBER * min(2, number[j] if number else 0)
+                    + BONUS_QUOTE * is_quote
+                    + BONUS_SPEAKER * (is_quote and bool(speakers & y.speakers))
+                    + BONUS_POSITION * (1 - abs(position - y.position))
+                )
         by_a: dict[int, list[float]] = defaultdict(list)
         by_b: dict[int, list[float]] = defaultdict(list)
         for (i, j), s in raw.items():
-            by_a[i].append(s.score)
-            by_b[j].append(s.score)
-        top_a = {i: sorted(v, reverse=True)[:4] for i, v in by_a.items()}
-        top_b = {j: sorted(v, reverse=True)[:4] for j, v in by_b.items()}
-        penalties = {}
+            by_a[i].append(s)
+            by_b[j].append(s)
+        rivals_a = {i: _rivals(v) for i, v in by_a.items()}
+        rivals_b = {j: _rivals(v) for j, v in by_b.items()}
+        out: dict[tuple[int, int], _Score] = {}
         for (i, j), s in raw.items():
-            rivals_a = _without_once(top_a[i], s.score)[:3]
-            rivals_b = _without_once(top_b[j], s.score)[:3]
-            penalties[(i, j)] = COMPETITION * 0.5 * (_mean(rivals_a) + _mean(rivals_b))
-        for key, penalty in penalties.items():
-            raw[key].score -= penalty
-        return raw
+            base_a, alt_a = rivals_a[i]
+            base_b, alt_b = rivals_b[j]
+            penalty = COMPETITION * 0.5 * (alt_a.get(s, base_a) + alt_b.get(s, base_b))
+            if s - penalty < KEEP_FROM:
+                continue
+            scored = self.score(a[i], b[j])
+            scored.score -= penalty
+            out[(i, j)] = scored
+        return out
 
 
-def _keys(profile: Profile) -> list[str]:
-    return [*profile.terms, *("e:" + k for k in profile.entities), *("n:" + k for k in profile.numbers)]
+def _rivals(scores: list[float]) -> tuple[float, dict[float, float]]:
+    """The mean of a sentence's three best scores, and for each of its four best, the mean of the three best
+    others: a pair's rivals are the sentence's best three scores other than its own."""
+    top = sorted(scores, reverse=True)[:4]
+    return _mean(top[:3]), {v: _mean(_without_once(top, v)[:3]) for v in top}
 
 
 def _without_once(values: list[float], value: float) -> list[float]:
@@ -275,16 +328,16 @@ def pair(
     a_span = (a.sentences[ia[0]][0], a.sentences[ia[-1]][1])
     b_span = (b.sentences[ib[0]][0], b.sentences[ib[-1]][1])
     a_text, b_text = a.text[a_span[0] : a_span[1]], b.text[b_span[0] : b_span[1]]
-    scores = [pairs[(i, j)] for i in ia for j in ib if (i, j) in pairs]
-    best = max(scores, key=lambda s: s.score)
+    # Pairs of a group that scored too low to keep are scored again here, for their evidence.
+    everything = {(i, j): pairs.get((i, j)) or scorer.score(pa[i], pb[j]) for i in ia for j in ib}
+    scores = list(everything.values())
+    best = max((pairs[k] for k in everything if k in pairs), key=lambda s: s.score)
     terms: dict[str, SharedTerm] = {}
     names: dict[str, str] = {}
     numbers: list[str] = []
     for i in ia:
         for j in ib:
-            s = pairs.get((i, j))
-            if s is None:
-                continue
+            s = everything[(i, j)]
             for t in sorted(s.shared, key=lambda t: -scorer.tw[t]):
                 span = pa[i].terms[t]
                 terms.setdefault(t, SharedTerm(t, a.text[span[0] : span[1]], span, pb[j].terms[t]))

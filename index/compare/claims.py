@@ -23,9 +23,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from .dates import DATE_PATTERNS, dates_agree, extract_dates
+from .dates import date_matches, dates_agree, extract_dates
 from .figure import Figure, sentence_of
-from .numbers import SCALES, Token, modifier_at, modifier_range, number_at, tokenize
+from .numbers import SCALES, Token, may_start_number, modifier_at, modifier_range, number_at, tokenize
 
 #: Words that say what a count measures, by their lowercase prefix.
 MEASURES: dict[str, tuple[str, ...]] = {
@@ -226,16 +226,22 @@ def measure_of_word(word: str) -> str:
     return ""
 
 
-def extract_counts(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figure]:
-    """Every count in ``text`` with its range, measure and group, plus derived totals (see module doc)."""
+def extract_counts(
+    text: str, sentences: Sequence[tuple[int, int]], dates: Sequence[re.Match[str]] | None = None
+) -> list[Figure]:
+    """Every count in ``text`` with its range, measure and group, plus derived totals (see module doc).
+    ``dates``: the date patterns' matches (:func:`date_matches`), when the caller has them already."""
     tokens = tokenize(text)
     skipped = [(m.start(), m.end()) for m in _NOT_A_COUNT.finditer(text)]
-    skipped += [(m.start(), m.end()) for pattern in DATE_PATTERNS for m in pattern.finditer(text)]
+    skipped += [(m.start(), m.end()) for m in (date_matches(text) if dates is None else dates)]
     not_counts = _starts_within(tokens, skipped)
     starts = [s for s, _ in sentences]
     figures: list[Figure] = []
     i, n = 0, len(tokens)
     while i < n:
+        if not may_start_number(tokens[i]):
+            i += 1
+            continue
         modifier, j = modifier_at(tokens, i)
         if modifier and j + 1 < n and tokens[j].text in "$€£":
             j += 1  # "nearly $44 million"
@@ -449,8 +455,9 @@ def _with_totals(text: str, figures: list[Figure]) -> list[Figure]:
 
 def extract_figures(text: str, sentences: Sequence[tuple[int, int]], published: str = "") -> list[Figure]:
     """Counts (with totals) and dates of one article, in text order (totals after their parts)."""
-    counts = extract_counts(text, sentences)
-    dates = extract_dates(text, sentences, published)
+    matches = date_matches(text)
+    counts = extract_counts(text, sentences, matches)
+    dates = extract_dates(text, sentences, published, matches)
     # Totals refer to their parts by index: keep counts first, in their own order, then dates.
     return counts + dates
 

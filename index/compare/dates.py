@@ -56,7 +56,14 @@ DATE_PATTERNS = (
 )
 
 
-def extract_dates(text: str, sentences: Sequence[tuple[int, int]], published: str = "") -> list[Figure]:
+def date_matches(text: str) -> list[re.Match[str]]:
+    """Every match of every date pattern, in pattern order (overlaps included: counts skip all of them)."""
+    return [match for pattern in DATE_PATTERNS for match in pattern.finditer(text)]
+
+
+def extract_dates(
+    text: str, sentences: Sequence[tuple[int, int]], published: str = "", matches: list[re.Match[str]] | None = None
+) -> list[Figure]:
     """Dates in ``text``, completed from the article's publication date where they are partial.
 
     "the 26th" in an article of 2021-08-30 is 2021-08-26 (or the 26th of the month before, when the 26th is
@@ -66,38 +73,37 @@ def extract_dates(text: str, sentences: Sequence[tuple[int, int]], published: st
     pub = _parse_iso(published)
     found: list[Figure] = []
     taken: list[tuple[int, int]] = []
-    for pattern in DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            a, b = match.start(), match.end()
-            if any(a < y and x < b for x, y in taken):
-                continue
-            groups = match.groupdict()
-            year = int(groups.get("year") or groups.get("year2") or 0)
-            month = _MONTHS.get((groups.get("month") or "").lower().rstrip("."), 0) or int(groups.get("monthnum") or 0)
-            day = int(groups.get("day") or 0)
-            weekday = (groups.get("weekday") or "").lower()
-            if day > 31 or month > 12:
-                continue
-            year, month, day, weekday = _resolve(year, month, day, weekday, pub)
-            resolved = _safe_date(year, month, day)
-            ordinal = float(resolved.toordinal()) if resolved else math.nan
-            taken.append((a, b))
-            found.append(
-                Figure(
-                    start=a,
-                    end=b,
-                    text=match.group(),
-                    kind="date",
-                    low=ordinal,
-                    high=ordinal,
-                    approx="exact",
-                    sentence=sentence_of(sentences, a),
-                    year=year,
-                    month=month,
-                    day=day,
-                    weekday=weekday,
-                )
+    for match in date_matches(text) if matches is None else matches:
+        a, b = match.start(), match.end()
+        if any(a < y and x < b for x, y in taken):
+            continue
+        groups = match.groupdict()
+        year = int(groups.get("year") or groups.get("year2") or 0)
+        month = _MONTHS.get((groups.get("month") or "").lower().rstrip("."), 0) or int(groups.get("monthnum") or 0)
+        day = int(groups.get("day") or 0)
+        weekday = (groups.get("weekday") or "").lower()
+        if day > 31 or month > 12:
+            continue
+        year, month, day, weekday = _resolve(year, month, day, weekday, pub)
+        resolved = _safe_date(year, month, day)
+        ordinal = float(resolved.toordinal()) if resolved else math.nan
+        taken.append((a, b))
+        found.append(
+            Figure(
+                start=a,
+                end=b,
+                text=match.group(),
+                kind="date",
+                low=ordinal,
+                high=ordinal,
+                approx="exact",
+                sentence=sentence_of(sentences, a),
+                year=year,
+                month=month,
+                day=day,
+                weekday=weekday,
             )
+        )
     found.sort(key=lambda f: f.start)
     return found
 

@@ -247,6 +247,18 @@ def number_at(tokens: list[Token], i: int) -> tuple[float, float, str, int] | No
     return None
 
 
+#: Lowercase words a number (or a modifier before one) can begin with, besides digits.
+_STARTS = frozenset(
+    [*_MODIFIERS_BY_FIRST, *_UNITS, *_TENS, *_VAGUE, *_VAGUE_MULTIPLIER, *_FEW, "a", "an", "one", "half"]
+)
+
+
+def may_start_number(token: Token) -> bool:
+    """Whether a number, or a modifier before one, can begin at ``token`` (a cheap test before reading it)."""
+    low = token.low
+    return low[0].isdigit() or low in _STARTS or ("-" in low and low.split("-")[0] in _TENS)
+
+
 def modifier_at(tokens: list[Token], i: int) -> tuple[str, int]:
     for words, kind in _MODIFIERS_BY_FIRST.get(tokens[i].low, ()):
         if all(i + k < len(tokens) and tokens[i + k].low == w for k, w in enumerate(words)):
