@@ -15,7 +15,7 @@ evidence and is then judged against its competitors:
 3. *Competition*: half the average of the two sentences' mean scores with their three best other candidates
    is subtracted, so a sentence that resembles everything (a headline full of the story's names) needs more.
 4. *A gate*: a pair must share what is said, not only who or where: two content words outside entity
-   names, or one and a number or quoted words.
+   names, or one and a number or quoted words, or one that is most of a short sentence's weight.
 
 Pairs at or above :data:`ALIGN_THRESHOLD` are linked best first, each sentence once; then a sentence left
 over joins the pair of its neighbour when it shares enough with that pair's other side (one outlet split what
@@ -49,6 +49,8 @@ BONUS_NUMBER = 0.08
 BONUS_QUOTE = 0.06
 BONUS_SPEAKER = 0.08
 BONUS_POSITION = 0.04
+#: Taken off when the quoted words agree but the two quotes' speakers are named and differ.
+OTHER_SPEAKER = 0.10
 #: Weight added to the lexical score's denominator (about two ordinary words): "Leave a Comment" and
 #: "Leave a Reply" share one rare word and are not one statement.
 SMOOTHING = 20.0
@@ -60,6 +62,10 @@ ALIGN_THRESHOLD = 0.18
 #: lighter side's weight is shared.
 SPLIT_THRESHOLD = 0.11
 SPLIT_CONTAINMENT = 0.3
+#: One shared word beyond names is enough when the pair scores this much and the word is at least half of
+#: the lighter sentence's weight ("What I have is a backbone." in both accounts).
+ONE_WORD_SCORE = 0.30
+ONE_WORD_CONTAINMENT = 0.5
 #: Pairs scoring below this after competition are dropped before their evidence is gathered (below both
 #: thresholds, they are never linked).
 KEEP_FROM = min(ALIGN_THRESHOLD, SPLIT_THRESHOLD)
@@ -156,6 +162,10 @@ class Scorer:
             both = x.quoted_terms & y.quoted_terms
             quote = sum(1 for t in shared if t in both) >= 2
         speaker = quote and bool(x.speakers & y.speakers)
+        # The same words from two different people are two statements ("protect and defend" said by both
+        # candidates): no quotation bonus, and the speakers' difference counts against the pair.
+        others = quote and bool(x.speakers) and bool(y.speakers) and not speaker
+        quote = quote and not others
         identical = bool(x.norm) and x.norm == y.norm
         score = (
             identical
@@ -164,6 +174,7 @@ class Scorer:
             + BONUS_NUMBER * min(2, len(numbers))
             + BONUS_QUOTE * quote
             + BONUS_SPEAKER * speaker
+            - OTHER_SPEAKER * others
             + BONUS_POSITION * (1 - abs(x.position - y.position))
         )
         names = x.entity_terms | y.entity_terms
@@ -226,13 +237,16 @@ class Scorer:
                 y = b[j]
                 wy, ey = totals_b[j]
                 is_quote = quote[j] >= 2 if quote else False
+                same = is_quote and bool(speakers & y.speakers)
+                others = is_quote and bool(speakers) and bool(y.speakers) and not same
                 raw[(i, j)] = (
                     (bool(norm) and norm == y.norm)
                     + (2 * weight[j] / (wx + wy + SMOOTHING) if j in weight else 0.0)
                     + BONUS_ENTITY * (2 * entity[j] / (ex + ey) if j in entity else 0.0)
                     + BONUS_NUMBER * min(2, number[j] if number else 0)
-                    + BONUS_QUOTE * is_quote
-                    + BONUS_SPEAKER * (is_quote and bool(speakers & y.speakers))
+                    + BONUS_QUOTE * (is_quote and not others)
+                    + BONUS_SPEAKER * same
+                    - OTHER_SPEAKER * others
                     + BONUS_POSITION * (1 - abs(position - y.position))
                 )
         by_a: dict[int, list[float]] = defaultdict(list)
@@ -276,7 +290,12 @@ def _mean(values: Sequence[float]) -> float:
 def _enough(s: _Score) -> bool:
     """Two sentences are one statement only if they share what is said, not just who or where: two words
     beyond entity names, or one word and a number or quoted words; or the very same words ("REUTER")."""
-    return s.identical or s.distinct >= 2 or (s.distinct >= 1 and (bool(s.numbers) or s.quote))
+    return (
+        s.identical
+        or s.distinct >= 2
+        or (s.distinct >= 1 and (bool(s.numbers) or s.quote))
+        or (s.distinct >= 1 and s.score >= ONE_WORD_SCORE and s.containment >= ONE_WORD_CONTAINMENT)
+    )
 
 
 def link(pairs: Mapping[tuple[int, int], _Score]) -> list[tuple[list[int], list[int]]]:

@@ -94,7 +94,7 @@ class Quote:
     @property
     def is_statement(self) -> bool:
         """A quoted statement rather than a scare-quoted term (“inclusive”, ‘irreconcilable’)."""
-        return self.words >= _MIN_QUOTE_WORDS or self.speaker is not None
+        return not is_title(self.text) and (self.words >= _MIN_QUOTE_WORDS or self.speaker is not None)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -105,6 +105,18 @@ class Quote:
             "words": self.words,
             "speaker": self.speaker.to_dict() if self.speaker else None,
         }
+
+
+_MINOR_WORDS = frozenset("a an and at by for in of on or the to with".split())
+
+
+def is_title(text: str) -> bool:
+    """A short quote in title case names a show, a book or a slogan (“Meet the Press”, “The Godfather: Part
+    II”): nobody says it."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    return 0 < len(words) <= 6 and all(w[0].isupper() or w.lower() in _MINOR_WORDS for w in words) and any(
+        w[0].isupper() for w in words[1:] or words
+    )
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -244,9 +256,22 @@ def extract_quotes(text: str, entities: Sequence[EntitySpan]) -> list[Quote]:
         after_hi = min([_sentence_end(text, end + 1, hi)] + [a for a, _ in others if a >= end])
         regions = [(before_lo, max(before_lo, start - 1)), (min(end + 1, after_hi), after_hi)]
         regions += [(a[1], b[0]) for a, b in pairwise(parts)]
-        speaker = _speaker(text, regions, start, outside_persons, previous, genders)
+        text_parts = [" ".join(text[a:b].split()) for a, b in parts]
+        joined = " … ".join(text_parts)
+        title = is_title(joined)
+        speaker = None if title else _speaker(text, regions, start, outside_persons, previous, genders)
         words = sum(len(text[a:b].split()) for a, b in parts)
-        if speaker is None and words >= _MIN_QUOTE_WORDS and previous is not None and previous.speaker is not None:
+        # An attribution after the quote that names no one we know ("said the Democratic staffer") says the
+        # speaker is someone else than the last one: unclear, not inherited.
+        attributed = bool(_SPEECH_VERBS.search(text[regions[1][0] : regions[1][1]]))
+        if (
+            speaker is None
+            and not title
+            and not attributed
+            and words >= _MIN_QUOTE_WORDS
+            and previous is not None
+            and previous.speaker is not None
+        ):
             between = text[previous.end : start]
             if (
                 len(between) <= 120
@@ -254,8 +279,7 @@ def extract_quotes(text: str, entities: Sequence[EntitySpan]) -> list[Quote]:
                 and not re.search(r"[.!?]\s+[A-Z][a-z]+ ", _strip_attribution(between))
             ):
                 speaker = Speaker(previous.speaker.name, previous.speaker.entity_id, "continued", -1, -1)
-        text_parts = [" ".join(text[a:b].split()) for a, b in parts]
-        quote = Quote(parts=tuple(parts), text=" … ".join(text_parts), speaker=speaker)
+        quote = Quote(parts=tuple(parts), text=joined, speaker=speaker)
         quotes.append(quote)
         previous = quote
     return quotes
@@ -392,7 +416,10 @@ def genders_of(text: str) -> dict[str, str]:
 
 
 #: A name used as a modifier or an object is rarely what a later "he" or "she" stands for.
-_MODIFIER_AFTER = re.compile(r"^(?:['’]s?\b|\s+(?:administration|campaign|era|government|camp|White House)\b)")
+_MODIFIER_AFTER = re.compile(
+    r"^(?:['’]s?\b|\s+(?:administration|campaign|era|government|camp|White House|spokes(?:man|woman|person)|aide|"
+    r"aides|adviser|advisers|advisor|lawyer|lawyers|attorney|attorneys|staffer|staff|office|team|allies|ally)\b)"
+)
 _OBJECT_BEFORE = re.compile(r"\b(?:of|about|to|at|with|for|on|against|by|from)\s+(?:[A-Z][\w.'’-]*\s+){0,2}$")
 
 
@@ -413,26 +440,33 @@ def _pronoun_speaker(
         return None
     window = at[0] - 400
     fits: dict[str, EntitySpan] = {}
+    #: People named as an object ("drew the ire of Justice Scalia, who said ..."): rarely the one meant, but
+    #: when named after the one who fits, the text no longer says which of them it is.
+    objects: dict[str, EntitySpan] = {}
     for p in persons:
         if p.end > at[0] or p.end < window:
             continue
         if _MODIFIER_AFTER.match(text[p.end : p.end + 30]):
             continue
-        if _OBJECT_BEFORE.search(text[max(0, p.start - 40) : p.start]):
-            continue
         name = p.canonical or p.text
         if _gender_of(name, genders) not in ("", want):
+            continue
+        if _OBJECT_BEFORE.search(text[max(0, p.start - 40) : p.start]):
+            objects[_surname_key(name)] = p
             continue
         fits[_surname_key(name)] = p
     if last is not None and _gender_of(last.name, genders) in ("", want):
         # The last speaker, unless someone else who fits was named since.
         anchor = last.start if last.start >= 0 else previous.start  # type: ignore[union-attr]
-        since = {key for key, p in fits.items() if p.end > anchor}
+        since = {key for key, p in (*fits.items(), *objects.items()) if p.end > anchor}
         if since <= {_surname_key(last.name)}:
             return Speaker(last.name, last.entity_id, "pronoun", *at)
         return None
     if len(fits) == 1:
-        found = _speaker_of(next(iter(fits.values())), "pronoun", persons)
+        key, person = next(iter(fits.items()))
+        if any(k != key and p.end > person.end for k, p in objects.items()):
+            return None
+        found = _speaker_of(person, "pronoun", persons)
         return Speaker(found.name, found.entity_id, "pronoun", *at)
     return None
 
