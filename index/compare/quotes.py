@@ -229,7 +229,7 @@ def extract_quotes(text: str, entities: Sequence[EntitySpan]) -> list[Quote]:
     for lo, hi in _paragraphs(text):
         raw.extend((span, (lo, hi)) for span in _quote_spans(text, lo, hi))
     quoted = [span for span, _ in raw]
-    genders = genders_of(text)
+    genders = genders_of(text, persons)
     outside_persons = [p for p in persons if not any(a <= p.start < b for a, b in quoted)]
     # Join parts split around an attribution without a full stop: "We are X," he said, "and Y."
     merged: list[tuple[list[tuple[int, int]], tuple[int, int]]] = []
@@ -278,7 +278,8 @@ def extract_quotes(text: str, entities: Sequence[EntitySpan]) -> list[Quote]:
                 and between.count("\n\n") <= 1
                 and not re.search(r"[.!?]\s+[A-Z][a-z]+ ", _strip_attribution(between))
             ):
-                speaker = Speaker(previous.speaker.name, previous.speaker.entity_id, "continued", -1, -1)
+                how = "role-unresolved" if previous.speaker.how == "role-unresolved" else "continued"
+                speaker = Speaker(previous.speaker.name, previous.speaker.entity_id, how, -1, -1)
         quote = Quote(parts=tuple(parts), text=joined, speaker=speaker)
         quotes.append(quote)
         previous = quote
@@ -372,7 +373,14 @@ def _tied_to_verb(
         and not _MODIFIER_AFTER.match(text[p.end : p.end + 30])
     ]
     if subjects:
-        return _speaker_of(subjects[-1], "named", persons)
+        chosen = subjects[-1]
+        # "Ms. Ingraham, one of the few to put her muscle behind Mr. Brat, said": a name inside the apposition
+        # of an earlier one is not the subject.
+        for p in subjects[:-1]:
+            if text[p.end : v0].lstrip().startswith(","):
+                chosen = p
+                break
+        return _speaker_of(chosen, "named", persons)
     # a surname spaCy did not tag, of a person the article names in full: "Fox told CNN"
     word = re.search(r"\b([A-Z][\w'’-]+)\s+(?:[a-z]+\s+)?$", before_verb)
     w0 = a + word.start(1) if word else -1
@@ -380,7 +388,13 @@ def _tied_to_verb(
         word = re.match(r"^\s+([A-Z][\w'’-]+)\b", text[v1:b])
         w0 = v1 + word.start(1) if word else -1
     tagged = word is not None and any(p.start <= w0 < p.end for p in inside)
-    if word is not None and not tagged and not _OBJECT_BEFORE.search(text[max(0, w0 - 40) : w0]):
+    if (
+        word is not None
+        and not tagged
+        and not _OBJECT_BEFORE.search(text[max(0, w0 - 40) : w0])
+        # "a Ryan spokesman said": the name modifies the one who spoke
+        and not _MODIFIER_AFTER.match(text[w0 + len(word.group(1)) : w0 + len(word.group(1)) + 30])
+    ):
         for p in persons:
             parts = (p.canonical or p.text).split()
             if len(parts) > 1 and parts[-1] == word.group(1):
@@ -405,14 +419,50 @@ def _gender_of(name: str, genders: dict[str, str]) -> str:
     return genders.get(name.split()[-1] if name.split() else "", "")
 
 
-def genders_of(text: str) -> dict[str, str]:
-    """Surname -> "f"/"m" where the article says it: "Ms. Lauten", "Mr. Trump"."""
+def genders_of(text: str, persons: Sequence[EntitySpan] = ()) -> dict[str, str]:
+    """Surname -> "f"/"m" where the article says it ("Ms. Lauten", "Mr. Trump"), else where a common first name
+    does ("Joseph Crowley"): outlets without honorifics still tell "she said" from a man's name."""
     out: dict[str, str] = {}
     for pattern, gender in ((_FEMALE_TITLE, "f"), (_MALE_TITLE, "m")):
         for match in pattern.finditer(text):
             name = match.group(1)
             out[name] = "" if out.get(name, gender) != gender else gender
+    by_first: dict[str, str] = {}
+    for p in persons:
+        words = (p.canonical or p.text).split()
+        if len(words) < 2 or words[-1] in out:
+            continue
+        first = words[0].lower()
+        gender = "m" if first in _MALE_NAMES else "f" if first in _FEMALE_NAMES else ""
+        if gender:
+            surname = words[-1]
+            by_first[surname] = "" if by_first.get(surname, gender) != gender else gender
+    for surname, gender in by_first.items():
+        out.setdefault(surname, gender)
     return out
+
+
+#: Common first names that say a person's gender (US and UK news; names used by both are left out).
+_MALE_NAMES = frozenset(
+    """aaron adam alan albert alex alexander andrew anthony antonin arthur barack ben benjamin bernie bill billy
+    bob bobby brad brandon brett brian bruce carl charles charlie chris christopher chuck clarence craig dan
+    daniel darrell dave david dennis devin dick don donald doug douglas duncan ed edward eric frank fred gary
+    george gerald greg gregory harold harry henry howard ian jack jacob jake james jared jason jay jeb jeff
+    jeffrey jerry jim jimmy joe joel john johnny jon jonathan jose joseph josh joshua juan justin keith ken
+    kenneth kevin kirk larry luis marco mark martin matt matthew michael mike mitch mitt
+    nathan neil newt nicholas nick orrin patrick paul pete peter phil philip ralph rand randy raymond reince
+    richard rick rob robert roger ron ronald roy rudy russell ryan sam samuel scott sean sergio stephen steve
+    steven ted thomas tim timothy todd tom tony vladimir walter wayne william xi""".split()
+)
+_FEMALE_NAMES = frozenset(
+    """alexandria alice amanda amy andrea angela ann anna anne barbara betsy betty carly carol caroline
+    catherine cheryl christine claire condoleezza cynthia debbie deborah diane dianne donna dorothy elaine
+    elena elizabeth ellen emily gabrielle gretchen heather heidi helen hillary ilhan jane janet jeanne jennifer
+    jessica jill joan joni julia julie karen kate katherine kathleen kathy kellyanne kim kirsten laura
+    lauren linda lisa loretta lynn margaret maria marie martha mary maxine megan melania melissa michele
+    michelle monica nancy nicole nikki pamela patricia patty rachel rebecca samantha sandra sarah sharon
+    sheila shirley stephanie susan susana suzanne tammy theresa tulsi valerie virginia""".split()
+)
 
 
 #: A name used as a modifier or an object is rarely what a later "he" or "she" stands for.
@@ -420,7 +470,11 @@ _MODIFIER_AFTER = re.compile(
     r"^(?:['’]s?\b|\s+(?:administration|campaign|era|government|camp|White House|spokes(?:man|woman|person)|aide|"
     r"aides|adviser|advisers|advisor|lawyer|lawyers|attorney|attorneys|staffer|staff|office|team|allies|ally)\b)"
 )
-_OBJECT_BEFORE = re.compile(r"\b(?:of|about|to|at|with|for|on|against|by|from)\s+(?:[A-Z][\w.'’-]*\s+){0,2}$")
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:of|about|to|at|with|for|on|against|by|from|behind|under|over|toward|towards|like|than|into|onto|"
+    r"beside|between|among|including|alongside|despite|after|before|via|unlike|versus|vs)\s+"
+    r"(?:(?:the|a|an|his|her|their|its)\s+(?:[a-z]+\s+)?)?(?:[A-Z][\w.'’-]*\s+){0,2}$"
+)
 
 
 def _pronoun_speaker(
@@ -460,7 +514,9 @@ def _pronoun_speaker(
         anchor = last.start if last.start >= 0 else previous.start  # type: ignore[union-attr]
         since = {key for key, p in (*fits.items(), *objects.items()) if p.end > anchor}
         if since <= {_surname_key(last.name)}:
-            return Speaker(last.name, last.entity_id, "pronoun", *at)
+            # "the new president ... he said": still a role no name was found for.
+            how = "role-unresolved" if last.how == "role-unresolved" else "pronoun"
+            return Speaker(last.name, last.entity_id, how, *at)
         return None
     if len(fits) == 1:
         key, person = next(iter(fits.items()))

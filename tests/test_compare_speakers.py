@@ -1,0 +1,66 @@
+"""Quote speakers: a name only where the text ties it to the quote; "unclear" rather than a wrong name."""
+
+from __future__ import annotations
+
+from index.compare import extract_quotes
+from index.models import EntitySpan
+
+
+def _people(text: str, *names: str) -> list[EntitySpan]:
+    spans = []
+    for name in names:
+        at = text.index(name)
+        spans.append(EntitySpan(at, at + len(name), "PERSON", name))
+    return spans
+
+
+def _speakers(text: str, *names: str) -> list[tuple[str, str] | None]:
+    return [(q.speaker.name, q.speaker.how) if q.speaker else None for q in extract_quotes(text, _people(text, *names))]
+
+
+def test_a_title_in_quotes_is_nobodys_words():
+    text = "Sen. Dianne Feinstein said on NBC’s “Meet the Press” on Sunday that the panel had begun its work."
+    quotes = extract_quotes(text, _people(text, "Dianne Feinstein"))
+    assert quotes[0].text == "Meet the Press"
+    assert quotes[0].speaker is None and not quotes[0].is_statement
+
+
+def test_a_quote_attributed_to_someone_unnamed_is_not_the_last_speakers():
+    text = (
+        "“I intend to move forward on both of these bills,” Harry Reid said.\n\n"
+        "“We already have things on the calendar,” said the Democratic staffer, noting the schedule."
+    )
+    speakers = _speakers(text, "Harry Reid")
+    assert speakers[0] == ("Harry Reid", "named")
+    assert speakers[1] is None
+
+
+def test_a_name_that_modifies_a_role_is_not_the_speaker():
+    text = "Paul Ryan will speak on Thursday. “He remains grateful for the invitation,” a Ryan spokesman said."
+    assert _speakers(text, "Paul Ryan")[0] == ("a Ryan spokesman", "role-unresolved")
+
+
+def test_a_name_inside_an_apposition_is_not_the_subject():
+    text = (
+        "Ms. Ingraham, one of the few conservatives to put her muscle behind Mr. Brat, said the results were "
+        "“an absolute repudiation of establishment politics.”"
+    )
+    assert _speakers(text, "Ingraham", "Brat")[0] == ("Ingraham", "named")
+
+
+def test_she_is_not_a_man_named_by_his_first_name():
+    text = (
+        "Lois Lerner was asked about the inquiry. Rep. Joseph Crowley asked her if she could "
+        "“comment briefly on the status of the investigation.” "
+        "She said: “Well, there is a questionnaire that began this discussion.”"
+    )
+    speakers = _speakers(text, "Lois Lerner", "Joseph Crowley")
+    assert speakers[1] != ("Joseph Crowley", "pronoun")
+
+
+def test_he_stays_unclear_when_another_man_was_just_named():
+    text = (
+        "The argument confounded Justice Kennedy and drew the ire of Justice Antonin Scalia. "
+        "“If somebody tells you how to exercise discretion, you don’t have discretion,” he said."
+    )
+    assert _speakers(text, "Kennedy", "Antonin Scalia")[0] is None
