@@ -64,3 +64,11 @@ def test_he_stays_unclear_when_another_man_was_just_named():
         "“If somebody tells you how to exercise discretion, you don’t have discretion,” he said."
     )
     assert _speakers(text, "Kennedy", "Antonin Scalia")[0] is None
+
+
+def test_a_quote_before_but_is_not_the_next_clauses_speakers():
+    text = (
+        "Some senators called the idea “intriguing,” but Sen. Claire McCaskill said it was a mistake to "
+        "nominate him."
+    )
+    assert _speakers(text, "Claire McCaskill")[0] is None

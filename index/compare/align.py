@@ -317,14 +317,15 @@ def link(pairs: Mapping[tuple[int, int], _Score]) -> list[tuple[list[int], list[
             break
         if s.containment < SPLIT_CONTAINMENT or not _enough(s):
             continue
+        # A group grows on one side only: two sentences on each side would pair each with both of the other's.
         if i not in group_of_a and j in group_of_b:
             g = group_of_b[j]
-            if any(abs(i - k) == 1 for k in groups[g][0]):
+            if len(groups[g][1]) == 1 and any(abs(i - k) == 1 for k in groups[g][0]):
                 groups[g][0].append(i)
                 group_of_a[i] = g
         elif j not in group_of_b and i in group_of_a:
             g = group_of_a[i]
-            if any(abs(j - k) == 1 for k in groups[g][1]):
+            if len(groups[g][0]) == 1 and any(abs(j - k) == 1 for k in groups[g][1]):
                 groups[g][1].append(j)
                 group_of_b[j] = g
     for side_a, side_b in groups:

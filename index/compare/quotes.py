@@ -334,10 +334,16 @@ def _speaker(
         verbs.sort(key=lambda m: min(abs(a + m.start() - quote_start), abs(a + m.end() - quote_start)))
         for verb in verbs:
             v0, v1 = a + verb.start(), a + verb.end()
+            if (a, b) == regions[1] and _NEW_CLAUSE.search(text[a:v0]):
+                continue  # "called the idea “intriguing,” but Sen. McCaskill said": her words come later
             found = _tied_to_verb(text, a, b, v0, v1, persons, previous, genders)
             if found is not None:
                 return found
     return None
+
+
+#: After a quote, a conjunction opens a clause of its own: its verb's subject did not say the quote.
+_NEW_CLAUSE = re.compile(r"^\W*(?:but|while|whereas|although|though|yet|and)\b", re.IGNORECASE)
 
 
 def _tied_to_verb(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -13,6 +14,7 @@ from ..analysis import analyze, stem
 from ..entities import normalise_name
 from ..models import Article, EntitySpan, label_kind
 from .claims import FigureSet
+from .figure import Figure
 from .quotes import Quote
 
 #: Words that carry no content for alignment beyond Whoosh's stop list (pronouns, auxiliaries, "said").
@@ -113,6 +115,8 @@ def sentence_profiles(article: Article, figures: FigureSet, quotes: Sequence[Quo
                     numbers[f"day:{figure.day}"] = figure.text
                 elif figure.weekday:
                     numbers[f"weekday:{figure.weekday}"] = figure.text
+            elif figure.kind == "count" and figure.approx in ("exact", "about") and leading_digits(figure):
+                numbers[leading_digits(figure)] = figure.text
             elif figure.kind == "count" and figure.low == figure.high:
                 numbers[f"{figure.low:g}"] = figure.text
         profiles.append(
@@ -131,6 +135,16 @@ def sentence_profiles(article: Article, figures: FigureSet, quotes: Sequence[Quo
             )
         )
     return profiles
+
+
+def leading_digits(figure: Figure) -> str:
+    """A large figure's first two digits and magnitude ("~43e6"), so "$43 million" meets "$43,885,310" and
+    "$13.6 million" meets "$13,625,777"; ``""`` below a thousand, where counts are compared exactly."""
+    value = (figure.low + figure.high) / 2
+    if value < 1000:
+        return ""
+    magnitude = math.floor(math.log10(value)) - 1
+    return f"~{int(value // 10**magnitude)}e{magnitude}"
 
 
 def surname(quote: Quote) -> str:
