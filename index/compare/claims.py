@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from .dates import date_matches, dates_agree, extract_dates
 from .figure import Figure, sentence_of
-from .numbers import SCALES, Token, may_start_number, modifier_at, modifier_range, number_at, tokenize
+from .numbers import SCALES, Token, may_start_number, modifier_at, modifier_range, number_at, number_tokens
 
 #: Words that say what a count measures, by their lowercase prefix.
 MEASURES: dict[str, tuple[str, ...]] = {
@@ -187,18 +187,27 @@ def _group_of(head: str, qualifiers: str) -> str:
     return low[:-1] if low.endswith("s") and not low.endswith("ss") else low
 
 
-def _measure_near(text: str, start: int, end: int, lo: int, hi: int) -> tuple[str, int]:
-    """The measure word nearest to ``[start, end)`` within ``[lo, hi)`` (a sentence), and its distance in
-    words; ("", big) when there is none within 15 words."""
-    best, best_distance = "", 10**9
+def _measure_words(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """The words of ``text[lo:hi]`` (a sentence) that say what a count measures: (start, end, measure)."""
+    found = []
     for match in _MEASURE_CANDIDATE.finditer(text, lo, hi):
-        word = match.group().lower()
-        measure = measure_of_word(word)
+        measure = measure_of_word(match.group().lower())
         if not measure:
             continue
         a, b = match.start(), match.end()
         if measure == "injured" and _SERIOUSLY.search(text[max(lo, a - 14) : a]):
             measure = "injured seriously"
+        found.append((a, b, measure))
+    return found
+
+
+def _measure_near(
+    text: str, start: int, end: int, lo: int, hi: int, words: list[tuple[int, int, str]] | None = None
+) -> tuple[str, int]:
+    """The measure word nearest to ``[start, end)`` within ``[lo, hi)`` (a sentence), and its distance in
+    words; ("", big) when there is none within 15 words. ``words``: the sentence's :func:`_measure_words`."""
+    best, best_distance = "", 10**9
+    for a, b, measure in _measure_words(text, lo, hi) if words is None else words:
         gap = text[b:start] if b <= start else text[end:a]
         distance = len(gap.split())
         # On a tie the word after the figure wins: "five seriously injured and 20 people were injured".
@@ -231,12 +240,13 @@ def extract_counts(
 ) -> list[Figure]:
     """Every count in ``text`` with its range, measure and group, plus derived totals (see module doc).
     ``dates``: the date patterns' matches (:func:`date_matches`), when the caller has them already."""
-    tokens = tokenize(text)
+    tokens = number_tokens(text, sentences)
     skipped = [(m.start(), m.end()) for m in _NOT_A_COUNT.finditer(text)]
     skipped += [(m.start(), m.end()) for m in (date_matches(text) if dates is None else dates)]
     not_counts = _starts_within(tokens, skipped)
     starts = [s for s, _ in sentences]
     figures: list[Figure] = []
+    measure_words: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
     i, n = 0, len(tokens)
     while i < n:
         if not may_start_number(tokens[i]):
@@ -302,7 +312,10 @@ def extract_counts(
         # A part of a whole ("nine of the dead", "two of them") is not the whole's count.
         part = following == "of" and k + 1 < n and tokens[k + 1].low in ("the", "them", "those", "these", "whom")
         # A span of time ("20 years of war") measures nothing that a nearby "killed" could count.
-        measure = "" if head.lower() in _TIME_UNITS else _measure_near(text, start, phrase_end, lo, hi)[0]
+        if (lo, hi) not in measure_words:
+            measure_words[(lo, hi)] = _measure_words(text, lo, hi)
+        near = _measure_near(text, start, phrase_end, lo, hi, measure_words[(lo, hi)])[0]
+        measure = "" if head.lower() in _TIME_UNITS else near
         group = _group_of(head, qualifiers)
         if (start > 0 and text[start - 1] in "$€£") or (modifier and text[tokens[j].start - 1] in "$€£"):
             measure, group = "money", _money_of(text, phrase_end, hi)

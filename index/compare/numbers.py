@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _UNITS = {
@@ -161,8 +162,30 @@ class Token:
     end: int
 
 
-def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(), m.group().lower(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """The tokens of ``text[start:end]``, with offsets into ``text``."""
+    found = TOKEN.finditer(text, start, len(text) if end is None else end)
+    return [Token(m.group(), m.group().lower(), m.start(), m.end()) for m in found]
+
+
+#: A paragraph without any of these holds no number: digits, number words, the plural number words.
+_HINT_WORDS = sorted({*_UNITS, *_TENS, *SCALES, *_VAGUE, *_VAGUE_MULTIPLIER, "dozen"}, key=len, reverse=True)
+_HINT_FIRST = "".join(sorted({w[0] for w in _HINT_WORDS} | {w[0].upper() for w in _HINT_WORDS}))
+_NUMBER_HINT = re.compile(r"\d|\b(?=[" + _HINT_FIRST + r"])(?:" + "|".join(_HINT_WORDS) + r")", re.IGNORECASE)
+
+
+def number_tokens(text: str, sentences: Sequence[tuple[int, int]] = ()) -> list[Token]:
+    """The tokens of the stretches of ``text`` that may hold a number, in text order: the sentences (and the
+    text between them) that have a digit or a number word. Most sentences of news hold none, and are not
+    tokenised; a number and the words it counts stay within one sentence."""
+    tokens: list[Token] = []
+    at = 0
+    for start, end in (*sentences, (len(text), len(text))):
+        for lo, hi in ((at, start), (start, end)):
+            if hi > lo and _NUMBER_HINT.search(text, lo, hi):
+                tokens.extend(tokenize(text, lo, hi))
+        at = max(at, end)
+    return tokens
 
 
 def _number_value(tok: str) -> float | None:

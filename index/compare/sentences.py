@@ -129,12 +129,18 @@ def sentence_profiles(article: Article, figures: FigureSet, quotes: Sequence[Quo
                 numbers=numbers,
                 speakers=frozenset(surname(q) for q in overlapping if q.speaker is not None),
                 position=(index + 0.5) / n,
-                quoted_terms=frozenset(t for t, (a, _) in terms.items() if within(a, quoted)),
-                entity_terms=frozenset(t for t, (a, _) in terms.items() if within(a, mentions)),
+                quoted_terms=_terms_within(terms, quoted),
+                entity_terms=_terms_within(terms, mentions),
                 norm=words(text[start:end]),
             )
         )
     return profiles
+
+
+def _terms_within(terms: dict[str, tuple[int, int]], spans: Sequence[tuple[int, int]]) -> frozenset[str]:
+    if not spans:
+        return frozenset()
+    return frozenset(t for t, (a, _) in terms.items() if within(a, spans))
 
 
 def leading_digits(figure: Figure) -> str:
