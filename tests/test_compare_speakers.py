@@ -72,3 +72,23 @@ def test_a_quote_before_but_is_not_the_next_clauses_speakers():
         "nominate him."
     )
     assert _speakers(text, "Claire McCaskill")[0] is None
+
+
+def test_a_role_inside_a_clause_is_not_the_speaker():
+    text = (
+        "President Donald Trump spoke on Friday. Mr. diGenova, who has been an adviser to the president through "
+        "the inquiry, told reporters: “This is an abuse of power and a vindictive use of arrest.”"
+    )
+    speaker = extract_quotes(text, _people(text, "Donald Trump"))[0].speaker
+    assert speaker is None or speaker.name != "Donald Trump"
+
+
+def test_a_quote_inside_someone_elses_sentence_continues_no_one():
+    text = (
+        "By lifting the ban, Ellen DeGeneres said, the president was “encouraging Americans to kill elephants.” "
+        "A day later, the Safari Club sent out a “call to arms for every hunter in the country,” urging members "
+        "to write to Congress."
+    )
+    speakers = _speakers(text, "Ellen DeGeneres")
+    assert speakers[0] == ("Ellen DeGeneres", "named")
+    assert speakers[1] is None

@@ -264,10 +264,15 @@ def extract_quotes(text: str, entities: Sequence[EntitySpan]) -> list[Quote]:
         # An attribution after the quote that names no one we know ("said the Democratic staffer") says the
         # speaker is someone else than the last one: unclear, not inherited.
         attributed = bool(_SPEECH_VERBS.search(text[regions[1][0] : regions[1][1]]))
+        # A quote inside someone else's sentence ("the Safari Club sent out a “call to arms”") continues no one;
+        # one led only by its attribution ("adding, “...") does.
+        lead = text[regions[0][0] : regions[0][1]]
+        inside_a_sentence = bool(re.search(r"[A-Za-z]", lead)) and not _SPEECH_VERBS.search(lead)
         if (
             speaker is None
             and not title
             and not attributed
+            and not inside_a_sentence
             and words >= _MIN_QUOTE_WORDS
             and previous is not None
             and previous.speaker is not None
@@ -276,7 +281,7 @@ def extract_quotes(text: str, entities: Sequence[EntitySpan]) -> list[Quote]:
             if (
                 len(between) <= 120
                 and between.count("\n\n") <= 1
-                and not re.search(r"[.!?]\s+[A-Z][a-z]+ ", _strip_attribution(between))
+                and not re.search(r"[.!?][”\"’']*\s+[A-Z][a-z]+ ", _strip_attribution(between))
             ):
                 how = "role-unresolved" if previous.speaker.how == "role-unresolved" else "continued"
                 speaker = Speaker(previous.speaker.name, previous.speaker.entity_id, how, -1, -1)
@@ -340,6 +345,13 @@ def _speaker(
             if found is not None:
                 return found
     return None
+
+
+def _next_to_verb(text: str, r0: int, r1: int, v0: int, v1: int) -> bool:
+    """Whether the role at ``[r0, r1)`` is the speech verb's own: a few words from it with no clause between
+    ("the spokesman for the campaign said", "said a spokeswoman")."""
+    gap = text[r1:v0] if r1 <= v0 else text[v1:r0] if r0 >= v1 else ""
+    return len(gap.split()) <= 4 and not re.search(r"[,;:.!?]", gap)
 
 
 #: After a quote, a conjunction opens a clause of its own: its verb's subject did not say the quote.
@@ -406,11 +418,14 @@ def _tied_to_verb(
             if len(parts) > 1 and parts[-1] == word.group(1):
                 found = _speaker_of(p, "named", persons)
                 return Speaker(found.name, found.entity_id, "named", w0, w0 + len(word.group(1)))
-    # "the spokesman said", "said a spokeswoman"
-    role = _ROLE.search(text[max(a, v0 - 60) : min(b, v1 + 60)])
+    # "the spokesman said", "said a spokeswoman": the role next to the verb, not one in a clause between
+    # ("diGenova, an adviser to the president throughout the inquiry, told Fox News")
+    window = max(a, v0 - 60)
+    roles = _ROLE.finditer(text[window : min(b, v1 + 60)])
+    role = next((m for m in roles if _next_to_verb(text, window + m.start(), window + m.end(), v0, v1)), None)
     if role:
-        r0 = max(a, v0 - 60) + role.start()
-        r1 = max(a, v0 - 60) + role.end()
+        r0 = window + role.start()
+        r1 = window + role.end()
         word_ = role.group("role").lower()
         for person in reversed([p for p in persons if p.end <= r0]):
             lead = text[max(0, person.start - 40) : person.start].lower()
