@@ -111,10 +111,10 @@ _MINOR_WORDS = frozenset("a an and at by for in of on or the to with".split())
 
 
 def is_title(text: str) -> bool:
-    """A short quote in title case names a show, a book or a slogan (“Meet the Press”, “The Godfather: Part
-    II”): nobody says it."""
+    """A quote in title case names a show, a book, a headline or a slogan (“Meet the Press”, “The Godfather:
+    Part II”, “Newsweek Puts Picture of Bachmann on Cover”): nobody says it."""
     words = re.findall(r"[^\W\d_][\w'’-]*", text)
-    return 0 < len(words) <= 6 and all(w[0].isupper() or w.lower() in _MINOR_WORDS for w in words) and any(
+    return 0 < len(words) <= 15 and all(w[0].isupper() or w.lower() in _MINOR_WORDS for w in words) and any(
         w[0].isupper() for w in words[1:] or words
     )
 
