@@ -92,3 +92,31 @@ def test_a_quote_inside_someone_elses_sentence_continues_no_one():
     speakers = _speakers(text, "Ellen DeGeneres")
     assert speakers[0] == ("Ellen DeGeneres", "named")
     assert speakers[1] is None
+
+
+def test_the_president_is_unclear_when_the_article_names_two_presidents():
+    text = (
+        "Former President Jimmy Carter praised him last year. President Donald Trump met him in May. "
+        "“We feel very badly for him,” the president said on Monday."
+    )
+    speaker = extract_quotes(text, _people(text, "Jimmy Carter", "Donald Trump"))[0].speaker
+    assert speaker is not None and speaker.how == "role-unresolved"
+
+
+def test_a_role_after_a_verb_that_does_not_open_the_attribution_is_not_the_speaker():
+    text = (
+        "Deputy Director David Bowdich took the decision. The agent's lawyer blasted the bureau on Monday, saying "
+        "the deputy director “reversed the decision of the career official responsible for discipline.”"
+    )
+    speaker = extract_quotes(text, _people(text, "David Bowdich"))[0].speaker
+    assert speaker is None or speaker.name != "David Bowdich"
+
+
+def test_he_is_unclear_after_someone_else_spoke_in_between():
+    text = (
+        "“We are deeply concerned about this law,” said Mark Emmert. When asked about new protections, the "
+        "governor said that he would not seek them. “That is not on my agenda,” he said on Sunday."
+    )
+    speakers = _speakers(text, "Mark Emmert")
+    assert speakers[0] == ("Mark Emmert", "named")
+    assert speakers[1] is None

@@ -31,7 +31,8 @@ _SPEECH_VERBS = re.compile(
     r"\b(?:said|says|say|told|tells|added|adds|warned|warns|asked|asks|stated|states|declared|insisted|"
     r"explained|noted|argued|continued|claimed|announced|replied|wrote|tweeted|assured|stressed|"
     r"according to|quoted|citing|called|admitted|acknowledged|denied|reiterated|promised|vowed|"
-    r"threatened|urged|saying|writing|writes|tweeting|posted)\b",
+    r"threatened|urged|saying|writing|writes|tweeting|posted|contended|contends|maintained|suggested|countered|"
+    r"responded|recalled|remarked|lamented|conceded|complained|joked|predicted|emphasized|observed|echoed)\b",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
@@ -41,6 +42,8 @@ _ROLE = re.compile(
     r"governor|general|mayor|secretary|envoy|prosecutor|witness|resident|brother|sister|father|mother)\b",
     re.IGNORECASE,
 )
+#: A role that speaks ("the governor said"): someone other than the last speaker has the word.
+_ROLE_SPEAKS = re.compile(_ROLE.pattern + r"\s+(?:[a-z]+\s+){0,2}" + _SPEECH_VERBS.pattern, re.IGNORECASE)
 #: Words of a quote that tell nothing about what was said (for telling a quote from a scare-quoted term).
 _MIN_QUOTE_WORDS = 3
 
@@ -422,16 +425,31 @@ def _tied_to_verb(
     # ("diGenova, an adviser to the president throughout the inquiry, told Fox News")
     window = max(a, v0 - 60)
     roles = _ROLE.finditer(text[window : min(b, v1 + 60)])
-    role = next((m for m in roles if _next_to_verb(text, window + m.start(), window + m.end(), v0, v1)), None)
+    # A role after the verb is its subject only when the verb opens the attribution (`,” said a spokeswoman`),
+    # not in "saying the deputy director reversed the decision".
+    opens = not re.search(r"\w", before_verb)
+    role = next(
+        (
+            m
+            for m in roles
+            if _next_to_verb(text, window + m.start(), window + m.end(), v0, v1) and (window + m.end() <= v0 or opens)
+        ),
+        None,
+    )
     if role:
         r0 = window + role.start()
         r1 = window + role.end()
-        word_ = role.group("role").lower()
-        for person in reversed([p for p in persons if p.end <= r0]):
-            lead = text[max(0, person.start - 40) : person.start].lower()
-            if word_ in lead:
-                found = _speaker_of(person, "role", persons)
-                return Speaker(found.name, found.entity_id, "role", r0, r1)
+        word_ = re.compile(r"\b" + role.group("role").lower() + r"\b")
+        # The person named with that word ("Taliban spokesman Zabihullah Mujahid"), when only one is: an article
+        # that names a former president and the president leaves "the president" to the reader.
+        holders = {
+            _surname_key(p.canonical or p.text): p
+            for p in persons
+            if p.end <= r0 and word_.search(text[max(0, p.start - 40) : p.start].lower())
+        }
+        if len(holders) == 1:
+            found = _speaker_of(next(iter(holders.values())), "role", persons)
+            return Speaker(found.name, found.entity_id, "role", r0, r1)
         return Speaker(" ".join(role.group().split()), "", "role-unresolved", r0, r1)
     return None
 
@@ -530,6 +548,12 @@ def _pronoun_speaker(
             objects[_surname_key(name)] = p
             continue
         fits[_surname_key(name)] = p
+    if last is not None:
+        # "the governor said that he would not. “...,” he said": someone else spoke since the last quote (its
+        # own attribution, "the spokesman said", is the last speaker's).
+        after = max(previous.end, last.end)  # type: ignore[union-attr]
+        if _ROLE_SPEAKS.search(text[after : at[0]]):
+            return None
     if last is not None and _gender_of(last.name, genders) in ("", want):
         # The last speaker, unless someone else who fits was named since.
         anchor = last.start if last.start >= 0 else previous.start  # type: ignore[union-attr]
