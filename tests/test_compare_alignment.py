@@ -32,3 +32,18 @@ def test_a_split_group_grows_on_one_side_only():
     groups = link({(0, 0): _score(0.6), (1, 0): _score(0.3), (0, 1): _score(0.25), (1, 1): _score(0.05)})
     assert groups == [([0, 1], [0])]
     assert all(len(side_a) == 1 or len(side_b) == 1 for side_a, side_b in groups)
+
+
+def test_an_article_read_before_is_read_again_when_its_annotation_changes():
+    import dataclasses
+
+    from index.models import EntitySpan
+
+    text = "The minister spoke on Monday. “We will rebuild every bridge in the valley,” Anna Berg said."
+    a = _article("a", text)
+    b = _article("b", "The valley flooded last week. “We will rebuild every bridge in the valley,” she said.")
+    assert compare(a, b).quotes_a[0].speaker is None
+    at = text.index("Anna Berg")
+    named = dataclasses.replace(a, entities=(EntitySpan(at, at + len("Anna Berg"), "PERSON", "Anna Berg"),))
+    assert compare(named, b).quotes_a[0].speaker.name == "Anna Berg"
+    assert compare(a, b).quotes_a[0].speaker is None
