@@ -1,5 +1,8 @@
 """Comparing two articles: two of about 2,000 words each, and every pair of the seeds.
 
+Times are of articles never read before (the comparison keeps what it read of the last few articles; that is
+dropped before each timed call); the long pair is also timed with both articles read before, beside it.
+
 The long pair is generated from the Reuters text (the seeds when Reuters is absent): article A strings together
 paragraphs of oil stories; B shares a third of A's paragraphs, in another order, among paragraphs of other oil
 stories, so that the comparison has real agreement and difference to find. Both are indexed (spaCy entities and
@@ -30,6 +33,18 @@ def _compare_function() -> Callable[[Article, Article], object] | None:
     except ImportError:
         return None
     return compare
+
+
+def _fresh(compare: Callable[[Article, Article], object]) -> Callable[[Article, Article], object]:
+    """``compare`` of two articles never read before: what the comparison keeps of each article is dropped
+    before every call (``index.compare.forget``), so the time is the whole work, not a repeat's."""
+    from index.compare import forget
+
+    def fresh(a: Article, b: Article) -> object:
+        forget()
+        return compare(a, b)
+
+    return fresh
 
 
 def _long_pair(folder: Path) -> None:
@@ -84,11 +99,14 @@ def run(report: Report, reps: int) -> None:
     with open_library(folder, BENCH_DIR / "indexes" / "compare-pair") as lib:
         lib.build()
         a, b = lib.article("a"), lib.article("b")
-    first, warm = _time(compare, a, b, reps)
+    first, warm = _time(_fresh(compare), a, b, reps)
+    _, kept = _time(compare, a, b, reps)
     data["long_pair"] = {"words": [a.words, b.words], "sentences": [len(a.sentences), len(b.sentences)],
-                         "first_ms": round(first * 1000, 2), "median_ms": round(warm * 1000, 2)}
-    report.add("compare", f"two long articles ({a.words:,} and {b.words:,} words)", f"{warm * 1000:.0f} ms",
-               budget="≤ 200 ms", met=warm <= 0.2, versus=f"first call {first * 1000:.0f} ms")
+                         "first_ms": round(first * 1000, 2), "median_ms": round(warm * 1000, 2),
+                         "articles_read_before_ms": round(kept * 1000, 2)}
+    report.add("compare", f"two long articles ({a.words:,} and {b.words:,} words), never read before",
+               f"{warm * 1000:.0f} ms", budget="< 100 ms", met=warm < 0.1,
+               versus=f"first call {first * 1000:.0f} ms; both read before {kept * 1000:.0f} ms")
 
     seeds = BENCH_DIR / "indexes" / "seeds"
     with open_library(bundled_corpus(), seeds) as lib:
@@ -96,7 +114,7 @@ def run(report: Report, reps: int) -> None:
         articles = [lib.article(s.id) for s in lib.articles()]
     pairs = []
     for x, y in itertools.combinations(articles, 2):
-        _, seconds = _time(compare, x, y, max(1, reps // 2))
+        _, seconds = _time(_fresh(compare), x, y, max(1, reps // 2))
         pairs.append(seconds)
     data["seed_pairs_ms"] = [round(s * 1000, 2) for s in pairs]
     report.add("compare", f"two seeds (all {len(pairs)} pairs): median / max",

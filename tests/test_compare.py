@@ -489,7 +489,8 @@ def test_quotes_with_odd_marks_split_quotes_and_speakers():
     assert speakers[1] is None
     assert speakers[2] == ("Zabihullah Mujahid", "pronoun")
     assert speakers[3] == ("The commander", "role-unresolved")
-    assert speakers[4] == ("The commander", "pronoun")
+    # "He added" after an unnamed commander: still the role, no name found (a reader sees "speaker unclear").
+    assert speakers[4] == ("The commander", "role-unresolved")
     assert len(quotes[2].parts) == 2
 
 

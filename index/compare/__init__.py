@@ -2,8 +2,9 @@
 
 ``compare(a, b)`` returns a :class:`Comparison` (``report``). The stages, one module each: ``sentences`` (what
 each sentence holds, and which are not content), ``align`` (counterpart sentences and matching quotations),
-``claims`` (figures with what they count), ``quotes`` (direct quotations and their speakers), ``conflicts``
-(claims of one measure compared) and ``report`` (the result). Nothing here imports spaCy.
+``numbers`` and ``dates`` (how the text writes them), ``figure`` (the record), ``claims`` (figures with what they
+count), ``quotes`` (direct quotations and their speakers), ``conflicts`` (claims of one measure compared) and
+``report`` (the result); ``reading`` keeps what was read of the last few articles. Nothing here imports spaCy.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from collections.abc import Collection
 
 from ..models import Article, label_kind
 from .align import Scorer, Weights, link, match_quotes, pair
-from .claims import Figure, FigureSet, extract_dates, extract_figures, ranges_overlap
+from .claims import FigureSet, extract_figures, ranges_overlap
 from .conflicts import compare_figures
+from .dates import extract_dates
+from .figure import Figure
 from .quotes import Quote, Speaker, extract_quotes
+from .reading import forget, read
 from .report import (
     SCHEMA_VERSION,
     ArticleRef,
@@ -36,7 +40,6 @@ from .sentences import (
     is_sentence,
     recurring_sentences,
     sentence_key,
-    sentence_profiles,
     source_furniture,
 )
 
@@ -62,6 +65,7 @@ __all__ = [
     "extract_dates",
     "extract_figures",
     "extract_quotes",
+    "forget",
     "ranges_overlap",
     "recurring_sentences",
     "sentence_key",
@@ -123,12 +127,9 @@ def compare(
     """
     furniture_a = boilerplate(a, recurring)
     furniture_b = boilerplate(b, recurring)
-    figures_a = FigureSet.of(a.text, a.sentences, a.published).without(furniture_a)
-    figures_b = FigureSet.of(b.text, b.sentences, b.published).without(furniture_b)
-    quotes_a = extract_quotes(a.text, a.entities)
-    quotes_b = extract_quotes(b.text, b.entities)
-    pa = sentence_profiles(a, figures_a, quotes_a)
-    pb = sentence_profiles(b, figures_b, quotes_b)
+    reading_a, reading_b = read(a, furniture_a), read(b, furniture_b)
+    figures_a, quotes_a, pa = reading_a.figures, list(reading_a.quotes), reading_a.profiles
+    figures_b, quotes_b, pb = reading_b.figures, list(reading_b.quotes), reading_b.profiles
     scorer = Scorer(pa, pb, weights)
     scores = scorer.pairs(pa, pb)
     real_a = {i for i in range(len(a.sentences)) if is_sentence(a, i) and i not in furniture_a}

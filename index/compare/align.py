@@ -15,7 +15,7 @@ evidence and is then judged against its competitors:
 3. *Competition*: half the average of the two sentences' mean scores with their three best other candidates
    is subtracted, so a sentence that resembles everything (a headline full of the story's names) needs more.
 4. *A gate*: a pair must share what is said, not only who or where: two content words outside entity
-   names, or one and a number or quoted words.
+   names, or one and a number or quoted words, or one that is most of a short sentence's weight.
 
 Pairs at or above :data:`ALIGN_THRESHOLD` are linked best first, each sentence once; then a sentence left
 over joins the pair of its neighbour when it shares enough with that pair's other side (one outlet split what
@@ -49,6 +49,8 @@ BONUS_NUMBER = 0.08
 BONUS_QUOTE = 0.06
 BONUS_SPEAKER = 0.08
 BONUS_POSITION = 0.04
+#: Taken off when the quoted words agree but the two quotes' speakers are named and differ.
+OTHER_SPEAKER = 0.10
 #: Weight added to the lexical score's denominator (about two ordinary words): "Leave a Comment" and
 #: "Leave a Reply" share one rare word and are not one statement.
 SMOOTHING = 20.0
@@ -60,6 +62,13 @@ ALIGN_THRESHOLD = 0.18
 #: lighter side's weight is shared.
 SPLIT_THRESHOLD = 0.11
 SPLIT_CONTAINMENT = 0.3
+#: One shared word beyond names is enough when the pair scores this much and the word is at least half of
+#: the lighter sentence's weight ("What I have is a backbone." in both accounts).
+ONE_WORD_SCORE = 0.30
+ONE_WORD_CONTAINMENT = 0.5
+#: Pairs scoring below this after competition are dropped before their evidence is gathered (below both
+#: thresholds, they are never linked).
+KEEP_FROM = min(ALIGN_THRESHOLD, SPLIT_THRESHOLD)
 #: Word-level similarity (rapidfuzz ratio, 0..100) from which a pair is "same" rather than "paraphrase".
 SAME_RATIO = 85.0
 DATE_KEY = ("date", "", "")
@@ -153,6 +162,10 @@ class Scorer:
             both = x.quoted_terms & y.quoted_terms
             quote = sum(1 for t in shared if t in both) >= 2
         speaker = quote and bool(x.speakers & y.speakers)
+        # The same words from two different people are two statements ("protect and defend" said by both
+        # candidates): no quotation bonus, and the speakers' difference counts against the pair.
+        others = quote and bool(x.speakers) and bool(y.speakers) and not speaker
+        quote = quote and not others
         identical = bool(x.norm) and x.norm == y.norm
         score = (
             identical
@@ -161,6 +174,7 @@ class Scorer:
             + BONUS_NUMBER * min(2, len(numbers))
             + BONUS_QUOTE * quote
             + BONUS_SPEAKER * speaker
+            - OTHER_SPEAKER * others
             + BONUS_POSITION * (1 - abs(x.position - y.position))
         )
         names = x.entity_terms | y.entity_terms
@@ -178,35 +192,88 @@ class Scorer:
         )
 
     def pairs(self, a: Sequence[Profile], b: Sequence[Profile]) -> dict[tuple[int, int], _Score]:
-        """Scores of every pair sharing a term, an entity or a number, after competition."""
-        index: dict[str, list[int]] = defaultdict(list)
+        """Scores of every pair sharing a term, an entity or a number, after competition; only the pairs that
+        can still be linked (at :data:`SPLIT_THRESHOLD` or above) are kept.
+
+        The raw score of every candidate is summed term by term through an inverted index of B (the same sum
+        :meth:`score` makes pair by pair, at a fraction of the cost); the full evidence is scored for the few
+        pairs that survive competition."""
+        tw, ew = self.tw, self.ew
+        terms: dict[str, list[int]] = defaultdict(list)
+        entities: dict[str, list[int]] = defaultdict(list)
+        numbers: dict[str, list[int]] = defaultdict(list)
+        quoted: dict[str, list[int]] = defaultdict(list)
         for y in b:
-            for key in _keys(y):
-                index[key].append(y.index)
-        raw: dict[tuple[int, int], _Score] = {}
+            for t in y.terms:
+                terms[t].append(y.index)
+            for k in y.entities:
+                entities[k].append(y.index)
+            for k in y.numbers:
+                numbers[k].append(y.index)
+            for t in y.quoted_terms:
+                quoted[t].append(y.index)
+        raw: dict[tuple[int, int], float] = {}
+        totals_b = [self.totals(y) for y in b]
         for x in a:
-            candidates = {j for key in _keys(x) for j in index.get(key, ())}
-            for j in candidates:
-                raw[(x.index, j)] = self.score(x, b[j])
+            wx, ex = self.totals(x)
+            weight: dict[int, float] = defaultdict(float)
+            for t in x.terms:
+                w = tw[t]
+                for j in terms.get(t, ()):
+                    weight[j] += w
+            entity: dict[int, float] = defaultdict(float)
+            for k in x.entities:
+                w = ew[k]
+                for j in entities.get(k, ()):
+                    entity[j] += w
+            number: Counter[int] = Counter()
+            for k in x.numbers:
+                number.update(numbers.get(k, ()))
+            quote: Counter[int] = Counter()
+            for t in x.quoted_terms:
+                quote.update(quoted.get(t, ()))
+            i, norm, position, speakers = x.index, x.norm, x.position, x.speakers
+            for j in weight.keys() | entity.keys() | number.keys():
+                y = b[j]
+                wy, ey = totals_b[j]
+                is_quote = quote[j] >= 2 if quote else False
+                same = is_quote and bool(speakers & y.speakers)
+                others = is_quote and bool(speakers) and bool(y.speakers) and not same
+                raw[(i, j)] = (
+                    (bool(norm) and norm == y.norm)
+                    + (2 * weight[j] / (wx + wy + SMOOTHING) if j in weight else 0.0)
+                    + BONUS_ENTITY * (2 * entity[j] / (ex + ey) if j in entity else 0.0)
+                    + BONUS_NUMBER * min(2, number[j] if number else 0)
+                    + BONUS_QUOTE * (is_quote and not others)
+                    + BONUS_SPEAKER * same
+                    - OTHER_SPEAKER * others
+                    + BONUS_POSITION * (1 - abs(position - y.position))
+                )
         by_a: dict[int, list[float]] = defaultdict(list)
         by_b: dict[int, list[float]] = defaultdict(list)
         for (i, j), s in raw.items():
-            by_a[i].append(s.score)
-            by_b[j].append(s.score)
-        top_a = {i: sorted(v, reverse=True)[:4] for i, v in by_a.items()}
-        top_b = {j: sorted(v, reverse=True)[:4] for j, v in by_b.items()}
-        penalties = {}
+            by_a[i].append(s)
+            by_b[j].append(s)
+        rivals_a = {i: _rivals(v) for i, v in by_a.items()}
+        rivals_b = {j: _rivals(v) for j, v in by_b.items()}
+        out: dict[tuple[int, int], _Score] = {}
         for (i, j), s in raw.items():
-            rivals_a = _without_once(top_a[i], s.score)[:3]
-            rivals_b = _without_once(top_b[j], s.score)[:3]
-            penalties[(i, j)] = COMPETITION * 0.5 * (_mean(rivals_a) + _mean(rivals_b))
-        for key, penalty in penalties.items():
-            raw[key].score -= penalty
-        return raw
+            base_a, alt_a = rivals_a[i]
+            base_b, alt_b = rivals_b[j]
+            penalty = COMPETITION * 0.5 * (alt_a.get(s, base_a) + alt_b.get(s, base_b))
+            if s - penalty < KEEP_FROM:
+                continue
+            scored = self.score(a[i], b[j])
+            scored.score -= penalty
+            out[(i, j)] = scored
+        return out
 
 
-def _keys(profile: Profile) -> list[str]:
-    return [*profile.terms, *("e:" + k for k in profile.entities), *("n:" + k for k in profile.numbers)]
+def _rivals(scores: list[float]) -> tuple[float, dict[float, float]]:
+    """The mean of a sentence's three best scores, and for each of its four best, the mean of the three best
+    others: a pair's rivals are the sentence's best three scores other than its own."""
+    top = sorted(scores, reverse=True)[:4]
+    return _mean(top[:3]), {v: _mean(_without_once(top, v)[:3]) for v in top}
 
 
 def _without_once(values: list[float], value: float) -> list[float]:
@@ -223,7 +290,12 @@ def _mean(values: Sequence[float]) -> float:
 def _enough(s: _Score) -> bool:
     """Two sentences are one statement only if they share what is said, not just who or where: two words
     beyond entity names, or one word and a number or quoted words; or the very same words ("REUTER")."""
-    return s.identical or s.distinct >= 2 or (s.distinct >= 1 and (bool(s.numbers) or s.quote))
+    return (
+        s.identical
+        or s.distinct >= 2
+        or (s.distinct >= 1 and (bool(s.numbers) or s.quote))
+        or (s.distinct >= 1 and s.score >= ONE_WORD_SCORE and s.containment >= ONE_WORD_CONTAINMENT)
+    )
 
 
 def link(pairs: Mapping[tuple[int, int], _Score]) -> list[tuple[list[int], list[int]]]:
@@ -245,14 +317,15 @@ def link(pairs: Mapping[tuple[int, int], _Score]) -> list[tuple[list[int], list[
             break
         if s.containment < SPLIT_CONTAINMENT or not _enough(s):
             continue
+        # A group grows on one side only: two sentences on each side would pair each with both of the other's.
         if i not in group_of_a and j in group_of_b:
             g = group_of_b[j]
-            if any(abs(i - k) == 1 for k in groups[g][0]):
+            if len(groups[g][1]) == 1 and any(abs(i - k) == 1 for k in groups[g][0]):
                 groups[g][0].append(i)
                 group_of_a[i] = g
         elif j not in group_of_b and i in group_of_a:
             g = group_of_a[i]
-            if any(abs(j - k) == 1 for k in groups[g][1]):
+            if len(groups[g][0]) == 1 and any(abs(j - k) == 1 for k in groups[g][1]):
                 groups[g][1].append(j)
                 group_of_b[j] = g
     for side_a, side_b in groups:
@@ -275,16 +348,16 @@ def pair(
     a_span = (a.sentences[ia[0]][0], a.sentences[ia[-1]][1])
     b_span = (b.sentences[ib[0]][0], b.sentences[ib[-1]][1])
     a_text, b_text = a.text[a_span[0] : a_span[1]], b.text[b_span[0] : b_span[1]]
-    scores = [pairs[(i, j)] for i in ia for j in ib if (i, j) in pairs]
-    best = max(scores, key=lambda s: s.score)
+    # Pairs of a group that scored too low to keep are scored again here, for their evidence.
+    everything = {(i, j): pairs.get((i, j)) or scorer.score(pa[i], pb[j]) for i in ia for j in ib}
+    scores = list(everything.values())
+    best = max((pairs[k] for k in everything if k in pairs), key=lambda s: s.score)
     terms: dict[str, SharedTerm] = {}
     names: dict[str, str] = {}
     numbers: list[str] = []
     for i in ia:
         for j in ib:
-            s = pairs.get((i, j))
-            if s is None:
-                continue
+            s = everything[(i, j)]
             for t in sorted(s.shared, key=lambda t: -scorer.tw[t]):
                 span = pa[i].terms[t]
                 terms.setdefault(t, SharedTerm(t, a.text[span[0] : span[1]], span, pb[j].terms[t]))

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..models import Article
-from .claims import Figure, FigureSet, gap_ratio, measure_of_word, ranges_overlap
+from .claims import FigureSet, gap_ratio, measure_of_word, ranges_overlap
+from .figure import Figure
 from .report import FigurePair, SentencePair
 from .sentences import Profile, within
 

@@ -31,7 +31,8 @@ _SPEECH_VERBS = re.compile(
     r"\b(?:said|says|say|told|tells|added|adds|warned|warns|asked|asks|stated|states|declared|insisted|"
     r"explained|noted|argued|continued|claimed|announced|replied|wrote|tweeted|assured|stressed|"
     r"according to|quoted|citing|called|admitted|acknowledged|denied|reiterated|promised|vowed|"
-    r"threatened|urged|saying|writing|writes|tweeting|posted)\b",
+    r"threatened|urged|saying|writing|writes|tweeting|posted|contended|contends|maintained|suggested|countered|"
+    r"responded|recalled|remarked|lamented|conceded|complained|joked|predicted|emphasized|observed|echoed)\b",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
@@ -41,6 +42,8 @@ _ROLE = re.compile(
     r"governor|general|mayor|secretary|envoy|prosecutor|witness|resident|brother|sister|father|mother)\b",
     re.IGNORECASE,
 )
+#: A role that speaks ("the governor said"): someone other than the last speaker has the word.
+_ROLE_SPEAKS = re.compile(_ROLE.pattern + r"\s+(?:[a-z]+\s+){0,2}" + _SPEECH_VERBS.pattern, re.IGNORECASE)
 #: Words of a quote that tell nothing about what was said (for telling a quote from a scare-quoted term).
 _MIN_QUOTE_WORDS = 3
 
@@ -94,7 +97,7 @@ class Quote:
     @property
     def is_statement(self) -> bool:
         """A quoted statement rather than a scare-quoted term (“inclusive”, ‘irreconcilable’)."""
-        return self.words >= _MIN_QUOTE_WORDS or self.speaker is not None
+        return not is_title(self.text) and (self.words >= _MIN_QUOTE_WORDS or self.speaker is not None)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -105,6 +108,18 @@ class Quote:
             "words": self.words,
             "speaker": self.speaker.to_dict() if self.speaker else None,
         }
+
+
+_MINOR_WORDS = frozenset("a an and at by for in of on or the to with".split())
+
+
+def is_title(text: str) -> bool:
+    """A quote in title case names a show, a book, a headline or a slogan (“Meet the Press”, “The Godfather:
+    Part II”, “Newsweek Puts Picture of Bachmann on Cover”): nobody says it."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    return 0 < len(words) <= 15 and all(w[0].isupper() or w.lower() in _MINOR_WORDS for w in words) and any(
+        w[0].isupper() for w in words[1:] or words
+    )
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -217,7 +232,7 @@ def extract_quotes(text: str, entities: Sequence[EntitySpan]) -> list[Quote]:
     for lo, hi in _paragraphs(text):
         raw.extend((span, (lo, hi)) for span in _quote_spans(text, lo, hi))
     quoted = [span for span, _ in raw]
-    genders = genders_of(text)
+    genders = genders_of(text, persons)
     outside_persons = [p for p in persons if not any(a <= p.start < b for a, b in quoted)]
     # Join parts split around an attribution without a full stop: "We are X," he said, "and Y."
     merged: list[tuple[list[tuple[int, int]], tuple[int, int]]] = []
@@ -244,18 +259,36 @@ def extract_quotes(text: str, entities: Sequence[EntitySpan]) -> list[Quote]:
         after_hi = min([_sentence_end(text, end + 1, hi)] + [a for a, _ in others if a >= end])
         regions = [(before_lo, max(before_lo, start - 1)), (min(end + 1, after_hi), after_hi)]
         regions += [(a[1], b[0]) for a, b in pairwise(parts)]
-        speaker = _speaker(text, regions, start, outside_persons, previous, genders)
+        text_parts = [" ".join(text[a:b].split()) for a, b in parts]
+        joined = " … ".join(text_parts)
+        title = is_title(joined)
+        speaker = None if title else _speaker(text, regions, start, outside_persons, previous, genders)
         words = sum(len(text[a:b].split()) for a, b in parts)
-        if speaker is None and words >= _MIN_QUOTE_WORDS and previous is not None and previous.speaker is not None:
+        # An attribution after the quote that names no one we know ("said the Democratic staffer") says the
+        # speaker is someone else than the last one: unclear, not inherited.
+        attributed = bool(_SPEECH_VERBS.search(text[regions[1][0] : regions[1][1]]))
+        # A quote inside someone else's sentence ("the Safari Club sent out a “call to arms”") continues no one;
+        # one led only by its attribution ("adding, “...") does.
+        lead = text[regions[0][0] : regions[0][1]]
+        inside_a_sentence = bool(re.search(r"[A-Za-z]", lead)) and not _SPEECH_VERBS.search(lead)
+        if (
+            speaker is None
+            and not title
+            and not attributed
+            and not inside_a_sentence
+            and words >= _MIN_QUOTE_WORDS
+            and previous is not None
+            and previous.speaker is not None
+        ):
             between = text[previous.end : start]
             if (
                 len(between) <= 120
                 and between.count("\n\n") <= 1
-                and not re.search(r"[.!?]\s+[A-Z][a-z]+ ", _strip_attribution(between))
+                and not re.search(r"[.!?][”\"’']*\s+[A-Z][a-z]+ ", _strip_attribution(between))
             ):
-                speaker = Speaker(previous.speaker.name, previous.speaker.entity_id, "continued", -1, -1)
-        text_parts = [" ".join(text[a:b].split()) for a, b in parts]
-        quote = Quote(parts=tuple(parts), text=" … ".join(text_parts), speaker=speaker)
+                how = "role-unresolved" if previous.speaker.how == "role-unresolved" else "continued"
+                speaker = Speaker(previous.speaker.name, previous.speaker.entity_id, how, -1, -1)
+        quote = Quote(parts=tuple(parts), text=joined, speaker=speaker)
         quotes.append(quote)
         previous = quote
     return quotes
@@ -309,10 +342,23 @@ def _speaker(
         verbs.sort(key=lambda m: min(abs(a + m.start() - quote_start), abs(a + m.end() - quote_start)))
         for verb in verbs:
             v0, v1 = a + verb.start(), a + verb.end()
+            if (a, b) == regions[1] and _NEW_CLAUSE.search(text[a:v0]):
+                continue  # "called the idea “intriguing,” but Sen. McCaskill said": her words come later
             found = _tied_to_verb(text, a, b, v0, v1, persons, previous, genders)
             if found is not None:
                 return found
     return None
+
+
+def _next_to_verb(text: str, r0: int, r1: int, v0: int, v1: int) -> bool:
+    """Whether the role at ``[r0, r1)`` is the speech verb's own: a few words from it with no clause between
+    ("the spokesman for the campaign said", "said a spokeswoman")."""
+    gap = text[r1:v0] if r1 <= v0 else text[v1:r0] if r0 >= v1 else ""
+    return len(gap.split()) <= 4 and not re.search(r"[,;:.!?]", gap)
+
+
+#: After a quote, a conjunction opens a clause of its own: its verb's subject did not say the quote.
+_NEW_CLAUSE = re.compile(r"^\W*(?:but|while|whereas|although|though|yet|and)\b", re.IGNORECASE)
 
 
 def _tied_to_verb(
@@ -348,7 +394,14 @@ def _tied_to_verb(
         and not _MODIFIER_AFTER.match(text[p.end : p.end + 30])
     ]
     if subjects:
-        return _speaker_of(subjects[-1], "named", persons)
+        chosen = subjects[-1]
+        # "Ms. Ingraham, one of the few to put her muscle behind Mr. Brat, said": a name inside the apposition
+        # of an earlier one is not the subject.
+        for p in subjects[:-1]:
+            if text[p.end : v0].lstrip().startswith(","):
+                chosen = p
+                break
+        return _speaker_of(chosen, "named", persons)
     # a surname spaCy did not tag, of a person the article names in full: "Fox told CNN"
     word = re.search(r"\b([A-Z][\w'’-]+)\s+(?:[a-z]+\s+)?$", before_verb)
     w0 = a + word.start(1) if word else -1
@@ -356,23 +409,47 @@ def _tied_to_verb(
         word = re.match(r"^\s+([A-Z][\w'’-]+)\b", text[v1:b])
         w0 = v1 + word.start(1) if word else -1
     tagged = word is not None and any(p.start <= w0 < p.end for p in inside)
-    if word is not None and not tagged and not _OBJECT_BEFORE.search(text[max(0, w0 - 40) : w0]):
+    if (
+        word is not None
+        and not tagged
+        and not _OBJECT_BEFORE.search(text[max(0, w0 - 40) : w0])
+        # "a Ryan spokesman said": the name modifies the one who spoke
+        and not _MODIFIER_AFTER.match(text[w0 + len(word.group(1)) : w0 + len(word.group(1)) + 30])
+    ):
         for p in persons:
             parts = (p.canonical or p.text).split()
             if len(parts) > 1 and parts[-1] == word.group(1):
                 found = _speaker_of(p, "named", persons)
                 return Speaker(found.name, found.entity_id, "named", w0, w0 + len(word.group(1)))
-    # "the spokesman said", "said a spokeswoman"
-    role = _ROLE.search(text[max(a, v0 - 60) : min(b, v1 + 60)])
+    # "the spokesman said", "said a spokeswoman": the role next to the verb, not one in a clause between
+    # ("diGenova, an adviser to the president throughout the inquiry, told Fox News")
+    window = max(a, v0 - 60)
+    roles = _ROLE.finditer(text[window : min(b, v1 + 60)])
+    # A role after the verb is its subject only when the verb opens the attribution (`,” said a spokeswoman`),
+    # not in "saying the deputy director reversed the decision".
+    opens = not re.search(r"\w", before_verb)
+    role = next(
+        (
+            m
+            for m in roles
+            if _next_to_verb(text, window + m.start(), window + m.end(), v0, v1) and (window + m.end() <= v0 or opens)
+        ),
+        None,
+    )
     if role:
-        r0 = max(a, v0 - 60) + role.start()
-        r1 = max(a, v0 - 60) + role.end()
-        word_ = role.group("role").lower()
-        for person in reversed([p for p in persons if p.end <= r0]):
-            lead = text[max(0, person.start - 40) : person.start].lower()
-            if word_ in lead:
-                found = _speaker_of(person, "role", persons)
-                return Speaker(found.name, found.entity_id, "role", r0, r1)
+        r0 = window + role.start()
+        r1 = window + role.end()
+        word_ = re.compile(r"\b" + role.group("role").lower() + r"\b")
+        # The person named with that word ("Taliban spokesman Zabihullah Mujahid"), when only one is: an article
+        # that names a former president and the president leaves "the president" to the reader.
+        holders = {
+            _surname_key(p.canonical or p.text): p
+            for p in persons
+            if p.end <= r0 and word_.search(text[max(0, p.start - 40) : p.start].lower())
+        }
+        if len(holders) == 1:
+            found = _speaker_of(next(iter(holders.values())), "role", persons)
+            return Speaker(found.name, found.entity_id, "role", r0, r1)
         return Speaker(" ".join(role.group().split()), "", "role-unresolved", r0, r1)
     return None
 
@@ -381,19 +458,62 @@ def _gender_of(name: str, genders: dict[str, str]) -> str:
     return genders.get(name.split()[-1] if name.split() else "", "")
 
 
-def genders_of(text: str) -> dict[str, str]:
-    """Surname -> "f"/"m" where the article says it: "Ms. Lauten", "Mr. Trump"."""
+def genders_of(text: str, persons: Sequence[EntitySpan] = ()) -> dict[str, str]:
+    """Surname -> "f"/"m" where the article says it ("Ms. Lauten", "Mr. Trump"), else where a common first name
+    does ("Joseph Crowley"): outlets without honorifics still tell "she said" from a man's name."""
     out: dict[str, str] = {}
     for pattern, gender in ((_FEMALE_TITLE, "f"), (_MALE_TITLE, "m")):
         for match in pattern.finditer(text):
             name = match.group(1)
             out[name] = "" if out.get(name, gender) != gender else gender
+    by_first: dict[str, str] = {}
+    for p in persons:
+        words = (p.canonical or p.text).split()
+        if len(words) < 2 or words[-1] in out:
+            continue
+        first = words[0].lower()
+        gender = "m" if first in _MALE_NAMES else "f" if first in _FEMALE_NAMES else ""
+        if gender:
+            surname = words[-1]
+            by_first[surname] = "" if by_first.get(surname, gender) != gender else gender
+    for surname, gender in by_first.items():
+        out.setdefault(surname, gender)
     return out
 
 
+#: Common first names that say a person's gender (US and UK news; names used by both are left out).
+_MALE_NAMES = frozenset(
+    """aaron adam alan albert alex alexander andrew anthony antonin arthur barack ben benjamin bernie bill billy
+    bob bobby brad brandon brett brian bruce carl charles charlie chris christopher chuck clarence craig dan
+    daniel darrell dave david dennis devin dick don donald doug douglas duncan ed edward eric frank fred gary
+    george gerald greg gregory harold harry henry howard ian jack jacob jake james jared jason jay jeb jeff
+    jeffrey jerry jim jimmy joe joel john johnny jon jonathan jose joseph josh joshua juan justin keith ken
+    kenneth kevin kirk larry luis marco mark martin matt matthew michael mike mitch mitt
+    nathan neil newt nicholas nick orrin patrick paul pete peter phil philip ralph rand randy raymond reince
+    richard rick rob robert roger ron ronald roy rudy russell ryan sam samuel scott sean sergio stephen steve
+    steven ted thomas tim timothy todd tom tony vladimir walter wayne william xi""".split()
+)
+_FEMALE_NAMES = frozenset(
+    """alexandria alice amanda amy andrea angela ann anna anne barbara betsy betty carly carol caroline
+    catherine cheryl christine claire condoleezza cynthia debbie deborah diane dianne donna dorothy elaine
+    elena elizabeth ellen emily gabrielle gretchen heather heidi helen hillary ilhan jane janet jeanne jennifer
+    jessica jill joan joni julia julie karen kate katherine kathleen kathy kellyanne kim kirsten laura
+    lauren linda lisa loretta lynn margaret maria marie martha mary maxine megan melania melissa michele
+    michelle monica nancy nicole nikki pamela patricia patty rachel rebecca samantha sandra sarah sharon
+    sheila shirley stephanie susan susana suzanne tammy theresa tulsi valerie virginia""".split()
+)
+
+
 #: A name used as a modifier or an object is rarely what a later "he" or "she" stands for.
-_MODIFIER_AFTER = re.compile(r"^(?:['’]s?\b|\s+(?:administration|campaign|era|government|camp|White House)\b)")
-_OBJECT_BEFORE = re.compile(r"\b(?:of|about|to|at|with|for|on|against|by|from)\s+(?:[A-Z][\w.'’-]*\s+){0,2}$")
+_MODIFIER_AFTER = re.compile(
+    r"^(?:['’]s?\b|\s+(?:administration|campaign|era|government|camp|White House|spokes(?:man|woman|person)|aide|"
+    r"aides|adviser|advisers|advisor|lawyer|lawyers|attorney|attorneys|staffer|staff|office|team|allies|ally)\b)"
+)
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:of|about|to|at|with|for|on|against|by|from|behind|under|over|toward|towards|like|than|into|onto|"
+    r"beside|between|among|including|alongside|despite|after|before|via|unlike|versus|vs)\s+"
+    r"(?:(?:the|a|an|his|her|their|its)\s+(?:[a-z]+\s+)?)?(?:[A-Z][\w.'’-]*\s+){0,2}$"
+)
 
 
 def _pronoun_speaker(
@@ -413,26 +533,41 @@ def _pronoun_speaker(
         return None
     window = at[0] - 400
     fits: dict[str, EntitySpan] = {}
+    #: People named as an object ("drew the ire of Justice Scalia, who said ..."): rarely the one meant, but
+    #: when named after the one who fits, the text no longer says which of them it is.
+    objects: dict[str, EntitySpan] = {}
     for p in persons:
         if p.end > at[0] or p.end < window:
             continue
         if _MODIFIER_AFTER.match(text[p.end : p.end + 30]):
             continue
-        if _OBJECT_BEFORE.search(text[max(0, p.start - 40) : p.start]):
-            continue
         name = p.canonical or p.text
         if _gender_of(name, genders) not in ("", want):
             continue
+        if _OBJECT_BEFORE.search(text[max(0, p.start - 40) : p.start]):
+            objects[_surname_key(name)] = p
+            continue
         fits[_surname_key(name)] = p
+    if last is not None:
+        # "the governor said that he would not. “...,” he said": someone else spoke since the last quote (its
+        # own attribution, "the spokesman said", is the last speaker's).
+        after = max(previous.end, last.end)  # type: ignore[union-attr]
+        if _ROLE_SPEAKS.search(text[after : at[0]]):
+            return None
     if last is not None and _gender_of(last.name, genders) in ("", want):
         # The last speaker, unless someone else who fits was named since.
         anchor = last.start if last.start >= 0 else previous.start  # type: ignore[union-attr]
-        since = {key for key, p in fits.items() if p.end > anchor}
+        since = {key for key, p in (*fits.items(), *objects.items()) if p.end > anchor}
         if since <= {_surname_key(last.name)}:
-            return Speaker(last.name, last.entity_id, "pronoun", *at)
+            # "the new president ... he said": still a role no name was found for.
+            how = "role-unresolved" if last.how == "role-unresolved" else "pronoun"
+            return Speaker(last.name, last.entity_id, how, *at)
         return None
     if len(fits) == 1:
-        found = _speaker_of(next(iter(fits.values())), "pronoun", persons)
+        key, person = next(iter(fits.items()))
+        if any(k != key and p.end > person.end for k, p in objects.items()):
+            return None
+        found = _speaker_of(person, "pronoun", persons)
         return Speaker(found.name, found.entity_id, "pronoun", *at)
     return None
 

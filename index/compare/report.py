@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .claims import Figure
+from .figure import Figure
 from .quotes import Quote
 
 SCHEMA_VERSION = 2

@@ -1,0 +1,49 @@
+"""Alignment rules on small texts: what pairs, and how a group of split sentences may grow."""
+
+from __future__ import annotations
+
+import re
+
+from index.compare import compare
+from index.compare.align import _Score, link
+from index.models import Article
+
+
+def _article(ident: str, text: str) -> Article:
+    sentences = [(m.start(), m.end()) for m in re.finditer(r"[^.]+\.", text)]
+    sentences = [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in sentences]
+    return Article(id=ident, title=ident, text=text, sentences=tuple(sentences))
+
+
+def test_a_large_figure_written_with_different_precision_is_shared_evidence():
+    a = _article("a", "Officials met on Friday. The couple has paid $43 million in federal taxes since 2007. Rain.")
+    b = _article("b", "The report came out late. The couple paid $43,885,310 in federal taxes over those years. Quiet.")
+    pair = compare(a, b).counterpart("a", 1)
+    assert pair is not None and pair.b == (1,)
+    assert pair.evidence.numbers
+
+
+def _score(score: float, containment: float = 0.8) -> _Score:
+    return _Score(score, score, containment, ("w1", "w2"), (), (), False, False, 2)
+
+
+def test_a_split_group_grows_on_one_side_only():
+    # A0-B0 pair; A1 (next to A0) and B1 (next to B0) each resemble the other side's sentence of the pair.
+    groups = link({(0, 0): _score(0.6), (1, 0): _score(0.3), (0, 1): _score(0.25), (1, 1): _score(0.05)})
+    assert groups == [([0, 1], [0])]
+    assert all(len(side_a) == 1 or len(side_b) == 1 for side_a, side_b in groups)
+
+
+def test_an_article_read_before_is_read_again_when_its_annotation_changes():
+    import dataclasses
+
+    from index.models import EntitySpan
+
+    text = "The minister spoke on Monday. “We will rebuild every bridge in the valley,” Anna Berg said."
+    a = _article("a", text)
+    b = _article("b", "The valley flooded last week. “We will rebuild every bridge in the valley,” she said.")
+    assert compare(a, b).quotes_a[0].speaker is None
+    at = text.index("Anna Berg")
+    named = dataclasses.replace(a, entities=(EntitySpan(at, at + len("Anna Berg"), "PERSON", "Anna Berg"),))
+    assert compare(named, b).quotes_a[0].speaker.name == "Anna Berg"
+    assert compare(a, b).quotes_a[0].speaker is None
