@@ -293,3 +293,13 @@ def test_fuzzy_term_lookup_matches_a_full_comparison() -> None:
                 expected = sorted(w for w in terms.words
                                   if w.startswith(text[:prefix]) and Levenshtein.distance(w, text) <= maxdist)
                 assert terms.within(text, maxdist, prefix) == expected, (text, maxdist, prefix)
+
+
+def test_source_column_read_in_one_piece_is_whooshs(seeds_library: Library) -> None:
+    """The source facet's column, read in one piece per segment, holds what Whoosh reads value by value."""
+    from index.search import column_values
+
+    reader = seeds_library._search_engine().searcher.reader()
+    values = column_values(reader, "source_facet")
+    assert values == list(reader.column_reader("source_facet"))
+    assert len(set(values)) > 1
