@@ -32,13 +32,6 @@ from .aliases import (
     write_corrections,
 )
 from .annotate import AnnotationCache, Annotator, AnnotatorFactory
-from .build import Build, NeedEverything, corrections_fingerprint
-from .ingest import (
-    CorpusChanges,
-    corpus_changes,
-    corpus_file_stats,
-    parse_columns,
-)
 from .models import (
     Annotation,
     Article,
@@ -65,6 +58,10 @@ def bundled_corpus() -> Path:
     return Path(next(iter(byline_seeds.__path__)))
 
 
+if TYPE_CHECKING:  # reading a corpus and building its index are imported where used: searching needs neither
+    from .ingest import CorpusChanges
+
+
 def open_library(corpus: str | Path | None = None, index_dir: str | Path | None = None,
                  columns: str | None = None) -> Library:
     """A corpus (default: the bundled seeds) and its index (default: under the user's cache directory).
@@ -74,6 +71,8 @@ def open_library(corpus: str | Path | None = None, index_dir: str | Path | None 
     if not root.exists():
         raise FileNotFoundError(f"no such corpus: {root}")
     directory = Path(index_dir).expanduser() if index_dir is not None else store.default_index_dir(root)
+    if columns:
+        from .ingest import parse_columns
     return Library(root.resolve(), directory, columns=parse_columns(columns) if columns else None)
 
 
@@ -167,6 +166,8 @@ class Library:
         """Corpus files added, changed or deleted since the index was built (what it does not show yet), from
         their sizes and modification times: no file is opened, so a reader can ask every few seconds. An index
         that recorded nothing (built by an older Byline) reports every file as changed: re-index to be sure."""
+        from .ingest import CorpusChanges, corpus_changes, corpus_file_stats
+
         current = corpus_file_stats(self.corpus)
         recorded = store.read_file_stats(self.generation)
         if recorded is None:
@@ -515,6 +516,8 @@ class Library:
         aliases = load_aliases(self.corpus, self.index_dir)
         registry = self.registry.reresolve(aliases)
         stamp = registry.save(path)
+        from .build import corrections_fingerprint
+
         store.write_format(self.generation, stamp, corrections_fingerprint(aliases))
         self._close_index()
         self._registry = registry
@@ -549,6 +552,8 @@ class Library:
 
     def _build(self, *, rebuild: bool, jobs: int, model: str | None, progress: ProgressCallback | None,
                lock_wait: float, annotator: AnnotatorFactory) -> BuildReport:
+        from .build import Build, NeedEverything
+
         started = time.perf_counter()
         report = (lambda phase, done, total, current="": progress(BuildProgress(phase, done, total, current))) \
             if progress else (lambda *a, **k: None)
