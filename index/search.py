@@ -20,6 +20,7 @@ import math
 import re
 import time
 import weakref
+from array import array
 from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -329,9 +330,10 @@ def _top_reader(searcher):
 
 
 class FieldTerms:
-    """Every index term of one field, in every segment, sorted (and, once a fuzzy term needs them, each spelt
-    backwards, sorted): what fuzzy terms and spelling suggestions look words up in, by binary search rather than
-    a pass over the term dictionary. About 60 bytes a term (Reuters' bodies: 35,000 terms)."""
+    """Every index term of one field, in every segment, sorted (and, once a fuzzy term needs them, their places
+    in the order of the terms spelt backwards): what fuzzy terms and spelling suggestions look words up in, by
+    binary search rather than a pass over the term dictionary. Reuters: 35,543 body and 28,002 title terms,
+    about 4 MB together; the backwards order is an array of positions (4 bytes a term), not a second list."""
 
     __slots__ = ("_backwards", "words")
 
@@ -341,7 +343,7 @@ class FieldTerms:
         for segment, _offset in reader.leaf_readers():
             words.update(map(from_bytes, segment.lexicon(fieldname)))
         self.words = sorted(words)  # code point order: the term dictionary's (UTF-8 bytes) order
-        self._backwards: list[str] | None = None
+        self._backwards: array | None = None
 
     def starting(self, prefix: str) -> list[str]:
         """The terms that begin with ``prefix``."""
@@ -352,11 +354,17 @@ class FieldTerms:
 
     def ending(self, suffix: str) -> list[str]:
         """The terms that end with ``suffix``."""
+        words = self.words
         if self._backwards is None:
-            self._backwards = sorted(word[::-1] for word in self.words)
+            self._backwards = array("I", sorted(range(len(words)), key=lambda i: words[i][::-1]))
         backwards, key = self._backwards, suffix[::-1]
-        found = backwards[bisect_left(backwards, key):bisect_left(backwards, key + "\U0010ffff")]
-        return [word[::-1] for word in found]
+
+        def spelt_backwards(i: int) -> str:
+            return words[i][::-1]
+
+        lo = bisect_left(backwards, key, key=spelt_backwards)
+        hi = bisect_left(backwards, key + "\U0010ffff", lo, key=spelt_backwards)
+        return [words[i] for i in backwards[lo:hi]]
 
     def within(self, text: str, maxdist: int, prefix: int = 0) -> list[str]:
         """The terms within ``maxdist`` Levenshtein edits of ``text`` that begin with its first ``prefix``
