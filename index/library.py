@@ -23,13 +23,6 @@ from typing import TYPE_CHECKING, TypeVar
 from . import store
 from .aliases import ALIAS_FILE, corpus_alias_path, load_aliases
 from .annotate import AnnotationCache, Annotator, AnnotatorFactory
-from .build import Build, NeedEverything
-from .ingest import (
-    CorpusChanges,
-    corpus_changes,
-    corpus_file_stats,
-    parse_columns,
-)
 from .models import (
     Annotation,
     Article,
@@ -56,6 +49,10 @@ def bundled_corpus() -> Path:
     return Path(next(iter(byline_seeds.__path__)))
 
 
+if TYPE_CHECKING:  # reading a corpus and building its index are imported where used: searching needs neither
+    from .ingest import CorpusChanges
+
+
 def open_library(corpus: str | Path | None = None, index_dir: str | Path | None = None,
                  columns: str | None = None) -> Library:
     """A corpus (default: the bundled seeds) and its index (default: under the user's cache directory).
@@ -65,6 +62,8 @@ def open_library(corpus: str | Path | None = None, index_dir: str | Path | None 
     if not root.exists():
         raise FileNotFoundError(f"no such corpus: {root}")
     directory = Path(index_dir).expanduser() if index_dir is not None else store.default_index_dir(root)
+    if columns:
+        from .ingest import parse_columns
     return Library(root.resolve(), directory, columns=parse_columns(columns) if columns else None)
 
 
@@ -158,6 +157,8 @@ class Library:
         """Corpus files added, changed or deleted since the index was built (what it does not show yet), from
         their sizes and modification times: no file is opened, so a reader can ask every few seconds. An index
         that recorded nothing (built by an older Byline) reports every file as changed: re-index to be sure."""
+        from .ingest import CorpusChanges, corpus_changes, corpus_file_stats
+
         current = corpus_file_stats(self.corpus)
         recorded = store.read_file_stats(self.generation)
         if recorded is None:
@@ -521,6 +522,8 @@ class Library:
 
     def _build(self, *, rebuild: bool, jobs: int, model: str | None, progress: ProgressCallback | None,
                lock_wait: float, annotator: AnnotatorFactory) -> BuildReport:
+        from .build import Build, NeedEverything
+
         started = time.perf_counter()
         report = (lambda phase, done, total, current="": progress(BuildProgress(phase, done, total, current))) \
             if progress else (lambda *a, **k: None)

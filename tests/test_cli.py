@@ -102,3 +102,18 @@ def test_installed_command_runs_from_any_directory(tmp_path: Path, seeds_index_d
     assert json.loads(done.stdout)["hits"][0]["id"] == "004_e8aa0ffba7751739"
     helped = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
     assert helped.returncode == 0 and "query syntax" in helped.stdout
+
+
+def test_help_lists_every_command_and_a_reading_command_parses_alone(capsys) -> None:
+    """``byline -h`` names every command; ``byline search`` builds only its own group's parsers (so it does not
+    import the comparison engine)."""
+    from reader.cli.main import build_parser
+
+    with pytest.raises(SystemExit):
+        main(["-h"])
+    out = capsys.readouterr().out
+    for command in ("search", "show", "list", "index", "compare", "entities", "stories"):
+        assert command in out
+    args = build_parser(command="search").parse_args(["search", "oil", "--json", "-n", "5"])
+    assert (args.command, args.query, args.json, args.limit) == ("search", "oil", True, 5)
+    assert "compare" not in build_parser(command="search")._subparsers._group_actions[0].choices

@@ -243,3 +243,63 @@ def test_a_line_of_a_jsonl_corpus_is_named_by_its_path(tmp_path) -> None:
         assert lib.resolve_id("news.jsonl:2") == "x2"
         with pytest.raises(KeyError, match="ambiguous"):
             lib.resolve_id(str(corpus))
+
+
+@pytest.mark.parametrize("query", ["taliban~", "talban~", "kabull~2", "airprt~", "Zabihullah~2", "bom~1/2", "IS~",
+                                   "kabl~ AND taliban", "talibn~ OR airport"])
+def test_fuzzy_terms_and_scores_are_whooshs(seeds_library: Library, query: str) -> None:
+    """A fuzzy term looked up in the sorted term list finds the terms Whoosh's Levenshtein automaton finds, and
+    the same articles with the same scores in the same order as Whoosh's own fuzzy query."""
+    from whoosh import query as wq
+
+    from index.search import WordFuzzy, parse
+
+    engine = seeds_library._search_engine()
+    reader = engine.searcher.reader()
+    q = parse(engine.parser, engine.registry, query)
+    fuzzy = [node for node in _leaves(q) if isinstance(node, WordFuzzy)]
+    assert fuzzy
+    for node in fuzzy:
+        whooshs = reader.terms_within(node.fieldname, node.text, node.maxdist, node.prefixlength)
+        assert node._btexts(reader) == sorted(word.encode("utf-8") for word in whooshs)
+
+    def plain(node):  # the same query with Whoosh's FuzzyTerm
+        if isinstance(node, WordFuzzy):
+            return wq.FuzzyTerm(node.fieldname, node.text, node.boost, node.maxdist, node.prefixlength)
+        return node if node.is_leaf() else node.apply(plain)
+
+    ours = [(hit.docnum, round(hit.score, 9)) for hit in engine.searcher.search(q, limit=None)]
+    theirs = [(hit.docnum, round(hit.score, 9)) for hit in engine.searcher.search(plain(q), limit=None)]
+    assert ours and ours == theirs
+
+
+def _leaves(q):
+    return [q] if q.is_leaf() else [leaf for child in q.children() for leaf in _leaves(child)]
+
+
+def test_fuzzy_term_lookup_matches_a_full_comparison() -> None:
+    """One edit leaves half a word whole: the lookup by halves finds every term a full comparison finds."""
+    from rapidfuzz.distance import Levenshtein
+
+    from index.search import FieldTerms
+
+    terms = FieldTerms.__new__(FieldTerms)
+    terms.words = sorted({"bank", "banks", "bang", "tank", "bnk", "bask", "ban", "blank", "abank", "bankk", "b",
+                          "ba", "kabul", "kabal", "akbul", "kabuls", "xabul", "kbul", "éabul", "kabu"})
+    terms._backwards = None
+    for text in ("bank", "kabul", "ba", "bk", "ab", "éabul", "kabuk"):
+        for maxdist in (0, 1, 2):
+            for prefix in (0, 1, 2, 3):
+                expected = sorted(w for w in terms.words
+                                  if w.startswith(text[:prefix]) and Levenshtein.distance(w, text) <= maxdist)
+                assert terms.within(text, maxdist, prefix) == expected, (text, maxdist, prefix)
+
+
+def test_source_column_read_in_one_piece_is_whooshs(seeds_library: Library) -> None:
+    """The source facet's column, read in one piece per segment, holds what Whoosh reads value by value."""
+    from index.search import column_values
+
+    reader = seeds_library._search_engine().searcher.reader()
+    values = column_values(reader, "source_facet")
+    assert values == list(reader.column_reader("source_facet"))
+    assert len(set(values)) > 1

@@ -35,9 +35,11 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser(everything: bool = True) -> argparse.ArgumentParser:
+def build_parser(everything: bool = True, command: str | None = None) -> argparse.ArgumentParser:
     """The ``byline`` command line; with ``everything`` false only its ``open`` command (what starting the reader
-    needs: the other commands' parsers import parts of the engine, 25 ms of the reader's start-up)."""
+    needs: the other commands' parsers import parts of the engine, 25 ms of the reader's start-up). A ``command``
+    of the reading group (``search``, ``show``, ...) gets only that group's parsers: the comparison commands
+    import the comparison engine (a third of a whole ``byline search`` process)."""
     parser = argparse.ArgumentParser(
         prog="byline",
         description="Byline: read how different outlets tell the same story, side by side, in your terminal.",
@@ -50,9 +52,11 @@ def build_parser(everything: bool = True) -> argparse.ArgumentParser:
     reading.register_open(sub)
     if not everything:
         return parser
+    reading.register(sub)
+    if command is not None and command in sub.choices:
+        return parser
     from . import compare, entities, stories, web
 
-    reading.register(sub)
     for module in (compare, entities, stories, web):
         module.register(sub)
     return parser
@@ -93,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from index import IndexProblem, ModelError, QueryError
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(everything=not _opens_reader(argv))
+    parser = build_parser(everything=not _opens_reader(argv), command=argv[0] if argv else None)
     commands = list(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     args = parser.parse_args(_with_default_command(argv, commands))
     try:
