@@ -80,8 +80,8 @@ def test_a_damaged_entity_table_is_repaired_not_read_as_empty(corpus_and_index: 
         count = len(lib.entities())
     data = path.read_bytes()
     path.write_bytes({"garbage": b"\x00garbage", "truncated": data[: len(data) // 2], "empty object": b"{}",
-                      "wrong types": data.replace(b'"surfaces":[', b'"surfaces":{"x":[', 1)
-                      .replace(b'],"in_article"', b']},"in_article"', 1)}[damage])
+                      "wrong types": data.replace(b'"ids":[', b'"ids":{"x":[', 1)
+                      .replace(b'],"names"', b']},"names"', 1)}[damage])
     with open_library(corpus, index_dir) as lib, pytest.raises(IndexCorrupt, match="byline index"):
         lib.entities()  # the reader says so; it does not show a corpus without entities
     with open_library(corpus, index_dir) as lib:

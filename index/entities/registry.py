@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import json
 import os
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..models import ArticleSummary, label_kind
 from ..storage import write_json
-from ..store import REGISTRY_VERSION
+from ..store import REGISTRY_READABLE, REGISTRY_VERSION
 from .names import RESOLVED_LABELS, normalise_name
 from .surfaces import SurfaceTable
 
@@ -109,7 +110,7 @@ class EntityRegistry:
 
     def __init__(self, headers: Sequence[Sequence[str]], surfaces: Iterable[Sequence[Any]], *,
                  in_article: Mapping[str, int] | None = None, detail: RegistryDetail | None = None,
-                 detail_path: Path | None = None, stamp: str = "") -> None:
+                 detail_path: Path | None = None, stamp: str = "", lookup: SortedLookup | None = None) -> None:
         self._headers = [tuple(h) for h in headers]  # (id, name, label) per entity
         #: "article id\tkey\tlabel" -> entity: a lone surname read as the person its article names.
         self._in_article = dict(in_article or {})
@@ -117,13 +118,13 @@ class EntityRegistry:
         self._detail_path = detail_path
         self._stamp = stamp
         self._surfaces: Iterable[Sequence[Any]] | None = surfaces
-        self._lookup_map: dict[str, tuple[Any, ...]] | None = None
+        self._lookup_map: dict[str, tuple[Any, ...]] | SortedLookup | None = lookup
         self._by_id: dict[str, int] | None = None
         self._members: dict[int, list[tuple[str, str]]] | None = None
         self._entities: dict[int, CanonicalEntity] = {}
 
     @property
-    def _lookup(self) -> dict[str, tuple[Any, ...]]:
+    def _lookup(self) -> dict[str, tuple[Any, ...]] | SortedLookup:
         """One compact map (a reader keeps it open beside a 20,000-article index): normalised form -> (label,
         entity, label, entity, ...); entity -1 for a dropped mis-tag, label "" for a preferred name that is no
         surface form. Built on first use: a build that leaves the entities as they were only counts them."""
@@ -308,8 +309,11 @@ class EntityRegistry:
         detail = self.detail
         write_json(_detail_path(path), {"version": REGISTRY_VERSION, "stamp": stamp,
                                         "table": detail.table.to_json(), "records": detail.records})
-        write_json(path, {"version": REGISTRY_VERSION, "stamp": stamp, "entities": self._headers,
-                          "surfaces": self._surface_rows(), "in_article": self._in_article})
+        ids, names, labels = (list(column) for column in zip(*self._headers, strict=True)) if self._headers \
+            else ([], [], [])
+        write_json(path, {"version": REGISTRY_VERSION, "stamp": stamp, "ids": ids, "names": names,
+                          "labels": labels, "lookup": SortedLookup.flatten(self._lookup),
+                          "in_article": self._in_article})
         self._stamp = stamp
         return stamp
 
@@ -330,16 +334,24 @@ class EntityRegistry:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise RegistryDamaged(f"{path}: {exc.__class__.__name__}: {exc}") from None
-        if not isinstance(data, dict) or data.get("version") != REGISTRY_VERSION:
+        if not isinstance(data, dict) or data.get("version") not in REGISTRY_READABLE:
             raise RegistryDamaged(f"{path}: not an entity table of this version of Byline")
-        headers, surfaces, stamp = data.get("entities"), data.get("surfaces"), data.get("stamp")
-        in_article = data.get("in_article") or {}
-        if not (isinstance(headers, list) and isinstance(surfaces, list) and isinstance(stamp, str)
-                and isinstance(in_article, dict)
-                and all(isinstance(h, list) and len(h) == 3 for h in headers)
-                and all(isinstance(row, list) and len(row) == 3 for row in surfaces)):
+        stamp, in_article = data.get("stamp"), data.get("in_article") or {}
+        if not (isinstance(stamp, str) and isinstance(in_article, dict)):
             raise RegistryDamaged(f"{path}: incomplete or damaged entity table")
-        return cls(headers, surfaces, in_article=in_article, detail_path=_detail_path(path), stamp=stamp)
+        if data["version"] == 2:  # nested lists, as Byline wrote them before format 3
+            headers, surfaces = data.get("entities"), data.get("surfaces")
+            if not (isinstance(headers, list) and isinstance(surfaces, list)
+                    and all(isinstance(h, list) and len(h) == 3 for h in headers)
+                    and all(isinstance(row, list) and len(row) == 3 for row in surfaces)):
+                raise RegistryDamaged(f"{path}: incomplete or damaged entity table")
+            return cls(headers, surfaces, in_article=in_article, detail_path=_detail_path(path), stamp=stamp)
+        columns = [data.get(name) for name in ("ids", "names", "labels")]
+        lookup = SortedLookup.from_json(data.get("lookup"))
+        if lookup is None or not all(isinstance(c, list) and len(c) == len(columns[0]) for c in columns):
+            raise RegistryDamaged(f"{path}: incomplete or damaged entity table")
+        return cls(list(zip(*columns, strict=True)), (), in_article=in_article, detail_path=_detail_path(path),
+                   stamp=stamp, lookup=lookup)
 
     @classmethod
     def empty(cls) -> EntityRegistry:
@@ -363,7 +375,7 @@ class RegistryDetail:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls.empty()
-        if data.get("version") != REGISTRY_VERSION or data.get("stamp") != stamp:
+        if data.get("version") not in REGISTRY_READABLE or data.get("stamp") != stamp:
             return cls.empty()
         return cls(SurfaceTable.from_json(data["table"]), data["records"])
 
@@ -374,3 +386,56 @@ class RegistryDetail:
 
 def _detail_path(path: Path) -> Path:
     return path.with_name(path.stem + ".detail.json")
+
+
+class SortedLookup:
+    """The registry's surface map as saved (format 3): the normalised forms sorted, and each form's (label,
+    entity) pairs in flat arrays. Loading it is parsing four flat lists, nothing is built; a form is found by
+    bisection. Answers ``get`` and ``items`` as the map built from surfaces does."""
+
+    __slots__ = ("keys", "labels", "numbers", "starts")
+
+    def __init__(self, keys: list[str], starts: list[int], labels: list[str], numbers: list[int]) -> None:
+        self.keys, self.starts, self.labels, self.numbers = keys, starts, labels, numbers
+
+    def get(self, key: str, default: tuple[Any, ...] = ()) -> tuple[Any, ...]:
+        """``(label, entity, label, entity, ...)`` for ``key``, as the built map holds it."""
+        i = bisect_left(self.keys, key)
+        if i == len(self.keys) or self.keys[i] != key:
+            return default
+        return self._found(i)
+
+    def _found(self, i: int) -> tuple[Any, ...]:
+        start, end = self.starts[i], self.starts[i + 1]
+        found: list[Any] = []
+        for label, number in zip(self.labels[start:end], self.numbers[start:end], strict=True):
+            found += (label, number)
+        return tuple(found)
+
+    def items(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        for i, key in enumerate(self.keys):
+            yield key, self._found(i)
+
+    @staticmethod
+    def flatten(lookup: Mapping[str, tuple[Any, ...]] | SortedLookup) -> dict[str, list[Any]]:
+        keys: list[str] = []
+        starts, labels, numbers = [0], [], []
+        for key, found in sorted(lookup.items()):
+            keys.append(key)
+            labels.extend(found[::2])
+            numbers.extend(found[1::2])
+            starts.append(len(labels))
+        return {"keys": keys, "starts": starts, "labels": labels, "numbers": numbers}
+
+    @classmethod
+    def from_json(cls, data: Any) -> SortedLookup | None:
+        """The lookup :meth:`flatten` saved; None when it is not that (damaged, cut short)."""
+        if not isinstance(data, dict):
+            return None
+        keys, starts, labels, numbers = (data.get(name) for name in ("keys", "starts", "labels", "numbers"))
+        if not (isinstance(keys, list) and isinstance(starts, list) and isinstance(labels, list)
+                and isinstance(numbers, list) and len(starts) == len(keys) + 1 and starts[0] == 0
+                and starts[-1] == len(labels) == len(numbers)):
+            return None
+        return cls(keys, starts, labels, numbers)
+
