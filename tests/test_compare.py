@@ -633,3 +633,12 @@ def test_a_toll_of_an_earlier_event_given_for_context_is_not_compared():
         "in the province.",
     )
     assert not compare(a, b).conflicts
+
+
+# --- conflicts a reader can trust: patterns found reading what compare reported on ECB+ ---------------------
+# (bench/labels/ecbplus_conflicts.json; the sentences below are invented)
+
+
+def test_a_spelled_age_with_two_hyphens_is_read_without_failing():
+    found = [(f.text, f.low, f.measure) for f in _counts("A twenty-one-year-old man was hurt and twenty-one people died.")]
+    assert found == [("twenty-one people", 21, "killed")]
