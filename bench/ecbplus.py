@@ -119,8 +119,8 @@ def reported(comparison) -> list[dict]:
     for kind, found in (("conflict", comparison.conflicts), ("update", comparison.updates)):
         for c in found:
             x, y = comparison.figures_a[c.a], comparison.figures_b[c.b]
-            out.append({"kind": kind, "what": c.what, "a_sentence": x.sentence, "b_sentence": y.sentence,
-                        "a_span": list(c.a_span), "b_span": list(c.b_span)})
+            out.append({"kind": kind, "what": c.what, "basis": c.basis, "a_sentence": x.sentence,
+                        "b_sentence": y.sentence, "a_span": list(c.a_span), "b_span": list(c.b_span)})
     return out
 
 
