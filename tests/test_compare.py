@@ -716,3 +716,18 @@ def test_an_earlier_event_both_accounts_recall_is_not_compared():
     a = _article("a", "A quake hit the coast on Sunday. The 2004 tsunami killed 168,000 people in the province.")
     b = _article("b", "A quake hit the coast on Sunday. The 2004 tsunami killed 230,000 people in the region.")
     assert not compare(a, b).conflicts
+
+
+def test_a_running_total_an_elliptical_part_and_a_measure_across_and_are_read_as_such():
+    found = _toll("Five soldiers died on Monday, four in one blast, bringing to 12 the number of soldiers killed.")
+    assert [group for _, _, group in found] == ["soldier", "part", "all since"]
+    assert _toll("A boy was killed and dozens of others were seriously injured.")[-1] == (
+        "dozens of others", "injured seriously", "all")
+
+
+def test_a_toll_told_as_years_ago_is_another_event():
+    a = _article("a", "A strong quake hit the coast on Sunday. The 2004 tsunami killed 168,000 people on the coast.")
+    b = _article(
+        "b", "A strong quake hit the coast on Sunday. The tsunami four years ago killed 230,000 people on the coast."
+    )
+    assert not compare(a, b).conflicts

@@ -216,6 +216,10 @@ def _measure_near(
         if _CLAUSE_BREAK.search(gap):
             continue
         distance = len(gap.split())
+        if b <= start and _AND.search(gap):
+            # "A girl was killed and dozens of others were seriously injured": a measure before "and" is the
+            # previous clause's; one after the figure is its own.
+            distance += 3
         # On a tie the word after the figure wins: "five seriously injured and 20 people were injured".
         if distance < best_distance or (distance == best_distance and a >= end):
             best, best_distance = measure, distance
@@ -238,6 +242,9 @@ _ADDITIONAL_BEFORE = re.compile(r"\b(?:another|an additional|a further)\s+$", re
 _ALSO_AFTER = re.compile(r"\s+(?:(?:were|was|have|had|has)\s+)?also\b", re.IGNORECASE)
 #: "nine of the dead", "two of them", "12 of one family", "three of his children": a part of a whole.
 _PART_OF = frozenset("the them those these whom one a an his her their its".split())
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+#: "bringing to 10 the number of Israelis killed", "raising the toll to 40": a running total.
+_BRINGING_TO = re.compile(r"\b(?:bringing|brings|brought|raising|raises|raised|taking|takes|took)\b[^,;]*\bto\s+$")
 _SINCE_AFTER = re.compile(
     r"\s+(?:\w+\s+){0,2}since\s+(?!(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|last\s+night)", re.IGNORECASE
 )
@@ -384,7 +391,9 @@ def extract_counts(
                 low, high = low - scale / 2, high + scale
         elif head.lower() in ("percent", "%", "per") or text[phrase_end - 1 : phrase_end] == "%":
             measure, group = "percent", _percent_of(text, lo, start)
-        if measure in PEOPLE_MEASURES and group == "all" and _SINCE_AFTER.match(text, phrase_end, hi):
+        if measure in PEOPLE_MEASURES and group == "all" and (
+            _SINCE_AFTER.match(text, phrase_end, hi) or _BRINGING_TO.search(text[max(lo, start - 40) : start])
+        ):
             # "pushing the death toll above 680 since the conflict began": a running total of a campaign.
             group = "all since"
         elif not measure and _DURING_AFTER.match(text, phrase_end, hi):
@@ -395,6 +404,16 @@ def extract_counts(
             if place:
                 # "Twelve people were killed in Bener Meriah district": one place's count, not the whole toll.
                 group = f"all in a {place.group(1).lower().rstrip('s')}"
+        if (
+            not head
+            and measure in PEOPLE_MEASURES
+            and figures
+            and figures[-1].sentence == sentence
+            and text[max(lo, start - 2) : start].strip() == ","
+        ):
+            # "Five soldiers died on Wednesday, four from friendly fire": a bare number after a comma, with a
+            # count before it in the sentence, is a part of that count.
+            part = True
         if part or (
             measure in PEOPLE_MEASURES
             and (

@@ -193,6 +193,8 @@ def _later(a: Article | None, b: Article | None) -> str:
     return "a" if x > y else "b"
 
 
+#: "The catastrophe four years ago", "last year": a sentence about another time.
+_AGO = re.compile(r"\b(?:\w+|\d+)\s+years?\s+ago\b|\blast\s+year\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d{2}(?!\d|[,.]\d)")
 
 
@@ -205,7 +207,8 @@ def _other_time(figures: FigureSet, article: Article | None) -> set[int]:
     year = int(article.published[:4]) if article.published[:4].isdigit() else 0
     out = {f.sentence for f in figures.figures if f.kind == "date" and f.year and f.year != year}
     for index, (start, end) in enumerate(article.sentences):
-        if any(int(m.group()) != year for m in _YEAR.finditer(article.text, start, end)):
+        other_year = any(int(m.group()) != year for m in _YEAR.finditer(article.text, start, end))
+        if other_year or _AGO.search(article.text, start, end):
             out.add(index)
     return out
 
