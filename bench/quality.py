@@ -11,6 +11,12 @@ printed for the dev half (what the rules were tuned on) and the test half (only 
   article of the half: a quote holding an annotated span is right when its speaker is that person, unclear
   when it has none, wrong when it names someone else.
 - *unrelated*: pairs of two different events: aligned sentence pairs and conflicts (both should be about 0).
+
+BASIL's labelled pairs hold no real conflict, so conflicts are also measured on ECB+ (``bench/ecbplus.py``, verdicts
+in ``bench/labels/ecbplus_conflicts.json``): the share of reported conflicts (and updates) read as real
+disagreements, on same-event pairs of odd topics (dev) and even topics (test), and the disagreements reported on
+pairs of a topic's two look-alike events (all false). A reported disagreement with no verdict yet is counted as
+unjudged, never as right.
 """
 
 from __future__ import annotations
@@ -154,9 +160,35 @@ def evaluate(half: str, articles, weights, compare) -> dict:
     }
 
 
+def _ecbplus(report: Report) -> None:
+    from index.compare import compare
+
+    from . import ecbplus
+
+    if not ecbplus.available():
+        report.add("quality", "ECB+ conflicts", "not measured", versus=f"ECB+ is not at {ecbplus.ECBPLUS}")
+        return
+    found = ecbplus.articles()
+    weights = ecbplus.articles.weights.get  # type: ignore[attr-defined]
+    data = report.data.setdefault("quality", {})
+    for half in ("dev", "test"):
+        r = ecbplus.evaluate(half, found, weights, compare)
+        data[f"ecbplus_{half}"] = r
+        for kind in ("conflict", "update"):
+            n = r[kind]
+            report.add("quality", f"{half}: ECB+ {kind} precision ({r['pairs']} same-event pairs)",
+                       _ratio(n["right"], n["right"] + n["false"] + n["unjudged"]),
+                       budget="≥ 0.90" if kind == "conflict" else "",
+                       versus=f"{n['false']} false, {n['unjudged']} unjudged")
+        report.add("quality", f"{half}: ECB+ disagreements per different-event pair",
+                   f"{r['different_conflicts'] / max(r['different_pairs'], 1):.2f}",
+                   budget="0", versus=f"{r['different_conflicts']} on {r['different_pairs']} pairs")
+
+
 def run(report: Report) -> None:
     from index.compare import compare
 
+    _ecbplus(report)
     articles = basil.articles()  # raises Unmeasurable when BASIL is absent
     weights = basil.articles.weights.get  # type: ignore[attr-defined]
     data = report.data.setdefault("quality", {})

@@ -633,3 +633,101 @@ def test_a_toll_of_an_earlier_event_given_for_context_is_not_compared():
         "in the province.",
     )
     assert not compare(a, b).conflicts
+
+
+# --- conflicts a reader can trust: patterns found reading what compare reported on ECB+ ---------------------
+# (bench/labels/ecbplus_conflicts.json; the sentences below are invented)
+
+
+def test_a_spelled_age_with_two_hyphens_is_read_without_failing():
+    text = "A twenty-one-year-old man was hurt and twenty-one people died."
+    found = [(f.text, f.low, f.measure) for f in _counts(text)]
+    assert found == [("twenty-one people", 21, "killed")]
+
+
+def _toll(text: str) -> list[tuple[str, str, str]]:
+    """(words, measure, group) of each count of people in ``text``."""
+    return [(f.text, f.measure, f.group) for f in _counts(text) if f.kind == "count" and f.measure]
+
+
+def test_things_distances_magnitudes_and_names_are_not_tolls():
+    assert _toll("A climber died after falling 200ft from the ridge.") == []
+    assert _toll("Five people were injured and 10 houses were damaged.") == [("Five people", "injured", "all")]
+    assert _toll("A quake measuring 6.4 killed 612 people.") == [("612 people", "killed", "all")]
+    assert _toll("The flaw in IE6 and version 8 was released with a patch, MS08-078.") == []
+    assert _toll("He was released after serving 4 1/2 months.") == []
+
+
+def test_another_other_more_and_also_count_a_part_not_the_whole():
+    for text in ("Another two people were killed.", "Four other people died in hospital.",
+                 "The bodies of two more victims were found dead.", "Three people also died in a second strike.",
+                 "At least 12 of one family were killed."):
+        assert [group for _, _, group in _toll(text)] == ["part"], text
+
+
+def test_a_count_in_another_clause_or_the_agent_does_not_take_the_toll():
+    assert _toll("Guards said 42 people were killed in the hall, where more than 300 people had sheltered.") == [
+        ("42 people", "killed", "all")
+    ]
+    assert _toll("Two men were killed during protests by tens of thousands.") == [("Two men", "killed", "men")]
+
+
+def test_serious_injuries_a_running_total_and_points_in_one_spell_are_their_own_measures():
+    assert _toll("The blast left 50 people with serious injuries.") == [("50 people", "injured seriously", "all")]
+    assert _toll("The strike pushed the death toll above 680 since the war began.") == [("680", "killed", "all since")]
+    assert [f.group for f in _counts("She had five points during a 15-2 run.")] == ["part"]
+
+
+def test_a_count_for_one_district_is_not_the_whole_toll():
+    assert _toll("In the Kalam district, 12 people were killed.") == [("12 people", "killed", "all in a district")]
+    a = _article("a", "A strong quake hit the island on Tuesday. At least 24 people were killed by the quake.")
+    b = _article("b", "A strong quake hit the island on Tuesday. The quake killed 12 people in Kalam district.")
+    assert not compare(a, b).conflicts
+
+
+def test_money_in_two_currencies_is_not_compared_and_a_glued_scale_is_read():
+    cash = _counts("The firm is paying $281m in cash.")[0]
+    assert (cash.measure, cash.group, cash.low <= 281_000_000 <= cash.high) == ("money", "cash", True)
+    a = _article("a", "The thief made off with jewels worth £88m in one raid on the hotel.")
+    b = _article("b", "The thief made off with jewels worth €103 million in one raid on the hotel.")
+    assert not compare(a, b).conflicts
+
+
+def test_datelines_and_publication_stamps_do_not_conflict():
+    from index.compare.conflicts import _stamps
+
+    text = "UPDATED: THURSDAY, MARCH 14, 2013, 9:31 AM. A fire destroyed the old mill on Wednesday, March 13, 2013."
+    article = _article("a", text, published="2013-03-14")
+    # The stamp's date is not what the article reports; the fire's date is.
+    assert _stamps(FigureSet.of(text, article.sentences, article.published), article) == {0}
+
+
+def test_a_count_the_other_article_also_gives_elsewhere_is_not_a_conflict():
+    a = _article("a", "A shell hit the crowded school in the camp on Tuesday. The shelling killed at least 40 people.")
+    b = _article(
+        "b",
+        "A shell hit the crowded school in the camp on Tuesday. Medics said 42 people died in the shelling. "
+        "Earlier the agency said the shelling had left 30 dead.",
+    )
+    assert not compare(a, b).conflicts
+
+
+def test_an_earlier_event_both_accounts_recall_is_not_compared():
+    a = _article("a", "A quake hit the coast on Sunday. The 2004 tsunami killed 168,000 people in the province.")
+    b = _article("b", "A quake hit the coast on Sunday. The 2004 tsunami killed 230,000 people in the region.")
+    assert not compare(a, b).conflicts
+
+
+def test_a_running_total_an_elliptical_part_and_a_measure_across_and_are_read_as_such():
+    found = _toll("Five soldiers died on Monday, four in one blast, bringing to 12 the number of soldiers killed.")
+    assert [group for _, _, group in found] == ["soldier", "part", "all since"]
+    assert _toll("A boy was killed and dozens of others were seriously injured.")[-1] == (
+        "dozens of others", "injured seriously", "all")
+
+
+def test_a_toll_told_as_years_ago_is_another_event():
+    a = _article("a", "A strong quake hit the coast on Sunday. The 2004 tsunami killed 168,000 people on the coast.")
+    b = _article(
+        "b", "A strong quake hit the coast on Sunday. The tsunami four years ago killed 230,000 people on the coast."
+    )
+    assert not compare(a, b).conflicts

@@ -103,6 +103,10 @@ _INCLUSIVE = re.compile(r"\b(?:including|among them|among whom|of whom|of them)\
 #: Things made of digits that are not counts: clock times, slashed and ISO dates, ages, dimensions.
 _NOT_A_COUNT = re.compile(
     r"\b\d{1,2}:\d{2}\b|\b\d{1,4}/\d{1,2}(?:/\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b|\b\d+-\w+\b|\b[A-Za-z]+-\d+\b"
+    # A name made of letters and digits ("IE6", "F16"), a fraction written with spaces ("4 1 / 2 months").
+    r"|\b[A-Za-z]+\d+[A-Za-z\d]*(?:-[A-Za-z\d]+)*\b|\b(?:\d+\s+)?\d+\s*/\s*\d+\b"
+    # A number that names something: "version 6", "model 3", "No. 10", "flight 93".
+    r"|\b(?:[Vv]ersion|[Mm]odel|[Nn]umber|No\.|[Cc]ategory|[Ll]evel|[Ss]tage|[Pp]hase|[Ff]light|[Rr]oute|[Pp]age)\s+\d+"
 )
 
 
@@ -209,14 +213,61 @@ def _measure_near(
     best, best_distance = "", 10**9
     for a, b, measure in _measure_words(text, lo, hi) if words is None else words:
         gap = text[b:start] if b <= start else text[end:a]
+        if _CLAUSE_BREAK.search(gap):
+            continue
         distance = len(gap.split())
+        if b <= start and _AND.search(gap):
+            # "A girl was killed and dozens of others were seriously injured": a measure before "and" is the
+            # previous clause's; one after the figure is its own.
+            distance += 3
         # On a tie the word after the figure wins: "five seriously injured and 20 people were injured".
         if distance < best_distance or (distance == best_distance and a >= end):
             best, best_distance = measure, distance
     return (best, best_distance) if best_distance <= MEASURE_REACH else ("", best_distance)
 
 
-_SERIOUSLY = re.compile(r"\b(?:seriously|critically|severely|gravely)\s+$", re.IGNORECASE)
+#: Counts of people: a figure measured as killed, injured, ... must count people, not things or distances.
+PEOPLE_MEASURES = frozenset({"killed", "injured", "injured seriously", "arrested", "missing", "evacuated", "displaced"})
+#: Head nouns that are never people: "10 houses were damaged" beside "injured", "falling 200ft" beside "killed".
+_NOT_PEOPLE = frozenset(
+    """house houses home homes building buildings village villages school schools camp camps vehicle vehicles car cars
+    shell shells round rounds rifle rifles magazine magazines bomb bombs rocket rockets point points version versions
+    ft feet foot metre metres meter meters m km kilometres kilometers mile miles yard yards inch inches pound pounds
+    kg tonnes tons percent acre acres hectare hectares storey storeys floor floors""".split()
+)
+#: A count of people beside another ("another two", "four other people", "two more victims") adds to a toll
+#: given elsewhere: it is a part, never the whole.
+_ADDITIONAL_BEFORE = re.compile(r"\b(?:another|an additional|a further)\s+$", re.IGNORECASE)
+#: "Three people also died in a strike on another school": a count of a further incident.
+_ALSO_AFTER = re.compile(r"\s+(?:(?:were|was|have|had|has)\s+)?also\b", re.IGNORECASE)
+#: "nine of the dead", "two of them", "12 of one family", "three of his children": a part of a whole.
+_PART_OF = frozenset("the them those these whom one a an his her their its".split())
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+#: "bringing to 10 the number of Israelis killed", "raising the toll to 40": a running total.
+_BRINGING_TO = re.compile(r"\b(?:bringing|brings|brought|raising|raises|raised|taking|takes|took)\b[^,;]*\bto\s+$")
+_SINCE_AFTER = re.compile(
+    r"\s+(?:\w+\s+){0,2}since\s+(?!(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|last\s+night)", re.IGNORECASE
+)
+_DURING_AFTER = re.compile(
+    r"\s+(?:during|in\s+the\s+(?:first|second|third|fourth|final|last|opening))\b", re.IGNORECASE
+)
+#: A place smaller than the story's: a count there is a part of the whole toll.
+_LOCAL = re.compile(
+    r"\b(?:[Ii]n|[Aa]t)\s+(?:the\s+)?(?:neighbou?ring\s+|nearby\s+)?(?:[A-Z][\w'-]*\s+){0,3}"
+    r"(district|village|town|county|camp|school|neighbou?rhood|hospital|mosque)s?\b"
+)
+_ADDITIONAL_QUALIFIER = re.compile(r"\b(?:other|more|additional|further)\b", re.IGNORECASE)
+#: Words between a figure and a measure word that end the figure's clause ("over 14,000 people took shelter,
+#: where one was killed"): the measure is another clause's.
+_CLAUSE_BREAK = re.compile(
+    r";|,\s*(?:where|who|which|while|whom)\b|,\s*(?!including\b|according\b)[a-z]+ing\b", re.IGNORECASE
+)
+#: A figure after "by" following its measure is the agent, not the count ("killed ... by tens of thousands").
+_AGENT = re.compile(r"\bby\s+$", re.IGNORECASE)
+
+_SERIOUSLY = re.compile(
+    r"\b(?:seriously|critically|severely|gravely|serious|critical|severe|grave|life-threatening)\s+$", re.IGNORECASE
+)
 #: How many words may stand between a figure and the word that says what it counts.
 MEASURE_REACH = 10
 
@@ -310,21 +361,67 @@ def extract_counts(
             i = k
             continue
         # A part of a whole ("nine of the dead", "two of them") is not the whole's count.
-        part = following == "of" and k + 1 < n and tokens[k + 1].low in ("the", "them", "those", "these", "whom")
+        part = following == "of" and k + 1 < n and tokens[k + 1].low in _PART_OF
         # A span of time ("20 years of war") measures nothing that a nearby "killed" could count.
         if (lo, hi) not in measure_words:
             measure_words[(lo, hi)] = _measure_words(text, lo, hi)
         near = _measure_near(text, start, phrase_end, lo, hi, measure_words[(lo, hi)])[0]
         measure = "" if head.lower() in _TIME_UNITS else near
+        if measure in PEOPLE_MEASURES and (
+            head.lower() in _NOT_PEOPLE
+            # People are whole: "a quake measuring 6.4", "Windows 8.1" count no one.
+            or (scale == 1 and not float(low).is_integer())
+            or _AGENT.search(text[max(lo, start - 4) : start])
+        ):
+            measure = ""
         group = _group_of(head, qualifiers)
         if (start > 0 and text[start - 1] in "$€£") or (modifier and text[tokens[j].start - 1] in "$€£"):
             measure, group = "money", _money_of(text, phrase_end, hi)
+            symbol = text[start - 1] if start > 0 and text[start - 1] in "$€£" else text[tokens[j].start - 1]
+            if symbol != "$":
+                # £88m and €103 million may be one sum in two currencies: only sums in one currency compare.
+                group = f"{symbol} {group}".strip()
+            glued = _GLUED_SCALE.get(head.lower()) if text[tokens[k - 1].end : phrase_end] == head else None
+            if glued and approx == "exact":
+                # "$281m", "£2bn": the scale written as a letter after the digits.
+                scale = glued
+                low, high = low * glued, high * glued
             if approx == "exact" and scale > 1 and float(low / scale * 10).is_integer():
                 # "$43 million" is rounded (often down): $42.5 million up to $44 million.
                 low, high = low - scale / 2, high + scale
         elif head.lower() in ("percent", "%", "per") or text[phrase_end - 1 : phrase_end] == "%":
             measure, group = "percent", _percent_of(text, lo, start)
-        if part:
+        if measure in PEOPLE_MEASURES and group == "all" and (
+            _SINCE_AFTER.match(text, phrase_end, hi) or _BRINGING_TO.search(text[max(lo, start - 40) : start])
+        ):
+            # "pushing the death toll above 680 since the conflict began": a running total of a campaign.
+            group = "all since"
+        elif not measure and _DURING_AFTER.match(text, phrase_end, hi):
+            # "five points during a 15-2 run", "10 points in the first half": a part of the game's count.
+            part = True
+        if measure in PEOPLE_MEASURES and group == "all":
+            place = _LOCAL.search(text, lo, hi)
+            if place:
+                # "Twelve people were killed in Bener Meriah district": one place's count, not the whole toll.
+                group = f"all in a {place.group(1).lower().rstrip('s')}"
+        if (
+            not head
+            and measure in PEOPLE_MEASURES
+            and figures
+            and figures[-1].sentence == sentence
+            and text[max(lo, start - 2) : start].strip() == ","
+        ):
+            # "Five soldiers died on Wednesday, four from friendly fire": a bare number after a comma, with a
+            # count before it in the sentence, is a part of that count.
+            part = True
+        if part or (
+            measure in PEOPLE_MEASURES
+            and (
+                _ADDITIONAL_BEFORE.search(text[max(lo, start - 16) : start])
+                or _ADDITIONAL_QUALIFIER.search(qualifiers)
+                or _ALSO_AFTER.match(text, phrase_end, hi)
+            )
+        ):
             group = "part"
         figures.append(
             Figure(
@@ -346,6 +443,7 @@ def extract_counts(
     return _with_totals(text, _inherit_measures(text, figures))
 
 
+_GLUED_SCALE = {"m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000, "k": 1_000}
 _MONEY_OF = re.compile(r"^\s*(?:in|of|for|on|to)\s+((?:[a-z][a-z-]*\s+){0,2}[a-z][a-z-]*)")
 _NOT_WHAT = frozenset("was were is are be been rose fell dropped gained jumped up down by to of at from about for "
                       "and or the a an its their his her".split())
@@ -399,6 +497,7 @@ def _inherit_measures(text: str, figures: list[Figure]) -> list[Figure]:
             and previous.sentence == figure.sentence
             and previous.measure
             and not figure.measure
+            and (figure.noun.split() or [""])[-1].lower() not in _NOT_PEOPLE
             and (
                 _ADDITIVE.search(text[previous.end : figure.start])
                 or _INCLUSIVE.search(text[previous.end : figure.start])

@@ -19,6 +19,9 @@ DATE_KEY = ("date", "", "")
 #: lexical score: sentences that share a number may still count different things ("played 11 seasons" / "stayed
 #: seven seasons").
 PLAIN_COUNT_LEXICAL = 0.5
+#: Sentences not aligned are taken to tell of one event when they (with the sentence before each) share this
+#: many words that are neither names nor the figures' own: one shared word ("school") joins two strikes.
+EVENT_WORDS = 1
 
 # --- figures ----------------------------------------------------------------------------------------------
 
@@ -104,6 +107,8 @@ def compare_figures(
     later = _later(a, b)
     elsewhere_a = _other_time(fa, a)
     elsewhere_b = _other_time(fb, b)
+    stamps_a, stamps_b = _stamps(fa, a), _stamps(fb, b)
+    counts_a, counts_b = _event_counts(fa, elsewhere_a), _event_counts(fb, elsewhere_b)
     pairings: list[tuple[tuple[int, ...], tuple[int, ...], str, bool]] = [
         (p.a, p.b, "aligned", p.evidence.lexical >= PLAIN_COUNT_LEXICAL) for p in pairs
     ]
@@ -118,13 +123,17 @@ def compare_figures(
             for j, keys_b in sorted(measured_b.items()):
                 if (i, j) in aligned or not keys_a & keys_b or i in elsewhere_a or j in elsewhere_b:
                     continue
-                if _event_words(ea[i], eb[j], spans_a, spans_b):
+                if len(set(_event_words(ea[i], eb[j], spans_a, spans_b))) >= EVENT_WORDS:
                     pairings.append(((i,), (j,), "same-event", False))
     conflicts: dict[tuple[int, int], FigurePair] = {}
     agreements: dict[tuple[int, int], FigurePair] = {}
     for ga, gb, basis, plain in pairings:
-        keyed_a = _comparable(fa, ga, basis, plain)
-        keyed_b = _comparable(fb, gb, basis, plain)
+        if basis == "aligned" and set(ga) <= elsewhere_a and set(gb) <= elsewhere_b:
+            # Both sentences recall another time ("the 2004 tsunami killed 168,000" / "230,000"): another
+            # event's toll, given for context by both, is not this story's disagreement.
+            ga = gb = ()
+        keyed_a = _comparable(fa, ga, basis, plain, stamps_a)
+        keyed_b = _comparable(fb, gb, basis, plain, stamps_b)
         keys = keyed_a.keys() & keyed_b.keys()
         dates = keyed_a.get(DATE_KEY, []), keyed_b.get(DATE_KEY, [])
         if all(dates) and not any(ranges_overlap(fa.figures[i], fb.figures[j]) for i in dates[0] for j in dates[1]):
@@ -148,6 +157,13 @@ def compare_figures(
                 if any(ranges_overlap(x, fb.figures[k]) for k in ys) or any(
                     ranges_overlap(fa.figures[k], y) for k in xs
                 ):
+                    continue
+                if basis == "same-event" and (
+                    any(ranges_overlap(x, fb.figures[k]) for k in counts_b.get(key, ()))
+                    or any(ranges_overlap(fa.figures[k], y) for k in counts_a.get(key, ()))
+                ):
+                    # The other article gives this count too, elsewhere ("30 dead" said earlier, "42 killed"
+                    # since): the two accounts agree on it; the rest is one side's count of another part.
                     continue
                 conflicts.setdefault((i, j), _figure_pair(i, j, x, y, basis, conflict=True))
     order = lambda c: (c.a_span, c.b_span)  # noqa: E731
@@ -177,6 +193,8 @@ def _later(a: Article | None, b: Article | None) -> str:
     return "a" if x > y else "b"
 
 
+#: "The catastrophe four years ago", "last year": a sentence about another time.
+_AGO = re.compile(r"\b(?:\w+|\d+)\s+years?\s+ago\b|\blast\s+year\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d{2}(?!\d|[,.]\d)")
 
 
@@ -189,7 +207,8 @@ def _other_time(figures: FigureSet, article: Article | None) -> set[int]:
     year = int(article.published[:4]) if article.published[:4].isdigit() else 0
     out = {f.sentence for f in figures.figures if f.kind == "date" and f.year and f.year != year}
     for index, (start, end) in enumerate(article.sentences):
-        if any(int(m.group()) != year for m in _YEAR.finditer(article.text, start, end)):
+        other_year = any(int(m.group()) != year for m in _YEAR.finditer(article.text, start, end))
+        if other_year or _AGO.search(article.text, start, end):
             out.add(index)
     return out
 
@@ -217,8 +236,47 @@ def _once(found: list[FigurePair]) -> list[FigurePair]:
     return out
 
 
+def _event_counts(figures: FigureSet, elsewhere: set[int]) -> dict[tuple[str, str, str], list[int]]:
+    """Per key, the article's counts of what happened in this event (not in sentences about another time, not
+    parts of a whole, not in furniture)."""
+    out: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for sentence, indices in figures.by_sentence.items():
+        if sentence in elsewhere:
+            continue
+        for index in indices:
+            f = figures.figures[index]
+            if f.kind != "date" and f.measure and f.group not in ("part", "all-part"):
+                out[f.key].append(index)
+    return out
+
+
+def _stamps(figures: FigureSet, article: Article | None) -> set[int]:
+    """Sentences that are a date and little else: a dateline or a publication stamp ("Published: July 28, 2004
+    at 1:24 PM", "UPDATED: THURSDAY, MARCH 14, 2013"). Two outlets' stamps differ without disagreeing about
+    what happened."""
+    if article is None:
+        return set()
+    out = set()
+    for sentence, indices in figures.by_sentence.items():
+        dates = [figures.figures[i] for i in indices if figures.figures[i].kind == "date"]
+        spans = [(f.start, f.end) for f in dates]
+        if not spans or not (0 <= sentence < len(article.sentences)):
+            continue
+        start, end = article.sentences[sentence]
+        rest = article.text[start:end]
+        for a, b in sorted(spans, reverse=True):
+            rest = rest[: a - start] + " " + rest[b - start :]
+        if len(re.findall(r"[A-Za-z]{2,}", rest)) <= _STAMP_WORDS:
+            out.add(sentence)
+    return out
+
+
+#: A sentence with a date and at most this many other words is a dateline or stamp, not a report of a day.
+_STAMP_WORDS = 3
+
+
 def _comparable(
-    figures: FigureSet, sentences: Sequence[int], basis: str, plain: bool
+    figures: FigureSet, sentences: Sequence[int], basis: str, plain: bool, stamps: set[int] = frozenset()  # type: ignore[assignment]
 ) -> dict[tuple[str, str, str], list[int]]:
     """The figures of ``sentences`` that may be compared on this basis, by key, in text order."""
     out: dict[tuple[str, str, str], list[int]] = defaultdict(list)
@@ -227,7 +285,7 @@ def _comparable(
             f = figures.figures[i]
             if f.group in ("all-part", "part"):
                 continue
-            if f.kind == "date" and not (basis == "aligned" and plain):
+            if f.kind == "date" and (s in stamps or not (basis == "aligned" and plain)):
                 # Aligned sentences may tell of two days ("urged on Wednesday", "signed on Thursday"): dates
                 # are compared only where the sentences nearly say the same thing.
                 continue

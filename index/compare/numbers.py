@@ -217,7 +217,8 @@ def _word_number(tokens: list[Token], i: int) -> tuple[float, int] | None:
         value = _TENS[word]
         if j + 1 < n and tokens[j].text == "-" and tokens[j + 1].low in _UNITS:
             value, j = value + _UNITS[tokens[j + 1].low], j + 2
-    elif "-" in word and word.split("-")[0] in _TENS and word.split("-")[1] in _UNITS:
+    elif word.count("-") == 1 and word.split("-")[0] in _TENS and word.split("-")[1] in _UNITS:
+        # "twenty-one"; "twenty-one-year-old" is an age, not a count.
         head, tail = word.split("-")
         value = _TENS[head] + _UNITS[tail]
     else:

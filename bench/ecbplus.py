@@ -1,0 +1,191 @@
+"""ECB+ (982 articles, 43 topics, each with two look-alike events: ``1-ecb`` and ``1-ecbplus``) for measuring
+conflict precision: rich in tolls, sums and dates that outlets give differently.
+
+The corpus is read in place from ``../shared/corpora/ecbplus.jsonl.gz`` (``$BYLINE_ECBPLUS`` points elsewhere)
+and indexed once under the bench scratch folder; nothing of its text enters the repository. The labels in
+``bench/labels/ecbplus_conflicts.json`` are article ids, sentence indices and figure offsets as Byline reads
+the articles, with a verdict for each reported disagreement.
+
+The halves are fixed by topic before any result was seen: odd topics are dev (tune), even topics test (measure
+only).
+
+``python -m bench.ecbplus dump [dev|test]`` prints every conflict and update compare reports on the half's
+pairs, with both sentences, to label them; ``python -m bench.ecbplus show ID`` prints an article's sentences.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import sys
+from itertools import combinations
+from pathlib import Path
+
+from index import Article, open_library
+
+from .corpora import BENCH_DIR, Unmeasurable
+
+
+def _beside_the_project() -> Path:
+    for folder in Path(__file__).resolve().parents[1:]:
+        found = folder / "shared" / "corpora" / "ecbplus.jsonl.gz"
+        if found.is_file():
+            return found
+    return Path(__file__).resolve().parents[2] / "shared" / "corpora" / "ecbplus.jsonl.gz"
+
+
+ECBPLUS = Path(os.environ.get("BYLINE_ECBPLUS", "") or _beside_the_project())
+INDEX = BENCH_DIR / "indexes" / "ecbplus"
+LABELS = Path(__file__).resolve().parent / "labels" / "ecbplus_conflicts.json"
+#: Same-event pairs per story (all pairs of a story would be ~2,400; these are chosen by a fixed hash).
+PAIRS_PER_STORY = 12
+#: Different-event pairs (the two look-alike events of a topic) per topic.
+UNRELATED_PER_TOPIC = 2
+
+
+def available() -> bool:
+    return ECBPLUS.is_file()
+
+
+def half(topic: str) -> str:
+    """``"dev"`` for odd topics, ``"test"`` for even ones (decided before any result was seen)."""
+    return "dev" if int(topic) % 2 else "test"
+
+
+def stories() -> dict[str, str]:
+    """Article id -> story (``"1-ecb"``)."""
+    with gzip.open(ECBPLUS, "rt", encoding="utf-8") as lines:
+        return {row["id"]: row["story"] for row in map(json.loads, lines)}
+
+
+def articles() -> dict[str, Article]:
+    """Every ECB+ article, annotated, by id (indexes the corpus on first use); ``articles.weights`` holds the
+    corpus IDF of every term they use."""
+    if not available():
+        raise Unmeasurable(f"ECB+ is not at {ECBPLUS} (set $BYLINE_ECBPLUS)")
+    from index.analysis import analyze
+
+    with open_library(ECBPLUS, INDEX) as lib:
+        lib.build()
+        weights = lib.term_weights()
+        found = {row.id: lib.article(row.id) for row in lib.articles()}
+        vocabulary = {t for art in found.values() for t, _, _ in analyze(art.text)}
+        table = {t: weights(t) for t in vocabulary}
+    articles.weights = table  # type: ignore[attr-defined]
+    return found
+
+
+def _order(tag: str, x: str) -> bytes:
+    return hashlib.sha1(f"{tag}:{x}".encode()).digest()
+
+
+def same_event_pairs(story_of: dict[str, str]) -> list[tuple[str, str]]:
+    """Up to ``PAIRS_PER_STORY`` pairs of articles of one story each, fixed by hash, ids sorted within a pair."""
+    by_story: dict[str, list[str]] = {}
+    for ident, story in story_of.items():
+        by_story.setdefault(story, []).append(ident)
+    out = []
+    for story in sorted(by_story):
+        pairs = sorted(combinations(sorted(by_story[story]), 2), key=lambda p: _order("same", "|".join(p)))
+        out.extend(pairs[:PAIRS_PER_STORY])
+    return out
+
+
+def different_event_pairs(story_of: dict[str, str]) -> list[tuple[str, str]]:
+    """Per topic, ``UNRELATED_PER_TOPIC`` pairs of one article of each of its two look-alike events."""
+    by_topic: dict[str, dict[str, list[str]]] = {}
+    for ident, story in story_of.items():
+        by_topic.setdefault(story.split("-")[0], {}).setdefault(story, []).append(ident)
+    out = []
+    for topic in sorted(by_topic, key=int):
+        groups = sorted(by_topic[topic].values())
+        if len(groups) != 2:
+            continue
+        pairs = sorted(((x, y) for x in sorted(groups[0]) for y in sorted(groups[1])),
+                       key=lambda p: _order("different", "|".join(p)))
+        out.extend(pairs[:UNRELATED_PER_TOPIC])
+    return out
+
+
+def topic_of(ident: str, story_of: dict[str, str]) -> str:
+    return story_of[ident].split("-")[0]
+
+
+def reported(comparison) -> list[dict]:
+    """Every conflict and update of a comparison as ids and offsets: one entry per reported disagreement."""
+    out = []
+    for kind, found in (("conflict", comparison.conflicts), ("update", comparison.updates)):
+        for c in found:
+            x, y = comparison.figures_a[c.a], comparison.figures_b[c.b]
+            out.append({"kind": kind, "what": c.what, "basis": c.basis, "a_sentence": x.sentence,
+                        "b_sentence": y.sentence, "a_span": list(c.a_span), "b_span": list(c.b_span)})
+    return out
+
+
+def key(entry: dict) -> tuple:
+    """What identifies a reported disagreement across runs: the sentences and the figures' offsets."""
+    return (entry["a_sentence"], entry["b_sentence"], tuple(entry["a_span"]), tuple(entry["b_span"]))
+
+
+def _sentence(article: Article, index: int) -> str:
+    s, e = article.sentences[index]
+    return " ".join(article.text[s:e].split())
+
+
+def dump(which: str) -> None:
+    from index.compare import compare
+
+    found = articles()
+    story_of = stories()
+    weights = articles.weights.get  # type: ignore[attr-defined]
+    for kind, pairs in (("same", same_event_pairs(story_of)), ("different", different_event_pairs(story_of))):
+        for a_id, b_id in pairs:
+            if a_id not in found or b_id not in found or half(topic_of(a_id, story_of)) != which:
+                continue
+            a, b = found[a_id], found[b_id]
+            c = compare(a, b, weights=weights)
+            for entry in reported(c):
+                print(json.dumps({"pair": kind, "a": a_id, "b": b_id, **entry}))
+                print(f"   A[{entry['a_sentence']}] {_sentence(a, entry['a_sentence'])}")
+                print(f"   B[{entry['b_sentence']}] {_sentence(b, entry['b_sentence'])}")
+                print(f"   {a.text[slice(*entry['a_span'])]!r} vs {b.text[slice(*entry['b_span'])]!r}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "dump":
+        dump(sys.argv[2])
+    elif sys.argv[1] == "show":
+        found = articles()
+        for ident in sys.argv[2:]:
+            art = found[ident]
+            print(f"=== {ident}  {art.title}")
+            for i in range(len(art.sentences)):
+                print(f"{i:3d} {_sentence(art, i)}")
+
+
+def evaluate(which: str, found: dict[str, Article], weights, compare) -> dict:
+    """Conflict and update precision on the half's same-event pairs against the hand verdicts, and conflicts on
+    its different-event pairs (all false by construction)."""
+    labels = json.loads(LABELS.read_text(encoding="utf-8"))
+    verdict = {(j["a"], j["b"], *key(j)): j["verdict"] for j in labels["judged"]}
+    story_of = stories()
+    counts = {"conflict": {"right": 0, "false": 0, "unjudged": 0}, "update": {"right": 0, "false": 0, "unjudged": 0}}
+    pairs = different = 0
+    different_conflicts = 0
+    for kind, chosen in (("same", same_event_pairs(story_of)), ("different", different_event_pairs(story_of))):
+        for a_id, b_id in chosen:
+            if a_id not in found or b_id not in found or half(topic_of(a_id, story_of)) != which:
+                continue
+            c = compare(found[a_id], found[b_id], weights=weights)
+            if kind == "different":
+                different += 1
+                different_conflicts += len(c.conflicts) + len(c.updates)
+                continue
+            pairs += 1
+            for entry in reported(c):
+                v = verdict.get((a_id, b_id, *key(entry)))
+                slot = "unjudged" if v is None else "right" if v in ("real", "update") else "false"
+                counts[entry["kind"]][slot] += 1
+    return {"pairs": pairs, "different_pairs": different, "different_conflicts": different_conflicts, **counts}
