@@ -1,0 +1,25 @@
+"""Searching: Whoosh's query language with friendly fields, entity expansion, snippets as offsets.
+
+Query language (Whoosh's): ``AND``/``OR``/``NOT``, ``"phrases"``, ``field:term``, ``term~`` (fuzzy),
+``prefix*``, ``date:[2021-08-01 TO 2021-08-31]``, with these fields:
+
+``title:`` ``source:`` ``date:`` (``published:``) ``language:`` ``entity:`` ``person:`` ``org:`` ``place:``
+``group:``.
+
+Entity fields match canonical entities: ``entity:"Sabihullah Mujahid"`` finds every article that names him in
+any spelling the corpus uses, because the name is expanded into all the surface forms of its entity here, at
+query time. A query Whoosh would silently misread (an open quote, an unknown field, a dangling ``AND``) is
+refused with a :class:`QueryError` that says where.
+
+All Whoosh reading lives in this package, a module a stage: :mod:`.query` (checking and parsing what was
+typed), :mod:`.terms` (a field's terms, fuzzy words and prefixes summed per document, columns read in one
+piece), :mod:`.searcher` (running a query: hits, facets, suggestions) and :mod:`.snippets` (highlights as
+offsets, fragments).
+"""
+
+from .query import MAX_QUERY_CHARS, IncompleteQuery, parse, validate
+from .searcher import Searcher
+from .terms import FieldTerms, WordFuzzy, WordPrefix, column_values, field_terms
+
+__all__ = ["MAX_QUERY_CHARS", "FieldTerms", "IncompleteQuery", "Searcher", "WordFuzzy", "WordPrefix",
+           "column_values", "field_terms", "parse", "validate"]

@@ -1,0 +1,220 @@
+"""Running a query: ranked hits with highlights, facets and a suggestion, from one open Whoosh searcher."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..analysis import analyze
+from ..entities import EntityRegistry
+from ..models import FacetCount, Hit, SearchResult
+from ..store import ENTITY_FIELDS
+from .query import MAX_SUGGEST_WORD, STEM_SAMPLE_DOCS, make_parser, parse
+from .snippets import WantedTerms, fragments, highlight_spans, wanted_terms
+from .terms import TermListCorrector, _doc_terms, _load_lengths, column_values
+
+#: Hits whose entities make the entity facets.
+ENTITY_FACET_DEPTH = 200
+
+#: Documents whose canonical entities are kept between searches (an LRU, about 150 bytes a document). Reading
+#: them again costs: with 2,000 kept, searches that each read 200 other documents (the benchmark's set, run
+#: round after round) took 15 ms longer; all of Reuters (19,043) fits, a corpus of 100,000 keeps a fifth.
+ENTITY_CACHE_DOCS = 20_000
+#: Prefix queries whose stem check is remembered (an LRU).
+STEM_CACHE_SIZE = 256
+
+# --- running --------------------------------------------------------------------------------------------
+
+@dataclass
+class Searcher:
+    """A Whoosh searcher kept open between queries (reopening costs more than most searches)."""
+
+    ix: object
+    registry: EntityRegistry
+
+    def __post_init__(self) -> None:
+        self.searcher = self.ix.searcher()
+        self.parser = make_parser(self.ix.schema, self._stem_fits)
+        self._forget()
+
+    def _forget(self) -> None:
+        """Drop what was kept from the index as it was (after a refresh)."""
+        self._entities: LRU[int, tuple[tuple[str, str], ...]] = LRU(ENTITY_CACHE_DOCS)
+        self._entity_pairs: dict[tuple[str, str], tuple[str, str]] = {}  # one copy of each (name, kind)
+        self._stems: LRU[tuple[str, str, str], bool] = LRU(STEM_CACHE_SIZE)
+        self._correctors = {field: TermListCorrector(self.searcher.reader(), field) for field in ("title", "body")}
+        self._sources: list[str] | None = None
+        _load_lengths(self.searcher.reader(), ("title", "body"))
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def refresh(self) -> None:
+        self.searcher = self.searcher.refresh()
+        self._forget()
+
+    def _stem_fits(self, field: str, stem: str, typed: str) -> bool:
+        """Whether an article has, in ``field``, a word beginning with ``typed`` whose index term is ``stem``
+        (from the first few articles with the term: such words are the usual spelling of their stem)."""
+        key = (field, stem, typed)
+        fits = self._stems.get(key)
+        if fits is None:
+            fits = False
+            try:
+                postings = self.searcher.postings(field, stem)
+            except Exception:  # TermNotFound (no article has the stem)
+                postings = None
+            for _ in range(STEM_SAMPLE_DOCS):
+                if postings is None or not postings.is_active():
+                    break
+                text = self.searcher.stored_fields(postings.id()).get(field, "")
+                if any(term == stem and text[start:end].lower().startswith(typed)
+                       for term, start, end in analyze(text)):
+                    fits = True
+                    break
+                postings.next()
+            self._stems[key] = fits
+        return fits
+
+    def search(self, text: str, *, limit: int = 20, highlight: bool = True, facets: bool = True) -> SearchResult:
+        started = time.perf_counter()
+        q = parse(self.parser, self.registry, text)
+        searcher = self.searcher
+        # Every match scored in one pass: Whoosh's top-N collector re-checks block quality on every union
+        # (each word is searched in title and body) and came out slower; faceting and per-document matched
+        # terms each made Whoosh do more per match than the counting and highlighting done here.
+        results = searcher.search(q, limit=None)
+        wanted = wanted_terms(q, searcher.reader()) if highlight else WantedTerms()
+        hits = []
+        all_terms: set[str] = set()
+        for rank, hit in enumerate(results[:limit], start=1):
+            stored = hit.fields()
+            body = stored.get("body", "")
+            title = stored.get("title", "")
+            body_spans, body_terms = highlight_spans(body, wanted)
+            title_spans, title_terms = highlight_spans(title, wanted)
+            all_terms |= body_terms | title_terms
+            hits.append(Hit(
+                id=stored["id"],
+                rank=rank,
+                score=float(hit.score or 0.0),
+                title=title,
+                source=stored.get("source", ""),
+                published=_date_text(stored.get("published")),
+                fragments=tuple(fragments(body, body_spans)),
+                title_matches=tuple(title_spans),
+            ))
+        facet_counts: dict[str, tuple[FacetCount, ...]] = {}
+        if facets:
+            facet_counts["source"] = self._source_facets(results)
+            facet_counts["entity"] = self._entity_facets(results)
+        suggestion = ""
+        if len(results) < 3:
+            suggestion = self._suggest(q, text)
+        return SearchResult(
+            query=text,
+            total=len(results),
+            hits=tuple(hits),
+            facets=facet_counts,
+            suggestion=suggestion,
+            terms=tuple(sorted(all_terms)),
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def term_weights(self) -> Callable[[str], float]:
+        """Inverse document frequency over the corpus of an index term (as :func:`analyze` gives it)."""
+        reader = self.searcher.reader()
+        total = max(1, reader.doc_count())
+
+        @lru_cache(maxsize=100_000)
+        def idf(term: str) -> float:
+            return math.log((total + 1) / (reader.doc_frequency("body", term) + 1)) + 1.0
+
+        return idf
+
+    def _entity_facets(self, results) -> tuple[FacetCount, ...]:
+        counts: Counter[tuple[str, str]] = Counter()
+        for hit in results[:ENTITY_FACET_DEPTH]:
+            counts.update(self._doc_entities(hit.docnum))
+        # Most mentioned first, ties by name: the same results always show the same twelve.
+        top = sorted(counts.items(), key=lambda item: (-item[1], item[0][0].casefold(), item[0]))[:12]
+        return tuple(
+            FacetCount(value=name, count=count, clause=f'{kind}:"{name}"')
+            for (name, kind), count in top
+        )
+
+    def _source_facets(self, results) -> tuple[FacetCount, ...]:
+        """Articles per source among every match. Each document's source is read once per searcher, in one
+        pass over the column: reading it document by document cost 10 ms on a search matching 3,000."""
+        if self._sources is None:
+            try:
+                self._sources = column_values(self.searcher.reader(), "source_facet")
+            except (KeyError, ValueError):
+                self._sources = []
+        sources = self._sources
+        if not sources:
+            return ()
+        counts = sorted(Counter(map(sources.__getitem__, results.docs())).items(), key=lambda kv: (-kv[1], kv[0]))
+        return tuple(
+            FacetCount(value=str(value), count=count,
+                       clause=f'source:"{value}"' if value != "(unknown source)" else "")
+            for value, count in counts
+        )
+
+    def _doc_entities(self, docnum: int) -> tuple[tuple[str, str], ...]:
+        """The canonical entities (name, kind) a document names, kept once read: the facets of a search read
+        200 documents' entity vectors, and the next keystroke's search mostly reads the same ones."""
+        entities = self._entities.get(docnum)
+        if entities is None:
+            reader = self.searcher.reader()
+            found = set()
+            for field in ENTITY_FIELDS:
+                for term in _doc_terms(reader, docnum, field):
+                    resolved = self.registry.canonical_by_key(term, field)
+                    if resolved:
+                        found.add(self._entity_pairs.setdefault(resolved, resolved))
+            entities = self._entities[docnum] = tuple(found)
+        return entities
+
+    def _suggest(self, q, text: str) -> str:
+        if any(len(word) > MAX_SUGGEST_WORD for word in text.split()):
+            return ""
+        try:
+            corrected = self.searcher.correct_query(q, text, prefix=1, maxdist=2, correctors=self._correctors)
+        except Exception:  # the corrector is best-effort; a query it cannot rebuild gets no suggestion
+            return ""
+        if corrected.query != q and corrected.string and corrected.string != text:
+            return corrected.string
+        return ""
+
+class LRU(OrderedDict):
+    """A dict that keeps its ``size`` most recently used entries: what searches keep between keystrokes
+    must not grow with every search, nor with the corpus."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get(self, key, default=None):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        return default
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        if len(self) > self.size:
+            self.popitem(last=False)
+
+def _date_text(value) -> str:
+    if value is None:
+        return ""
+    try:
+        return value.date().isoformat()
+    except AttributeError:
+        return str(value)
