@@ -99,3 +99,16 @@ def test_the_reader_uses_only_the_engines_public_names() -> None:
                 reaching += [f"{path.relative_to(REPO)}:{node.lineno} import {a.name}"
                              for a in node.names if a.name.startswith("index.")]
     assert not reaching, "\n".join(reaching)
+
+
+def test_every_package_of_the_source_is_installed() -> None:
+    """`pip install .` (not editable) copies only the packages pyproject.toml lists: a new subpackage left out
+    of the list works from a checkout and is missing from every real install."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(init.parent.relative_to(REPO).parts) for top in ("index", "reader")
+             for init in (REPO / top).rglob("__init__.py")}
+    assert found - listed == set()
