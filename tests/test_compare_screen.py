@@ -223,6 +223,11 @@ async def test_next_difference_steps_through_unique_runs_and_conflicts(seeds_lib
             assert status(screen).startswith(f"difference {number} of {len(stops)}")
         assert seen == expected
         assert "(wrapped)" in status(screen)
+        await pilot.resize_terminal(SIZE[0] - 20, SIZE[1])  # the panes wrap again; the status line still says where
+        await settle(pilot)
+        assert status(screen).startswith(f"difference {stops.index(screen.position[1]) + 1} of {len(stops)}")
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
         for index in stops:
             assert index in conflict_sentences or a.is_unique(index)
             # A stop that is a unique sentence starts a run: the sentence before it is not unique too.

@@ -188,6 +188,9 @@ class CompareScreen(Screen):
         self._comparisons: dict[tuple[str, str], Comparison] = {}
         #: Where the reader is: the side that leads and the sentence at its top.
         self.position: tuple[str, int] | None = None
+        #: Where n/N last stepped to, and what to say there: ("difference 3 of 12", wrapped), kept while the
+        #: reader stays at that sentence (a resize redraws the status line).
+        self._difference: tuple[tuple[str, int], str, bool] | None = None
         #: Raised while the screen scrolls a pane itself, so that scrolling is not taken for the reader's.
         self._driving = False
         #: Per side: sentence index -> indices into ``disagreements`` of the figures it holds.
@@ -271,6 +274,7 @@ class CompareScreen(Screen):
                 )
         self.query_one("#compare-summary", Static).update(summary_line(comparison))
         self.position = None
+        self._difference = None
         article_id, index = keep or (a.id, None)
         side = "a" if article_id == a.id else "b"
         if index is None:
@@ -376,7 +380,15 @@ class CompareScreen(Screen):
     # -- the status line ------------------------------------------------------------------------------
 
     def _show_status(self, extra: Content | None = None) -> None:
-        self.query_one("#compare-status", Static).update(extra or self._position_status())
+        if extra is None:
+            extra = self._position_status()
+            stepped = self._difference
+            if stepped is not None and stepped[0] == self.position:  # still there: keep "difference 3 of 12"
+                extra = Content.assemble(
+                    (stepped[1], "bold"), (" (wrapped)" if stepped[2] else "", "$text-muted"), (" · ", "$text-muted"),
+                    extra,
+                )
+        self.query_one("#compare-status", Static).update(extra)
 
     def _position_status(self) -> Content:
         if self.position is None or self.comparison is None:
@@ -475,14 +487,8 @@ class CompareScreen(Screen):
         after = [i for i in stops if (i - here) * direction > 0]
         wrapped = not after
         target = (after[0] if direction > 0 else after[-1]) if after else (stops[0] if direction > 0 else stops[-1])
+        self._difference = ((side, target), f"difference {stops.index(target) + 1} of {len(stops)}", wrapped)
         self._go(side, target)
-        where = f"difference {stops.index(target) + 1} of {len(stops)}"
-        self._show_status(
-            Content.assemble(
-                (where, "bold"), (" (wrapped)" if wrapped else "", "$text-muted"), (" · ", "$text-muted"),
-                self._position_status(),
-            )
-        )
 
     def action_figure(self) -> None:
         """Show the other side's figure for a conflict in the sentence being read (or the next one)."""
