@@ -11,25 +11,13 @@ indexed once under the bench scratch folder; nothing of its text enters the repo
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
-from pathlib import Path
 
 from index import Article, open_library
 
-from .corpora import BENCH_DIR, Unmeasurable
+from .corpora import BENCH_DIR, Unmeasurable, shared_corpus
 
-
-def _beside_the_project() -> Path:
-    """``shared/corpora/basil.jsonl.gz`` in the nearest folder above the repository that has one."""
-    for folder in Path(__file__).resolve().parents[1:]:
-        found = folder / "shared" / "corpora" / "basil.jsonl.gz"
-        if found.is_file():
-            return found
-    return Path(__file__).resolve().parents[2] / "shared" / "corpora" / "basil.jsonl.gz"
-
-
-BASIL = Path(os.environ.get("BYLINE_BASIL", "") or _beside_the_project())
+BASIL = shared_corpus("basil.jsonl.gz", "BYLINE_BASIL")
 INDEX = BENCH_DIR / "indexes" / "basil"
 
 

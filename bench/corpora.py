@@ -20,9 +20,22 @@ from index.ingest import read_corpus
 
 #: Where generated corpora, plain-text copies and indexes go (never the repository, never the user's cache).
 BENCH_DIR = Path(os.environ.get("BYLINE_BENCH_DIR", "/tmp/byline-bench"))
+
+
+def shared_corpus(file_name: str, variable: str) -> Path:
+    """A corpus of ``../shared/corpora``, read in place: ``$variable`` when set, else ``shared/corpora/<file_name>``
+    in the nearest folder above the repository that has one."""
+    if os.environ.get(variable):
+        return Path(os.environ[variable])
+    for folder in Path(__file__).resolve().parents[1:]:
+        found = folder / "shared" / "corpora" / file_name
+        if found.is_file():
+            return found
+    return Path(__file__).resolve().parents[2] / "shared" / "corpora" / file_name
+
+
 #: The Reuters corpus, read in place; ``$BYLINE_REUTERS`` points elsewhere.
-REUTERS = Path(os.environ.get("BYLINE_REUTERS",
-                              Path(__file__).resolve().parents[2] / "shared" / "corpora" / "reuters21578.jsonl.gz"))
+REUTERS = shared_corpus("reuters21578.jsonl.gz", "BYLINE_REUTERS")
 #: Bump when the synthetic generator changes, so stale generated corpora are rebuilt.
 SYNTHETIC_VERSION = "1"
 FILES_PER_FOLDER = 1000

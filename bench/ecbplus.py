@@ -18,25 +18,15 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 import sys
 from itertools import combinations
 from pathlib import Path
 
 from index import Article, open_library
 
-from .corpora import BENCH_DIR, Unmeasurable
+from .corpora import BENCH_DIR, Unmeasurable, shared_corpus
 
-
-def _beside_the_project() -> Path:
-    for folder in Path(__file__).resolve().parents[1:]:
-        found = folder / "shared" / "corpora" / "ecbplus.jsonl.gz"
-        if found.is_file():
-            return found
-    return Path(__file__).resolve().parents[2] / "shared" / "corpora" / "ecbplus.jsonl.gz"
-
-
-ECBPLUS = Path(os.environ.get("BYLINE_ECBPLUS", "") or _beside_the_project())
+ECBPLUS = shared_corpus("ecbplus.jsonl.gz", "BYLINE_ECBPLUS")
 INDEX = BENCH_DIR / "indexes" / "ecbplus"
 LABELS = Path(__file__).resolve().parent / "labels" / "ecbplus_conflicts.json"
 #: Same-event pairs per story (all pairs of a story would be ~2,400; these are chosen by a fixed hash).

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
+from test_compare import _people
+
 from index.compare import extract_quotes
-from index.models import EntitySpan
-
-
-def _people(text: str, *names: str) -> list[EntitySpan]:
-    spans = []
-    for name in names:
-        at = text.index(name)
-        spans.append(EntitySpan(at, at + len(name), "PERSON", name))
-    return spans
 
 
 def _speakers(text: str, *names: str) -> list[tuple[str, str] | None]:
