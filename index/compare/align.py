@@ -15,7 +15,8 @@ evidence and is then judged against its competitors:
 3. *Competition*: half the average of the two sentences' mean scores with their three best other candidates
    is subtracted, so a sentence that resembles everything (a headline full of the story's names) needs more.
 4. *A gate*: a pair must share what is said, not only who or where: two content words outside entity
-   names, or one and a number or quoted words, or one that is most of a short sentence's weight.
+   names, or one and a number, quoted words or a second shared name, or one that is most of a short
+   sentence's weight.
 
 Pairs at or above :data:`ALIGN_THRESHOLD` are linked best first, each sentence once; then a sentence left
 over joins the pair of its neighbour when it shares enough with that pair's other side (one outlet split what
@@ -66,6 +67,10 @@ SPLIT_CONTAINMENT = 0.3
 #: the lighter sentence's weight ("What I have is a backbone." in both accounts).
 ONE_WORD_SCORE = 0.30
 ONE_WORD_CONTAINMENT = 0.5
+#: One shared word beyond names is also enough with two shared names when the word weighs this share of the
+#: lighter sentence: "Cheney ... plans to challenge ... Senator Mike Enzi" and "Cheney ... is challenging Sen. Mike
+#: Enzi" say who does what to whom. (BASIL dev: two more counterparts, no false pair.)
+NAMES_AND_WORD_CONTAINMENT = 0.3
 #: Pairs scoring below this after competition are dropped before their evidence is gathered (below both
 #: thresholds, they are never linked).
 KEEP_FROM = min(ALIGN_THRESHOLD, SPLIT_THRESHOLD)
@@ -289,12 +294,14 @@ def _mean(values: Sequence[float]) -> float:
 
 def _enough(s: _Score) -> bool:
     """Two sentences are one statement only if they share what is said, not just who or where: two words
-    beyond entity names, or one word and a number or quoted words; or the very same words ("REUTER")."""
+    beyond entity names, or one word and a number, quoted words or a second shared name; or the very same
+    words ("REUTER")."""
     return (
         s.identical
         or s.distinct >= 2
         or (s.distinct >= 1 and (bool(s.numbers) or s.quote))
         or (s.distinct >= 1 and s.score >= ONE_WORD_SCORE and s.containment >= ONE_WORD_CONTAINMENT)
+        or (s.distinct >= 1 and len(s.entities) >= 2 and s.containment >= NAMES_AND_WORD_CONTAINMENT)
     )
 
 
