@@ -31,7 +31,9 @@ local optimum); a logistic model over these features (worse, each pair left out 
 word by word (area under the curve among pairs scoring 0.15 or more: the score alone 0.915, GloVe alone 0.871,
 both 0.933: too little for a 76 MB optional extra); shared word bigrams; a second pass among leftovers (mutual best, or
 next to an aligned pair, or keeping the order of strong pairs); a sentence joining a pair it is not next to
-when it covers other words of the longer side (three more counterparts, two more false pairs).
+when it covers other words of the longer side (three more counterparts, two more false pairs); a cap on the
+corpus IDF (a word only one article uses weighed as one of five articles: two more counterparts on dev and no
+false pair, but two fewer counterparts and one more false pair on the test half, so it fitted dev only).
 """
 
 from __future__ import annotations
