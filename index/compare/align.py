@@ -24,16 +24,16 @@ the other said in one sentence). A pair is ``same`` when the words nearly match,
 sentences in no pair are unique to their side. Thresholds were tuned on hand-labelled seed pairs and checked
 on Reuters stories (``docs/compare-json.md`` has the rule, the figures and what it got right and wrong).
 
-Measured on BASIL's dev half (``python -m bench.aligndev``) and not kept, because each found fewer counterparts
-than false pairs: the misses left are paraphrases whose shared words are as many as those of unrelated sentences
-of one story. Other thresholds, competition shares, smoothing, position or entity bonuses (the rule sits at a
-local optimum); a logistic model over these features (worse, each pair left out in turn); GloVe 6B 50d vectors,
-word by word (area under the curve among pairs scoring 0.15 or more: the score alone 0.915, GloVe alone 0.871,
-both 0.933: too little for a 76 MB optional extra); shared word bigrams; a second pass among leftovers (mutual best, or
-next to an aligned pair, or keeping the order of strong pairs); a sentence joining a pair it is not next to
-when it covers other words of the longer side (three more counterparts, two more false pairs); a cap on the
-corpus IDF (a word only one article uses weighed as one of five articles: two more counterparts on dev and no
-false pair, but two fewer counterparts and one more false pair on the test half, so it fitted dev only).
+Measured on BASIL's dev half (``python -m bench.aligndev``) and not kept, because none found more than one more
+counterpart without adding false pairs (and the one that did fitted dev only): the misses left are paraphrases that
+share no more words than unrelated sentences of the same story do. Other thresholds, competition shares, smoothing,
+position or entity bonuses (the rule sits at a local optimum); a logistic model over these features (worse, each
+pair left out in turn); GloVe 6B 50d vectors, word by word (area under the curve among pairs scoring 0.15 or more:
+the score alone 0.915, GloVe alone 0.871, both 0.933: too little for a 76 MB optional extra); shared word bigrams;
+a second pass among leftovers (mutual best, next to an aligned pair, or keeping the order of strong pairs); a
+sentence joining a pair it is not next to when it covers other words of the longer side (three more counterparts,
+two more false pairs); a cap on the corpus IDF (a word only one article uses weighed as one of five articles: two
+more counterparts on dev and no false pair, but two fewer counterparts and one more false pair on the test half).
 """
 
 from __future__ import annotations
