@@ -3,7 +3,8 @@
 ``python -m bench.aligndev`` prints, for each labelled dev pair, the counterparts the engine missed (with the
 score the pair got) and the pairs it linked that the labels do not hold, then the dev totals. Only the dev half:
 the test half is measured (``python -m bench --only quality``), never read. ``--totals`` prints the dev totals only;
-``--measure`` prints both halves' totals, as the quality benchmark measures them.
+``--measure`` prints both halves' totals, as the quality benchmark measures them; ``--unlabelled`` prints the
+weakest paraphrase pairs found on dev events no label covers yet (where false pairs live).
 The articles are read from the BASIL index (``bench.basil``); their text is printed, never written anywhere.
 """
 
@@ -104,12 +105,44 @@ def dev_report(found, weights, labels: dict, *, details: bool = True) -> list[st
     return lines
 
 
+def unlabelled_report(found, weights, labels: dict, *, below: float = 0.32) -> list[str]:
+    """Paraphrase pairs scoring under ``below`` on dev-half events no label covers yet (one pair of outlets per
+    event, rotating as ``bench.basil.chosen_pairs`` does): where false pairs live, to read, or to label next.
+    Events of the test half are never compared."""
+    from index.compare import compare, recurring_sentences
+
+    lookup = weights.get if weights is not None else None
+    labelled = {p[k].split("/")[0] for group in ("same_event", "unrelated") for p in labels[group] for k in "ab"}
+    events = sorted({ident.split("/")[0] for ident in found})
+    free = [e for e in events if basil.half(e) == "dev" and e not in labelled]
+    by_source: dict[str, list] = {}
+    for article in found.values():
+        by_source.setdefault(article.source, []).append(article)
+    recurring = frozenset().union(*(recurring_sentences(group) for group in by_source.values()))
+    lines = [f"{len(free)} dev events without labels"]
+    for k, event in enumerate(free):
+        x, y = basil.PAIR_KINDS[k % len(basil.PAIR_KINDS)]
+        if f"{event}/{x}" not in found or f"{event}/{y}" not in found:
+            continue
+        c = compare(found[f"{event}/{x}"], found[f"{event}/{y}"], weights=lookup, recurring=recurring)
+        for p in c.pairs:
+            if p.kind == "paraphrase" and p.score < below:
+                lines.append(f"--- {event}/{x} {list(p.a)} vs {event}/{y} {list(p.b)}: score {p.score:.2f}, shared "
+                             f"{' '.join(t.term for t in p.evidence.terms)}")
+                lines.append(f"     A: {_short(p.a_text)}")
+                lines.append(f"     B: {_short(p.b_text)}")
+    return lines
+
+
 def main(argv: list[str]) -> None:
     found, weights = _articles()
     if "--measure" in argv:
         _measure(found, weights)
         return
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
+    if "--unlabelled" in argv:
+        print("\n".join(unlabelled_report(found, weights, labels)))
+        return
     print("\n".join(dev_report(found, weights, labels, details="--totals" not in argv)))
 
 

@@ -37,8 +37,10 @@ def _labels(half_of_secret: str = "test") -> dict:
 class _Guarded(dict):
     """The articles, failing loudly when a test-half article is read."""
 
+    held_out = ("e2/",)
+
     def __getitem__(self, key):
-        if key.startswith("e2/"):
+        if key.startswith(self.held_out):
             raise AssertionError(f"the dev report read {key}, an article of the test half")
         return super().__getitem__(key)
 
@@ -76,3 +78,24 @@ def test_quality_counts_found_pairs_labelled_unsure(tmp_path, monkeypatch):
     # e1: one right, one unsure; e2: the identical sentences pair, labelled right.
     assert r["alignment_precision"] == "1.00 (2/2)"
     assert r["alignment_precision_unsure_wrong"] == "0.67 (2/3)"
+
+
+def _event_of(half: str) -> str:
+    return next(f"u{n}" for n in range(100) if basil.half(f"u{n}") == half)
+
+
+def test_unlabelled_dev_events_are_shown_and_test_events_never_compared():
+    dev, test = _event_of("dev"), _event_of("test")
+    found = _Guarded(_found())
+    found.held_out = ("e2/", f"{test}/")
+    x, y = basil.PAIR_KINDS[0]
+    # The dev event's two accounts say one thing in other words; the test event's are never read.
+    found[f"{dev}/{x}"] = _article(f"{dev}/{x}", "The senator quit his post on Monday after a vote on the budget.")
+    found[f"{dev}/{y}"] = _article(f"{dev}/{y}", "After the budget vote the senator stepped down from his post Monday.")
+    found[f"{test}/{x}"] = _article(f"{test}/{x}", SECRET)
+    found[f"{test}/{y}"] = _article(f"{test}/{y}", SECRET)
+    lines = aligndev.unlabelled_report(found, None, _labels(), below=2.0)
+    text = "\n".join(lines)
+    assert lines[0] == "1 dev events without labels"
+    assert f"--- {dev}/{x} [0] vs {dev}/{y} [0]" in text
+    assert test not in text and "held-out" not in text
