@@ -30,12 +30,14 @@ def half(event: str) -> str:
     return "dev" if int(hashlib.sha1(event.encode()).hexdigest(), 16) % 2 == 0 else "test"
 
 
-def articles() -> dict[str, Article]:
-    """Every BASIL article, annotated, by id (indexes the corpus on first use)."""
+def articles(*, build: bool = True) -> dict[str, Article]:
+    """Every BASIL article, annotated, by id (indexes the corpus on first use; ``build=False`` reads an index
+    already built as it is, without the corpus's writer lock, which another process may hold)."""
     if not available():
         raise Unmeasurable(f"BASIL is not at {BASIL} (set $BYLINE_BASIL)")
     with open_library(BASIL, INDEX) as lib:
-        lib.build()
+        if build or not INDEX.is_dir():
+            lib.build()
         weights = lib.term_weights()
         found = {row.id: lib.article(row.id) for row in lib.articles()}
         # The weights are looked up lazily: materialise them while the library is open.

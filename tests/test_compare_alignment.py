@@ -47,3 +47,36 @@ def test_an_article_read_before_is_read_again_when_its_annotation_changes():
     named = dataclasses.replace(a, entities=(EntitySpan(at, at + len("Anna Berg"), "PERSON", "Anna Berg"),))
     assert compare(named, b).quotes_a[0].speaker.name == "Anna Berg"
     assert compare(a, b).quotes_a[0].speaker is None
+
+
+def _named(ident: str, text: str, *names: str) -> Article:
+    from index.models import EntitySpan
+
+    article = _article(ident, text)
+    spans = []
+    for name in names:
+        for m in re.finditer(re.escape(name), text):
+            spans.append(EntitySpan(m.start(), m.end(), "PERSON", name, f"PERSON:{name.lower()}", name))
+    return Article(id=ident, title=ident, text=text, sentences=article.sentences, entities=tuple(spans))
+
+
+def test_two_shared_names_and_what_one_does_to_the_other_are_one_statement():
+    a = _named(
+        "a",
+        "The state party met in Casper on a cold morning. "
+        "In July Cheney declared she plans to challenge Senator Enzi in the primary of the state next year. "
+        "The weather was mild for the season.",
+        "Cheney", "Enzi",
+    )
+    b = _named(
+        "b",
+        "Voters in the west were asked about taxes. Cheney is challenging Enzi, a quiet rancher. "
+        "Turnout is expected to be low.",
+        "Cheney", "Enzi",
+    )
+    pair = compare(a, b).counterpart("a", 1)
+    assert pair is not None and pair.b == (1,)
+    # Two names with no shared word beyond them stay apart: who, not what.
+    c = _named("c", "Voters in the west were asked about taxes. Cheney met Enzi. Turnout is expected to be low.",
+               "Cheney", "Enzi")
+    assert compare(a, c).counterpart("a", 1) is None
