@@ -117,3 +117,25 @@ def test_figures_that_may_not_count_one_thing_are_shown_as_differences_not_confl
         ("differs", "money (federal taxes)", "43 million", "90 million")
     ]
     assert c.to_dict()["differences"][0]["kind"] == "differs"
+
+
+def test_ages_in_an_apposition_and_denied_counts_are_not_tolls():
+    assert _toll("She lost two sons, 11 and 14, in the strike that killed 40.") == [("40", "killed", "all")]
+    assert _toll("Two children, aged 11 and 14, were killed in the blast.") == [("Two children", "killed", "children")]
+    assert _toll("None of the 40 passengers were hurt.") == []
+    assert _toll("Forty people were not injured, but three were killed.") == [("three", "killed", "all")]
+
+
+def test_a_running_total_so_far_is_not_one_incidents_count():
+    assert _toll("The offensive has killed 300 people so far.") == [("300 people", "killed", "all since")]
+    assert _toll("A total of 300 people were killed.") == [("300 people", "killed", "all since")]
+
+
+def test_a_toll_of_a_quake_dated_in_another_month_is_another_event():
+    lead = "A strong quake hit Aceh on Tuesday. "
+    a = _article("a", lead + "Five people died in the quake in Aceh province.", published="2013-07-02")
+    b = _article("b", lead + "A quake off Aceh in October killed 30 people in the province.", published="2013-07-02")
+    assert not compare(a, b).conflicts
+    # The month before is still the story's own ("on June 30" in a story of July 2).
+    c = _article("c", lead + "A quake off Aceh on June 30 killed 30 people in the province.", published="2013-07-02")
+    assert compare(a, c).conflicts

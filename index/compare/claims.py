@@ -208,6 +208,8 @@ def _measure_words(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
         a, b = match.start(), match.end()
         if measure == "killed" and _NOT_A_TOLL_AFTER.match(text, b, hi):
             continue  # "the death sentence", "the death penalty": no one is counted
+        if _NEGATION.search(text[max(lo, a - 24) : a]):
+            continue  # "were not injured", "no deaths": the measure is denied
         if measure == "injured" and _SERIOUSLY.search(text[max(lo, a - 14) : a]):
             measure = "injured seriously"
         found.append((a, b, measure))
@@ -234,8 +236,10 @@ def _measure_near(
         if after_only and b <= start:
             continue
         gap = text[b:start] if b <= start else text[end:a]
-        if _CLAUSE_BREAK.search(gap) or (_A_NUMBER.search(gap) and not _INCLUSIVE.search(gap)):
+        if _CLAUSE_BREAK.search(gap) or (_A_NUMBER.search(_AGES.sub("", gap)) and not _INCLUSIVE.search(gap)):
             continue
+        if b > start and _OTHER_RELATIVE.search(gap):
+            continue  # "two sons in the strike that killed 40": the relative clause is the strike's
         distance = len(gap.split())
         if b <= start and _AND.search(gap):
             # "A girl was killed and dozens of others were seriously injured": a measure before "and" is the
@@ -290,6 +294,9 @@ _CUMULATIVE = re.compile(
     r"\b(?:over|in|during|for)\s+the\s+(?:past|last|previous)\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?)\b",
     re.IGNORECASE,
 )
+#: "have killed 300 people so far", "a total of 300 people": a running total, not one incident's count.
+_TOTAL_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:so\s+far|in\s+total|to\s+date|altogether)\b", re.IGNORECASE)
+_TOTAL_BEFORE = re.compile(r"\b(?:a\s+)?(?:total|tally|cumulative\s+\w+)\s+of\s+$", re.IGNORECASE)
 #: "After 13 days of bombardment, which has claimed more than 660 lives": the campaign's count, when it comes
 #: before the figure.
 _CUMULATIVE_BEFORE = re.compile(r"\bafter\s+(?:\w+\s+)?(?:days?|weeks?|months?)\s+of\b", re.IGNORECASE)
@@ -355,6 +362,15 @@ _AGENT = re.compile(r"\bby\s+$", re.IGNORECASE)
 _NOT_A_TOLL_AFTER = re.compile(
     r"\s+(?:sentences?|penalty|penalties|row|threats?|squads?|certificates?)\b", re.IGNORECASE
 )
+#: Ages given as an apposition: "two sons, 11 and 14,", "aged 11 and 14".
+_AGES = re.compile(
+    r"(?:,|\baged?|\bages)\s+(\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})+)(?=\s*[,.;)]|\s+(?:years|were|was|are)\b)"
+)
+#: "None of the 40 people were hurt", "were not killed": a count of whom the measure is denied.
+_NEGATED_BEFORE = re.compile(r"\b(?:none|neither|no\s+one)\s+of\s+(?:the\s+|those\s+|them\s+)?$", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|never|no|n't)\s+(?:\w+ly\s+|been\s+|be\s+)?$", re.IGNORECASE)
+#: A relative clause of another noun between a figure and a measure word after it (not "12 people who died").
+_OTHER_RELATIVE = re.compile(r"\w\s+(?:that|which|who)\b", re.IGNORECASE)
 #: A number in the words between a figure and a measure word (digits or a number word).
 _A_NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
@@ -392,6 +408,7 @@ def extract_counts(
     tokens = number_tokens(text, sentences)
     skipped = [(m.start(), m.end()) for m in _NOT_A_COUNT.finditer(text)]
     skipped += [(m.start(), m.end()) for m in (date_matches(text) if dates is None else dates)]
+    skipped += [(m.start(1), m.end(1)) for m in _AGES.finditer(text)]
     not_counts = _starts_within(tokens, skipped)
     starts = [s for s, _ in sentences]
     figures: list[Figure] = []
@@ -475,6 +492,7 @@ def extract_counts(
         measure = "" if head.lower() in _TIME_UNITS else near
         if measure in PEOPLE_MEASURES and (
             head.lower() in _NOT_PEOPLE
+            or _NEGATED_BEFORE.search(text[max(lo, start - 20) : start])
             # People are whole: "a quake measuring 6.4", "Windows 8.1" count no one.
             or (scale == 1 and not float(low).is_integer())
             or _AGENT.search(text[max(lo, start - 4) : start])
@@ -502,6 +520,8 @@ def extract_counts(
             or _BRINGING_TO.search(text[max(lo, start - 40) : start])
             or _CUMULATIVE.search(text, lo, hi)
             or _CUMULATIVE_BEFORE.search(text, lo, start)
+            or _TOTAL_AFTER.match(text, phrase_end, hi)
+            or _TOTAL_BEFORE.search(text[max(lo, start - 30) : start])
         ):
             # "pushing the death toll above 680 since the conflict began": a running total of a campaign.
             group = "all since"

@@ -109,7 +109,8 @@ def compare_figures(
     later = _later(a, b)
     places_a, places_b = _sentence_places(a), _sentence_places(b)
     main_places = _main_places(a, places_a) | _main_places(b, places_b)
-    incidents_a, incidents_b = _other_incidents(a, places_a, main_places), _other_incidents(b, places_b, main_places)
+    incidents_a = _other_incidents(a, places_a, main_places) | _other_month(a)
+    incidents_b = _other_incidents(b, places_b, main_places) | _other_month(b)
     elsewhere_a = _other_time(fa, a) | incidents_a
     elsewhere_b = _other_time(fb, b) | incidents_b
     stamps_a, stamps_b = _stamps(fa, a), _stamps(fb, b)
@@ -138,8 +139,8 @@ def compare_figures(
             # event's toll, given for context by both, is not this story's disagreement.
             ga = gb = ()
         elif basis == "aligned" and (set(ga) <= incidents_a) != (set(gb) <= incidents_b):
-            # One side tells of another incident ("two were killed when a shell hit a school in Khan Younis"),
-            # the other of the story's own: their counts are of two things.
+            # One side tells of another incident ("two were killed when a shell hit a school in Khan Younis") or
+            # time ("a quake in October killed three"), the other of the story's own: they count two things.
             ga = gb = ()
         keyed_a = _comparable(fa, ga, basis, plain, stamps_a)
         keyed_b = _comparable(fb, gb, basis, plain, stamps_b)
@@ -207,7 +208,7 @@ def _later(a: Article | None, b: Article | None) -> str:
 
 
 #: "The catastrophe four years ago", "last year": a sentence about another time.
-_AGO = re.compile(r"\b(?:\w+|\d+)\s+years?\s+ago\b|\blast\s+year\b", re.IGNORECASE)
+_AGO = re.compile(r"\b(?:\w+|\d+)\s+(?:years?|months?)\s+ago\b|\blast\s+(?:year|month)\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d{2}(?!\d|[,.]\d)")
 
 
@@ -224,6 +225,29 @@ def _other_time(figures: FigureSet, article: Article | None) -> set[int]:
         if other_year or _AGO.search(article.text, start, end):
             out.add(index)
     return out
+
+
+def _other_month(article: Article | None) -> set[int]:
+    """Sentences telling of something in a month other than the article's or the one before ("a quake in
+    October killed three" in a story of July; "on June 30" in a story of July 2 is the story's own)."""
+    month = int(article.published[5:7]) if article is not None and article.published[5:7].isdigit() else 0
+    if not month:
+        return set()
+    recent = {month, (month - 2) % 12 + 1}
+    return {
+        index
+        for index, (start, end) in enumerate(article.sentences)
+        if any(_MONTHS[m.group(1).lower()[:3]] not in recent for m in _MONTH.finditer(article.text, start, end))
+    }
+
+
+_MONTHS = {m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+#: A month named as a time ("in October", "on Oct. 10", "last March"; not "since June", which starts a period).
+_MONTH = re.compile(
+    r"\b(?:in|on|of|last|early|late|mid-?)\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
+    r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?"
+    r"|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
+)
 
 
 #: "In a separate incident", "Separately,", "Elsewhere,": a sentence about another incident than the story's.
