@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from ..models import Article
 from .claims import FigureSet, gap_ratio, measure_of_word, ranges_overlap
-from .figure import Figure
+from .figure import Figure, sentence_of
 from .report import FigurePair, SentencePair
 from .sentences import Profile, within
 
@@ -287,7 +287,21 @@ def _sentence_places(article: Article | None) -> list[list[set[str]]]:
     """Per sentence, its named places (:func:`_place_words`)."""
     if article is None:
         return []
-    return [_place_words(article.text, start, end) for start, end in article.sentences]
+    out: list[list[set[str]]] = [[] for _ in article.sentences]
+    starts = [start for start, _ in article.sentences]
+    # One pass over the text, not one per sentence: a match that runs across a sentence end is cut at it.
+    for match in _PLACE.finditer(article.text):
+        index = sentence_of(article.sentences, match.start(), starts)
+        if index < 0:
+            continue
+        end = article.sentences[index][1]
+        if match.end() > end:
+            out[index].extend(_place_words(article.text, match.start(), end))
+            continue
+        words = {w.lower().removesuffix("'s").removesuffix("’s") for w in match.group(1).split()} - _GENERIC_PLACE
+        if words:
+            out[index].append(words)
+    return out
 
 
 def _main_places(article: Article | None, places: list[list[set[str]]]) -> set[str]:
