@@ -48,6 +48,8 @@ def test_a_count_with_a_verb_of_its_own_does_not_take_the_toll_before_it():
     figures = extract_counts(*(lambda t: (t, [(0, len(t))]))("Six children were killed and 14 trapped under debris."))
     assert [(f.text, f.measure) for f in figures if f.measure] == [("Six children", "killed")]
     assert not [f for f in figures if f.kind == "total"]
+    # An adjective in "-ed" is not a verb of its own: the toll before it is still its.
+    assert _toll("Troops killed 12 unarmed protesters.") == [("12 unarmed protesters", "killed", "protester")]
 
 
 def test_a_campaign_total_a_wider_area_and_one_hospitals_share_are_not_the_incidents_count():

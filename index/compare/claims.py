@@ -333,8 +333,18 @@ def _named_before(text: str, lo: int, start: int) -> bool:
 
 
 def _has_own_verb(noun: str) -> bool:
-    first = (noun.split() or [""])[0]
-    return _OWN_VERB.fullmatch(first) is not None and not measure_of_word(first)
+    words = noun.split()
+    first = words[0] if words else ""
+    if _OWN_VERB.fullmatch(first) is None or measure_of_word(first):
+        return False
+    return len(words) == 1 or words[1].lower() in _AFTER_A_PREDICATE
+
+
+#: Words that may follow a count's own verb ("14 trapped under debris"); a noun there makes the word an adjective.
+_AFTER_A_PREDICATE = frozenset(
+    """under in inside beneath at on by near after when while as and or but with without for from during since
+    until there here overnight""".split()
+)
 
 
 def _also_another_act(text: str, lo: int, start: int) -> bool:
@@ -486,8 +496,15 @@ def extract_counts(
             measure_words[(lo, hi)] = _measure_words(text, lo, hi)
         # "six were killed and 14 trapped under debris": a count with a verb of its own ("trapped") does not
         # take the measure of the clause before it.
-        own_verb = k < n and tokens[k].start < hi and _OWN_VERB.fullmatch(tokens[k].text) is not None and not (
-            measure_of_word(tokens[k].low))
+        own_verb = (
+            k < n
+            and tokens[k].start < hi
+            and _OWN_VERB.fullmatch(tokens[k].text) is not None
+            and not measure_of_word(tokens[k].low)
+            # "14 trapped under debris", "12 stranded.", not "12 unarmed protesters": a predicate, not an adjective
+            and (k + 1 >= n or tokens[k + 1].start >= hi or not tokens[k + 1].text[0].isalpha()
+                 or tokens[k + 1].low in _AFTER_A_PREDICATE)
+        )
         near = _measure_near(text, start, phrase_end, lo, hi, measure_words[(lo, hi)], after_only=own_verb)[0]
         measure = "" if head.lower() in _TIME_UNITS else near
         if measure in PEOPLE_MEASURES and (
