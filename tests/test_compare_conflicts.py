@@ -42,6 +42,8 @@ def test_a_measure_word_belongs_to_the_count_nearest_it():
     assert _toll(text) == [("two people", "killed", "all"), ("dozens of others", "injured", "all")]
     # A part named in an aside does not stand between the whole and its verb.
     assert _toll("Hundreds, including 13 American soldiers, died in the attack.")[0] == ("Hundreds", "killed", "all")
+    # An age is not a count standing between them.
+    assert _toll("Two people, a 60-year-old woman and her son, were killed.") == [("Two people", "killed", "all")]
 
 
 def test_a_count_with_a_verb_of_its_own_does_not_take_the_toll_before_it():
@@ -75,6 +77,7 @@ def test_also_before_another_deed_counts_a_part_but_also_before_the_measure_does
     assert _toll("He also said that the bombing, which killed more than 170 people, was aimed at them.") == [
         ("more than 170 people", "killed", "all")
     ]
+    assert _toll("The quake also destroyed 300 homes and killed 12 people.") == [("12 people", "killed", "all")]
 
 
 # --- which incident ------------------------------------------------------------------------------------------

@@ -311,8 +311,8 @@ _RECEIVED_BEFORE = re.compile(
     r"\b(?:received|receiving|treated|treating|admitted|admitting|took\s+in|taken\s+in)\s+(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
-#: "They also attacked a truck, injuring two": "also" before a deed that is not itself the measure tells of
-#: one more act beside the story's main one.
+#: "They also attacked a truck, injuring two": "also" before a deed that is not itself the measure, with the
+#: count in a clause after it, tells of one more act beside the story's main one.
 _ALSO_DEED = re.compile(r"\balso\s+(?:\w+ly\s+)?([a-z]+)", re.IGNORECASE)
 #: A word after a number that is a verb of its own ("14 trapped", "12 stranded").
 _OWN_VERB = re.compile(r"[a-z]+ed")
@@ -351,6 +351,8 @@ def _also_another_act(text: str, lo: int, start: int) -> bool:
     """Whether "also" before the figure, in its sentence, introduces a deed other than the measure's own."""
     for match in _ALSO_DEED.finditer(text, lo, start):
         word = match.group(1).lower()
+        if "," not in text[match.end() : start]:
+            continue  # "the quake also destroyed 300 homes and killed 12": one clause, the story's own deed
         if measure_of_word(word) or word in _NOT_A_DEED or _RELATIVE.search(text, match.end(), start):
             # "which also wounded 100", "he also said that the blast, which killed 170": not another deed
             continue
@@ -383,7 +385,7 @@ _NEGATION = re.compile(r"\b(?:not|never|no|n't)\s+(?:\w+ly\s+|been\s+|be\s+)?$",
 _OTHER_RELATIVE = re.compile(r"\w\s+(?:that|which|who)\b", re.IGNORECASE)
 #: A number in the words between a figure and a measure word (digits or a number word).
 _A_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"(?<![\w-])\d(?![\d,.]*[-A-Za-z])|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
     r"hundreds|thousand|thousands|dozen|dozens|scores|millions?)\b",
     re.IGNORECASE,
 )
