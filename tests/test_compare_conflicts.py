@@ -94,6 +94,13 @@ def test_a_toll_of_another_place_is_another_incident():
         "Two people were killed when a shell hit a school in the southern city of Khan Younis.",
     )
     assert not compare(a, b).conflicts
+    # Whom a source spoke to is not a place: the toll is still the story's own.
+    d = _article(
+        "d",
+        "Shells hit a school in the Jabalya camp in Gaza on Tuesday. The army said it had been fired on. "
+        "Two people were killed there, a medic said in an interview with CNN.",
+    )
+    assert compare(a, d).conflicts
     # The same place in both accounts is still compared.
     c = _article("c", "Shells hit a school in the Jabalya camp in Gaza on Tuesday. Two people were killed there.")
     assert compare(a, c).conflicts

@@ -257,9 +257,11 @@ _SEPARATE = re.compile(
     re.IGNORECASE,
 )
 #: A named place a sentence says something happened in: "in the southern city of Khan Younis", "in Takengon",
-#: "at the Fakhora school" (not where people came from: "refugees from the region of South Kordofan").
+#: "at the Fakhora school" (not where people came from: "refugees from the region of South Kordofan"; not whom
+#: someone spoke to: "in an interview with CNN").
 _PLACE = re.compile(
-    r"\b(?:[Ii]n|[Aa]t|[Nn]ear|[Oo]utside)\s+(?:the\s+|a\s+)?(?:[a-z]+\s+){0,3}?((?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+)"
+    r"\b(?:[Ii]n|[Aa]t|[Nn]ear|[Oo]utside)\s+(?:the\s+|a\s+)?(?:(?!(?:with|to|by|from|for|and|or)\b)[a-z]+\s+){0,3}?"
+    r"((?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+)"
 )
 #: Words of a place's name that say what kind of place it is or where, not which: they do not tell two apart.
 _GENERIC_PLACE = frozenset(
