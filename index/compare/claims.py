@@ -110,17 +110,15 @@ _NOT_A_COUNT = re.compile(
 )
 
 
-def _noun_phrase(tokens: list[Token], j: int, text: str, limit: int | None = None) -> tuple[str, str, int, int]:
+def _noun_phrase(tokens: list[Token], j: int, text: str, stop: int | None = None) -> tuple[str, str, int, int]:
     """The noun a number counts: (head as written, qualifier words, phrase end offset, next token index).
-    ``limit``: where the number's sentence ends; the phrase never runs past it.
+    ``stop``: the index of the first token after the number's sentence; the phrase never runs past it.
 
     Without a tagger, the phrase is the run of words after the number up to a function word or punctuation
     (skipping "of" right after plural number words: "thousands of people"); its head is the first plural or
     collective word in it that is not an acronym ("six ISIS fighters" -> fighters), else its last word.
     """
-    n = len(tokens)
-    if limit is not None:
-        n = bisect_left(tokens, limit, key=lambda t: t.start)
+    n = len(tokens) if stop is None else stop
     if j < n and tokens[j].low == "of":
         j += 1
         if j < n and tokens[j].low in ("the", "them", "whom"):
@@ -236,7 +234,7 @@ def _measure_near(
         if after_only and b <= start:
             continue
         gap = text[b:start] if b <= start else text[end:a]
-        if _CLAUSE_BREAK.search(gap) or (_A_NUMBER.search(_AGES.sub("", gap)) and not _INCLUSIVE.search(gap)):
+        if _CLAUSE_BREAK.search(gap) or (_A_NUMBER.search(_without_ages(gap)) and not _INCLUSIVE.search(gap)):
             continue
         if b > start and _OTHER_RELATIVE.search(gap):
             continue  # "two sons in the strike that killed 40": the relative clause is the strike's
@@ -375,9 +373,19 @@ _NOT_A_TOLL_AFTER = re.compile(
     r"\s+(?:sentences?|penalty|penalties|row|threats?|squads?|certificates?)\b", re.IGNORECASE
 )
 #: Ages given as an apposition: "two sons, 11 and 14,", "aged 11 and 14".
-_AGES = re.compile(
-    r"(?:,|\baged?|\bages)\s+(\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})+)(?=\s*[,.;)]|\s+(?:years|were|was|are)\b)"
-)
+_AGE_LIST = r"(\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})+)(?=\s*[,.;)]|\s+(?:years|were|was|are)\b)"
+#: Two patterns, each opening with plain text, so that the scan of a long article stays quick.
+_AGES_AFTER_COMMA = re.compile(r",\s+" + _AGE_LIST)
+_AGES_AFTER_AGED = re.compile(r"age[ds]?\s+" + _AGE_LIST)
+
+
+def _age_lists(text: str) -> list[tuple[int, int]]:
+    """Spans of the ages in ``text`` listed as an apposition ("two sons, 11 and 14,", "aged 11 and 14")."""
+    return [(m.start(1), m.end(1)) for p in (_AGES_AFTER_COMMA, _AGES_AFTER_AGED) for m in p.finditer(text)]
+
+
+def _without_ages(gap: str) -> str:
+    return _AGES_AFTER_AGED.sub("", _AGES_AFTER_COMMA.sub("", gap))
 #: "None of the 40 people were hurt", "were not killed": a count of whom the measure is denied.
 _NEGATED_BEFORE = re.compile(r"\b(?:none|neither|no\s+one)\s+of\s+(?:the\s+|those\s+|them\s+)?$", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|never|no|n't)\s+(?:\w+ly\s+|been\s+|be\s+)?$", re.IGNORECASE)
@@ -418,9 +426,10 @@ def extract_counts(
     """Every count in ``text`` with its range, measure and group, plus derived totals (see module doc).
     ``dates``: the date patterns' matches (:func:`date_matches`), when the caller has them already."""
     tokens = number_tokens(text, sentences)
+    token_starts = [t.start for t in tokens]
     skipped = [(m.start(), m.end()) for m in _NOT_A_COUNT.finditer(text)]
     skipped += [(m.start(), m.end()) for m in (date_matches(text) if dates is None else dates)]
-    skipped += [(m.start(1), m.end(1)) for m in _AGES.finditer(text)]
+    skipped += _age_lists(text)
     not_counts = _starts_within(tokens, skipped)
     starts = [s for s, _ in sentences]
     figures: list[Figure] = []
@@ -462,7 +471,7 @@ def extract_counts(
         start = tokens[i].start
         sentence = sentence_of(sentences, start, starts)
         lo, hi = sentences[sentence] if sentence >= 0 else (0, len(text))
-        head, qualifiers, phrase_end, after = _noun_phrase(tokens, k, text, hi)
+        head, qualifiers, phrase_end, after = _noun_phrase(tokens, k, text, bisect_left(token_starts, hi))
         scale = max((SCALES[t.low] for t in tokens[j + 1 : k] if SCALES.get(t.low, 0) >= 1000), default=1)
         before = tokens[i - 1].low if i > 0 else ""
         second = _range_end(tokens, after if head else k, text) if before not in ("from", "by") else None
