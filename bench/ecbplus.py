@@ -9,8 +9,9 @@ the articles, with a verdict for each reported disagreement.
 The halves are fixed by topic before any result was seen: odd topics are dev (tune), even topics test (measure
 only).
 
-``python -m bench.ecbplus dump [dev|test]`` prints every conflict and update compare reports on the half's
-pairs, with both sentences, to label them; ``python -m bench.ecbplus show ID`` prints an article's sentences.
+``python -m bench.ecbplus dump [dev|test]`` prints every conflict, update and "figures differ" item compare reports
+on the half's pairs, with both sentences, to label them (only conflicts and updates are scored);
+``python -m bench.ecbplus show ID`` prints an article's sentences.
 """
 
 from __future__ import annotations
@@ -103,10 +104,14 @@ def topic_of(ident: str, story_of: dict[str, str]) -> str:
     return story_of[ident].split("-")[0]
 
 
-def reported(comparison) -> list[dict]:
-    """Every conflict and update of a comparison as ids and offsets: one entry per reported disagreement."""
+def reported(comparison, *, differences: bool = False) -> list[dict]:
+    """Every conflict and update of a comparison as ids and offsets: one entry per reported disagreement.
+    ``differences``: also the weaker "figures differ" items (never counted in the precision)."""
     out = []
-    for kind, found in (("conflict", comparison.conflicts), ("update", comparison.updates)):
+    kinds = [("conflict", comparison.conflicts), ("update", comparison.updates)]
+    if differences:
+        kinds.append(("differs", comparison.differences))
+    for kind, found in kinds:
         for c in found:
             x, y = comparison.figures_a[c.a], comparison.figures_b[c.b]
             out.append({"kind": kind, "what": c.what, "basis": c.basis, "a_sentence": x.sentence,
@@ -136,7 +141,7 @@ def dump(which: str) -> None:
                 continue
             a, b = found[a_id], found[b_id]
             c = compare(a, b, weights=weights)
-            for entry in reported(c):
+            for entry in reported(c, differences=True):
                 print(json.dumps({"pair": kind, "a": a_id, "b": b_id, **entry}))
                 print(f"   A[{entry['a_sentence']}] {_sentence(a, entry['a_sentence'])}")
                 print(f"   B[{entry['b_sentence']}] {_sentence(b, entry['b_sentence'])}")

@@ -219,6 +219,7 @@ def test_json_schema_is_stable(comparisons):
         "conflicts",
         "updates",
         "agreements",
+        "differences",
         "boilerplate",
         "entities",
     }

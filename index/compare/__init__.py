@@ -143,7 +143,7 @@ def compare(
     unique_b = _uniques(b, aligned_b | furniture_b)
     aligned = {(i, j) for ga, gb in groups for i in ga for j in gb}
     shared_quotes = match_quotes(quotes_a, quotes_b, scorer, a, b, aligned)
-    conflicts, updates, agreements = compare_figures(figures_a, figures_b, pairs, pa, pb, a, b)
+    conflicts, updates, agreements, differences = compare_figures(figures_a, figures_b, pairs, pa, pb, a, b)
     both, only_a, only_b = _entity_refs(a, b)
     summary = Summary(
         a_sentences=len(real_a),
@@ -176,6 +176,7 @@ def compare(
         boilerplate_a=tuple(sorted(furniture_a)),
         boilerplate_b=tuple(sorted(furniture_b)),
         agreements=tuple(agreements),
+        differences=tuple(differences),
         entities_both=tuple(both),
         entities_only_a=tuple(only_a),
         entities_only_b=tuple(only_b),

@@ -110,14 +110,15 @@ _NOT_A_COUNT = re.compile(
 )
 
 
-def _noun_phrase(tokens: list[Token], j: int, text: str) -> tuple[str, str, int, int]:
+def _noun_phrase(tokens: list[Token], j: int, text: str, stop: int | None = None) -> tuple[str, str, int, int]:
     """The noun a number counts: (head as written, qualifier words, phrase end offset, next token index).
+    ``stop``: the index of the first token after the number's sentence; the phrase never runs past it.
 
     Without a tagger, the phrase is the run of words after the number up to a function word or punctuation
     (skipping "of" right after plural number words: "thousands of people"); its head is the first plural or
     collective word in it that is not an acronym ("six ISIS fighters" -> fighters), else its last word.
     """
-    n = len(tokens)
+    n = len(tokens) if stop is None else stop
     if j < n and tokens[j].low == "of":
         j += 1
         if j < n and tokens[j].low in ("the", "them", "whom"):
@@ -151,7 +152,11 @@ def _noun_phrase(tokens: list[Token], j: int, text: str) -> tuple[str, str, int,
     # "13 members of the US army": the of-complement names the group.
     after = k if k == j + len(words) else j + len(words)
     if after + 1 < n and tokens[after].low == "of":
-        extra = [t for t in tokens[after + 1 : after + 5] if t.text[0].isalpha() or t.text[0] == "."]
+        extra = []
+        for t in tokens[after + 1 : min(n, after + 5)]:
+            if t.text == "." or not (t.text[0].isalpha() or t.text[0] == "."):
+                break  # "members of the U.S. Army. They left": the complement ends with its sentence
+            extra.append(t)
         qualifiers = (qualifiers + " " + " ".join(t.text for t in extra)).strip()
     return head, qualifiers, words[-1].end, j + len(words)
 
@@ -199,6 +204,10 @@ def _measure_words(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
         if not measure:
             continue
         a, b = match.start(), match.end()
+        if measure == "killed" and _NOT_A_TOLL_AFTER.match(text, b, hi):
+            continue  # "the death sentence", "the death penalty": no one is counted
+        if _NEGATION.search(text[max(lo, a - 24) : a]):
+            continue  # "were not injured", "no deaths": the measure is denied
         if measure == "injured" and _SERIOUSLY.search(text[max(lo, a - 14) : a]):
             measure = "injured seriously"
         found.append((a, b, measure))
@@ -206,15 +215,29 @@ def _measure_words(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
 
 
 def _measure_near(
-    text: str, start: int, end: int, lo: int, hi: int, words: list[tuple[int, int, str]] | None = None
+    text: str,
+    start: int,
+    end: int,
+    lo: int,
+    hi: int,
+    words: list[tuple[int, int, str]] | None = None,
+    *,
+    after_only: bool = False,
 ) -> tuple[str, int]:
     """The measure word nearest to ``[start, end)`` within ``[lo, hi)`` (a sentence), and its distance in
-    words; ("", big) when there is none within 15 words. ``words``: the sentence's :func:`_measure_words`."""
+    words; ("", big) when there is none within 15 words. ``words``: the sentence's :func:`_measure_words`.
+    A measure word with another number between it and the figure is that number's ("over 14,000 people took
+    shelter, hundreds of buildings fell, one person was killed"). ``after_only``: only words after the figure.
+    """
     best, best_distance = "", 10**9
     for a, b, measure in _measure_words(text, lo, hi) if words is None else words:
-        gap = text[b:start] if b <= start else text[end:a]
-        if _CLAUSE_BREAK.search(gap):
+        if after_only and b <= start:
             continue
+        gap = text[b:start] if b <= start else text[end:a]
+        if _CLAUSE_BREAK.search(gap) or (_A_NUMBER.search(_without_ages(gap)) and not _INCLUSIVE.search(gap)):
+            continue
+        if b > start and _OTHER_RELATIVE.search(gap):
+            continue  # "two sons in the strike that killed 40": the relative clause is the strike's
         distance = len(gap.split())
         if b <= start and _AND.search(gap):
             # "A girl was killed and dozens of others were seriously injured": a measure before "and" is the
@@ -227,7 +250,9 @@ def _measure_near(
 
 
 #: Counts of people: a figure measured as killed, injured, ... must count people, not things or distances.
-PEOPLE_MEASURES = frozenset({"killed", "injured", "injured seriously", "arrested", "missing", "evacuated", "displaced"})
+PEOPLE_MEASURES = frozenset(
+    {"killed", "injured", "injured seriously", "arrested", "missing", "evacuated", "displaced", "released"}
+)
 #: Head nouns that are never people: "10 houses were damaged" beside "injured", "falling 200ft" beside "killed".
 _NOT_PEOPLE = frozenset(
     """house houses home homes building buildings village villages school schools camp camps vehicle vehicles car cars
@@ -262,9 +287,116 @@ _ADDITIONAL_QUALIFIER = re.compile(r"\b(?:other|more|additional|further)\b", re.
 _CLAUSE_BREAK = re.compile(
     r";|,\s*(?:where|who|which|while|whom)\b|,\s*(?!including\b|according\b)[a-z]+ing\b", re.IGNORECASE
 )
+#: "in the protests over the past eight days": a count of a whole campaign.
+_CUMULATIVE = re.compile(
+    r"\b(?:over|in|during|for)\s+the\s+(?:past|last|previous)\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
+#: "have killed 300 people so far", "a total of 300 people": a running total, not one incident's count.
+_TOTAL_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:so\s+far|in\s+total|to\s+date|altogether)\b", re.IGNORECASE)
+_TOTAL_BEFORE = re.compile(r"\b(?:a\s+)?(?:total|tally|cumulative\s+\w+)\s+of\s+$", re.IGNORECASE)
+#: "After 13 days of bombardment, which has claimed more than 660 lives": the campaign's count, when it comes
+#: before the figure.
+_CUMULATIVE_BEFORE = re.compile(r"\bafter\s+(?:\w+\s+)?(?:days?|weeks?|months?)\s+of\b", re.IGNORECASE)
+#: "across the continent", "nationwide": a count of a wider area than the story's.
+_WIDER = re.compile(
+    r"\bacross\s+(?:the\s+)?(?:continent|country|region|world|nation|globe|Europe|Asia|Africa)\b"
+    r"|\b(?:nationwide|worldwide|countrywide)\b",
+    re.IGNORECASE,
+)
+#: "She had treated 20 victims", "we have received around 50 people": one hospital's or team's share.
+_RECEIVED_BEFORE = re.compile(
+    r"\b(?:received|receiving|treated|treating|admitted|admitting|took\s+in|taken\s+in)\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+#: "They also attacked a truck, injuring two": "also" before a deed that is not itself the measure, with the
+#: count in a clause after it, tells of one more act beside the story's main one.
+_ALSO_DEED = re.compile(r"\balso\s+(?:\w+ly\s+)?([a-z]+)", re.IGNORECASE)
+#: A word after a number that is a verb of its own ("14 trapped", "12 stranded").
+_OWN_VERB = re.compile(r"[a-z]+ed")
+#: "Windows 8", "Internet Explorer 10", "Apollo 11": a capitalised name right before a bare number.
+_NAMED_BEFORE = re.compile(r"(\S?)\s*\b([A-Z][a-z]+)\s+$")
+_NOT_A_NAME = frozenset(
+    """on in at by for to from since until of and but the about around over under nearly some only just almost all
+    another exactly roughly approximately than least most more less fewer up down with""".split()
+)
+
+
+def _named_before(text: str, lo: int, start: int) -> bool:
+    """Whether the number at ``start`` follows a capitalised word that is not the first of its sentence."""
+    match = _NAMED_BEFORE.search(text, max(lo, start - 30), start)
+    if not match or match.group(2).lower() in _NOT_A_NAME:
+        return False
+    return match.group(1) not in (".", "!", "?", ":", '"', "“")
+
+
+def _has_own_verb(noun: str) -> bool:
+    words = noun.split()
+    first = words[0] if words else ""
+    if _OWN_VERB.fullmatch(first) is None or measure_of_word(first):
+        return False
+    return len(words) == 1 or words[1].lower() in _AFTER_A_PREDICATE
+
+
+#: Words that may follow a count's own verb ("14 trapped under debris"); a noun there makes the word an adjective.
+_AFTER_A_PREDICATE = frozenset(
+    """under in inside beneath at on by near after when while as and or but with without for from during since
+    until there here overnight""".split()
+)
+
+
+def _also_another_act(text: str, lo: int, start: int) -> bool:
+    """Whether "also" before the figure, in its sentence, introduces a deed other than the measure's own."""
+    for match in _ALSO_DEED.finditer(text, lo, start):
+        word = match.group(1).lower()
+        if "," not in text[match.end() : start]:
+            continue  # "the quake also destroyed 300 homes and killed 12": one clause, the story's own deed
+        if measure_of_word(word) or word in _NOT_A_DEED or _RELATIVE.search(text, match.end(), start):
+            # "which also wounded 100", "he also said that the blast, which killed 170": not another deed
+            continue
+        return True
+    return False
+
+
+_NOT_A_DEED = frozenset(
+    """be been being was were is are have has had said says told tells noted added reported stated confirmed
+    warned analyzed analysed believed believes claimed claims estimated""".split()
+)
+_RELATIVE = re.compile(r"\b(?:that|which|who|whom|where)\b", re.IGNORECASE)
+
+
 #: A figure after "by" following its measure is the agent, not the count ("killed ... by tens of thousands").
 _AGENT = re.compile(r"\bby\s+$", re.IGNORECASE)
 
+#: "death sentence", "death penalty": "death" that counts no one.
+_NOT_A_TOLL_AFTER = re.compile(
+    r"\s+(?:sentences?|penalty|penalties|row|threats?|squads?|certificates?)\b", re.IGNORECASE
+)
+#: Ages given as an apposition: "two sons, 11 and 14,", "aged 11 and 14".
+_AGE_LIST = r"(\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})+)(?=\s*[,.;)]|\s+(?:years|were|was|are)\b)"
+#: Two patterns, each opening with plain text, so that the scan of a long article stays quick.
+_AGES_AFTER_COMMA = re.compile(r",\s+" + _AGE_LIST)
+_AGES_AFTER_AGED = re.compile(r"age[ds]?\s+" + _AGE_LIST)
+
+
+def _age_lists(text: str) -> list[tuple[int, int]]:
+    """Spans of the ages in ``text`` listed as an apposition ("two sons, 11 and 14,", "aged 11 and 14")."""
+    return [(m.start(1), m.end(1)) for p in (_AGES_AFTER_COMMA, _AGES_AFTER_AGED) for m in p.finditer(text)]
+
+
+def _without_ages(gap: str) -> str:
+    return _AGES_AFTER_AGED.sub("", _AGES_AFTER_COMMA.sub("", gap))
+#: "None of the 40 people were hurt", "were not killed": a count of whom the measure is denied.
+_NEGATED_BEFORE = re.compile(r"\b(?:none|neither|no\s+one)\s+of\s+(?:the\s+|those\s+|them\s+)?$", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|never|no|n't)\s+(?:\w+ly\s+|been\s+|be\s+)?$", re.IGNORECASE)
+#: A relative clause of another noun between a figure and a measure word after it (not "12 people who died").
+_OTHER_RELATIVE = re.compile(r"\w\s+(?:that|which|who)\b", re.IGNORECASE)
+#: A number in the words between a figure and a measure word (digits or a number word).
+_A_NUMBER = re.compile(
+    r"(?<![\w-])\d(?![\d,.]*[-A-Za-z])|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"hundreds|thousand|thousands|dozen|dozens|scores|millions?)\b",
+    re.IGNORECASE,
+)
 _SERIOUSLY = re.compile(
     r"\b(?:seriously|critically|severely|gravely|serious|critical|severe|grave|life-threatening)\s+$", re.IGNORECASE
 )
@@ -280,6 +412,8 @@ def measure_of_word(word: str) -> str:
             # "lives" counts the dead only as a noun; "die" must not match "diesel" or "diet".
             if prefix == "die" and word not in ("die", "dies"):
                 continue
+            if prefix == "dead" and word != "dead":  # "deadlocked", "deadline", "deadliest"
+                continue
             if prefix == "lives" and word != "lives":
                 continue
             return measure
@@ -292,8 +426,10 @@ def extract_counts(
     """Every count in ``text`` with its range, measure and group, plus derived totals (see module doc).
     ``dates``: the date patterns' matches (:func:`date_matches`), when the caller has them already."""
     tokens = number_tokens(text, sentences)
+    token_starts = [t.start for t in tokens]
     skipped = [(m.start(), m.end()) for m in _NOT_A_COUNT.finditer(text)]
     skipped += [(m.start(), m.end()) for m in (date_matches(text) if dates is None else dates)]
+    skipped += _age_lists(text)
     not_counts = _starts_within(tokens, skipped)
     starts = [s for s, _ in sentences]
     figures: list[Figure] = []
@@ -332,7 +468,10 @@ def extract_counts(
         if tokens[j].low == "one" and k == j + 1:
             i = k
             continue
-        head, qualifiers, phrase_end, after = _noun_phrase(tokens, k, text)
+        start = tokens[i].start
+        sentence = sentence_of(sentences, start, starts)
+        lo, hi = sentences[sentence] if sentence >= 0 else (0, len(text))
+        head, qualifiers, phrase_end, after = _noun_phrase(tokens, k, text, bisect_left(token_starts, hi))
         scale = max((SCALES[t.low] for t in tokens[j + 1 : k] if SCALES.get(t.low, 0) >= 1000), default=1)
         before = tokens[i - 1].low if i > 0 else ""
         second = _range_end(tokens, after if head else k, text) if before not in ("from", "by") else None
@@ -345,9 +484,6 @@ def extract_counts(
         if approx == "exact" and re.search(r"\bother\b", qualifiers, re.IGNORECASE):
             # "Elders Futures and three other large firms": three, or four counting the one named.
             high, approx = high + 1, "other"
-        start = tokens[i].start
-        sentence = sentence_of(sentences, start, starts)
-        lo, hi = sentences[sentence] if sentence >= 0 else (0, len(text))
         # Not a count of what happened: a counter ("11 of 25"), an age ("Mr. Mattis, 68,", "aged 16").
         following = tokens[k].low if k < n else ""
         if following == "of" and k + 1 < n and tokens[k + 1].text[0].isdigit():
@@ -360,15 +496,31 @@ def extract_counts(
         ):
             i = k
             continue
+        if not head and approx == "exact" and _named_before(text, lo, start):
+            # "Windows 8, due out in October", "Internet Explorer 10": a number that names, not a count.
+            i = k
+            continue
         # A part of a whole ("nine of the dead", "two of them") is not the whole's count.
         part = following == "of" and k + 1 < n and tokens[k + 1].low in _PART_OF
         # A span of time ("20 years of war") measures nothing that a nearby "killed" could count.
         if (lo, hi) not in measure_words:
             measure_words[(lo, hi)] = _measure_words(text, lo, hi)
-        near = _measure_near(text, start, phrase_end, lo, hi, measure_words[(lo, hi)])[0]
+        # "six were killed and 14 trapped under debris": a count with a verb of its own ("trapped") does not
+        # take the measure of the clause before it.
+        own_verb = (
+            k < n
+            and tokens[k].start < hi
+            and _OWN_VERB.fullmatch(tokens[k].text) is not None
+            and not measure_of_word(tokens[k].low)
+            # "14 trapped under debris", "12 stranded.", not "12 unarmed protesters": a predicate, not an adjective
+            and (k + 1 >= n or tokens[k + 1].start >= hi or not tokens[k + 1].text[0].isalpha()
+                 or tokens[k + 1].low in _AFTER_A_PREDICATE)
+        )
+        near = _measure_near(text, start, phrase_end, lo, hi, measure_words[(lo, hi)], after_only=own_verb)[0]
         measure = "" if head.lower() in _TIME_UNITS else near
         if measure in PEOPLE_MEASURES and (
             head.lower() in _NOT_PEOPLE
+            or _NEGATED_BEFORE.search(text[max(lo, start - 20) : start])
             # People are whole: "a quake measuring 6.4", "Windows 8.1" count no one.
             or (scale == 1 and not float(low).is_integer())
             or _AGENT.search(text[max(lo, start - 4) : start])
@@ -392,13 +544,21 @@ def extract_counts(
         elif head.lower() in ("percent", "%", "per") or text[phrase_end - 1 : phrase_end] == "%":
             measure, group = "percent", _percent_of(text, lo, start)
         if measure in PEOPLE_MEASURES and group == "all" and (
-            _SINCE_AFTER.match(text, phrase_end, hi) or _BRINGING_TO.search(text[max(lo, start - 40) : start])
+            _SINCE_AFTER.match(text, phrase_end, hi)
+            or _BRINGING_TO.search(text[max(lo, start - 40) : start])
+            or _CUMULATIVE.search(text, lo, hi)
+            or _CUMULATIVE_BEFORE.search(text, lo, start)
+            or _TOTAL_AFTER.match(text, phrase_end, hi)
+            or _TOTAL_BEFORE.search(text[max(lo, start - 30) : start])
         ):
             # "pushing the death toll above 680 since the conflict began": a running total of a campaign.
             group = "all since"
         elif not measure and _DURING_AFTER.match(text, phrase_end, hi):
             # "five points during a 15-2 run", "10 points in the first half": a part of the game's count.
             part = True
+        if measure in PEOPLE_MEASURES and group == "all" and _WIDER.search(text, lo, hi):
+            # "dozens of arrests have been made across the continent": a wider count than the story's own.
+            group = "all across"
         if measure in PEOPLE_MEASURES and group == "all":
             place = _LOCAL.search(text, lo, hi)
             if place:
@@ -420,6 +580,8 @@ def extract_counts(
                 _ADDITIONAL_BEFORE.search(text[max(lo, start - 16) : start])
                 or _ADDITIONAL_QUALIFIER.search(qualifiers)
                 or _ALSO_AFTER.match(text, phrase_end, hi)
+                or _also_another_act(text, lo, start)
+                or _RECEIVED_BEFORE.search(text[max(lo, start - 40) : start])
             )
         ):
             group = "part"
@@ -498,6 +660,8 @@ def _inherit_measures(text: str, figures: list[Figure]) -> list[Figure]:
             and previous.measure
             and not figure.measure
             and (figure.noun.split() or [""])[-1].lower() not in _NOT_PEOPLE
+            # "six were killed and 14 trapped": a count with a verb of its own keeps to it.
+            and not _has_own_verb(figure.noun)
             and (
                 _ADDITIVE.search(text[previous.end : figure.start])
                 or _INCLUSIVE.search(text[previous.end : figure.start])

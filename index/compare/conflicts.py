@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from ..models import Article
 from .claims import FigureSet, gap_ratio, measure_of_word, ranges_overlap
-from .figure import Figure
+from .figure import Figure, sentence_of
 from .report import FigurePair, SentencePair
 from .sentences import Profile, within
 
@@ -88,7 +88,7 @@ def compare_figures(
     pb: Sequence[Profile],
     a: Article | None = None,
     b: Article | None = None,
-) -> tuple[list[FigurePair], list[FigurePair], list[FigurePair]]:
+) -> tuple[list[FigurePair], list[FigurePair], list[FigurePair], list[FigurePair]]:
     """Conflicts and agreements: figures of one key in aligned sentences, or in sentences about one event.
 
     Counts of something that happened (killed, arrested, ...) are compared in aligned sentences and in
@@ -101,12 +101,18 @@ def compare_figures(
     "13 members of the US army" even beside a total that differs. Each pair of figures is reported once, and
     a disagreement repeated in other sentences (the same two ranges) once, with how often it recurs.
 
-    Returns conflicts, updates (a count of what happened that is higher in the later article: the toll grew)
-    and agreements.
+    Returns conflicts, updates (a count of what happened that is higher in the later article: the toll grew),
+    agreements and differences: figures that disagree where the engine cannot tell that both count the same
+    thing of the same event (plain counts, dates, sums of money, percentages: none of those it reported as
+    conflicts on ECB+ was one), shown as "figures differ", never as a conflict.
     """
     later = _later(a, b)
-    elsewhere_a = _other_time(fa, a)
-    elsewhere_b = _other_time(fb, b)
+    places_a, places_b = _sentence_places(a), _sentence_places(b)
+    main_places = _main_places(a, places_a) | _main_places(b, places_b)
+    incidents_a = _other_incidents(a, places_a, main_places) | _other_month(a)
+    incidents_b = _other_incidents(b, places_b, main_places) | _other_month(b)
+    elsewhere_a = _other_time(fa, a) | incidents_a
+    elsewhere_b = _other_time(fb, b) | incidents_b
     stamps_a, stamps_b = _stamps(fa, a), _stamps(fb, b)
     counts_a, counts_b = _event_counts(fa, elsewhere_a), _event_counts(fb, elsewhere_b)
     pairings: list[tuple[tuple[int, ...], tuple[int, ...], str, bool]] = [
@@ -131,6 +137,10 @@ def compare_figures(
         if basis == "aligned" and set(ga) <= elsewhere_a and set(gb) <= elsewhere_b:
             # Both sentences recall another time ("the 2004 tsunami killed 168,000" / "230,000"): another
             # event's toll, given for context by both, is not this story's disagreement.
+            ga = gb = ()
+        elif basis == "aligned" and (set(ga) <= incidents_a) != (set(gb) <= incidents_b):
+            # One side tells of another incident ("two were killed when a shell hit a school in Khan Younis") or
+            # time ("a quake in October killed three"), the other of the story's own: they count two things.
             ga = gb = ()
         keyed_a = _comparable(fa, ga, basis, plain, stamps_a)
         keyed_b = _comparable(fb, gb, basis, plain, stamps_b)
@@ -167,9 +177,13 @@ def compare_figures(
                     continue
                 conflicts.setdefault((i, j), _figure_pair(i, j, x, y, basis, conflict=True))
     order = lambda c: (c.a_span, c.b_span)  # noqa: E731
-    found, updates = [], []
+    found, updates, differences = [], [], []
     for c in sorted(conflicts.values(), key=order):
         x, y = fa.figures[c.a], fb.figures[c.b]
+        if x.kind == "date" or x.measure not in TOLLS:
+            differences.append(replace(c, kind="differs", a_sentence=_sentence_text(a, x.sentence),
+                                       b_sentence=_sentence_text(b, y.sentence)))
+            continue
         newer = y if later == "b" else x
         # "thousands and thousands" (no top) is emphasis, not a newer count.
         grew = bool(later) and x.measure in TOLLS and not math.isinf(newer.high) and (
@@ -178,7 +192,7 @@ def compare_figures(
         c = replace(c, kind="update" if grew else "conflict", conflict=not grew,
                     a_sentence=_sentence_text(a, x.sentence), b_sentence=_sentence_text(b, y.sentence))
         (updates if grew else found).append(c)
-    return _once(found), _once(updates), sorted(agreements.values(), key=order)
+    return _once(found), _once(updates), sorted(agreements.values(), key=order), _once(differences)
 
 
 #: Counts that grow as news comes in: a higher one in a later article is an update.
@@ -194,7 +208,7 @@ def _later(a: Article | None, b: Article | None) -> str:
 
 
 #: "The catastrophe four years ago", "last year": a sentence about another time.
-_AGO = re.compile(r"\b(?:\w+|\d+)\s+years?\s+ago\b|\blast\s+year\b", re.IGNORECASE)
+_AGO = re.compile(r"\b(?:\w+|\d+)\s+(?:years?|months?)\s+ago\b|\blast\s+(?:year|month)\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d{2}(?!\d|[,.]\d)")
 
 
@@ -209,6 +223,114 @@ def _other_time(figures: FigureSet, article: Article | None) -> set[int]:
     for index, (start, end) in enumerate(article.sentences):
         other_year = any(int(m.group()) != year for m in _YEAR.finditer(article.text, start, end))
         if other_year or _AGO.search(article.text, start, end):
+            out.add(index)
+    return out
+
+
+def _other_month(article: Article | None) -> set[int]:
+    """Sentences telling of something in a month other than the article's or the one before ("a quake in
+    October killed three" in a story of July; "on June 30" in a story of July 2 is the story's own)."""
+    month = int(article.published[5:7]) if article is not None and article.published[5:7].isdigit() else 0
+    if not month:
+        return set()
+    recent = {month, (month - 2) % 12 + 1}
+    return {
+        index
+        for index, (start, end) in enumerate(article.sentences)
+        if any(_MONTHS[m.group(1).lower()[:3]] not in recent for m in _MONTH.finditer(article.text, start, end))
+    }
+
+
+_MONTHS = {m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+#: A month named as a time ("in October", "on Oct. 10", "last March"; not "since June", which starts a period).
+_MONTH = re.compile(
+    r"\b(?:in|on|of|last|early|late|mid-?)\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
+    r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?"
+    r"|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
+)
+
+
+#: "In a separate incident", "Separately,", "Elsewhere,": a sentence about another incident than the story's.
+_SEPARATE = re.compile(
+    r"\W*(?:in\s+(?:a|another)\s+(?:separate\s+)?(?:incident|attack|strike|raid|case|development)\b"
+    r"|separately\b|elsewhere\b|in\s+a\s+separate\b)",
+    re.IGNORECASE,
+)
+#: A named place a sentence says something happened in: "in the southern city of Khan Younis", "in Takengon",
+#: "at the Fakhora school" (not where people came from: "refugees from the region of South Kordofan"; not whom
+#: someone spoke to: "in an interview with CNN").
+_PLACE = re.compile(
+    r"\b(?:[Ii]n|[Aa]t|[Nn]ear|[Oo]utside)\s+(?:the\s+|a\s+)?(?:(?!(?:with|to|by|from|for|and|or)\b)[a-z]+\s+){0,3}?"
+    r"((?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+)"
+)
+#: Words of a place's name that say what kind of place it is or where, not which: they do not tell two apart.
+_GENERIC_PLACE = frozenset(
+    """the a city town village district camp province region state county area island islands north south east west
+    northern southern eastern western central upper lower new greater capital refugee un u.n. school hospital
+    january february march april may june july august september october november december monday tuesday wednesday
+    thursday friday saturday sunday""".split()
+)
+#: The opening sentences (with the title) say which event an article is about.
+LEAD_SENTENCES = 2
+
+
+def _place_words(text: str, lo: int, hi: int) -> list[set[str]]:
+    """The named places of ``text[lo:hi]``, each as the set of its distinctive words (lowercase)."""
+    out = []
+    for match in _PLACE.finditer(text, lo, hi):
+        name = match.group(1)
+        words = {w.lower().removesuffix("'s").removesuffix("’s") for w in name.split()} - _GENERIC_PLACE
+        if words:
+            out.append(words)
+    return out
+
+
+def _sentence_places(article: Article | None) -> list[list[set[str]]]:
+    """Per sentence, its named places (:func:`_place_words`)."""
+    if article is None:
+        return []
+    out: list[list[set[str]]] = [[] for _ in article.sentences]
+    starts = [start for start, _ in article.sentences]
+    # One pass over the text, not one per sentence: a match that runs across a sentence end is cut at it.
+    for match in _PLACE.finditer(article.text):
+        index = sentence_of(article.sentences, match.start(), starts)
+        if index < 0:
+            continue
+        end = article.sentences[index][1]
+        if match.end() > end:
+            out[index].extend(_place_words(article.text, match.start(), end))
+            continue
+        words = {w.lower().removesuffix("'s").removesuffix("’s") for w in match.group(1).split()} - _GENERIC_PLACE
+        if words:
+            out[index].append(words)
+    return out
+
+
+def _main_places(article: Article | None, places: list[list[set[str]]]) -> set[str]:
+    """Words naming where an article's main event is: every word of its title and opening sentences, and the
+    places it names in more than one sentence."""
+    if article is None or not article.sentences:
+        return set()
+    lead_end = article.sentences[min(LEAD_SENTENCES, len(article.sentences)) - 1][1]
+    out = set(re.findall(r"[a-z][\w'’-]+", (article.title + " " + article.text[:lead_end]).lower()))
+    seen: dict[str, int] = defaultdict(int)
+    for sentence in places:
+        for word in {w for words in sentence for w in words}:
+            seen[word] += 1
+    return out | {w for w, n in seen.items() if n > 1}
+
+
+def _other_incidents(article: Article | None, places: list[list[set[str]]], main: set[str]) -> set[int]:
+    """Sentences about another incident than the main one of the two articles: those that say so ("In a
+    separate incident", "Elsewhere,") and those naming a place that neither article names in its title or
+    opening sentences, nor more than once ("Two people were killed when a shell hit a school in Khan Younis" in
+    a story about a school in Jabalya)."""
+    if article is None:
+        return set()
+    out = set()
+    for index, (start, end) in enumerate(article.sentences):
+        lead = index < LEAD_SENTENCES
+        if _SEPARATE.match(article.text, start, end) or any(not (w & main) for w in places[index] if not lead):
             out.add(index)
     return out
 

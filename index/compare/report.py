@@ -164,7 +164,9 @@ class FigurePair:
     reason: str
     #: For conflicting counts: how far apart the ranges are (higher low / lower high); else 0.
     gap: float
-    #: ``"conflict"``, ``"update"`` (a count of what happened, higher in the later article) or ``"agreement"``.
+    #: ``"conflict"``, ``"update"`` (a count of what happened, higher in the later article), ``"differs"`` (two
+    #: figures that disagree but may not count the same thing: a weaker signal than a conflict) or
+    #: ``"agreement"``.
     kind: str = "agreement"
     #: The sentences that hold the two figures, so a reader can judge.
     a_sentence: str = ""
@@ -287,6 +289,9 @@ class Comparison:
     #: Sentences left out as site furniture, captions and credits (indices into each side's sentences).
     boilerplate_a: tuple[int, ...] = ()
     boilerplate_b: tuple[int, ...] = ()
+    #: Figures that disagree where it is not clear both count the same thing of the same event (plain counts,
+    #: dates, sums of money): "figures differ", for a reader to judge, never a conflict.
+    differences: tuple[FigurePair, ...] = ()
 
     def counterpart(self, side: str, index: int) -> SentencePair | None:
         """The pair holding sentence ``index`` of side ``"a"`` or ``"b"``, if it has a counterpart."""
@@ -312,6 +317,7 @@ class Comparison:
             "conflicts": [c.to_dict() for c in self.conflicts],
             "updates": [c.to_dict() for c in self.updates],
             "agreements": [c.to_dict() for c in self.agreements],
+            "differences": [c.to_dict() for c in self.differences],
             "boilerplate": {"a": list(self.boilerplate_a), "b": list(self.boilerplate_b)},
             "entities": {
                 "both": [e.to_dict() for e in self.entities_both],
