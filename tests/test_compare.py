@@ -236,6 +236,7 @@ def test_json_schema_is_stable(comparisons):
         "shared_quotes",
         "conflicts",
         "updates",
+        "differences",
         "entities_both",
         "entities_only_a",
         "entities_only_b",

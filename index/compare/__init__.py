@@ -155,6 +155,7 @@ def compare(
         shared_quotes=len(shared_quotes),
         conflicts=len(conflicts),
         updates=len(updates),
+        differences=len(differences),
         entities_both=len(both),
         entities_only_a=len(only_a),
         entities_only_b=len(only_b),

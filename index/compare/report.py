@@ -234,6 +234,8 @@ class Summary:
     entities_both: int
     entities_only_a: int
     entities_only_b: int
+    #: Figures that disagree where it is not clear both count the same thing ("figures differ").
+    differences: int = 0
 
     @property
     def a_share(self) -> float:
@@ -257,6 +259,7 @@ class Summary:
             "shared_quotes": self.shared_quotes,
             "conflicts": self.conflicts,
             "updates": self.updates,
+            "differences": self.differences,
             "entities_both": self.entities_both,
             "entities_only_a": self.entities_only_a,
             "entities_only_b": self.entities_only_b,

@@ -94,7 +94,8 @@ def _evidence_words(pair: SentencePair, limit: int = 6) -> str:
 
 
 def _figure_lines(x: FigurePair) -> list[str]:
-    """A conflict or update: what is counted, both figures with their ranges, both sentences, and why."""
+    """A conflict, update or difference: what is counted, both figures with their ranges, both sentences, and
+    why."""
     again = f" (and {counted(x.repeats, 'more time')})" if x.repeats else ""
     return [
         f"  {x.what}: A {x.a_range} vs B {x.b_range}{again}",
@@ -113,7 +114,8 @@ def format_text(comparison: Comparison) -> str:
         "",
         f"Sentences with a counterpart: A {_percent(s.a_aligned, s.a_sentences)}, "
         f"B {_percent(s.b_aligned, s.b_sentences)}; {s.same} same, {s.paraphrase} paraphrased.",
-        f"Shared quotes: {s.shared_quotes}. Conflicting figures: {s.conflicts}. Later counts: {s.updates}.",
+        f"Shared quotes: {s.shared_quotes}. Conflicting figures: {s.conflicts}. Later counts: {s.updates}. "
+        f"Figures that differ: {s.differences}.",
     ]
     lines += ["", f"CONFLICTING FIGURES ({len(c.conflicts)})"]
     for x in c.conflicts:
@@ -121,6 +123,11 @@ def format_text(comparison: Comparison) -> str:
     if c.updates:
         lines += ["", f"LATER COUNTS ({len(c.updates)}: the later article counts more, not a contradiction)"]
         for x in c.updates:
+            lines += _figure_lines(x)
+    if c.differences:
+        lines += ["", f"FIGURES THAT DIFFER ({len(c.differences)}: may not count the same thing; judge from the "
+                      "sentences)"]
+        for x in c.differences:
             lines += _figure_lines(x)
     if c.agreements:
         lines += ["", f"FIGURES THAT AGREE ({len(c.agreements)})"]
@@ -188,7 +195,8 @@ def format_markdown(comparison: Comparison) -> str:
         f"| Entities only here | {s.entities_only_a} | {s.entities_only_b} |",
         "",
         f"**Same wording:** {s.same} · **Paraphrased:** {s.paraphrase} · **Shared quotes:** {s.shared_quotes} · "
-        f"**Conflicting figures:** {s.conflicts} · **Later counts:** {s.updates}",
+        f"**Conflicting figures:** {s.conflicts} · **Later counts:** {s.updates} · "
+        f"**Figures that differ:** {s.differences}",
         "",
         "## Conflicting figures",
         "",
@@ -200,6 +208,11 @@ def format_markdown(comparison: Comparison) -> str:
     if c.updates:
         out += ["", "## Later counts", "", "The later article counts more: an update, not a contradiction.", ""]
         for x in c.updates:
+            out += _figure_markdown(x)
+    if c.differences:
+        out += ["", "## Figures that differ", "",
+                "The figures disagree, but the two may not count the same thing: judge from the sentences.", ""]
+        for x in c.differences:
             out += _figure_markdown(x)
     if c.agreements:
         out += ["", "## Figures that agree", ""]

@@ -96,6 +96,8 @@ def summary_line(comparison: Comparison) -> Content:
         dot,
         (_count(s.conflicts, "conflict"), "bold $text-error" if s.conflicts else ""),
         *([dot, (_count(s.updates, "later count"), "bold $text-warning")] if s.updates else []),
+        *([dot, (f"{s.differences} figure{'s' if s.differences != 1 else ''} differ{'s' if s.differences == 1 else ''}",
+                 "$text-warning")] if s.differences else []),
         dot,
         ("entities ", "$text-muted"),
         f"{s.entities_both} both, {s.entities_only_a} only A, {s.entities_only_b} only B",
@@ -108,8 +110,10 @@ def conflict_line(
     """``killed (all): A 101–200 “more than a hundred people” vs B 2,013 or more “thousands and …”``: the
     ranges first and the words clipped, so both sides' figures fit on one line."""
     update = conflict.kind == "update"
+    differs = conflict.kind == "differs"
     return Content.assemble(
         *([("later count ", "bold $text-warning")] if update else []),
+        *([("figures differ ", "$text-warning")] if differs else []),
         (f"{one_line(conflict.what)}: ", "bold"),
         ("A ", "bold"),
         (f"{one_line(conflict.a_range)} ", "$text-muted"),
@@ -216,10 +220,11 @@ class CompareScreen(Screen):
 
     @property
     def disagreements(self) -> tuple[FigurePair, ...]:
-        """Conflicting figures, then later counts (updates): every figure a reader may want to check."""
+        """Conflicting figures, later counts (updates), then figures that differ but may not count the same thing:
+        every figure a reader may want to check."""
         if self.comparison is None:
             return ()
-        return (*self.comparison.conflicts, *self.comparison.updates)
+        return (*self.comparison.conflicts, *self.comparison.updates, *self.comparison.differences)
 
     def pane(self, side: str) -> ComparePane:
         return self.query_one(f"#pane-{side}", ComparePane)
@@ -408,7 +413,8 @@ class CompareScreen(Screen):
 
     def _conflict_status(self, conflict: FigurePair) -> Content:
         """A conflict on the one status line, each side's words clipped so that both figures fit its width."""
-        prefix = Content.assemble(("⚠ ", "bold $text-error"))
+        prefix = Content.assemble(("≠ ", "bold $text-warning") if conflict.kind == "differs" else
+                                  ("⚠ ", "bold $text-error"))
         width = self.query_one("#compare-status", Static).content_region.width
         fixed = prefix.cell_length + conflict_line(conflict, limits=(1, 1)).cell_length - 2
         room = width - fixed
@@ -817,6 +823,12 @@ class CompareDetailsScreen(ModalScreen[Target | None]):
             options.append(self._heading(f"Later counts: the later article counts more ({len(c.updates)})"))
             for update in c.updates:
                 options.append(self._entry(self._with_sentences(update), Target("a", *update.a_span, update.b_span)))
+        if c.differences:
+            options.append(self._heading(
+                f"Figures that differ, maybe not counting the same thing ({len(c.differences)})"))
+            for differs in c.differences:
+                options.append(self._entry(self._with_sentences(differs),
+                                           Target("a", *differs.a_span, differs.b_span)))
         if c.agreements:
             options.append(self._heading(f"Figures that agree ({len(c.agreements)})"))
             for agreement in c.agreements:

@@ -30,6 +30,7 @@ class ComparePane(ArticleView):
 
     DEFAULT_CSS = """
     ComparePane > .compare-pane--update { text-style: bold underline; color: $text-warning; }
+    ComparePane > .compare-pane--differs { text-style: underline; color: $text-warning; }
     """
 
     COMPONENT_CLASSES = ArticleView.COMPONENT_CLASSES | {
@@ -41,6 +42,7 @@ class ComparePane(ArticleView):
         "compare-pane--quote",
         "compare-pane--conflict",
         "compare-pane--update",
+        "compare-pane--differs",
     }
 
     def __init__(self, side: str, *, id: str | None = None, classes: str | None = None) -> None:
@@ -89,9 +91,9 @@ class ComparePane(ArticleView):
             (
                 StyledSpan(
                     *(figures.a_span if side == "a" else figures.b_span),
-                    "compare-pane--conflict" if figures.kind != "update" else "compare-pane--update",
+                    f"compare-pane--{figures.kind if figures.kind in ('update', 'differs') else 'conflict'}",
                 )
-                for figures in (*comparison.conflicts, *comparison.updates)
+                for figures in (*comparison.conflicts, *comparison.updates, *comparison.differences)
             ),
         )
         self.show_current(())
