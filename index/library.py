@@ -10,7 +10,6 @@ import contextlib
 import functools
 import os
 import pickle
-import sqlite3
 import struct
 import threading
 import time
@@ -21,8 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from . import store
-from .aliases import ALIAS_FILE, corpus_alias_path, load_aliases
-from .annotate import AnnotationCache, Annotator, AnnotatorFactory
 from .models import (
     Annotation,
     Article,
@@ -32,9 +29,10 @@ from .models import (
     EntitySpan,
     SearchResult,
 )
-from .storage import cache_damaged, corpus_lock
+from .storage import ALIAS_FILE, cache_damaged, corpus_lock
 
 if TYPE_CHECKING:  # entity resolution and story features are imported where used: the reader starts without them
+    from .annotate import AnnotationCache, AnnotatorFactory
     from .compare import Comparison
     from .entities import CanonicalEntity, EntityCoverage, EntityRegistry
     from .stories import Neighbour, StoryMap
@@ -199,6 +197,8 @@ class Library:
     def _open_cache(self, *, repair: bool) -> AnnotationCache:
         """The annotation cache; a damaged one is refused with what to do, or, when ``repair`` (a build, which
         can annotate again), set aside and started afresh (see :meth:`index.storage.SqliteCache.open`)."""
+        from .annotate import AnnotationCache
+
         return AnnotationCache.open(self.index_dir / store.ANNOTATIONS, repair=repair)
 
     @property
@@ -314,6 +314,10 @@ class Library:
         )
 
     def _annotation(self, text_hash: str, fingerprint: str) -> Annotation:
+        import sqlite3
+
+        from .annotate import AnnotationCache
+
         key = AnnotationCache.key(text_hash, fingerprint)
         try:
             return self.cache.get_many([key]).get(key, Annotation())
@@ -418,6 +422,8 @@ class Library:
     def corrections_file(self) -> Path:
         """Where entity corrections are saved: the corpus's alias file, or one beside the index when the
         corpus cannot take it (the bundled seeds, a read-only folder, a single .jsonl file)."""
+        from .aliases import corpus_alias_path
+
         target = corpus_alias_path(self.corpus)
         writable = (self.corpus.is_dir() and os.access(self.corpus, os.W_OK)
                     and (not target.exists() or os.access(target, os.W_OK)))
@@ -482,6 +488,7 @@ class Library:
 
     def _reresolve(self) -> None:
         """Regroup under the corrections as saved now, and seal the generation with the new table."""
+        from .aliases import load_aliases
         from .entities.corrections import corrections_fingerprint, regroup
 
         path = self.generation / store.ENTITIES
@@ -503,7 +510,7 @@ class Library:
         model: str | None = None,
         progress: ProgressCallback | None = None,
         lock_wait: float = 10.0,
-        annotator: AnnotatorFactory = Annotator,
+        annotator: AnnotatorFactory | None = None,
     ) -> BuildReport:
         """Bring the index up to date with the corpus: an incremental update, or a full build when there is
         no index yet or ``rebuild`` is set. spaCy runs only on text not annotated before, where ``annotator``
@@ -511,6 +518,12 @@ class Library:
 
         A disk that is full or an index folder this user cannot write raises :class:`IndexProblem` saying so
         and what to do; the previous index stays as it was."""
+        import sqlite3
+
+        if annotator is None:  # imported here: reading an index never needs the annotator's module
+            from .annotate import Annotator
+
+            annotator = Annotator
         try:
             return self._build(rebuild=rebuild, jobs=jobs, model=model, progress=progress, lock_wait=lock_wait,
                                annotator=annotator)
