@@ -83,3 +83,25 @@ def test_the_entity_table_keeps_each_label_once(seeds_library: Library) -> None:
         assert first.setdefault(label, label) is label
     rows = registry._surface_rows()
     assert rows and all(first.setdefault(label, label) is label for _, label, _ in rows)
+
+
+def test_the_entity_table_as_loaded_answers_as_the_one_saved(seeds_library: Library, tmp_path: Path) -> None:
+    """Loaded, the table holds its numbers as machine integers and its entities as columns (no object for each
+    number, no tuple kept for each entity), and answers every question as the table that was saved."""
+    from array import array
+
+    from index.entities import EntityRegistry
+
+    saved = seeds_library.registry
+    path = tmp_path / "entities.json"
+    saved.save(path)
+    loaded = EntityRegistry.load_checked(path)
+    assert isinstance(loaded._lookup.numbers, array) and isinstance(loaded._lookup.starts, array)
+    assert not isinstance(loaded._headers, list)
+    assert len(loaded) == len(saved) and list(loaded._headers) == list(saved._headers)
+    assert [loaded._headers[n] for n in range(len(loaded))] == [saved._headers[n] for n in range(len(saved))]
+    for entity in saved.entities():
+        for name, _ in entity.names:
+            assert loaded.find(name) == saved.find(name)
+            assert loaded.expand(name) == saved.expand(name)
+            assert loaded.canonical(name, entity.label) == saved.canonical(name, entity.label)
