@@ -91,3 +91,57 @@ def test_the_reader_draws_its_first_frame_without_the_annotator_or_a_settings_pa
     assert "textual" in loaded and "index.library" in loaded  # the probe did start the reader
     unneeded = {"tomllib", "tomli", "sqlite3", "index.annotate"}
     assert not loaded & unneeded, sorted(loaded & unneeded)
+
+
+async def test_the_search_panes_are_mounted_after_the_first_frame(seeds_library, monkeypatch) -> None:
+    """The results, the no-hits note and the facets are hidden until a search: the library's first frame is
+    drawn without them, they are there (hidden) right after it, and a search shows them as before."""
+    from textual.app import App
+    from textual.widgets import ContentSwitcher
+
+    from reader.app import BylineApp
+    from reader.screens.library import LibraryScreen
+    from reader.widgets.empty_state import NoHits
+    from reader.widgets.facet_list import FacetList
+    from reader.widgets.results_list import ResultsList
+
+    at_first_frame: list[int] = []
+    display = App._display
+
+    def noted(self, screen, renderable) -> None:
+        display(self, screen, renderable)
+        if renderable is not None and isinstance(screen, LibraryScreen) and not at_first_frame:
+            at_first_frame.append(len(screen.query(ResultsList)) + len(screen.query(FacetList)))
+
+    monkeypatch.setattr(App, "_display", noted)
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert at_first_frame == [0]
+        screen = app.screen
+        results, no_hits, facets = screen.query_one(ResultsList), screen.query_one(NoHits), screen.query_one(FacetList)
+        assert not results.display and not no_hits.display and facets.region.width == 0
+        assert screen.query_one(ContentSwitcher).current == "articles"
+        await pilot.press(*"kabul")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert results.display and results.hits and facets.region.width > 0
+
+
+async def test_a_search_given_at_start_is_shown(seeds_library) -> None:
+    """``byline -q kabul``: the search may be answered before the panes that show it are mounted."""
+    from reader.app import BylineApp
+    from reader.widgets.results_list import ResultsList
+
+    app = BylineApp(seeds_library, initial_query="kabul")
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(20):
+            await pilot.pause(0.05)
+            await app.workers.wait_for_complete()
+            if app.screen.query(ResultsList) and app.screen.query_one(ResultsList).hits:
+                break
+        assert app.screen.last_result is not None and app.screen.last_result.query == "kabul"
+        assert app.screen.query_one(ResultsList).display and app.screen.query_one(ResultsList).hits
