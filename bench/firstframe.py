@@ -8,7 +8,8 @@ wrapped here to see it, nothing in the reader is changed. With a queries file, t
 through its search box, waiting for the results to be shown, and its resident memory is noted again.
 
 Writes JSON to OUT: ``first_frame`` (a ``time.time()`` the parent compares with when it started the process),
-``rss_mb`` at the first frame and after the searches, ``peak_mb``.
+``cpu_seconds`` (the process's CPU time, user and system, at the first frame: what load on the machine distorts
+least), ``rss_mb`` at the first frame and after the searches, ``peak_mb``.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def _install(out: Path, queries: list[str]) -> None:
         if renderable is None or "first_frame" in state or not _own_screen(self, screen):
             return
         state["first_frame"] = time.time()
+        state["cpu_seconds"] = time.process_time()
         state["screen"] = type(screen).__name__
         state["rss_mb"], state["peak_mb"] = rss_mb()
         if queries:

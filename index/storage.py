@@ -20,10 +20,7 @@ import contextlib
 import errno
 import json
 import os
-import socket
-import sqlite3
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -89,6 +86,8 @@ def write_atomic(path: Path, data: str | bytes, *, check: Callable[[bytes], obje
     """Replace ``path`` with ``data`` (text is written as UTF-8) so that a crash leaves the old file or the new
     one. The new content is read back from the disk and must equal what was written and pass ``check`` (which
     raises on bad content); else :class:`FileInvalid` is raised and the old file stays."""
+    import tempfile  # here, as socket and sqlite3 below: a search or the reader's start writes nothing
+
     payload = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -200,6 +199,8 @@ def writer_lock(path: Path, wait: float = 10.0, *, what: str | None = None) -> I
         with _held_guard:
             _held[key] = (fd, me, 1)
         os.ftruncate(fd, 0)
+        import socket
+
         holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.strftime("%Y-%m-%d %H:%M:%S")}
         os.write(fd, json.dumps(holder).encode())
         yield
@@ -281,6 +282,8 @@ class SqliteCache:
     KIND = "cache"
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        import sqlite3
+
         self.path = path
         if read_only:
             # Immutable: SQLite writes nothing, not even its WAL index, so a cache in a folder this user cannot
@@ -304,6 +307,8 @@ class SqliteCache:
         or, when ``repair`` (a caller that can compute its contents again), set aside as ``<name>.damaged`` and
         started afresh. A locked or unwritable cache is not damaged and is never set aside; one this user may
         read but not write is opened read-only."""
+        import sqlite3
+
         try:
             try:
                 cache = cls(path)

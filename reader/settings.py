@@ -22,11 +22,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
-
 #: The environment variable naming another settings file.
 CONFIG_ENV = "BYLINE_CONFIG"
 SETTINGS_FILE = "settings.toml"
@@ -81,6 +76,10 @@ def load_settings(path: Path) -> Settings:
 def parse_settings(text: str, path: Path | None = None) -> Settings:
     """Settings from the text of a settings file. Raises :class:`SettingsError` naming the line at fault."""
     where = str(path) if path else SETTINGS_FILE
+    try:  # imported here: a reader with no settings file starts without the TOML parser
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -94,27 +93,38 @@ def _with_default_command(argv: list[str], commands: Sequence[str]) -> list[str]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from index import IndexProblem, ModelError, QueryError
-
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(everything=not _opens_reader(argv), command=argv[0] if argv else None)
     commands = list(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     args = parser.parse_args(_with_default_command(argv, commands))
     try:
         return int(args.handler(args) or 0)
-    except QueryError as exc:
-        return fail(f"bad query: {exc}", 2)
-    except BadColumns as exc:
-        return fail(f"--columns: {exc}", 2)
-    except (IndexProblem, ModelError, FileNotFoundError, PermissionError) as exc:
-        return fail(str(exc))
     except KeyboardInterrupt:
         return fail("interrupted", 130)
-    except BrokenPipeError:
+    except Exception as exc:
+        return _failed(exc)
+
+
+def _failed(exc: Exception) -> int:
+    """The exit status of a command that raised ``exc``, with one line on stderr saying what went wrong; ``exc``
+    itself when no line can (a bug, whose traceback is wanted). The error classes are imported here, once
+    something failed: a command that succeeds does not load the annotator's module or SQLite to name them."""
+    import sqlite3
+
+    from index import IndexProblem, ModelError, QueryError
+
+    if isinstance(exc, QueryError):
+        return fail(f"bad query: {exc}", 2)
+    if isinstance(exc, BadColumns):
+        return fail(f"--columns: {exc}", 2)
+    if isinstance(exc, (IndexProblem, ModelError, FileNotFoundError, PermissionError)):
+        return fail(str(exc))
+    if isinstance(exc, BrokenPipeError):
         return 0
-    except sqlite3.DatabaseError as exc:  # a cache beside the index, damaged or locked by another program
+    if isinstance(exc, sqlite3.DatabaseError):  # a cache beside the index, damaged or locked by another program
         return fail(f"a cache file in the index folder cannot be used ({exc}); rebuild the index with "
                     "`byline index --rebuild`, or delete the index folder if that does not help")
-    except OSError as exc:  # the last resort: what failed, on which file, never a traceback
+    if isinstance(exc, OSError):  # the last resort: what failed, on which file, never a traceback
         where = f": {exc.filename}" if exc.filename else ""
         return fail(f"{exc.strerror or exc}{where}")
+    raise exc

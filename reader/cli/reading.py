@@ -127,8 +127,6 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from rich.text import Text
-
     from index import QueryError
 
     lib = open_corpus(args)
@@ -144,6 +142,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         dump_json(result.to_dict())
         return 0
+    from rich.text import Text  # only for text: --json prints without Rich (a tenth of a whole search)
+
     out = console()
     out.print(Text(f"{result.total} hit{'s' if result.total != 1 else ''} for {one_line(result.query)} "
                    f"({result.elapsed_ms:.0f} ms)", style="bold"))
@@ -168,8 +168,6 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from rich.text import Text
-
     lib = open_corpus(args)
     with lib:
         ensure_index(lib, quiet=args.json)
@@ -180,6 +178,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         dump_json(article.to_dict())
         return 0
+    from rich.text import Text
+
     out = console()
     out.print(Text(one_line(article.title), style="bold"))
     def came_from(value: str, where: str) -> str:
@@ -202,8 +202,6 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from rich.text import Text
-
     lib = open_corpus(args)
     with lib:
         ensure_index(lib, quiet=args.json)
@@ -211,6 +209,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         dump_json([row.to_dict() for row in rows])
         return 0
+    from rich.text import Text
+
     out = console()
     for row in rows:
         out.print(Text(one_line(f"{row.id}  {row.published or 'undated':<10}  {row.source or '-':<22}  {row.title}")))
