@@ -150,8 +150,9 @@ class Build:
         annotations = {aid: cached[keys[aid]] for aid in need}
         if quick:
             assert previous is not None
+            same_corrections = store.read_format(previous).get("corrections") == corrections
             registry = self._updated_registry(previous, old_registry, old_rows, added, changed, deleted, annotations,
-                                              fingerprint, aliases)
+                                              fingerprint, aliases, same_corrections)
         else:
             registry = resolve_entities(annotations, aliases=aliases)
         update_story_features(self.index_dir, need, annotations, fingerprint)
@@ -228,13 +229,16 @@ class Build:
     def _updated_registry(self, previous: Path, old_registry: EntityRegistry | None, old_rows: dict[str, dict],
                           added: Sequence[str], changed: Sequence[str], deleted: Sequence[str],
                           fresh: dict[str, Annotation],
-                          fingerprint: str, aliases: Aliases) -> EntityRegistry | None:
+                          fingerprint: str, aliases: Aliases, same_corrections: bool) -> EntityRegistry | None:
         """The entities after a quick update, or None when they cannot have changed (only changed articles, each
         naming the same names as many times as before). Regroups the previous build's surface table without the
         changed and deleted articles (counted from their cached annotations) and with the new and changed ones
-        (``fresh``): no need to load every article's annotation. Raises :class:`NeedEverything` when the
+        (``fresh``): no need to load every article's annotation; and regroups only the names those articles
+        tag and what they can reach (:func:`.entities.resolve.resolve_update`), unless the corrections
+        changed since the previous build (``same_corrections`` false). Raises :class:`NeedEverything` when the
         previous build's table or the annotations it counted are not there."""
-        from .entities import SurfaceTable, resolve_table
+        from .entities import SurfaceTable
+        from .entities.resolve import resolve_table, resolve_update
 
         gone = [*changed, *deleted]
         old_keys = {aid: AnnotationCache.key(old_rows[aid]["content_hash"], fingerprint) for aid in gone}
@@ -242,17 +246,23 @@ class Build:
         if not set(old_keys.values()) <= cached.keys():
             raise NeedEverything("an annotation the previous build counted is no longer cached")
         old = {aid: cached[key] for aid, key in old_keys.items()}
+        before, after = SurfaceTable.from_annotations(old), SurfaceTable.from_annotations(fresh)
         if not added and not deleted and all(
                 SurfaceTable.from_annotations({aid: old[aid]}).to_json()
                 == SurfaceTable.from_annotations({aid: fresh[aid]}).to_json() for aid in changed):
             return None
-        table = (old_registry or _sealed_registry(previous)).table
+        previous_registry = old_registry or _sealed_registry(previous)
+        table = previous_registry.table
         if len(table.article_ids) != len(old_rows) or set(table.article_ids) != old_rows.keys():
             raise NeedEverything("the previous entity table does not match the catalog")
         try:
-            return resolve_table(table.updated(old, fresh), aliases)
+            updated = table.updated(old, fresh)
         except ValueError as exc:
             raise NeedEverything(str(exc)) from None
+        if not same_corrections:  # corrections written by hand since: every entity may change
+            return resolve_table(updated, aliases)
+        touched = {(s.key, s.label) for s in (*before.surfaces, *after.surfaces)}
+        return resolve_update(previous_registry, updated, touched, aliases)
 
 
 @contextlib.contextmanager

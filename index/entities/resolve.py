@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
+from rapidfuzz.process import extract
 
 from ..aliases import Aliases, load_aliases
 from ..models import Annotation, label_kind
@@ -162,11 +164,43 @@ def _is_mis_tag(surface: Surface) -> bool:
 
 def resolve_table(table: SurfaceTable, aliases: Aliases) -> EntityRegistry:
     """Group the surfaces of ``table`` into canonical entities (the rules are in the package doc)."""
-    surfaces = table.surfaces
+    grouped = _group(table, aliases)
+    return _build_registry(table, _entries(grouped), grouped.parents, _readings(grouped))
+
+
+@dataclass
+class _Grouped:
+    """The rules applied to a table: its groups, and what naming them needs."""
+
+    table: SurfaceTable
+    groups: _Groups
+    dropped: set[int]
+    pinned: dict[int, tuple[str, str]]
+    secondary: set[int]
+    parents: list[tuple[str, str, str]]
+    #: Per-article readings, ``(surface, article, surface of the group meant)``.
+    readings: list[tuple[int, int, int]]
+
+
+def _dropped(surfaces: Sequence[Surface], aliases: Aliases) -> set[int]:
+    """The surfaces no entity takes: mis-tags, and the names the user dropped."""
     dropped = {i for i, s in enumerate(surfaces) if _is_mis_tag(s)}
-    unwanted = {(normalise_name(name), drop.label) for drop in aliases.drops for name in drop.names}
+    unwanted = _unwanted(aliases)
     if unwanted:
         dropped.update(i for i, s in enumerate(surfaces) if (s.key, s.label) in unwanted or (s.key, "") in unwanted)
+    return dropped
+
+
+def _unwanted(aliases: Aliases) -> set[tuple[str, str]]:
+    """The (key, label) of the names the user dropped; label "" for a name dropped under any label."""
+    return {(normalise_name(name), drop.label) for drop in aliases.drops for name in drop.names}
+
+
+def _group(table: SurfaceTable, aliases: Aliases, token_use: Mapping[tuple[str, str], int] | None = None) -> _Grouped:
+    """Apply the rules, in order, to the surfaces of ``table``. ``token_use``: how many surfaces of the whole
+    table use each word (when ``table`` is a part of it); counted from ``table`` when None."""
+    surfaces = table.surfaces
+    dropped = _dropped(surfaces, aliases)
     live = [i for i in range(len(surfaces)) if i not in dropped]
     by_key: dict[str, list[int]] = defaultdict(list)
     for i in live:
@@ -203,10 +237,10 @@ def resolve_table(table: SurfaceTable, aliases: Aliases) -> EntityRegistry:
     _merge_acronyms(table, by_key, groups, secondary)
     _merge_same_names(by_key, surfaces, groups)
     readings = _merge_company_suffixes(by_key, surfaces, groups, secondary)
-    _merge_spellings(live, surfaces, groups)
+    _merge_spellings(live, surfaces, groups, _token_use(live, surfaces) if token_use is None else token_use)
     readings += _merge_surnames(live, surfaces, groups, secondary)
     _merge_minority_labels(by_key, surfaces, groups, secondary)
-    return _build_registry(table, groups, dropped, pinned, secondary, parents, by_key, readings)
+    return _Grouped(table, groups, dropped, pinned, secondary, parents, readings)
 
 
 def _merge_acronyms(table: SurfaceTable, by_key: Mapping[str, list[int]], groups: _Groups,
@@ -257,11 +291,9 @@ def _merge_company_suffixes(by_key: Mapping[str, list[int]], surfaces: list[Surf
     readings: list[tuple[int, int, int]] = []
     for key, members in by_key.items():
         words = key.split()
-        if len(words) < 2 or words[-1] not in _COMPANY_SUFFIXES:
+        base = _company_base(words)
+        if base is None:
             continue
-        base = " ".join(words[:-1])
-        if base.endswith(" &"):
-            base = base[:-2]
         targets = [i for i in by_key.get(base, ()) if surfaces[i].label == "ORG"]
         companies = [i for i in members if surfaces[i].label == "ORG"]
         if not targets or not companies:
@@ -276,12 +308,19 @@ def _merge_company_suffixes(by_key: Mapping[str, list[int]], surfaces: list[Surf
     return readings
 
 
-def _merge_spellings(live: list[int], surfaces: list[Surface], groups: _Groups) -> None:
-    """Spelling variants within a kind, found by blocking on near-identical words (never all pairs)."""
-    token_use: dict[tuple[str, str], int] = Counter()
+def _token_use(live: list[int], surfaces: list[Surface]) -> Counter[tuple[str, str]]:
+    """How many surfaces of each kind use each word."""
+    token_use: Counter[tuple[str, str]] = Counter()
     for i in live:
-        for word in set(surfaces[i].key.split()):
-            token_use[(surfaces[i].kind, word)] += 1
+        kind = surfaces[i].kind
+        token_use.update((kind, word) for word in set(surfaces[i].key.split()))
+    return token_use
+
+
+def _merge_spellings(live: list[int], surfaces: list[Surface], groups: _Groups,
+                     token_use: Mapping[tuple[str, str], int]) -> None:
+    """Spelling variants within a kind, found by blocking on near-identical words (never all pairs); a word used
+    by more than :data:`_COMMON_TOKEN` surfaces of the kind (``token_use``) blocks nothing."""
     blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for i in live:
         s = surfaces[i]
@@ -299,7 +338,8 @@ def _merge_spellings(live: list[int], surfaces: list[Surface], groups: _Groups) 
                 if len(last) >= 6:
                     keys |= {("surname", last[:k] + last[k + 1:]) for k in range(len(last))}
             else:  # at least one word the same (and not a common one)
-                keys = {("word", n, w) for n, w in enumerate(words) if token_use[(s.kind, w)] <= _COMMON_TOKEN}
+                keys = {("word", n, w) for n, w in enumerate(words)
+                        if token_use.get((s.kind, w), 0) <= _COMMON_TOKEN}
         for key in keys:
             blocks[(s.kind, len(words), key)].append(i)
     seen: set[tuple[int, int]] = set()
@@ -403,10 +443,14 @@ def _merge_minority_labels(by_key: Mapping[str, list[int]], surfaces: list[Surfa
                     secondary.add(i)
 
 
-def _build_registry(table: SurfaceTable, groups: _Groups, dropped: set[int], pinned: Mapping[int, tuple[str, str]],
-                    secondary: set[int], parents: list[tuple[str, str, str]], by_key: Mapping[str, list[int]],
-                    readings: list[tuple[int, int, int]]) -> EntityRegistry:
-    surfaces = table.surfaces
+#: One entity before it is numbered: its surfaces (ascending), name, label and why each name joined it.
+_Entry = tuple[list[int], str, str, list[dict[str, str]]]
+
+
+def _entries(grouped: _Grouped) -> list[_Entry]:
+    """The entities of ``grouped``, in the order of their first surface."""
+    table, groups, pinned, secondary = grouped.table, grouped.groups, grouped.pinned, grouped.secondary
+    surfaces, dropped = table.surfaces, grouped.dropped
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(surfaces)):
         if i not in dropped:
@@ -415,11 +459,9 @@ def _build_registry(table: SurfaceTable, groups: _Groups, dropped: set[int], pin
     for _keep, join, reason, detail in groups.log:
         reasons[groups.find(join)].append(
             MergeReason(surfaces[join].best_form(), reason, detail).to_dict())
-    records = []
-    root_entity: dict[int, int] = {}
-    used_ids: set[str] = set()
+    entries: list[_Entry] = []
     for root, group in members.items():
-        pin = next((pinned[i] for i in group if i in pinned), None)
+        pin = next((pinned[i] for i in group if i in pinned), None) if pinned else None
         if pin:
             name, label = pin
         else:
@@ -430,45 +472,75 @@ def _build_registry(table: SurfaceTable, groups: _Groups, dropped: set[int], pin
             primary = [i for i in group if i not in secondary] or group
             best = max(primary, key=lambda i: (surfaces[i].count, len(surfaces[i].key.split()), -i))
             name = surfaces[best].best_form()
+        entries.append((group, name, label, reasons.get(root, [])))
+    return entries
+
+
+def _readings(grouped: _Grouped) -> dict[str, int]:
+    """The per-article readings of ``grouped``: "article id\tkey\tlabel" -> the first surface of the group
+    the name is read as there."""
+    groups, surfaces, dropped = grouped.groups, grouped.table.surfaces, grouped.dropped
+    first: dict[int, int] = {}
+    for i in range(len(surfaces)):
+        if i not in dropped:
+            first.setdefault(groups.find(i), i)
+    ids = grouped.table.article_ids
+    return {
+        f"{ids[article]}\t{surfaces[i].key}\t{surfaces[i].label}": first[groups.find(c)]
+        for i, article, c in grouped.readings
+        if groups.find(c) in first and groups.find(c) != groups.find(i)
+    }
+
+
+def _build_registry(table: SurfaceTable, entries: Sequence[_Entry], parents: list[tuple[str, str, str]],
+                    readings: Mapping[str, int]) -> EntityRegistry:
+    """The registry of ``entries`` (in the order of their first surface) over ``table``: ids, links, lookup."""
+    surfaces = table.surfaces
+    records = []
+    number_of: dict[int, int] = {}
+    used_ids: set[str] = set()
+    for number, (group, name, label, merges) in enumerate(entries):
         entity_id = f"{label}:{normalise_name(name)}"
         if entity_id in used_ids:
             entity_id = f"{entity_id}#{min(group)}"
         used_ids.add(entity_id)
-        root_entity[root] = len(records)
-        records.append({"id": entity_id, "name": name, "label": label, "members": sorted(group),
-                        "merges": reasons.get(root, []), "related": []})
-    _link_related(records, surfaces, groups, root_entity, parents, by_key)
-    number_of = {i: root_entity[groups.find(i)] for i in range(len(surfaces)) if i not in dropped}
+        for i in group:
+            number_of[i] = number
+        records.append({"id": entity_id, "name": name, "label": label, "members": list(group),
+                        "merges": list(merges), "related": []})
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i in range(len(surfaces)):
+        if i in number_of:
+            by_key[surfaces[i].key].append(i)
+    _link_related(records, surfaces, number_of, parents, by_key)
     headers = [(r.pop("id"), r.pop("name"), r.pop("label")) for r in records]
     rows = [(s.key, s.label, number_of.get(i, -1)) for i, s in enumerate(surfaces)]
-    in_article = {
-        f"{table.article_ids[article]}\t{surfaces[i].key}\t{surfaces[i].label}": root_entity[groups.find(c)]
-        for i, article, c in readings
-        if groups.find(c) in root_entity and groups.find(c) != groups.find(i)
-    }
+    in_article = {where: number_of[first] for where, first in readings.items()}
     return EntityRegistry(headers, rows, in_article=in_article, detail=RegistryDetail(table, records))
 
 
 _HYPHENATED_PART = re.compile(r"^(\S+?)[-‐]([A-Z])$")
 
 
-def _link_related(records: list[dict[str, Any]], surfaces: list[Surface], groups: _Groups,
-                  root_entity: Mapping[int, int], parents: list[tuple[str, str, str]],
-                  by_key: Mapping[str, list[int]]) -> None:
+def _link_related(records: list[dict[str, Any]], surfaces: list[Surface], number_of: Mapping[int, int],
+                  parents: list[tuple[str, str, str]], by_key: Mapping[str, list[int]]) -> None:
     """An acronym with a hyphenated one-letter qualifier ("IS-K", "ISIS-K") names a part of the
     entity the bare acronym names: its own entity, linked to that one, not merged. The alias file's
-    ``part_of`` links any two entities the same way."""
+    ``part_of`` links any two entities the same way. (``by_key``: the surfaces an entity takes, ascending, by
+    key; ``number_of``: their entities.)"""
     links: set[tuple[int, int]] = set()
 
     def entity_of(key: str, kind: str) -> int | None:
         for i in by_key.get(key, ()):
-            if surfaces[i].kind == kind and groups.find(i) in root_entity:
-                return root_entity[groups.find(i)]
+            if surfaces[i].kind == kind:
+                return number_of[i]
         return None
 
     for number, record in enumerate(records):
         for i in record["members"]:
             for form in surfaces[i].forms:
+                if "-" not in form and "‐" not in form:
+                    continue
                 match = _HYPHENATED_PART.match(form)
                 if match and acronym_letters(match.group(1)):
                     parent = entity_of(normalise_name(match.group(1)), surfaces[i].kind)
@@ -482,3 +554,184 @@ def _link_related(records: list[dict[str, Any]], surfaces: list[Surface], groups
     for child, parent in sorted(links):
         records[child]["related"].append({"id": records[parent]["id"], "relation": "part-of"})
         records[parent]["related"].append({"id": records[child]["id"], "relation": "has-part"})
+
+
+# --- an update ------------------------------------------------------------------------------------------
+
+#: An update whose names reach more than this share of the table's surfaces is regrouped whole.
+_WIDEST_UPDATE = 0.2
+
+
+def resolve_update(previous: EntityRegistry, table: SurfaceTable, touched: Iterable[tuple[str, str]],
+                   aliases: Aliases) -> EntityRegistry:
+    """What :func:`resolve_table` gives for ``table``: ``previous``'s table (resolved under these ``aliases``)
+    after a few articles were removed, changed or added, ``touched`` holding the (key, label) of every name those
+    articles tag, before and after the change. Only the surfaces those names can reach by the rules (the same
+    name, a company's name with its legal form, a surname and the full names ending with it, spelling variants,
+    acronym definitions, the alias file's entries, a word becoming too common to block on, and the entities they
+    were in) are grouped again, as a part of the table; every other entity is taken from ``previous`` as it was.
+    When the names reach more than a fifth of the table, it is regrouped whole."""
+    old = previous.table
+    where = {(s.key, s.label): i for i, s in enumerate(table.surfaces)}
+    region = _Reach(table, aliases).region(old, previous.detail.records, where, set(touched),
+                                           limit=max(50, int(_WIDEST_UPDATE * len(table.surfaces))))
+    if region is None:
+        return resolve_table(table, aliases)
+    order = sorted(region)
+    position = {i: n for n, i in enumerate(order)}
+    part = SurfaceTable(table.article_ids, [table.surfaces[i] for i in order],
+                        [(position[a], position[b], article) for a, b, article in table.definitions
+                         if a in position and b in position])
+    grouped = _group(part, aliases, region.token_use)
+    entries = [([order[i] for i in group], name, label, merges)
+               for group, name, label, merges in _entries(grouped)]
+    readings = {where_: order[first] for where_, first in _readings(grouped).items()}
+
+    old_surfaces = old.surfaces
+    first_of: dict[int, int] = {}  # a kept entity of ``previous`` -> its first surface now
+    for number, ((_, name, label), record) in enumerate(zip(previous.headers, previous.detail.records,
+                                                            strict=True)):
+        first = where.get((old_surfaces[record["members"][0]].key, old_surfaces[record["members"][0]].label))
+        if first is None or first in region:  # gone, or regrouped: every surface of it is in the region
+            continue
+        members = [where[(old_surfaces[i].key, old_surfaces[i].label)] for i in record["members"]]
+        first_of[number] = members[0]
+        entries.append((members, name, label, record["merges"]))
+    for where_, number in previous.in_article.items():
+        _, key, label = where_.split("\t")
+        now = where.get((key, label))
+        if now is not None and now not in region:
+            readings[where_] = first_of[number]
+    entries.sort(key=lambda entry: entry[0][0])
+    parents = [(entity.name, entity.label, entity.part_of) for entity in aliases.entities if entity.part_of]
+    return _build_registry(table, entries, parents, readings)
+
+
+class _Region(set):
+    """The surfaces an update regroups, with the word counts of the whole table their grouping needs."""
+
+    token_use: Counter[tuple[str, str]]
+
+
+class _Reach:
+    """Which surfaces of a table a surface can meet by the rules (or more), indexed once per update."""
+
+    def __init__(self, table: SurfaceTable, aliases: Aliases) -> None:
+        self.table = table
+        surfaces = table.surfaces
+        self.dropped = _dropped(surfaces, aliases)
+        self.unwanted = _unwanted(aliases)
+        self.by_key: dict[str, list[int]] = defaultdict(list)
+        self.last_words: dict[str, list[int]] = defaultdict(list)  # full names of people, by their last word
+        self.with_suffix: dict[str, list[int]] = defaultdict(list)  # company names, by the name without the form
+        self.shapes: dict[tuple[str, int], tuple[list[str], list[int]]] = {}  # spelling variants are of one shape
+        for i, s in enumerate(surfaces):
+            self.by_key[s.key].append(i)
+            words = s.key.split()
+            if len(words) >= 2:
+                if s.label == "PERSON":
+                    self.last_words[words[-1]].append(i)
+                base = _company_base(words)
+                if base is not None:
+                    self.with_suffix[base].append(i)
+            keys, numbers = self.shapes.setdefault((s.kind, len(words)), ([], []))
+            keys.append(s.key)
+            numbers.append(i)
+        self.definitions: dict[int, list[int]] = defaultdict(list)
+        for acronym, long_form, _ in table.definitions:
+            self.definitions[acronym].append(long_form)
+            self.definitions[long_form].append(acronym)
+        self.rules: dict[str, set[str]] = defaultdict(set)  # a key -> the keys of the alias entries naming it
+        for names in ([*a.names] for a in aliases.entities) if aliases.entities else ():
+            self._rule(names)
+        for merge in aliases.merges:
+            self._rule(merge.names)
+        for split in aliases.splits:
+            self._rule([split.name, *split.from_names])
+        self.token_use = _token_use([i for i in range(len(surfaces)) if i not in self.dropped], surfaces)
+
+    def _rule(self, names: Iterable[str]) -> None:
+        keys = {normalise_name(name) for name in names}
+        for key in keys:
+            self.rules[key] |= keys
+
+    def near(self, key: str, label: str) -> Iterable[int]:
+        """The surfaces a surface (``key``, ``label``) may be grouped with, or whose grouping it may change."""
+        yield from self.by_key.get(key, ())
+        words = key.split()
+        kind = label_kind(label)
+        if label == "PERSON":
+            yield from self.last_words.get(key, ()) if len(words) == 1 else self.by_key.get(words[-1], ())
+        base = _company_base(words)
+        if base is not None:
+            yield from self.by_key.get(base, ())
+        yield from self.with_suffix.get(key, ())
+        for other in self.rules.get(key, ()):
+            yield from self.by_key.get(other, ())
+        if len(words) > 1 or (kind in ("place", "group") and 7 <= len(key) <= 40):
+            keys, numbers = self.shapes.get((kind, len(words)), ((), ()))
+            for _, _, n in extract(key, keys, scorer=ratio, score_cutoff=85, limit=None):
+                if similar_names(key, keys[n], kind):
+                    yield numbers[n]
+
+    def region(self, old: SurfaceTable, records: Sequence[Mapping[str, Any]], where: Mapping[tuple[str, str], int],
+               touched: set[tuple[str, str]], limit: int) -> _Region | None:
+        """The surfaces of this table that ``touched`` names reach, closed under :meth:`near`, acronym
+        definitions and ``records`` (the entities of ``old``, the table before); None past ``limit`` surfaces."""
+        surfaces = self.table.surfaces
+        old_where = {(s.key, s.label): i for i, s in enumerate(old.surfaces)}
+        entity_of = {i: n for n, record in enumerate(records) for i in record["members"]}
+        region = _Region()
+        region.token_use = self.token_use
+        todo: list[int] = []
+
+        def add(numbers: Iterable[int]) -> None:
+            for i in numbers:
+                if i not in region:
+                    region.add(i)
+                    todo.append(i)
+
+        def reached(key: str, label: str) -> Iterable[int]:
+            yield from self.near(key, label)
+            if (before := old_where.get((key, label))) is not None and (number := entity_of.get(before)) is not None:
+                for i in records[number]["members"]:
+                    s = old.surfaces[i]
+                    if (now := where.get((s.key, s.label))) is not None:
+                        yield now
+                    else:
+                        yield from self.near(s.key, s.label)
+
+        # A word whose count crosses the line of a common word blocks spellings for every surface using it, or
+        # stops doing so.
+        change: Counter[tuple[str, str]] = Counter()
+        for key, label in touched:
+            came, went = (key, label) in where, (key, label) in old_where
+            dropped = _is_mis_tag(Surface(key, label, {key: 1}, [])) or (key, label) in self.unwanted \
+                or (key, "") in self.unwanted
+            if came != went and not dropped:
+                for word in set(key.split()):
+                    change[(label_kind(label), word)] += 1 if came else -1
+        crossing = {w for w, d in change.items() if d and (self.token_use[w] <= _COMMON_TOKEN)
+                    != (self.token_use[w] - d <= _COMMON_TOKEN)}
+        if crossing:
+            add(i for i, s in enumerate(surfaces) if any((s.kind, word) in crossing for word in s.key.split()))
+        for key, label in touched:
+            if (i := where.get((key, label))) is not None:
+                add((i,))
+            add(reached(key, label))
+        while todo:
+            if len(region) > limit:
+                return None
+            i = todo.pop()
+            s = surfaces[i]
+            add(reached(s.key, s.label))
+            add(self.definitions.get(i, ()))
+        return region
+
+
+def _company_base(words: Sequence[str]) -> str | None:
+    """The name a company's name with its legal form ("texaco inc") is also written without ("texaco")."""
+    if len(words) < 2 or words[-1] not in _COMPANY_SUFFIXES:
+        return None
+    base = " ".join(words[:-1])
+    return base[:-2] if base.endswith(" &") else base
