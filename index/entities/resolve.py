@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
-from rapidfuzz.process import extract
+from rapidfuzz.process import cdist
 
 from ..aliases import Aliases, load_aliases
 from ..models import Annotation, label_kind
-from .names import acronym_letters, normalise_name
+from .names import RESOLVED_LABELS, acronym_letters, normalise_name
 from .registry import EntityRegistry, MergeReason, RegistryDetail
 from .surfaces import Surface, SurfaceTable
 
@@ -443,8 +443,9 @@ def _merge_minority_labels(by_key: Mapping[str, list[int]], surfaces: list[Surfa
                     secondary.add(i)
 
 
-#: One entity before it is numbered: its surfaces (ascending), name, label and why each name joined it.
-_Entry = tuple[list[int], str, str, list[dict[str, str]]]
+#: One entity before it is numbered: its surfaces (ascending), name, label, why each name joined it, and its id
+#: before a number tells it from another of that name ("" to make it from the name).
+_Entry = tuple[list[int], str, str, list[dict[str, str]], str]
 
 
 def _entries(grouped: _Grouped) -> list[_Entry]:
@@ -472,7 +473,7 @@ def _entries(grouped: _Grouped) -> list[_Entry]:
             primary = [i for i in group if i not in secondary] or group
             best = max(primary, key=lambda i: (surfaces[i].count, len(surfaces[i].key.split()), -i))
             name = surfaces[best].best_form()
-        entries.append((group, name, label, reasons.get(root, [])))
+        entries.append((group, name, label, reasons.get(root, []), ""))
     return entries
 
 
@@ -499,8 +500,8 @@ def _build_registry(table: SurfaceTable, entries: Sequence[_Entry], parents: lis
     records = []
     number_of: dict[int, int] = {}
     used_ids: set[str] = set()
-    for number, (group, name, label, merges) in enumerate(entries):
-        entity_id = f"{label}:{normalise_name(name)}"
+    for number, (group, name, label, merges, base) in enumerate(entries):
+        entity_id = base or f"{label}:{normalise_name(name)}"
         if entity_id in used_ids:
             entity_id = f"{entity_id}#{min(group)}"
         used_ids.add(entity_id)
@@ -573,8 +574,9 @@ def resolve_update(previous: EntityRegistry, table: SurfaceTable, touched: Itera
     When the names reach more than a fifth of the table, it is regrouped whole."""
     old = previous.table
     where = {(s.key, s.label): i for i, s in enumerate(table.surfaces)}
-    region = _Reach(table, aliases).region(old, previous.detail.records, where, set(touched),
-                                           limit=max(50, int(_WIDEST_UPDATE * len(table.surfaces))))
+    reach = _Reach(table, where, aliases)
+    region = reach.region(old, previous.detail.records, set(touched),
+                          limit=max(50, int(_WIDEST_UPDATE * len(table.surfaces))))
     if region is None:
         return resolve_table(table, aliases)
     order = sorted(region)
@@ -582,21 +584,24 @@ def resolve_update(previous: EntityRegistry, table: SurfaceTable, touched: Itera
     part = SurfaceTable(table.article_ids, [table.surfaces[i] for i in order],
                         [(position[a], position[b], article) for a, b, article in table.definitions
                          if a in position and b in position])
-    grouped = _group(part, aliases, region.token_use)
-    entries = [([order[i] for i in group], name, label, merges)
-               for group, name, label, merges in _entries(grouped)]
+    token_use = reach.token_use({(s.kind, word) for s in part.surfaces for word in s.key.split()})
+    grouped = _group(part, aliases, token_use)
+    entries = [([order[i] for i in group], name, label, merges, base)
+               for group, name, label, merges, base in _entries(grouped)]
     readings = {where_: order[first] for where_, first in _readings(grouped).items()}
 
     old_surfaces = old.surfaces
     first_of: dict[int, int] = {}  # a kept entity of ``previous`` -> its first surface now
-    for number, ((_, name, label), record) in enumerate(zip(previous.headers, previous.detail.records,
-                                                            strict=True)):
+    for number, ((entity_id, name, label), record) in enumerate(zip(previous.headers, previous.detail.records,
+                                                                    strict=True)):
         first = where.get((old_surfaces[record["members"][0]].key, old_surfaces[record["members"][0]].label))
         if first is None or first in region:  # gone, or regrouped: every surface of it is in the region
             continue
         members = [where[(old_surfaces[i].key, old_surfaces[i].label)] for i in record["members"]]
         first_of[number] = members[0]
-        entries.append((members, name, label, record["merges"]))
+        # Its id, less the number that told it from another entity of its name (unless the name has a "#").
+        base = entity_id if "#" not in entity_id else "" if "#" in name else entity_id.rpartition("#")[0]
+        entries.append((members, name, label, record["merges"], base))
     for where_, number in previous.in_article.items():
         _, key, label = where_.split("\t")
         now = where.get((key, label))
@@ -607,125 +612,146 @@ def resolve_update(previous: EntityRegistry, table: SurfaceTable, touched: Itera
     return _build_registry(table, entries, parents, readings)
 
 
-class _Region(set):
-    """The surfaces an update regroups, with the word counts of the whole table their grouping needs."""
-
-    token_use: Counter[tuple[str, str]]
-
-
 class _Reach:
-    """Which surfaces of a table a surface can meet by the rules (or more), indexed once per update."""
+    """Which surfaces of a table a surface can meet by the rules (or more). Built for each update: indexes
+    nothing it can look up in ``where`` instead."""
 
-    def __init__(self, table: SurfaceTable, aliases: Aliases) -> None:
+    def __init__(self, table: SurfaceTable, where: Mapping[tuple[str, str], int], aliases: Aliases) -> None:
         self.table = table
-        surfaces = table.surfaces
-        self.dropped = _dropped(surfaces, aliases)
+        self.where = where
         self.unwanted = _unwanted(aliases)
-        self.by_key: dict[str, list[int]] = defaultdict(list)
-        self.last_words: dict[str, list[int]] = defaultdict(list)  # full names of people, by their last word
-        self.with_suffix: dict[str, list[int]] = defaultdict(list)  # company names, by the name without the form
-        self.shapes: dict[tuple[str, int], tuple[list[str], list[int]]] = {}  # spelling variants are of one shape
-        for i, s in enumerate(surfaces):
-            self.by_key[s.key].append(i)
-            words = s.key.split()
-            if len(words) >= 2:
-                if s.label == "PERSON":
-                    self.last_words[words[-1]].append(i)
-                base = _company_base(words)
-                if base is not None:
-                    self.with_suffix[base].append(i)
-            keys, numbers = self.shapes.setdefault((s.kind, len(words)), ([], []))
-            keys.append(s.key)
-            numbers.append(i)
+        self.keys = [s.key for s in table.surfaces]
+        self._last_words: dict[str, list[int]] | None = None
         self.definitions: dict[int, list[int]] = defaultdict(list)
         for acronym, long_form, _ in table.definitions:
             self.definitions[acronym].append(long_form)
             self.definitions[long_form].append(acronym)
         self.rules: dict[str, set[str]] = defaultdict(set)  # a key -> the keys of the alias entries naming it
-        for names in ([*a.names] for a in aliases.entities) if aliases.entities else ():
-            self._rule(names)
+        for entity in aliases.entities:
+            self._rule(entity.names)
         for merge in aliases.merges:
             self._rule(merge.names)
         for split in aliases.splits:
             self._rule([split.name, *split.from_names])
-        self.token_use = _token_use([i for i in range(len(surfaces)) if i not in self.dropped], surfaces)
 
     def _rule(self, names: Iterable[str]) -> None:
         keys = {normalise_name(name) for name in names}
         for key in keys:
             self.rules[key] |= keys
 
-    def near(self, key: str, label: str) -> Iterable[int]:
-        """The surfaces a surface (``key``, ``label``) may be grouped with, or whose grouping it may change."""
-        yield from self.by_key.get(key, ())
+    def dropped(self, surface: Surface) -> bool:
+        return _is_mis_tag(surface) or (surface.key, surface.label) in self.unwanted \
+            or (surface.key, "") in self.unwanted
+
+    def token_use(self, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """How many surfaces (not dropped) of the table use each (kind, word) of ``wanted``."""
+        use = dict.fromkeys(wanted, 0)
+        words = {word for _, word in wanted}
+        for s in self.table.surfaces:
+            hits = {(s.kind, w) for w in s.key.split() if w in words} & use.keys()
+            if hits and not self.dropped(s):
+                for hit in hits:
+                    use[hit] += 1
+        return use
+
+    def users(self, wanted: set[tuple[str, str]]) -> list[int]:
+        """The surfaces using a (kind, word) of ``wanted``."""
+        return [i for i, s in enumerate(self.table.surfaces) if any((s.kind, w) in wanted for w in s.key.split())]
+
+    def same_key(self, key: str) -> Iterator[int]:
+        for label in RESOLVED_LABELS:
+            if (i := self.where.get((key, label))) is not None:
+                yield i
+
+    def last_words(self, word: str) -> list[int]:
+        """The full names of people ending with ``word``."""
+        if self._last_words is None:
+            self._last_words = defaultdict(list)
+            for i, s in enumerate(self.table.surfaces):
+                if s.label == "PERSON" and " " in s.key:
+                    self._last_words[s.key.rsplit(" ", 1)[1]].append(i)
+        return self._last_words.get(word, [])
+
+    def near(self, key: str, label: str) -> Iterator[int]:
+        """The surfaces a surface (``key``, ``label``) may be grouped with, or whose grouping it may change, but
+        its spelling variants (:meth:`spellings`)."""
+        yield from self.same_key(key)
         words = key.split()
-        kind = label_kind(label)
         if label == "PERSON":
-            yield from self.last_words.get(key, ()) if len(words) == 1 else self.by_key.get(words[-1], ())
+            yield from self.last_words(key) if len(words) == 1 else self.same_key(words[-1])
         base = _company_base(words)
         if base is not None:
-            yield from self.by_key.get(base, ())
-        yield from self.with_suffix.get(key, ())
+            yield from self.same_key(base)
+        for suffix in _COMPANY_SUFFIXES:
+            for name in (f"{key} {suffix}", f"{key} & {suffix}"):
+                if (i := self.where.get((name, "ORG"))) is not None:
+                    yield i
         for other in self.rules.get(key, ()):
-            yield from self.by_key.get(other, ())
-        if len(words) > 1 or (kind in ("place", "group") and 7 <= len(key) <= 40):
-            keys, numbers = self.shapes.get((kind, len(words)), ((), ()))
-            for _, _, n in extract(key, keys, scorer=ratio, score_cutoff=85, limit=None):
-                if similar_names(key, keys[n], kind):
-                    yield numbers[n]
+            yield from self.same_key(other)
 
-    def region(self, old: SurfaceTable, records: Sequence[Mapping[str, Any]], where: Mapping[tuple[str, str], int],
-               touched: set[tuple[str, str]], limit: int) -> _Region | None:
-        """The surfaces of this table that ``touched`` names reach, closed under :meth:`near`, acronym
-        definitions and ``records`` (the entities of ``old``, the table before); None past ``limit`` surfaces."""
+    def spellings(self, names: Sequence[tuple[str, str]]) -> Iterator[int]:
+        """The surfaces that may be spelling variants of ``names`` ((key, label)): of the same kind and number
+        of words, alike enough (:func:`similar_names`)."""
+        names = [(key, label_kind(label)) for key, label in names]
+        names = [(key, kind) for key, kind in names
+                 if " " in key or (kind in ("place", "group") and 7 <= len(key) <= 40)]
+        if not names:
+            return
+        scores = cdist([key for key, _ in names], self.keys, scorer=ratio, score_cutoff=85, workers=1)
         surfaces = self.table.surfaces
+        for row, column in zip(*scores.nonzero(), strict=True):
+            key, kind = names[row]
+            other = surfaces[column]
+            if other.kind == kind and other.key.count(" ") == key.count(" ") and similar_names(key, other.key, kind):
+                yield int(column)
+
+    def region(self, old: SurfaceTable, records: Sequence[Mapping[str, Any]], touched: set[tuple[str, str]],
+               limit: int) -> set[int] | None:
+        """The surfaces of this table that ``touched`` names reach, closed under :meth:`near`, :meth:`spellings`,
+        acronym definitions and ``records`` (the entities of ``old``, the table before); None past ``limit``."""
+        surfaces, where = self.table.surfaces, self.where
         old_where = {(s.key, s.label): i for i, s in enumerate(old.surfaces)}
         entity_of = {i: n for n, record in enumerate(records) for i in record["members"]}
-        region = _Region()
-        region.token_use = self.token_use
-        todo: list[int] = []
+        region: set[int] = set()
+        wave: list[tuple[str, str]] = []  # names whose neighbours are still to be added
 
         def add(numbers: Iterable[int]) -> None:
             for i in numbers:
                 if i not in region:
                     region.add(i)
-                    todo.append(i)
-
-        def reached(key: str, label: str) -> Iterable[int]:
-            yield from self.near(key, label)
-            if (before := old_where.get((key, label))) is not None and (number := entity_of.get(before)) is not None:
-                for i in records[number]["members"]:
-                    s = old.surfaces[i]
-                    if (now := where.get((s.key, s.label))) is not None:
-                        yield now
-                    else:
-                        yield from self.near(s.key, s.label)
+                    wave.append((surfaces[i].key, surfaces[i].label))
 
         # A word whose count crosses the line of a common word blocks spellings for every surface using it, or
         # stops doing so.
         change: Counter[tuple[str, str]] = Counter()
         for key, label in touched:
             came, went = (key, label) in where, (key, label) in old_where
-            dropped = _is_mis_tag(Surface(key, label, {key: 1}, [])) or (key, label) in self.unwanted \
-                or (key, "") in self.unwanted
-            if came != went and not dropped:
+            if came != went and not self.dropped(Surface(key, label, {key: 1}, [])):
                 for word in set(key.split()):
                     change[(label_kind(label), word)] += 1 if came else -1
-        crossing = {w for w, d in change.items() if d and (self.token_use[w] <= _COMMON_TOKEN)
-                    != (self.token_use[w] - d <= _COMMON_TOKEN)}
+        use = self.token_use({w for w, d in change.items() if d})
+        crossing = {w for w, d in change.items() if d and (use[w] <= _COMMON_TOKEN) != (use[w] - d <= _COMMON_TOKEN)}
         if crossing:
-            add(i for i, s in enumerate(surfaces) if any((s.kind, word) in crossing for word in s.key.split()))
-        for key, label in touched:
-            if (i := where.get((key, label))) is not None:
-                add((i,))
-            add(reached(key, label))
-        while todo:
+            add(self.users(crossing))
+        add(i for name in touched if (i := where.get(name)) is not None)
+        wave.extend(name for name in touched if name not in where)  # gone: what they reached is reached still
+        while wave:
             if len(region) > limit:
                 return None
-            i = todo.pop()
-            s = surfaces[i]
-            add(reached(s.key, s.label))
-            add(self.definitions.get(i, ()))
+            names, wave = wave, []
+            add(self.spellings(names))
+            for key, label in names:
+                add(self.near(key, label))
+                if (i := where.get((key, label))) is not None:
+                    add(self.definitions.get(i, ()))
+                before = old_where.get((key, label))
+                if before is not None and (number := entity_of.get(before)) is not None:
+                    for member in records[number]["members"]:
+                        name = (old.surfaces[member].key, old.surfaces[member].label)
+                        if (i := where.get(name)) is not None:
+                            add((i,))
+                        elif name not in touched:
+                            wave.append(name)
         return region
 
 
