@@ -497,6 +497,7 @@ def _build_registry(table: SurfaceTable, entries: Sequence[_Entry], parents: lis
                     readings: Mapping[str, int]) -> EntityRegistry:
     """The registry of ``entries`` (in the order of their first surface) over ``table``: ids, links, lookup."""
     surfaces = table.surfaces
+    headers: list[tuple[str, str, str]] = []
     records = []
     number_of: dict[int, int] = {}
     used_ids: set[str] = set()
@@ -505,16 +506,14 @@ def _build_registry(table: SurfaceTable, entries: Sequence[_Entry], parents: lis
         if entity_id in used_ids:
             entity_id = f"{entity_id}#{min(group)}"
         used_ids.add(entity_id)
-        for i in group:
-            number_of[i] = number
-        records.append({"id": entity_id, "name": name, "label": label, "members": list(group),
-                        "merges": list(merges), "related": []})
+        number_of.update(dict.fromkeys(group, number))
+        headers.append((entity_id, name, label))
+        records.append({"members": list(group), "merges": list(merges), "related": []})
     by_key: dict[str, list[int]] = defaultdict(list)
     for i in range(len(surfaces)):
         if i in number_of:
             by_key[surfaces[i].key].append(i)
-    _link_related(records, surfaces, number_of, parents, by_key)
-    headers = [(r.pop("id"), r.pop("name"), r.pop("label")) for r in records]
+    _link_related(records, headers, surfaces, number_of, parents, by_key)
     rows = [(s.key, s.label, number_of.get(i, -1)) for i, s in enumerate(surfaces)]
     in_article = {where: number_of[first] for where, first in readings.items()}
     return EntityRegistry(headers, rows, in_article=in_article, detail=RegistryDetail(table, records))
@@ -523,8 +522,9 @@ def _build_registry(table: SurfaceTable, entries: Sequence[_Entry], parents: lis
 _HYPHENATED_PART = re.compile(r"^(\S+?)[-‐]([A-Z])$")
 
 
-def _link_related(records: list[dict[str, Any]], surfaces: list[Surface], number_of: Mapping[int, int],
-                  parents: list[tuple[str, str, str]], by_key: Mapping[str, list[int]]) -> None:
+def _link_related(records: list[dict[str, Any]], headers: Sequence[tuple[str, str, str]], surfaces: list[Surface],
+                  number_of: Mapping[int, int], parents: list[tuple[str, str, str]],
+                  by_key: Mapping[str, list[int]]) -> None:
     """An acronym with a hyphenated one-letter qualifier ("IS-K", "ISIS-K") names a part of the
     entity the bare acronym names: its own entity, linked to that one, not merged. The alias file's
     ``part_of`` links any two entities the same way. (``by_key``: the surfaces an entity takes, ascending, by
@@ -553,8 +553,8 @@ def _link_related(records: list[dict[str, Any]], surfaces: list[Surface], number
         if child is not None and parent is not None and child != parent:
             links.add((child, parent))
     for child, parent in sorted(links):
-        records[child]["related"].append({"id": records[parent]["id"], "relation": "part-of"})
-        records[parent]["related"].append({"id": records[child]["id"], "relation": "has-part"})
+        records[child]["related"].append({"id": headers[parent][0], "relation": "part-of"})
+        records[parent]["related"].append({"id": headers[child][0], "relation": "has-part"})
 
 
 # --- an update ------------------------------------------------------------------------------------------
@@ -648,10 +648,13 @@ class _Reach:
         use = dict.fromkeys(wanted, 0)
         words = {word for _, word in wanted}
         for s in self.table.surfaces:
-            hits = {(s.kind, w) for w in s.key.split() if w in words} & use.keys()
-            if hits and not self.dropped(s):
-                for hit in hits:
-                    use[hit] += 1
+            for word in s.key.split():
+                if word in words:
+                    hits = {(s.kind, w) for w in s.key.split()} & use.keys()
+                    if hits and not self.dropped(s):
+                        for hit in hits:
+                            use[hit] += 1
+                    break
         return use
 
     def users(self, wanted: set[tuple[str, str]]) -> list[int]:
