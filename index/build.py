@@ -101,7 +101,9 @@ class Build:
         if plan is None:
             rows = {aid: store.catalog_row(a) for aid, a in articles.items()}
         else:
-            rows = {aid: row for aid, row in old_rows.items() if source_file(row["path"]) in plan.unchanged}
+            unchanged_files = plan.unchanged  # a path without ":" is its own file (no line or row of one)
+            rows = {aid: row for aid, row in old_rows.items()
+                    if (row["path"] if ":" not in row["path"] else source_file(row["path"])) in unchanged_files}
             for aid in [aid for aid in articles if aid in rows]:  # the first of two articles with one id stays
                 skipped.append(Skipped(articles.pop(aid).path, f"duplicate id {aid!r} (first in {rows[aid]['path']})"))
             rows.update((aid, store.catalog_row(a)) for aid, a in articles.items())
@@ -158,7 +160,8 @@ class Build:
             with _cycle_collection_paused():
                 registry = resolve_entities(annotations, aliases=aliases)
         update_story_features(self.index_dir, need, annotations, fingerprint)
-        to_write = [aid for aid in rows if full or aid in added or aid in changed]
+        fresh_ids = {*added, *changed}
+        to_write = [aid for aid in rows if full or aid in fresh_ids]
         change = store.Change(
             write=[(articles[aid], annotations[aid]) for aid in to_write],
             delete=[] if full else deleted,
@@ -237,11 +240,12 @@ class Build:
         naming the same names as many times as before). Regroups the previous build's surface table without the
         changed and deleted articles (counted from their cached annotations) and with the new and changed ones
         (``fresh``): no need to load every article's annotation; and regroups only the names those articles
-        tag and what they can reach (:func:`.entities.resolve.resolve_update`), unless the corrections
+        tag and what they can reach (:func:`.entities.update.resolve_update`), unless the corrections
         changed since the previous build (``same_corrections`` false). Raises :class:`NeedEverything` when the
         previous build's table or the annotations it counted are not there."""
         from .entities import SurfaceTable
-        from .entities.resolve import resolve_table, resolve_update
+        from .entities.resolve import resolve_table
+        from .entities.update import resolve_update
 
         gone = [*changed, *deleted]
         old_keys = {aid: AnnotationCache.key(old_rows[aid]["content_hash"], fingerprint) for aid in gone}

@@ -14,7 +14,9 @@ from index import Annotation, EntitySpan, open_library, store
 from index.aliases import AliasEntity, Aliases, Drop, Merge, Split, load_aliases
 from index.entities import EntityRegistry, SurfaceTable
 from index.entities import resolve as resolution
-from index.entities.resolve import resolve_table, resolve_update
+from index.entities import update as updating
+from index.entities.resolve import resolve_table
+from index.entities.update import resolve_update
 
 
 def annotation(*names: tuple[str, str]) -> Annotation:
@@ -193,7 +195,7 @@ SMALL = {
 @pytest.mark.parametrize("with_corrections", [False, True], ids=["as built", "with a correction"])
 def test_library_updates_seal_the_entities_a_whole_regroup_gives(
         with_corrections: bool, seeds_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(resolution, "_WIDEST_UPDATE", 1.0)  # the seeds are small: never fall back
+    monkeypatch.setattr(updating, "_WIDEST_UPDATE", 1.0)  # the seeds are small: never fall back
     write_files(seeds_copy, SMALL)
     index_dir = tmp_path / "idx"
     lib = open_library(seeds_copy, index_dir)
