@@ -5,6 +5,8 @@ spellings on, with and without the reader's corrections and the alias file."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -222,3 +224,26 @@ def test_library_updates_seal_the_entities_a_whole_regroup_gives(
     assert lib.entity("Will Smith").name == "Will Smith"
     assert "story-3" not in lib.entity("Kabul").articles
     assert not calls  # every update regrouped a part
+
+
+def test_an_update_with_nothing_to_annotate_loads_neither_spacy_nor_the_story_grouping(
+        seeds_copy: Path, tmp_path: Path) -> None:
+    """A `byline index` process pays for spaCy only when some text needs annotating, and never for what only
+    reading stories needs."""
+    index_dir = tmp_path / "idx"
+    open_library(seeds_copy, index_dir).build()
+    (seeds_copy / "001_4953294115b9d26d.txt").unlink()
+    probe = f"""
+import json, sys
+from reader.cli import main
+assert main(["index", {str(seeds_copy)!r}, "--index-dir", {str(index_dir)!r}, "--json"]) in (0, None)
+print("MODULES=" + json.dumps(sorted(sys.modules)))
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    report, modules = done.stdout.rsplit("MODULES=", 1)
+    assert json.loads(report)["deleted"] == 1
+    loaded = set(json.loads(modules))
+    assert "spacy" not in loaded
+    assert not loaded & {"index.stories.grouping", "index.stories.map", "index.stories.cache"}

@@ -71,13 +71,14 @@ def resolve_update(previous: EntityRegistry, table: SurfaceTable, touched: Itera
             continue
         members = [where[(old_surfaces[i].key, old_surfaces[i].label)] for i in record["members"]]
         first_of[number] = members[0]
-        # Its id, less the number that told it from another entity of its name (unless the name has a "#").
-        base = entity_id if "#" not in entity_id else "" if "#" in name else entity_id.rpartition("#")[0]
-        entries.append((members, name, label, record["merges"], base))
+        # Its id as it was, unless a "#" in it may be a number that told it from another entity of its name.
+        entries.append((members, name, label, record["merges"], "" if "#" in entity_id else entity_id))
     for where_, number in previous.in_article.items():
         _, key, label = where_.split("\t")
         now = where.get((key, label))
         if now is not None and now not in region:
+            if number not in first_of:  # read as an entity regrouped: the rules reach further than this knows
+                return resolve.resolve_table(table, aliases)
             readings[where_] = first_of[number]
     entries.sort(key=lambda entry: entry[0][0])
     parents = [(entity.name, entity.label, entity.part_of) for entity in aliases.entities if entity.part_of]
