@@ -506,7 +506,8 @@ def _build_registry(table: SurfaceTable, entries: Sequence[_Entry], parents: lis
         if entity_id in used_ids:
             entity_id = f"{entity_id}#{min(group)}"
         used_ids.add(entity_id)
-        number_of.update(dict.fromkeys(group, number))
+        for i in group:
+            number_of[i] = number
         headers.append((entity_id, name, label))
         records.append({"members": list(group), "merges": list(merges), "related": []})
     by_key: dict[str, list[int]] = defaultdict(list)

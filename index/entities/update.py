@@ -56,20 +56,30 @@ def resolve_update(previous: EntityRegistry, table: SurfaceTable, touched: Itera
     part = SurfaceTable(table.article_ids, [table.surfaces[i] for i in order],
                         [(position[a], position[b], article) for a, b, article in table.definitions
                          if a in position and b in position])
-    token_use = reach.token_use({(s.kind, word) for s in part.surfaces for word in s.key.split()})
+    # Only the words of names that are not people's block spellings, if rare enough.
+    token_use = reach.token_use({(s.kind, word) for s in part.surfaces if s.kind != "person" and " " in s.key
+                                 for word in s.key.split()}, enough=_COMMON_TOKEN + 1)
     grouped = _group(part, aliases, token_use)
     entries = [([order[i] for i in group], name, label, merges, base)
                for group, name, label, merges, base in _entries(grouped)]
     readings = {where_: order[first] for where_, first in _readings(grouped).items()}
 
     old_surfaces = old.surfaces
+    # The table keeps the surfaces it kept in their order and adds new ones after them: when none went, each
+    # keeps its number.
+    same_numbers = len(old_surfaces) <= len(table.surfaces) and \
+        [s.key for s in old_surfaces] == [s.key for s in table.surfaces[:len(old_surfaces)]] and \
+        [s.label for s in old_surfaces] == [s.label for s in table.surfaces[:len(old_surfaces)]]
     first_of: dict[int, int] = {}  # a kept entity of ``previous`` -> its first surface now
     for number, ((entity_id, name, label), record) in enumerate(zip(previous.headers, previous.detail.records,
                                                                     strict=True)):
-        first = where.get((old_surfaces[record["members"][0]].key, old_surfaces[record["members"][0]].label))
+        members = record["members"]
+        first = members[0] if same_numbers else where.get((old_surfaces[members[0]].key,
+                                                            old_surfaces[members[0]].label))
         if first is None or first in region:  # gone, or regrouped: every surface of it is in the region
             continue
-        members = [where[(old_surfaces[i].key, old_surfaces[i].label)] for i in record["members"]]
+        if not same_numbers:
+            members = [where[(old_surfaces[i].key, old_surfaces[i].label)] for i in members]
         first_of[number] = members[0]
         # Its id as it was, unless a "#" in it may be a number that told it from another entity of its name.
         entries.append((members, name, label, record["merges"], "" if "#" in entity_id else entity_id))
@@ -116,17 +126,27 @@ class _Reach:
         return _is_mis_tag(surface) or (surface.key, surface.label) in self.unwanted \
             or (surface.key, "") in self.unwanted
 
-    def token_use(self, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        """How many surfaces (not dropped) of the table use each (kind, word) of ``wanted``."""
+    def token_use(self, wanted: set[tuple[str, str]], enough: int) -> dict[tuple[str, str], int]:
+        """How many surfaces (not dropped) of the table use each (kind, word) of ``wanted``, counted up to
+        ``enough`` (all that telling a common word from a rare one needs)."""
         use = dict.fromkeys(wanted, 0)
+        counting = set(wanted)
         words = {word for _, word in wanted}
         for s in self.table.surfaces:
             for word in s.key.split():
                 if word in words:
-                    hits = {(s.kind, w) for w in s.key.split()} & use.keys()
+                    hits = {(s.kind, w) for w in s.key.split()} & counting
                     if hits and not self.dropped(s):
+                        full = False
                         for hit in hits:
                             use[hit] += 1
+                            if use[hit] >= enough:
+                                counting.discard(hit)
+                                full = True
+                        if full:
+                            if not counting:
+                                return use
+                            words = {word for _, word in counting}
                     break
         return use
 
@@ -202,10 +222,11 @@ class _Reach:
         change: Counter[tuple[str, str]] = Counter()
         for key, label in touched:
             came, went = (key, label) in where, (key, label) in old_where
-            if came != went and not self.dropped(Surface(key, label, {key: 1}, [])):
+            if came != went and label != "PERSON" and not self.dropped(Surface(key, label, {key: 1}, [])):
                 for word in set(key.split()):
                     change[(label_kind(label), word)] += 1 if came else -1
-        use = self.token_use({w for w, d in change.items() if d})
+        use = self.token_use({w for w, d in change.items() if d},
+                             enough=_COMMON_TOKEN + 2 + max((abs(d) for d in change.values()), default=0))
         crossing = {w for w, d in change.items() if d and (use[w] <= _COMMON_TOKEN) != (use[w] - d <= _COMMON_TOKEN)}
         if crossing:
             add(self.users(crossing))
