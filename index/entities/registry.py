@@ -176,7 +176,7 @@ class EntityRegistry:
         return self.detail.table
 
     @property
-    def headers(self) -> list[tuple[str, str, str]]:
+    def headers(self) -> Sequence[tuple[str, str, str]]:
         """(id, name, label) of every entity, by number (an update regroups from them: :mod:`.resolve`)."""
         return self._headers
 
