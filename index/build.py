@@ -101,7 +101,9 @@ class Build:
         if plan is None:
             rows = {aid: store.catalog_row(a) for aid, a in articles.items()}
         else:
-            rows = {aid: row for aid, row in old_rows.items() if source_file(row["path"]) in plan.unchanged}
+            unchanged_files = plan.unchanged  # a path without ":" is its own file (no line or row of one)
+            rows = {aid: row for aid, row in old_rows.items()
+                    if (row["path"] if ":" not in row["path"] else source_file(row["path"])) in unchanged_files}
             for aid in [aid for aid in articles if aid in rows]:  # the first of two articles with one id stays
                 skipped.append(Skipped(articles.pop(aid).path, f"duplicate id {aid!r} (first in {rows[aid]['path']})"))
             rows.update((aid, store.catalog_row(a)) for aid, a in articles.items())
@@ -150,12 +152,16 @@ class Build:
         annotations = {aid: cached[keys[aid]] for aid in need}
         if quick:
             assert previous is not None
-            registry = self._updated_registry(previous, old_registry, old_rows, added, changed, deleted, annotations,
-                                              fingerprint, aliases)
+            same_corrections = store.read_format(previous).get("corrections") == corrections
+            with _cycle_collection_paused():
+                registry = self._updated_registry(previous, old_registry, old_rows, added, changed, deleted,
+                                                  annotations, fingerprint, aliases, same_corrections)
         else:
-            registry = resolve_entities(annotations, aliases=aliases)
+            with _cycle_collection_paused():
+                registry = resolve_entities(annotations, aliases=aliases)
         update_story_features(self.index_dir, need, annotations, fingerprint)
-        to_write = [aid for aid in rows if full or aid in added or aid in changed]
+        fresh_ids = {*added, *changed}
+        to_write = [aid for aid in rows if full or aid in fresh_ids]
         change = store.Change(
             write=[(articles[aid], annotations[aid]) for aid in to_write],
             delete=[] if full else deleted,
@@ -188,13 +194,14 @@ class Build:
             if registry is None and old_registry is not None \
                     and store.read_format(generation).get("corrections") != corrections:
                 registry = regroup(old_registry, aliases)  # corrections written by hand since the last build
-            if registry is None:  # no name came or went: the entities stay as they were
-                registry = old_registry if old_registry is not None else EntityRegistry.load(
-                    generation / store.ENTITIES)
-                stamp = registry.stamp
-            else:
-                stamp = registry.save(generation / store.ENTITIES)
-            self._write_tables(generation, rows, fingerprint, files, skipped, flagged)
+            with _cycle_collection_paused():
+                if registry is None:  # no name came or went: the entities stay as they were
+                    registry = old_registry if old_registry is not None else EntityRegistry.load(
+                        generation / store.ENTITIES)
+                    stamp = registry.stamp
+                else:
+                    stamp = registry.save(generation / store.ENTITIES)
+                self._write_tables(generation, rows, fingerprint, files, skipped, flagged)
             store.write_columns(generation, columns)
             store.write_format(generation, stamp, corrections)
         whoosh_seconds = time.perf_counter() - whoosh_started
@@ -228,13 +235,17 @@ class Build:
     def _updated_registry(self, previous: Path, old_registry: EntityRegistry | None, old_rows: dict[str, dict],
                           added: Sequence[str], changed: Sequence[str], deleted: Sequence[str],
                           fresh: dict[str, Annotation],
-                          fingerprint: str, aliases: Aliases) -> EntityRegistry | None:
+                          fingerprint: str, aliases: Aliases, same_corrections: bool) -> EntityRegistry | None:
         """The entities after a quick update, or None when they cannot have changed (only changed articles, each
         naming the same names as many times as before). Regroups the previous build's surface table without the
         changed and deleted articles (counted from their cached annotations) and with the new and changed ones
-        (``fresh``): no need to load every article's annotation. Raises :class:`NeedEverything` when the
+        (``fresh``): no need to load every article's annotation; and regroups only the names those articles
+        tag and what they can reach (:func:`.entities.update.resolve_update`), unless the corrections
+        changed since the previous build (``same_corrections`` false). Raises :class:`NeedEverything` when the
         previous build's table or the annotations it counted are not there."""
-        from .entities import SurfaceTable, resolve_table
+        from .entities import SurfaceTable
+        from .entities.resolve import resolve_table
+        from .entities.update import resolve_update
 
         gone = [*changed, *deleted]
         old_keys = {aid: AnnotationCache.key(old_rows[aid]["content_hash"], fingerprint) for aid in gone}
@@ -242,17 +253,40 @@ class Build:
         if not set(old_keys.values()) <= cached.keys():
             raise NeedEverything("an annotation the previous build counted is no longer cached")
         old = {aid: cached[key] for aid, key in old_keys.items()}
+        before, after = SurfaceTable.from_annotations(old), SurfaceTable.from_annotations(fresh)
         if not added and not deleted and all(
                 SurfaceTable.from_annotations({aid: old[aid]}).to_json()
                 == SurfaceTable.from_annotations({aid: fresh[aid]}).to_json() for aid in changed):
             return None
-        table = (old_registry or _sealed_registry(previous)).table
+        previous_registry = old_registry or _sealed_registry(previous)
+        table = previous_registry.table
         if len(table.article_ids) != len(old_rows) or set(table.article_ids) != old_rows.keys():
             raise NeedEverything("the previous entity table does not match the catalog")
         try:
-            return resolve_table(table.updated(old, fresh), aliases)
+            updated = table.updated(old, fresh)
         except ValueError as exc:
             raise NeedEverything(str(exc)) from None
+        if not same_corrections:  # corrections written by hand since: every entity may change
+            return resolve_table(updated, aliases)
+        touched = {(s.key, s.label) for s in (*before.surfaces, *after.surfaces)}
+        return resolve_update(previous_registry, updated, touched, aliases)
+
+
+@contextlib.contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused: regrouping the entities and writing their table and the catalog build and
+    parse hundreds of thousands of small containers, none of them in a cycle, and meanwhile the collector would
+    walk every object of the process again and again (half the time of an update's regroup on Reuters). Whatever
+    is left in cycles is collected when it resumes."""
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 @contextlib.contextmanager

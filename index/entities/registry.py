@@ -179,6 +179,16 @@ class EntityRegistry:
     def table(self) -> SurfaceTable:
         return self.detail.table
 
+    @property
+    def headers(self) -> Sequence[tuple[str, str, str]]:
+        """(id, name, label) of every entity, by number (an update regroups from them: :mod:`.resolve`)."""
+        return self._headers
+
+    @property
+    def in_article(self) -> Mapping[str, int]:
+        """"article id\tkey\tlabel" -> entity: where a lone surname is read as the person its article names."""
+        return self._in_article
+
     def _entity(self, number: int) -> CanonicalEntity:
         entity = self._entities.get(number)
         if entity is None:

@@ -1,12 +1,14 @@
 """Stage 2, across the corpus (:func:`resolve_entities`, :func:`resolve_table`): group the surfaces of the
 corpus into canonical entities by rules, each merge recorded with its reason (the rules and their order are in
-the package doc); spelling variants are told by :func:`similar_names`."""
+the package doc); spelling variants are told by :func:`similar_names`. After a change, :mod:`.update` applies the
+same rules to the part of the table the change can reach."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -162,11 +164,43 @@ def _is_mis_tag(surface: Surface) -> bool:
 
 def resolve_table(table: SurfaceTable, aliases: Aliases) -> EntityRegistry:
     """Group the surfaces of ``table`` into canonical entities (the rules are in the package doc)."""
-    surfaces = table.surfaces
+    grouped = _group(table, aliases)
+    return _build_registry(table, _entries(grouped), grouped.parents, _readings(grouped))
+
+
+@dataclass
+class _Grouped:
+    """The rules applied to a table: its groups, and what naming them needs."""
+
+    table: SurfaceTable
+    groups: _Groups
+    dropped: set[int]
+    pinned: dict[int, tuple[str, str]]
+    secondary: set[int]
+    parents: list[tuple[str, str, str]]
+    #: Per-article readings, ``(surface, article, surface of the group meant)``.
+    readings: list[tuple[int, int, int]]
+
+
+def _dropped(surfaces: Sequence[Surface], aliases: Aliases) -> set[int]:
+    """The surfaces no entity takes: mis-tags, and the names the user dropped."""
     dropped = {i for i, s in enumerate(surfaces) if _is_mis_tag(s)}
-    unwanted = {(normalise_name(name), drop.label) for drop in aliases.drops for name in drop.names}
+    unwanted = _unwanted(aliases)
     if unwanted:
         dropped.update(i for i, s in enumerate(surfaces) if (s.key, s.label) in unwanted or (s.key, "") in unwanted)
+    return dropped
+
+
+def _unwanted(aliases: Aliases) -> set[tuple[str, str]]:
+    """The (key, label) of the names the user dropped; label "" for a name dropped under any label."""
+    return {(normalise_name(name), drop.label) for drop in aliases.drops for name in drop.names}
+
+
+def _group(table: SurfaceTable, aliases: Aliases, token_use: Mapping[tuple[str, str], int] | None = None) -> _Grouped:
+    """Apply the rules, in order, to the surfaces of ``table``. ``token_use``: how many surfaces of the whole
+    table use each word (when ``table`` is a part of it); counted from ``table`` when None."""
+    surfaces = table.surfaces
+    dropped = _dropped(surfaces, aliases)
     live = [i for i in range(len(surfaces)) if i not in dropped]
     by_key: dict[str, list[int]] = defaultdict(list)
     for i in live:
@@ -203,10 +237,10 @@ def resolve_table(table: SurfaceTable, aliases: Aliases) -> EntityRegistry:
     _merge_acronyms(table, by_key, groups, secondary)
     _merge_same_names(by_key, surfaces, groups)
     readings = _merge_company_suffixes(by_key, surfaces, groups, secondary)
-    _merge_spellings(live, surfaces, groups)
+    _merge_spellings(live, surfaces, groups, _token_use(live, surfaces) if token_use is None else token_use)
     readings += _merge_surnames(live, surfaces, groups, secondary)
     _merge_minority_labels(by_key, surfaces, groups, secondary)
-    return _build_registry(table, groups, dropped, pinned, secondary, parents, by_key, readings)
+    return _Grouped(table, groups, dropped, pinned, secondary, parents, readings)
 
 
 def _merge_acronyms(table: SurfaceTable, by_key: Mapping[str, list[int]], groups: _Groups,
@@ -257,11 +291,9 @@ def _merge_company_suffixes(by_key: Mapping[str, list[int]], surfaces: list[Surf
     readings: list[tuple[int, int, int]] = []
     for key, members in by_key.items():
         words = key.split()
-        if len(words) < 2 or words[-1] not in _COMPANY_SUFFIXES:
+        base = _company_base(words)
+        if base is None:
             continue
-        base = " ".join(words[:-1])
-        if base.endswith(" &"):
-            base = base[:-2]
         targets = [i for i in by_key.get(base, ()) if surfaces[i].label == "ORG"]
         companies = [i for i in members if surfaces[i].label == "ORG"]
         if not targets or not companies:
@@ -276,12 +308,19 @@ def _merge_company_suffixes(by_key: Mapping[str, list[int]], surfaces: list[Surf
     return readings
 
 
-def _merge_spellings(live: list[int], surfaces: list[Surface], groups: _Groups) -> None:
-    """Spelling variants within a kind, found by blocking on near-identical words (never all pairs)."""
-    token_use: dict[tuple[str, str], int] = Counter()
+def _token_use(live: list[int], surfaces: list[Surface]) -> Counter[tuple[str, str]]:
+    """How many surfaces of each kind use each word."""
+    token_use: Counter[tuple[str, str]] = Counter()
     for i in live:
-        for word in set(surfaces[i].key.split()):
-            token_use[(surfaces[i].kind, word)] += 1
+        kind = surfaces[i].kind
+        token_use.update((kind, word) for word in set(surfaces[i].key.split()))
+    return token_use
+
+
+def _merge_spellings(live: list[int], surfaces: list[Surface], groups: _Groups,
+                     token_use: Mapping[tuple[str, str], int]) -> None:
+    """Spelling variants within a kind, found by blocking on near-identical words (never all pairs); a word used
+    by more than :data:`_COMMON_TOKEN` surfaces of the kind (``token_use``) blocks nothing."""
     blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for i in live:
         s = surfaces[i]
@@ -299,7 +338,8 @@ def _merge_spellings(live: list[int], surfaces: list[Surface], groups: _Groups) 
                 if len(last) >= 6:
                     keys |= {("surname", last[:k] + last[k + 1:]) for k in range(len(last))}
             else:  # at least one word the same (and not a common one)
-                keys = {("word", n, w) for n, w in enumerate(words) if token_use[(s.kind, w)] <= _COMMON_TOKEN}
+                keys = {("word", n, w) for n, w in enumerate(words)
+                        if token_use.get((s.kind, w), 0) <= _COMMON_TOKEN}
         for key in keys:
             blocks[(s.kind, len(words), key)].append(i)
     seen: set[tuple[int, int]] = set()
@@ -403,10 +443,15 @@ def _merge_minority_labels(by_key: Mapping[str, list[int]], surfaces: list[Surfa
                     secondary.add(i)
 
 
-def _build_registry(table: SurfaceTable, groups: _Groups, dropped: set[int], pinned: Mapping[int, tuple[str, str]],
-                    secondary: set[int], parents: list[tuple[str, str, str]], by_key: Mapping[str, list[int]],
-                    readings: list[tuple[int, int, int]]) -> EntityRegistry:
-    surfaces = table.surfaces
+#: One entity before it is numbered: its surfaces (ascending), name, label, why each name joined it, and its id
+#: before a number tells it from another of that name ("" to make it from the name).
+_Entry = tuple[list[int], str, str, list[dict[str, str]], str]
+
+
+def _entries(grouped: _Grouped) -> list[_Entry]:
+    """The entities of ``grouped``, in the order of their first surface."""
+    table, groups, pinned, secondary = grouped.table, grouped.groups, grouped.pinned, grouped.secondary
+    surfaces, dropped = table.surfaces, grouped.dropped
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(surfaces)):
         if i not in dropped:
@@ -415,11 +460,9 @@ def _build_registry(table: SurfaceTable, groups: _Groups, dropped: set[int], pin
     for _keep, join, reason, detail in groups.log:
         reasons[groups.find(join)].append(
             MergeReason(surfaces[join].best_form(), reason, detail).to_dict())
-    records = []
-    root_entity: dict[int, int] = {}
-    used_ids: set[str] = set()
+    entries: list[_Entry] = []
     for root, group in members.items():
-        pin = next((pinned[i] for i in group if i in pinned), None)
+        pin = next((pinned[i] for i in group if i in pinned), None) if pinned else None
         if pin:
             name, label = pin
         else:
@@ -430,45 +473,76 @@ def _build_registry(table: SurfaceTable, groups: _Groups, dropped: set[int], pin
             primary = [i for i in group if i not in secondary] or group
             best = max(primary, key=lambda i: (surfaces[i].count, len(surfaces[i].key.split()), -i))
             name = surfaces[best].best_form()
-        entity_id = f"{label}:{normalise_name(name)}"
+        entries.append((group, name, label, reasons.get(root, []), ""))
+    return entries
+
+
+def _readings(grouped: _Grouped) -> dict[str, int]:
+    """The per-article readings of ``grouped``: "article id\tkey\tlabel" -> the first surface of the group
+    the name is read as there."""
+    groups, surfaces, dropped = grouped.groups, grouped.table.surfaces, grouped.dropped
+    first: dict[int, int] = {}
+    for i in range(len(surfaces)):
+        if i not in dropped:
+            first.setdefault(groups.find(i), i)
+    ids = grouped.table.article_ids
+    return {
+        f"{ids[article]}\t{surfaces[i].key}\t{surfaces[i].label}": first[groups.find(c)]
+        for i, article, c in grouped.readings
+        if groups.find(c) in first and groups.find(c) != groups.find(i)
+    }
+
+
+def _build_registry(table: SurfaceTable, entries: Sequence[_Entry], parents: list[tuple[str, str, str]],
+                    readings: Mapping[str, int]) -> EntityRegistry:
+    """The registry of ``entries`` (in the order of their first surface) over ``table``: ids, links, lookup."""
+    surfaces = table.surfaces
+    headers: list[tuple[str, str, str]] = []
+    records = []
+    number_of: dict[int, int] = {}
+    used_ids: set[str] = set()
+    for number, (group, name, label, merges, base) in enumerate(entries):
+        entity_id = base or f"{label}:{normalise_name(name)}"
         if entity_id in used_ids:
             entity_id = f"{entity_id}#{min(group)}"
         used_ids.add(entity_id)
-        root_entity[root] = len(records)
-        records.append({"id": entity_id, "name": name, "label": label, "members": sorted(group),
-                        "merges": reasons.get(root, []), "related": []})
-    _link_related(records, surfaces, groups, root_entity, parents, by_key)
-    number_of = {i: root_entity[groups.find(i)] for i in range(len(surfaces)) if i not in dropped}
-    headers = [(r.pop("id"), r.pop("name"), r.pop("label")) for r in records]
+        for i in group:
+            number_of[i] = number
+        headers.append((entity_id, name, label))
+        records.append({"members": list(group), "merges": list(merges), "related": []})
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i in range(len(surfaces)):
+        if i in number_of:
+            by_key[surfaces[i].key].append(i)
+    _link_related(records, headers, surfaces, number_of, parents, by_key)
     rows = [(s.key, s.label, number_of.get(i, -1)) for i, s in enumerate(surfaces)]
-    in_article = {
-        f"{table.article_ids[article]}\t{surfaces[i].key}\t{surfaces[i].label}": root_entity[groups.find(c)]
-        for i, article, c in readings
-        if groups.find(c) in root_entity and groups.find(c) != groups.find(i)
-    }
+    in_article = {where: number_of[first] for where, first in readings.items()}
     return EntityRegistry(headers, rows, in_article=in_article, detail=RegistryDetail(table, records))
 
 
 _HYPHENATED_PART = re.compile(r"^(\S+?)[-‐]([A-Z])$")
 
 
-def _link_related(records: list[dict[str, Any]], surfaces: list[Surface], groups: _Groups,
-                  root_entity: Mapping[int, int], parents: list[tuple[str, str, str]],
+def _link_related(records: list[dict[str, Any]], headers: Sequence[tuple[str, str, str]], surfaces: list[Surface],
+                  number_of: Mapping[int, int], parents: list[tuple[str, str, str]],
                   by_key: Mapping[str, list[int]]) -> None:
     """An acronym with a hyphenated one-letter qualifier ("IS-K", "ISIS-K") names a part of the
     entity the bare acronym names: its own entity, linked to that one, not merged. The alias file's
-    ``part_of`` links any two entities the same way."""
+    ``part_of`` links any two entities the same way. (``by_key``: the surfaces an entity takes, ascending, by
+    key; ``number_of``: their entities.)"""
     links: set[tuple[int, int]] = set()
 
     def entity_of(key: str, kind: str) -> int | None:
         for i in by_key.get(key, ()):
-            if surfaces[i].kind == kind and groups.find(i) in root_entity:
-                return root_entity[groups.find(i)]
+            if surfaces[i].kind == kind:
+                return number_of[i]
         return None
 
     for number, record in enumerate(records):
         for i in record["members"]:
             for form in surfaces[i].forms:
+                if "-" not in form and "‐" not in form:
+                    continue
                 match = _HYPHENATED_PART.match(form)
                 if match and acronym_letters(match.group(1)):
                     parent = entity_of(normalise_name(match.group(1)), surfaces[i].kind)
@@ -480,5 +554,13 @@ def _link_related(records: list[dict[str, Any]], surfaces: list[Surface], groups
         if child is not None and parent is not None and child != parent:
             links.add((child, parent))
     for child, parent in sorted(links):
-        records[child]["related"].append({"id": records[parent]["id"], "relation": "part-of"})
-        records[parent]["related"].append({"id": records[child]["id"], "relation": "has-part"})
+        records[child]["related"].append({"id": headers[parent][0], "relation": "part-of"})
+        records[parent]["related"].append({"id": headers[child][0], "relation": "has-part"})
+
+
+def _company_base(words: Sequence[str]) -> str | None:
+    """The name a company's name with its legal form ("texaco inc") is also written without ("texaco")."""
+    if len(words) < 2 or words[-1] not in _COMPANY_SUFFIXES:
+        return None
+    base = " ".join(words[:-1])
+    return base[:-2] if base.endswith(" &") else base

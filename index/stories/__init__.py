@@ -17,15 +17,48 @@ One module a stage:
 
 Story ids come from the story's first article and labels from its members, so they are stable across
 re-indexing an unchanged corpus.
+
+Names are imported on first use (PEP 562): a build, which only computes the features of new text, does not load
+the grouping, the labels and the map.
 """
 
-from .cache import STORIES_FILE, STORIES_VERSION, story_map
-from .copies import near_duplicate, resemblance
-from .features import FEATURES_VERSION, ArticleFeatures, credit_spans, features_of, shingle_sketch
-from .featurestore import FEATURES_DB, FeatureStore, feature_key, update_features
-from .grouping import Grouping, group
-from .map import SORTS, LeftOut, Neighbour, Story, StoryArticle, StoryMap, TimelineRow
-from .similarity import Item
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+_EXPORTS = {
+    **dict.fromkeys(("STORIES_FILE", "STORIES_VERSION", "story_map"), ".cache"),
+    **dict.fromkeys(("near_duplicate", "resemblance"), ".copies"),
+    **dict.fromkeys(("FEATURES_VERSION", "ArticleFeatures", "credit_spans", "features_of", "shingle_sketch"),
+                    ".features"),
+    **dict.fromkeys(("FEATURES_DB", "FeatureStore", "feature_key", "update_features"), ".featurestore"),
+    **dict.fromkeys(("Grouping", "group"), ".grouping"),
+    **dict.fromkeys(("SORTS", "LeftOut", "Neighbour", "Story", "StoryArticle", "StoryMap", "TimelineRow"), ".map"),
+    "Item": ".similarity",
+}
+
+if TYPE_CHECKING:
+    from .cache import STORIES_FILE, STORIES_VERSION, story_map
+    from .copies import near_duplicate, resemblance
+    from .features import FEATURES_VERSION, ArticleFeatures, credit_spans, features_of, shingle_sketch
+    from .featurestore import FEATURES_DB, FeatureStore, feature_key, update_features
+    from .grouping import Grouping, group
+    from .map import SORTS, LeftOut, Neighbour, Story, StoryArticle, StoryMap, TimelineRow
+    from .similarity import Item
+
+
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
 
 __all__ = [
     "FEATURES_DB", "FEATURES_VERSION", "SORTS", "STORIES_FILE", "STORIES_VERSION", "ArticleFeatures", "FeatureStore",

@@ -1,0 +1,252 @@
+"""Stage 2 after a change (:func:`resolve_update`): when a few articles were removed, changed or added, only the
+names they tag and what those can reach by the rules of :mod:`.resolve` are grouped again; every other entity is
+kept as the previous grouping had it. The result is the one :func:`.resolve.resolve_table` gives for the whole
+table (``tests/test_update_entities.py`` holds it to that)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from rapidfuzz.fuzz import ratio
+from rapidfuzz.process import cdist
+
+from ..aliases import Aliases
+from ..models import label_kind
+from . import resolve
+from .names import RESOLVED_LABELS, normalise_name
+from .registry import EntityRegistry
+from .resolve import (
+    _COMMON_TOKEN,
+    _COMPANY_SUFFIXES,
+    _build_registry,
+    _company_base,
+    _entries,
+    _group,
+    _is_mis_tag,
+    _readings,
+    _unwanted,
+    similar_names,
+)
+from .surfaces import Surface, SurfaceTable
+
+#: An update whose names reach more than this share of the table's surfaces is regrouped whole.
+_WIDEST_UPDATE = 0.2
+
+
+def resolve_update(previous: EntityRegistry, table: SurfaceTable, touched: Iterable[tuple[str, str]],
+                   aliases: Aliases) -> EntityRegistry:
+    """What :func:`resolve_table` gives for ``table``: ``previous``'s table (resolved under these ``aliases``)
+    after a few articles were removed, changed or added, ``touched`` holding the (key, label) of every name those
+    articles tag, before and after the change. Only the surfaces those names can reach by the rules (the same
+    name, a company's name with its legal form, a surname and the full names ending with it, spelling variants,
+    acronym definitions, the alias file's entries, a word becoming too common to block on, and the entities they
+    were in) are grouped again, as a part of the table; every other entity is taken from ``previous`` as it was.
+    When the names reach more than a fifth of the table, it is regrouped whole."""
+    old = previous.table
+    where = {(s.key, s.label): i for i, s in enumerate(table.surfaces)}
+    reach = _Reach(table, where, aliases)
+    region = reach.region(old, previous.detail.records, set(touched),
+                          limit=max(50, int(_WIDEST_UPDATE * len(table.surfaces))))
+    if region is None:
+        return resolve.resolve_table(table, aliases)
+    order = sorted(region)
+    position = {i: n for n, i in enumerate(order)}
+    part = SurfaceTable(table.article_ids, [table.surfaces[i] for i in order],
+                        [(position[a], position[b], article) for a, b, article in table.definitions
+                         if a in position and b in position])
+    # Only the words of names that are not people's block spellings, if rare enough.
+    token_use = reach.token_use({(s.kind, word) for s in part.surfaces if s.kind != "person" and " " in s.key
+                                 for word in s.key.split()}, enough=_COMMON_TOKEN + 1)
+    grouped = _group(part, aliases, token_use)
+    entries = [([order[i] for i in group], name, label, merges, base)
+               for group, name, label, merges, base in _entries(grouped)]
+    readings = {where_: order[first] for where_, first in _readings(grouped).items()}
+
+    old_surfaces = old.surfaces
+    # The table keeps the surfaces it kept in their order and adds new ones after them: when none went, each
+    # keeps its number.
+    same_numbers = len(old_surfaces) <= len(table.surfaces) and \
+        [s.key for s in old_surfaces] == [s.key for s in table.surfaces[:len(old_surfaces)]] and \
+        [s.label for s in old_surfaces] == [s.label for s in table.surfaces[:len(old_surfaces)]]
+    first_of: dict[int, int] = {}  # a kept entity of ``previous`` -> its first surface now
+    for number, ((entity_id, name, label), record) in enumerate(zip(previous.headers, previous.detail.records,
+                                                                    strict=True)):
+        members = record["members"]
+        first = members[0] if same_numbers else where.get((old_surfaces[members[0]].key,
+                                                            old_surfaces[members[0]].label))
+        if first is None or first in region:  # gone, or regrouped: every surface of it is in the region
+            continue
+        if not same_numbers:
+            members = [where[(old_surfaces[i].key, old_surfaces[i].label)] for i in members]
+        first_of[number] = members[0]
+        # Its id as it was, unless a "#" in it may be a number that told it from another entity of its name.
+        entries.append((members, name, label, record["merges"], "" if "#" in entity_id else entity_id))
+    for where_, number in previous.in_article.items():
+        _, key, label = where_.split("\t")
+        now = where.get((key, label))
+        if now is not None and now not in region:
+            if number not in first_of:  # read as an entity regrouped: the rules reach further than this knows
+                return resolve.resolve_table(table, aliases)
+            readings[where_] = first_of[number]
+    entries.sort(key=lambda entry: entry[0][0])
+    parents = [(entity.name, entity.label, entity.part_of) for entity in aliases.entities if entity.part_of]
+    return _build_registry(table, entries, parents, readings)
+
+
+class _Reach:
+    """Which surfaces of a table a surface can meet by the rules (or more). Built for each update: indexes
+    nothing it can look up in ``where`` instead."""
+
+    def __init__(self, table: SurfaceTable, where: Mapping[tuple[str, str], int], aliases: Aliases) -> None:
+        self.table = table
+        self.where = where
+        self.unwanted = _unwanted(aliases)
+        self.keys = [s.key for s in table.surfaces]
+        self._last_words: dict[str, list[int]] | None = None
+        self.definitions: dict[int, list[int]] = defaultdict(list)
+        for acronym, long_form, _ in table.definitions:
+            self.definitions[acronym].append(long_form)
+            self.definitions[long_form].append(acronym)
+        self.rules: dict[str, set[str]] = defaultdict(set)  # a key -> the keys of the alias entries naming it
+        for entity in aliases.entities:
+            self._rule(entity.names)
+        for merge in aliases.merges:
+            self._rule(merge.names)
+        for split in aliases.splits:
+            self._rule([split.name, *split.from_names])
+
+    def _rule(self, names: Iterable[str]) -> None:
+        keys = {normalise_name(name) for name in names}
+        for key in keys:
+            self.rules[key] |= keys
+
+    def dropped(self, surface: Surface) -> bool:
+        return _is_mis_tag(surface) or (surface.key, surface.label) in self.unwanted \
+            or (surface.key, "") in self.unwanted
+
+    def token_use(self, wanted: set[tuple[str, str]], enough: int) -> dict[tuple[str, str], int]:
+        """How many surfaces (not dropped) of the table use each (kind, word) of ``wanted``, counted up to
+        ``enough`` (all that telling a common word from a rare one needs)."""
+        use = dict.fromkeys(wanted, 0)
+        counting = set(wanted)
+        words = {word for _, word in wanted}
+        for s in self.table.surfaces:
+            for word in s.key.split():
+                if word in words:
+                    hits = {(s.kind, w) for w in s.key.split()} & counting
+                    if hits and not self.dropped(s):
+                        full = False
+                        for hit in hits:
+                            use[hit] += 1
+                            if use[hit] >= enough:
+                                counting.discard(hit)
+                                full = True
+                        if full:
+                            if not counting:
+                                return use
+                            words = {word for _, word in counting}
+                    break
+        return use
+
+    def users(self, wanted: set[tuple[str, str]]) -> list[int]:
+        """The surfaces using a (kind, word) of ``wanted``."""
+        return [i for i, s in enumerate(self.table.surfaces) if any((s.kind, w) in wanted for w in s.key.split())]
+
+    def same_key(self, key: str) -> Iterator[int]:
+        for label in RESOLVED_LABELS:
+            if (i := self.where.get((key, label))) is not None:
+                yield i
+
+    def last_words(self, word: str) -> list[int]:
+        """The full names of people ending with ``word``."""
+        if self._last_words is None:
+            self._last_words = defaultdict(list)
+            for i, s in enumerate(self.table.surfaces):
+                if s.label == "PERSON" and " " in s.key:
+                    self._last_words[s.key.rsplit(" ", 1)[1]].append(i)
+        return self._last_words.get(word, [])
+
+    def near(self, key: str, label: str) -> Iterator[int]:
+        """The surfaces a surface (``key``, ``label``) may be grouped with, or whose grouping it may change, but
+        its spelling variants (:meth:`spellings`)."""
+        yield from self.same_key(key)
+        words = key.split()
+        if label == "PERSON":
+            yield from self.last_words(key) if len(words) == 1 else self.same_key(words[-1])
+        base = _company_base(words)
+        if base is not None:
+            yield from self.same_key(base)
+        for suffix in _COMPANY_SUFFIXES:
+            for name in (f"{key} {suffix}", f"{key} & {suffix}"):
+                if (i := self.where.get((name, "ORG"))) is not None:
+                    yield i
+        for other in self.rules.get(key, ()):
+            yield from self.same_key(other)
+
+    def spellings(self, names: Sequence[tuple[str, str]]) -> Iterator[int]:
+        """The surfaces that may be spelling variants of ``names`` ((key, label)): of the same kind and number
+        of words, alike enough (:func:`similar_names`)."""
+        names = [(key, label_kind(label)) for key, label in names]
+        names = [(key, kind) for key, kind in names
+                 if " " in key or (kind in ("place", "group") and 7 <= len(key) <= 40)]
+        if not names:
+            return
+        scores = cdist([key for key, _ in names], self.keys, scorer=ratio, score_cutoff=85, workers=1)
+        surfaces = self.table.surfaces
+        for row, column in zip(*scores.nonzero(), strict=True):
+            key, kind = names[row]
+            other = surfaces[column]
+            if other.kind == kind and other.key.count(" ") == key.count(" ") and similar_names(key, other.key, kind):
+                yield int(column)
+
+    def region(self, old: SurfaceTable, records: Sequence[Mapping[str, Any]], touched: set[tuple[str, str]],
+               limit: int) -> set[int] | None:
+        """The surfaces of this table that ``touched`` names reach, closed under :meth:`near`, :meth:`spellings`,
+        acronym definitions and ``records`` (the entities of ``old``, the table before); None past ``limit``."""
+        surfaces, where = self.table.surfaces, self.where
+        old_where = {(s.key, s.label): i for i, s in enumerate(old.surfaces)}
+        entity_of = {i: n for n, record in enumerate(records) for i in record["members"]}
+        region: set[int] = set()
+        wave: list[tuple[str, str]] = []  # names whose neighbours are still to be added
+
+        def add(numbers: Iterable[int]) -> None:
+            for i in numbers:
+                if i not in region:
+                    region.add(i)
+                    wave.append((surfaces[i].key, surfaces[i].label))
+
+        # A word whose count crosses the line of a common word blocks spellings for every surface using it, or
+        # stops doing so.
+        change: Counter[tuple[str, str]] = Counter()
+        for key, label in touched:
+            came, went = (key, label) in where, (key, label) in old_where
+            if came != went and label != "PERSON" and not self.dropped(Surface(key, label, {key: 1}, [])):
+                for word in set(key.split()):
+                    change[(label_kind(label), word)] += 1 if came else -1
+        use = self.token_use({w for w, d in change.items() if d},
+                             enough=_COMMON_TOKEN + 2 + max((abs(d) for d in change.values()), default=0))
+        crossing = {w for w, d in change.items() if d and (use[w] <= _COMMON_TOKEN) != (use[w] - d <= _COMMON_TOKEN)}
+        if crossing:
+            add(self.users(crossing))
+        add(i for name in touched if (i := where.get(name)) is not None)
+        wave.extend(name for name in touched if name not in where)  # gone: what they reached is reached still
+        while wave:
+            if len(region) > limit:
+                return None
+            names, wave = wave, []
+            add(self.spellings(names))
+            for key, label in names:
+                add(self.near(key, label))
+                if (i := where.get((key, label))) is not None:
+                    add(self.definitions.get(i, ()))
+                before = old_where.get((key, label))
+                if before is not None and (number := entity_of.get(before)) is not None:
+                    for member in records[number]["members"]:
+                        name = (old.surfaces[member].key, old.surfaces[member].label)
+                        if (i := where.get(name)) is not None:
+                            add((i,))
+                        elif name not in touched:
+                            wave.append(name)
+        return region
