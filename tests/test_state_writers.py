@@ -162,6 +162,15 @@ def test_an_atomic_write_that_does_not_read_back_keeps_the_old_file(tmp_path: Pa
     assert os.listdir(tmp_path) == ["state.json"]
 
 
+def test_json_that_cannot_be_read_back_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "table.json"
+    storage.write_json(target, {"names": ["Kabul"]})
+    with pytest.raises(FileInvalid):  # a lone surrogate passed through as a raw byte is not UTF-8
+        storage.write_json(target, {"names": ["Kabul \udcff"]})
+    assert json.loads(target.read_text(encoding="utf-8")) == {"names": ["Kabul"]}
+    assert sorted(os.listdir(tmp_path)) == ["table.json"]
+
+
 def test_a_damaged_feature_cache_is_started_afresh(tmp_path: Path) -> None:
     from index.stories import FeatureStore
 
