@@ -34,7 +34,8 @@ def modules_after(script: str, env: dict[str, str] | None = None) -> set[str]:
 
 def test_a_search_for_a_script_loads_neither_rich_nor_the_writing_side(seeds_index_dir: Path) -> None:
     """``byline search --json`` prints JSON: no Rich; it writes nothing: no SQLite (the annotation cache), no
-    temporary files, no host name for a writer's lock; and it annotates nothing: not the annotator's module."""
+    temporary files, no host name for a writer's lock; it annotates nothing: not the annotator's module; and it
+    groups no entities: not the resolver, nor the alias file's TOML parser."""
     loaded = modules_after(f"""
         from reader.cli import main
         status = main(["search", "kabul", "--json", "--corpus", {str(SEEDS)!r}, "--index-dir",
@@ -42,7 +43,7 @@ def test_a_search_for_a_script_loads_neither_rich_nor_the_writing_side(seeds_ind
         assert status == 0, status
     """)
     assert "index.search" in loaded  # the probe did search
-    unneeded = {"rich", "sqlite3", "tempfile", "socket", "index.annotate"}
+    unneeded = {"rich", "sqlite3", "tempfile", "socket", "index.annotate", "index.entities.resolve", "index.aliases"}
     assert not loaded & unneeded, sorted(loaded & unneeded)
 
 

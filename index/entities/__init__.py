@@ -29,11 +29,48 @@ A reader's corrections (merge, split, drop, saved in the alias file) and regroup
 :mod:`.corrections`.
 """
 
-from .names import RESOLVED_LABELS, find_acronym_definitions, normalise_name
-from .registry import CanonicalEntity, EntityCoverage, EntityRegistry, MergeReason, RegistryDamaged
-from .resolve import resolve_entities, resolve_table, similar_names
-from .spans import refine_spans
-from .surfaces import SurfaceTable
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+#: Each exported name and the module that defines it, imported on first use (PEP 562): a search needs the
+#: registry, not the resolver and its rapidfuzz and alias file.
+_EXPORTS = {
+    "RESOLVED_LABELS": ".names",
+    "find_acronym_definitions": ".names",
+    "normalise_name": ".names",
+    "CanonicalEntity": ".registry",
+    "EntityCoverage": ".registry",
+    "EntityRegistry": ".registry",
+    "MergeReason": ".registry",
+    "RegistryDamaged": ".registry",
+    "resolve_entities": ".resolve",
+    "resolve_table": ".resolve",
+    "similar_names": ".resolve",
+    "refine_spans": ".spans",
+    "SurfaceTable": ".surfaces",
+}
+
+if TYPE_CHECKING:
+    from .names import RESOLVED_LABELS, find_acronym_definitions, normalise_name
+    from .registry import CanonicalEntity, EntityCoverage, EntityRegistry, MergeReason, RegistryDamaged
+    from .resolve import resolve_entities, resolve_table, similar_names
+    from .spans import refine_spans
+    from .surfaces import SurfaceTable
+
+
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
 
 __all__ = [
     "RESOLVED_LABELS",
