@@ -25,8 +25,9 @@ share: the key of a name, acronyms):
    merges and user corrections apply without re-indexing: the registry keeps the surface table and is
    re-resolved in milliseconds when the alias file changes.
 
-A reader's corrections (merge, split, drop, saved in the alias file) and regrouping under them are
-:mod:`.corrections`.
+After an update, :mod:`.update` regroups only the names the changed articles can reach and keeps every other
+entity (the same result as regrouping everything). A reader's corrections (merge, split, drop, saved in the
+alias file) and regrouping under them are :mod:`.corrections`.
 """
 
 from __future__ import annotations
