@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import weakref
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -225,6 +225,34 @@ def column_values(reader, fieldname: str) -> list:
                 value = decoded[raw] = decode(raw)
             values.append(value)
     return values
+
+
+class SegmentColumn:
+    """One column of every segment, read document by document through each segment's own column reader (an
+    index's top reader joins its segments' columns wrongly when one of them has no file for the column:
+    Whoosh writes none where no document had a value). ``get(docnum)`` is None for a document of a segment
+    without the column; the readers of the column's lengths are built on first use, a segment at a time."""
+
+    __slots__ = ("_columns", "_fieldname", "_offsets", "_segments")
+
+    def __init__(self, reader, fieldname: str) -> None:
+        leaves = list(reader.leaf_readers())
+        self._fieldname = fieldname
+        self._segments = [segment for segment, _offset in leaves]
+        self._offsets = [offset for _segment, offset in leaves]
+        self._columns: list[object] = [_UNREAD if fieldname in reader.schema else None] * len(leaves)
+
+    def get(self, docnum: int) -> bytes | None:
+        i = bisect_right(self._offsets, docnum) - 1
+        column = self._columns[i]
+        if column is _UNREAD:
+            segment = self._segments[i]
+            column = self._columns[i] = (segment.column_reader(self._fieldname, translate=False)
+                                         if segment.has_column(self._fieldname) else None)
+        return None if column is None else column[docnum - self._offsets[i]]
+
+
+_UNREAD = object()
 
 
 def _doc_terms(reader, docnum: int, field: str) -> list[str]:
