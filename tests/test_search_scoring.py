@@ -1,0 +1,42 @@
+"""Unions of terms (a word in title and body, ``a OR b``, prefixes, fuzzy words) scored a block of postings at a
+time: the same documents and the same scores, to the last bit, as Whoosh's own union of term matchers."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh import query as wq
+from whoosh.scoring import BM25FScorer
+
+from index import Library
+from index.search.terms import TermUnion, WordPrefix
+
+QUERIES = [
+    TermUnion([wq.Term("title", "taliban", boost=2.0), wq.Term("body", "taliban")]),
+    TermUnion([wq.Term("body", "kabul"), wq.Term("body", "attack"), wq.Term("title", "kabul", boost=2.0)]),
+    WordPrefix("body", "af"),
+]
+
+
+def _scores(searcher, q) -> dict[str, float]:
+    return {hit["id"]: hit.score for hit in searcher.search(q, limit=None)}
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_summed_scores_are_whooshs(seeds_library: Library, q) -> None:
+    searcher = seeds_library._search_engine().searcher
+    whooshs = wq.Or(q.subqueries) if isinstance(q, TermUnion) else wq.Or(
+        [wq.Term("body", word.decode()) for word in q._btexts(searcher.reader())])
+    mine = _scores(searcher, q)
+    assert mine and mine == _scores(searcher, whooshs)
+
+
+def test_postings_are_scored_without_whooshs_per_posting_scorer(seeds_library: Library,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    searcher = seeds_library._search_engine().searcher
+    expected = _scores(searcher, QUERIES[0])
+
+    def per_posting(self, matcher):
+        raise AssertionError("scored a posting at a time")
+
+    monkeypatch.setattr(BM25FScorer, "score", per_posting)
+    assert _scores(searcher, QUERIES[0]) == expected
