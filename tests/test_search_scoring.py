@@ -8,7 +8,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25FScorer
 
 from index import Library
-from index.search.terms import TermUnion, WordPrefix
+from index.search.terms import TermUnion, WordPrefix, search_all
 
 QUERIES = [
     TermUnion([wq.Term("title", "taliban", boost=2.0), wq.Term("body", "taliban")]),
@@ -40,3 +40,25 @@ def test_postings_are_scored_without_whooshs_per_posting_scorer(seeds_library: L
 
     monkeypatch.setattr(BM25FScorer, "score", per_posting)
     assert _scores(searcher, QUERIES[0]) == expected
+
+
+@pytest.mark.parametrize("q", [*QUERIES, wq.And([wq.Term("body", "taliban"), wq.Term("body", "kabul")])])
+def test_every_match_collected_is_whooshs(seeds_library: Library, q) -> None:
+    searcher = seeds_library._search_engine().searcher
+    mine = search_all(searcher, q)
+    whooshs = searcher.search(q, limit=None)
+    assert [(hit.docnum, hit.score) for hit in mine] == [(hit.docnum, hit.score) for hit in whooshs]
+    assert len(mine) == len(whooshs) > 0 and set(mine.docs()) == set(whooshs.docs())
+
+
+def test_a_unions_matches_are_collected_in_one_piece(seeds_library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    from whoosh.collectors import UnlimitedCollector
+
+    searcher = seeds_library._search_engine().searcher
+    expected = [(hit.docnum, hit.score) for hit in search_all(searcher, QUERIES[0])]
+
+    def one_by_one(self, sub_docnum):
+        raise AssertionError("collected a document at a time")
+
+    monkeypatch.setattr(UnlimitedCollector, "collect", one_by_one)
+    assert [(hit.docnum, hit.score) for hit in search_all(searcher, QUERIES[0])] == expected

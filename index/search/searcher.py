@@ -15,7 +15,7 @@ from ..models import FacetCount, Hit, SearchResult
 from ..store import ENTITY_FIELDS, ENTITY_KEYS, decode_entity_keys
 from .query import MAX_SUGGEST_WORD, STEM_SAMPLE_DOCS, make_parser, parse
 from .snippets import WantedTerms, fragments, highlight_spans, wanted_terms
-from .terms import SegmentColumn, TermListCorrector, _doc_terms, _load_lengths, column_values
+from .terms import SegmentColumn, TermListCorrector, _doc_terms, _load_lengths, column_values, search_all
 
 #: Hits whose entities make the entity facets.
 ENTITY_FACET_DEPTH = 200
@@ -91,7 +91,7 @@ class Searcher:
         # Every match scored in one pass: Whoosh's top-N collector re-checks block quality on every union
         # (each word is searched in title and body) and came out slower; faceting and per-document matched
         # terms each made Whoosh do more per match than the counting and highlighting done here.
-        results = searcher.search(q, limit=None)
+        results = search_all(searcher, q)
         wanted = wanted_terms(q, searcher.reader()) if highlight else WantedTerms()
         hits = []
         all_terms: set[str] = set()

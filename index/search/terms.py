@@ -10,6 +10,7 @@ from bisect import bisect_left, bisect_right
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
+from whoosh.collectors import UnlimitedCollector
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.spelling import Corrector
 
@@ -156,6 +157,30 @@ def summed_matcher(searcher, context, terms: list[tuple[str, bytes, float]]):
         return NullMatcher()
     ids = sorted(scores)
     return ListMatcher(ids, weights=[scores[docnum] for docnum in ids])
+
+
+def search_all(searcher, q):
+    """Every document ``q`` matches, best first (Whoosh's ``searcher.search(q, limit=None)``), with the documents
+    of a union scored by :func:`summed_matcher` taken in one piece: Whoosh's collector asks for each one's id and
+    score in four calls, as many documents as a common word matches."""
+    collector = _AllScored()
+    searcher.search_with_collector(q, collector)
+    return collector.results()
+
+
+class _AllScored(UnlimitedCollector):
+    """Whoosh's collector of every match, taking a :func:`summed_matcher`'s documents and scores in one piece."""
+
+    def collect_matches(self) -> None:
+        m = self.matcher
+        if type(m) is not ListMatcher or self.final_fn or m._i or m._all_weights or m._scorer or not m._weights:
+            super().collect_matches()
+            return
+        offset = self.offset
+        docnums = [offset + docnum for docnum in m._ids]
+        self.items.extend(zip(m._weights, docnums, strict=True))
+        self.docset.update(docnums)
+        m._i = len(m._ids)
 
 
 def _add_bm25(scores: dict[int, float], m, scorer, lengths: bytes | None, boost: float) -> bool:
