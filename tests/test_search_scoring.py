@@ -62,3 +62,25 @@ def test_a_unions_matches_are_collected_in_one_piece(seeds_library: Library, mon
 
     monkeypatch.setattr(UnlimitedCollector, "collect", one_by_one)
     assert [(hit.docnum, hit.score) for hit in search_all(searcher, QUERIES[0])] == expected
+
+
+def test_equal_scores_keep_whooshs_document_order(tmp_path) -> None:
+    """Articles scored alike (the same text) come in document order, across segments, as Whoosh gives them."""
+    from whoosh import index as whoosh_index
+
+    from index import store
+
+    ix = whoosh_index.create_in(str(tmp_path), store.make_schema())
+    for segment in range(3):
+        writer = ix.writer()
+        for number in range(4):
+            text = "bank news" if number % 2 else "bank news today"
+            writer.add_document(id=f"{segment}-{number}", title="Bank", body=text)
+        writer.commit(merge=False)
+    q = TermUnion([wq.Term("title", "bank", boost=2.0), wq.Term("body", "bank")])
+    with ix.searcher() as searcher:
+        assert len(list(searcher.reader().leaf_readers())) == 3
+        mine = [(hit.docnum, hit.score) for hit in search_all(searcher, q)]
+        assert mine == [(hit.docnum, hit.score) for hit in searcher.search(q, limit=None)]
+        assert len({score for _, score in mine}) == 2 and len(mine) == 12
+    ix.close()

@@ -130,19 +130,21 @@ def highlight_spans(text: str, wanted: WantedTerms) -> tuple[list[tuple[int, int
     to its last), and the index terms found there (stop words left out)."""
     if not wanted:
         return [], set()
-    word = wanted.word
+    known, word = wanted._words.get, wanted.word  # a word seen before costs a lookup, not a call
     spans: list[tuple[int, int]] = []
     found: set[str] = set()
     if not wanted.phrases:
         for match in TOKEN_PATTERN.finditer(text):
-            matched = word(match.group())[2]
+            token = match.group()
+            matched = (known(token) or word(token))[2]
             if matched:
                 spans.append(match.span())
                 found |= matched
         return spans, found
     positions: list[tuple[int, int, frozenset[str]]] = []  # one per word: an acronym has two terms at one place
     for match in TOKEN_PATTERN.finditer(text):
-        terms, matched, _ = word(match.group())
+        token = match.group()
+        terms, matched, _ = known(token) or word(token)
         start, end = match.span()
         positions.append((start, end, terms))
         if matched:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import weakref
 from array import array
 from bisect import bisect_left, bisect_right
+from operator import itemgetter
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -171,9 +172,16 @@ def search_all(searcher, q):
 class _AllScored(UnlimitedCollector):
     """Whoosh's collector of every match, taking a :func:`summed_matcher`'s documents and scores in one piece."""
 
+    def prepare(self, top_searcher, q, context) -> None:
+        super().prepare(top_searcher, q, context)
+        self.in_order = True  # every document collected here, segment after segment, each in document order
+
     def collect_matches(self) -> None:
         m = self.matcher
+        if m is NullMatcher:  # nothing in this segment
+            return
         if type(m) is not ListMatcher or self.final_fn or m._i or m._all_weights or m._scorer or not m._weights:
+            self.in_order = False
             super().collect_matches()
             return
         offset = self.offset
@@ -181,6 +189,15 @@ class _AllScored(UnlimitedCollector):
         self.items.extend(zip(m._weights, docnums, strict=True))
         self.docset.update(docnums)
         m._i = len(m._ids)
+
+    def results(self):
+        """Best first, ties in document order (Whoosh's order), sorted without a key function a document: the
+        documents were collected in order, and a sort keeps the order of equal scores (reversed too)."""
+        items = self.items
+        if not self.in_order:
+            return super().results()
+        items.sort(key=itemgetter(0), reverse=True)
+        return self._results(items, docset=self.docset)
 
 
 def _add_bm25(scores: dict[int, float], m, scorer, lengths: bytes | None, boost: float) -> bool:
