@@ -60,11 +60,33 @@ REGISTRY_READABLE = (2, 3)
 
 #: Entity kinds that get a query field of their own (``person:``, ``org:``, ``place:``, ``group:``).
 ENTITY_FIELDS = ("person", "org", "place", "group")
+#: A per-document column of the keys an article has in each of :data:`ENTITY_FIELDS` (the terms of those fields'
+#: vectors, in one value): the entity facets read it instead of four term vectors a document (half the time of
+#: the first search after opening). An index written before it has no such column and is read from the vectors.
+ENTITY_KEYS = "entity_keys"
+#: What separates the keys of one field, and the fields, in an :data:`ENTITY_KEYS` value. Keys never hold them:
+#: a name's key has its whitespace collapsed, and Python counts both as whitespace.
+_KEY_SEP, _FIELD_SEP = "\x1f", "\x1e"
+
+
+def encode_entity_keys(terms: Mapping[str, Sequence[str]]) -> bytes:
+    """The :data:`ENTITY_KEYS` value of an article whose keys per entity field are ``terms``."""
+    return _FIELD_SEP.join(_KEY_SEP.join(terms.get(field, ())) for field in ENTITY_FIELDS).encode("utf-8")
+
+
+def decode_entity_keys(value: bytes) -> list[tuple[str, str]]:
+    """``(field, key)`` for every key in an :data:`ENTITY_KEYS` value (what :func:`encode_entity_keys` wrote)."""
+    if not value:
+        return []
+    return [(field, key)
+            for field, keys in zip(ENTITY_FIELDS, value.decode("utf-8").split(_FIELD_SEP), strict=False)
+            for key in keys.split(_KEY_SEP) if key]
 
 
 def make_schema():
     """The Whoosh schema (Whoosh is imported here, not at start-up: reading the catalog does not need it)."""
-    from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+    from whoosh.columns import VarBytesColumn
+    from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
     from .analysis import news_analyzer
 
@@ -81,6 +103,7 @@ def make_schema():
         org=KEYWORD(commas=True, lowercase=False, vector=True),
         place=KEYWORD(commas=True, lowercase=False, vector=True),
         group=KEYWORD(commas=True, lowercase=False, vector=True),
+        entity_keys=COLUMN(VarBytesColumn()),
         language=ID(stored=True),
         content_hash=STORED,
         words=NUMERIC(stored=True),
@@ -224,9 +247,12 @@ def document_fields(article: Article, annotation: Annotation, normalise: Callabl
     }
     if article.published:
         fields["published"] = datetime.fromisoformat(article.published)
-    for name, values in _entity_terms(annotation, normalise).items():
+    terms = _entity_terms(annotation, normalise)
+    for name, values in terms.items():
         if values:
             fields[name] = ",".join(values)
+    if any(terms[name] for name in ENTITY_FIELDS):
+        fields[ENTITY_KEYS] = encode_entity_keys(terms)
     return fields
 
 
@@ -358,8 +384,12 @@ def write_documents(
         for article_id in change.delete:
             writer.delete_by_term("id", article_id)
         total = len(change.write)
+        # An index written before a field was added (ENTITY_KEYS) keeps the schema it was written with.
+        known = set(ix.schema.names())
         for number, (article, annotation) in enumerate(change.write, start=1):
             fields = document_fields(article, annotation, normalise)
+            if not known.issuperset(fields):
+                fields = {name: value for name, value in fields.items() if name in known}
             if create:
                 writer.add_document(**fields)
             else:

@@ -12,10 +12,10 @@ from functools import lru_cache
 from ..analysis import analyze
 from ..entities import EntityRegistry
 from ..models import FacetCount, Hit, SearchResult
-from ..store import ENTITY_FIELDS
+from ..store import ENTITY_FIELDS, ENTITY_KEYS, decode_entity_keys
 from .query import MAX_SUGGEST_WORD, STEM_SAMPLE_DOCS, make_parser, parse
 from .snippets import WantedTerms, fragments, highlight_spans, wanted_terms
-from .terms import TermListCorrector, _doc_terms, _load_lengths, column_values
+from .terms import SegmentColumn, TermListCorrector, _doc_terms, _load_lengths, column_values, search_all
 
 #: Hits whose entities make the entity facets.
 ENTITY_FACET_DEPTH = 200
@@ -45,6 +45,10 @@ class Searcher:
         """Drop what was kept from the index as it was (after a refresh)."""
         self._entities: LRU[int, tuple[tuple[str, str], ...]] = LRU(ENTITY_CACHE_DOCS)
         self._entity_pairs: dict[tuple[str, str], tuple[str, str]] = {}  # one copy of each (name, kind)
+        # (field, key) -> its canonical entity (name, kind), None for a key the registry drops: as many as the
+        # registry has keys at most, and most documents name keys another has named
+        self._canonical: dict[tuple[str, str], tuple[str, str] | None] = {}
+        self._entity_keys: SegmentColumn | None = None
         self._stems: LRU[tuple[str, str, str], bool] = LRU(STEM_CACHE_SIZE)
         self._correctors = {field: TermListCorrector(self.searcher.reader(), field) for field in ("title", "body")}
         self._sources: list[str] | None = None
@@ -87,7 +91,7 @@ class Searcher:
         # Every match scored in one pass: Whoosh's top-N collector re-checks block quality on every union
         # (each word is searched in title and body) and came out slower; faceting and per-document matched
         # terms each made Whoosh do more per match than the counting and highlighting done here.
-        results = searcher.search(q, limit=None)
+        results = search_all(searcher, q)
         wanted = wanted_terms(q, searcher.reader()) if highlight else WantedTerms()
         hits = []
         all_terms: set[str] = set()
@@ -167,18 +171,34 @@ class Searcher:
 
     def _doc_entities(self, docnum: int) -> tuple[tuple[str, str], ...]:
         """The canonical entities (name, kind) a document names, kept once read: the facets of a search read
-        200 documents' entity vectors, and the next keystroke's search mostly reads the same ones."""
+        200 documents' entities, and the next keystroke's search mostly reads the same ones."""
         entities = self._entities.get(docnum)
         if entities is None:
-            reader = self.searcher.reader()
-            found = set()
-            for field in ENTITY_FIELDS:
-                for term in _doc_terms(reader, docnum, field):
-                    resolved = self.registry.canonical_by_key(term, field)
-                    if resolved:
-                        found.add(self._entity_pairs.setdefault(resolved, resolved))
+            canonical, found = self._canonical, set()
+            for key in self._doc_keys(docnum):
+                resolved = canonical.get(key, False)
+                if resolved is False:
+                    resolved = canonical[key] = self._entity_pair(*key)
+                if resolved:
+                    found.add(resolved)
             entities = self._entities[docnum] = tuple(found)
         return entities
+
+    def _doc_keys(self, docnum: int) -> list[tuple[str, str]]:
+        """``(field, key)`` for each entity key a document has in :data:`ENTITY_FIELDS`: one value of the
+        :data:`ENTITY_KEYS` column, or, in an index written before that column, the fields' term vectors (four
+        reads of the vector file a document)."""
+        if self._entity_keys is None:
+            self._entity_keys = SegmentColumn(self.searcher.reader(), ENTITY_KEYS)
+        value = self._entity_keys.get(docnum)
+        if value is not None:
+            return decode_entity_keys(value)
+        reader = self.searcher.reader()
+        return [(field, term) for field in ENTITY_FIELDS for term in _doc_terms(reader, docnum, field)]
+
+    def _entity_pair(self, field: str, key: str) -> tuple[str, str] | None:
+        resolved = self.registry.canonical_by_key(key, field)
+        return self._entity_pairs.setdefault(resolved, resolved) if resolved else None
 
     def _suggest(self, q, text: str) -> str:
         if any(len(word) > MAX_SUGGEST_WORD for word in text.split()):

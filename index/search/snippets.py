@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 
-from ..analysis import analyze, is_stop_term, spans_of, term_matches
+from ..analysis import TOKEN_PATTERN, is_stop_term, word_terms
 from ..models import Fragment
 
 FRAGMENT_CHARS = 160
@@ -20,9 +22,15 @@ class WantedTerms:
     Highlighting asks this of every word of every shown hit. A prefix stays a prefix and a fuzzy term an edit
     distance, checked word by word, instead of being expanded into the index terms they match (for a fuzzy
     term an automaton per segment and field, another 10-20 ms a query; on an index of several segments, which
-    an update leaves, Whoosh expands across them with a Python edit distance over every term: 0.6 s)."""
+    an update leaves, Whoosh expands across them with a Python edit distance over every term: 0.6 s).
 
-    __slots__ = ("fuzzy", "phrases", "prefixes", "terms")
+    What a word of the text is worth is worked out once per query (:meth:`word`): the shown hits repeat most of
+    their words. A word that cannot begin any wanted term is not analysed at all: an index term begins with its
+    word's first letter, in lower case or in capitals (Porter stemming keeps the first letter; an acronym is kept
+    as written), so only the words beginning as a wanted term does are stemmed (the first search after opening
+    stems most words of the text for the first time)."""
+
+    __slots__ = ("_initials", "_words", "fuzzy", "phrases", "prefixes", "terms")
 
     def __init__(self, terms: set[str] | None = None, prefixes: tuple[str, ...] = (),
                  fuzzy: tuple[tuple[str, int, int], ...] = (), phrases: tuple[tuple[str, ...], ...] = ()) -> None:
@@ -32,6 +40,8 @@ class WantedTerms:
         self.fuzzy = fuzzy
         #: The terms of each exact phrase, in order: highlighted only where they stand side by side.
         self.phrases = phrases
+        self._words: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+        self._initials = _initials(self)
 
     def __contains__(self, term: str) -> bool:
         if term in self.terms or (self.prefixes and term.startswith(self.prefixes)):
@@ -41,6 +51,44 @@ class WantedTerms:
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.prefixes or self.fuzzy or self.phrases)
+
+    def word(self, word: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """For a word of the text (a token of :data:`~index.analysis.TOKEN_PATTERN`): its index terms (stop words
+        marked), empty when none can be wanted; those to highlight beside a phrase (a stop word's too, when the
+        query names it); and those to highlight where there is no phrase (never a stop word's)."""
+        known = self._words.get(word)
+        if known is None:
+            if self._initials is not None and not _may_begin(word, self._initials):
+                known = (_NONE, _NONE, _NONE)
+            else:
+                terms = frozenset(word_terms(word, False, True))
+                matched = frozenset(t for t in terms if t in self.terms or (not is_stop_term(t) and t in self))
+                known = (terms, matched, frozenset(t for t in matched if not is_stop_term(t)))
+            self._words[word] = known
+        return known
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+def _initials(wanted: WantedTerms) -> frozenset[str] | None:
+    """The first letters of every term ``wanted`` can match; None when it can match a term beginning with
+    anything (a fuzzy term free in its first letter, an empty prefix) or a stop word (``=the``, whose word
+    begins otherwise)."""
+    if any(prefix == 0 for _text, _maxdist, prefix in wanted.fuzzy):
+        return None
+    starts = [*wanted.terms, *wanted.prefixes, *(text for text, _, _ in wanted.fuzzy),
+              *(word for phrase in wanted.phrases for word in phrase)]
+    if any(not start or is_stop_term(start) for start in starts):
+        return None
+    return frozenset(start[0] for start in starts)
+
+
+def _may_begin(word: str, initials: frozenset[str]) -> bool:
+    """Whether an index term of ``word`` can begin with one of ``initials`` (see :class:`WantedTerms`)."""
+    if not word.isascii():
+        word = unicodedata.normalize("NFC", word)
+    return word.lower()[:1] in initials or word.upper()[:1] in initials
 
 
 def wanted_terms(q, reader) -> WantedTerms:
@@ -82,26 +130,31 @@ def highlight_spans(text: str, wanted: WantedTerms) -> tuple[list[tuple[int, int
     to its last), and the index terms found there (stop words left out)."""
     if not wanted:
         return [], set()
-    if not wanted.phrases:
-        matches = term_matches(text, wanted)
-        return spans_of(matches), {term for term, _, _ in matches}
-    positions: list[tuple[int, int, set[str]]] = []  # one per word: an acronym has two terms at one position
-    for term, start, end in analyze(text, stops=True):
-        if positions and positions[-1][0] == start:
-            positions[-1][2].add(term)
-        else:
-            positions.append((start, end, {term}))
+    known, word = wanted._words.get, wanted.word  # a word seen before costs a lookup, not a call
     spans: list[tuple[int, int]] = []
     found: set[str] = set()
-    for start, end, terms in positions:
-        matched = {t for t in terms if t in wanted.terms or (not is_stop_term(t) and t in wanted)}
+    if not wanted.phrases:
+        for match in TOKEN_PATTERN.finditer(text):
+            token = match.group()
+            matched = (known(token) or word(token))[2]
+            if matched:
+                spans.append(match.span())
+                found |= matched
+        return spans, found
+    positions: list[tuple[int, int, frozenset[str]]] = []  # one per word: an acronym has two terms at one place
+    for match in TOKEN_PATTERN.finditer(text):
+        token = match.group()
+        terms, matched, _ = known(token) or word(token)
+        start, end = match.span()
+        positions.append((start, end, terms))
         if matched:
             spans.append((start, end))
             found |= matched
     for phrase in wanted.phrases:
         size = len(phrase)
+        first = phrase[0]
         for i in range(len(positions) - size + 1):
-            if all(phrase[k] in positions[i + k][2] for k in range(size)):
+            if first in positions[i][2] and all(phrase[k] in positions[i + k][2] for k in range(1, size)):
                 spans.append((positions[i][0], positions[i + size - 1][1]))
                 found.update(t for t in phrase if not is_stop_term(t))
     merged: list[tuple[int, int]] = []
