@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,10 @@ from index import Library, bundled_corpus, open_library
 
 SEEDS = bundled_corpus()
 REUTERS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "reuters21578.jsonl.gz"
+
+# The benchmarks (bench/) are not installed with Byline: tests that check them import them from the checkout.
+# Appended, so the installed `index` and `reader` packages still come first (CI tests what pip installed).
+sys.path.append(str(Path(__file__).resolve().parents[1]))
 
 
 @pytest.fixture(scope="session")

@@ -24,15 +24,13 @@ from pathlib import Path
 
 import pytest
 
+from bench.stories import EVENTS, event_of, reuters_sample
+from bench.stories import REUTERS as SAMPLE_SOURCE
+from bench.stories import bcubed as bench_bcubed
 from conftest import REUTERS, SEEDS, write_files
 from index import Library, open_library
 from index.stories import STORIES_FILE, credit_spans, features_of, near_duplicate, shingle_sketch, story_map
 from reader.cli import main
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the benchmarks define the Reuters sample
-from bench.stories import EVENTS, event_of, reuters_sample
-from bench.stories import REUTERS as SAMPLE_SOURCE
-from bench.stories import bcubed as bench_bcubed
 
 KABUL = {"000", "001", "002", "003"}
 
