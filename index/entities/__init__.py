@@ -32,8 +32,9 @@ alias file) and regrouping under them are :mod:`.corrections`.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 
 #: Each exported name and the module that defines it, imported on first use (PEP 562): a search needs the
 #: registry, not the resolver and its rapidfuzz and alias file.
@@ -61,16 +62,7 @@ if TYPE_CHECKING:
     from .surfaces import SurfaceTable
 
 
-def __getattr__(name: str) -> object:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(_EXPORTS[name], __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = [
