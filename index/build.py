@@ -36,6 +36,7 @@ from .models import (
     BuildReport,
     Skipped,
 )
+from .storage import collector_paused
 
 if TYPE_CHECKING:  # entity resolution is imported where used
     from .entities import EntityRegistry
@@ -153,11 +154,11 @@ class Build:
         if quick:
             assert previous is not None
             same_corrections = store.read_format(previous).get("corrections") == corrections
-            with _cycle_collection_paused():
+            with collector_paused():
                 registry = self._updated_registry(previous, old_registry, old_rows, added, changed, deleted,
                                                   annotations, fingerprint, aliases, same_corrections)
         else:
-            with _cycle_collection_paused():
+            with collector_paused():
                 registry = resolve_entities(annotations, aliases=aliases)
         update_story_features(self.index_dir, need, annotations, fingerprint)
         fresh_ids = {*added, *changed}
@@ -194,7 +195,7 @@ class Build:
             if registry is None and old_registry is not None \
                     and store.read_format(generation).get("corrections") != corrections:
                 registry = regroup(old_registry, aliases)  # corrections written by hand since the last build
-            with _cycle_collection_paused():
+            with collector_paused():
                 if registry is None:  # no name came or went: the entities stay as they were
                     registry = old_registry if old_registry is not None else EntityRegistry.load(
                         generation / store.ENTITIES)
@@ -270,23 +271,6 @@ class Build:
             return resolve_table(updated, aliases)
         touched = {(s.key, s.label) for s in (*before.surfaces, *after.surfaces)}
         return resolve_update(previous_registry, updated, touched, aliases)
-
-
-@contextlib.contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """Python's cycle collector paused: regrouping the entities and writing their table and the catalog build and
-    parse hundreds of thousands of small containers, none of them in a cycle, and meanwhile the collector would
-    walk every object of the process again and again (half the time of an update's regroup on Reuters). Whatever
-    is left in cycles is collected when it resumes."""
-    import gc
-
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 @contextlib.contextmanager

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import operator
 import os
 import pickle
@@ -31,7 +30,7 @@ from .models import (
     EntitySpan,
     SearchResult,
 )
-from .storage import ALIAS_FILE, cache_damaged, corpus_lock
+from .storage import ALIAS_FILE, cache_damaged, collector_paused, corpus_lock
 
 if TYPE_CHECKING:  # entity resolution and story features are imported where used: the reader starts without them
     from .annotate import AnnotationCache, AnnotatorFactory
@@ -151,20 +150,6 @@ class CatalogRow(Mapping[str, object]):
 
     def __repr__(self) -> str:
         return f"CatalogRow({dict(self)!r})"
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a large table is read: everything it allocates is kept, so the full
-    collections its tens of thousands of new objects would set off (each walking every object of the process, a
-    reader's interface included) find nothing; on Reuters they were a third of reading the catalog."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 _Method = TypeVar("_Method", bound=Callable)
@@ -307,7 +292,7 @@ class Library:
     def catalog(self) -> Catalog:
         """Every article's catalog row by id, in corpus order (compact: see :class:`Catalog`)."""
         if self._catalog is None:
-            with _collector_paused():
+            with collector_paused():
                 rows, self._annotator = store.read_catalog(self.generation)
                 self._catalog = Catalog(rows.values())
         return self._catalog
