@@ -1,11 +1,14 @@
-"""Names a package exports, each imported from its module on first use (PEP 562), so importing the package
-costs nothing until a name is asked for. Used by :mod:`index`, :mod:`index.entities` and :mod:`index.stories`."""
+"""Imports paid for on first use. Names a package exports, each imported from its module on first use (PEP 562),
+so importing the package costs nothing until a name is asked for (used by :mod:`index`, :mod:`index.entities`
+and :mod:`index.stories`); and third-party modules that Whoosh imports for features Byline never uses, stood in
+for until they are used (:func:`defer_module`, called by :mod:`index`)."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
 from importlib import import_module
+from types import ModuleType
 
 
 def lazy_exports(package: str, exports: Mapping[str, str]) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
@@ -24,3 +27,36 @@ def lazy_exports(package: str, exports: Mapping[str, str]) -> tuple[Callable[[st
         return sorted({*vars(module), *exports})
 
     return __getattr__, __dir__
+
+
+def defer_module(name: str, functions: tuple[str, ...]) -> None:
+    """Stand in for the module ``name`` until one of its ``functions`` is called (or any other name of it is
+    read), so a module imported only for a feature Byline never uses costs nothing at start-up. The stand-in's
+    functions import the real module on their first call and forward to it; after that ``sys.modules`` holds
+    the real module. Does nothing when ``name`` is already imported."""
+    if name in sys.modules:
+        return
+    stand_in = ModuleType(name, f"Stands in for {name} until it is used (index.lazy.defer_module).")
+
+    def real() -> ModuleType:
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        return import_module(name)
+
+    def forwarder(function: str) -> Callable[..., object]:
+        def call(*args: object, **kwargs: object) -> object:
+            return getattr(real(), function)(*args, **kwargs)
+
+        call.__name__ = call.__qualname__ = function
+        return call
+
+    for function in functions:
+        setattr(stand_in, function, forwarder(function))
+
+    def __getattr__(attribute: str) -> object:
+        if attribute.startswith("__"):  # the import system asks for __path__, __spec__...: not a use
+            raise AttributeError(attribute)
+        return getattr(real(), attribute)
+
+    stand_in.__getattr__ = __getattr__  # type: ignore[attr-defined]
+    sys.modules[name] = stand_in

@@ -47,6 +47,47 @@ def test_a_search_for_a_script_loads_neither_rich_nor_the_writing_side(seeds_ind
     assert not loaded & unneeded, sorted(loaded & unneeded)
 
 
+def test_a_search_does_not_load_whoosh_modules_for_features_byline_never_uses(seeds_index_dir: Path) -> None:
+    """Whoosh imports its word-variation rules (about 50 regular expressions compiled on import) and its
+    original Porter stemmer for queries and analysers Byline never builds: a search runs without loading them."""
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+        import sys
+        from reader.cli import main
+        status = main(["search", "kabul", "--json", "--corpus", {str(SEEDS)!r}, "--index-dir",
+                       {str(seeds_index_dir)!r}])
+        assert status == 0, status
+        print("STANDS-IN=" + ",".join(name for name in ("whoosh.lang.morph_en", "whoosh.lang.porter")
+                                      if "Stands in" in (sys.modules[name].__doc__ or "")))
+    """)], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "STANDS-IN=whoosh.lang.morph_en,whoosh.lang.porter" in done.stdout
+
+
+def test_a_deferred_whoosh_module_answers_as_the_real_one_when_used() -> None:
+    """Whoosh's ``Variations`` query and ``StemFilter`` still work: the stand-in loads the real module on use."""
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+        import importlib.util, sys
+        import index  # installs the stand-ins
+        import whoosh.query
+        from whoosh.lang.morph_en import variations
+        from whoosh.lang.porter import stem
+        found = (sorted(variations("rendering")), stem("generalizations"))
+        assert "Stands in" not in (sys.modules["whoosh.lang.morph_en"].__doc__ or "")
+        def load(name):
+            spec = importlib.util.find_spec(name)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+        expected = (sorted(load("whoosh.lang.morph_en").variations("rendering")),
+                    load("whoosh.lang.porter").stem("generalizations"))
+        assert found == expected, (found, expected)
+        assert {"render", "renderings"} <= set(found[0]) and found[1] == "gener", found
+        print("OK")
+    """)], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "OK"
+
+
 def test_a_failing_command_still_says_why_in_one_line(tmp_path: Path) -> None:
     """The error classes are imported only once something failed: the messages are those they always were."""
     done = subprocess.run([sys.executable, "-m", "reader.cli", "search", "kabul", "--corpus", str(tmp_path / "none")],
