@@ -185,3 +185,26 @@ def test_json_of_a_whole_article_keeps_its_text(hostile_jsonl: Library, capsys) 
     data = json.loads(run(capsys, hostile_jsonl, "show", "nul", "--json"))
     assert data["text"] == "Body\x00with NUL in Kabul." and data["source"] == "Src\x00"
     assert Path(data["path"]).name == "c.jsonl:2"
+
+
+def test_lines_written_to_a_pipe_are_those_a_terminal_shows(hostile_jsonl: Library, monkeypatch) -> None:
+    """Long listings skip Rich when stdout is not a terminal: the bytes are the ones Rich writes for the same
+    (neutralised) lines, and nothing in them acts on a terminal."""
+    import io
+
+    from reader.cli.common import write_lines
+    from reader.safe import one_line
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    lines = [one_line(f"{s.id}  {s.title}")[:70] for s in hostile_jsonl.articles()]
+    written = {}
+    for name, stream in (("terminal", Terminal()), ("pipe", io.StringIO())):
+        monkeypatch.setattr("sys.stdout", stream)
+        write_lines(iter(lines))
+        written[name] = stream.getvalue()
+    assert written["pipe"] == "".join(f"{line}\n" for line in lines)
+    assert written["terminal"] == written["pipe"]
+    assert not emitted(written["pipe"].replace("\n", ""))

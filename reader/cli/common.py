@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..safe import escape_for_json, neutralise, one_line
@@ -32,6 +33,23 @@ def console(stderr: bool = False):
 
     stream = sys.stderr if stderr else sys.stdout
     return Console(stderr=stderr, highlight=False, soft_wrap=not stream.isatty(), emoji=False)
+
+
+def write_lines(lines: Iterable[str]) -> None:
+    """One line each on stdout, each already on one line and neutralised (:func:`one_line`): through Rich on a
+    terminal (which wraps long lines to its width), written as they are to a pipe or a file, where Rich would
+    give the same bytes at about a tenth of the speed (19,000 articles listed: ~3 s of Rich)."""
+    if sys.stdout.isatty():
+        from rich.text import Text
+
+        out = console()
+        for line in lines:
+            out.print(Text(line))
+        return
+    write = sys.stdout.write
+    for line in lines:
+        write(line)
+        write("\n")
 
 
 def fail(message: str, status: int = 1) -> int:

@@ -141,7 +141,7 @@ def _sources(entity, source_of: dict[str, str]) -> list[str]:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from reader.cli.common import console, dump_json
+    from reader.cli.common import console, dump_json, write_lines
 
     with _open(args) as lib:
         entities = lib.entities(_labels(args.label))
@@ -164,12 +164,15 @@ def run_list(args: argparse.Namespace) -> int:
     out = console()
     out.print(Text(f"{len(entities):,} entities; showing {len(rows):,} by {args.sort}", style="bold"))
     out.print(Text(f"{'mentions':>8} {'sources':>7} {'articles':>8}  {'label':<11} name  (other names)", style="dim"))
-    for entity, sources in rows:
+
+    def line(entity, sources) -> str:
         others = [form for form, _ in entity.names if form != entity.name][:4]
-        line = f"{entity.mentions:>8} {len(sources):>7} {len(entity.articles):>8}  {entity.label:<11} {entity.name}"
+        text = f"{entity.mentions:>8} {len(sources):>7} {len(entity.articles):>8}  {entity.label:<11} {entity.name}"
         if others:
-            line += f"  ({', '.join(others)}{', ...' if len(entity.names) > len(others) + 1 else ''})"
-        out.print(Text(one_line(line)))
+            text += f"  ({', '.join(others)}{', ...' if len(entity.names) > len(others) + 1 else ''})"
+        return one_line(text)
+
+    write_lines(line(entity, sources) for entity, sources in rows)
     return 0
 
 

@@ -9,7 +9,18 @@ from pathlib import Path
 from index import install_hint
 
 from ..safe import one_line
-from .common import add_location, console, dump_json, ensure_index, fail, open_corpus, print_report, run_build, styled
+from .common import (
+    add_location,
+    console,
+    dump_json,
+    ensure_index,
+    fail,
+    open_corpus,
+    print_report,
+    run_build,
+    styled,
+    write_lines,
+)
 
 EPILOG = """\
 query syntax (Whoosh's):
@@ -209,9 +220,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         dump_json([row.to_dict() for row in rows])
         return 0
-    from rich.text import Text
-
-    out = console()
-    for row in rows:
-        out.print(Text(one_line(f"{row.id}  {row.published or 'undated':<10}  {row.source or '-':<22}  {row.title}")))
+    write_lines(one_line(f"{row.id}  {row.published or 'undated':<10}  {row.source or '-':<22}  {row.title}")
+                for row in rows)
     return 0
