@@ -69,6 +69,7 @@ _EXPORTS = {
     "add_urls": ".web",
     "write_atomic": ".storage",
     "install_hint": ".extras",
+    "missing_modules": ".extras",
 }
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ if TYPE_CHECKING:
     from .cluster import ClusterError, cluster_annotator
     from .compare import ArticleRef, Comparison, EntityRef, FigurePair, SentencePair, entity_key
     from .entities import CanonicalEntity, EntityCoverage, MergeReason
-    from .extras import install_hint
+    from .extras import install_hint, missing_modules
     from .feeds import FeedError, list_feeds, subscribe, unsubscribe, update_feeds
     from .fetch import FetchPolicy, WebUnavailable
     from .ingest import CorpusChanges
@@ -153,6 +154,7 @@ __all__ = [
     "label_kind",
     "list_feeds",
     "match_spans",
+    "missing_modules",
     "open_library",
     "subscribe",
     "unsubscribe",

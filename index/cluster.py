@@ -27,10 +27,9 @@ import contextlib
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache, partial
-from importlib import util as importlib_util
 
 from .annotate import Annotator, AnnotatorFactory, model_fingerprint, resolve_model
-from .extras import install_hint
+from .extras import install_hint, missing_modules
 from .models import Annotation
 
 #: ``--cluster local``: a cluster of worker processes on this machine rather than a scheduler's address.
@@ -61,7 +60,7 @@ def cluster_annotator(address: str, *, batch_articles: int = BATCH_ARTICLES,
     scheduler is at ``address`` (``tcp://host:8786``), or on a ``LocalCluster`` of ``jobs`` processes when
     ``address`` is ``"local"``. Raises :class:`ClusterError` now, before any work, when ``distributed`` is not
     installed."""
-    if importlib_util.find_spec("distributed") is None:
+    if missing_modules("cluster"):
         raise ClusterError(MISSING_EXTRA)
     return partial(ClusterAnnotator, address=address, batch_articles=batch_articles, batch_chars=batch_chars)
 

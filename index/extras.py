@@ -4,7 +4,15 @@ where this copy of Byline runs: from a checkout (the packages sit beside their `
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
+
+#: The libraries each optional extra brings, by the names they are imported as.
+EXTRA_MODULES = {
+    "web": ("httpx", "feedparser", "trafilatura"),
+    "parquet": ("pyarrow",),
+    "cluster": ("distributed",),
+}
 
 
 def checkout_root() -> Path | None:
@@ -21,3 +29,9 @@ def install_hint(extra: str) -> str:
     if root is not None:
         return f"pip install '.[{extra}]' in {root}"
     return f"pip install 'byline[{extra}]' (from a checkout of Byline: pip install '.[{extra}]')"
+
+
+def missing_modules(extra: str) -> list[str]:
+    """The libraries of ``extra`` that are not installed, found without importing them (trafilatura alone
+    takes a good part of a second to import)."""
+    return [module for module in EXTRA_MODULES[extra] if find_spec(module) is None]

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 from urllib.request import getproxies_environment, proxy_bypass_environment
 
-from .extras import install_hint
+from .extras import EXTRA_MODULES, install_hint
 
 
 def _version() -> str:
@@ -44,7 +44,7 @@ class WebUnavailable(RuntimeError):
 def require_web() -> None:
     """Raise :class:`WebUnavailable` naming the extra to install when any web library is missing."""
     missing = []
-    for module in ("httpx", "feedparser", "trafilatura"):
+    for module in EXTRA_MODULES["web"]:  # imported, not only found: a broken install is missing too
         try:
             __import__(module)
         except ImportError:

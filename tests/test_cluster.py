@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS
-from index import Library, cluster, install_hint, open_library
+from index import Library, cluster, extras, install_hint, open_library
 from index.ingest import read_corpus
 from reader.cli import main
 
@@ -122,7 +122,7 @@ def _annotate_then_die_the_first_time(marker: str, *args):
 
 def test_without_the_extra_the_message_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(cluster.importlib_util, "find_spec", lambda name, *a: None)
+    monkeypatch.setattr(extras, "find_spec", lambda name, *a: None)
     assert main(["index", str(SEEDS), "--index-dir", str(tmp_path), "--cluster", "local"]) == 1
     assert install_hint("cluster") in capsys.readouterr().err
     assert not any(tmp_path.iterdir())  # refused before any work

@@ -152,7 +152,7 @@ async def test_no_hits_shows_an_empty_state_instead_of_empty_panes(seeds_library
 
 async def test_add_from_the_web_says_the_extra_is_missing_before_asking(seeds_library: Library,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(web, "missing_web_modules", lambda: ["trafilatura"])
+    monkeypatch.setattr(web, "missing_modules", lambda extra: ["trafilatura"] if extra == "web" else [])
     app = QuietApp(seeds_library)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

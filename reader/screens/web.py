@@ -26,7 +26,7 @@ from textual.widgets import Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from index import BuildProgress, BuildReport, IndexProblem, bundled_corpus, install_hint
+from index import BuildProgress, BuildReport, IndexProblem, bundled_corpus, install_hint, missing_modules
 from reader.safe import one_line
 from reader.widgets.lists import PagedOptionList
 from reader.words import counted
@@ -34,18 +34,6 @@ from reader.words import counted
 Mode = Literal["add", "feeds"]
 TITLES = {"add": "Add from the web", "feeds": "Update feeds"}
 STATUS_STYLES = {"added": "$text-success", "skipped": "$text-warning", "failed": "$text-error"}
-
-
-#: The libraries fetching needs (the ``web`` extra).
-WEB_MODULES = ("httpx", "feedparser", "trafilatura")
-
-
-def missing_web_modules() -> list[str]:
-    """The web extra's libraries that are not installed, found without importing them (trafilatura alone
-    takes a good part of a second to import)."""
-    from importlib.util import find_spec
-
-    return [module for module in WEB_MODULES if find_spec(module) is None]
 
 
 @dataclass(frozen=True)
@@ -117,7 +105,7 @@ class WebScreen(ModalScreen[WebOutcome]):
             self.query_one("#web-urls", Input).focus()
 
     def _corpus_problem(self) -> str:
-        missing = missing_web_modules()
+        missing = missing_modules("web")
         if missing:
             return (f"Fetching from the web needs the web extra ({', '.join(missing)} "
                     f"{'is' if len(missing) == 1 else 'are'} missing). Install it with: {install_hint('web')}")
