@@ -99,3 +99,26 @@ def test_unlabelled_dev_events_are_shown_and_test_events_never_compared():
     assert lines[0] == "1 dev events without labels"
     assert f"--- {dev}/{x} [0] vs {dev}/{y} [0]" in text
     assert test not in text and "held-out" not in text
+
+
+def test_the_label_file_is_consistent():
+    """Each labelled pair sits in the half its event's hash gives, names two outlets of one event, and labels
+    each sentence pair once, with indices inside the sentence counts it was labelled at."""
+    import json
+
+    labels = json.loads(quality.LABELS.read_text(encoding="utf-8"))
+    seen = set()
+    for pair in labels["same_event"]:
+        event = pair["a"].split("/")[0]
+        assert pair["b"].split("/")[0] == event and pair["a"] != pair["b"], pair["a"]
+        assert pair["half"] == basil.half(event), (pair["a"], pair["half"])
+        assert (pair["a"], pair["b"]) not in seen, pair["a"]
+        seen.add((pair["a"], pair["b"]))
+        aligned, unsure = {tuple(x) for x in pair["aligned"]}, {tuple(x) for x in pair["unsure"]}
+        assert len(aligned) == len(pair["aligned"]) and len(unsure) == len(pair["unsure"]), pair["a"]
+        assert not aligned & unsure, (pair["a"], sorted(aligned & unsure))
+        count_a, count_b = pair["sentences"]
+        assert all(0 <= i < count_a and 0 <= j < count_b for i, j in aligned | unsure), pair["a"]
+        assert pair.get("method", "candidates") in ("candidates", "exhaustive"), pair["a"]
+    for pair in labels["unrelated"]:
+        assert pair["a"].split("/")[0] != pair["b"].split("/")[0], pair
