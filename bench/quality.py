@@ -9,16 +9,19 @@ printed for the dev half (what the rules were tuned on) and the test half (only 
   halves were labelled with different shares of "unsure" pairs, so compare the halves on both.
 - *unique*: sentences with no labelled (or unsure) counterpart are truly unique to their side.
 - *conflicts*: reported conflicts, distinct by sentence pair; precision is the share labelled real.
+- *figures*: the labelled figure conflicts (``conflicts``, by sentence pair) found as a conflict, an update or a
+  difference ("figures differ"), or missed; and the figure pairs read and labelled compatible (``not_conflicts``)
+  that the engine reports as any of the three.
 - *speakers*: BASIL's own annotations (``bias_spans`` with ``quote`` = yes and a named ``speaker``) over every
   article of the half: a quote holding an annotated span is right when its speaker is that person, unclear
   when it has none, wrong when it names someone else.
 - *unrelated*: pairs of two different events: aligned sentence pairs and conflicts (both should be about 0).
 
-BASIL's labelled pairs hold no real conflict, so conflicts are also measured on ECB+ (``bench/ecbplus.py``, verdicts
-in ``bench/labels/ecbplus_conflicts.json``): the share of reported conflicts (and updates) read as real
-disagreements, on same-event pairs of odd topics (dev) and even topics (test), and the disagreements reported on
-pairs of a topic's two look-alike events (all false). A reported disagreement with no verdict yet is counted as
-unjudged, never as right.
+BASIL's labelled pairs hold few real conflicts (twelve), so conflicts are also measured on ECB+
+(``bench/ecbplus.py``, verdicts in ``bench/labels/ecbplus_conflicts.json``): the share of reported conflicts (and
+updates) read as real disagreements, on same-event pairs of odd topics (dev) and even topics (test), and the
+disagreements reported on pairs of a topic's two look-alike events (all false). A reported disagreement with no
+verdict yet is counted as unjudged, never as right.
 """
 
 from __future__ import annotations
@@ -43,10 +46,28 @@ def _predicted(comparison) -> set[tuple[int, int]]:
     return {(i, j) for p in comparison.pairs for i in p.a for j in p.b}
 
 
-def _conflict_sentences(comparison) -> set[tuple[int, int]]:
+def _conflict_sentences(comparison, kind: str = "conflicts") -> set[tuple[int, int]]:
+    """The sentence pairs (A index, B index) holding the figures of ``comparison.<kind>`` (``conflicts``,
+    ``updates`` or ``differences``)."""
     out = set()
-    for c in comparison.conflicts:
+    for c in getattr(comparison, kind):
         out.add((comparison.figures_a[c.a].sentence, comparison.figures_b[c.b].sentence))
+    return out
+
+
+def _figures(comparison, labelled: list[dict], compatible: list[dict]) -> dict[str, int]:
+    """The labelled figure conflicts of one pair as the engine reports them (as a conflict, else an update, else
+    a difference, else missed), and the figure pairs labelled compatible that it reports as any of the three."""
+    reported = {kind: _conflict_sentences(comparison, kind) for kind in ("conflicts", "updates", "differences")}
+    out = {"conflict": 0, "update": 0, "difference": 0, "missed": 0, "compatible": 0, "compatible_reported": 0}
+    for x in labelled:
+        at = (x["a_sentence"], x["b_sentence"])
+        kind = next((k for k in ("conflicts", "updates", "differences") if at in reported[k]), "")
+        out[{"conflicts": "conflict", "updates": "update", "differences": "difference"}.get(kind, "missed")] += 1
+    for x in compatible:
+        out["compatible"] += 1
+        at = (x["a_sentence"], x["b_sentence"])
+        out["compatible_reported"] += any(at in found for found in reported.values())
     return out
 
 
@@ -112,6 +133,7 @@ def evaluate(half: str, articles, weights, compare) -> dict:
     tp = fp = gold_total = unsure_found = 0
     unique = {"tp": 0, "predicted": 0, "gold": 0}
     conflicts = {"reported": 0, "real": 0}
+    figures = dict.fromkeys(("conflict", "update", "difference", "missed", "compatible", "compatible_reported"), 0)
     times = []
     drift = 0
     for pair in labels["same_event"]:
@@ -143,6 +165,8 @@ def evaluate(half: str, articles, weights, compare) -> dict:
         found = _conflict_sentences(c)
         conflicts["reported"] += len(found)
         conflicts["real"] += len(found & real_conflicts)
+        for key, n in _figures(c, pair["conflicts"], pair.get("not_conflicts", ())).items():
+            figures[key] += n
     unrelated = []
     for pair in labels["unrelated"]:
         if pair["half"] != half:
@@ -158,6 +182,7 @@ def evaluate(half: str, articles, weights, compare) -> dict:
         "unique_precision": _ratio(unique["tp"], unique["predicted"]),
         "unique_recall": _ratio(unique["tp"], unique["gold"]),
         "conflict_precision": _ratio(conflicts["real"], conflicts["reported"]),
+        "figures": figures,
         "speakers": _speakers(articles, half),
         "unrelated": unrelated,
         "ms_per_pair": round(statistics.mean(times) * 1000, 1) if times else 0.0,
@@ -210,6 +235,11 @@ def run(report: Report) -> None:
         report.add("quality", f"{half}: unique sentences precision / recall",
                    f"{r['unique_precision']} / {r['unique_recall']}")
         report.add("quality", f"{half}: conflicts precision", r["conflict_precision"], budget="≥ 0.90")
+        f = r["figures"]
+        report.add("quality", f"{half}: labelled figure conflicts found as conflict / update / difference / missed",
+                   f"{f['conflict']} / {f['update']} / {f['difference']} / {f['missed']}",
+                   versus=f"figure pairs labelled compatible reported as any of them: {f['compatible_reported']} "
+                          f"of {f['compatible']}")
         report.add("quality", f"{half}: quote speakers right or unclear",
                    _ratio(s["right"] + s["unclear"], total), budget="≥ 0.95",
                    versus=f"right {s['right']}, unclear {s['unclear']}, wrong {s['wrong']}")
