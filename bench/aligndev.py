@@ -4,7 +4,8 @@
 score the pair got) and the pairs it linked that the labels do not hold, then the dev totals. Only the dev half:
 the test half is measured (``python -m bench --only quality``), never read. ``--totals`` prints the dev totals only;
 ``--measure`` prints both halves' totals, as the quality benchmark measures them; ``--unlabelled`` prints the
-weakest paraphrase pairs found on dev events no label covers yet (where false pairs live).
+weakest paraphrase pairs found on dev events no label covers yet (where false pairs live); ``--many`` prints the
+pairs a second link would add (a sentence whose counterpart is already linked), with what decides them.
 The articles are read from the BASIL index (``bench.basil``); their text is printed, never written anywhere.
 """
 
@@ -105,6 +106,58 @@ def dev_report(found, weights, labels: dict, *, details: bool = True) -> list[st
     return lines
 
 
+def many_report(found, weights, labels: dict) -> list[str]:
+    """For each dev pair of ``labels``: the pairs that pass the rule (score and gate) but are not linked because one
+    of their sentences is already linked elsewhere, each with its label (right, false or unsure), its score beside
+    the score of the link that took the sentence (``rel``), and ``fresh``: the share of the words the two sentences
+    share (weighted, in the sentence already linked) that its current partners do not share with it, so a second
+    partner that says something else of a long sentence shows a high share. Then the totals by label. Pairs of the
+    test half are skipped before anything of them is read."""
+    from index.compare import compare, recurring_sentences
+    from index.compare.align import ALIGN_THRESHOLD, Scorer, _enough
+    from index.compare.reading import read
+    from index.compare.sentences import boilerplate
+
+    lookup = weights.get if weights is not None else None
+    by_source: dict[str, list] = {}
+    for article in found.values():
+        by_source.setdefault(article.source, []).append(article)
+    recurring = frozenset().union(*(recurring_sentences(group) for group in by_source.values()))
+    lines = []
+    totals = {"right": 0, "false": 0, "unsure": 0}
+    for labelled in labels["same_event"]:
+        if labelled["half"] != "dev":
+            continue
+        a, b = found[labelled["a"]], found[labelled["b"]]
+        c = compare(a, b, weights=lookup, recurring=recurring)
+        gold = {tuple(x) for x in labelled["aligned"]}
+        unsure = {tuple(x) for x in labelled["unsure"]}
+        pa = read(a, boilerplate(a, recurring)).profiles
+        pb = read(b, boilerplate(b, recurring)).profiles
+        scorer = Scorer(pa, pb, lookup)
+        of_a = {i: p for p in c.pairs for i in p.a}
+        of_b = {j: p for p in c.pairs for j in p.b}
+        for (i, j), s in sorted(scorer.pairs(pa, pb).items(), key=lambda item: -item[1].score):
+            if s.score < ALIGN_THRESHOLD or (i in of_a) == (j in of_b) or not _enough(s):
+                continue
+            # The sentence already linked, its current partners and the new one.
+            many, taken, partners, new = (pa[i], of_a[i], [pb[k] for k in of_a[i].b], pb[j]) if i in of_a else (
+                pb[j], of_b[j], [pa[k] for k in of_b[j].a], pa[i])
+            old = set().union(*(p.terms for p in partners))
+            shared = [scorer.tw[t] for t in many.terms if t in new.terms]
+            fresh = sum(scorer.tw[t] for t in many.terms if t in new.terms and t not in old)
+            kind = "right" if (i, j) in gold else "unsure" if (i, j) in unsure else "false"
+            totals[kind] += 1
+            lines.append(f"  {kind.upper()} {labelled['a']} ({i}, {j}) score {s.score:.2f} rel "
+                         f"{s.score / taken.score:.2f} fresh {fresh / sum(shared):.2f} shared {' '.join(s.shared)}")
+            for side, article, k in (("A", a, i), ("B", b, j)):
+                start, end = article.sentences[k]
+                lines.append(f"     {side}: {_short(article.text[start:end])}")
+    lines.append(f"dev: second links passing the rule: {totals['right']} right, {totals['false']} false, "
+                 f"{totals['unsure']} unsure")
+    return lines
+
+
 def unlabelled_report(found, weights, labels: dict, *, below: float = 0.32) -> list[str]:
     """Paraphrase pairs scoring under ``below`` on dev-half events no label covers yet (one pair of outlets per
     event, rotating as ``bench.basil.chosen_pairs`` does): where false pairs live, to read, or to label next.
@@ -140,6 +193,9 @@ def main(argv: list[str]) -> None:
         _measure(found, weights)
         return
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
+    if "--many" in argv:
+        print("\n".join(many_report(found, weights, labels)))
+        return
     if "--unlabelled" in argv:
         print("\n".join(unlabelled_report(found, weights, labels)))
         return

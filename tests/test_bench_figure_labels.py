@@ -6,18 +6,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
+
+from test_bench_alignment_labels import _article
 
 from bench import basil, quality
 from index.compare import compare
-from index.models import Article
-
-
-def _article(ident: str, text: str) -> Article:
-    sentences = [(m.start(), m.end()) for m in re.finditer(r"[^.]+\.", text)]
-    sentences = [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in sentences]
-    return Article(id=ident, title=ident, text=text, sentences=tuple(sentences), source=ident.split("/")[1])
-
 
 # Sentence 1 of A and 0 of B disagree on a death toll (a conflict); 2 and 2 on a sum paid (a difference: the
 # engine cannot tell both count one thing); 3 and 3 agree.
