@@ -200,6 +200,9 @@ class Build:
                     registry = old_registry if old_registry is not None else EntityRegistry.load(
                         generation / store.ENTITIES)
                     stamp = registry.stamp
+                    if old_registry is not None and not (generation / store.ENTITIES).is_file():
+                        # An index built before the binary table (entities.json): written as one, once.
+                        stamp = registry.save(generation / store.ENTITIES)
                 else:
                     stamp = registry.save(generation / store.ENTITIES)
                 self._write_tables(generation, rows, fingerprint, files, skipped, flagged)

@@ -52,7 +52,11 @@ SCAN_NOTES = "skipped.json"
 #: The table columns named by the user (``--columns``) the build read the corpus with, so updates read it alike.
 COLUMNS = "columns.json"
 FORMAT = "FORMAT.json"
-ENTITIES = "entities.json"
+#: The entity table (binary columns: see ``index.entities.registry``), and its detail file beside it.
+ENTITIES = "entities.table"
+#: The entity table as Byline wrote it before (JSON), still read where no :data:`ENTITIES` is newer.
+ENTITIES_JSON = "entities.json"
+ENTITIES_DETAIL = "entities.detail.json"
 STORIES_FILE = "stories.json"
 #: Readers hold a shared lock on it while they have the generation open (see ``store.pin_generation``).
 READERS = "readers"
