@@ -563,9 +563,12 @@ def _encode_table(small: Mapping[str, Any]) -> bytes:
     offset = 0
     for name, values in columns.items():
         if name in _STRING_COLUMNS:
-            encoded = [value.encode("utf-8", "surrogatepass") for value in values]
-            ends = array("q", accumulate(len(value) + 1 for value in encoded))
-            blob = b"\0".join(encoded)
+            joined = "\0".join(values)
+            blob = joined.encode("utf-8", "surrogatepass")
+            if len(blob) == len(joined):  # ASCII: a string's length in bytes is its length
+                ends = array("q", accumulate(map((1).__add__, map(len, values))))
+            else:
+                ends = array("q", accumulate(len(value.encode("utf-8", "surrogatepass")) + 1 for value in values))
             # Where a NUL is in a string, the column is read one string at a time (never split).
             data, encoding = blob + b"\0" + ends.tobytes(), "nul" if blob.count(0) == len(values) - 1 else "ends"
             if not values:
