@@ -72,7 +72,8 @@ class Build:
         full = True
         if previous is not None and not rebuild:
             try:
-                old_rows, old_annotator = store.read_catalog(previous)
+                with collector_paused():  # 19,000 rows of 14 fields: nothing in a cycle
+                    old_rows, old_annotator = store.read_catalog(previous)
                 store.check_readable(previous)  # a damaged index is rebuilt, not updated in place
                 full = False
             except store.IndexCorrupt:
@@ -93,7 +94,8 @@ class Build:
         read_started = time.perf_counter()
         columns = store.read_columns(previous) if self.columns is None else self.columns
         same_columns = columns == store.read_columns(previous)
-        plan = _ReadPlan.of(self.corpus, previous) if quick and same_columns else None
+        with collector_paused():  # the catalog's rows, kept meanwhile, would be walked again and again
+            plan = _ReadPlan.of(self.corpus, previous) if quick and same_columns else None
         scan = read_corpus(self.corpus, progress=lambda d, t, c: report("reading", d, t, c),
                            only=plan.read if plan else None, columns=columns)
         read_seconds = time.perf_counter() - read_started
@@ -191,7 +193,9 @@ class Build:
             assert previous is not None
             generation = previous
             if change.write or change.delete:
-                store.write_documents(generation, change, normalise_name, create=False, progress=write_progress)
+                with collector_paused():
+                    store.write_documents(generation, change, normalise_name, create=False,
+                                          progress=write_progress)
             if registry is None and old_registry is not None \
                     and store.read_format(generation).get("corrections") != corrections:
                 registry = regroup(old_registry, aliases)  # corrections written by hand since the last build
@@ -200,9 +204,19 @@ class Build:
                     registry = old_registry if old_registry is not None else EntityRegistry.load(
                         generation / store.ENTITIES)
                     stamp = registry.stamp
+                    if old_registry is not None and not (generation / store.ENTITIES).is_file():
+                        # An index built before the binary table (entities.json): written as one, once.
+                        stamp = registry.save(generation / store.ENTITIES)
                 else:
                     stamp = registry.save(generation / store.ENTITIES)
-                self._write_tables(generation, rows, fingerprint, files, skipped, flagged)
+                if plan is not None and not (added or changed or deleted) and rows == old_rows:
+                    # Every article as it was (the catalog too): only files touched without a change, if any, are
+                    # recorded with their new times.
+                    if plan.read or plan.deleted:
+                        store.write_file_stats(generation, files)
+                        store.write_scan_notes(generation, skipped, flagged)
+                else:
+                    self._write_tables(generation, rows, fingerprint, files, skipped, flagged)
             store.write_columns(generation, columns)
             store.write_format(generation, stamp, corrections)
         whoosh_seconds = time.perf_counter() - whoosh_started

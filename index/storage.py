@@ -52,7 +52,11 @@ SCAN_NOTES = "skipped.json"
 #: The table columns named by the user (``--columns``) the build read the corpus with, so updates read it alike.
 COLUMNS = "columns.json"
 FORMAT = "FORMAT.json"
-ENTITIES = "entities.json"
+#: The entity table (binary columns: see ``index.entities.registry``), and its detail file beside it.
+ENTITIES = "entities.table"
+#: The entity table as Byline wrote it before (JSON), still read where no :data:`ENTITIES` is newer.
+ENTITIES_JSON = "entities.json"
+ENTITIES_DETAIL = "entities.detail.json"
 STORIES_FILE = "stories.json"
 #: Readers hold a shared lock on it while they have the generation open (see ``store.pin_generation``).
 READERS = "readers"
@@ -138,7 +142,10 @@ def write_json(path: Path, data: Any, *, indent: int | None = None) -> None:
     What ``json.dumps`` writes parses whenever it is valid UTF-8 (a lone surrogate in a string is not, and is
     refused), so the bytes read back are decoded, not parsed again: the entity table and the catalog of a large
     corpus took longer to parse than to write."""
-    text = json.dumps(data, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":"))
+    # Without the encoder's check for cycles (what is written here is plain data, read back from JSON or built as
+    # such): a third of writing the entity detail, a tenth of the catalog. A cycle would end in RecursionError.
+    text = json.dumps(data, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":"),
+                      check_circular=False)
     write_atomic(path, text + ("\n" if indent else ""), check=_decodes)
 
 

@@ -59,7 +59,7 @@ def test_a_stale_entity_table_is_regrouped_not_trusted(corpus_and_index: tuple[P
     left after a kill): the update regroups instead of saying nothing changed."""
     corpus, index_dir = corpus_and_index
     generation = store.current_generation(index_dir)
-    before = {name: (generation / name).read_bytes() for name in ("entities.json", "entities.detail.json")}
+    before = {name: (generation / name).read_bytes() for name in (store.ENTITIES, "entities.detail.json")}
     (corpus / "005.txt").write_text(NEW_ARTICLE, encoding="utf-8")
     with open_library(corpus, index_dir) as lib:
         lib.build()

@@ -106,11 +106,7 @@ def _whole(*args: object) -> EntityRegistry:
 def state(registry: EntityRegistry, path: Path) -> tuple[dict, dict]:
     """Everything a registry saves (both files), but the stamp."""
     registry.save(path)
-    small = json.loads(path.read_text(encoding="utf-8"))
-    detail = json.loads(path.with_name(path.stem + ".detail.json").read_text(encoding="utf-8"))
-    small.pop("stamp")
-    detail.pop("stamp")
-    return small, detail
+    return EntityRegistry.load_checked(path).to_json()
 
 
 def touched(removed: dict[str, Annotation], added: dict[str, Annotation]) -> set[tuple[str, str]]:

@@ -8,16 +8,19 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
+import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 from ..models import ArticleSummary, label_kind
-from ..storage import write_json
+from ..storage import ENTITIES, ENTITIES_JSON, write_atomic, write_json
 from ..store import REGISTRY_READABLE, REGISTRY_VERSION
 from .names import RESOLVED_LABELS, normalise_name
 from .surfaces import SurfaceTable
@@ -317,19 +320,31 @@ class EntityRegistry:
         return self._stamp
 
     def save(self, path: Path) -> str:
-        """Write the registry to ``path`` and its detail beside it (``<name>.detail.json``), each atomically (the
-        detail first: a registry never names a detail file that is not there). Returns the new stamp."""
+        """Write the registry to ``path`` (binary columns: :func:`_encode_table`) and its detail beside it
+        (``<stem>.detail.json``), each atomically (the detail first: a registry never names a detail file that is
+        not there). A table of JSON an earlier Byline left beside it is removed. Returns the new stamp."""
         stamp = os.urandom(8).hex()
-        detail = self.detail
-        write_json(_detail_path(path), {"version": REGISTRY_VERSION, "stamp": stamp,
-                                        "table": detail.table.to_json(), "records": detail.records})
-        ids, names, labels = (list(column) for column in zip(*self._headers, strict=True)) if self._headers \
-            else ([], [], [])
-        write_json(path, {"version": REGISTRY_VERSION, "stamp": stamp, "ids": ids, "names": names,
-                          "labels": labels, "lookup": SortedLookup.flatten(self._lookup),
-                          "in_article": self._in_article})
+        small, detail = self.to_json(stamp)
+        write_json(_detail_path(path), detail)
+        write_atomic(path, _encode_table(small), check=_table_reads)
+        if path.name == ENTITIES:
+            with contextlib.suppress(OSError):
+                path.with_name(ENTITIES_JSON).unlink(missing_ok=True)
         self._stamp = stamp
         return stamp
+
+    def to_json(self, stamp: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Everything the registry saves, as JSON-ready dicts: the small table and the detail (with ``stamp``, or
+        without one). What an earlier Byline wrote as ``entities.json``, and what two tables are compared by."""
+        detail = self.detail
+        ids, names, labels = (list(column) for column in zip(*self._headers, strict=True)) if self._headers \
+            else ([], [], [])
+        mark = {} if stamp is None else {"stamp": stamp}
+        lookup = SortedLookup.flatten(self._lookup)
+        lookup = {name: list(column) for name, column in lookup.items()}
+        small = {"version": REGISTRY_VERSION, **mark, "ids": ids, "names": names, "labels": labels,
+                 "lookup": lookup, "in_article": dict(self._in_article)}
+        return small, {"version": REGISTRY_VERSION, **mark, "table": detail.table.to_json(), "records": detail.records}
 
     @classmethod
     def load(cls, path: Path) -> EntityRegistry:
@@ -343,11 +358,22 @@ class EntityRegistry:
     @classmethod
     def load_checked(cls, path: Path) -> EntityRegistry:
         """The registry saved at ``path``; raises :class:`RegistryDamaged` when it is missing, is not what
-        :meth:`save` writes (garbage, cut short, another version) or its parts have the wrong types."""
+        :meth:`save` writes (garbage, cut short, another version) or its parts have the wrong types. Reads the
+        binary table :meth:`save` writes, or the JSON of an earlier Byline: at ``path``, or, for an index's table
+        (named :data:`ENTITIES`), in ``entities.json`` beside it when that is newer (an index built before)."""
+        path = _table_file(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            raw = path.read_bytes()
+        except OSError as exc:
             raise RegistryDamaged(f"{path}: {exc.__class__.__name__}: {exc}") from None
+        binary = raw.startswith(_MAGIC)
+        if binary:
+            data = _decode_table(raw, path)
+        else:
+            try:
+                data = json.loads(raw.decode("utf-8"))
+            except ValueError as exc:
+                raise RegistryDamaged(f"{path}: {exc.__class__.__name__}: {exc}") from None
         if not isinstance(data, dict) or data.get("version") not in REGISTRY_READABLE:
             raise RegistryDamaged(f"{path}: not an entity table of this version of Byline")
         stamp, in_article = data.get("stamp"), data.get("in_article") or {}
@@ -362,13 +388,15 @@ class EntityRegistry:
             return cls(headers, surfaces, in_article=in_article, detail_path=_detail_path(path), stamp=stamp)
         columns = [data.get(name) for name in ("ids", "names", "labels")]
         lookup = SortedLookup.from_json(data.get("lookup"))
-        if lookup is None or not all(isinstance(c, list) and len(c) == len(columns[0]) for c in columns):
+        if lookup is None or not all(isinstance(c, (list, _Strings, _Labels)) and len(c) == len(columns[0])
+                                     for c in columns):
             raise RegistryDamaged(f"{path}: incomplete or damaged entity table")
-        # A label is one of a handful of words, read as a new string each time (70,000 on Reuters): kept once.
-        keep = {}.setdefault
-        with contextlib.suppress(TypeError):  # a label that is no string is left for the checks that use it
-            columns[2] = list(map(keep, columns[2], columns[2]))
-            lookup.labels = list(map(keep, lookup.labels, lookup.labels))
+        if not binary:  # the binary table reads each label once already
+            # A label is one of a handful of words, read as a new string each time (70,000 on Reuters): kept once.
+            keep = {}.setdefault
+            with contextlib.suppress(TypeError):  # a label that is no string is left for the checks that use it
+                columns[2] = list(map(keep, columns[2], columns[2]))
+                lookup.labels = list(map(keep, lookup.labels, lookup.labels))
         return cls(HeaderColumns(*columns), (), in_article=in_article, detail_path=_detail_path(path),
                    stamp=stamp, lookup=lookup)
 
@@ -413,7 +441,7 @@ class HeaderColumns(Sequence):
 
     __slots__ = ("ids", "labels", "names")
 
-    def __init__(self, ids: list[str], names: list[str], labels: list[str]) -> None:
+    def __init__(self, ids: Sequence[str], names: Sequence[str], labels: Sequence[str]) -> None:
         self.ids, self.names, self.labels = ids, names, labels
 
     def __getitem__(self, number):  # type: ignore[override]
@@ -457,7 +485,9 @@ class SortedLookup:
             yield key, self._found(i)
 
     @staticmethod
-    def flatten(lookup: Mapping[str, tuple[Any, ...]] | SortedLookup) -> dict[str, list[Any]]:
+    def flatten(lookup: Mapping[str, tuple[Any, ...]] | SortedLookup) -> dict[str, Any]:
+        if isinstance(lookup, SortedLookup):  # flat already
+            return {"keys": lookup.keys, "starts": lookup.starts, "labels": lookup.labels, "numbers": lookup.numbers}
         keys: list[str] = []
         starts, labels, numbers = [0], [], []
         for key, found in sorted(lookup.items()):
@@ -473,13 +503,221 @@ class SortedLookup:
         if not isinstance(data, dict):
             return None
         keys, starts, labels, numbers = (data.get(name) for name in ("keys", "starts", "labels", "numbers"))
-        if not (isinstance(keys, list) and isinstance(starts, list) and isinstance(labels, list)
-                and isinstance(numbers, list) and len(starts) == len(keys) + 1 and starts[0] == 0
+        if not (isinstance(keys, list) and isinstance(starts, (list, array)) and isinstance(labels, (list, _Labels))
+                and isinstance(numbers, (list, array)) and len(starts) == len(keys) + 1 and starts[0] == 0
                 and starts[-1] == len(labels) == len(numbers)):
             return None
         try:  # machine integers: a list of them holds an object for each (28 bytes, not 4): 2 MB on Reuters
-            starts, numbers = array("i", starts), array("i", numbers)
+            starts, numbers = (column if isinstance(column, array) else array("i", column)
+                               for column in (starts, numbers))
         except (TypeError, OverflowError):
             return None
         return cls(keys, starts, labels, numbers)
 
+
+
+# --- the table on disk ----------------------------------------------------------------------------------------
+#
+# The small half of the registry as saved: a magic line, the length of a JSON header (8 bytes, little-endian), the
+# header, then the columns as bytes. The header holds the version and stamp, the body's length and CRC-32, and for
+# each column where it lies in the body ([offset, length, count, encoding]). A column of strings is their UTF-8
+# joined by NUL, followed by where each ends (machine integers); numbers are machine integers (``array``); labels a
+# number each into the header's list of labels. Reading it is one read and a checksum: each column is then read
+# when used, and a column of strings one string at a time until all of it is needed (a search's facets read a
+# thousand names of 32,000). A few milliseconds where parsing the same table as JSON took 30-40.
+
+_MAGIC = b"BYLINE ENTITY TABLE\n"
+_STRING_COLUMNS = ("ids", "names", "keys", "in_article_keys")
+_NUMBER_COLUMNS = ("starts", "numbers", "in_article_numbers")
+_LABEL_COLUMNS = ("labels", "pair_labels")
+
+
+def _table_file(path: Path) -> Path:
+    """The file to read for the table at ``path``: the JSON an earlier Byline wrote beside an index's table when
+    there is no binary one, or when that is newer (an earlier Byline updated the index since)."""
+    if path.name != ENTITIES:
+        return path
+    legacy = path.with_name(ENTITIES_JSON)
+    try:
+        legacy_time = legacy.stat().st_mtime_ns
+    except OSError:
+        return path
+    try:
+        return legacy if legacy_time > path.stat().st_mtime_ns else path
+    except OSError:
+        return legacy
+
+
+def _encode_table(small: Mapping[str, Any]) -> bytes:
+    """The bytes of the table ``small`` (the dict :meth:`EntityRegistry.to_json` gives)."""
+    lookup = small["lookup"]
+    in_article = small["in_article"]
+    columns: dict[str, Any] = {"ids": small["ids"], "names": small["names"], "labels": small["labels"],
+                               "keys": lookup["keys"], "starts": lookup["starts"], "pair_labels": lookup["labels"],
+                               "numbers": lookup["numbers"], "in_article_keys": list(in_article),
+                               "in_article_numbers": list(in_article.values())}
+    label_list = sorted(set(columns["labels"]) | set(columns["pair_labels"]))
+    code = {label: n for n, label in enumerate(label_list)}
+    header: dict[str, Any] = {"version": small["version"], "stamp": small["stamp"]}
+    parts: list[bytes] = []
+    offset = 0
+    for name, values in columns.items():
+        if name in _STRING_COLUMNS:
+            joined = "\0".join(values)
+            blob = joined.encode("utf-8", "surrogatepass")
+            if len(blob) == len(joined):  # ASCII: a string's length in bytes is its length
+                ends = array("q", accumulate(map((1).__add__, map(len, values))))
+            else:
+                ends = array("q", accumulate(len(value.encode("utf-8", "surrogatepass")) + 1 for value in values))
+            # Where a NUL is in a string, the column is read one string at a time (never split).
+            data, encoding = blob + b"\0" + ends.tobytes(), "nul" if blob.count(0) == len(values) - 1 else "ends"
+            if not values:
+                data = b""
+        elif name in _NUMBER_COLUMNS:
+            data, encoding = array("i", values).tobytes(), "i"
+        else:
+            data, encoding = array("H", [code[label] for label in values]).tobytes(), "H"
+        header[name] = [offset, len(data), len(values), encoding]
+        parts.append(data)
+        offset += len(data)
+    body = b"".join(parts)
+    header.update({"label_list": label_list, "byteorder": sys.byteorder, "size": len(body),
+                   "crc": zlib.crc32(body)})
+    head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return b"".join((_MAGIC, len(head).to_bytes(8, "little"), head, body))
+
+
+def _table_reads(written: bytes) -> None:
+    """Raise ``ValueError`` unless ``written`` reads back as a table (checked before it replaces the old one)."""
+    data = _decode_table(written, Path(ENTITIES))
+    for name in ("ids", "names"):
+        list(data[name])
+    list(data["lookup"]["keys"])
+
+
+def _decode_table(raw: bytes, path: Path) -> dict[str, Any]:
+    """The dict :meth:`EntityRegistry.to_json` gave for the bytes :func:`_encode_table` wrote (strings as
+    :class:`_Strings`, labels as :class:`_Labels`, numbers as ``array``); raises :class:`RegistryDamaged` when
+    they are cut short, changed or not such a table."""
+    damaged = RegistryDamaged(f"{path}: incomplete or damaged entity table")
+    start = len(_MAGIC) + 8
+    size = int.from_bytes(raw[len(_MAGIC):start], "little")
+    try:
+        header = json.loads(raw[start:start + size].decode("utf-8"))
+    except ValueError:
+        raise damaged from None
+    if not isinstance(header, dict):
+        raise damaged
+    body = memoryview(raw)[start + size:]
+    labels = header.get("label_list")
+    if header.get("size") != len(body) or header.get("crc") != zlib.crc32(body) or not isinstance(labels, list):
+        raise damaged
+    swap = header.get("byteorder") != sys.byteorder
+    columns: dict[str, Any] = {}
+    for name in (*_STRING_COLUMNS, *_NUMBER_COLUMNS, *_LABEL_COLUMNS):
+        where = header.get(name)
+        if not (isinstance(where, list) and len(where) == 4 and all(isinstance(n, int) for n in where[:3])):
+            raise damaged
+        offset, length, count, encoding = where
+        data = body[offset:offset + length]
+        values: Any
+        if name in _STRING_COLUMNS and encoding in ("nul", "ends"):
+            size = 8 * count
+            ends = array("q")
+            ends.frombytes(data[len(data) - size:] if count else b"")
+            if swap:
+                ends.byteswap()
+            if count and not (0 < ends[-1] == len(data) - size and ends[0] > 0):
+                raise damaged
+            values = _Strings(bytes(data[:len(data) - size]), ends, split=encoding == "nul")
+        elif (name in _NUMBER_COLUMNS and encoding == "i") or (name in _LABEL_COLUMNS and encoding == "H"):
+            values = array(encoding)
+            try:
+                values.frombytes(data)
+            except ValueError:
+                raise damaged from None
+            if swap:
+                values.byteswap()
+            if encoding == "H":  # a number past the list of labels (never written) fails when read
+                values = _Labels(values, labels)
+        else:
+            raise damaged
+        if len(values) != count:
+            raise damaged
+        columns[name] = values
+    if len(columns["in_article_keys"]) != len(columns["in_article_numbers"]):
+        raise damaged
+    return {"version": header.get("version"), "stamp": header.get("stamp"), "ids": columns["ids"],
+            "names": columns["names"], "labels": columns["labels"],
+            "lookup": {"keys": columns["keys"].strings(), "starts": columns["starts"], "labels": columns["pair_labels"],
+                       "numbers": columns["numbers"]},
+            "in_article": dict(zip(columns["in_article_keys"].strings(), columns["in_article_numbers"],
+                                   strict=True))}
+
+
+class _Strings(Sequence):
+    """A column of strings of the binary table: each read from the bytes when asked for, all of them at once (and
+    kept) when iterated or sliced, or when a quarter of them has been asked for."""
+
+    __slots__ = ("_all", "_asked", "_blob", "_ends", "_split")
+
+    def __init__(self, blob: bytes, ends: array, *, split: bool) -> None:
+        self._blob, self._ends, self._split = blob, ends, split
+        self._all: list[str] | None = None
+        self._asked = 0
+
+    def __len__(self) -> int:
+        return len(self._ends) if self._all is None else len(self._all)
+
+    def __getitem__(self, number):  # type: ignore[override]
+        if self._all is not None:
+            return self._all[number]
+        if isinstance(number, slice):
+            return self.strings()[number]
+        self._asked += 1
+        ends = self._ends
+        if self._asked > len(ends) // 4:
+            return self.strings()[number]
+        if number < 0:
+            number += len(ends)
+            if number < 0:
+                raise IndexError("column index out of range")
+        end = ends[number] - 1  # IndexError past the end, as a list's
+        return self._blob[ends[number - 1] if number else 0:end].decode("utf-8", "surrogatepass")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.strings())
+
+    def strings(self) -> list[str]:
+        """Every string of the column (read once, then kept)."""
+        if self._all is None:
+            if not self._ends:
+                self._all = []
+            elif self._split:
+                self._all = self._blob[:-1].decode("utf-8", "surrogatepass").split("\0")
+            else:
+                blob, starts = self._blob, [0, *self._ends[:-1]]
+                self._all = [blob[a:b - 1].decode("utf-8", "surrogatepass") for a, b in zip(starts, self._ends,
+                                                                                              strict=True)]
+            self._blob, self._ends = b"", array("q")
+        return self._all
+
+
+class _Labels(Sequence):
+    """A column of labels of the binary table: a number each into the list of labels."""
+
+    __slots__ = ("_codes", "_labels")
+
+    def __init__(self, codes: array, labels: list[str]) -> None:
+        self._codes, self._labels = codes, labels
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __getitem__(self, number):  # type: ignore[override]
+        if isinstance(number, slice):
+            return list(map(self._labels.__getitem__, self._codes[number]))
+        return self._labels[self._codes[number]]
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self._labels.__getitem__, self._codes)
