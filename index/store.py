@@ -3,7 +3,8 @@
 Layout of one corpus's index folder::
 
     CURRENT              name of the generation in use (replaced atomically)
-    gen-<stamp>/         a Whoosh index + catalog.json (one row per article) + entities.json
+    gen-<stamp>/         a Whoosh index + catalog.json (one row per article) + entities.table (the entity
+                         table, binary columns; an index built before has entities.json) + entities.detail.json
     annotations.sqlite   spaCy results by content hash, shared by all generations
     lock                 held (flock) by the one process writing; says who it is
 
@@ -51,7 +52,7 @@ from .storage import (  # noqa: F401  (the names and errors of the index, re-exp
 #: The index's format. 2: stop words indexed at their positions (marked ``=the``) and text in NFC, so that a
 #: phrase finds its small words; an index of format 1 has neither and must be rebuilt.
 FORMAT_VERSION = 2
-#: The entity registry's format (entities.json), written by this version; an index whose registry is of a format
+#: The entity registry's format (entities.table; entities.json before), written by this version; an index whose registry is of a format
 #: not in ``REGISTRY_READABLE`` must be rebuilt. 3: the surface map saved as sorted flat arrays (read without
 #: building anything; three times faster to load than 2's nested lists, which are still read).
 #: Kept here, not in entities, so that checking an index's format does not import entity resolution.
