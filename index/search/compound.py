@@ -1,0 +1,354 @@
+"""ANDs, ORs and phrases matched on decoded postings: documents found as sets of ids, scored only once known.
+
+Whoosh intersects an AND's parts (each word is itself a union of its title and body terms) one posting at a
+time: a ``skip_to`` through a tree of matchers for every candidate document, and a phrase does the same before
+reading any position. Here each term's postings are decoded a block at a time into arrays of ids and
+frequencies (:func:`read_postings`), an AND is the intersection of its parts' id sets, a phrase reads the
+positions of the documents that have all its words, and only the documents found are scored.
+
+The scores are Whoosh's to the last bit: each is the same BM25 of each term, summed in the shape of the tree of
+matchers Whoosh would build (an OR's and an AND's by estimated size, a phrase's in order of its words), boosts
+applied where Whoosh applies them. A query with anything else in it (``NOT``, a slop, a range) is left to
+Whoosh, whole (:func:`scored_documents` gives None).
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left, insort
+from itertools import accumulate
+from operator import itemgetter
+
+from whoosh import query as wq
+from whoosh.matching import ListMatcher, NullMatcher
+
+from .terms import TermUnion, WordFuzzy, WordPrefix, _field_lengths
+
+
+class _Unsupported(Exception):
+    """Part of the query is not one this module matches the way Whoosh does: Whoosh matches the query."""
+
+
+class Postings:
+    """One term's postings in one segment: document ids (ascending), frequencies and, when asked for, the raw
+    values (positions)."""
+
+    __slots__ = ("ids", "tfs", "values")
+
+    def __init__(self, ids: array, tfs: array, values: list | None) -> None:
+        self.ids = ids
+        self.tfs = tfs
+        self.values = values
+
+
+def read_postings(reader, field: str, btext: bytes, values: bool = False) -> Postings | None:
+    """The postings of ``btext`` in ``field`` of a segment, decoded a block at a time (Whoosh decodes each id
+    with a Python generator, and hands them out through four calls a posting); None for a term the segment
+    does not have."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    if (field, btext) not in reader:
+        return None
+    m = reader.postings(field, btext)
+    ids, tfs = array("I"), array("f")
+    vals: list | None = [] if values else None
+    if type(m) is W3LeafMatcher and not m._i:
+        while m.is_active():
+            if m._data is None:
+                m._read_data()
+            raw = m._data[0]
+            ids.extend(raw if m._byteids else accumulate(raw))
+            m._read_weights()
+            tfs.extend(m._weights)
+            if vals is not None:
+                m._read_values()
+                vals.extend(m._values)
+            m._next_block()
+        return Postings(ids, tfs, vals)
+    while m.is_active():  # a term stored inline, or a codec this does not know: Whoosh's own calls
+        ids.append(m.id())
+        tfs.append(m.weight())
+        if vals is not None:
+            vals.append(m.value())
+        m.next()
+    return Postings(ids, tfs, vals)
+
+
+# --- the tree of matchers, as sets of documents and their scores ----------------------------------------
+
+class _Node:
+    """A part of the query in one segment: ``docs`` (the ids it matches) and ``scores(wanted)`` (the score of
+    each of ``wanted``, a subset of ``docs``, as Whoosh's matcher for the part gives it)."""
+
+    docs: set[int]
+
+    def scores(self, wanted: set[int]) -> dict[int, float]:
+        raise NotImplementedError
+
+
+class _TermNode(_Node):
+    def __init__(self, searcher, context, field: str, btext: bytes, boost: float, positions: bool = False) -> None:
+        from whoosh.scoring import BM25FScorer
+
+        reader = searcher.reader()
+        self.boost = boost
+        self.postings = read_postings(reader, field, btext, positions)
+        self.docs = set(self.postings.ids) if self.postings is not None else set()
+        if self.postings is None:
+            return
+        weighting = context.weighting if context is not None else searcher.weighting
+        if weighting is None:
+            weighting = searcher.weighting
+        scorer = weighting.scorer(searcher, field, btext)
+        self.lengths = _field_lengths(reader, field)
+        if type(scorer) is not BM25FScorer or self.lengths is None:
+            raise _Unsupported(field)
+        self.scorer = scorer
+        self.format = reader.schema[field].format if positions else None
+
+    def scores(self, wanted: set[int]) -> dict[int, float]:
+        from whoosh.util.numeric import byte_to_length
+
+        if not wanted:
+            return {}
+        scorer, lengths, boost = self.scorer, self.lengths, self.boost
+        idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+        out: dict[int, float] = {}
+        every = len(wanted) == len(self.docs)
+        for docnum, tf in zip(self.postings.ids, self.postings.tfs, strict=True):
+            if every or docnum in wanted:
+                byte = lengths[docnum]
+                fl = byte_to_length(byte) if byte else None  # as Whoosh's scorer reads it (an error)
+                # Whoosh's BM25 in its order of operations; a boost as its wrapping matcher applies it
+                score = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+                out[docnum] = score * boost if boost != 1.0 else score
+        return out
+
+    def positions(self, docnum: int) -> list[int]:
+        """The positions of the term in a document it is in."""
+        postings = self.postings
+        return self.format.decode_as("positions", postings.values[bisect_left(postings.ids, docnum)])
+
+
+class _MatcherNode(_Node):
+    """A part whose own matcher (a prefix, a fuzzy word, a union of terms) already gives every match in one
+    piece: its ids and scores, read through."""
+
+    def __init__(self, q, searcher, context) -> None:
+        m = q.matcher(searcher, context)
+        found: dict[int, float] = {}
+        if type(m) is ListMatcher and not m._i and m._weights and not m._all_weights and not m._scorer:
+            found = dict(zip(m._ids, m._weights, strict=True))
+        else:
+            while m.is_active():
+                found[m.id()] = m.score()
+                m.next()
+        self.found = found
+        self.docs = set(found)
+
+    def scores(self, wanted: set[int]) -> dict[int, float]:
+        found = self.found
+        return {docnum: found[docnum] for docnum in wanted}
+
+
+class _Union(_Node):
+    def __init__(self, a: _Node, b: _Node) -> None:
+        self.a, self.b = a, b
+        self.docs = a.docs | b.docs
+
+    def scores(self, wanted: set[int]) -> dict[int, float]:
+        a = self.a.scores(wanted & self.a.docs)
+        b = self.b.scores(wanted & self.b.docs)
+        out = a
+        for docnum, score in b.items():
+            mine = out.get(docnum)
+            out[docnum] = score if mine is None else mine + score
+        return out
+
+
+class _Intersection(_Node):
+    def __init__(self, a: _Node, b: _Node) -> None:
+        self.a, self.b = a, b
+        self.docs = a.docs & b.docs
+
+    def scores(self, wanted: set[int]) -> dict[int, float]:
+        a = self.a.scores(wanted)
+        b = self.b.scores(wanted)
+        return {docnum: a[docnum] + b[docnum] for docnum in wanted}
+
+
+class _Boosted(_Node):
+    def __init__(self, child: _Node, boost: float) -> None:
+        self.child, self.boost = child, boost
+        self.docs = child.docs
+
+    def scores(self, wanted: set[int]) -> dict[int, float]:
+        boost = self.boost
+        return {docnum: score * boost for docnum, score in self.child.scores(wanted).items()}
+
+
+class _Phrase(_Node):
+    """Words side by side (slop 1): the documents having every word, whose positions then line up; scored as
+    Whoosh's span matcher scores them, by the sum of its words' scores (a tree in the order of the words)."""
+
+    def __init__(self, words: list[_TermNode]) -> None:
+        self.tree = _binary_tree(_Intersection, words)
+        found = self.tree.docs
+        if len(words) > 1 and found:
+            kept = set()
+            for docnum in found:
+                starts = set(words[0].positions(docnum))
+                for k in range(1, len(words)):
+                    starts &= {p - k for p in words[k].positions(docnum)}
+                    if not starts:
+                        break
+                if starts:
+                    kept.add(docnum)
+            found = kept
+        self.docs = found
+
+    def scores(self, wanted: set[int]) -> dict[int, float]:
+        return self.tree.scores(wanted)
+
+
+def _binary_tree(cls, nodes: list[_Node]) -> _Node:
+    """Whoosh's ``make_binary_tree``: halves, in order."""
+    if len(nodes) == 1:
+        return nodes[0]
+    half = len(nodes) // 2
+    return cls(_binary_tree(cls, nodes[:half]), _binary_tree(cls, nodes[half:]))
+
+
+def _weighted_tree(cls, weighted: list[tuple[float, _Node]]) -> _Node:
+    """Whoosh's ``make_weighted_tree``: the two lightest joined first, the join placed after those of equal
+    weight. Whoosh sorts ``(weight, matcher)`` pairs, and a matcher never compares less than another (equal when
+    of one class, neither less nor equal else), so parts of equal weight keep their order, as they do here."""
+    items = sorted(weighted, key=itemgetter(0))
+    while len(items) > 1:
+        (wa, a), (wb, b) = items.pop(0), items.pop(0)
+        insort(items, (wa + wb, cls(a, b)), key=itemgetter(0))
+    return items[0][1]
+
+
+def _node(q, searcher, context) -> _Node:
+    """The node matching ``q`` in this segment as Whoosh's matcher for it would (see :class:`_Node`)."""
+    if isinstance(q, (WordPrefix, WordFuzzy, TermUnion)):
+        return _MatcherNode(q, searcher, context)
+    if type(q) is wq.Term:
+        if q.fieldname not in searcher.schema:
+            return _Empty()
+        field = searcher.schema[q.fieldname]
+        try:
+            btext = field.to_bytes(q.text)
+        except ValueError:
+            return _Empty()
+        if q.minquality:
+            raise _Unsupported("minquality")
+        return _TermNode(searcher, context, q.fieldname, btext, q.boost)
+    if type(q) in (wq.Phrase, FastPhrase):
+        return _phrase(q, searcher, context)
+    if type(q) in (wq.And, FastAnd, wq.Or, FastOr):
+        subs = q.subqueries
+        if not subs:
+            return _Empty()
+        if len(subs) == 1:
+            return _node(subs[0], searcher, context)
+        reader = searcher.reader()
+        if isinstance(q, wq.And):
+            return _boost(_weighted_tree(_Intersection, [(0 - sub.estimate_size(reader), _node(sub, searcher, context))
+                                                         for sub in subs]), q.boost)
+        if q.minmatch or q.scale or len(subs) >= wq.Or.TOO_MANY_CLAUSES:
+            raise _Unsupported("or")
+        needs_current = context.needs_current if context is not None else True
+        if not (needs_current or len(subs) == 2 or searcher.doc_count_all() > 5000):
+            raise _Unsupported("preloaded or")  # Whoosh's array of scores, summed in another order
+        return _boost(_weighted_tree(_Union, [(sub.estimate_size(reader), _node(sub, searcher, context))
+                                              for sub in subs]), q.boost)
+    raise _Unsupported(type(q).__name__)
+
+
+def _boost(node: _Node, boost: float) -> _Node:
+    return node if boost == 1.0 else _Boosted(node, boost)
+
+
+def _phrase(q, searcher, context) -> _Node:
+    """Whoosh's ``Phrase.matcher``: nothing when a word is not in the segment, its words' span matcher else."""
+    if q.slop != 1 or q.fieldname not in searcher.schema:
+        raise _Unsupported("phrase")
+    field = searcher.schema[q.fieldname]
+    if not field.format or not field.format.supports("positions"):
+        raise _Unsupported("phrase without positions")
+    reader = searcher.reader()
+    words = []
+    for word in q.words:
+        try:
+            btext = field.to_bytes(word)
+        except ValueError:
+            return _Empty()
+        if (q.fieldname, btext) not in reader:
+            return _Empty()
+        words.append(_TermNode(searcher, context, q.fieldname, btext, 1.0, positions=True))
+    if not words:
+        raise _Unsupported("empty phrase")
+    return _boost(_Phrase(words), q.boost)
+
+
+class _Empty(_Node):
+    def __init__(self) -> None:
+        self.docs = set()
+
+    def scores(self, wanted: set[int]) -> dict[int, float]:
+        return {}
+
+
+def scored_documents(q, searcher, context) -> tuple[list[int], list[float]] | None:
+    """Every document of this segment ``q`` matches, in order, with Whoosh's score for each; None when part of
+    ``q`` is not one matched here (Whoosh must match it)."""
+    try:
+        node = _node(q, searcher, context)
+    except _Unsupported:
+        return None
+    docs = node.docs
+    scores = node.scores(docs)
+    ids = sorted(docs)
+    return ids, [scores[docnum] for docnum in ids]
+
+
+def _matcher(q, fallback, searcher, context):
+    found = scored_documents(q, searcher, context)
+    if found is None:
+        return fallback(searcher, context)
+    ids, scores = found
+    return ListMatcher(ids, weights=scores) if ids else NullMatcher()
+
+
+class FastAnd(wq.And):
+    """An AND matched on decoded postings (see the module's description); Whoosh's matcher where it cannot be."""
+
+    def matcher(self, searcher, context=None):
+        return _matcher(self, super().matcher, searcher, context)
+
+
+class FastOr(wq.Or):
+    """An OR of phrases, ANDs and terms matched on decoded postings; Whoosh's matcher where it cannot be."""
+
+    def matcher(self, searcher, context=None):
+        return _matcher(self, super().matcher, searcher, context)
+
+
+class FastPhrase(wq.Phrase):
+    """A phrase matched on decoded postings and positions read for the documents having all its words."""
+
+    def matcher(self, searcher, context=None):
+        return _matcher(self, super().matcher, searcher, context)
+
+
+def fast(q):
+    """``q`` with its outermost AND, OR or phrase matched here (the same documents and scores)."""
+    if type(q) is wq.And:
+        return FastAnd(q.subqueries, boost=q.boost)
+    if type(q) is wq.Or and not q.minmatch and not q.scale:
+        return FastOr(q.subqueries, boost=q.boost)
+    if type(q) is wq.Phrase:
+        return FastPhrase(q.fieldname, q.words, slop=q.slop, boost=q.boost, char_ranges=q.char_ranges)
+    return q
