@@ -81,3 +81,32 @@ def test_words_that_cannot_begin_a_wanted_term_are_not_analysed(monkeypatch: pyt
     analysed.clear()
     highlight_spans(TEXT + " Kabul", WantedTerms({"kabul", "bank"}))
     assert sorted(analysed) == ["Banks", "K", "Kabul", "bankers", "banking"]  # each word once
+
+
+def test_a_fuzzy_term_free_in_its_first_letter_analyses_only_words_its_terms_begin_as(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``yeman~`` (any first letter) matches the index terms ``yemen`` and ``human``: only words beginning with y
+    or h are analysed, and the highlights are those of analysing every word."""
+    analysed: list[str] = []
+    real = snippets.word_terms
+
+    def counting(word: str, *args):
+        analysed.append(word)
+        return real(word, *args)
+
+    fuzzy = (("yeman", 1, 0),)
+    expected = _analysed(TEXT, WantedTerms(set(), fuzzy=fuzzy))
+    monkeypatch.setattr(snippets, "word_terms", counting)
+    spans, terms = highlight_spans(TEXT, WantedTerms(set(), fuzzy=fuzzy, fuzzy_terms={"yemen", "human"}))
+    assert (spans, terms) == expected and [TEXT[s:e] for s, e in spans] == ["Yemen"]
+    assert sorted(analysed) == ["Yemen", "hope", "yelling"]
+
+
+def test_a_fuzzy_terms_initials_come_from_the_index(seeds_library) -> None:
+    from index.search.snippets import wanted_terms
+
+    engine = seeds_library._search_engine()
+    q = engine.parser.parse("talibun~")
+    wanted = wanted_terms(q, engine.searcher.reader())
+    assert wanted.fuzzy and wanted.fuzzy[0][2] == 0
+    assert wanted._initials == {"t"}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Collection
 
 from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 
 from ..analysis import TOKEN_PATTERN, is_stop_term, word_terms
 from ..models import Fragment
+from .terms import field_terms
 
 FRAGMENT_CHARS = 160
 MAX_FRAGMENTS = 3
@@ -20,20 +22,24 @@ class WantedTerms:
     terms for ``bank~``.
 
     Highlighting asks this of every word of every shown hit. A prefix stays a prefix and a fuzzy term an edit
-    distance, checked word by word, instead of being expanded into the index terms they match (for a fuzzy
-    term an automaton per segment and field, another 10-20 ms a query; on an index of several segments, which
-    an update leaves, Whoosh expands across them with a Python edit distance over every term: 0.6 s).
+    distance, checked word by word, instead of being expanded into the index terms they match through Whoosh
+    (for a fuzzy term an automaton per segment and field, another 10-20 ms a query; on an index of several
+    segments, which an update leaves, Whoosh expands across them with a Python edit distance over every term:
+    0.6 s). A fuzzy term free in its first letter is looked up in the sorted term lists (see
+    :meth:`~.terms.FieldTerms.within`) only to learn which first letters its terms have.
 
     What a word of the text is worth is worked out once per query (:meth:`word`): the shown hits repeat most of
     their words. A word that cannot begin any wanted term is not analysed at all: an index term begins with its
     word's first letter, in lower case or in capitals (Porter stemming keeps the first letter; an acronym is kept
     as written), so only the words beginning as a wanted term does are stemmed (the first search after opening
-    stems most words of the text for the first time)."""
+    stems most words of the text for the first time); a word in ASCII is checked by its first letter, once per
+    letter."""
 
-    __slots__ = ("_initials", "_words", "fuzzy", "phrases", "prefixes", "terms")
+    __slots__ = ("_first", "_initials", "_words", "fuzzy", "phrases", "prefixes", "terms")
 
     def __init__(self, terms: set[str] | None = None, prefixes: tuple[str, ...] = (),
-                 fuzzy: tuple[tuple[str, int, int], ...] = (), phrases: tuple[tuple[str, ...], ...] = ()) -> None:
+                 fuzzy: tuple[tuple[str, int, int], ...] = (), phrases: tuple[tuple[str, ...], ...] = (),
+                 fuzzy_terms: Collection[str] | None = None) -> None:
         self.terms = terms or set()
         self.prefixes = prefixes
         #: ``(text, maxdist, prefixlength)``, matched as Whoosh's automaton matches a fuzzy term.
@@ -41,7 +47,8 @@ class WantedTerms:
         #: The terms of each exact phrase, in order: highlighted only where they stand side by side.
         self.phrases = phrases
         self._words: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
-        self._initials = _initials(self)
+        self._initials = _initials(self, fuzzy_terms)
+        self._first: dict[str, bool] = {}  # an ASCII word's first letter: whether it may begin a wanted term
 
     def __contains__(self, term: str) -> bool:
         if term in self.terms or (self.prefixes and term.startswith(self.prefixes)):
@@ -58,7 +65,7 @@ class WantedTerms:
         query names it); and those to highlight where there is no phrase (never a stop word's)."""
         known = self._words.get(word)
         if known is None:
-            if self._initials is not None and not _may_begin(word, self._initials):
+            if self._initials is not None and not self._may_begin(word):
                 known = (_NONE, _NONE, _NONE)
             else:
                 terms = frozenset(word_terms(word, False, True))
@@ -67,17 +74,29 @@ class WantedTerms:
             self._words[word] = known
         return known
 
+    def _may_begin(self, word: str) -> bool:
+        """:func:`_may_begin`, worked out once per first letter for a word in ASCII (its first letter, lowered
+        or raised, is the first letter of the word lowered or raised)."""
+        if not word.isascii():
+            return _may_begin(word, self._initials)
+        first = word[:1]
+        may = self._first.get(first)
+        if may is None:
+            may = self._first[first] = _may_begin(first, self._initials)
+        return may
+
 
 _NONE: frozenset[str] = frozenset()
 
 
-def _initials(wanted: WantedTerms) -> frozenset[str] | None:
+def _initials(wanted: WantedTerms, fuzzy_terms: Collection[str] | None = None) -> frozenset[str] | None:
     """The first letters of every term ``wanted`` can match; None when it can match a term beginning with
-    anything (a fuzzy term free in its first letter, an empty prefix) or a stop word (``=the``, whose word
-    begins otherwise)."""
-    if any(prefix == 0 for _text, _maxdist, prefix in wanted.fuzzy):
+    anything (a fuzzy term free in its first letter, unless ``fuzzy_terms``, every index term its fuzzy terms
+    match, says which; an empty prefix) or a stop word (``=the``, whose word begins otherwise)."""
+    free = any(prefix == 0 for _text, _maxdist, prefix in wanted.fuzzy)
+    if free and fuzzy_terms is None:
         return None
-    starts = [*wanted.terms, *wanted.prefixes, *(text for text, _, _ in wanted.fuzzy),
+    starts = [*wanted.terms, *wanted.prefixes, *(text for text, _, _ in wanted.fuzzy), *(fuzzy_terms or ()),
               *(word for phrase in wanted.phrases for word in phrase)]
     if any(not start or is_stop_term(start) for start in starts):
         return None
@@ -122,7 +141,24 @@ def wanted_terms(q, reader) -> WantedTerms:
                 terms.update(_text(text) for _field, text in node.expanded_terms(segment, phrases=True))
 
     walk(q)
-    return WantedTerms(terms, tuple(prefixes), tuple(fuzzy), tuple(phrases))
+    return WantedTerms(terms, tuple(prefixes), tuple(fuzzy), tuple(phrases), _fuzzy_terms(fuzzy, reader))
+
+
+def _fuzzy_terms(fuzzy: list[tuple[str, int, int]], reader) -> set[str] | None:
+    """Every title and body term of the index that a fuzzy term free in its first letter matches (the shown
+    titles and bodies are indexed as stored, so their words' terms are among them): their first letters are the
+    only ones such a term can match (see :func:`_initials`). None when no fuzzy term is free."""
+    free = [(text, maxdist, prefix) for text, maxdist, prefix in fuzzy if prefix == 0]
+    if not free:
+        return None
+    schema = reader.schema
+    found: set[str] = set()
+    for field in ("title", "body"):
+        if field in schema:
+            terms = field_terms(reader, field)
+            for text, maxdist, prefix in free:
+                found.update(terms.within(text, maxdist, prefix))
+    return found
 
 
 def highlight_spans(text: str, wanted: WantedTerms) -> tuple[list[tuple[int, int]], set[str]]:
