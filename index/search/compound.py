@@ -14,64 +14,17 @@ Whoosh, whole (:func:`scored_documents` gives None).
 
 from __future__ import annotations
 
-from array import array
 from bisect import bisect_left, insort
-from itertools import accumulate
 from operator import itemgetter
 
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
-from .terms import TermUnion, WordFuzzy, WordPrefix, _field_lengths
+from .terms import BM25Parts, TermUnion, WordFuzzy, WordPrefix, _field_lengths, read_postings
 
 
 class _Unsupported(Exception):
     """Part of the query is not one this module matches the way Whoosh does: Whoosh matches the query."""
-
-
-class Postings:
-    """One term's postings in one segment: document ids (ascending), frequencies and, when asked for, the raw
-    values (positions)."""
-
-    __slots__ = ("ids", "tfs", "values")
-
-    def __init__(self, ids: array, tfs: array, values: list | None) -> None:
-        self.ids = ids
-        self.tfs = tfs
-        self.values = values
-
-
-def read_postings(reader, field: str, btext: bytes, values: bool = False) -> Postings | None:
-    """The postings of ``btext`` in ``field`` of a segment, decoded a block at a time (Whoosh decodes each id
-    with a Python generator, and hands them out through four calls a posting); None for a term the segment
-    does not have."""
-    from whoosh.codec.whoosh3 import W3LeafMatcher
-
-    if (field, btext) not in reader:
-        return None
-    m = reader.postings(field, btext)
-    ids, tfs = array("I"), array("f")
-    vals: list | None = [] if values else None
-    if type(m) is W3LeafMatcher and not m._i:
-        while m.is_active():
-            if m._data is None:
-                m._read_data()
-            raw = m._data[0]
-            ids.extend(raw if m._byteids else accumulate(raw))
-            m._read_weights()
-            tfs.extend(m._weights)
-            if vals is not None:
-                m._read_values()
-                vals.extend(m._values)
-            m._next_block()
-        return Postings(ids, tfs, vals)
-    while m.is_active():  # a term stored inline, or a codec this does not know: Whoosh's own calls
-        ids.append(m.id())
-        tfs.append(m.weight())
-        if vals is not None:
-            vals.append(m.value())
-        m.next()
-    return Postings(ids, tfs, vals)
 
 
 # --- the tree of matchers, as sets of documents and their scores ----------------------------------------
@@ -88,8 +41,6 @@ class _Node:
 
 class _TermNode(_Node):
     def __init__(self, searcher, context, field: str, btext: bytes, boost: float, positions: bool = False) -> None:
-        from whoosh.scoring import BM25FScorer
-
         reader = searcher.reader()
         self.boost = boost
         self.postings = read_postings(reader, field, btext, positions)
@@ -99,30 +50,19 @@ class _TermNode(_Node):
         weighting = context.weighting if context is not None else searcher.weighting
         if weighting is None:
             weighting = searcher.weighting
-        scorer = weighting.scorer(searcher, field, btext)
-        self.lengths = _field_lengths(reader, field)
-        if type(scorer) is not BM25FScorer or self.lengths is None:
+        self.bm25 = BM25Parts.of(weighting.scorer(searcher, field, btext), _field_lengths(reader, field))
+        if self.bm25 is None:
             raise _Unsupported(field)
-        self.scorer = scorer
         self.format = reader.schema[field].format if positions else None
 
     def scores(self, wanted: set[int]) -> dict[int, float]:
-        from whoosh.util.numeric import byte_to_length
-
         if not wanted:
             return {}
-        scorer, lengths, boost = self.scorer, self.lengths, self.boost
-        idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-        out: dict[int, float] = {}
-        every = len(wanted) == len(self.docs)
-        for docnum, tf in zip(self.postings.ids, self.postings.tfs, strict=True):
-            if every or docnum in wanted:
-                byte = lengths[docnum]
-                fl = byte_to_length(byte) if byte else None  # as Whoosh's scorer reads it (an error)
-                # Whoosh's BM25 in its order of operations; a boost as its wrapping matcher applies it
-                score = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-                out[docnum] = score * boost if boost != 1.0 else score
-        return out
+        postings = self.postings
+        if len(wanted) == len(self.docs):
+            return self.bm25.scores(postings.ids, postings.tfs, self.boost)
+        kept = [(docnum, tf) for docnum, tf in zip(postings.ids, postings.tfs, strict=True) if docnum in wanted]
+        return self.bm25.scores([docnum for docnum, _ in kept], [tf for _, tf in kept], self.boost)
 
     def positions(self, docnum: int) -> list[int]:
         """The positions of the term in a document it is in."""
