@@ -110,3 +110,44 @@ def test_a_fuzzy_terms_initials_come_from_the_index(seeds_library) -> None:
     wanted = wanted_terms(q, engine.searcher.reader())
     assert wanted.fuzzy and wanted.fuzzy[0][2] == 0
     assert wanted._initials == {"t"}
+
+
+TRICKY = ("U.S.A. and U.S.'s envoy, don't, o'Neil's ’tis Pakistan's; «Paris» “Oil” —oil—prices. "
+          "İstanbul ﬁsh ǅemal Ölpreis ölpreis o\u0301pec \u0301opec _oil oil_ 1987 oil1 1oil O.P.E.C. "
+          "p.o.w. a.b.c.d.e.f.o p’s pp'oil x.oil, oil.x oil's... oils.the...prices\tprice\npricing")
+
+
+@pytest.mark.parametrize("wanted", [
+    WantedTerms({"oil", "price"}),
+    WantedTerms({"US", "pakistan"}, prefixes=("ist",)),
+    WantedTerms({"OPEC", "POW", "1987"}, prefixes=("ölp", "fi")),
+    WantedTerms({"neil", "paris", "abcdefo", "tis"}),
+    WantedTerms(set(), prefixes=("o", "p", "ǆ", "ﬁ", "i")),
+    WantedTerms(set(), fuzzy=(("oul", 1, 0),), fuzzy_terms={"oil", "owl"}),
+])
+def test_reading_only_the_words_that_may_be_wanted_finds_what_reading_every_word_finds(wanted) -> None:
+    """Tokens are read from the places a wanted word may begin: the same spans as splitting the whole text,
+    through dotted acronyms, apostrophes, accents typed apart, ligatures and punctuation outside ASCII."""
+    assert wanted._candidates is not None
+    for text in (TRICKY, TEXT, TRICKY + TEXT, TEXT[7:] + TRICKY[3:]):
+        expected = _analysed(text, wanted)
+        assert highlight_spans(text, wanted) == expected
+        assert highlight_spans(text, wanted) == expected
+
+
+def test_tokens_are_not_read_between_the_places_a_wanted_word_may_begin(monkeypatch: pytest.MonkeyPatch) -> None:
+    from index import analysis
+
+    read: list[str] = []
+
+    class Counting:
+        def finditer(self, text, start=0):
+            for match in analysis.TOKEN_PATTERN.finditer(text, start):
+                read.append(match.group())
+                yield match
+
+    monkeypatch.setattr(snippets, "TOKEN_PATTERN", Counting())
+    spans, terms = highlight_spans(TEXT, WantedTerms({"kabul"}))
+    assert [TEXT[s:e] for s, e in spans] == ["Kabul"] and terms == {"kabul"}
+    assert [token for token in read if token[0].isascii()] == ["Kabul", "K"]  # others: checked as before
+    assert len(read) < 10

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Collection
 
 from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 
-from ..analysis import TOKEN_PATTERN, is_stop_term, word_terms
+from ..analysis import TOKEN_CHAR, TOKEN_PATTERN, is_stop_term, word_terms
 from ..models import Fragment
 from .terms import field_terms
 
@@ -35,7 +36,7 @@ class WantedTerms:
     stems most words of the text for the first time); a word in ASCII is checked by its first letter, once per
     letter."""
 
-    __slots__ = ("_first", "_initials", "_words", "fuzzy", "phrases", "prefixes", "terms")
+    __slots__ = ("_candidates", "_first", "_initials", "_words", "fuzzy", "phrases", "prefixes", "terms")
 
     def __init__(self, terms: set[str] | None = None, prefixes: tuple[str, ...] = (),
                  fuzzy: tuple[tuple[str, int, int], ...] = (), phrases: tuple[tuple[str, ...], ...] = (),
@@ -49,6 +50,7 @@ class WantedTerms:
         self._words: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
         self._initials = _initials(self, fuzzy_terms)
         self._first: dict[str, bool] = {}  # an ASCII word's first letter: whether it may begin a wanted term
+        self._candidates = _candidates(self._initials)
 
     def __contains__(self, term: str) -> bool:
         if term in self.terms or (self.prefixes and term.startswith(self.prefixes)):
@@ -101,6 +103,16 @@ def _initials(wanted: WantedTerms, fuzzy_terms: Collection[str] | None = None) -
     if any(not start or is_stop_term(start) for start in starts):
         return None
     return frozenset(start[0] for start in starts)
+
+
+def _candidates(initials: frozenset[str] | None) -> re.Pattern | None:
+    """Where in a text a word may begin that can begin a wanted term: a character no word character precedes,
+    that is an ASCII character a wanted term's first letter is (in lower case or capitals), or any other
+    character (its word is checked as :func:`_may_begin` checks it). None when every word may."""
+    if initials is None:
+        return None
+    ascii_ = "".join(re.escape(c) for c in map(chr, range(128)) if _may_begin(c, initials))
+    return re.compile(rf"[{ascii_}\u0080-\U0010ffff](?<!\w.)" if ascii_ else r"[\u0080-\U0010ffff](?<!\w.)")
 
 
 def _may_begin(word: str, initials: frozenset[str]) -> bool:
@@ -169,6 +181,8 @@ def highlight_spans(text: str, wanted: WantedTerms) -> tuple[list[tuple[int, int
     known, word = wanted._words.get, wanted.word  # a word seen before costs a lookup, not a call
     spans: list[tuple[int, int]] = []
     found: set[str] = set()
+    if not wanted.phrases and wanted._candidates is not None:
+        return _candidate_spans(text, wanted)
     if not wanted.phrases:
         for match in TOKEN_PATTERN.finditer(text):
             token = match.group()
@@ -200,6 +214,35 @@ def highlight_spans(text: str, wanted: WantedTerms) -> tuple[list[tuple[int, int
         else:
             merged.append((start, end))
     return merged, {t for t in found if not is_stop_term(t)}
+
+
+def _candidate_spans(text: str, wanted: WantedTerms) -> tuple[list[tuple[int, int]], set[str]]:
+    """:func:`highlight_spans` without phrases, reading only the words that may begin a wanted term: from each
+    place one may begin (see :func:`_candidates`), back to the last character no token holds, tokens are read
+    as reading the whole text reads them, up to the one at that place (splitting every word of 20 hits into
+    tokens cost more than the rest of a search for a word in every article)."""
+    known, word = wanted._words.get, wanted.word
+    spans: list[tuple[int, int]] = []
+    found: set[str] = set()
+    done = 0  # where the tokens read so far end
+    token_char = TOKEN_CHAR.match
+    for candidate in wanted._candidates.finditer(text):
+        place = candidate.start()
+        if place < done:
+            continue
+        start = place
+        while start > done and token_char(text, start - 1):
+            start -= 1
+        for match in TOKEN_PATTERN.finditer(text, start):
+            token = match.group()
+            done = match.end()
+            matched = (known(token) or word(token))[2]
+            if matched:
+                spans.append(match.span())
+                found |= matched
+            if done > place:
+                break
+    return spans, found
 
 
 def _text(term: str | bytes) -> str:
