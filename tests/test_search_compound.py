@@ -117,3 +117,41 @@ def test_phrases_across_segments(tmp_path) -> None:
             mine = _hits(searcher, fast(q))
             assert mine == _whooshs(searcher, q) and mine
     ix.close()
+
+
+def test_a_common_words_blocks_without_a_rare_words_documents_are_not_decoded(tmp_path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """``rare AND common``, ``"rare common"``: the common word is read only in the blocks that may hold one of the
+    rare word's documents; the same hits and scores as Whoosh's."""
+    from whoosh import index as whoosh_index
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    from index import store
+
+    ix = whoosh_index.create_in(str(tmp_path), store.make_schema())
+    writer = ix.writer()
+    for number in range(2000):
+        extra = " rare market" if number in (5, 1500) else (" market rare" if number == 700 else "")
+        writer.add_document(id=str(number), title=f"Day {number}", body=f"the market fell {number % 7}{extra}")
+    writer.commit()
+    decoded: list[bytes] = []
+    real = W3LeafMatcher._read_data
+
+    def counting(self):
+        decoded.append(self._term[1] if isinstance(self._term, tuple) else b"")
+        return real(self)
+
+    with ix.searcher() as searcher:
+        from index.search.terms import _load_lengths
+
+        _load_lengths(searcher.reader(), ("title", "body"))
+        for q in (wq.And([_word("rare"), _word("market")]), _phrase("rare", "market")):
+            expected = _whooshs(searcher, q)
+            monkeypatch.setattr(W3LeafMatcher, "_read_data", counting)
+            mine = _hits(searcher, fast(q))
+            monkeypatch.setattr(W3LeafMatcher, "_read_data", real)
+            assert mine == expected and len(mine) == (3 if type(q) is wq.And else 2)
+            market_blocks = sum(1 for term in decoded if term == b"market")
+            assert 0 < market_blocks <= 3 < searcher.reader().doc_frequency("body", b"market") // 128
+            decoded.clear()
+    ix.close()

@@ -30,36 +30,59 @@ class _Unsupported(Exception):
 # --- the tree of matchers, as sets of documents and their scores ----------------------------------------
 
 class _Node:
-    """A part of the query in one segment: ``docs`` (the ids it matches) and ``scores(wanted)`` (the score of
-    each of ``wanted``, a subset of ``docs``, as Whoosh's matcher for the part gives it)."""
+    """A part of the query in one segment. ``find(among)`` gives the documents it matches (among those of
+    ``among``, when given: a smaller part's), kept as ``docs``; then ``scores(wanted)`` gives the score of each of
+    ``wanted`` (a subset of ``docs``) as Whoosh's matcher for the part gives it. ``size`` is an upper bound of the
+    documents it matches, to find the smaller parts of an AND first."""
 
     docs: set[int]
+    size: int
+
+    def find(self, among: set[int] | None) -> set[int]:
+        raise NotImplementedError
 
     def scores(self, wanted: set[int]) -> dict[int, float]:
         raise NotImplementedError
 
 
+#: A term whose documents are looked for among fewer than this share of its own is read only in the blocks that
+#: may hold them.
+SPARSE_SHARE = 0.25
+
+
 class _TermNode(_Node):
     def __init__(self, searcher, context, field: str, btext: bytes, boost: float, positions: bool = False) -> None:
         reader = searcher.reader()
-        self.boost = boost
-        self.postings = read_postings(reader, field, btext, positions)
-        self.docs = set(self.postings.ids) if self.postings is not None else set()
-        if self.postings is None:
-            return
+        self.reader, self.field, self.btext, self.boost, self.positions_too = reader, field, btext, boost, positions
+        self.size = reader.doc_frequency(field, btext)
+        self.postings = None
+        self.docs = set()
         weighting = context.weighting if context is not None else searcher.weighting
         if weighting is None:
             weighting = searcher.weighting
-        self.bm25 = BM25Parts.of(weighting.scorer(searcher, field, btext), _field_lengths(reader, field))
-        if self.bm25 is None:
-            raise _Unsupported(field)
+        if (field, btext) in reader:
+            self.bm25 = BM25Parts.of(weighting.scorer(searcher, field, btext), _field_lengths(reader, field))
+            if self.bm25 is None:
+                raise _Unsupported(field)
         self.format = reader.schema[field].format if positions else None
+
+    def find(self, among: set[int] | None) -> set[int]:
+        if not self.size or (among is not None and not among):
+            return self.docs
+        sparse = among is not None and len(among) < self.size * SPARSE_SHARE
+        self.postings = read_postings(self.reader, self.field, self.btext, self.positions_too,
+                                      sorted(among) if sparse else None)
+        if self.postings is not None:
+            self.docs = set(self.postings.ids)
+            if among is not None and not sparse:
+                self.docs &= among
+        return self.docs
 
     def scores(self, wanted: set[int]) -> dict[int, float]:
         if not wanted:
             return {}
         postings = self.postings
-        if len(wanted) == len(self.docs):
+        if len(wanted) == len(postings.ids):
             return self.bm25.scores(postings.ids, postings.tfs, self.boost)
         kept = [(docnum, tf) for docnum, tf in zip(postings.ids, postings.tfs, strict=True) if docnum in wanted]
         return self.bm25.scores([docnum for docnum, _ in kept], [tf for _, tf in kept], self.boost)
@@ -84,7 +107,12 @@ class _MatcherNode(_Node):
                 found[m.id()] = m.score()
                 m.next()
         self.found = found
-        self.docs = set(found)
+        self.size = len(found)
+        self.docs = set()
+
+    def find(self, among: set[int] | None) -> set[int]:
+        self.docs = set(self.found) if among is None else among.intersection(self.found)
+        return self.docs
 
     def scores(self, wanted: set[int]) -> dict[int, float]:
         found = self.found
@@ -94,7 +122,12 @@ class _MatcherNode(_Node):
 class _Union(_Node):
     def __init__(self, a: _Node, b: _Node) -> None:
         self.a, self.b = a, b
-        self.docs = a.docs | b.docs
+        self.size = a.size + b.size
+        self.docs = set()
+
+    def find(self, among: set[int] | None) -> set[int]:
+        self.docs = self.a.find(among) | self.b.find(among)
+        return self.docs
 
     def scores(self, wanted: set[int]) -> dict[int, float]:
         a = self.a.scores(wanted & self.a.docs)
@@ -109,7 +142,14 @@ class _Union(_Node):
 class _Intersection(_Node):
     def __init__(self, a: _Node, b: _Node) -> None:
         self.a, self.b = a, b
-        self.docs = a.docs & b.docs
+        self.size = min(a.size, b.size)
+        self.docs = set()
+
+    def find(self, among: set[int] | None) -> set[int]:
+        first, second = (self.a, self.b) if self.a.size <= self.b.size else (self.b, self.a)
+        found = first.find(among)
+        self.docs = second.find(found) if found else set()
+        return self.docs
 
     def scores(self, wanted: set[int]) -> dict[int, float]:
         a = self.a.scores(wanted)
@@ -120,7 +160,12 @@ class _Intersection(_Node):
 class _Boosted(_Node):
     def __init__(self, child: _Node, boost: float) -> None:
         self.child, self.boost = child, boost
-        self.docs = child.docs
+        self.size = child.size
+        self.docs = set()
+
+    def find(self, among: set[int] | None) -> set[int]:
+        self.docs = self.child.find(among)
+        return self.docs
 
     def scores(self, wanted: set[int]) -> dict[int, float]:
         boost = self.boost
@@ -132,8 +177,14 @@ class _Phrase(_Node):
     Whoosh's span matcher scores them, by the sum of its words' scores (a tree in the order of the words)."""
 
     def __init__(self, words: list[_TermNode]) -> None:
+        self.words = words
         self.tree = _binary_tree(_Intersection, words)
-        found = self.tree.docs
+        self.size = self.tree.size
+        self.docs = set()
+
+    def find(self, among: set[int] | None) -> set[int]:
+        words = self.words
+        found = self.tree.find(among)
         if len(words) > 1 and found:
             kept = set()
             for docnum in found:
@@ -146,6 +197,7 @@ class _Phrase(_Node):
                     kept.add(docnum)
             found = kept
         self.docs = found
+        return found
 
     def scores(self, wanted: set[int]) -> dict[int, float]:
         return self.tree.scores(wanted)
@@ -236,6 +288,10 @@ def _phrase(q, searcher, context) -> _Node:
 class _Empty(_Node):
     def __init__(self) -> None:
         self.docs = set()
+        self.size = 0
+
+    def find(self, among: set[int] | None) -> set[int]:
+        return self.docs
 
     def scores(self, wanted: set[int]) -> dict[int, float]:
         return {}
@@ -248,7 +304,7 @@ def scored_documents(q, searcher, context) -> tuple[list[int], list[float]] | No
         node = _node(q, searcher, context)
     except _Unsupported:
         return None
-    docs = node.docs
+    docs = node.find(None)
     scores = node.scores(docs)
     ids = sorted(docs)
     return ids, [scores[docnum] for docnum in ids]

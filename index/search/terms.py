@@ -216,10 +216,13 @@ class Postings:
         self.values = values
 
 
-def read_postings(reader, field: str, btext: bytes, values: bool = False) -> Postings | None:
+def read_postings(reader, field: str, btext: bytes, values: bool = False, within: list[int] | None = None
+                  ) -> Postings | None:
     """The postings of ``btext`` in ``field`` of a segment, decoded a block at a time (Whoosh decodes each id
     with a Python generator, and hands them out through four calls a posting); None for a term the segment
-    does not have."""
+    does not have. With ``within`` (ascending ids), only the postings of those documents, and only the blocks
+    that may hold one are decoded (a block's last id is in its header): what an AND of a rare word and a
+    common one reads of the common one."""
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
     if (field, btext) not in reader:
@@ -227,7 +230,17 @@ def read_postings(reader, field: str, btext: bytes, values: bool = False) -> Pos
     m = reader.postings(field, btext)
     ids, tfs = array("I"), array("f")
     vals: list | None = [] if values else None
-    if type(m) is W3LeafMatcher and not m._i:
+    if type(m) is not W3LeafMatcher or m._i:  # a term stored inline, or a codec this does not know
+        kept = set(within) if within is not None else None
+        while m.is_active():
+            if kept is None or m.id() in kept:
+                ids.append(m.id())
+                tfs.append(m.weight())
+                if vals is not None:
+                    vals.append(m.value())
+            m.next()
+        return Postings(ids, tfs, vals)
+    if within is None:
         while m.is_active():
             if m._data is None:
                 m._read_data()
@@ -240,12 +253,26 @@ def read_postings(reader, field: str, btext: bytes, values: bool = False) -> Pos
                 vals.extend(m._values)
             m._next_block()
         return Postings(ids, tfs, vals)
-    while m.is_active():  # a term stored inline, or a codec this does not know: Whoosh's own calls
-        ids.append(m.id())
-        tfs.append(m.weight())
-        if vals is not None:
-            vals.append(m.value())
-        m.next()
+    kept, j, count = set(within), 0, len(within)
+    while j < count and m.is_active():
+        last = m._maxid
+        if within[j] <= last:
+            if m._data is None:
+                m._read_data()
+            raw = m._data[0]
+            block = raw if m._byteids else list(accumulate(raw))
+            m._read_weights()
+            weights = m._weights
+            if vals is not None:
+                m._read_values()
+            for k, docnum in enumerate(block):
+                if docnum in kept:
+                    ids.append(docnum)
+                    tfs.append(weights[k])
+                    if vals is not None:
+                        vals.append(m._values[k])
+            j = bisect_right(within, last, j)
+        m._next_block()
     return Postings(ids, tfs, vals)
 
 
