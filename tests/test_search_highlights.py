@@ -114,7 +114,8 @@ def test_a_fuzzy_terms_initials_come_from_the_index(seeds_library) -> None:
 
 TRICKY = ("U.S.A. and U.S.'s envoy, don't, o'Neil's ’tis Pakistan's; «Paris» “Oil” —oil—prices. "
           "İstanbul ﬁsh ǅemal Ölpreis ölpreis o\u0301pec \u0301opec _oil oil_ 1987 oil1 1oil O.P.E.C. "
-          "p.o.w. a.b.c.d.e.f.o p’s pp'oil x.oil, oil.x oil's... oils.the...prices\tprice\npricing")
+          "p.o.w. a.b.c.d.e.f.o p’s pp'oil x.oil, oil.x oil's... oils.the...prices\tprice\npricing "
+          "e\u0301cole, Ecole, \u00e9cole; O\u0308lpreis.")
 
 
 @pytest.mark.parametrize("wanted", [
@@ -124,6 +125,7 @@ TRICKY = ("U.S.A. and U.S.'s envoy, don't, o'Neil's ’tis Pakistan's; «Paris»
     WantedTerms({"neil", "paris", "abcdefo", "tis"}),
     WantedTerms(set(), prefixes=("o", "p", "ǆ", "ﬁ", "i")),
     WantedTerms(set(), fuzzy=(("oul", 1, 0),), fuzzy_terms={"oil", "owl"}),
+    WantedTerms({"école"}, prefixes=("ölp",)),
 ])
 def test_reading_only_the_words_that_may_be_wanted_finds_what_reading_every_word_finds(wanted) -> None:
     """Tokens are read from the places a wanted word may begin: the same spans as splitting the whole text,

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 
-from ..analysis import TOKEN_CHAR, TOKEN_PATTERN, is_stop_term, word_terms
+from ..analysis import MARKS, TOKEN_CHAR, TOKEN_PATTERN, is_stop_term, word_terms
 from ..models import Fragment
 from .terms import field_terms
 
@@ -107,12 +107,14 @@ def _initials(wanted: WantedTerms, fuzzy_terms: Collection[str] | None = None) -
 
 def _candidates(initials: frozenset[str] | None) -> re.Pattern | None:
     """Where in a text a word may begin that can begin a wanted term: a character no word character precedes,
-    that is an ASCII character a wanted term's first letter is (in lower case or capitals), or any other
-    character (its word is checked as :func:`_may_begin` checks it). None when every word may."""
+    that is an ASCII character a wanted term's first letter is (in lower case or capitals), an ASCII character
+    an accent typed apart follows ("e\u0301cole" is "école"), or any other character (its word is checked as
+    :func:`_may_begin` checks it). None when every word may."""
     if initials is None:
         return None
     ascii_ = "".join(re.escape(c) for c in map(chr, range(128)) if _may_begin(c, initials))
-    return re.compile(rf"[{ascii_}\u0080-\U0010ffff](?<!\w.)" if ascii_ else r"[\u0080-\U0010ffff](?<!\w.)")
+    first = f"[{ascii_}\\u0080-\\U0010ffff]" if ascii_ else "[\\u0080-\\U0010ffff]"
+    return re.compile(rf"(?:{first}|[\x00-\x7f](?=[{MARKS}]))(?<!\w.)")
 
 
 def _may_begin(word: str, initials: frozenset[str]) -> bool:
