@@ -15,10 +15,14 @@ Whoosh, whole (:func:`scored_documents` gives None).
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from itertools import accumulate
 from operator import itemgetter
+from pickle import loads
 
 from whoosh import query as wq
+from whoosh.formats import Positions
 from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.system import _INT_SIZE
 
 from .terms import BM25Parts, TermUnion, WordFuzzy, WordPrefix, _field_lengths, read_postings
 
@@ -87,10 +91,15 @@ class _TermNode(_Node):
         kept = [(docnum, tf) for docnum, tf in zip(postings.ids, postings.tfs, strict=True) if docnum in wanted]
         return self.bm25.scores([docnum for docnum, _ in kept], [tf for _, tf in kept], self.boost)
 
-    def positions(self, docnum: int) -> list[int]:
-        """The positions of the term in a document it is in."""
-        postings = self.postings
-        return self.format.decode_as("positions", postings.values[bisect_left(postings.ids, docnum)])
+    def positions(self, docnum: int):
+        """The positions of the term in a document it is in (an iterable)."""
+        value = self.postings.values[bisect_left(self.postings.ids, docnum)]
+        if type(self.format) is Positions:
+            # Whoosh's Positions.decode_positions, the running sum taken in C
+            if not value.endswith(b"."):
+                value += b"."
+            return accumulate(loads(value[_INT_SIZE:]))
+        return self.format.decode_as("positions", value)
 
 
 class _MatcherNode(_Node):
