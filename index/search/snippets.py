@@ -218,6 +218,11 @@ def highlight_spans(text: str, wanted: WantedTerms) -> tuple[list[tuple[int, int
     return merged, {t for t in found if not is_stop_term(t)}
 
 
+#: A place a wanted word may begin at most this many characters after the tokens read so far end is reached by
+#: reading on (where such places are many, as for a fuzzy word matching terms of several first letters).
+NEAR_CHARS = 24
+
+
 def _candidate_spans(text: str, wanted: WantedTerms) -> tuple[list[tuple[int, int]], set[str]]:
     """:func:`highlight_spans` without phrases, reading only the words that may begin a wanted term: from each
     place one may begin (see :func:`_candidates`), back to the last character no token holds, tokens are read
@@ -228,14 +233,18 @@ def _candidate_spans(text: str, wanted: WantedTerms) -> tuple[list[tuple[int, in
     found: set[str] = set()
     done = 0  # where the tokens read so far end
     token_char = TOKEN_CHAR.match
+    tokens = None
     for candidate in wanted._candidates.finditer(text):
         place = candidate.start()
         if place < done:
             continue
-        start = place
-        while start > done and token_char(text, start - 1):
-            start -= 1
-        for match in TOKEN_PATTERN.finditer(text, start):
+        if tokens is None or place - done > NEAR_CHARS:
+            start = place
+            while start > done and token_char(text, start - 1):
+                start -= 1
+            tokens = TOKEN_PATTERN.finditer(text, start)
+        # else the tokens read so far go on to this place: reading on costs less than starting again
+        for match in tokens:
             token = match.group()
             done = match.end()
             matched = (known(token) or word(token))[2]
