@@ -36,9 +36,12 @@ from whoosh.analysis import STOP_WORDS, Filter, RegexTokenizer
 from whoosh.lang.porter2 import stem as porter_stem
 
 #: Combining marks (an accent typed after its letter): part of the word they follow.
-_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 #: Dotted acronyms (U.S., U.K.) first, then words with inner apostrophes (don't, Taliban's).
-TOKEN_PATTERN = re.compile(rf"(?:[^\W\d_][{_MARKS}]*\.){{2,}}|\w[\w{_MARKS}]*(?:['’]\w[\w{_MARKS}]*)*", re.UNICODE)
+TOKEN_PATTERN = re.compile(rf"(?:[^\W\d_][{MARKS}]*\.){{2,}}|\w[\w{MARKS}]*(?:['’]\w[\w{MARKS}]*)*", re.UNICODE)
+#: A character a token can hold: a token never spans any other, so the tokens that begin after one are those
+#: found by starting there.
+TOKEN_CHAR = re.compile(rf"[\w{MARKS}.'’]")
 #: What marks a stop word's index term (``the`` -> ``=the``): no word begins with it, so no stem is one.
 STOP_MARK = "="
 _POSSESSIVE = re.compile(r"['’]s$")

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from whoosh import query as wq
 
 from conftest import write_files
 from index import Library, open_library, store
@@ -126,3 +127,23 @@ def test_a_segment_without_the_column_reads_none_and_the_others_their_own(tmp_pa
 def test_entity_keys_read_back_as_written(terms: dict[str, list[str]]) -> None:
     value = store.encode_entity_keys(terms)
     assert store.decode_entity_keys(value) == [(f, k) for f in store.ENTITY_FIELDS for k in terms.get(f, [])]
+
+
+def test_the_twelve_entities_shown_are_those_of_sorting_them_all(seeds_library: Library,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the entities mentioned as often as the twelfth are sorted by name: the same twelve, in the same order,
+    with ties at the twelfth across many names."""
+    import random
+    from collections import Counter
+
+    engine = seeds_library._search_engine()
+    results = engine.searcher.search(wq.Every(), limit=None)
+    r = random.Random(7)
+    names = [(f"{r.choice('abcAB')}{r.choice('xyzXY')}{n}", r.choice(("person", "org", "place"))) for n in range(60)]
+    entities = {docnum: tuple(set(r.sample(names, r.randrange(0, 9)))) for docnum in results.docs()}
+    monkeypatch.setattr(engine, "_doc_entities", entities.__getitem__)
+    counts = Counter(pair for hit in results[:200] for pair in entities[hit.docnum])
+    expected = sorted(counts.items(), key=lambda item: (-item[1], item[0][0].casefold(), item[0]))[:12]
+    shown = engine._entity_facets(results)
+    assert [(f.value, f.count) for f in shown] == [(name, count) for (name, _kind), count in expected]
+    assert len(shown) == 12

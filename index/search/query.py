@@ -15,6 +15,7 @@ from ..analysis import STOP_MARK, STOP_WORDS, word_terms
 from ..entities import EntityRegistry
 from ..models import QueryError
 from ..store import ENTITY_FIELDS
+from .compound import fast
 from .terms import TermUnion, WordFuzzy, WordPrefix, _is_union_of_terms
 
 FIELD_ALIASES = {
@@ -280,7 +281,7 @@ def parse(parser, registry: EntityRegistry, text: str):
     expanded = _expand_entities(parsed, registry)
     if type(expanded) is wq.Or and _is_union_of_terms(expanded):  # the whole query; inside an AND, Whoosh skips
         return TermUnion(expanded.subqueries, boost=expanded.boost)
-    return expanded
+    return fast(expanded)
 
 
 def _quoted_position(message: str, text: str) -> int:

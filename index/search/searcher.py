@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from ..analysis import analyze
 from ..entities import EntityRegistry
@@ -19,6 +21,8 @@ from .terms import SegmentColumn, TermListCorrector, _doc_terms, _load_lengths, 
 
 #: Hits whose entities make the entity facets.
 ENTITY_FACET_DEPTH = 200
+#: Entities shown in the entity facets.
+FACET_SIZE = 12
 
 #: Documents whose canonical entities are kept between searches (an LRU, about 150 bytes a document). Reading
 #: them again costs: with 2,000 kept, searches that each read 200 other documents (the benchmark's set, run
@@ -141,11 +145,13 @@ class Searcher:
         return idf
 
     def _entity_facets(self, results) -> tuple[FacetCount, ...]:
-        counts: Counter[tuple[str, str]] = Counter()
-        for hit in results[:ENTITY_FACET_DEPTH]:
-            counts.update(self._doc_entities(hit.docnum))
-        # Most mentioned first, ties by name: the same results always show the same twelve.
-        top = sorted(counts.items(), key=lambda item: (-item[1], item[0][0].casefold(), item[0]))[:12]
+        counts = Counter(chain.from_iterable(map(self._doc_entities, _top_docnums(results, ENTITY_FACET_DEPTH))))
+        # Most mentioned first, ties by name: the same results always show the same twelve. Only the entities
+        # mentioned as often as the twelfth most mentioned can be among them: the others are not sorted by name.
+        if len(counts) > FACET_SIZE:
+            least = heapq.nlargest(FACET_SIZE, counts.values())[-1]
+            counts = {entity: count for entity, count in counts.items() if count >= least}
+        top = sorted(counts.items(), key=lambda item: (-item[1], item[0][0].casefold(), item[0]))[:FACET_SIZE]
         return tuple(
             FacetCount(value=name, count=count, clause=f'{kind}:"{name}"')
             for (name, kind), count in top
@@ -230,6 +236,14 @@ class LRU(OrderedDict):
         self.move_to_end(key)
         if len(self) > self.size:
             self.popitem(last=False)
+
+def _top_docnums(results, depth: int) -> list[int]:
+    """The document numbers of the ``depth`` best hits, in order (without a Whoosh ``Hit`` made for each)."""
+    top_n = getattr(results, "top_n", None)
+    if isinstance(top_n, list):
+        return [docnum for _score, docnum in top_n[:depth]]
+    return [hit.docnum for hit in results[:depth]]
+
 
 def _date_text(value) -> str:
     if value is None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Collection
 
 from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 
-from ..analysis import TOKEN_PATTERN, is_stop_term, word_terms
+from ..analysis import MARKS, TOKEN_CHAR, TOKEN_PATTERN, is_stop_term, word_terms
 from ..models import Fragment
+from .terms import field_terms
 
 FRAGMENT_CHARS = 160
 MAX_FRAGMENTS = 3
@@ -20,20 +23,24 @@ class WantedTerms:
     terms for ``bank~``.
 
     Highlighting asks this of every word of every shown hit. A prefix stays a prefix and a fuzzy term an edit
-    distance, checked word by word, instead of being expanded into the index terms they match (for a fuzzy
-    term an automaton per segment and field, another 10-20 ms a query; on an index of several segments, which
-    an update leaves, Whoosh expands across them with a Python edit distance over every term: 0.6 s).
+    distance, checked word by word, instead of being expanded into the index terms they match through Whoosh
+    (for a fuzzy term an automaton per segment and field, another 10-20 ms a query; on an index of several
+    segments, which an update leaves, Whoosh expands across them with a Python edit distance over every term:
+    0.6 s). A fuzzy term free in its first letter is looked up in the sorted term lists (see
+    :meth:`~.terms.FieldTerms.within`) only to learn which first letters its terms have.
 
     What a word of the text is worth is worked out once per query (:meth:`word`): the shown hits repeat most of
     their words. A word that cannot begin any wanted term is not analysed at all: an index term begins with its
     word's first letter, in lower case or in capitals (Porter stemming keeps the first letter; an acronym is kept
     as written), so only the words beginning as a wanted term does are stemmed (the first search after opening
-    stems most words of the text for the first time)."""
+    stems most words of the text for the first time); a word in ASCII is checked by its first letter, once per
+    letter."""
 
-    __slots__ = ("_initials", "_words", "fuzzy", "phrases", "prefixes", "terms")
+    __slots__ = ("_candidates", "_first", "_initials", "_words", "fuzzy", "phrases", "prefixes", "terms")
 
     def __init__(self, terms: set[str] | None = None, prefixes: tuple[str, ...] = (),
-                 fuzzy: tuple[tuple[str, int, int], ...] = (), phrases: tuple[tuple[str, ...], ...] = ()) -> None:
+                 fuzzy: tuple[tuple[str, int, int], ...] = (), phrases: tuple[tuple[str, ...], ...] = (),
+                 fuzzy_terms: Collection[str] | None = None) -> None:
         self.terms = terms or set()
         self.prefixes = prefixes
         #: ``(text, maxdist, prefixlength)``, matched as Whoosh's automaton matches a fuzzy term.
@@ -41,7 +48,9 @@ class WantedTerms:
         #: The terms of each exact phrase, in order: highlighted only where they stand side by side.
         self.phrases = phrases
         self._words: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
-        self._initials = _initials(self)
+        self._initials = _initials(self, fuzzy_terms)
+        self._first: dict[str, bool] = {}  # an ASCII word's first letter: whether it may begin a wanted term
+        self._candidates = _candidates(self._initials)
 
     def __contains__(self, term: str) -> bool:
         if term in self.terms or (self.prefixes and term.startswith(self.prefixes)):
@@ -58,7 +67,7 @@ class WantedTerms:
         query names it); and those to highlight where there is no phrase (never a stop word's)."""
         known = self._words.get(word)
         if known is None:
-            if self._initials is not None and not _may_begin(word, self._initials):
+            if self._initials is not None and not self._may_begin(word):
                 known = (_NONE, _NONE, _NONE)
             else:
                 terms = frozenset(word_terms(word, False, True))
@@ -67,21 +76,45 @@ class WantedTerms:
             self._words[word] = known
         return known
 
+    def _may_begin(self, word: str) -> bool:
+        """:func:`_may_begin`, worked out once per first letter for a word in ASCII (its first letter, lowered
+        or raised, is the first letter of the word lowered or raised)."""
+        if not word.isascii():
+            return _may_begin(word, self._initials)
+        first = word[:1]
+        may = self._first.get(first)
+        if may is None:
+            may = self._first[first] = _may_begin(first, self._initials)
+        return may
+
 
 _NONE: frozenset[str] = frozenset()
 
 
-def _initials(wanted: WantedTerms) -> frozenset[str] | None:
+def _initials(wanted: WantedTerms, fuzzy_terms: Collection[str] | None = None) -> frozenset[str] | None:
     """The first letters of every term ``wanted`` can match; None when it can match a term beginning with
-    anything (a fuzzy term free in its first letter, an empty prefix) or a stop word (``=the``, whose word
-    begins otherwise)."""
-    if any(prefix == 0 for _text, _maxdist, prefix in wanted.fuzzy):
+    anything (a fuzzy term free in its first letter, unless ``fuzzy_terms``, every index term its fuzzy terms
+    match, says which; an empty prefix) or a stop word (``=the``, whose word begins otherwise)."""
+    free = any(prefix == 0 for _text, _maxdist, prefix in wanted.fuzzy)
+    if free and fuzzy_terms is None:
         return None
-    starts = [*wanted.terms, *wanted.prefixes, *(text for text, _, _ in wanted.fuzzy),
+    starts = [*wanted.terms, *wanted.prefixes, *(text for text, _, _ in wanted.fuzzy), *(fuzzy_terms or ()),
               *(word for phrase in wanted.phrases for word in phrase)]
     if any(not start or is_stop_term(start) for start in starts):
         return None
     return frozenset(start[0] for start in starts)
+
+
+def _candidates(initials: frozenset[str] | None) -> re.Pattern | None:
+    """Where in a text a word may begin that can begin a wanted term: a character no word character precedes,
+    that is an ASCII character a wanted term's first letter is (in lower case or capitals), an ASCII character
+    an accent typed apart follows ("e\u0301cole" is "école"), or any other character (its word is checked as
+    :func:`_may_begin` checks it). None when every word may."""
+    if initials is None:
+        return None
+    ascii_ = "".join(re.escape(c) for c in map(chr, range(128)) if _may_begin(c, initials))
+    first = f"[{ascii_}\\u0080-\\U0010ffff]" if ascii_ else "[\\u0080-\\U0010ffff]"
+    return re.compile(rf"(?:{first}|[\x00-\x7f](?=[{MARKS}]))(?<!\w.)")
 
 
 def _may_begin(word: str, initials: frozenset[str]) -> bool:
@@ -122,7 +155,24 @@ def wanted_terms(q, reader) -> WantedTerms:
                 terms.update(_text(text) for _field, text in node.expanded_terms(segment, phrases=True))
 
     walk(q)
-    return WantedTerms(terms, tuple(prefixes), tuple(fuzzy), tuple(phrases))
+    return WantedTerms(terms, tuple(prefixes), tuple(fuzzy), tuple(phrases), _fuzzy_terms(fuzzy, reader))
+
+
+def _fuzzy_terms(fuzzy: list[tuple[str, int, int]], reader) -> set[str] | None:
+    """Every title and body term of the index that a fuzzy term free in its first letter matches (the shown
+    titles and bodies are indexed as stored, so their words' terms are among them): their first letters are the
+    only ones such a term can match (see :func:`_initials`). None when no fuzzy term is free."""
+    free = [(text, maxdist, prefix) for text, maxdist, prefix in fuzzy if prefix == 0]
+    if not free:
+        return None
+    schema = reader.schema
+    found: set[str] = set()
+    for field in ("title", "body"):
+        if field in schema:
+            terms = field_terms(reader, field)
+            for text, maxdist, prefix in free:
+                found.update(terms.within(text, maxdist, prefix))
+    return found
 
 
 def highlight_spans(text: str, wanted: WantedTerms) -> tuple[list[tuple[int, int]], set[str]]:
@@ -133,6 +183,8 @@ def highlight_spans(text: str, wanted: WantedTerms) -> tuple[list[tuple[int, int
     known, word = wanted._words.get, wanted.word  # a word seen before costs a lookup, not a call
     spans: list[tuple[int, int]] = []
     found: set[str] = set()
+    if not wanted.phrases and wanted._candidates is not None:
+        return _candidate_spans(text, wanted)
     if not wanted.phrases:
         for match in TOKEN_PATTERN.finditer(text):
             token = match.group()
@@ -164,6 +216,44 @@ def highlight_spans(text: str, wanted: WantedTerms) -> tuple[list[tuple[int, int
         else:
             merged.append((start, end))
     return merged, {t for t in found if not is_stop_term(t)}
+
+
+#: A place a wanted word may begin at most this many characters after the tokens read so far end is reached by
+#: reading on (where such places are many, as for a fuzzy word matching terms of several first letters).
+NEAR_CHARS = 24
+
+
+def _candidate_spans(text: str, wanted: WantedTerms) -> tuple[list[tuple[int, int]], set[str]]:
+    """:func:`highlight_spans` without phrases, reading only the words that may begin a wanted term: from each
+    place one may begin (see :func:`_candidates`), back to the last character no token holds, tokens are read
+    as reading the whole text reads them, up to the one at that place (splitting every word of 20 hits into
+    tokens cost more than the rest of a search for a word in every article)."""
+    known, word = wanted._words.get, wanted.word
+    spans: list[tuple[int, int]] = []
+    found: set[str] = set()
+    done = 0  # where the tokens read so far end
+    token_char = TOKEN_CHAR.match
+    tokens = None
+    for candidate in wanted._candidates.finditer(text):
+        place = candidate.start()
+        if place < done:
+            continue
+        if tokens is None or place - done > NEAR_CHARS:
+            start = place
+            while start > done and token_char(text, start - 1):
+                start -= 1
+            tokens = TOKEN_PATTERN.finditer(text, start)
+        # else the tokens read so far go on to this place: reading on costs less than starting again
+        for match in tokens:
+            token = match.group()
+            done = match.end()
+            matched = (known(token) or word(token))[2]
+            if matched:
+                spans.append(match.span())
+                found |= matched
+            if done > place:
+                break
+    return spans, found
 
 
 def _text(term: str | bytes) -> str:

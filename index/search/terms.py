@@ -6,6 +6,7 @@ from __future__ import annotations
 import weakref
 from array import array
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from operator import itemgetter
 
 from rapidfuzz import process
@@ -29,7 +30,10 @@ class FieldTerms:
     binary search rather than a pass over the term dictionary. Reuters: 35,543 body and 28,002 title terms,
     about 4 MB together; the backwards order is an array of positions (4 bytes a term), not a second list."""
 
-    __slots__ = ("_backwards", "words")
+    __slots__ = ("_backwards", "_within", "words")
+
+    #: Fuzzy lookups remembered (a search asks for the same one for each segment, field and stage).
+    WITHIN_KEPT = 16
 
     def __init__(self, reader, fieldname: str) -> None:
         from_bytes = reader.schema[fieldname].from_bytes
@@ -38,6 +42,7 @@ class FieldTerms:
             words.update(map(from_bytes, segment.lexicon(fieldname)))
         self.words = sorted(words)  # code point order: the term dictionary's (UTF-8 bytes) order
         self._backwards: array | None = None
+        self._within: dict[tuple[str, int, int], list[str]] = {}
 
     def starting(self, prefix: str) -> list[str]:
         """The terms that begin with ``prefix``."""
@@ -66,7 +71,19 @@ class FieldTerms:
 
         One edit leaves one half of a word whole: a term one edit from ``text`` begins with its first half or
         ends with its second, so only those terms are compared. Other distances compare every term that shares
-        the prefix (rapidfuzz: about 3 ms for 25,000 terms)."""
+        the prefix (rapidfuzz: about 3 ms for 25,000 terms). The last few answers are kept."""
+        key = (text, maxdist, prefix)
+        kept = getattr(self, "_within", None)
+        if kept is None:
+            kept = self._within = {}
+        found = kept.get(key)
+        if found is None:
+            if len(kept) >= self.WITHIN_KEPT:
+                kept.clear()
+            found = kept[key] = self._lookup(text, maxdist, prefix)
+        return list(found)
+
+    def _lookup(self, text: str, maxdist: int, prefix: int) -> list[str]:
         start = text[:prefix]
         if maxdist == 1 and len(text) >= 2:
             half = max(len(start), len(text) // 2)
@@ -147,9 +164,12 @@ def summed_matcher(searcher, context, terms: list[tuple[str, bytes, float]]):
         if (field, text) not in reader:
             continue
         scorer = weighting.scorer(searcher, field, text)
-        m = reader.postings(field, text, scorer=scorer)
-        if _add_bm25(scores, m, scorer, _field_lengths(reader, field), boost):
+        bm25 = BM25Parts.of(scorer, _field_lengths(reader, field))
+        if bm25 is not None:
+            postings = read_postings(reader, field, text)
+            bm25.add(scores, postings.ids, postings.tfs, boost)
             continue
+        m = reader.postings(field, text, scorer=scorer)
         while m.is_active():
             docnum = m.id()
             scores[docnum] = get(docnum, 0.0) + m.score() * boost
@@ -200,31 +220,133 @@ class _AllScored(UnlimitedCollector):
         return self._results(items, docset=self.docset)
 
 
-def _add_bm25(scores: dict[int, float], m, scorer, lengths: bytes | None, boost: float) -> bool:
-    """Add ``m``'s BM25 scores (times ``boost``) to ``scores`` a block of postings at a time, with the sum Whoosh's
-    scorer computes for each posting, in the same order of operations (the same floats); False, having read
-    nothing, where the postings, the scorer or the field lengths are not the kind this reads.
+class Postings:
+    """One term's postings in one segment: document ids (ascending), frequencies and, when asked for, the raw
+    values (positions)."""
+
+    __slots__ = ("ids", "tfs", "values")
+
+    def __init__(self, ids: array, tfs: array, values: list | None) -> None:
+        self.ids = ids
+        self.tfs = tfs
+        self.values = values
+
+
+def read_postings(reader, field: str, btext: bytes, values: bool = False, within: list[int] | None = None
+                  ) -> Postings | None:
+    """The postings of ``btext`` in ``field`` of a segment, decoded a block at a time (Whoosh decodes each id
+    with a Python generator, and hands them out through four calls a posting); None for a term the segment
+    does not have. With ``within`` (ascending ids), only the postings of those documents, and only the blocks
+    that may hold one are decoded (a block's last id is in its header): what an AND of a rare word and a
+    common one reads of the common one."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    if (field, btext) not in reader:
+        return None
+    m = reader.postings(field, btext)
+    ids, tfs = array("I"), array("f")
+    vals: list | None = [] if values else None
+    if type(m) is not W3LeafMatcher or m._i:  # a term stored inline, or a codec this does not know
+        kept = set(within) if within is not None else None
+        while m.is_active():
+            if kept is None or m.id() in kept:
+                ids.append(m.id())
+                tfs.append(m.weight())
+                if vals is not None:
+                    vals.append(m.value())
+            m.next()
+        return Postings(ids, tfs, vals)
+    if within is None:
+        while m.is_active():
+            if m._data is None:
+                m._read_data()
+            raw = m._data[0]
+            ids.extend(raw if m._byteids else accumulate(raw))
+            m._read_weights()
+            tfs.extend(m._weights)
+            if vals is not None:
+                m._read_values()
+                vals.extend(m._values)
+            m._next_block()
+        return Postings(ids, tfs, vals)
+    kept, j, count = set(within), 0, len(within)
+    while j < count and m.is_active():
+        last = m._maxid
+        if within[j] <= last:
+            if m._data is None:
+                m._read_data()
+            raw = m._data[0]
+            block = raw if m._byteids else list(accumulate(raw))
+            m._read_weights()
+            weights = m._weights
+            if vals is not None:
+                m._read_values()
+            for k, docnum in enumerate(block):
+                if docnum in kept:
+                    ids.append(docnum)
+                    tfs.append(weights[k])
+                    if vals is not None:
+                        vals.append(m._values[k])
+            j = bisect_right(within, last, j)
+        m._next_block()
+    return Postings(ids, tfs, vals)
+
+
+class BM25Parts:
+    """Whoosh's BM25 of a term's postings in a segment, with what does not change from one posting to the next
+    worked out once: a document's length norm, ``K1 * ((1 - B) + B * fl / avgfl)``, for each of the 256 bytes a
+    field length is stored as. The same floats as Whoosh's scorer: the same operations in the same order.
 
     Whoosh scores a posting in five calls (the matcher's id and weight, the scorer, the field length through
-    the searcher and the reader): half the time of a search for a common word."""
-    from whoosh.codec.whoosh3 import W3LeafMatcher
-    from whoosh.scoring import BM25FScorer
-    from whoosh.util.numeric import byte_to_length
+    the searcher and the reader, the length's byte decoded): half the time of a search for a common word."""
 
-    if lengths is None or type(scorer) is not BM25FScorer or type(m) is not W3LeafMatcher or m._i:
-        return False
-    idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-    get = scores.get
-    while m.is_active():
-        m._read_ids()
-        m._read_weights()
-        for docnum, tf in zip(m._ids, m._weights, strict=True):
-            byte = lengths[docnum]
-            fl = byte_to_length(byte) if byte else None  # Whoosh's length of a document without one (an error)
-            scores[docnum] = get(docnum, 0.0) + idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))) \
-                * boost
-        m._next_block()
-    return True
+    __slots__ = ("idf", "k1_plus_1", "lengths", "norms")
+
+    #: ``(K1, B, avgfl)`` -> the norm of each length byte (a field has one average length per searcher).
+    _NORMS: dict[tuple[float, float, float], list[float | None]] = {}
+
+    def __init__(self, idf: float, k1: float, b: float, avgfl: float, lengths: bytes) -> None:
+        from whoosh.util.numeric import byte_to_length
+
+        self.idf = idf
+        self.k1_plus_1 = k1 + 1
+        self.lengths = lengths
+        key = (k1, b, avgfl)
+        norms = self._NORMS.get(key)
+        if norms is None:
+            if len(self._NORMS) > 64:
+                self._NORMS.clear()
+            # byte 0: a document without a length, where Whoosh's scorer fails (``B * None``); so does this
+            norms = self._NORMS[key] = [None] + [k1 * ((1 - b) + b * byte_to_length(byte) / avgfl)
+                                                 for byte in range(1, 256)]
+        self.norms = norms
+
+    @classmethod
+    def of(cls, scorer, lengths: bytes | None) -> BM25Parts | None:
+        """The parts of ``scorer`` (Whoosh's BM25F scorer of a term) over a segment's field ``lengths``; None for
+        another scorer, or lengths not read into memory (see :func:`_load_lengths`)."""
+        from whoosh.scoring import BM25FScorer
+
+        if lengths is None or type(scorer) is not BM25FScorer:
+            return None
+        return cls(scorer.idf, scorer.K1, scorer.B, scorer.avgfl, lengths)
+
+    def scores(self, ids, tfs, boost: float) -> dict[int, float]:
+        """Each document of ``ids`` (with its frequency in ``tfs``) with its score, times ``boost`` as Whoosh's
+        wrapping matcher applies a boost."""
+        idf, k1p1, lengths, norms = self.idf, self.k1_plus_1, self.lengths, self.norms
+        if boost == 1.0:
+            return {docnum: idf * ((tf * k1p1) / (tf + norms[lengths[docnum]]))
+                    for docnum, tf in zip(ids, tfs, strict=True)}
+        return {docnum: idf * ((tf * k1p1) / (tf + norms[lengths[docnum]])) * boost
+                for docnum, tf in zip(ids, tfs, strict=True)}
+
+    def add(self, scores: dict[int, float], ids, tfs, boost: float) -> None:
+        """Add the scores of ``ids`` times ``boost`` to ``scores`` (Whoosh's union: the sum of its terms')."""
+        idf, k1p1, lengths, norms = self.idf, self.k1_plus_1, self.lengths, self.norms
+        get = scores.get
+        for docnum, tf in zip(ids, tfs, strict=True):
+            scores[docnum] = get(docnum, 0.0) + idf * ((tf * k1p1) / (tf + norms[lengths[docnum]])) * boost
 
 
 def _field_lengths(reader, field: str) -> bytes | None:
