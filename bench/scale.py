@@ -116,22 +116,56 @@ def build(spec: str, jobs: int) -> dict:
     size = sum(f.stat().st_size for f in corpus.index_dir.rglob("*") if f.is_file())
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     me = resource.getrusage(resource.RUSAGE_SELF)
-    return {"corpus": corpus.name, "entities": LABEL, "index_dir": str(corpus.index_dir), "jobs": jobs,
+    return {"corpus": corpus.name, "annotator": LABEL, "index_dir": str(corpus.index_dir), "jobs": jobs,
             "wall": round(wall, 1), "index_bytes": size,
             "cpu_seconds": round(me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime, 1),
             "peak_rss_mb": round(me.ru_maxrss / 1024), "load_average": os.getloadavg()} | {
         k: v for k, v in built.to_dict().items() if k not in ("skipped", "flagged")}
 
 
+def profile(spec: str, query: str, runs: int = 5, top: int = 25) -> str:
+    """cProfile of ``runs`` warm searches for ``query`` on ``spec``'s index without entities (as the reader
+    searches: top 20 with highlights and facets), the functions that took the most time first."""
+    import cProfile
+    import io
+    import pstats
+
+    from index import open_library
+
+    from .corpora import resolve
+
+    corpus = without_entities(resolve(spec))
+    with open_library(corpus.path, corpus.index_dir) as lib:
+        total = lib.search(query, limit=20).total  # warm: the searcher open, the postings mapped
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(runs):
+            lib.search(query, limit=20)
+        profiler.disable()
+    out = io.StringIO()
+    print(f"{query!r}: {total:,} hits, {runs} warm searches", file=out)
+    stats = pstats.Stats(profiler, stream=out).sort_stats("tottime")
+    stats.print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m bench.scale CORPUS [--jobs N]``: build the corpus's index without entities; print JSON."""
+    """``python -m bench.scale build CORPUS [--jobs N]``: build the corpus's index without entities, print its
+    figures as JSON. ``python -m bench.scale profile CORPUS QUERY``: where a search's time goes (cProfile)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m bench.scale", description=main.__doc__)
+    parser.add_argument("action", choices=("build", "profile"))
     parser.add_argument("corpus", help="seeds, reuters or synthetic:N")
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("query", nargs="?", default="", help="profile: the query")
+    parser.add_argument("--jobs", type=int, default=2, help="build: processes (default 2)")
+    parser.add_argument("--runs", type=int, default=5, help="profile: warm searches profiled (default 5)")
     args = parser.parse_args(argv)
-    print(json.dumps(build(args.corpus, args.jobs), indent=1))
+    if args.action == "build":
+        print(json.dumps(build(args.corpus, args.jobs), indent=1))
+    else:
+        print(profile(args.corpus, args.query, args.runs))
     return 0
 
 
