@@ -150,20 +150,66 @@ def profile(spec: str, query: str, runs: int = 5, top: int = 25) -> str:
     return out.getvalue()
 
 
+def cpu_times(spec: str, results: Path, reps: int = 3) -> dict:
+    """The queries of an earlier ``python -m bench`` run (its JSON), searched again on ``spec``'s index without
+    entities as the reader searches, timed in CPU time (this process's user + system) rather than wall time: a
+    loaded machine stretches wall time, hardly the CPU a search needs. Per query the median of ``reps`` warm
+    runs; per kind and overall p50 / p95 in milliseconds."""
+    import time
+
+    from index import QueryError, open_library
+
+    from .corpora import resolve
+    from .report import summary
+
+    queries = [(q["kind"], q["byline"]) for q in json.loads(results.read_text(encoding="utf-8"))["data"]["search"]
+               ["queries"]]
+    corpus = without_entities(resolve(spec))
+    per_query: list[tuple[str, str, float, int]] = []
+    with open_library(corpus.path, corpus.index_dir) as lib:
+        def search(query: str) -> int:
+            try:
+                return lib.search(query, limit=20).total
+            except QueryError:
+                return -1
+
+        totals = [search(query) for _, query in queries]  # warm-up pass
+        samples: list[list[float]] = [[] for _ in queries]
+        for _ in range(reps):
+            for number, (_, query) in enumerate(queries):
+                started = time.process_time()
+                search(query)
+                samples[number].append((time.process_time() - started) * 1000)
+    for (kind, query), times, total in zip(queries, samples, totals, strict=True):
+        per_query.append((kind, query, sorted(times)[len(times) // 2], total))
+    kinds: dict[str, list[float]] = {}
+    for kind, _, ms, _ in per_query:
+        kinds.setdefault(kind, []).append(ms)
+    slowest = sorted(per_query, key=lambda q: -q[2])[:5]
+    return {"corpus": corpus.name, "annotator": LABEL, "reps": reps, "cpu_ms": summary([q[2] for q in per_query]),
+            "by_kind": {kind: summary(ms) for kind, ms in kinds.items()},
+            "slowest": [{"kind": k, "query": q, "cpu_ms": round(ms, 1), "hits": n} for k, q, ms, n in slowest]}
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m bench.scale build CORPUS [--jobs N]``: build the corpus's index without entities, print its
-    figures as JSON. ``python -m bench.scale profile CORPUS QUERY``: where a search's time goes (cProfile)."""
+    figures as JSON. ``python -m bench.scale profile CORPUS QUERY``: where a search's time goes (cProfile).
+    ``python -m bench.scale cputime CORPUS RESULTS.json``: that run's queries again, in CPU time."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m bench.scale", description=main.__doc__)
-    parser.add_argument("action", choices=("build", "profile"))
+    parser.add_argument("action", choices=("build", "profile", "cputime"))
     parser.add_argument("corpus", help="seeds, reuters or synthetic:N")
-    parser.add_argument("query", nargs="?", default="", help="profile: the query")
+    parser.add_argument("query", nargs="?", default="",
+                        help="profile: the query; cputime: the JSON of a `python -m bench` run whose queries to time")
     parser.add_argument("--jobs", type=int, default=2, help="build: processes (default 2)")
-    parser.add_argument("--runs", type=int, default=5, help="profile: warm searches profiled (default 5)")
+    parser.add_argument("--runs", type=int, default=5,
+                        help="profile: warm searches profiled; cputime: timed runs per query (default 5)")
     args = parser.parse_args(argv)
     if args.action == "build":
         print(json.dumps(build(args.corpus, args.jobs), indent=1))
+    elif args.action == "cputime":
+        print(json.dumps(cpu_times(args.corpus, Path(args.query), args.runs), indent=1))
     else:
         print(profile(args.corpus, args.query, args.runs))
     return 0
