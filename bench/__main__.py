@@ -13,6 +13,8 @@ from pathlib import Path
 
 SECTIONS = ("search", "typing", "startup", "memory", "compare", "quality", "incremental", "build", "stories")
 RESULTS = Path(__file__).resolve().parent / "results"
+#: Sections that build indexes of their own, always with spaCy, and what they build.
+SPACY_SECTIONS = {"incremental": "a copy of the corpus", "build": "the corpus from nothing"}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -37,6 +39,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reps", type=int, default=0, help="timed runs of each query (default 5; --quick 1)")
     parser.add_argument("--baseline-max", type=int, default=0,
                         help="spaCy's NER-only pass on at most this many articles (default: all)")
+    parser.add_argument("--no-entities", action="store_true",
+                        help="build and measure the corpus's index without named entities (sentences only, in an "
+                             "index folder of its own; see bench/scale.py): for corpora too large for spaCy here")
+    parser.add_argument("--rg-per-kind", type=int, default=-1,
+                        help="time rg -i on only the first N queries of each kind (rg reads every file: seconds "
+                             "per query on large corpora); default all, 0 none")
     parser.add_argument("--json", type=Path, default=None, help="write the results here")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
     args = parser.parse_args(argv)
@@ -55,10 +63,10 @@ def run_corpus(spec: str, args: argparse.Namespace):
     """Every chosen section on one corpus; returns its report and whether any section failed."""
     from index import open_library
 
-    from . import build, compare, corpora, quality, queries, reader, search, stories
+    from . import build, compare, corpora, quality, queries, reader, scale, search, stories
     from .report import Report
 
-    report = Report(corpus=spec)
+    report = Report(corpus=f"{spec} {scale.LABEL}" if args.no_entities else spec)
     report.data["options"] = {k: v for k, v in vars(args).items() if k not in ("json",)}
     print(f"== {spec}", file=sys.stderr, flush=True)
     try:
@@ -66,12 +74,21 @@ def run_corpus(spec: str, args: argparse.Namespace):
     except corpora.CorpusUnavailable as exc:
         report.skip("corpus", str(exc))
         return report, False
-    report.data["corpus"] = {"name": corpus.name, "path": str(corpus.path), "index_dir": str(corpus.index_dir)}
+    build_options: dict = {}
+    if args.no_entities:
+        corpus = scale.without_entities(corpus)
+        build_options = scale.build_options()
+    report.data["corpus"] = {"name": corpus.name, "path": str(corpus.path), "index_dir": str(corpus.index_dir),
+                             "entities": scale.LABEL if args.no_entities else "spaCy"}
     failed = False
 
     def section(name: str, body: Callable[[], None]) -> None:
         nonlocal failed
         if name not in args.sections:
+            return
+        if args.no_entities and name in SPACY_SECTIONS:
+            report.skip(name, f"not run with --no-entities: it builds {SPACY_SECTIONS[name]} with spaCy "
+                              "(hours on a corpus this size)")
             return
         print(f"-- {name}", file=sys.stderr, flush=True)
         started = time.perf_counter()
@@ -87,20 +104,23 @@ def run_corpus(spec: str, args: argparse.Namespace):
 
     with open_library(corpus.path, corpus.index_dir) as lib:
         started = time.perf_counter()
-        built = lib.build(jobs=min(2, os.cpu_count() or 1))
+        built = lib.build(jobs=min(2, os.cpu_count() or 1), **build_options)
         report.data["index"] = {k: v for k, v in built.to_dict().items() if k not in ("skipped", "flagged")} | {
             "wall": round(time.perf_counter() - started, 2), "jobs": min(2, os.cpu_count() or 1)}
         if built.full and built.annotated == built.articles:  # a build from nothing: worth a row of its own
+            annotating = f"sentences only {built.spacy_seconds:.1f} s" if args.no_entities else \
+                f"spaCy {built.spacy_seconds:.1f} s"
             report.add("build", f"first full build, --jobs {report.data['index']['jobs']} ({built.articles:,} "
-                       f"articles, {built.words:,} words)",
+                       f"articles, {built.words:,} words{', ' + scale.LABEL if args.no_entities else ''})",
                        f"{built.seconds:.1f} s = {built.words / built.seconds:,.0f} words/s",
-                       versus=f"read {built.read_seconds:.1f} s, spaCy {built.spacy_seconds:.1f} s, entities + "
+                       versus=f"read {built.read_seconds:.1f} s, {annotating}, entities + "
                               f"Whoosh {built.whoosh_seconds:.1f} s")
         articles = corpus.articles()
         entities = [(e.name, e.kind) for e in lib.entities() if len(e.articles) >= 2]
         query_set = queries.build(articles, entities, args.per_kind)
         report.data["query_count"] = len(query_set)
-        section("search", lambda: search.run(report, corpus, lib, query_set, reps=args.reps,
+        section("search", lambda: search.run(report, corpus, lib, rg_subset(query_set, args.rg_per_kind),
+                                             reps=args.reps,
                                              cold=1 if args.quick else 2))
         section("typing", lambda: search.typing(report, lib, query_set, 1 if args.quick else 2))
         typed = [q.byline for q in query_set if q.kind in ("common", "and", "phrase", "entity")]
@@ -116,6 +136,20 @@ def run_corpus(spec: str, args: argparse.Namespace):
     section("build", lambda: build.full(report, corpus, args.jobs, args.repeat, args.baseline_max, args.cluster))
     section("stories", lambda: stories.run(report))
     return report, failed
+
+
+def rg_subset(queries, per_kind: int):
+    """``queries`` with ripgrep's pattern kept on only the first ``per_kind`` of each kind (all if negative)."""
+    if per_kind < 0:
+        return queries
+    from dataclasses import replace
+
+    seen: dict[str, int] = {}
+    out = []
+    for query in queries:
+        seen[query.kind] = seen.get(query.kind, 0) + 1
+        out.append(query if seen[query.kind] <= per_kind else replace(query, rg=None))
+    return out
 
 
 def scale_rows(reports) -> list[tuple[str, ...]]:
