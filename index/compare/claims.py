@@ -107,7 +107,14 @@ _NOT_A_COUNT = re.compile(
     r"|\b[A-Za-z]+\d+[A-Za-z\d]*(?:-[A-Za-z\d]+)*\b|\b(?:\d+\s+)?\d+\s*/\s*\d+\b"
     # A number that names something: "version 6", "model 3", "No. 10", "flight 93".
     r"|\b(?:[Vv]ersion|[Mm]odel|[Nn]umber|No\.|[Cc]ategory|[Ll]evel|[Ss]tage|[Pp]hase|[Ff]light|[Rr]oute|[Pp]age)\s+\d+"
+    # A time of day: "at 11am", "11 a.m.", "5.30pm".
+    r"|\b\d{1,2}(?:[.:]\d{2})?\s?[AaPp]\.?[Mm]\b\.?"
 )
+#: A number written into a compound with its unit, before the noun it describes: "a 48-page indictment", "the
+#: 35-word oath" (not "a 10-year-old", not "3-0"). The unit and the noun say what is counted closely.
+#: "32- and 64-bit": a compound's number shared with another before it.
+_SUSPENDED = re.compile(r"\d-?\s*(?:and|or|to)\s+$")
+_COMPOUND = re.compile(r"(?<![\w.,$€£-])(\d{1,3}(?:,\d{3})+|\d+)-([a-z]+)[ \t]+([a-z]+)\b")
 
 
 def _noun_phrase(tokens: list[Token], j: int, text: str, stop: int | None = None) -> tuple[str, str, int, int]:
@@ -156,6 +163,8 @@ def _noun_phrase(tokens: list[Token], j: int, text: str, stop: int | None = None
         for t in tokens[after + 1 : min(n, after + 5)]:
             if t.text == "." or not (t.text[0].isalpha() or t.text[0] == "."):
                 break  # "members of the U.S. Army. They left": the complement ends with its sentence
+            if t.low in _PHRASE_STOP and t.low not in ("the", "a", "an"):
+                break  # "50,000 pages of printed emails from Mrs. Clinton": the complement ends at "from"
             extra.append(t)
         qualifiers = (qualifiers + " " + " ".join(t.text for t in extra)).strip()
     return head, qualifiers, words[-1].end, j + len(words)
@@ -186,14 +195,28 @@ def _group_of(head: str, qualifiers: str) -> str:
         if word in GROUP_ALIASES:
             return GROUP_ALIASES[word]
     for raw in qualifiers.split():
-        if raw[:1].isupper() and raw.lower() not in ("the",):
+        if raw[:1].isupper() and raw.lower() not in ("the",) and not _POSSESSIVE.search(raw):
+            # "six ISIS fighters" counts ISIS's; "pages of Clinton's emails" counts pages, not Clinton.
             return raw.replace(".", "").lower()
     low = head.lower()
     if not low or low in PEOPLE:
         return "all"
     if head[:1].isupper():
         return GROUP_ALIASES.get(low, low.rstrip("s"))
-    return low[:-1] if low.endswith("s") and not low.endswith("ss") else low
+    return singular(low)
+
+
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def singular(word: str) -> str:
+    """A plural noun's singular, as far as spelling tells: "bills" -> "bill", "boxes" -> "box", "cities" ->
+    "city"; "glass" and "bus" stay."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if re.search(r"(?:x|z|ch|sh|ss)es$", word):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
 
 
 def _measure_words(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
@@ -602,7 +625,39 @@ def extract_counts(
             )
         )
         i = max(after, k)
+    figures.extend(_compounds(text, sentences, starts))
+    figures.sort(key=lambda f: f.start)
     return _with_totals(text, _inherit_measures(text, figures))
+
+
+def _compounds(text: str, sentences: Sequence[tuple[int, int]], starts: Sequence[int]) -> list[Figure]:
+    """The numbers written into a compound with their unit ("a 48-page indictment"): a count of the unit, its
+    group the unit and the noun ("page indictment"), so it meets only the same compound on the other side."""
+    out = []
+    for match in _COMPOUND.finditer(text):
+        unit, head = match.group(2), match.group(3)
+        sentence = sentence_of(sentences, match.start(), starts)
+        if sentence < 0 or head in _PHRASE_STOP or measure_of_word(head) or measure_of_word(unit):
+            continue
+        if singular(head) != head or _SUSPENDED.search(text, max(0, match.start() - 12), match.start()):
+            # "32-bit versions", "32- and 64-bit": a kind of thing, not one thing measured.
+            continue
+        value = float(match.group(1).replace(",", ""))
+        out.append(
+            Figure(
+                start=match.start(),
+                end=match.end(),
+                text=match.group(),
+                kind="count",
+                low=value,
+                high=value,
+                group=f"{unit} {head}",
+                noun=f"{unit} {head}",
+                sentence=sentence,
+                unit=unit,
+            )
+        )
+    return out
 
 
 _GLUED_SCALE = {"m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000, "k": 1_000}
@@ -659,6 +714,7 @@ def _inherit_measures(text: str, figures: list[Figure]) -> list[Figure]:
             and previous.sentence == figure.sentence
             and previous.measure
             and not figure.measure
+            and not figure.unit
             and (figure.noun.split() or [""])[-1].lower() not in _NOT_PEOPLE
             # "six were killed and 14 trapped": a count with a verb of its own keeps to it.
             and not _has_own_verb(figure.noun)

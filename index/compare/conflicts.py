@@ -413,7 +413,8 @@ def _comparable(
                 continue
             if f.measure in ("money", "percent") and (basis != "aligned" or not f.group):
                 continue
-            if f.kind != "date" and not f.measure and not (plain and f.noun):
+            if f.kind != "date" and not f.measure and not (plain and f.noun) and not (basis == "aligned" and f.unit):
+                # A compound ("a 48-page indictment") names what it counts closely: any aligned pair compares it.
                 continue
             out[f.key].append(i)
     return out

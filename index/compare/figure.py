@@ -42,6 +42,9 @@ class Figure:
     weekday: str = ""
     #: The scale word's factor when one follows the digits ("1.5 mln" -> 1e6), else 1.
     scale: float = 1
+    #: The unit written into a compound with the number ("page" of "a 48-page indictment"), else ``""``. Such
+    #: a figure names what it counts closely enough to be compared in any two aligned sentences.
+    unit: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:
