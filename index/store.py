@@ -52,9 +52,9 @@ from .storage import (  # noqa: F401  (the names and errors of the index, re-exp
 #: The index's format. 2: stop words indexed at their positions (marked ``=the``) and text in NFC, so that a
 #: phrase finds its small words; an index of format 1 has neither and must be rebuilt.
 FORMAT_VERSION = 2
-#: The entity registry's format (entities.table; entities.json before), written by this version; an index whose registry is of a format
-#: not in ``REGISTRY_READABLE`` must be rebuilt. 3: the surface map saved as sorted flat arrays (read without
-#: building anything; three times faster to load than 2's nested lists, which are still read).
+#: The entity registry's format (entities.table; entities.json before), written by this version; an index whose
+#: registry is of a format not in ``REGISTRY_READABLE`` must be rebuilt. 3: the surface map saved as sorted flat
+#: arrays (read without building anything; three times faster to load than 2's nested lists, which are still read).
 #: Kept here, not in entities, so that checking an index's format does not import entity resolution.
 REGISTRY_VERSION = 3
 REGISTRY_READABLE = (2, 3)
