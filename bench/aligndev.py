@@ -17,7 +17,7 @@ import sys
 
 from . import basil
 from .corpora import BENCH_DIR
-from .quality import LABELS
+from .quality import LABELS, site_furniture
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -52,28 +52,32 @@ def _measure(found, weights) -> None:
               f"{r['unique_precision']} / {r['unique_recall']}; unrelated (aligned, conflicts) {r['unrelated']}")
 
 
+def _dev_pairs(found, weights, labels: dict):
+    """Each dev pair of ``labels``, compared as the quality benchmark compares it: ``(pair, a, b, comparison,
+    gold, unsure, recurring)``. Pairs of the test half are skipped before anything of them is read."""
+    from index.compare import compare
+
+    lookup = weights.get if weights is not None else None
+    recurring = site_furniture(found)
+    for pair in labels["same_event"]:
+        if pair["half"] != "dev":
+            continue
+        a, b = found[pair["a"]], found[pair["b"]]
+        yield (pair, a, b, compare(a, b, weights=lookup, recurring=recurring), {tuple(x) for x in pair["aligned"]},
+               {tuple(x) for x in pair["unsure"]}, recurring)
+
+
 def dev_report(found, weights, labels: dict, *, details: bool = True) -> list[str]:
     """The lines to print: for each dev pair of ``labels``, its misses and false pairs (``details``), then the
     dev totals. Pairs of the test half are skipped before anything of them is read."""
-    from index.compare import compare, recurring_sentences
     from index.compare.align import Scorer
     from index.compare.reading import read
     from index.compare.sentences import boilerplate
 
     lookup = weights.get if weights is not None else None
-    by_source: dict[str, list] = {}
-    for article in found.values():
-        by_source.setdefault(article.source, []).append(article)
-    recurring = frozenset().union(*(recurring_sentences(group) for group in by_source.values()))
     lines = []
     tp = fp = gold_total = unsure_found = 0
-    for pair in labels["same_event"]:
-        if pair["half"] != "dev":
-            continue
-        a, b = found[pair["a"]], found[pair["b"]]
-        c = compare(a, b, weights=lookup, recurring=recurring)
-        gold = {tuple(x) for x in pair["aligned"]}
-        unsure = {tuple(x) for x in pair["unsure"]}
+    for pair, a, b, c, gold, unsure, recurring in _dev_pairs(found, weights, labels):
         predicted = {(i, j) for p in c.pairs for i in p.a for j in p.b}
         missed = sorted(gold - predicted)
         false = sorted(predicted - gold - unsure)
@@ -113,25 +117,14 @@ def many_report(found, weights, labels: dict) -> list[str]:
     share (weighted, in the sentence already linked) that its current partners do not share with it, so a second
     partner that says something else of a long sentence shows a high share. Then the totals by label. Pairs of the
     test half are skipped before anything of them is read."""
-    from index.compare import compare, recurring_sentences
     from index.compare.align import ALIGN_THRESHOLD, Scorer, _enough
     from index.compare.reading import read
     from index.compare.sentences import boilerplate
 
     lookup = weights.get if weights is not None else None
-    by_source: dict[str, list] = {}
-    for article in found.values():
-        by_source.setdefault(article.source, []).append(article)
-    recurring = frozenset().union(*(recurring_sentences(group) for group in by_source.values()))
     lines = []
     totals = {"right": 0, "false": 0, "unsure": 0}
-    for labelled in labels["same_event"]:
-        if labelled["half"] != "dev":
-            continue
-        a, b = found[labelled["a"]], found[labelled["b"]]
-        c = compare(a, b, weights=lookup, recurring=recurring)
-        gold = {tuple(x) for x in labelled["aligned"]}
-        unsure = {tuple(x) for x in labelled["unsure"]}
+    for labelled, a, b, c, gold, unsure, recurring in _dev_pairs(found, weights, labels):
         pa = read(a, boilerplate(a, recurring)).profiles
         pb = read(b, boilerplate(b, recurring)).profiles
         scorer = Scorer(pa, pb, lookup)
@@ -162,16 +155,13 @@ def unlabelled_report(found, weights, labels: dict, *, below: float = 0.32) -> l
     """Paraphrase pairs scoring under ``below`` on dev-half events no label covers yet (one pair of outlets per
     event, rotating as ``bench.basil.chosen_pairs`` does): where false pairs live, to read, or to label next.
     Events of the test half are never compared."""
-    from index.compare import compare, recurring_sentences
+    from index.compare import compare
 
     lookup = weights.get if weights is not None else None
     labelled = {p[k].split("/")[0] for group in ("same_event", "unrelated") for p in labels[group] for k in "ab"}
     events = sorted({ident.split("/")[0] for ident in found})
     free = [e for e in events if basil.half(e) == "dev" and e not in labelled]
-    by_source: dict[str, list] = {}
-    for article in found.values():
-        by_source.setdefault(article.source, []).append(article)
-    recurring = frozenset().union(*(recurring_sentences(group) for group in by_source.values()))
+    recurring = site_furniture(found)
     lines = [f"{len(free)} dev events without labels"]
     for k, event in enumerate(free):
         x, y = basil.PAIR_KINDS[k % len(basil.PAIR_KINDS)]

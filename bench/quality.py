@@ -121,15 +121,20 @@ def _speakers(articles, half: str) -> dict[str, int]:
     return counts
 
 
-def evaluate(half: str, articles, weights, compare) -> dict:
+def site_furniture(articles) -> frozenset:
+    """Sentences that recur across one source's articles (site furniture), over every source of ``articles``
+    (a mapping of id to article): what ``compare(..., recurring=...)`` leaves out."""
     from index.compare import recurring_sentences
 
-    labels = json.loads(LABELS.read_text(encoding="utf-8"))
-    # Site furniture: sentences that recur across a source's articles.
     by_source: dict[str, list] = {}
     for article in articles.values():
         by_source.setdefault(article.source, []).append(article)
-    recurring = frozenset().union(*(recurring_sentences(group) for group in by_source.values()))
+    return frozenset().union(*(recurring_sentences(group) for group in by_source.values()))
+
+
+def evaluate(half: str, articles, weights, compare) -> dict:
+    labels = json.loads(LABELS.read_text(encoding="utf-8"))
+    recurring = site_furniture(articles)
     tp = fp = gold_total = unsure_found = 0
     unique = {"tp": 0, "predicted": 0, "gold": 0}
     conflicts = {"reported": 0, "real": 0}
