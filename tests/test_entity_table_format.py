@@ -17,6 +17,7 @@ NAMES = ["Zabihullah Mujahid", "Mujahid", "Islamic State", "IS-K", "ISIS", "Tali
 
 
 def _answers(registry: EntityRegistry) -> list[object]:
+    """What a reader asks of an entity table, for the names of the seeds (also used by test_table_binary)."""
     answers: list[object] = []
     for name in NAMES:
         answers.append([e.id for e in registry.find(name)])
@@ -24,7 +25,7 @@ def _answers(registry: EntityRegistry) -> list[object]:
         answers.append(registry.canonical(name, "PERSON"))
         answers.append(registry.canonical(name, "ORG"))
         answers.append(registry.canonical_by_key(name.lower(), "group"))
-    answers.append([(e.id, e.name, e.mentions) for e in registry.entities()])
+    answers.append([(e.id, e.name, e.mentions, e.articles) for e in registry.entities()])
     return answers
 
 

@@ -10,24 +10,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_entity_table_format import _answers
 
 from index import IndexCorrupt, open_library, store
 from index.entities import EntityRegistry, RegistryDamaged
-
-NAMES = ["Zabihullah Mujahid", "Mujahid", "Islamic State", "IS-K", "ISIS", "Taliban", "Kabul", "the Taliban",
-         "Biden", "United States", "nobody of that name"]
-
-
-def _answers(registry: EntityRegistry) -> list[object]:
-    answers: list[object] = []
-    for name in NAMES:
-        answers.append([e.id for e in registry.find(name)])
-        answers.append(registry.expand_terms(name))
-        answers.append(registry.canonical(name, "PERSON"))
-        answers.append(registry.canonical(name, "ORG"))
-        answers.append(registry.canonical_by_key(name.lower(), "group"))
-    answers.append([(e.id, e.name, e.mentions, e.articles) for e in registry.entities()])
-    return answers
 
 
 @pytest.fixture()
