@@ -223,23 +223,19 @@ def _import_spacy():
         return importlib_import("spacy")
     import types
 
-    def info(*args, **kwargs):
-        from spacy.cli.info import info as real
+    from .lazy import stand_in
 
-        return real(*args, **kwargs)
-
-    package, module = types.ModuleType("spacy.cli"), types.ModuleType("spacy.cli.info")
+    package = types.ModuleType("spacy.cli")
     package.__path__ = []
-    module.info = info  # type: ignore[attr-defined]
-    stand_ins = {"spacy.cli": package, "spacy.cli.info": module}
+    stand_ins = {"spacy.cli": package, "spacy.cli.info": stand_in("spacy.cli.info", ("info",))}
     sys.modules.update(stand_ins)
     try:
         spacy = importlib_import("spacy")
     except ImportError:
         spacy = None
     finally:
-        for name, stand_in in stand_ins.items():
-            if sys.modules.get(name) is stand_in:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
                 del sys.modules[name]
     return spacy if spacy is not None else importlib_import("spacy")
 

@@ -29,17 +29,14 @@ def lazy_exports(package: str, exports: Mapping[str, str]) -> tuple[Callable[[st
     return __getattr__, __dir__
 
 
-def defer_module(name: str, functions: tuple[str, ...]) -> None:
-    """Stand in for the module ``name`` until one of its ``functions`` is called (or any other name of it is
-    read), so a module imported only for a feature Byline never uses costs nothing at start-up. The stand-in's
-    functions import the real module on their first call and forward to it; after that ``sys.modules`` holds
-    the real module. Does nothing when ``name`` is already imported."""
-    if name in sys.modules:
-        return
-    stand_in = ModuleType(name, f"Stands in for {name} until it is used (index.lazy.defer_module).")
+def stand_in(name: str, functions: tuple[str, ...]) -> ModuleType:
+    """A module to put in ``sys.modules`` for the module ``name`` until it is used: its ``functions`` (and any
+    other name read from it) import the real module, taking the stand-in out of ``sys.modules`` first, and
+    forward to it."""
+    module = ModuleType(name, f"Stands in for {name} until it is used (index.lazy.stand_in).")
 
     def real() -> ModuleType:
-        if sys.modules.get(name) is stand_in:
+        if sys.modules.get(name) is module:
             del sys.modules[name]
         return import_module(name)
 
@@ -51,12 +48,20 @@ def defer_module(name: str, functions: tuple[str, ...]) -> None:
         return call
 
     for function in functions:
-        setattr(stand_in, function, forwarder(function))
+        setattr(module, function, forwarder(function))
 
     def __getattr__(attribute: str) -> object:
         if attribute.startswith("__"):  # the import system asks for __path__, __spec__...: not a use
             raise AttributeError(attribute)
         return getattr(real(), attribute)
 
-    stand_in.__getattr__ = __getattr__  # type: ignore[attr-defined]
-    sys.modules[name] = stand_in
+    module.__getattr__ = __getattr__  # type: ignore[attr-defined]
+    return module
+
+
+def defer_module(name: str, functions: tuple[str, ...]) -> None:
+    """Stand in for the module ``name`` until one of its ``functions`` is called (or any other name of it is
+    read), so a module imported only for a feature Byline never uses costs nothing at start-up; after that
+    ``sys.modules`` holds the real module. Does nothing when ``name`` is already imported."""
+    if name not in sys.modules:
+        sys.modules[name] = stand_in(name, functions)
