@@ -104,9 +104,7 @@ class Build:
         if plan is None:
             rows = {aid: store.catalog_row(a) for aid, a in articles.items()}
         else:
-            unchanged_files = plan.unchanged  # a path without ":" is its own file (no line or row of one)
-            rows = {aid: row for aid, row in old_rows.items()
-                    if (row["path"] if ":" not in row["path"] else source_file(row["path"])) in unchanged_files}
+            rows = {aid: row for aid, row in old_rows.items() if source_file(row["path"]) in plan.unchanged}
             for aid in [aid for aid in articles if aid in rows]:  # the first of two articles with one id stays
                 skipped.append(Skipped(articles.pop(aid).path, f"duplicate id {aid!r} (first in {rows[aid]['path']})"))
             rows.update((aid, store.catalog_row(a)) for aid, a in articles.items())

@@ -150,6 +150,8 @@ class CorpusChanges:
 def source_file(path: str) -> str:
     """The corpus file an ``Article.path`` comes from: itself, or ``file.jsonl`` for ``file.jsonl:7`` (and
     ``news.csv`` for row 7 of ``news.csv``; ``.`` for ``.:7``, a line of a corpus that is one file)."""
+    if ":" not in path:  # a file of a folder corpus: the common case, asked of every catalog row on an update
+        return path
     name = path.rsplit(":", 1)[0]
     return name if name != path and (name == "." or name.lower().endswith(MULTI_SUFFIXES)) else path
 
