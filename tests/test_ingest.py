@@ -129,3 +129,14 @@ def test_sidecar_entries_are_written_and_read_back(tmp_path: Path) -> None:
     write_sidecar_entry(tmp_path, "x.txt", {"source": 'The "Daily"', "published": "2024-01-02", "bogus": "no"})
     article = read_corpus(tmp_path).articles[0]
     assert (article.source, article.published) == ('The "Daily"', "2024-01-02")
+
+
+def test_control_bytes_without_nuls_are_not_an_article_but_a_few_are(tmp_path):
+    write_files(tmp_path, {
+        "controls.txt": bytes(range(1, 32)) * 40,
+        "terminal.txt": "Escapes \x1b[31mred\x1b[0m and a bell \x07\n\nA real article with a few controls.\f",
+    })
+    scan = read_corpus(tmp_path)
+    reasons = {s.path: s.reason for s in scan.skipped}
+    assert reasons == {"controls.txt": "binary file (mostly control bytes)"}
+    assert [a.title for a in scan.articles] == ["Escapes \x1b[31mred\x1b[0m and a bell \x07"]

@@ -114,6 +114,10 @@ def decode_bytes(data: bytes) -> tuple[str | None, str]:
     return _decode_utf8(data)
 
 
+#: Control characters other than tab, newline, carriage return and form feed, deleted by ``str.translate``.
+_CONTROLS = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r\f")
+
+
 def _decode_utf8(data: bytes) -> tuple[str | None, str]:
     try:
         text, flag = data.decode("utf-8"), ""
@@ -125,8 +129,9 @@ def _decode_utf8(data: bytes) -> tuple[str | None, str]:
             text = data.decode("latin-1")
             flag = "decoded-as:latin-1"
     # Control bytes are valid UTF-8 too: binary data without NULs must not become an article of gibberish.
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f")
-    if controls > max(8, len(text[:8192]) // 20):
+    head = text[:8192]
+    controls = len(head) - len(head.translate(_CONTROLS))
+    if controls > max(8, len(head) // 20):
         return None, "binary file (mostly control bytes)"
     return text, flag
 
