@@ -786,12 +786,41 @@ def _with_totals(text: str, figures: list[Figure]) -> list[Figure]:
 
 
 def extract_figures(text: str, sentences: Sequence[tuple[int, int]], published: str = "") -> list[Figure]:
-    """Counts (with totals) and dates of one article, in text order (totals after their parts)."""
+    """Counts (with totals), the years of periods and dates of one article, in text order (totals after their
+    parts)."""
     matches = date_matches(text)
     counts = extract_counts(text, sentences, matches)
     dates = extract_dates(text, sentences, published, matches)
-    # Totals refer to their parts by index: keep counts first, in their own order, then dates.
-    return counts + dates
+    # Totals refer to their parts by index: keep counts first, in their own order, then periods and dates.
+    return counts + periods(text, sentences) + dates
+
+
+#: A period of years: "from 1966 to 1978", "between 2005 and 2008", "from 2007 through 2014", "from 1989-2013".
+_PERIOD = re.compile(
+    r"\b(?P<word>[Ff]rom|[Bb]etween)\s+(?P<first>(?:19|20)\d{2})\s*(?:to|and|until|through|-|–)\s*"
+    r"(?P<last>(?:19|20)\d{2})\b(?![-–/]\d)"
+)
+
+
+def periods(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figure]:
+    """The first and last years of each period of years ("from 1966 to 1978"), as two counts of unit ``year``
+    (groups ``year from`` and ``year to``): a term of office or the years a sum covers, which two accounts of
+    one fact give alike. Compared like a compound in any two aligned sentences, even about another time ("held
+    the seat from 1966 to 1978" against "served from 1967 to 1979")."""
+    out = []
+    starts = [s for s, _ in sentences]
+    for match in _PERIOD.finditer(text):
+        sentence = sentence_of(sentences, match.start(), starts)
+        if sentence < 0:
+            continue
+        for part, group, lo, hi in (
+            ("first", "year from", match.start(), match.end("first")),
+            ("last", "year to", match.start("last"), match.end("last")),
+        ):
+            value = float(match.group(part))
+            out.append(Figure(start=lo, end=hi, text=text[lo:hi], kind="count", low=value, high=value, group=group,
+                              noun="years", sentence=sentence, unit="year"))
+    return out
 
 
 def ranges_overlap(a: Figure, b: Figure) -> bool:

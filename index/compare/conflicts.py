@@ -134,10 +134,12 @@ def compare_figures(
     conflicts: dict[tuple[int, int], FigurePair] = {}
     agreements: dict[tuple[int, int], FigurePair] = {}
     for ga, gb, basis, plain in pairings:
+        periods_only = False
         if basis == "aligned" and set(ga) <= elsewhere_a and set(gb) <= elsewhere_b:
             # Both sentences recall another time ("the 2004 tsunami killed 168,000" / "230,000"): another
-            # event's toll, given for context by both, is not this story's disagreement.
-            ga = gb = ()
+            # event's toll, given for context by both, is not this story's disagreement; the years of the
+            # period both recall ("from 1966 to 1978" / "from 1967 to 1979") are.
+            periods_only = True
         elif basis == "aligned" and (set(ga) <= incidents_a) != (set(gb) <= incidents_b):
             # One side tells of another incident ("two were killed when a shell hit a school in Khan Younis") or
             # time ("a quake in October killed three"), the other of the story's own: they count two things.
@@ -145,6 +147,8 @@ def compare_figures(
         keyed_a = _comparable(fa, ga, basis, plain, stamps_a)
         keyed_b = _comparable(fb, gb, basis, plain, stamps_b)
         keys = keyed_a.keys() & keyed_b.keys()
+        if periods_only:
+            keys = {k for k in keys if k[2] in PERIOD_GROUPS}
         dates = keyed_a.get(DATE_KEY, []), keyed_b.get(DATE_KEY, [])
         if all(dates) and not any(ranges_overlap(fa.figures[i], fb.figures[j]) for i in dates[0] for j in dates[1]):
             # Sentences dated differently report different periods ("in December 1986" against "in February
@@ -195,6 +199,8 @@ def compare_figures(
     return _once(found), _once(updates), sorted(agreements.values(), key=order), _once(differences)
 
 
+#: The groups of a period's first and last years (``claims.periods``).
+PERIOD_GROUPS = frozenset({"year from", "year to"})
 #: Counts that grow as news comes in: a higher one in a later article is an update.
 TOLLS = frozenset({"killed", "injured", "injured seriously", "missing", "arrested", "evacuated", "displaced"})
 
@@ -426,6 +432,8 @@ def _figure_pair(i: int, j: int, x: Figure, y: Figure, basis: str, *, conflict: 
         reason = f"{x.range_text()} and {y.range_text()} can both be true"
     elif x.kind == "date":
         reason = f"{x.text!r} is {x.date_text()}, {y.text!r} is {y.date_text()}"
+    elif x.group in PERIOD_GROUPS:
+        reason = f"{x.text!r} and {y.text!r} give different years"
     else:
         gap = gap_ratio(x, y)
         low, high = (x, y) if x.high < y.low else (y, x)
