@@ -281,7 +281,8 @@ _NOT_PEOPLE = frozenset(
     """house houses home homes building buildings village villages school schools camp camps vehicle vehicles car cars
     shell shells round rounds rifle rifles magazine magazines bomb bombs rocket rockets point points version versions
     ft feet foot metre metres meter meters m km kilometres kilometers mile miles yard yards inch inches pound pounds
-    kg tonnes tons percent acre acres hectare hectares storey storeys floor floors""".split()
+    kg tonnes tons percent acre acres hectare hectares storey storeys floor floors sentence sentences term terms
+    count counts""".split()
 )
 #: A count of people beside another ("another two", "four other people", "two more victims") adds to a toll
 #: given elsewhere: it is a part, never the whole.
@@ -304,6 +305,8 @@ _LOCAL = re.compile(
     r"\b(?:[Ii]n|[Aa]t)\s+(?:the\s+)?(?:neighbou?ring\s+|nearby\s+)?(?:[A-Z][\w'-]*\s+){0,3}"
     r"(district|village|town|county|camp|school|neighbou?rhood|hospital|mosque)s?\b"
 )
+#: "Nine Israelis, including three civilians", "including an entire family of seven": a part of the count before.
+_INCLUDING_BEFORE = re.compile(r"\bincluding\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
 _ADDITIONAL_QUALIFIER = re.compile(r"\b(?:other|more|additional|further)\b", re.IGNORECASE)
 #: Words between a figure and a measure word that end the figure's clause ("over 14,000 people took shelter,
 #: where one was killed"): the measure is another clause's.
@@ -359,6 +362,16 @@ def _has_own_verb(noun: str) -> bool:
     if _OWN_VERB.fullmatch(first) is None or measure_of_word(first):
         return False
     return len(words) == 1 or words[1].lower() in _AFTER_A_PREDICATE
+
+
+#: "where hundreds of people were sheltering", "as 300 people were fleeing": the count's own verb in the
+#: progressive, which a measure word before it ("killed ... where hundreds were sheltering") is not.
+_PROGRESSIVE_AFTER = re.compile(r"\s+(?:were|was|are|is|had\s+been|have\s+been)\s+([a-z]+ing)\b")
+
+
+def _own_progressive(text: str, end: int, hi: int) -> bool:
+    match = _PROGRESSIVE_AFTER.match(text, end, hi)
+    return match is not None and not measure_of_word(match.group(1))
 
 
 #: Words that may follow a count's own verb ("14 trapped under debris"); a noun there makes the word an adjective.
@@ -538,7 +551,7 @@ def extract_counts(
             # "14 trapped under debris", "12 stranded.", not "12 unarmed protesters": a predicate, not an adjective
             and (k + 1 >= n or tokens[k + 1].start >= hi or not tokens[k + 1].text[0].isalpha()
                  or tokens[k + 1].low in _AFTER_A_PREDICATE)
-        )
+        ) or _own_progressive(text, phrase_end, hi)
         near = _measure_near(text, start, phrase_end, lo, hi, measure_words[(lo, hi)], after_only=own_verb)[0]
         measure = "" if head.lower() in _TIME_UNITS else near
         if measure in PEOPLE_MEASURES and (
@@ -566,7 +579,7 @@ def extract_counts(
                 low, high = low - scale / 2, high + scale
         elif head.lower() in ("percent", "%", "per") or text[phrase_end - 1 : phrase_end] == "%":
             measure, group = "percent", _percent_of(text, lo, start)
-        if measure in PEOPLE_MEASURES and group == "all" and (
+        if measure in PEOPLE_MEASURES and group not in ("part", "all-part") and not group.endswith(" since") and (
             _SINCE_AFTER.match(text, phrase_end, hi)
             or _BRINGING_TO.search(text[max(lo, start - 40) : start])
             or _CUMULATIVE.search(text, lo, hi)
@@ -574,8 +587,9 @@ def extract_counts(
             or _TOTAL_AFTER.match(text, phrase_end, hi)
             or _TOTAL_BEFORE.search(text[max(lo, start - 30) : start])
         ):
-            # "pushing the death toll above 680 since the conflict began": a running total of a campaign.
-            group = "all since"
+            # "pushing the death toll above 680 since the conflict began", "more than 600 Palestinians have been
+            # killed so far": a running total of a campaign, of everyone or of one group.
+            group = f"{group} since"
         elif not measure and _DURING_AFTER.match(text, phrase_end, hi):
             # "five points during a 15-2 run", "10 points in the first half": a part of the game's count.
             part = True
@@ -605,6 +619,8 @@ def extract_counts(
                 or _ALSO_AFTER.match(text, phrase_end, hi)
                 or _also_another_act(text, lo, start)
                 or _RECEIVED_BEFORE.search(text[max(lo, start - 40) : start])
+                # "Nine Israelis, including three civilians"; "including 13 American soldiers" keeps its group.
+                or (group == "all" and _INCLUDING_BEFORE.search(text[max(lo, start - 40) : start]))
             )
         ):
             group = "part"
@@ -715,7 +731,7 @@ def _inherit_measures(text: str, figures: list[Figure]) -> list[Figure]:
             and previous.measure
             and not figure.measure
             and not figure.unit
-            and (figure.noun.split() or [""])[-1].lower() not in _NOT_PEOPLE
+            and (figure.noun.split() or [""])[-1].lower() not in _NOT_PEOPLE | _TIME_UNITS
             # "six were killed and 14 trapped": a count with a verb of its own keeps to it.
             and not _has_own_verb(figure.noun)
             and (

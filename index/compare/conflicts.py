@@ -230,7 +230,28 @@ def _other_time(figures: FigureSet, article: Article | None) -> set[int]:
         other_year = any(int(m.group()) != year for m in _YEAR.finditer(article.text, start, end))
         if other_year or _AGO.search(article.text, start, end):
             out.add(index)
+    dated = {f.sentence for f in figures.figures if f.kind == "date"}
+    for index in sorted(out):
+        # "In April last year an 8.6-magnitude quake struck ..." then "Five people died ... in the quake": the
+        # next sentence, with no time of its own, that names the same thing again ("the quake") goes on about it.
+        following = index + 1
+        if following in out or following in dated or following >= len(article.sentences):
+            continue
+        start, end = article.sentences[following]
+        text = article.text[start:end]
+        if _NOW.search(text):
+            continue
+        before = set(re.findall(r"[a-z]+", article.text[slice(*article.sentences[index])].lower()))
+        if any(m.group(1).lower() in before for m in _DEFINITE.finditer(text)):
+            out.add(following)
     return out
+
+
+#: A sentence's own time: "today", "tonight", "this morning", "now".
+_NOW = re.compile(r"\b(?:today|tonight|yesterday|now|this\s+(?:morning|afternoon|evening|week|month|year))\b",
+                  re.IGNORECASE)
+#: "the quake", "the attack": a thing named before.
+_DEFINITE = re.compile(r"\b[Tt]he\s+([a-z]{3,})\b")
 
 
 def _other_month(article: Article | None) -> set[int]:
