@@ -60,29 +60,3 @@ def test_a_figure_after_a_title_keeps_its_own_sentence_index():
     assert figure.sentence == 2
     assert c.counterpart("a", 2).a == (1, 2)
 
-
-def _differences(a_text: str, b_text: str) -> list[tuple[str, str]]:
-    a = Article(id="a", title="a", text=a_text, sentences=((0, len(a_text)),), published="2013-01-30")
-    b = Article(id="b", title="b", text=b_text, sentences=((0, len(b_text)),), published="2013-01-30")
-    c = compare(a, b)
-    assert c.pairs, "the two sentences align"
-    return [(d.a_text, d.b_text) for d in (*c.differences, *c.conflicts)]
-
-
-def test_the_years_of_a_period_two_accounts_give_differently_differ():
-    # Both sentences tell of another time (another year than the articles'): their years are still compared.
-    assert _differences(
-        "Cowan will be the first black senator since Edward Brooke, who held the seat from 1966 to 1978.",
-        "Cowan will become the second black senator after Edward Brooke, who served from 1967 to 1979.",
-    ) == [("from 1966", "from 1967"), ("1978", "1979")]
-
-
-def test_the_same_period_written_two_ways_agrees():
-    assert _differences(
-        "The Clintons paid nearly $44 million in federal income taxes from 2007 to 2014, the returns show.",
-        "The Clintons paid nearly $44 million in federal income taxes from 2007 through 2014, the returns show.",
-    ) == []
-    assert _differences(
-        "Lieberman served in the Senate from 1989-2013 as a Democrat and then an independent.",
-        "Lieberman served in the Senate between 1989 and 2013 as a Democrat and then an independent.",
-    ) == []

@@ -808,7 +808,7 @@ def extract_figures(text: str, sentences: Sequence[tuple[int, int]], published: 
     counts = extract_counts(text, sentences, matches)
     dates = extract_dates(text, sentences, published, matches)
     # Totals refer to their parts by index: keep counts first, in their own order, then periods and dates.
-    return counts + periods(text, sentences) + dates
+    return counts + periods(text, sentences) + times_of_day(text, sentences) + dates
 
 
 #: A period of years: "from 1966 to 1978", "between 2005 and 2008", "from 2007 through 2014", "from 1989-2013".
@@ -836,6 +836,43 @@ def periods(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figure]:
             value = float(match.group(part))
             out.append(Figure(start=lo, end=hi, text=text[lo:hi], kind="count", low=value, high=value, group=group,
                               noun="years", sentence=sentence, unit="year"))
+    return out
+
+
+#: A time of day: "at 11am", "12:00 p.m.", "noon", "Tuesday afternoon", "this morning".
+_CLOCK = re.compile(r"(?<![\d:.,$])(\d{1,2})(?:[.:](\d{2}))?\s?([AaPp])\.?[Mm]\b\.?")
+_NOON = re.compile(r"\b(?:at\s+)?(?:noon|midday)\b", re.IGNORECASE)
+_PART_OF_DAY = re.compile(
+    r"\b(?:this|that|in\s+the|(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|tomorrow|late|early)\s+"
+    r"(morning|afternoon|evening)\b",
+    re.IGNORECASE,
+)
+#: The hours each part of the day spans.
+_PARTS_OF_DAY = {"morning": (5.0, 11.99), "afternoon": (12.0, 17.99), "evening": (17.0, 21.99)}
+
+
+def times_of_day(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figure]:
+    """Each time of day ("at 11am", "12:00 p.m.", "noon", "Tuesday afternoon") as a count of unit ``hour``
+    (group ``time of day``), its hours as a range: "11am" is 11, "afternoon" 12 to 18. Compared like a compound
+    in any two aligned sentences, so "announced today at 11am" and "announced Tuesday afternoon" differ while
+    "at noon" and "at 12:00 p.m." agree."""
+    out = []
+    starts = [s for s, _ in sentences]
+    found: list[tuple[int, int, float, float]] = []
+    for match in _CLOCK.finditer(text):
+        hour, minutes, half = int(match.group(1)), int(match.group(2) or 0), match.group(3).lower()
+        if not 1 <= hour <= 12 or minutes > 59:
+            continue
+        value = (hour % 12 + (12 if half == "p" else 0)) + minutes / 60
+        found.append((match.start(), match.end(), value, value))
+    found += [(m.start(), m.end(), 12.0, 12.0) for m in _NOON.finditer(text)]
+    found += [(m.start(), m.end(), *_PARTS_OF_DAY[m.group(1).lower()]) for m in _PART_OF_DAY.finditer(text)]
+    for lo, hi, low, high in sorted(found):
+        sentence = sentence_of(sentences, lo, starts)
+        if sentence < 0:
+            continue
+        out.append(Figure(start=lo, end=hi, text=text[lo:hi], kind="count", low=low, high=high, group="time of day",
+                          noun="time of day", sentence=sentence, unit="hour"))
     return out
 
 

@@ -140,9 +140,14 @@ def compare_figures(
             # event's toll, given for context by both, is not this story's disagreement; the years of the
             # period both recall ("from 1966 to 1978" / "from 1967 to 1979") are.
             periods_only = True
-        elif basis == "aligned" and (set(ga) <= incidents_a) != (set(gb) <= incidents_b):
+        elif basis == "aligned" and (set(ga) <= incidents_a) != (set(gb) <= incidents_b) and not (
+            _places_written(places_a, ga, a, b, gb)
+            if set(ga) <= incidents_a
+            else _places_written(places_b, gb, b, a, ga)
+        ):
             # One side tells of another incident ("two were killed when a shell hit a school in Khan Younis") or
-            # time ("a quake in October killed three"), the other of the story's own: they count two things.
+            # time ("a quake in October killed three"), the other of the story's own: they count two things. Not
+            # when the other side's sentence names the same place: the incident is the one both tell of.
             ga = gb = ()
         keyed_a = _comparable(fa, ga, basis, plain, stamps_a)
         keyed_b = _comparable(fb, gb, basis, plain, stamps_b)
@@ -347,6 +352,17 @@ def _main_places(article: Article | None, places: list[list[set[str]]]) -> set[s
     return out | {w for w, n in seen.items() if n > 1}
 
 
+def _places_written(places: list[list[set[str]]], sentences: Sequence[int], article: Article | None,
+                    other: Article | None, others: Sequence[int]) -> bool:
+    """Whether every place ``sentences`` of ``article`` name is written in ``others`` of the other article too:
+    "announced Tuesday at Livingston High School" against "from his hometown of Livingston" tell of one place."""
+    if article is None or other is None:
+        return False
+    written = set(re.findall(r"[a-z][\w'’-]+", " ".join(_sentence_text(other, k) for k in others).lower()))
+    named = [words for k in sentences if 0 <= k < len(places) for words in places[k]]
+    return bool(named) and all(words & written for words in named)
+
+
 def _other_incidents(article: Article | None, places: list[list[set[str]]], main: set[str]) -> set[int]:
     """Sentences about another incident than the main one of the two articles: those that say so ("In a
     separate incident", "Elsewhere,") and those naming a place that neither article names in its title or
@@ -455,6 +471,8 @@ def _figure_pair(i: int, j: int, x: Figure, y: Figure, basis: str, *, conflict: 
         reason = f"{x.text!r} is {x.date_text()}, {y.text!r} is {y.date_text()}"
     elif x.group in PERIOD_GROUPS:
         reason = f"{x.text!r} and {y.text!r} give different years"
+    elif x.unit == "hour":
+        reason = f"{x.text!r} and {y.text!r} are different times of day"
     else:
         gap = gap_ratio(x, y)
         low, high = (x, y) if x.high < y.low else (y, x)
