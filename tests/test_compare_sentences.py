@@ -60,3 +60,21 @@ def test_a_figure_after_a_title_keeps_its_own_sentence_index():
     assert figure.sentence == 2
     assert c.counterpart("a", 2).a == (1, 2)
 
+
+
+def _score(score: float, lexical: float, distinct: int = 2):
+    from index.compare.align import _Score
+
+    return _Score(score, lexical, 0.2, ("w1", "w2"), (), (), False, False, distinct)
+
+
+def test_the_two_ledes_pair_at_a_lower_score_when_both_are_free():
+    from index.compare.align import link
+
+    ledes = {(0, 0): _score(0.14, 0.18), (1, 1): _score(0.30, 0.30)}
+    assert link(ledes) == [([1], [1])]
+    assert link(ledes, (0, 0)) == [([0], [0]), ([1], [1])]
+    # Not on one shared word beyond names, nor on few shared words, nor when a lede already has a counterpart.
+    assert link({(0, 0): _score(0.14, 0.18, distinct=1)}, (0, 0)) == []
+    assert link({(0, 0): _score(0.14, 0.12)}, (0, 0)) == []
+    assert link({(0, 0): _score(0.14, 0.18), (0, 1): _score(0.3, 0.3)}, (0, 0)) == [([0], [1])]

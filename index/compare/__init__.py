@@ -176,7 +176,7 @@ def _compare(a: Article, b: Article, *, weights: Weights | None, recurring: Coll
     real_a = {i for i in range(len(a.sentences)) if is_sentence(a, i) and i not in furniture_a}
     real_b = {j for j in range(len(b.sentences)) if is_sentence(b, j) and j not in furniture_b}
     scores = {k: v for k, v in scores.items() if k[0] in real_a and k[1] in real_b}
-    groups = link(scores)
+    groups = link(scores, (min(real_a), min(real_b)) if real_a and real_b else None)
     pairs = [pair(scorer, a, b, pa, pb, g, scores) for g in groups]
     aligned_a = {i for g in groups for i in g[0]}
     aligned_b = {j for g in groups for j in g[1]}
