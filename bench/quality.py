@@ -1,7 +1,9 @@
 """Comparison quality on BASIL: alignment, conflicts, quote speakers and unique sentences against hand labels.
 
-Labels live in ``bench/labels/basil_compare.json`` (ids and sentence indices; see its ``about``). Each measure is
-printed for the dev half (what the rules were tuned on) and the test half (only measured), split by event id.
+Labels live in ``bench/labels/basil_compare.json`` (ids and sentence indices; see its ``about``; a label naming a
+piece of a sentence compare joins at a title abbreviation names every piece, see ``bench/joinlabels.py``). Each
+measure is printed for the dev half (what the rules were tuned on) and the test half (only measured), split by
+event id.
 
 - *alignment*: sentence pairs (A index, B index; a pair of several sentences counts each of its index pairs);
   precision over the predicted pairs not labelled "unsure", recall over the labelled pairs. How many predicted

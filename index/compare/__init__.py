@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection
+from dataclasses import replace
 
 from ..models import Article, label_kind
 from .align import Scorer, Weights, link, match_quotes, pair
 from .claims import FigureSet, extract_figures, ranges_overlap
 from .conflicts import compare_figures
 from .dates import extract_dates
-from .figure import Figure
+from .figure import Figure, sentence_of
 from .quotes import Quote, Speaker, extract_quotes
 from .reading import forget, read
 from .report import (
@@ -35,6 +36,7 @@ from .report import (
 )
 from .sentences import (
     ENTITY_KINDS,
+    Joined,
     boilerplate,
     entity_key,
     is_sentence,
@@ -119,12 +121,51 @@ def compare(
 ) -> Comparison:
     """Compare article ``a`` with article ``b`` (both annotated: sentences and entities).
 
+    A sentence the splitter ended on a title abbreviation ("former Sens." | "John Ashcroft, Kit Bond ...") is
+    read as one with the next (:class:`~index.compare.sentences.Joined`); what is reported still indexes each
+    article's own sentences: a pair holding such a sentence lists both of its pieces.
+
     ``weights`` gives a corpus-wide IDF for an index term (``Library.term_weights()``); without it, terms are
     weighted by their rarity among the two articles' sentences only. ``recurring`` holds sentences (as
     :func:`sentence_key` gives them) that recur across many articles of a source or of the corpus: site
     furniture, newsletter forms. They, and the captions and credits each article holds, are left out: not
     aligned, not unique, not read for figures.
     """
+    joined_a, joined_b = Joined.of(a), Joined.of(b)
+    found = _compare(joined_a.article, joined_b.article, weights=weights, recurring=recurring)
+    if joined_a.changed or joined_b.changed:
+        return _in_own_sentences(found, joined_a, joined_b)
+    return found
+
+
+def _in_own_sentences(found: Comparison, joined_a: Joined, joined_b: Joined) -> Comparison:
+    """``found`` (a comparison of the joined sentences) with every sentence index back in each article's own
+    sentences."""
+    a, b = joined_a.original, joined_b.original
+    pairs = tuple(replace(p, a=joined_a.originals(p.a), b=joined_b.originals(p.b)) for p in found.pairs)
+    furniture_a = joined_a.originals(found.boilerplate_a)
+    furniture_b = joined_b.originals(found.boilerplate_b)
+    aligned_a = {i for p in pairs for i in p.a}
+    aligned_b = {j for p in pairs for j in p.b}
+    real_a = sum(1 for i in range(len(a.sentences)) if is_sentence(a, i) and i not in furniture_a)
+    real_b = sum(1 for j in range(len(b.sentences)) if is_sentence(b, j) and j not in furniture_b)
+    return replace(
+        found,
+        a=_ref(a),
+        b=_ref(b),
+        summary=replace(found.summary, a_sentences=real_a, b_sentences=real_b, a_aligned=len(aligned_a),
+                        b_aligned=len(aligned_b)),
+        pairs=pairs,
+        unique_a=tuple(_uniques(a, aligned_a | set(furniture_a))),
+        unique_b=tuple(_uniques(b, aligned_b | set(furniture_b))),
+        figures_a=tuple(replace(f, sentence=sentence_of(a.sentences, f.start)) for f in found.figures_a),
+        figures_b=tuple(replace(f, sentence=sentence_of(b.sentences, f.start)) for f in found.figures_b),
+        boilerplate_a=furniture_a,
+        boilerplate_b=furniture_b,
+    )
+
+
+def _compare(a: Article, b: Article, *, weights: Weights | None, recurring: Collection[str]) -> Comparison:
     furniture_a = boilerplate(a, recurring)
     furniture_b = boilerplate(b, recurring)
     reading_a, reading_b = read(a, furniture_a), read(b, furniture_b)
@@ -135,7 +176,7 @@ def compare(
     real_a = {i for i in range(len(a.sentences)) if is_sentence(a, i) and i not in furniture_a}
     real_b = {j for j in range(len(b.sentences)) if is_sentence(b, j) and j not in furniture_b}
     scores = {k: v for k, v in scores.items() if k[0] in real_a and k[1] in real_b}
-    groups = link(scores)
+    groups = link(scores, (min(real_a), min(real_b)) if real_a and real_b else None)
     pairs = [pair(scorer, a, b, pa, pb, g, scores) for g in groups]
     aligned_a = {i for g in groups for i in g[0]}
     aligned_b = {j for g in groups for j in g[1]}

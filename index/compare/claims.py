@@ -281,7 +281,8 @@ _NOT_PEOPLE = frozenset(
     """house houses home homes building buildings village villages school schools camp camps vehicle vehicles car cars
     shell shells round rounds rifle rifles magazine magazines bomb bombs rocket rockets point points version versions
     ft feet foot metre metres meter meters m km kilometres kilometers mile miles yard yards inch inches pound pounds
-    kg tonnes tons percent acre acres hectare hectares storey storeys floor floors""".split()
+    kg tonnes tons percent acre acres hectare hectares storey storeys floor floors sentence sentences term terms
+    count counts""".split()
 )
 #: A count of people beside another ("another two", "four other people", "two more victims") adds to a toll
 #: given elsewhere: it is a part, never the whole.
@@ -304,6 +305,8 @@ _LOCAL = re.compile(
     r"\b(?:[Ii]n|[Aa]t)\s+(?:the\s+)?(?:neighbou?ring\s+|nearby\s+)?(?:[A-Z][\w'-]*\s+){0,3}"
     r"(district|village|town|county|camp|school|neighbou?rhood|hospital|mosque)s?\b"
 )
+#: "Nine Israelis, including three civilians", "including an entire family of seven": a part of the count before.
+_INCLUDING_BEFORE = re.compile(r"\bincluding\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
 _ADDITIONAL_QUALIFIER = re.compile(r"\b(?:other|more|additional|further)\b", re.IGNORECASE)
 #: Words between a figure and a measure word that end the figure's clause ("over 14,000 people took shelter,
 #: where one was killed"): the measure is another clause's.
@@ -359,6 +362,16 @@ def _has_own_verb(noun: str) -> bool:
     if _OWN_VERB.fullmatch(first) is None or measure_of_word(first):
         return False
     return len(words) == 1 or words[1].lower() in _AFTER_A_PREDICATE
+
+
+#: "where hundreds of people were sheltering", "as 300 people were fleeing": the count's own verb in the
+#: progressive, which a measure word before it ("killed ... where hundreds were sheltering") is not.
+_PROGRESSIVE_AFTER = re.compile(r"\s+(?:were|was|are|is|had\s+been|have\s+been)\s+([a-z]+ing)\b")
+
+
+def _own_progressive(text: str, end: int, hi: int) -> bool:
+    match = _PROGRESSIVE_AFTER.match(text, end, hi)
+    return match is not None and not measure_of_word(match.group(1))
 
 
 #: Words that may follow a count's own verb ("14 trapped under debris"); a noun there makes the word an adjective.
@@ -538,7 +551,7 @@ def extract_counts(
             # "14 trapped under debris", "12 stranded.", not "12 unarmed protesters": a predicate, not an adjective
             and (k + 1 >= n or tokens[k + 1].start >= hi or not tokens[k + 1].text[0].isalpha()
                  or tokens[k + 1].low in _AFTER_A_PREDICATE)
-        )
+        ) or _own_progressive(text, phrase_end, hi)
         near = _measure_near(text, start, phrase_end, lo, hi, measure_words[(lo, hi)], after_only=own_verb)[0]
         measure = "" if head.lower() in _TIME_UNITS else near
         if measure in PEOPLE_MEASURES and (
@@ -566,7 +579,7 @@ def extract_counts(
                 low, high = low - scale / 2, high + scale
         elif head.lower() in ("percent", "%", "per") or text[phrase_end - 1 : phrase_end] == "%":
             measure, group = "percent", _percent_of(text, lo, start)
-        if measure in PEOPLE_MEASURES and group == "all" and (
+        if measure in PEOPLE_MEASURES and group not in ("part", "all-part") and not group.endswith(" since") and (
             _SINCE_AFTER.match(text, phrase_end, hi)
             or _BRINGING_TO.search(text[max(lo, start - 40) : start])
             or _CUMULATIVE.search(text, lo, hi)
@@ -574,8 +587,9 @@ def extract_counts(
             or _TOTAL_AFTER.match(text, phrase_end, hi)
             or _TOTAL_BEFORE.search(text[max(lo, start - 30) : start])
         ):
-            # "pushing the death toll above 680 since the conflict began": a running total of a campaign.
-            group = "all since"
+            # "pushing the death toll above 680 since the conflict began", "more than 600 Palestinians have been
+            # killed so far": a running total of a campaign, of everyone or of one group.
+            group = f"{group} since"
         elif not measure and _DURING_AFTER.match(text, phrase_end, hi):
             # "five points during a 15-2 run", "10 points in the first half": a part of the game's count.
             part = True
@@ -605,6 +619,8 @@ def extract_counts(
                 or _ALSO_AFTER.match(text, phrase_end, hi)
                 or _also_another_act(text, lo, start)
                 or _RECEIVED_BEFORE.search(text[max(lo, start - 40) : start])
+                # "Nine Israelis, including three civilians"; "including 13 American soldiers" keeps its group.
+                or (group == "all" and _INCLUDING_BEFORE.search(text[max(lo, start - 40) : start]))
             )
         ):
             group = "part"
@@ -715,7 +731,7 @@ def _inherit_measures(text: str, figures: list[Figure]) -> list[Figure]:
             and previous.measure
             and not figure.measure
             and not figure.unit
-            and (figure.noun.split() or [""])[-1].lower() not in _NOT_PEOPLE
+            and (figure.noun.split() or [""])[-1].lower() not in _NOT_PEOPLE | _TIME_UNITS
             # "six were killed and 14 trapped": a count with a verb of its own keeps to it.
             and not _has_own_verb(figure.noun)
             and (
@@ -786,12 +802,83 @@ def _with_totals(text: str, figures: list[Figure]) -> list[Figure]:
 
 
 def extract_figures(text: str, sentences: Sequence[tuple[int, int]], published: str = "") -> list[Figure]:
-    """Counts (with totals) and dates of one article, in text order (totals after their parts)."""
+    """Counts (with totals), the years of periods and dates of one article, in text order (totals after their
+    parts)."""
     matches = date_matches(text)
     counts = extract_counts(text, sentences, matches)
     dates = extract_dates(text, sentences, published, matches)
-    # Totals refer to their parts by index: keep counts first, in their own order, then dates.
-    return counts + dates
+    # Totals refer to their parts by index: keep counts first, in their own order, then periods and dates.
+    return counts + periods(text, sentences) + times_of_day(text, sentences) + dates
+
+
+#: A period of years: "from 1966 to 1978", "between 2005 and 2008", "from 2007 through 2014", "from 1989-2013".
+_PERIOD = re.compile(
+    r"\b(?P<word>[Ff]rom|[Bb]etween)\s+(?P<first>(?:19|20)\d{2})\s*(?:to|and|until|through|-|–)\s*"
+    r"(?P<last>(?:19|20)\d{2})\b(?![-–/]\d)"
+)
+
+
+def periods(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figure]:
+    """The first and last years of each period of years ("from 1966 to 1978"), as two counts of unit ``year``
+    (groups ``year from`` and ``year to``): a term of office or the years a sum covers, which two accounts of
+    one fact give alike. Compared like a compound in any two aligned sentences, even about another time ("held
+    the seat from 1966 to 1978" against "served from 1967 to 1979")."""
+    out = []
+    starts = [s for s, _ in sentences]
+    for match in _PERIOD.finditer(text):
+        sentence = sentence_of(sentences, match.start(), starts)
+        if sentence < 0:
+            continue
+        for part, group, lo, hi in (
+            ("first", "year from", match.start(), match.end("first")),
+            ("last", "year to", match.start("last"), match.end("last")),
+        ):
+            value = float(match.group(part))
+            out.append(Figure(start=lo, end=hi, text=text[lo:hi], kind="count", low=value, high=value, group=group,
+                              noun="years", sentence=sentence, unit="year"))
+    return out
+
+
+#: A time of day: "at 11am", "12:00 p.m.", "noon", "Tuesday afternoon", "this morning".
+_CLOCK = re.compile(r"(?<![\d:.,$])(\d{1,2})(?:[.:](\d{2}))?\s?([AaPp])\.?[Mm]\b\.?")
+_NOON = re.compile(r"\b(?:[Nn]oon|[Mm]idday)\b")
+#: The word, then what must stand before it (searched only before a match: a scan of the whole text for the
+#: words before would be three times slower).
+_PART_OF_DAY = re.compile(r"\b([Mm]orning|[Aa]fternoon|[Ee]vening)\b")
+_DAY_BEFORE = re.compile(
+    r"\b(?:this|that|in\s+the|(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|tomorrow|late|early)\s+$",
+    re.IGNORECASE,
+)
+#: The hours each part of the day spans.
+_PARTS_OF_DAY = {"morning": (5.0, 11.99), "afternoon": (12.0, 17.99), "evening": (17.0, 21.99)}
+
+
+def times_of_day(text: str, sentences: Sequence[tuple[int, int]]) -> list[Figure]:
+    """Each time of day ("at 11am", "12:00 p.m.", "noon", "Tuesday afternoon") as a count of unit ``hour``
+    (group ``time of day``), its hours as a range: "11am" is 11, "afternoon" 12 to 18. Compared like a compound
+    in any two aligned sentences, so "announced today at 11am" and "announced Tuesday afternoon" differ while
+    "at noon" and "at 12:00 p.m." agree."""
+    out = []
+    starts = [s for s, _ in sentences]
+    found: list[tuple[int, int, float, float]] = []
+    for match in _CLOCK.finditer(text):
+        hour, minutes, half = int(match.group(1)), int(match.group(2) or 0), match.group(3).lower()
+        if not 1 <= hour <= 12 or minutes > 59:
+            continue
+        value = (hour % 12 + (12 if half == "p" else 0)) + minutes / 60
+        found.append((match.start(), match.end(), value, value))
+    found += [(m.start(), m.end(), 12.0, 12.0) for m in _NOON.finditer(text)]
+    for m in _PART_OF_DAY.finditer(text):
+        before = _DAY_BEFORE.search(text, max(0, m.start() - 12), m.start())
+        if before is not None:
+            found.append((before.start(), m.end(), *_PARTS_OF_DAY[m.group(1).lower()]))
+    for lo, hi, low, high in sorted(found):
+        sentence = sentence_of(sentences, lo, starts)
+        if sentence < 0:
+            continue
+        out.append(Figure(start=lo, end=hi, text=text[lo:hi], kind="count", low=low, high=high, group="time of day",
+                          noun="time of day", sentence=sentence, unit="hour"))
+    return out
 
 
 def ranges_overlap(a: Figure, b: Figure) -> bool:

@@ -134,17 +134,26 @@ def compare_figures(
     conflicts: dict[tuple[int, int], FigurePair] = {}
     agreements: dict[tuple[int, int], FigurePair] = {}
     for ga, gb, basis, plain in pairings:
+        periods_only = False
         if basis == "aligned" and set(ga) <= elsewhere_a and set(gb) <= elsewhere_b:
             # Both sentences recall another time ("the 2004 tsunami killed 168,000" / "230,000"): another
-            # event's toll, given for context by both, is not this story's disagreement.
-            ga = gb = ()
-        elif basis == "aligned" and (set(ga) <= incidents_a) != (set(gb) <= incidents_b):
+            # event's toll, given for context by both, is not this story's disagreement; the years of the
+            # period both recall ("from 1966 to 1978" / "from 1967 to 1979") are.
+            periods_only = True
+        elif basis == "aligned" and (set(ga) <= incidents_a) != (set(gb) <= incidents_b) and not (
+            _places_written(places_a, ga, a, b, gb)
+            if set(ga) <= incidents_a
+            else _places_written(places_b, gb, b, a, ga)
+        ):
             # One side tells of another incident ("two were killed when a shell hit a school in Khan Younis") or
-            # time ("a quake in October killed three"), the other of the story's own: they count two things.
+            # time ("a quake in October killed three"), the other of the story's own: they count two things. Not
+            # when the other side's sentence names the same place: the incident is the one both tell of.
             ga = gb = ()
         keyed_a = _comparable(fa, ga, basis, plain, stamps_a)
         keyed_b = _comparable(fb, gb, basis, plain, stamps_b)
         keys = keyed_a.keys() & keyed_b.keys()
+        if periods_only:
+            keys = {k for k in keys if k[2] in PERIOD_GROUPS}
         dates = keyed_a.get(DATE_KEY, []), keyed_b.get(DATE_KEY, [])
         if all(dates) and not any(ranges_overlap(fa.figures[i], fb.figures[j]) for i in dates[0] for j in dates[1]):
             # Sentences dated differently report different periods ("in December 1986" against "in February
@@ -195,6 +204,8 @@ def compare_figures(
     return _once(found), _once(updates), sorted(agreements.values(), key=order), _once(differences)
 
 
+#: The groups of a period's first and last years (``claims.periods``).
+PERIOD_GROUPS = frozenset({"year from", "year to"})
 #: Counts that grow as news comes in: a higher one in a later article is an update.
 TOLLS = frozenset({"killed", "injured", "injured seriously", "missing", "arrested", "evacuated", "displaced"})
 
@@ -224,7 +235,28 @@ def _other_time(figures: FigureSet, article: Article | None) -> set[int]:
         other_year = any(int(m.group()) != year for m in _YEAR.finditer(article.text, start, end))
         if other_year or _AGO.search(article.text, start, end):
             out.add(index)
+    dated = {f.sentence for f in figures.figures if f.kind == "date"}
+    for index in sorted(out):
+        # "In April last year an 8.6-magnitude quake struck ..." then "Five people died ... in the quake": the
+        # next sentence, with no time of its own, that names the same thing again ("the quake") goes on about it.
+        following = index + 1
+        if following in out or following in dated or following >= len(article.sentences):
+            continue
+        start, end = article.sentences[following]
+        text = article.text[start:end]
+        if _NOW.search(text):
+            continue
+        before = set(re.findall(r"[a-z]+", article.text[slice(*article.sentences[index])].lower()))
+        if any(m.group(1).lower() in before for m in _DEFINITE.finditer(text)):
+            out.add(following)
     return out
+
+
+#: A sentence's own time: "today", "tonight", "this morning", "now".
+_NOW = re.compile(r"\b(?:today|tonight|yesterday|now|this\s+(?:morning|afternoon|evening|week|month|year))\b",
+                  re.IGNORECASE)
+#: "the quake", "the attack": a thing named before.
+_DEFINITE = re.compile(r"\b[Tt]he\s+([a-z]{3,})\b")
 
 
 def _other_month(article: Article | None) -> set[int]:
@@ -318,6 +350,17 @@ def _main_places(article: Article | None, places: list[list[set[str]]]) -> set[s
         for word in {w for words in sentence for w in words}:
             seen[word] += 1
     return out | {w for w, n in seen.items() if n > 1}
+
+
+def _places_written(places: list[list[set[str]]], sentences: Sequence[int], article: Article | None,
+                    other: Article | None, others: Sequence[int]) -> bool:
+    """Whether every place ``sentences`` of ``article`` name is written in ``others`` of the other article too:
+    "announced Tuesday at Livingston High School" against "from his hometown of Livingston" tell of one place."""
+    if article is None or other is None:
+        return False
+    written = set(re.findall(r"[a-z][\w'’-]+", " ".join(_sentence_text(other, k) for k in others).lower()))
+    named = [words for k in sentences if 0 <= k < len(places) for words in places[k]]
+    return bool(named) and all(words & written for words in named)
 
 
 def _other_incidents(article: Article | None, places: list[list[set[str]]], main: set[str]) -> set[int]:
@@ -426,6 +469,10 @@ def _figure_pair(i: int, j: int, x: Figure, y: Figure, basis: str, *, conflict: 
         reason = f"{x.range_text()} and {y.range_text()} can both be true"
     elif x.kind == "date":
         reason = f"{x.text!r} is {x.date_text()}, {y.text!r} is {y.date_text()}"
+    elif x.group in PERIOD_GROUPS:
+        reason = f"{x.text!r} and {y.text!r} give different years"
+    elif x.unit == "hour":
+        reason = f"{x.text!r} and {y.text!r} are different times of day"
     else:
         gap = gap_ratio(x, y)
         low, high = (x, y) if x.high < y.low else (y, x)

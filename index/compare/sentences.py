@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..analysis import analyze, stem
@@ -173,6 +173,76 @@ def is_sentence(article: Article, index: int) -> bool:
     """A sentence has a word; a lone "." left by the splitter is not one."""
     start, end = article.sentences[index]
     return bool(re.search(r"\w", article.text[start:end]))
+
+
+# --- sentences cut at an abbreviation -------------------------------------------------------------------------
+
+#: Abbreviations written before a name ("Sens. Warren and Sanders", "Lt. Gov. Dan Patrick", "Ft. Myers"): a
+#: sentence the splitter ended on one of them, before a capitalised word, goes on in the next.
+TITLE_ABBREVIATIONS = frozenset(
+    """Mr Mrs Ms Messrs Mmes Dr Drs Prof Profs Sen Sens Rep Reps Gov Govs Lt Gen Gens Sgt Col Capt Cmdr Cdr Adm
+    Maj Cpl Pvt Spc Det Insp Supt Atty Rev Fr Msgr Hon Pres Amb Sec Brig St Ste Mt Ft""".split()
+)
+#: Abbreviations written before a number ("No. 2", "Jan. 6", "Sept. 11").
+NUMBER_ABBREVIATIONS = frozenset("No Nos Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split())
+_ENDS_ABBREVIATED = re.compile(r"(?:^|(?<=[\s(\[\"“‘'—–-]))([A-Z][a-z]{0,5})\.\Z")
+
+
+def abbreviation_cuts(text: str, sentences: Sequence[tuple[int, int]]) -> list[int]:
+    """Indices of the sentences that end on a title abbreviation before a capitalised word ("former Sens." |
+    "John Ashcroft ...") or on "No."/a month's abbreviation before a number ("the Senate's No." | "2
+    Republican"), within one paragraph: the splitter's cuts, not the writer's."""
+    cuts = []
+    for k in range(len(sentences) - 1):
+        start, end = sentences[k]
+        following = sentences[k + 1][0]
+        # The longest abbreviation is seven characters with its stop: twelve hold it, what stands before it and
+        # a few spaces after it.
+        match = _ENDS_ABBREVIATED.search(text[max(start, end - 12) : end].rstrip())
+        if match is None:
+            continue
+        gap = text[end:following]
+        if gap.strip() or "\n\n" in gap or following >= len(text):
+            continue
+        word, first = match.group(1), text[following]
+        if (word in TITLE_ABBREVIATIONS and first.isupper()) or (word in NUMBER_ABBREVIATIONS and first.isdigit()):
+            cuts.append(k)
+    return cuts
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """An article as comparison reads it: each sentence the splitter cut at an abbreviation joined to the
+    next. ``groups[k]`` holds the indices (into the original sentences) that joined sentence ``k`` is made of,
+    so what comparison reports keeps indexing the article's own sentences."""
+
+    article: Article
+    original: Article
+    groups: tuple[tuple[int, ...], ...]
+
+    @classmethod
+    def of(cls, article: Article) -> Joined:
+        cuts = set(abbreviation_cuts(article.text, article.sentences))
+        if not cuts:
+            return cls(article, article, tuple((k,) for k in range(len(article.sentences))))
+        groups: list[list[int]] = []
+        spans: list[tuple[int, int]] = []
+        for k, (start, end) in enumerate(article.sentences):
+            if k and k - 1 in cuts:
+                groups[-1].append(k)
+                spans[-1] = (spans[-1][0], end)
+            else:
+                groups.append([k])
+                spans.append((start, end))
+        return cls(replace(article, sentences=tuple(spans)), article, tuple(tuple(g) for g in groups))
+
+    @property
+    def changed(self) -> bool:
+        return self.article is not self.original
+
+    def originals(self, indices: Iterable[int]) -> tuple[int, ...]:
+        """The original sentences of joined sentences ``indices``, in order."""
+        return tuple(k for i in sorted(set(indices)) for k in self.groups[i])
 
 
 # --- what is not content ------------------------------------------------------------------------------------
