@@ -100,7 +100,8 @@ def test_the_reader_draws_its_first_frame_without_the_annotator_or_a_settings_pa
     seeds_index_dir: Path, tmp_path: Path
 ) -> None:
     """With no settings file, the reader's start reads no TOML; its first frame shows no article, so it opens no
-    annotation cache (the warm-up after the frame does, in the background)."""
+    annotation cache (the warm-up after the frame does, in the background); and it shows no search, so the
+    results, the no-hits note and the facets are imported when they are mounted, just after it."""
     loaded = modules_after(f"""
         import asyncio, sys
         from pathlib import Path
@@ -131,7 +132,8 @@ def test_the_reader_draws_its_first_frame_without_the_annotator_or_a_settings_pa
             del sys.modules[name]
     """)
     assert "textual" in loaded and "index.library" in loaded  # the probe did start the reader
-    unneeded = {"tomllib", "tomli", "sqlite3", "index.annotate"}
+    unneeded = {"tomllib", "tomli", "sqlite3", "index.annotate", "reader.widgets.results_list",
+                "reader.widgets.facet_list", "reader.widgets.empty_state"}
     assert not loaded & unneeded, sorted(loaded & unneeded)
 
 
