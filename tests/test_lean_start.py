@@ -175,6 +175,28 @@ async def test_the_search_panes_are_mounted_after_the_first_frame(seeds_library,
         assert results.display and results.hits and facets.region.width > 0
 
 
+async def test_quitting_at_the_first_frame_exits_cleanly(seeds_library, monkeypatch) -> None:
+    """The search panes are mounted just after the first frame: a reader that quits at once (a script, the
+    start-up benchmark, a quick ctrl+q) must not fail mounting them into a screen being taken down."""
+    from textual.app import App
+
+    from reader.app import BylineApp
+    from reader.screens.library import LibraryScreen
+
+    display = App._display
+
+    def quit_at_first_frame(self, screen, renderable) -> None:
+        display(self, screen, renderable)
+        if renderable is not None and isinstance(screen, LibraryScreen):
+            self.exit()
+
+    monkeypatch.setattr(App, "_display", quit_at_first_frame)
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+    assert app.return_code == 0
+
+
 async def test_a_search_given_at_start_is_shown(seeds_library) -> None:
     """``byline -q kabul``: the search may be answered before the panes that show it are mounted."""
     from reader.app import BylineApp

@@ -119,13 +119,16 @@ class LibraryScreen(Screen):
         until a search shows them, they are mounted just after the library's first frame rather than before it:
         styling their lists was a fifth of the reader's start-up."""
         if self._search_panes is None:
+            lists = self.query_one(ContentSwitcher)
+            if not lists.is_attached:  # the reader quit at its first frame: nothing will show a search
+                return ()
             from reader.widgets.empty_state import NoHits
             from reader.widgets.facet_list import FacetList
             from reader.widgets.results_list import ResultsList
 
             results, no_hits = ResultsList(id="results"), NoHits(id="no-hits")
             results.display = no_hits.display = False  # the switcher shows them when a search needs them
-            self._search_panes = (self.query_one(ContentSwitcher).mount(results, no_hits),
+            self._search_panes = (lists.mount(results, no_hits),
                                   self.query_one("#panes", Horizontal).mount(FacetList(id="facets")))
         return self._search_panes
 
