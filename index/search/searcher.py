@@ -72,6 +72,7 @@ class Searcher:
                 mapping.madvise(mmap.MADV_DONTNEED)
 
     def close(self) -> None:
+        self._maps = []  # held no longer than the files they map
         self.searcher.close()
 
     def refresh(self) -> None:
