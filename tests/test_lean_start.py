@@ -100,7 +100,8 @@ def test_the_reader_draws_its_first_frame_without_the_annotator_or_a_settings_pa
     seeds_index_dir: Path, tmp_path: Path
 ) -> None:
     """With no settings file, the reader's start reads no TOML; its first frame shows no article, so it opens no
-    annotation cache (the warm-up after the frame does, in the background)."""
+    annotation cache (the warm-up after the frame does, in the background); and it shows no search, so the
+    results, the no-hits note and the facets are imported when they are mounted, just after it."""
     loaded = modules_after(f"""
         import asyncio, sys
         from pathlib import Path
@@ -131,7 +132,8 @@ def test_the_reader_draws_its_first_frame_without_the_annotator_or_a_settings_pa
             del sys.modules[name]
     """)
     assert "textual" in loaded and "index.library" in loaded  # the probe did start the reader
-    unneeded = {"tomllib", "tomli", "sqlite3", "index.annotate"}
+    unneeded = {"tomllib", "tomli", "sqlite3", "index.annotate", "reader.widgets.results_list",
+                "reader.widgets.facet_list", "reader.widgets.empty_state"}
     assert not loaded & unneeded, sorted(loaded & unneeded)
 
 
@@ -171,6 +173,28 @@ async def test_the_search_panes_are_mounted_after_the_first_frame(seeds_library,
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert results.display and results.hits and facets.region.width > 0
+
+
+async def test_quitting_at_the_first_frame_exits_cleanly(seeds_library, monkeypatch) -> None:
+    """The search panes are mounted just after the first frame: a reader that quits at once (a script, the
+    start-up benchmark, a quick ctrl+q) must not fail mounting them into a screen being taken down."""
+    from textual.app import App
+
+    from reader.app import BylineApp
+    from reader.screens.library import LibraryScreen
+
+    display = App._display
+
+    def quit_at_first_frame(self, screen, renderable) -> None:
+        display(self, screen, renderable)
+        if renderable is not None and isinstance(screen, LibraryScreen):
+            self.exit()
+
+    monkeypatch.setattr(App, "_display", quit_at_first_frame)
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+    assert app.return_code == 0
 
 
 async def test_a_search_given_at_start_is_shown(seeds_library) -> None:

@@ -42,10 +42,13 @@ if TYPE_CHECKING:
 from index import ArticleSummary, IndexProblem, QueryError, SearchResult
 from reader.safe import one_line
 from reader.widgets.article_table import DEFAULT_SORTING, ArticleTable, sort_summaries
-from reader.widgets.empty_state import NoHits
-from reader.widgets.facet_list import FacetList
 from reader.widgets.messages import CompareMarked, OpenArticle, ToggleMark
-from reader.widgets.results_list import ResultsList
+
+if TYPE_CHECKING:
+    from reader.widgets.facet_list import FacetList
+
+# The results, the no-hits note and the facets are imported where they are first mounted, just after the first
+# frame (:meth:`LibraryScreen._mount_search_panes`): the reader's start-up is measured against a bare Textual app.
 
 #: Seconds a query must stay unchanged before it is run: typing "taliban" runs one search, not seven.
 DEBOUNCE_SECONDS = 0.12
@@ -116,9 +119,16 @@ class LibraryScreen(Screen):
         until a search shows them, they are mounted just after the library's first frame rather than before it:
         styling their lists was a fifth of the reader's start-up."""
         if self._search_panes is None:
+            lists = self.query_one(ContentSwitcher)
+            if not lists.is_attached:  # the reader quit at its first frame: nothing will show a search
+                return ()
+            from reader.widgets.empty_state import NoHits
+            from reader.widgets.facet_list import FacetList
+            from reader.widgets.results_list import ResultsList
+
             results, no_hits = ResultsList(id="results"), NoHits(id="no-hits")
             results.display = no_hits.display = False  # the switcher shows them when a search needs them
-            self._search_panes = (self.query_one(ContentSwitcher).mount(results, no_hits),
+            self._search_panes = (lists.mount(results, no_hits),
                                   self.query_one("#panes", Horizontal).mount(FacetList(id="facets")))
         return self._search_panes
 
@@ -230,6 +240,10 @@ class LibraryScreen(Screen):
         found = bool(outcome.hits)
         self.set_class(found, "-searching")  # facets only beside results
         self.query_one(ContentSwitcher).current = "results" if found else "no-hits"
+        from reader.widgets.empty_state import NoHits
+        from reader.widgets.facet_list import FacetList
+        from reader.widgets.results_list import ResultsList
+
         if not found:
             self.query_one(NoHits).show(outcome)
         results = self.query_one(ResultsList)
@@ -289,8 +303,7 @@ class LibraryScreen(Screen):
 
     # -- lists ----------------------------------------------------------------------------------------
 
-    @on(FacetList.Chosen)
-    def _narrow(self, event: FacetList.Chosen) -> None:
+    def on_facet_list_chosen(self, event: FacetList.Chosen) -> None:
         """Add the facet's clause to the query, or take it out if it is there already."""
         query = self.query_text
         if event.clause in query:
@@ -316,8 +329,8 @@ class LibraryScreen(Screen):
 
     def _show_marks(self, marks: tuple[str, ...]) -> None:
         self.query_one(ArticleTable).show_marks(marks)
-        for results in self.query(ResultsList):  # none before its first frame
-            results.show_marks(marks)
+        for results in self.query("#results"):  # none before its first frame
+            results.show_marks(marks)  # type: ignore[attr-defined]
 
     def on_key(self, event: Key) -> None:
         """Typing on the lists goes to the query box: every printable key but :data:`COMMAND_CHARACTERS`.
