@@ -1,0 +1,51 @@
+"""An edit rewrites only what it changed: the seal (FORMAT.json), the table columns and the skip notes stay as they
+were when they would be written the same (each write is a sync to disk: a hundredth of a second each), and are
+written when they change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index import open_library, store
+
+
+def _build(corpus: Path, index_dir: Path, **options):
+    with open_library(corpus, index_dir, **options) as lib:
+        return lib.build()
+
+
+def _inodes(generation: Path) -> dict[str, int]:
+    return {name: (generation / name).stat().st_ino for name in (store.FORMAT, store.COLUMNS, store.SCAN_NOTES)}
+
+
+def test_an_edit_naming_no_one_new_leaves_the_seal_columns_and_notes(seeds_copy: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    _build(seeds_copy, index_dir)
+    generation = store.current_generation(index_dir)
+    before, seal = _inodes(generation), store.read_format(generation)
+    edited = sorted(seeds_copy.glob("*.txt"))[0]
+    with edited.open("a", encoding="utf-8") as handle:
+        handle.write("\nA line naming no one at all.\n")
+    report = _build(seeds_copy, index_dir)
+    assert report.changed == 1 and store.current_generation(index_dir) == generation
+    assert _inodes(generation) == before and store.read_format(generation) == seal
+    with open_library(seeds_copy, index_dir) as lib:
+        assert lib.search("naming no one").total == 1
+
+
+def test_what_changes_is_written(seeds_copy: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    _build(seeds_copy, index_dir)
+    generation = store.current_generation(index_dir)
+    before = _inodes(generation)
+    (seeds_copy / "broken.txt").write_bytes(b"\xff\xfe\x00garbage\x00" * 10)
+    edited = sorted(seeds_copy.glob("0*.txt"))[1]
+    with edited.open("a", encoding="utf-8") as handle:
+        handle.write("\nAngela Merkel met Sabine Weberling of Globexina Corp in Brussels.\n")
+    _build(seeds_copy, index_dir)
+    after = _inodes(generation)
+    assert after[store.FORMAT] != before[store.FORMAT]  # a new entity table, sealed anew
+    notes = store.read_scan_notes(generation)
+    assert notes is not None and any(s.path == "broken.txt" for s in (*notes[0], *notes[1]))
+    store.write_columns(generation, {"body": "text"})
+    assert store.read_columns(generation) == {"body": "text"}
