@@ -513,7 +513,12 @@ def write_documents(
     fast as one."""
     from whoosh import index as whoosh_index
 
-    ix = whoosh_index.create_in(str(generation), make_schema()) if create else whoosh_index.open_dir(str(generation))
+    if create:
+        ix = whoosh_index.create_in(str(generation), make_schema())
+    else:
+        # The segments the writer reads (to find the documents it replaces) mapped, as a search maps them, not
+        # copied into memory: an edit's update read Reuters' 90 MB of postings and term dictionary first.
+        ix = _search_storage()(str(generation), supports_mmap=False).open_index()
     if create and procs > 1 and len(change.write) >= 1000 * procs:
         writer = ix.writer(limitmb=256, procs=procs, multisegment=True)
     else:

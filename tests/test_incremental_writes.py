@@ -49,3 +49,24 @@ def test_what_changes_is_written(seeds_copy: Path, tmp_path: Path) -> None:
     assert notes is not None and any(s.path == "broken.txt" for s in (*notes[0], *notes[1]))
     store.write_columns(generation, {"body": "text"})
     assert store.read_columns(generation) == {"body": "text"}
+
+
+def test_updates_that_merge_segments_keep_every_document(seeds_copy: Path, tmp_path: Path) -> None:
+    """The writer reads the segments it replaces documents in mapped, as a search does: ten updates in a row (Whoosh
+    merges the small segments they write) leave every edit and addition found, every deletion gone."""
+    index_dir = tmp_path / "index"
+    files = sorted(seeds_copy.glob("*.txt"))
+    with open_library(seeds_copy, index_dir) as lib:
+        lib.build()
+        for n in range(10):
+            with files[n % len(files)].open("a", encoding="utf-8") as handle:
+                handle.write(f"\nZorblax{n} revision.\n")
+            (seeds_copy / f"new{n}.txt").write_text(f"New {n}\n\nQuuxwort{n} in Kabul.\n", encoding="utf-8")
+            if n >= 3:
+                (seeds_copy / f"new{n - 3}.txt").unlink()
+            lib.build()
+        assert [lib.search(f"Zorblax{n}").total for n in range(10)] == [1] * 10
+        assert [lib.search(f"Quuxwort{n}").total for n in range(10)] == [0] * 7 + [1] * 3
+        assert len(lib.articles()) == len(files) + 3
+        segments = [p for p in store.current_generation(index_dir).glob("*.seg")]
+        assert len(segments) < 10
