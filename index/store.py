@@ -440,15 +440,27 @@ def _append_to_journal(generation: Path, corpus: Path, rows: Mapping[str, dict[s
 
 
 def write_file_stats(generation: Path, stats: Mapping[str, tuple[int, int]]) -> None:
-    write_json(generation / FILE_STATS, stats)
+    """Record each corpus file's size and modification time: three flat lists (19,000 files on Reuters read in a
+    few milliseconds; a map of a pair a file, as written before, took 20-30)."""
+    write_json(generation / FILE_STATS, {"format": 2, "paths": list(stats),
+                                         "sizes": [size for size, _ in stats.values()],
+                                         "mtimes": [mtime for _, mtime in stats.values()]})
 
 
 def read_file_stats(generation: Path) -> dict[str, tuple[int, int]] | None:
-    """What :func:`write_file_stats` recorded; None for an index built before it was recorded, or damaged."""
+    """What :func:`write_file_stats` recorded (or the map an earlier Byline wrote); None for an index built before
+    it was recorded, or damaged."""
     try:
         data = json.loads((generation / FILE_STATS).read_text(encoding="utf-8"))
-        return {str(path): (int(size), int(mtime)) for path, (size, mtime) in data.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
+        if data.get("format") != 2:  # a path a pair (no file of a corpus is named "format": it has no suffix)
+            return {str(path): (int(size), int(mtime)) for path, (size, mtime) in data.items()}
+        paths, sizes, mtimes = data["paths"], data["sizes"], data["mtimes"]
+        if not (isinstance(paths, list) and isinstance(sizes, list) and isinstance(mtimes, list)
+                and len(paths) == len(sizes) == len(mtimes) and all(type(p) is str for p in paths)
+                and all(type(n) is int for n in sizes) and all(type(n) is int for n in mtimes)):
+            return None
+        return dict(zip(paths, zip(sizes, mtimes, strict=True), strict=True))
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
         return None
 
 

@@ -4,6 +4,7 @@ written when they change."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from index import open_library, store
@@ -70,3 +71,18 @@ def test_updates_that_merge_segments_keep_every_document(seeds_copy: Path, tmp_p
         assert len(lib.articles()) == len(files) + 3
         segments = [p for p in store.current_generation(index_dir).glob("*.seg")]
         assert len(segments) < 10
+
+
+def test_file_stats_are_recorded_as_flat_lists_and_the_old_map_still_reads(tmp_path: Path) -> None:
+    stats = {"a.txt": (10, 1_700_000_000_000_000_000), "d/b.md": (0, 5), "byline.toml": (3, 7)}
+    store.write_file_stats(tmp_path, stats)
+    written = json.loads((tmp_path / store.FILE_STATS).read_text(encoding="utf-8"))
+    assert written["paths"] == list(stats) and written["sizes"] == [10, 0, 3]
+    assert store.read_file_stats(tmp_path) == stats and list(store.read_file_stats(tmp_path)) == list(stats)
+    (tmp_path / store.FILE_STATS).write_text(json.dumps({p: list(s) for p, s in stats.items()}), encoding="utf-8")
+    assert store.read_file_stats(tmp_path) == stats  # as Byline wrote it before
+    for damaged in ('{"format": 2, "paths": ["a.txt"], "sizes": [1], "mtimes": ["x"]}',
+                    '{"format": 2, "paths": ["a.txt"], "sizes": [1]}', '{"format": 2, "paths": ["a.txt", "b.txt"], '
+                    '"sizes": [1], "mtimes": [2]}', "[1, 2]", "{not json"):
+        (tmp_path / store.FILE_STATS).write_text(damaged, encoding="utf-8")
+        assert store.read_file_stats(tmp_path) is None, damaged
