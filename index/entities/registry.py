@@ -164,21 +164,14 @@ class EntityRegistry:
             if (key, number) not in present:
                 present.add((key, number))
                 extra.append((key, "", number))
-        keys: list[str] = []
-        starts, labels, numbers = [0], [], []
-        last: object = present  # no key is it
         # Sorted by key alone (stable): each key's pairs in the order the map holds them.
-        for key, label, number in sorted([*rows, *extra], key=itemgetter(0)):
-            if key != last:
-                if keys:
-                    starts.append(len(labels))
-                keys.append(key)
-                last = key
-            labels.append(label)
-            numbers.append(number)
-        if keys:
-            starts.append(len(labels))
-        return {"keys": keys, "starts": starts, "labels": labels, "numbers": numbers}
+        ordered = sorted([*rows, *extra], key=itemgetter(0))
+        if not ordered:
+            return {"keys": [], "starts": [0], "labels": [], "numbers": []}
+        key_column, labels, numbers = zip(*ordered, strict=True)
+        counts = Counter(key_column)  # each key once, in the order met: sorted
+        return {"keys": list(counts), "starts": [0, *accumulate(counts.values())], "labels": list(labels),
+                "numbers": list(numbers)}
 
     def _numbers(self, key: str) -> list[int]:
         """The entities ``key`` names, as a surface form or a preferred name, in order, once each."""
