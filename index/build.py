@@ -213,8 +213,8 @@ class Build:
                     if plan.read or plan.deleted:
                         store.write_file_stats(generation, files)
                         store.write_scan_notes(generation, skipped, flagged)
-                else:
-                    self._write_tables(generation, rows, fingerprint, files, skipped, flagged)
+                else:  # the catalog's rows that changed appended to its journal (written whole now and then)
+                    self._write_tables(generation, rows, fingerprint, files, skipped, flagged, previous=old_rows)
             store.write_columns(generation, columns)
             store.write_format(generation, stamp, corrections)
         whoosh_seconds = time.perf_counter() - whoosh_started
@@ -240,8 +240,9 @@ class Build:
         )
 
     def _write_tables(self, generation: Path, rows: dict[str, dict], fingerprint: str,
-                      files: dict[str, tuple[int, int]], skipped: list[Skipped], flagged: list[Skipped]) -> None:
-        store.write_catalog(generation, self.corpus, rows, fingerprint)
+                      files: dict[str, tuple[int, int]], skipped: list[Skipped], flagged: list[Skipped], *,
+                      previous: dict[str, dict] | None = None) -> None:
+        store.write_catalog(generation, self.corpus, rows, fingerprint, previous=previous)
         store.write_file_stats(generation, files)
         store.write_scan_notes(generation, skipped, flagged)
 

@@ -44,6 +44,9 @@ ANNOTATIONS = "annotations.sqlite"
 FEATURES_DB = "story-features.sqlite"
 #: In each generation of the index.
 CATALOG = "catalog.json"
+#: The catalog rows an update changed or deleted since the catalog was last written whole, appended one update a
+#: line (see ``store.write_catalog``).
+CATALOG_JOURNAL = "catalog.journal"
 #: Size and modification time of each corpus file as the build read it, to tell what changed since.
 FILE_STATS = "files.json"
 #: What the build skipped or decoded with a fallback, so an update that reads only the changed files still reports

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..storage import STORIES_FILE, write_json
+from ..storage import CATALOG, CATALOG_JOURNAL, ENTITIES, STORIES_FILE, write_json
 from .features import FEATURES_VERSION, features_of
 from .featurestore import FEATURES_DB, FeatureStore, feature_key
 from .grouping import Previous, group, regroup
@@ -43,7 +43,7 @@ def story_map(library, *, refresh: bool = False) -> StoryMap:
     from .. import store
 
     generation = library.generation
-    state = (str(generation), *(_stat(generation / name) for name in (store.CATALOG, store.ENTITIES)))
+    state = (str(generation), *(_stat(generation / name) for name in _INDEX_FILES))
     if not refresh and state in _LAST:
         return _LAST[state]
     rows, annotator = store.read_catalog(generation)
@@ -81,6 +81,10 @@ def story_map(library, *, refresh: bool = False) -> StoryMap:
     return result
 
 
+#: What the stories are made from: the catalog (with the rows updates appended to its journal) and the entities.
+_INDEX_FILES = (CATALOG, CATALOG_JOURNAL, ENTITIES)
+
+
 def _stat(path: Path) -> tuple[int, int, int]:
     try:
         info = path.stat()
@@ -90,14 +94,13 @@ def _stat(path: Path) -> tuple[int, int, int]:
 
 
 def _fingerprint(generation: Path) -> str:
-    from .. import store
-
     digest = hashlib.sha1(f"{STORIES_VERSION}/{FEATURES_VERSION}".encode())
-    for name in (store.CATALOG, store.ENTITIES):
+    for name in _INDEX_FILES:
         try:
             digest.update((generation / name).read_bytes())
         except OSError:
-            digest.update(b"-")
+            if name != CATALOG_JOURNAL:  # no journal: the fingerprint an index had before journals were
+                digest.update(b"-")
     return digest.hexdigest()
 
 
