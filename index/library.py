@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import store
 from .models import (
@@ -74,7 +74,23 @@ _SHARED_FIELDS = frozenset({"source", "published", "published_from", "source_fro
                             "flags"})
 _FIELD_AT = {name: number for number, name in enumerate(CATALOG_FIELDS)}
 _ALL_FIELDS = operator.itemgetter(*CATALOG_FIELDS)
+_FLAGS_AT = _FIELD_AT["flags"]
 _ABSENT = object()
+
+
+def catalog_record(row: Mapping[str, Any]) -> tuple:
+    """A catalog row as read, as the library keeps it: the values of :data:`CATALOG_FIELDS` in order (a private
+    marker for a field an older build's row lacks; the flags as a tuple, each ``[]`` read being a new list)."""
+    try:
+        record = _ALL_FIELDS(row)
+    except KeyError:
+        if "id" not in row:  # no row: the catalog is damaged (read_catalog says so)
+            raise
+        record = tuple(row.get(name, _ABSENT) for name in CATALOG_FIELDS)
+    flags = record[_FLAGS_AT]
+    if type(flags) is list:
+        return (*record[:_FLAGS_AT], tuple(flags), *record[_FLAGS_AT + 1:])
+    return record
 
 
 class Catalog(Mapping[str, "CatalogRow"]):
@@ -88,21 +104,15 @@ class Catalog(Mapping[str, "CatalogRow"]):
 
     __slots__ = ("_at", "_columns", "complete")
 
-    def __init__(self, rows: Iterable[Mapping]) -> None:
-        rows = list(rows)
+    def __init__(self, records: Iterable[tuple]) -> None:
+        """From :func:`catalog_record`'s tuples (what :func:`index.store.read_catalog` keeps with it)."""
+        records = list(records)
         #: Whether every row has every field (else :meth:`column` may hold a marker for an absent value).
-        self.complete = True
-        try:
-            records = list(map(_ALL_FIELDS, rows))
-        except KeyError:  # a row without some field (an older build's): absent from this row here too
-            self.complete = False
-            records = [tuple(row.get(name, _ABSENT) for name in CATALOG_FIELDS) for row in rows]
+        self.complete = not any(_ABSENT in record for record in records)
         columns = list(zip(*records, strict=True)) or [() for _ in CATALOG_FIELDS]
         for number, name in enumerate(CATALOG_FIELDS):
             if name in _SHARED_FIELDS:
                 column = columns[number]
-                if name == "flags" and set(map(type, column)) == {list}:  # each [] read is a new list; () is one
-                    column = tuple(map(tuple, column))
                 keep = {}.setdefault
                 with contextlib.suppress(TypeError):  # a value that cannot be shared stays as it was
                     column = tuple(map(keep, column, column))
@@ -293,8 +303,8 @@ class Library:
         """Every article's catalog row by id, in corpus order (compact: see :class:`Catalog`)."""
         if self._catalog is None:
             with collector_paused():
-                rows, self._annotator = store.read_catalog(self.generation)
-                self._catalog = Catalog(rows.values())
+                records, self._annotator = store.read_catalog(self.generation, row=catalog_record)
+                self._catalog = Catalog(records.values())
         return self._catalog
 
     @property

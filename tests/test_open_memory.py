@@ -105,3 +105,40 @@ def test_the_entity_table_as_loaded_answers_as_the_one_saved(seeds_library: Libr
             assert loaded.find(name) == saved.find(name)
             assert loaded.expand(name) == saved.expand(name)
             assert loaded.canonical(name, entity.label) == saved.canonical(name, entity.label)
+
+
+def test_a_large_catalog_is_kept_compact_as_it_is_read(tmp_path: Path, seeds_index_dir: Path) -> None:
+    """A reader's catalog of many articles never holds every row as read (a dictionary each) at once: each row
+    becomes its compact record as it is decoded, so reading peaks at a fraction of the rows' memory (200,000
+    articles: 334 -> 244 MB at the peak, 264 -> 170 MB kept). The rows read the same, a journal's included."""
+    import tracemalloc
+
+    from index import store
+
+    index_dir = tmp_path / "idx"
+    shutil.copytree(seeds_index_dir, index_dir)
+    with open_library(SEEDS, index_dir) as library:
+        generation = library.generation
+        path = generation / CATALOG
+        data = json.loads(path.read_text(encoding="utf-8"))
+        template = data["articles"][0]
+        data["articles"] = [template | {"id": f"a{number:05d}", "title": f"Title number {number}",
+                                        "path": f"a{number:05d}.txt", "content_hash": f"{number:032x}"}
+                            for number in range(5000)]
+        path.write_text(json.dumps(data), encoding="utf-8")
+
+        def peak(read) -> int:
+            tracemalloc.start()
+            try:
+                kept = read()
+                return tracemalloc.get_traced_memory()[1], kept
+            finally:
+                tracemalloc.stop()
+
+        as_rows, rows = peak(lambda: store.read_catalog(generation)[0])
+        compact, catalog = peak(lambda: library.catalog)
+        assert compact < 0.85 * as_rows  # 0.75 here; reading rows and then compacting them peaks above 1
+        assert list(catalog) == list(rows) and len(catalog) == 5000
+        for article_id in ("a00000", "a02500", "a04999"):
+            assert all(catalog[article_id][name] == rows[article_id][name]
+                       for name in ("id", "title", "path", "content_hash", "source", "words"))
