@@ -162,7 +162,7 @@ def evaluate(half: str, articles, weights, compare) -> dict:
             k = 0 if side == "a" else 1
             linked = {x[k] for x in gold | unsure}
             article = a if side == "a" else b
-            real = {u.index for u in uniques}
+            real = {i for u in uniques for i in u.indices}
             furniture = set(c.boilerplate_a if side == "a" else c.boilerplate_b)
             truly = {i for i in range(len(article.sentences)) if i not in linked and i not in furniture}
             unique["tp"] += len(real & truly)

@@ -244,7 +244,7 @@ def test_json_schema_is_stable(comparisons):
     assert set(data["pairs"][0]) == {"a", "b", "kind", "score", "a_span", "b_span", "a_text", "b_text", "evidence"}
     assert set(data["pairs"][0]["evidence"]) == {"terms", "entities", "numbers", "quote", "speaker", "lexical"}
     assert set(data["pairs"][0]["evidence"]["terms"][0]) == {"term", "word", "a", "b"}
-    assert set(data["unique_a"][0]) == {"index", "start", "end", "text"}
+    assert set(data["unique_a"][0]) == {"index", "indices", "start", "end", "text"}
     assert set(data["quotes_a"][0]) == {"start", "end", "parts", "text", "words", "speaker"}
     speaker = next(q["speaker"] for q in data["quotes_a"] if q["speaker"])
     assert set(speaker) == {"name", "entity_id", "how", "start", "end"}

@@ -52,6 +52,19 @@ def test_a_sentence_cut_at_a_title_is_compared_whole_and_reported_as_its_pieces(
     assert c.summary.a_sentences == 4 and c.summary.a_aligned == 2
 
 
+def test_a_sentence_cut_at_a_title_with_no_counterpart_is_one_unique_sentence_of_its_pieces():
+    """Not "Sens." alone on one line of "only in A" and the rest on the next: one sentence, both numbers."""
+    a = _article("a", "The storm hit the coast. Sens. Warren and Sanders wrote to the agency about its budget. "
+                      "It rained.")
+    b = _article("b", "The storm hit the coast. The market was quiet all week.")
+    c = compare(a, b)
+    [joined] = [u for u in c.unique_a if 1 in u.indices]
+    assert joined.indices == (1, 2) and joined.index == 1
+    assert joined.text == "Sens. Warren and Sanders wrote to the agency about its budget."
+    assert not any(u.text == "Sens." for u in c.unique_a)
+    assert c.to_dict()["unique_a"][[u.index for u in c.unique_a].index(1)]["indices"] == [1, 2]
+
+
 def test_a_figure_after_a_title_keeps_its_own_sentence_index():
     a = _article("a", "The storm hit the coast. Gov. Abbott said 40 people were hurt in Houston. Rain.")
     b = _article("b", "The storm hit the coast. Governor Abbott said 40 people were hurt in Houston. Rain.")

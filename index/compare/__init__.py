@@ -10,7 +10,7 @@ count), ``quotes`` (direct quotations and their speakers), ``conflicts`` (claims
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 
 from ..models import Article, label_kind
@@ -156,8 +156,8 @@ def _in_own_sentences(found: Comparison, joined_a: Joined, joined_b: Joined) -> 
         summary=replace(found.summary, a_sentences=real_a, b_sentences=real_b, a_aligned=len(aligned_a),
                         b_aligned=len(aligned_b)),
         pairs=pairs,
-        unique_a=tuple(_uniques(a, aligned_a | set(furniture_a))),
-        unique_b=tuple(_uniques(b, aligned_b | set(furniture_b))),
+        unique_a=_unique_pieces(found.unique_a, joined_a),
+        unique_b=_unique_pieces(found.unique_b, joined_b),
         figures_a=tuple(replace(f, sentence=sentence_of(a.sentences, f.start)) for f in found.figures_a),
         figures_b=tuple(replace(f, sentence=sentence_of(b.sentences, f.start)) for f in found.figures_b),
         boilerplate_a=furniture_a,
@@ -234,6 +234,11 @@ def _ref(article: Article) -> ArticleRef:
         sentences=len(article.sentences),
         words=article.words,
     )
+
+
+def _unique_pieces(uniques: Iterable[UniqueSentence], joined: Joined) -> tuple[UniqueSentence, ...]:
+    """Unique sentences of the joined article, each numbered by its pieces among the article's own."""
+    return tuple(replace(u, index=joined.groups[u.index][0], indices=joined.groups[u.index]) for u in uniques)
 
 
 def _uniques(article: Article, aligned: set[int]) -> list[UniqueSentence]:

@@ -108,15 +108,23 @@ class SentencePair:
 
 @dataclass(frozen=True, slots=True)
 class UniqueSentence:
-    """A sentence with no counterpart on the other side."""
+    """A sentence with no counterpart on the other side: ``index`` is its first piece's number among the
+    article's own sentences, ``indices`` every piece's (more than one where the splitter cut it at a title
+    abbreviation and comparison read it whole); ``start``/``end``/``text`` cover it whole."""
 
     index: int
     start: int
     end: int
     text: str
+    indices: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.indices:
+            object.__setattr__(self, "indices", (self.index,))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "start": self.start, "end": self.end, "text": self.text}
+        return {"index": self.index, "indices": list(self.indices), "start": self.start, "end": self.end,
+                "text": self.text}
 
 
 @dataclass(frozen=True, slots=True)

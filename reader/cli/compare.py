@@ -148,7 +148,7 @@ def format_text(comparison: Comparison) -> str:
     for label, uniques in (("ONLY IN A", c.unique_a), ("ONLY IN B", c.unique_b)):
         lines += ["", f"{label} ({len(uniques)})"]
         side = label[-1]
-        lines += [f"  {side}{u.index + 1}: {_flat(u.text)}" for u in uniques]
+        lines += [f"  {side}{'+'.join(str(i + 1) for i in u.indices)}: {_flat(u.text)}" for u in uniques]
     lines += [
         "",
         "ENTITIES",

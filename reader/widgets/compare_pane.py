@@ -75,7 +75,7 @@ class ComparePane(ArticleView):
                 self._pair_number[index] = number
                 self._pair_kind[index] = pair.kind
         uniques = comparison.unique_a if side == "a" else comparison.unique_b
-        self._unique = {unique.index for unique in uniques}
+        self._unique = {index for unique in uniques for index in unique.indices}
         self._readable = sorted(set(self._pair_number) | self._unique)
         self.set_text(article.text)
         self._current = None
