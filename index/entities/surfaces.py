@@ -33,7 +33,8 @@ class Surface:
     kind: str = ""
 
     def __post_init__(self) -> None:
-        self.kind = label_kind(self.label)
+        if not self.kind:
+            self.kind = label_kind(self.label)
         if not self.count:
             self.count = sum(self.forms.values())
 
@@ -109,16 +110,26 @@ class SurfaceTable:
         minus = {(s.key, s.label): s for s in gone.surfaces}
         kept = [number for number, aid in enumerate(self.article_ids) if aid not in removed]
         renumber = {old: new for new, old in enumerate(kept)}
+        # Articles before the first removed one keep their numbers: a surface only they name, and no removed
+        # article, is taken as it is (shared with this table; never changed in place: see below).
+        first_gone = min((n for n, aid in enumerate(self.article_ids) if aid in removed), default=len(self.article_ids))
         article_ids = [self.article_ids[number] for number in kept]
         surfaces: list[Surface] = []
         slot: dict[int, int] = {}  # old surface number -> new
         for number, surface in enumerate(self.surfaces):
-            forms = dict(surface.forms)
-            if (less := minus.get((surface.key, surface.label))) is not None:
-                for form, count in less.forms.items():
-                    left = forms.get(form, 0) - count
+            less = minus.get((surface.key, surface.label))
+            if less is None:
+                if surface.articles and surface.articles[-1] < first_gone:
+                    slot[number] = len(surfaces)
+                    surfaces.append(surface)
+                    continue
+                forms, count = surface.forms, surface.count
+            else:
+                forms, count = dict(surface.forms), 0
+                for form, count_less in less.forms.items():
+                    left = forms.get(form, 0) - count_less
                     if left < 0:
-                        raise ValueError(f"the table never counted {form!r} {count} times")
+                        raise ValueError(f"the table never counted {form!r} {count_less} times")
                     if left:
                         forms[form] = left
                     else:
@@ -127,7 +138,7 @@ class SurfaceTable:
             if not numbers or not forms:
                 continue
             slot[number] = len(surfaces)
-            surfaces.append(Surface(surface.key, surface.label, forms, numbers))
+            surfaces.append(Surface(surface.key, surface.label, forms, numbers, count, surface.kind))
         definitions = [(slot[a], slot[b], renumber[n]) for a, b, n in self.definitions
                        if n in renumber and a in slot and b in slot]
 
@@ -144,7 +155,9 @@ class SurfaceTable:
                 surfaces.append(Surface(surface.key, surface.label, dict(surface.forms), numbers))
                 continue
             new_slot[number] = existing
-            target = surfaces[existing]
+            was = surfaces[existing]  # a copy changed: the surface may be this table's or share its forms
+            target = surfaces[existing] = Surface(was.key, was.label, dict(was.forms), list(was.articles), was.count,
+                                                  was.kind)
             for form, count in surface.forms.items():
                 target.forms[form] = target.forms.get(form, 0) + count
             target.count += surface.count

@@ -1,0 +1,55 @@
+"""Updating the surface table by the changed articles alone gives the table counting every article afresh gives,
+leaves the table it was updated from as it was, and shares with it the surfaces the change cannot touch."""
+
+from __future__ import annotations
+
+import copy
+
+from index import Annotation, EntitySpan
+from index.entities import SurfaceTable
+
+
+def annotation(*names: tuple[str, str]) -> Annotation:
+    spans, at = [], 0
+    for text, label in names:
+        spans.append(EntitySpan(at, at + len(text), label, text))
+        at += len(text) + 10
+    return Annotation(entities=tuple(spans))
+
+
+def articles() -> dict[str, Annotation]:
+    return {
+        "a1": annotation(("Helmut Kohl", "PERSON"), ("Bonn", "GPE")),
+        "a2": annotation(("Bonn", "GPE"), ("Siemens AG", "ORG")),
+        "a3": annotation(("Jacques Chirac", "PERSON"), ("Paris", "GPE")),
+        "a4": annotation(("Paris", "GPE"), ("Helmut Kohl", "PERSON")),
+        "a5": annotation(("Renault", "ORG")),
+    }
+
+
+def by_name(table: SurfaceTable) -> dict[tuple[str, str], tuple]:
+    """Each surface as what it holds, its articles by id (the table's order of articles may differ)."""
+    return {(s.key, s.label): (s.forms, s.count, s.kind, sorted(table.article_ids[a] for a in s.articles))
+            for s in table.surfaces}
+
+
+def test_an_edit_gives_what_counting_everything_gives_and_leaves_the_old_table_as_it_was() -> None:
+    corpus = articles()
+    table = SurfaceTable.from_annotations(corpus)
+    before = copy.deepcopy(table)
+    # a3 edited to name Bonn (a surface only a1 and a2, before it, name) and someone new; a4 deleted.
+    removed = {"a3": corpus["a3"], "a4": corpus.pop("a4")}
+    corpus["a3"] = annotation(("Bonn", "GPE"), ("Bonn", "GPE"), ("Sabine Weber", "PERSON"))
+    updated = table.updated(removed, {"a3": corpus["a3"]})
+    assert by_name(updated) == by_name(SurfaceTable.from_annotations(corpus))
+    assert table == before  # Bonn counted twice more in the new table, not in the old
+
+
+def test_surfaces_named_only_before_the_first_changed_article_are_shared_not_copied() -> None:
+    corpus = articles()
+    table = SurfaceTable.from_annotations(corpus)
+    updated = table.updated({"a4": corpus["a4"]}, {})
+    old = {(s.key, s.label): s for s in table.surfaces}
+    shared = {(s.key, s.label) for s in updated.surfaces if s is old[(s.key, s.label)]}
+    # Named only in a1-a3; Helmut Kohl and Paris (a4 among theirs) and Renault (a5, renumbered) are new surfaces.
+    assert shared == {("bonn", "GPE"), ("siemens ag", "ORG"), ("jacques chirac", "PERSON")}
