@@ -172,6 +172,31 @@ class SurfaceTable:
             "definitions": [list(d) for d in self.definitions],
         }
 
+    def to_columns(self) -> dict[str, list]:
+        """The table as flat columns of plain values (what :meth:`from_columns` reads back; the entity detail file
+        stores them: :mod:`.registry`)."""
+        surfaces = self.surfaces
+        return {"articles": self.article_ids, "keys": [s.key for s in surfaces], "labels": [s.label for s in surfaces],
+                "forms": [s.forms for s in surfaces], "numbers": [s.articles for s in surfaces],
+                "counts": [s.count for s in surfaces], "definitions": [n for d in self.definitions for n in d]}
+
+    @classmethod
+    def from_columns(cls, data: Mapping[str, Any]) -> SurfaceTable:
+        """The table :meth:`to_columns` gave; raises ``ValueError`` when ``data`` is not that."""
+        try:
+            keys, labels, forms, numbers, counts = (data[name] for name in ("keys", "labels", "forms", "numbers",
+                                                                              "counts"))
+            article_ids, flat = data["articles"], data["definitions"]
+        except (KeyError, TypeError):
+            raise ValueError("not the columns of a surface table") from None
+        columns = (article_ids, keys, labels, forms, numbers, counts, flat)
+        if not all(isinstance(c, list) for c in columns) or \
+                not len(keys) == len(labels) == len(forms) == len(numbers) == len(counts) or len(flat) % 3:
+            raise ValueError("not the columns of a surface table")
+        kinds = {label: label_kind(label) for label in set(labels)}
+        surfaces = list(map(Surface, keys, labels, forms, numbers, counts, map(kinds.__getitem__, labels)))
+        return cls(article_ids, surfaces, list(zip(flat[::3], flat[1::3], flat[2::3], strict=True)))
+
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SurfaceTable:
         surfaces = [Surface(key, label, forms, articles) for key, label, forms, articles in data["surfaces"]]
