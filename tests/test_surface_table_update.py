@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from index import Annotation, EntitySpan
 from index.entities import SurfaceTable
 
@@ -53,3 +55,25 @@ def test_surfaces_named_only_before_the_first_changed_article_are_shared_not_cop
     shared = {(s.key, s.label) for s in updated.surfaces if s is old[(s.key, s.label)]}
     # Named only in a1-a3; Helmut Kohl and Paris (a4 among theirs) and Renault (a5, renumbered) are new surfaces.
     assert shared == {("bonn", "GPE"), ("siemens ag", "ORG"), ("jacques chirac", "PERSON")}
+
+
+def test_an_edited_article_keeps_its_place_and_every_surface_it_does_not_name_is_shared() -> None:
+    corpus = articles()
+    table = SurfaceTable.from_annotations(corpus)
+    removed = {"a2": corpus["a2"]}
+    corpus["a2"] = annotation(("Bonn", "GPE"), ("Siemens", "ORG"), ("Renault", "ORG"))
+    corpus["a6"] = annotation(("Renault", "ORG"))
+    updated = table.updated(removed, {"a2": corpus["a2"], "a6": corpus["a6"]})
+    assert updated.article_ids == ["a1", "a2", "a3", "a4", "a5", "a6"]
+    assert by_name(updated) == by_name(SurfaceTable.from_annotations(corpus))
+    old = {(s.key, s.label): s for s in table.surfaces}
+    shared = {(s.key, s.label) for s in updated.surfaces if s is old.get((s.key, s.label))}
+    assert shared == {("helmut kohl", "PERSON"), ("jacques chirac", "PERSON"), ("paris", "GPE")}
+    assert all(s.articles == sorted(s.articles) for s in updated.surfaces)
+
+
+def test_an_article_added_that_the_table_counts_already_is_refused() -> None:
+    corpus = articles()
+    table = SurfaceTable.from_annotations(corpus)
+    with pytest.raises(ValueError):
+        table.updated({}, {"a1": corpus["a1"]})

@@ -102,24 +102,31 @@ class SurfaceTable:
     def updated(self, removed: Mapping[str, Annotation], added: Mapping[str, Annotation]) -> SurfaceTable:
         """This table without the articles in ``removed`` (given with the annotations it was counted from) and
         with those in ``added``: what :meth:`from_annotations` gives for the corpus after the change (articles in
-        another order), at the cost of the changed articles alone. A table that never counted a removed
-        article's names raises ``ValueError``: resolve from all the annotations instead."""
+        another order: an article both removed and added, one changed, keeps its place; one only added comes
+        last), at the cost of the changed articles alone. A table that never counted a removed article's names,
+        or counted an added one already, raises ``ValueError``: resolve from all the annotations instead."""
         gone = SurfaceTable.from_annotations(removed)
-        if not set(removed) <= set(self.article_ids):
+        position = {aid: number for number, aid in enumerate(self.article_ids)}
+        if not removed.keys() <= position.keys():
             raise ValueError("an article to remove is not in the table")
+        if any(aid in position and aid not in removed for aid in added):
+            raise ValueError("an article to add is in the table already")
         minus = {(s.key, s.label): s for s in gone.surfaces}
-        kept = [number for number, aid in enumerate(self.article_ids) if aid not in removed]
+        drop = {position[aid] for aid in removed}  # their names are counted again from ``added``
+        deleted = {position[aid] for aid in removed if aid not in added}
+        kept = [number for number in range(len(self.article_ids)) if number not in deleted]
         renumber = {old: new for new, old in enumerate(kept)}
-        # Articles before the first removed one keep their numbers: a surface only they name, and no removed
-        # article, is taken as it is (shared with this table; never changed in place: see below).
-        first_gone = min((n for n, aid in enumerate(self.article_ids) if aid in removed), default=len(self.article_ids))
+        # Articles before the first deleted one keep their numbers: a surface no removed article names, and only
+        # those articles, is taken as it is (shared with this table; never changed in place: see below). An edit
+        # deletes no article: every surface its article did not name is taken so.
+        first_deleted = min(deleted, default=len(self.article_ids))
         article_ids = [self.article_ids[number] for number in kept]
         surfaces: list[Surface] = []
         slot: dict[int, int] = {}  # old surface number -> new
         for number, surface in enumerate(self.surfaces):
             less = minus.get((surface.key, surface.label))
             if less is None:
-                if surface.articles and surface.articles[-1] < first_gone:
+                if surface.articles and surface.articles[-1] < first_deleted:
                     slot[number] = len(surfaces)
                     surfaces.append(surface)
                     continue
@@ -134,35 +141,39 @@ class SurfaceTable:
                         forms[form] = left
                     else:
                         del forms[form]
-            numbers = [renumber[a] for a in surface.articles if a in renumber]
+            numbers = [renumber[a] for a in surface.articles if a not in drop and a in renumber]
             if not numbers or not forms:
                 continue
             slot[number] = len(surfaces)
             surfaces.append(Surface(surface.key, surface.label, forms, numbers, count, surface.kind))
         definitions = [(slot[a], slot[b], renumber[n]) for a, b, n in self.definitions
-                       if n in renumber and a in slot and b in slot]
+                       if n not in drop and a in slot and b in slot]
 
         new = SurfaceTable.from_annotations(added)
-        offset = len(article_ids)
-        article_ids.extend(new.article_ids)
+        now: list[int] = []  # an added article's number -> its number in the new table
+        for aid in new.article_ids:
+            if aid in removed:
+                now.append(renumber[position[aid]])
+            else:
+                now.append(len(article_ids))
+                article_ids.append(aid)
         where = {(s.key, s.label): n for n, s in enumerate(surfaces)}
         new_slot: dict[int, int] = {}
         for number, surface in enumerate(new.surfaces):
-            numbers = [a + offset for a in surface.articles]
+            numbers = [now[a] for a in surface.articles]
             existing = where.get((surface.key, surface.label))
             if existing is None:
                 where[(surface.key, surface.label)] = new_slot[number] = len(surfaces)
-                surfaces.append(Surface(surface.key, surface.label, dict(surface.forms), numbers))
+                surfaces.append(Surface(surface.key, surface.label, dict(surface.forms), sorted(numbers)))
                 continue
             new_slot[number] = existing
             was = surfaces[existing]  # a copy changed: the surface may be this table's or share its forms
-            target = surfaces[existing] = Surface(was.key, was.label, dict(was.forms), list(was.articles), was.count,
-                                                  was.kind)
+            target = surfaces[existing] = Surface(was.key, was.label, dict(was.forms), sorted(was.articles + numbers),
+                                                  was.count, was.kind)
             for form, count in surface.forms.items():
                 target.forms[form] = target.forms.get(form, 0) + count
             target.count += surface.count
-            target.articles.extend(numbers)  # still ascending: every added article comes after the kept ones
-        definitions += [(new_slot[a], new_slot[b], n + offset) for a, b, n in new.definitions]
+        definitions += [(new_slot[a], new_slot[b], now[n]) for a, b, n in new.definitions]
         return SurfaceTable(article_ids, surfaces, definitions)
 
     def to_json(self) -> dict[str, Any]:
