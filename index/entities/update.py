@@ -105,7 +105,6 @@ class _Reach:
         self.unwanted = _unwanted(aliases)
         self.keys = [s.key for s in table.surfaces]
         self._last_words: dict[str, list[int]] | None = None
-        self._users: dict[str, list[int]] | None = None
         self.definitions: dict[int, list[int]] = defaultdict(list)
         for acronym, long_form, _ in table.definitions:
             self.definitions[acronym].append(long_form)
@@ -127,48 +126,33 @@ class _Reach:
         return _is_mis_tag(surface) or (surface.key, surface.label) in self.unwanted \
             or (surface.key, "") in self.unwanted
 
-    def _word_users(self) -> dict[str, list[int]]:
-        """Each word of the table's keys -> the surfaces whose key has it, ascending (built once, when asked)."""
-        if self._users is None:
-            users: dict[str, list[int]] = defaultdict(list)
-            for i, key in enumerate(self.keys):
-                words = key.split()
-                for word in (words if len(words) == 1 else dict.fromkeys(words)):
-                    users[word].append(i)
-            self._users = users
-        return self._users
-
-    def _candidates(self, words: Iterable[str]) -> list[int]:
-        """The surfaces whose key has one of ``words``, ascending."""
-        users = self._word_users()
-        found: set[int] = set()
-        for word in words:
-            found.update(users.get(word, ()))
-        return sorted(found)
-
     def token_use(self, wanted: set[tuple[str, str]], enough: int) -> dict[tuple[str, str], int]:
         """How many surfaces (not dropped) of the table use each (kind, word) of ``wanted``, counted up to
         ``enough`` (all that telling a common word from a rare one needs)."""
         use = dict.fromkeys(wanted, 0)
         counting = set(wanted)
-        surfaces = self.table.surfaces
-        for i in self._candidates({word for _, word in wanted}):
-            s = surfaces[i]
-            hits = {(s.kind, w) for w in s.key.split()} & counting
-            if hits and not self.dropped(s):
-                for hit in hits:
-                    use[hit] += 1
-                    if use[hit] >= enough:
-                        counting.discard(hit)
-                if not counting:
+        words = {word for _, word in wanted}
+        for s in self.table.surfaces:
+            for word in s.key.split():
+                if word in words:
+                    hits = {(s.kind, w) for w in s.key.split()} & counting
+                    if hits and not self.dropped(s):
+                        full = False
+                        for hit in hits:
+                            use[hit] += 1
+                            if use[hit] >= enough:
+                                counting.discard(hit)
+                                full = True
+                        if full:
+                            if not counting:
+                                return use
+                            words = {word for _, word in counting}
                     break
         return use
 
     def users(self, wanted: set[tuple[str, str]]) -> list[int]:
         """The surfaces using a (kind, word) of ``wanted``."""
-        surfaces = self.table.surfaces
-        return [i for i in self._candidates({word for _, word in wanted})
-                if any((surfaces[i].kind, w) in wanted for w in surfaces[i].key.split())]
+        return [i for i, s in enumerate(self.table.surfaces) if any((s.kind, w) in wanted for w in s.key.split())]
 
     def same_key(self, key: str) -> Iterator[int]:
         for label in RESOLVED_LABELS:
