@@ -77,3 +77,21 @@ def test_an_article_added_that_the_table_counts_already_is_refused() -> None:
     table = SurfaceTable.from_annotations(corpus)
     with pytest.raises(ValueError):
         table.updated({}, {"a1": corpus["a1"]})
+
+
+def test_an_edit_keeping_an_articles_names_keeps_every_surface_in_its_place() -> None:
+    corpus = articles()
+    table = SurfaceTable.from_annotations(corpus)
+    removed = {"a5": corpus["a5"], "a3": corpus["a3"]}
+    # a3 and a5 edited: each still names what it named (Jacques Chirac and Renault only there), and more.
+    corpus["a3"] = annotation(("Jacques Chirac", "PERSON"), ("Paris", "GPE"), ("Sabine Weber", "PERSON"))
+    corpus["a5"] = annotation(("Globex Corp", "ORG"), ("Renault", "ORG"))
+    updated = table.updated(removed, {"a3": corpus["a3"], "a5": corpus["a5"]})
+    assert [(s.key, s.label) for s in updated.surfaces[:len(table.surfaces)]] == \
+        [(s.key, s.label) for s in table.surfaces]
+    assert by_name(updated) == by_name(SurfaceTable.from_annotations(corpus))
+    # A name only a removed article named goes.
+    original, globex = articles(), {"a5": annotation(("Globex Corp", "ORG"))}
+    dropped = table.updated({"a5": original["a5"]}, globex)
+    assert ("renault", "ORG") not in {(s.key, s.label) for s in dropped.surfaces}
+    assert by_name(dropped) == by_name(SurfaceTable.from_annotations(original | globex))

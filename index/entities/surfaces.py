@@ -143,7 +143,11 @@ class SurfaceTable:
                         del forms[form]
             numbers = [renumber[a] for a in surface.articles if a not in drop and a in renumber]
             if not numbers or not forms:
-                continue
+                if less is None:
+                    continue
+                # Named by removed articles alone: kept in its place (empty) until the added ones are counted; an
+                # edited article naming it still keeps it where it was, and every surface its number.
+                forms, numbers = {}, []
             slot[number] = len(surfaces)
             surfaces.append(Surface(surface.key, surface.label, forms, numbers, count, surface.kind))
         definitions = [(slot[a], slot[b], renumber[n]) for a, b, n in self.definitions
@@ -174,6 +178,10 @@ class SurfaceTable:
                 target.forms[form] = target.forms.get(form, 0) + count
             target.count += surface.count
         definitions += [(new_slot[a], new_slot[b], now[n]) for a, b, n in new.definitions]
+        if any(not surface.forms for surface in surfaces):  # names no article names any more
+            left = {old: new for new, old in enumerate(n for n, surface in enumerate(surfaces) if surface.forms)}
+            surfaces = [surface for surface in surfaces if surface.forms]
+            definitions = [(left[a], left[b], n) for a, b, n in definitions if a in left and b in left]
         return SurfaceTable(article_ids, surfaces, definitions)
 
     def to_json(self) -> dict[str, Any]:
