@@ -60,13 +60,10 @@ def test_an_index_with_a_format_2_table_still_opens_with_its_entities(seeds_copy
            "surfaces": rows, "in_article": data["in_article"]}
     path.unlink()  # the table as an earlier Byline wrote it, in the file it wrote it to
     path.with_name("entities.json").write_text(json.dumps(old), encoding="utf-8")
-    for name in (store.FORMAT, path.with_name("entities.detail.json").name):
-        record = json.loads((generation / name).read_text(encoding="utf-8"))
-        if name == store.FORMAT:
-            record["entities"] = 2
-        else:
-            record["version"] = 2
-        (generation / name).write_text(json.dumps(record), encoding="utf-8")
+    _, detail = current.to_json(current.stamp)  # the detail as JSON, as an earlier Byline wrote it
+    (generation / "entities.detail.json").write_text(json.dumps(detail | {"version": 2}), encoding="utf-8")
+    record = json.loads((generation / store.FORMAT).read_text(encoding="utf-8"))
+    (generation / store.FORMAT).write_text(json.dumps(record | {"entities": 2}), encoding="utf-8")
     with open_library(seeds_copy, index_dir) as lib:
         assert [(e.id, e.name) for e in lib.entities()] == expected
         assert lib.entity("Mujahid") == mujahid

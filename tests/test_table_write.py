@@ -1,5 +1,5 @@
-"""The index's JSON files are written exactly as the standard encoder writes them (the entity detail and the
-catalog go through the encoder without its check for cycles: plain data, a third faster to write)."""
+"""The index's JSON files are written exactly as the standard encoder writes them (the catalog, and the entity detail
+as JSON data, go through the encoder without its check for cycles: plain data, a third faster to write)."""
 
 from __future__ import annotations
 

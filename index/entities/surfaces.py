@@ -33,7 +33,8 @@ class Surface:
     kind: str = ""
 
     def __post_init__(self) -> None:
-        self.kind = label_kind(self.label)
+        if not self.kind:
+            self.kind = label_kind(self.label)
         if not self.count:
             self.count = sum(self.forms.values())
 
@@ -101,55 +102,86 @@ class SurfaceTable:
     def updated(self, removed: Mapping[str, Annotation], added: Mapping[str, Annotation]) -> SurfaceTable:
         """This table without the articles in ``removed`` (given with the annotations it was counted from) and
         with those in ``added``: what :meth:`from_annotations` gives for the corpus after the change (articles in
-        another order), at the cost of the changed articles alone. A table that never counted a removed
-        article's names raises ``ValueError``: resolve from all the annotations instead."""
+        another order: an article both removed and added, one changed, keeps its place; one only added comes
+        last), at the cost of the changed articles alone. A table that never counted a removed article's names,
+        or counted an added one already, raises ``ValueError``: resolve from all the annotations instead."""
         gone = SurfaceTable.from_annotations(removed)
-        if not set(removed) <= set(self.article_ids):
+        position = {aid: number for number, aid in enumerate(self.article_ids)}
+        if not removed.keys() <= position.keys():
             raise ValueError("an article to remove is not in the table")
+        if any(aid in position and aid not in removed for aid in added):
+            raise ValueError("an article to add is in the table already")
         minus = {(s.key, s.label): s for s in gone.surfaces}
-        kept = [number for number, aid in enumerate(self.article_ids) if aid not in removed]
+        drop = {position[aid] for aid in removed}  # their names are counted again from ``added``
+        deleted = {position[aid] for aid in removed if aid not in added}
+        kept = [number for number in range(len(self.article_ids)) if number not in deleted]
         renumber = {old: new for new, old in enumerate(kept)}
+        # Articles before the first deleted one keep their numbers: a surface no removed article names, and only
+        # those articles, is taken as it is (shared with this table; never changed in place: see below). An edit
+        # deletes no article: every surface its article did not name is taken so.
+        first_deleted = min(deleted, default=len(self.article_ids))
         article_ids = [self.article_ids[number] for number in kept]
         surfaces: list[Surface] = []
         slot: dict[int, int] = {}  # old surface number -> new
         for number, surface in enumerate(self.surfaces):
-            forms = dict(surface.forms)
-            if (less := minus.get((surface.key, surface.label))) is not None:
-                for form, count in less.forms.items():
-                    left = forms.get(form, 0) - count
+            less = minus.get((surface.key, surface.label))
+            if less is None:
+                if surface.articles and surface.articles[-1] < first_deleted:
+                    slot[number] = len(surfaces)
+                    surfaces.append(surface)
+                    continue
+                forms, count = surface.forms, surface.count
+            else:
+                forms, count = dict(surface.forms), 0
+                for form, count_less in less.forms.items():
+                    left = forms.get(form, 0) - count_less
                     if left < 0:
-                        raise ValueError(f"the table never counted {form!r} {count} times")
+                        raise ValueError(f"the table never counted {form!r} {count_less} times")
                     if left:
                         forms[form] = left
                     else:
                         del forms[form]
-            numbers = [renumber[a] for a in surface.articles if a in renumber]
+            numbers = [renumber[a] for a in surface.articles if a not in drop and a in renumber]
             if not numbers or not forms:
-                continue
+                if less is None:
+                    continue
+                # Named by removed articles alone: kept in its place (empty) until the added ones are counted; an
+                # edited article naming it still keeps it where it was, and every surface its number.
+                forms, numbers = {}, []
             slot[number] = len(surfaces)
-            surfaces.append(Surface(surface.key, surface.label, forms, numbers))
+            surfaces.append(Surface(surface.key, surface.label, forms, numbers, count, surface.kind))
         definitions = [(slot[a], slot[b], renumber[n]) for a, b, n in self.definitions
-                       if n in renumber and a in slot and b in slot]
+                       if n not in drop and a in slot and b in slot]
 
         new = SurfaceTable.from_annotations(added)
-        offset = len(article_ids)
-        article_ids.extend(new.article_ids)
+        now: list[int] = []  # an added article's number -> its number in the new table
+        for aid in new.article_ids:
+            if aid in removed:
+                now.append(renumber[position[aid]])
+            else:
+                now.append(len(article_ids))
+                article_ids.append(aid)
         where = {(s.key, s.label): n for n, s in enumerate(surfaces)}
         new_slot: dict[int, int] = {}
         for number, surface in enumerate(new.surfaces):
-            numbers = [a + offset for a in surface.articles]
+            numbers = [now[a] for a in surface.articles]
             existing = where.get((surface.key, surface.label))
             if existing is None:
                 where[(surface.key, surface.label)] = new_slot[number] = len(surfaces)
-                surfaces.append(Surface(surface.key, surface.label, dict(surface.forms), numbers))
+                surfaces.append(Surface(surface.key, surface.label, dict(surface.forms), sorted(numbers)))
                 continue
             new_slot[number] = existing
-            target = surfaces[existing]
+            was = surfaces[existing]  # a copy changed: the surface may be this table's or share its forms
+            target = surfaces[existing] = Surface(was.key, was.label, dict(was.forms), sorted(was.articles + numbers),
+                                                  was.count, was.kind)
             for form, count in surface.forms.items():
                 target.forms[form] = target.forms.get(form, 0) + count
             target.count += surface.count
-            target.articles.extend(numbers)  # still ascending: every added article comes after the kept ones
-        definitions += [(new_slot[a], new_slot[b], n + offset) for a, b, n in new.definitions]
+        definitions += [(new_slot[a], new_slot[b], now[n]) for a, b, n in new.definitions]
+        if any(not surface.forms for surface in surfaces):  # names no article names any more
+            left = {old: new for new, old in enumerate(n for n, surface in enumerate(surfaces) if surface.forms)}
+            surfaces = [surface for surface in surfaces if surface.forms]
+            definitions = [(left[a], left[b], n) for a, b, n in definitions if a in left and b in left]
         return SurfaceTable(article_ids, surfaces, definitions)
 
     def to_json(self) -> dict[str, Any]:
@@ -158,6 +190,31 @@ class SurfaceTable:
             "surfaces": [[s.key, s.label, s.forms, s.articles] for s in self.surfaces],
             "definitions": [list(d) for d in self.definitions],
         }
+
+    def to_columns(self) -> dict[str, list]:
+        """The table as flat columns of plain values (what :meth:`from_columns` reads back; the entity detail file
+        stores them: :mod:`.registry`)."""
+        surfaces = self.surfaces
+        return {"articles": self.article_ids, "keys": [s.key for s in surfaces], "labels": [s.label for s in surfaces],
+                "forms": [s.forms for s in surfaces], "numbers": [s.articles for s in surfaces],
+                "counts": [s.count for s in surfaces], "definitions": [n for d in self.definitions for n in d]}
+
+    @classmethod
+    def from_columns(cls, data: Mapping[str, Any]) -> SurfaceTable:
+        """The table :meth:`to_columns` gave; raises ``ValueError`` when ``data`` is not that."""
+        try:
+            keys, labels, forms, numbers, counts = (data[name] for name in ("keys", "labels", "forms", "numbers",
+                                                                              "counts"))
+            article_ids, flat = data["articles"], data["definitions"]
+        except (KeyError, TypeError):
+            raise ValueError("not the columns of a surface table") from None
+        columns = (article_ids, keys, labels, forms, numbers, counts, flat)
+        if not all(isinstance(c, list) for c in columns) or \
+                not len(keys) == len(labels) == len(forms) == len(numbers) == len(counts) or len(flat) % 3:
+            raise ValueError("not the columns of a surface table")
+        kinds = {label: label_kind(label) for label in set(labels)}
+        surfaces = list(map(Surface, keys, labels, forms, numbers, counts, map(kinds.__getitem__, labels)))
+        return cls(article_ids, surfaces, list(zip(flat[::3], flat[1::3], flat[2::3], strict=True)))
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SurfaceTable:
