@@ -146,7 +146,7 @@ def write_json(path: Path, data: Any, *, indent: int | None = None) -> None:
     refused), so the bytes read back are decoded, not parsed again: the entity table and the catalog of a large
     corpus took longer to parse than to write."""
     # Without the encoder's check for cycles (what is written here is plain data, read back from JSON or built as
-    # such): a third of writing the entity detail, a tenth of the catalog. A cycle would end in RecursionError.
+    # such): a tenth of writing the catalog whole. A cycle would end in RecursionError.
     text = json.dumps(data, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":"),
                       check_circular=False)
     write_atomic(path, text + ("\n" if indent else ""), check=_decodes)
