@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index import Library, bundled_corpus, open_library
+from index import Annotation, EntitySpan, Library, bundled_corpus, open_library
 
 SEEDS = bundled_corpus()
 REUTERS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "reuters21578.jsonl.gz"
@@ -52,3 +52,31 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
     return root
+
+
+def annotation(*names: tuple[str, str]) -> Annotation:
+    """An article naming ``names`` ((text, label)), one sentence each, in order."""
+    spans, at = [], 0
+    for text, label in names:
+        spans.append(EntitySpan(at, at + len(text), label, text))
+        at += len(text) + 10
+    return Annotation(entities=tuple(spans))
+
+
+#: The ways a file Byline checks before it decodes it (a checksum in its header) is damaged in the tests.
+DAMAGE = ("cut short", "one byte changed", "header cut", "magic only")
+
+
+def damaged(data: bytes, damage: str, magic: int) -> bytes:
+    """``data`` damaged as ``damage`` (one of :data:`DAMAGE`) says; ``magic``: the length of the file's magic."""
+    changed = bytearray(data)
+    if damage == "cut short":
+        return bytes(changed[: len(changed) - 7])
+    if damage == "one byte changed":
+        changed[len(changed) * 3 // 4] ^= 0x20
+        return bytes(changed)
+    if damage == "header cut":
+        return bytes(changed[:40])
+    if damage == "magic only":
+        return bytes(changed[:magic])
+    raise ValueError(damage)

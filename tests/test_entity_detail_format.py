@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from test_entity_table_format import _answers
 
+from conftest import DAMAGE, damaged
 from index import open_library, store
 from index.entities import EntityRegistry
 from index.entities.registry import RegistryDetail
@@ -45,27 +46,19 @@ def test_a_json_detail_an_earlier_byline_wrote_opens_and_is_rewritten_binary(see
     assert _answers(EntityRegistry.load_checked(path)) == expected
 
 
-DAMAGE = ["cut short", "one byte changed", "header cut", "magic only", "another table's stamp"]
+DETAIL_DAMAGE = [*DAMAGE, "another table's stamp"]
 
 
-@pytest.mark.parametrize("damage", DAMAGE)
+@pytest.mark.parametrize("damage", DETAIL_DAMAGE)
 def test_a_damaged_detail_is_detected_not_read_wrongly(seeds_library, tmp_path: Path, damage: str) -> None:
     path = tmp_path / store.ENTITIES
     seeds_library.registry.save(path)
     stamp = EntityRegistry.load_checked(path).stamp
     detail = path.with_name("entities.detail.json")
-    data = bytearray(detail.read_bytes())
-    if damage == "cut short":
-        data = data[: len(data) - 7]
-    elif damage == "one byte changed":
-        data[len(data) * 3 // 4] ^= 0x20
-    elif damage == "header cut":
-        data = data[:40]
-    elif damage == "magic only":
-        data = data[:21]
-    else:
+    if damage == "another table's stamp":
         stamp = "0" * 16
-    detail.write_bytes(bytes(data))
+    else:
+        detail.write_bytes(damaged(detail.read_bytes(), damage, len(b"BYLINE ENTITY DETAIL\n")))
     loaded = RegistryDetail.load(detail, stamp)
     assert loaded.records == [] and loaded.table.surfaces == [] and loaded.table.article_ids == []
 

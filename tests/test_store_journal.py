@@ -37,6 +37,14 @@ def _edit(corpus: Path, number: int, text: str = "\nA postscript, revised.\n") -
     return path
 
 
+def _journaled(corpus: Path, index_dir: Path) -> tuple[Path, Path, Path, Path]:
+    """The corpus and index after one article was edited (its row in the journal), the generation and journal."""
+    _edit(corpus, 1)
+    _build(corpus, index_dir)
+    generation = store.current_generation(index_dir)
+    return corpus, index_dir, generation, generation / store.CATALOG_JOURNAL
+
+
 @pytest.fixture()
 def indexed(seeds_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
     index_dir = tmp_path / "index"
@@ -105,11 +113,7 @@ def test_a_catalog_from_before_journals_opens_the_same_and_is_written_whole_by_t
 
 
 def test_a_damaged_journal_is_refused_and_the_next_build_rebuilds(indexed) -> None:
-    corpus, index_dir = indexed
-    _edit(corpus, 1)
-    _build(corpus, index_dir)
-    generation = store.current_generation(index_dir)
-    journal = generation / store.CATALOG_JOURNAL
+    corpus, index_dir, generation, journal = _journaled(*indexed)
     data = bytearray(journal.read_bytes())
     data[len(data) // 2] ^= 0x01  # one bit of a complete line
     journal.write_bytes(bytes(data))
@@ -122,11 +126,7 @@ def test_a_damaged_journal_is_refused_and_the_next_build_rebuilds(indexed) -> No
 
 
 def test_an_unfinished_last_line_is_not_read_and_the_next_update_replaces_it(indexed, tmp_path: Path) -> None:
-    corpus, index_dir = indexed
-    _edit(corpus, 1)
-    _build(corpus, index_dir)
-    generation = store.current_generation(index_dir)
-    journal = generation / store.CATALOG_JOURNAL
+    corpus, index_dir, generation, journal = _journaled(*indexed)
     complete = journal.read_bytes()
     rows = store.read_catalog(generation)[0]
     with journal.open("ab") as handle:
@@ -140,11 +140,7 @@ def test_an_unfinished_last_line_is_not_read_and_the_next_update_replaces_it(ind
 
 
 def test_a_journal_left_from_a_catalog_since_written_whole_is_ignored(indexed) -> None:
-    corpus, index_dir = indexed
-    _edit(corpus, 1)
-    _build(corpus, index_dir)
-    generation = store.current_generation(index_dir)
-    journal = generation / store.CATALOG_JOURNAL
+    corpus, _, generation, journal = _journaled(*indexed)
     stale = journal.read_bytes()
     rows, annotator = store.read_catalog(generation)
     store.write_catalog(generation, corpus, rows, annotator)  # written whole (a new token), journal removed

@@ -7,16 +7,9 @@ import copy
 
 import pytest
 
-from index import Annotation, EntitySpan
+from conftest import annotation
+from index import Annotation
 from index.entities import SurfaceTable
-
-
-def annotation(*names: tuple[str, str]) -> Annotation:
-    spans, at = [], 0
-    for text, label in names:
-        spans.append(EntitySpan(at, at + len(text), label, text))
-        at += len(text) + 10
-    return Annotation(entities=tuple(spans))
 
 
 def articles() -> dict[str, Annotation]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from test_entity_table_format import _answers
 
+from conftest import DAMAGE, damaged
 from index import IndexCorrupt, open_library, store
 from index.entities import EntityRegistry, RegistryDamaged
 
@@ -80,20 +81,11 @@ def test_an_empty_table_round_trips(tmp_path: Path) -> None:
     assert len(loaded) == 0 and loaded.find("anyone") == [] and loaded.canonical_by_key("x", "person") is None
 
 
-@pytest.mark.parametrize("damage", ["cut short", "one byte changed", "header cut", "magic only"])
+@pytest.mark.parametrize("damage", DAMAGE)
 def test_a_damaged_table_is_detected_not_read_wrongly(seeds_library, tmp_path: Path, damage: str) -> None:
     path = tmp_path / store.ENTITIES
     seeds_library.registry.save(path)
-    data = bytearray(path.read_bytes())
-    if damage == "cut short":
-        data = data[: len(data) - 7]
-    elif damage == "one byte changed":
-        data[len(data) * 3 // 4] ^= 0x20
-    elif damage == "header cut":
-        data = data[:40]
-    else:
-        data = data[:20]
-    path.write_bytes(bytes(data))
+    path.write_bytes(damaged(path.read_bytes(), damage, 20))
     with pytest.raises(RegistryDamaged):
         EntityRegistry.load_checked(path)
 

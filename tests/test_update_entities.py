@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_files
+from conftest import annotation, write_files
 from index import Annotation, EntitySpan, open_library, store
 from index.aliases import AliasEntity, Aliases, Drop, Merge, Split, load_aliases
 from index.entities import EntityRegistry, SurfaceTable
@@ -19,15 +19,6 @@ from index.entities import resolve as resolution
 from index.entities import update as updating
 from index.entities.resolve import resolve_table
 from index.entities.update import resolve_update
-
-
-def annotation(*names: tuple[str, str]) -> Annotation:
-    """An article naming ``names`` ((text, label)), one sentence each, in order."""
-    spans, at = [], 0
-    for text, label in names:
-        spans.append(EntitySpan(at, at + len(text), label, text))
-        at += len(text) + 10
-    return Annotation(entities=tuple(spans))
 
 
 def defining(long_form: str, acronym: str, label: str) -> Annotation:
