@@ -232,6 +232,7 @@ class Searcher:
             return corrected.string
         return ""
 
+
 def mapped_files(reader) -> list[mmap.mmap]:
     """The read-only memory maps the postings and term dictionary of ``reader``'s segments are read from
     (:data:`index.store.IN_MEMORY`), each once; none where they are read another way (Whoosh's own storage, a
