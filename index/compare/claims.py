@@ -97,6 +97,8 @@ _PHRASE_STOP = frozenset(
 )
 #: Connectors between two figures of one sentence: additive ones make a total, inclusive ones a part.
 _ADDITIVE = re.compile(r"\b(?:and|as well as|plus|along with|together with)\W*$", re.IGNORECASE)
+#: The words between two counts joined additively: "..., and", "and" (the clause's other words before it).
+_ADDITIVE_AFTER = re.compile(r"[^;.]*\b(?:and|as well as|while)\W+$", re.IGNORECASE)
 _PLUS = re.compile(r"\b(?:plus|in addition to)\W*$", re.IGNORECASE)
 _INCLUSIVE = re.compile(r"\b(?:including|among them|among whom|of whom|of them)\b", re.IGNORECASE)
 
@@ -586,6 +588,9 @@ def extract_counts(
             or _CUMULATIVE_BEFORE.search(text, lo, start)
             or _TOTAL_AFTER.match(text, phrase_end, hi)
             or _TOTAL_BEFORE.search(text[max(lo, start - 30) : start])
+            # "More than 600 Palestinians have been killed so far ..., and around 3,000 have been wounded": a
+            # count joined to a running total is one too.
+            or _after_running_total(text, figures, sentence, start)
         ):
             # "pushing the death toll above 680 since the conflict began", "more than 600 Palestinians have been
             # killed so far": a running total of a campaign, of everyone or of one group.
@@ -644,6 +649,16 @@ def extract_counts(
     figures.extend(_compounds(text, sentences, starts))
     figures.sort(key=lambda f: f.start)
     return _with_totals(text, _inherit_measures(text, figures))
+
+
+def _after_running_total(text: str, figures: Sequence[Figure], sentence: int, start: int) -> bool:
+    """Whether the sentence's last count of people before ``start`` is a running total joined to it by "and"."""
+    for f in reversed(figures):
+        if f.sentence != sentence:
+            return False
+        if f.measure in PEOPLE_MEASURES:
+            return f.group.endswith(" since") and _ADDITIVE_AFTER.match(text, f.end, start) is not None
+    return False
 
 
 def _compounds(text: str, sentences: Sequence[tuple[int, int]], starts: Sequence[int]) -> list[Figure]:

@@ -7,12 +7,14 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
+from itertools import chain
 
-from ..models import Article
-from .claims import FigureSet, gap_ratio, measure_of_word, ranges_overlap
+from ..models import Article, label_kind
+from .claims import FigureSet, extract_counts, gap_ratio, measure_of_word, ranges_overlap
 from .figure import Figure, sentence_of
 from .report import FigurePair, SentencePair
-from .sentences import Profile, within
+from .sentences import Profile, entity_key, within
 
 DATE_KEY = ("date", "", "")
 #: Plain counts (no "killed", "arrested", ...) and dates are compared only in aligned sentences of at least this
@@ -115,12 +117,17 @@ def compare_figures(
     elsewhere_b = _other_time(fb, b) | incidents_b
     stamps_a, stamps_b = _stamps(fa, a), _stamps(fb, b)
     counts_a, counts_b = _event_counts(fa, elsewhere_a), _event_counts(fb, elsewhere_b)
+    titles_a, titles_b = title_counts(a.title if a else ""), title_counts(b.title if b else "")
+    minor_a, minor_b = _minor_counts(fa, counts_a, ()), _minor_counts(fb, counts_b, ())
     pairings: list[tuple[tuple[int, ...], tuple[int, ...], str, bool]] = [
         (p.a, p.b, "aligned", p.evidence.lexical >= PLAIN_COUNT_LEXICAL) for p in pairs
     ]
     measured_a = _measured(fa)
     measured_b = _measured(fb)
-    if measured_a and measured_b:
+    if measured_a and measured_b and (pairs or _share_a_place(a, b)):
+        # Only two accounts of one story have sentences about one event that are not counterparts: two articles
+        # with no counterpart sentences and no named place in common are about two things, however alike their
+        # words (a refugee camp in Sudan, a school in Gaza).
         ea, eb = _event_profiles(pa), _event_profiles(pb)
         aligned = {(i, j) for p in pairs for i in p.a for j in p.b}
         spans_a = [(f.start, f.end) for f in fa.figures]
@@ -180,9 +187,18 @@ def compare_figures(
                 if basis == "same-event" and (
                     any(ranges_overlap(x, fb.figures[k]) for k in counts_b.get(key, ()))
                     or any(ranges_overlap(fa.figures[k], y) for k in counts_a.get(key, ()))
+                    or any(ranges_overlap(x, t) for t in titles_b if t.key == key)
+                    or any(ranges_overlap(t, y) for t in titles_a if t.key == key)
                 ):
-                    # The other article gives this count too, elsewhere ("30 dead" said earlier, "42 killed"
-                    # since): the two accounts agree on it; the rest is one side's count of another part.
+                    # The other article gives this count too, elsewhere or in its title ("30 dead" said
+                    # earlier, "42 killed" since): the two accounts agree on it; the rest is one side's count
+                    # of another part.
+                    continue
+                if basis == "same-event" and (i in minor_a or j in minor_b):
+                    # Sentences that are not counterparts are only loosely about one event: there, only each
+                    # account's toll is compared, never a smaller count its own article gives beside a larger
+                    # one ("killing four" of a tank's shot beside "more than 40 Palestinians" killed at the
+                    # school; "injuring 11 residents" of one regency under a title's "injuring dozens").
                     continue
                 conflicts.setdefault((i, j), _figure_pair(i, j, x, y, basis, conflict=True))
     order = lambda c: (c.a_span, c.b_span)  # noqa: E731
@@ -295,6 +311,9 @@ _PLACE = re.compile(
     r"\b(?:[Ii]n|[Aa]t|[Nn]ear|[Oo]utside)\s+(?:the\s+|a\s+)?(?:(?!(?:with|to|by|from|for|and|or)\b)[a-z]+\s+){0,3}?"
     r"((?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+)"
 )
+#: A name that a clause of where something happened follows: "like they did during Rwanda, where close to a
+#: million people were massacred".
+_WHERE_PLACE = re.compile(r"(?<![.!?\"“]\s)(?<!^)\b((?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+),\s+where\b")
 #: Words of a place's name that say what kind of place it is or where, not which: they do not tell two apart.
 _GENERIC_PLACE = frozenset(
     """the a city town village district camp province region state county area island islands north south east west
@@ -324,7 +343,7 @@ def _sentence_places(article: Article | None) -> list[list[set[str]]]:
     out: list[list[set[str]]] = [[] for _ in article.sentences]
     starts = [start for start, _ in article.sentences]
     # One pass over the text, not one per sentence: a match that runs across a sentence end is cut at it.
-    for match in _PLACE.finditer(article.text):
+    for match in chain(_PLACE.finditer(article.text), _WHERE_PLACE.finditer(article.text)):
         index = sentence_of(article.sentences, match.start(), starts)
         if index < 0:
             continue
@@ -378,6 +397,16 @@ def _other_incidents(article: Article | None, places: list[list[set[str]]], main
     return out
 
 
+def _share_a_place(a: Article | None, b: Article | None) -> bool:
+    """Whether two articles name one place (a country, city or region the entity table knows as one), or
+    either names none (not annotated: unknown)."""
+    if a is None or b is None:
+        return True
+    places = {entity_key(e) for e in a.entities if label_kind(e.label) == "place"}
+    others = {entity_key(e) for e in b.entities if label_kind(e.label) == "place"}
+    return not places or not others or bool(places & others)
+
+
 def _sentence_text(article: Article | None, index: int) -> str:
     if article is None or not (0 <= index < len(article.sentences)):
         return ""
@@ -412,6 +441,43 @@ def _event_counts(figures: FigureSet, elsewhere: set[int]) -> dict[tuple[str, st
             f = figures.figures[index]
             if f.kind != "date" and f.measure and f.group not in ("part", "all-part"):
                 out[f.key].append(index)
+    return out
+
+
+@lru_cache(maxsize=256)
+def title_counts(title: str) -> tuple[Figure, ...]:
+    """The counts of what happened that an article's title gives ("killing four people, injuring dozens"):
+    the title says what the article's toll is, though it is not one of its sentences."""
+    if not title.strip():
+        return ()
+    found = extract_counts(title, [(0, len(title))])
+    return tuple(f for f in found if f.measure and f.group not in ("part", "all-part"))
+
+
+def _minor_counts(
+    figures: FigureSet, counts: dict[tuple[str, str, str], list[int]], titles: Sequence[Figure]
+) -> set[int]:
+    """The article's counts of what happened that it gives beside a larger one of the same measure (in its
+    title or in a sentence about this event): a part, an earlier count or another incident, not its toll. A
+    count of people in general (``all``) is minor beside a larger count of any group ("four" beside "more than
+    40 Palestinians"); a count of a group only beside a larger one of that group or of everyone."""
+    tolls: dict[str, list[Figure]] = defaultdict(list)
+    for indices in counts.values():
+        for k in indices:
+            f = figures.figures[k]
+            if not f.group.endswith((" since", " across")):  # a running total or a wider count: another scope
+                tolls[f.measure].append(f)
+    for t in titles:
+        tolls[t.measure].append(t)
+    out = set()
+    for indices in counts.values():
+        for k in indices:
+            f = figures.figures[k]
+            if any(
+                t.low > f.high and (f.group == "all" or t.group in (f.group, "all"))
+                for t in tolls[f.measure]
+            ):
+                out.add(k)
     return out
 
 

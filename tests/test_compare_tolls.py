@@ -1,0 +1,91 @@
+"""Which count is an account's toll: found reading the false conflicts compare reported on ECB+'s dev half
+(bench/labels/ecbplus_conflicts.json, round 5); the sentences below are invented."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from test_compare import _article
+
+from index.compare import compare
+from index.compare.claims import extract_counts
+from index.models import EntitySpan
+
+
+def _toll(text: str) -> list[tuple[str, str, str]]:
+    return [(f.text, f.measure, f.group) for f in extract_counts(text, [(0, len(text))]) if f.measure]
+
+
+def _places(text: str, *names: str) -> tuple[EntitySpan, ...]:
+    out = []
+    for name in names:
+        at = text.index(name)
+        out.append(EntitySpan(at, at + len(name), "GPE", name))
+    return tuple(out)
+
+
+_SCHOOL = "Israeli shells hit a UN school in Jabaliya on Tuesday, killing more than 40 people. "
+
+
+def test_a_smaller_count_beside_the_accounts_own_toll_is_not_compared_outside_counterparts():
+    a = _article("a", _SCHOOL + "Doctors said children were among the dead.")
+    b = _article(
+        "b",
+        "More than 40 Palestinians died at the UN school in Jabaliya on Tuesday. "
+        "The army insists it was fired on from the school building. "
+        "Its claim was undermined when one of its tanks fired on a building used by Israeli troops, killing four.",
+    )
+    # "four" (of a tank's shot at a building of its own troops) is not the school's toll, which both give alike.
+    assert not compare(a, b).conflicts
+    # The same sentence as the account's only count is its toll, and disagrees.
+    c = _article(
+        "c",
+        "The army insists it was fired on from the school building in Jabaliya. "
+        "Its claim was undermined when one of its tanks fired on the school building, killing four.",
+    )
+    assert compare(a, c).conflicts
+
+
+def test_a_count_the_other_accounts_title_gives_agrees_with_it():
+    a = _article("a", "A quake hit Papua on Sunday, killing four people and injuring dozens of others.")
+    b = _article(
+        "b",
+        "The quakes were felt across the region on Sunday. "
+        "A police spokesman said the quakes had damaged 18 houses in the regency, injuring 11 residents.",
+    )
+    assert compare(a, b).conflicts  # "dozens" against "11": nothing else says which is the toll
+    titled = replace(b, title="Quakes rock Papua, killing four people, injuring dozens")
+    # The title gives "dozens" too: the accounts agree on the toll; "11 residents" is one regency's.
+    assert not compare(a, titled).conflicts
+
+
+def test_a_count_joined_to_a_running_total_is_one_too():
+    assert _toll(
+        "More than 600 Palestinians have been killed so far in the 12 days of the offensive, and around 3,000 have "
+        "been wounded."
+    ) == [("More than 600 Palestinians", "killed", "palestinian since"), ("around 3,000", "injured", "all since")]
+
+
+def test_a_place_a_where_clause_tells_of_is_another_incident():
+    lead = "Sudanese bombers struck the Yida refugee camp on Thursday, aid workers said. No one was hurt there. "
+    a = _article("a", lead + "The army fought rebels in the hills, killing dozens.", published="2011-11-10")
+    b = _article(
+        "b",
+        lead + "Rebels have fought the army in the hills for months. “I pray the world will not just sit by and "
+        "watch like it did during Rwanda, where close to a million people were killed,” he said.",
+        published="2011-11-14",
+    )
+    c = compare(a, b)
+    assert not c.conflicts and not c.updates
+
+
+def test_two_articles_with_no_counterpart_and_no_place_in_common_are_not_compared_outside_counterparts():
+    camp = "Fighting has driven about 20,000 refugees into the camp at Yida, in South Sudan, since June."
+    school = "The school in Gaza was packed with hundreds of people who had fled the fighting of the last days."
+    a = _article("a", camp, entities=_places(camp, "Yida", "South Sudan"))
+    b = _article("b", school, entities=_places(school, "Gaza"))
+    c = compare(a, b)
+    assert not c.pairs and not c.conflicts and not c.updates
+    # The same articles naming one place are two accounts of one story: compared.
+    d = _article("d", school, entities=_places(school, "Gaza") + _places(camp, "Yida"))
+    assert compare(a, d).conflicts
