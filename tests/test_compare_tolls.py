@@ -89,3 +89,38 @@ def test_two_articles_with_no_counterpart_and_no_place_in_common_are_not_compare
     # The same articles naming one place are two accounts of one story: compared.
     d = _article("d", school, entities=_places(school, "Gaza") + _places(camp, "Yida"))
     assert compare(a, d).conflicts
+
+
+def test_a_date_beside_the_same_deed_in_counterparts_is_compared_however_else_they_differ():
+    a = _article(
+        "a",
+        "The communications director for a Republican congressman had to apologize Saturday for a Facebook post "
+        "critical of the president's daughters.",
+        published="2014-11-30",
+    )
+    b = _article(
+        "b",
+        "A Republican staffer on Friday apologized for a Facebook post that criticized the president's daughters "
+        "at the turkey pardon.",
+        published="2014-11-29",
+    )
+    c = compare(a, b)
+    assert c.pairs and c.pairs[0].evidence.lexical < 0.5
+    # Saturday the 29th and Friday the 28th: when she apologized, told two ways.
+    assert [(d.what, d.a_text, d.b_text) for d in c.differences] == [("date", "Saturday", "Friday")]
+    assert not c.conflicts
+
+
+def test_a_name_beside_two_dates_does_not_say_they_date_one_deed():
+    a = _article(
+        "a",
+        "The drunk driving arrest will not keep wide receiver Vincent Jackson out of Sunday's playoff game.",
+        published="2009-01-13",
+    )
+    b = _article(
+        "b",
+        "Wide receiver Vincent Jackson was arrested Tuesday on suspicion of drunk driving.",
+        published="2009-01-13",
+    )
+    c = compare(a, b)
+    assert c.pairs and not c.differences

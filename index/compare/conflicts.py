@@ -94,7 +94,9 @@ def compare_figures(
     """Conflicts and agreements: figures of one key in aligned sentences, or in sentences about one event.
 
     Counts of something that happened (killed, arrested, ...) are compared in aligned sentences and in
-    sentences about the same event; dates in aligned sentences; plain counts ("9.0 mln dlrs") only in aligned
+    sentences about the same event (there only each account's toll, and only between two accounts of one story:
+    with counterpart sentences or a named place in common); dates in aligned sentences that share most of
+    their words, or beside one deed word in both; plain counts ("9.0 mln dlrs") only in aligned
     sentences that share most of their words, since templated lines ("Oper net 120,800,000
     vs 150,100,000") of two different companies align without being about one thing, and only when they
     count something named (a bare number in a table row is not). Where both sides give
@@ -158,6 +160,12 @@ def compare_figures(
             ga = gb = ()
         keyed_a = _comparable(fa, ga, basis, plain, stamps_a)
         keyed_b = _comparable(fb, gb, basis, plain, stamps_b)
+        if basis == "aligned" and not plain and a is not None and b is not None:
+            # Counterparts that say much else differently still date one deed alike or not: a date beside the
+            # same verb in both ("had to apologize Saturday" / "on Friday apologized") is when that happened.
+            anchored = _anchored_dates(fa, ga, a, stamps_a, fb, gb, b, stamps_b)
+            if anchored:
+                keyed_a[DATE_KEY], keyed_b[DATE_KEY] = anchored
         keys = keyed_a.keys() & keyed_b.keys()
         if periods_only:
             keys = {k for k in keys if k[2] in PERIOD_GROUPS}
@@ -395,6 +403,62 @@ def _other_incidents(article: Article | None, places: list[list[set[str]]], main
         if _SEPARATE.match(article.text, start, end) or any(not (w & main) for w in places[index] if not lead):
             out.add(index)
     return out
+
+
+#: How many words either side of a date say what it dates.
+DATE_REACH = 3
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+#: Words beside a date that do not say which deed it dates: reporting verbs, auxiliaries, function words.
+_NOT_A_DEED_WORD = frozenset(
+    """said says say told tell tells added noted reported announced statement was were is are be been being has
+    have had will would could should can may might must did does do the a an and or but of to in on at by for from
+    with as that this than then its his her their our your they he she it we you who which what when early late
+    last next this morning afternoon evening night day week month year earlier later ago""".split()
+)
+
+
+def _deed_words(text: str, date: Figure, lo: int, hi: int) -> set[str]:
+    """The lowercase content words (as five-letter stems) within :data:`DATE_REACH` words of a date in its
+    sentence."""
+    before = [w for w in _WORD.findall(text[lo : date.start])][-DATE_REACH:]
+    after = [w for w in _WORD.findall(text[date.end : hi])][:DATE_REACH]
+    return {
+        w.lower()[:5]
+        for w in before + after
+        # Lowercase words only: a name beside both dates ("Jackson for Sunday's game", "Jackson was arrested
+        # Tuesday") says who, not what happened then.
+        if len(w) > 2 and w.islower() and w not in _NOT_A_DEED_WORD and w[:3] not in _CALENDAR_PREFIXES
+    }
+
+
+_CALENDAR_PREFIXES = frozenset(
+    "mon tue wed thu fri sat sun jan feb mar apr may jun jul aug sep oct nov dec".split()
+)
+
+
+def _anchored_dates(
+    fa: FigureSet, ga: Sequence[int], a: Article, stamps_a: set[int],
+    fb: FigureSet, gb: Sequence[int], b: Article, stamps_b: set[int],
+) -> tuple[list[int], list[int]] | None:
+    """The dates of two counterpart sentence groups that stand beside one deed word in both (a shared stem within
+    :data:`DATE_REACH` words), as (A's, B's), or None."""
+
+    def dates(figures: FigureSet, group: Sequence[int], article: Article, stamps: set[int]) -> list[tuple[int, set]]:
+        out = []
+        for s in group:
+            if s in stamps or not (0 <= s < len(article.sentences)):
+                continue
+            lo, hi = article.sentences[s]
+            for i in figures.by_sentence.get(s, ()):
+                f = figures.figures[i]
+                if f.kind == "date":
+                    out.append((i, _deed_words(article.text, f, lo, hi)))
+        return out
+
+    xs, ys = dates(fa, ga, a, stamps_a), dates(fb, gb, b, stamps_b)
+    chosen_a = [i for i, words in xs if any(words & other for _, other in ys)]
+    chosen_b = [j for j, words in ys if any(words & other for _, other in xs)]
+    return (chosen_a, chosen_b) if chosen_a and chosen_b else None
 
 
 def _share_a_place(a: Article | None, b: Article | None) -> bool:
