@@ -124,3 +124,24 @@ def test_a_name_beside_two_dates_does_not_say_they_date_one_deed():
     )
     c = compare(a, b)
     assert c.pairs and not c.differences
+
+
+def test_a_count_of_two_measures_joined_is_neither_ones_toll():
+    assert _toll("Iraq lost at least 3,000 men killed or wounded in the battle.") == [
+        ("at least 3,000 men", "injured or killed", "men")
+    ]
+    assert _toll("The quake left 1,000 people dead or missing.") == [("1,000 people", "killed or missing", "all")]
+    # Two counts, each of its own measure, are not joined: "seven dead and dozens injured".
+    assert _toll("Seven people were dead and dozens injured.") == [
+        ("Seven people", "killed", "all"), ("dozens", "injured", "all")
+    ]
+    a = _article("a", "The quake struck Ecuador on March 5. It killed at least 300 people, officials said.",
+                 published="1987-03-20")
+    b = _article("b", "The quake struck Ecuador on March 5. It left 1,000 people dead or missing, officials said.",
+                 published="1987-03-25")
+    c = compare(a, b)
+    assert not c.conflicts and not c.updates
+    # Two accounts giving the joined count are compared as a toll.
+    d = _article("d", "The quake struck Ecuador on March 5. It left 400 people dead or missing, officials said.",
+                 published="1987-03-20")
+    assert [u.what for u in compare(d, b).updates] == ["killed or missing (all)"]

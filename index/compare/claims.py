@@ -22,6 +22,7 @@ from bisect import bisect_left
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import pairwise
 
 from .dates import date_matches, dates_agree, extract_dates
 from .figure import Figure, sentence_of
@@ -629,6 +630,9 @@ def extract_counts(
             )
         ):
             group = "part"
+        if measure in PEOPLE_MEASURES:
+            # "3,000 men killed or wounded", "left 1,000 people dead or missing": one count of two measures.
+            measure = _combined_measure(text, start, phrase_end, measure_words[(lo, hi)], measure)
         figures.append(
             Figure(
                 start=start,
@@ -649,6 +653,28 @@ def extract_counts(
     figures.extend(_compounds(text, sentences, starts))
     figures.sort(key=lambda f: f.start)
     return _with_totals(text, _inherit_measures(text, figures))
+
+
+#: What joins two measure words into one measure: "killed or wounded", "dead and missing", "killed or
+#: seriously injured".
+_JOINED_MEASURES = re.compile(r"\s+(?:or|and|and/or)\s+(?:[a-z]+ly\s+)?$", re.IGNORECASE)
+#: At most this many words between a count and the two measure words joined that it counts.
+_JOINED_REACH = 3
+
+
+def _combined_measure(text: str, start: int, end: int, words: list[tuple[int, int, str]], measure: str) -> str:
+    """``measure``, or two measures joined ("injured or killed", in alphabetical order) when the count stands
+    right beside two measure words joined by "or"/"and" ("3,000 men killed or wounded", "killed or wounded 3,000
+    men"): the sum of two measures is neither one's count."""
+    for (a1, b1, m1), (a2, b2, m2) in pairwise(words):
+        if m1 == m2 or measure not in (m1, m2) or not {m1, m2} <= PEOPLE_MEASURES:
+            continue
+        if not _JOINED_MEASURES.fullmatch(text, b1, a2):
+            continue
+        gap = text[end:a1] if a1 >= end else text[b2:start] if b2 <= start else "x " * 9
+        if len(gap.split()) <= _JOINED_REACH and not _A_NUMBER.search(gap) and not _CLAUSE_BREAK.search(gap):
+            return " or ".join(sorted((m1, m2)))
+    return measure
 
 
 def _after_running_total(text: str, figures: Sequence[Figure], sentence: int, start: int) -> bool:

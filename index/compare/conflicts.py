@@ -213,13 +213,13 @@ def compare_figures(
     found, updates, differences = [], [], []
     for c in sorted(conflicts.values(), key=order):
         x, y = fa.figures[c.a], fb.figures[c.b]
-        if x.kind == "date" or x.measure not in TOLLS:
+        if x.kind == "date" or not is_toll(x.measure):
             differences.append(replace(c, kind="differs", a_sentence=_sentence_text(a, x.sentence),
                                        b_sentence=_sentence_text(b, y.sentence)))
             continue
         newer = y if later == "b" else x
         # "thousands and thousands" (no top) is emphasis, not a newer count.
-        grew = bool(later) and x.measure in TOLLS and not math.isinf(newer.high) and (
+        grew = bool(later) and is_toll(x.measure) and not math.isinf(newer.high) and (
             y.low > x.high if later == "b" else x.low > y.high
         )
         c = replace(c, kind="update" if grew else "conflict", conflict=not grew,
@@ -232,6 +232,11 @@ def compare_figures(
 PERIOD_GROUPS = frozenset({"year from", "year to"})
 #: Counts that grow as news comes in: a higher one in a later article is an update.
 TOLLS = frozenset({"killed", "injured", "injured seriously", "missing", "arrested", "evacuated", "displaced"})
+
+
+def is_toll(measure: str) -> bool:
+    """Whether a measure is a toll or two joined ("killed or injured": one count of the dead and wounded)."""
+    return bool(measure) and all(part in TOLLS for part in measure.split(" or "))
 
 
 def _later(a: Article | None, b: Article | None) -> str:
