@@ -173,6 +173,7 @@ def evaluate(which: str, found: dict[str, Article], weights, compare) -> dict:
     counts = {"conflict": {"right": 0, "false": 0, "unjudged": 0}, "update": {"right": 0, "false": 0, "unjudged": 0}}
     pairs = different = 0
     different_conflicts = 0
+    found_keys: set[tuple] = set()
     for kind, chosen in (("same", same_event_pairs(story_of)), ("different", different_event_pairs(story_of))):
         for a_id, b_id in chosen:
             if a_id not in found or b_id not in found or half(topic_of(a_id, story_of)) != which:
@@ -184,7 +185,13 @@ def evaluate(which: str, found: dict[str, Article], weights, compare) -> dict:
                 continue
             pairs += 1
             for entry in reported(c):
+                found_keys.add((a_id, b_id, *key(entry)))
                 v = verdict.get((a_id, b_id, *key(entry)))
                 slot = "unjudged" if v is None else "right" if v in ("real", "update") else "false"
                 counts[entry["kind"]][slot] += 1
-    return {"pairs": pairs, "different_pairs": different, "different_conflicts": different_conflicts, **counts}
+    # The disagreements ever judged real (or an update) on this half's pairs that are still reported: what a
+    # stricter rule silenced shows here, beside the precision it bought.
+    known = {(j["a"], j["b"], *key(j)) for j in labels["judged"]
+             if j["half"] == which and j["pair"] == "same" and j["verdict"] in ("real", "update")}
+    return {"pairs": pairs, "different_pairs": different, "different_conflicts": different_conflicts, **counts,
+            "known_real": len(known), "known_real_reported": len(known & found_keys)}

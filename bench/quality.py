@@ -217,6 +217,9 @@ def _ecbplus(report: Report) -> None:
                        _ratio(n["right"], n["right"] + n["false"] + n["unjudged"]),
                        budget="≥ 0.90" if kind == "conflict" else "",
                        versus=f"{n['false']} false, {n['unjudged']} unjudged")
+        report.add("quality", f"{half}: ECB+ disagreements once judged real (or updates) still reported",
+                   _ratio(r["known_real_reported"], r["known_real"]),
+                   versus="conflicts and updates alike, each as first judged")
         report.add("quality", f"{half}: ECB+ disagreements per different-event pair",
                    f"{r['different_conflicts'] / max(r['different_pairs'], 1):.2f}",
                    budget="0", versus=f"{r['different_conflicts']} on {r['different_pairs']} pairs")
