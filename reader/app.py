@@ -90,6 +90,9 @@ def kind_backgrounds(colour_system: str | None, dark: bool, background: str,
             for kind, colour in (colours or KIND_COLOURS).items()}
 
 
+#: Where the screens' stylesheets are (``STYLESHEETS`` of a screen class names files here).
+STYLESHEET_FOLDER = Path(__file__).parent
+
 #: Above this many articles the palette filters titles by substring before fuzzy-scoring them.
 PALETTE_FUZZY_LIMIT = 2000
 
@@ -194,7 +197,8 @@ class BylineCommands(Provider):
 class BylineApp(App[None]):
     """The reader. ``BylineApp(library).run()``; ``initial_query`` starts it with a search typed in."""
 
-    #: Absolute, so subclasses defined elsewhere (tests, embedding apps) find it too.
+    #: Absolute, so subclasses defined elsewhere (tests, embedding apps) find it too. The library's rules and what
+    #: every screen shares; each other screen's are read when it is first pushed (:meth:`push_screen`).
     CSS_PATH = Path(__file__).with_name("byline.tcss")
     TITLE = "Byline"
     COMMANDS = App.COMMANDS | {BylineCommands}
@@ -258,6 +262,23 @@ class BylineApp(App[None]):
             if reached:
                 classes.append(max(reached)[1])
         return " ".join(classes)
+
+    def push_screen(self, screen: Screen | str, *args, **kwargs):  # type: ignore[override]
+        """Textual's ``push_screen``, reading the stylesheets the screen names in ``STYLESHEETS`` first (once).
+
+        Each screen's rules are parsed when it is first shown, not before the reader's first frame (bench:
+        start-up). They are added as the app's own (not a screen's ``CSS_PATH``, which would parse every rule
+        of the app again and restyle every widget): the rules of a screen style only that screen's widgets."""
+        if not isinstance(screen, str):
+            self.load_stylesheets(getattr(screen, "STYLESHEETS", ()))
+        return super().push_screen(screen, *args, **kwargs)
+
+    def load_stylesheets(self, names: Iterable[str]) -> None:
+        """Add the stylesheets ``names`` (files beside ``byline.tcss``) to the app's, unless they are there."""
+        for name in names:
+            path = STYLESHEET_FOLDER / name
+            if not self.stylesheet.has_source(str(path)):
+                self.stylesheet.add_source(path.read_text(encoding="utf-8"), read_from=(str(path), ""))
 
     def get_key_display(self, binding: Binding) -> str:
         """Keys as Textual shows them, function keys as keyboards print them: ``F1``, not ``f1``."""

@@ -33,7 +33,7 @@ from textual.content import Content
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Input, Static
+from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ from index import ArticleSummary, IndexProblem, QueryError, SearchResult
 from reader.safe import one_line
 from reader.widgets.article_table import DEFAULT_SORTING, ArticleTable, sort_summaries
 from reader.widgets.messages import CompareMarked, OpenArticle, ToggleMark
+from reader.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from reader.widgets.facet_list import FacetList
@@ -103,7 +104,7 @@ class LibraryScreen(Screen):
         self._search_panes: tuple[AwaitMount, ...] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Input(
             placeholder="Search: words, \"phrases\", person:Mujahid, source:\"…\", AND/OR/NOT",
             id="query",
