@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -122,22 +122,24 @@ def screenshot_folder() -> Path:
     return downloads if downloads.is_dir() else Path.cwd()
 
 
-@dataclass
 class CorpusChecked(Message, bubble=False):
     """The periodic look at the corpus: whether another process's index ``landed`` (is now the library's),
     and the corpus files changed since the index was built."""
 
-    landed: bool
-    changes: CorpusChanges
+    def __init__(self, landed: bool, changes: CorpusChanges) -> None:
+        super().__init__()
+        self.landed = landed
+        self.changes = changes
 
 
-@dataclass
 class UpdateChecked(Message, bubble=False):
     """``ctrl+r`` looked before updating: whether a newer index landed, and the changed corpus files (``None``:
     they could not be listed; the build will say why)."""
 
-    landed: bool
-    changes: CorpusChanges | None
+    def __init__(self, landed: bool, changes: CorpusChanges | None) -> None:
+        super().__init__()
+        self.landed = landed
+        self.changes = changes
 
 
 class BylineCommands(Provider):

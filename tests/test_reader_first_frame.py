@@ -123,3 +123,29 @@ async def test_a_screens_rules_survive_a_change_of_theme(seeds_library: Library)
         await settle(pilot)
         assert app.screen.query_one("#text").styles.border_top[0] == "round"
         assert "ArticleView" in selectors(app)
+
+
+async def test_the_first_frame_is_styled_as_a_full_restyle_would(seeds_library: Library, monkeypatch) -> None:
+    """The library's widgets are styled once, as they are mounted (Textual would style them all again when the
+    screen is first shown): at the first frame every widget has the styles a full restyle gives it."""
+    seen: list[tuple[list[str], list[str]]] = []
+    display = App._display
+
+    def styles(screen) -> list[str]:
+        return [f"{node!r} {node.styles.css}" for node in screen.walk_children(with_self=True)]
+
+    def noted(self, screen, renderable) -> None:
+        display(self, screen, renderable)
+        if renderable is not None and isinstance(screen, LibraryScreen) and not seen:
+            before = styles(screen)
+            self.stylesheet.update(screen, animate=False)
+            seen.append((before, styles(screen)))
+
+    monkeypatch.setattr(App, "_display", noted)
+    for size in ((100, 30), (60, 15)):
+        seen.clear()
+        app = BylineApp(seeds_library)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            before, after = seen[0]
+            assert before == after

@@ -22,7 +22,6 @@ fast never shows the results of an older query, whatever order the threads finis
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -30,7 +29,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.events import Key
+from textual.events import Key, ScreenResume
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Static
@@ -59,27 +58,30 @@ RESULT_LIMIT = 50
 COMMAND_CHARACTERS = frozenset(" ?/")
 
 
-@dataclass
 class SearchDone(Message, bubble=False):
     """A search finished: its results, or why ``query`` could not run (a :class:`QueryError`)."""
 
-    query: str
-    outcome: SearchResult | QueryError
+    def __init__(self, query: str, outcome: SearchResult | QueryError) -> None:
+        super().__init__()
+        self.query = query
+        self.outcome = outcome
 
 
-@dataclass
 class CatalogRead(Message, bubble=False):
     """The catalog of every article was read; ``rows`` holds the articles in the table's starting order."""
 
-    summaries: list[ArticleSummary]
-    rows: list[ArticleSummary]
+    def __init__(self, summaries: list[ArticleSummary], rows: list[ArticleSummary]) -> None:
+        super().__init__()
+        self.summaries = summaries
+        self.rows = rows
 
 
-@dataclass
 class CatalogUnreadable(Message, bubble=False):
     """The catalog could not be read: the index is damaged or of another version."""
 
-    problem: IndexProblem
+    def __init__(self, problem: IndexProblem) -> None:
+        super().__init__()
+        self.problem = problem
 
 
 class LibraryScreen(Screen):
@@ -102,6 +104,7 @@ class LibraryScreen(Screen):
         #: Set by :meth:`search_for`: the results take the focus when they are shown.
         self._focus_results = False
         self._search_panes: tuple[AwaitMount, ...] | None = None
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -132,6 +135,14 @@ class LibraryScreen(Screen):
             self._search_panes = (lists.mount(results, no_hits),
                                   self.query_one("#panes", Horizontal).mount(FacetList(id="facets")))
         return self._search_panes
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        """Shown for the first time, the screen's widgets were styled as they were mounted, a moment ago: Textual
+        would style them all again (a tenth of the reader's first frame). Shown again, they are (a theme may have
+        changed meanwhile)."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         table = self.query_one(ArticleTable)
