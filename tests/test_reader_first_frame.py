@@ -4,6 +4,8 @@ library's stylesheet; every other screen's rules are read when the screen is fir
 
 from __future__ import annotations
 
+import threading
+
 from textual.app import App
 from textual.command import CommandPalette
 from textual.geometry import Region
@@ -149,3 +151,124 @@ async def test_the_first_frame_is_styled_as_a_full_restyle_would(seeds_library: 
             await pilot.pause()
             before, after = seen[0]
             assert before == after
+
+
+# -- a reader given a function that opens its library (``byline``'s command line) --------------------------
+
+
+async def test_the_library_is_drawn_before_the_index_is_opened_and_what_is_typed_meanwhile_is_searched(
+    seeds_index_dir, monkeypatch
+) -> None:
+    """The library's screen comes first; the index is opened just after, in a thread. A query typed before it
+    is open stays in the box and is searched once it is."""
+
+    from textual.widgets import Input
+
+    from conftest import SEEDS
+    from index import open_library
+    from reader.widgets.article_table import ArticleTable
+
+    release = threading.Event()
+    opened: list[Library] = []
+
+    def opener() -> Library:
+        assert release.wait(10), "the test never let the library open"
+        opened.append(open_library(SEEDS, seeds_index_dir))
+        return opened[0]
+
+    app = BylineApp(opener)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen) and app.opening and not opened
+        assert not app.screen.query_one(ArticleTable).loaded
+        await pilot.press(*"kabul")
+        assert app.screen.query_one("#query", Input).value == "kabul"
+        release.set()
+        for _ in range(40):
+            await settle(pilot)
+            if app.screen.last_result is not None:
+                break
+        assert opened and not app.opening
+        assert app.screen.last_result is not None and app.screen.last_result.query == "kabul"
+        assert app.screen.last_result.hits
+        assert app.screen.query_one(ArticleTable).loaded and "seeds · 5 articles" in title_line(app)
+    opened[0].close()
+
+
+async def test_a_corpus_with_no_index_yet_goes_to_the_build_screen(tmp_path) -> None:
+    from functools import partial
+
+    from conftest import SEEDS
+    from index import open_library
+    from reader.screens.build import BuildScreen
+
+    app = BylineApp(partial(open_library, SEEDS, tmp_path / "idx"))
+    built = []
+    app.build_finished = built.append  # type: ignore[method-assign]  # no need to see the build through
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, BuildScreen):
+                break
+        assert isinstance(app.screen, BuildScreen)
+        assert len(app.screen_stack) == 2  # the library shown first is gone
+
+
+async def test_a_library_that_cannot_be_opened_ends_the_reader_with_the_reason(tmp_path) -> None:
+    from functools import partial
+
+    from index import open_library
+
+    app = BylineApp(partial(open_library, tmp_path / "nowhere", tmp_path / "idx"))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if not app.is_running:
+                break
+    assert app.return_code == 1
+    assert isinstance(app.open_error, FileNotFoundError) and "no such corpus" in str(app.open_error)
+
+
+def test_the_reader_draws_its_first_frame_before_importing_the_engine(seeds_index_dir, tmp_path) -> None:
+    """Started as ``byline`` starts it (with a function that opens the corpus), the reader's first frame is drawn
+    before the engine's library, index store and data classes are imported; they are loaded just after."""
+    from test_lean_start import modules_after
+
+    from conftest import SEEDS
+
+    loaded = modules_after(f"""
+        import asyncio, sys
+        from functools import partial
+        from textual.app import App
+        from reader.app import BylineApp
+        from reader.screens.library import LibraryScreen
+
+        at_first_frame = []
+        display = App._display
+
+        def noted(self, screen, renderable):
+            display(self, screen, renderable)
+            if renderable is not None and isinstance(screen, LibraryScreen) and not at_first_frame:
+                at_first_frame.append(set(sys.modules))
+
+        App._display = noted
+
+        def opener():
+            from index import open_library
+            return open_library({str(SEEDS)!r}, {str(seeds_index_dir)!r})
+
+        async def drive():
+            app = BylineApp(opener)
+            async with app.run_test(size=(100, 30)) as pilot:
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                assert app.summaries_loaded, "the library did open after the first frame"
+
+        asyncio.run(drive())
+        for name in set(sys.modules) - at_first_frame[0]:
+            del sys.modules[name]
+    """)
+    assert "textual" in loaded and "reader.screens.library" in loaded  # the probe did start the reader
+    engine = {"index.library", "index.store", "index.models", "index.storage"}
+    assert not loaded & engine, sorted(loaded & engine)

@@ -38,13 +38,13 @@ from textual.worker import Worker, WorkerState, get_current_worker
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
 
-from index import ArticleSummary, IndexProblem, QueryError, SearchResult
 from reader.safe import one_line
 from reader.widgets.article_table import DEFAULT_SORTING, ArticleTable, sort_summaries
 from reader.widgets.messages import CompareMarked, OpenArticle, ToggleMark
 from reader.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from index import ArticleSummary, IndexProblem, QueryError, SearchResult
     from reader.widgets.facet_list import FacetList
 
 # The results, the no-hits note and the facets are imported where they are first mounted, just after the first
@@ -148,7 +148,7 @@ class LibraryScreen(Screen):
         table = self.query_one(ArticleTable)
         if self.app.summaries_loaded:
             table.show_articles(self.app.summaries)
-        else:
+        elif not self.app.opening:  # else the app has it read once the index is open
             self.call_after_refresh(self.read_catalog)
         table.show_marks(self.app.marks)
         self.watch(self.app, "marks", self._show_marks, init=False)
@@ -164,6 +164,8 @@ class LibraryScreen(Screen):
         """Read the catalog of every article (a large JSON file on a large corpus: 0.1 s for 19,000 articles,
         1 s for 100,000) and sort it for the table, in a thread, so that the library is on screen at once and
         its query box takes keys while this runs; the table fills when it is done."""
+        from index import IndexProblem
+
         try:
             summaries = self.app.library.articles()
         except IndexProblem as problem:
@@ -221,6 +223,8 @@ class LibraryScreen(Screen):
     def run_search(self, query: str) -> None:
         """Search in a thread; waits out the debounce first and gives up if a newer query arrived (a newer
         search of the group cancels this one)."""
+        from index import QueryError  # the engine: imported after the first frame, when the reader opens it
+
         worker = get_current_worker()
         if worker.cancelled_event.wait(DEBOUNCE_SECONDS):
             return
@@ -236,6 +240,8 @@ class LibraryScreen(Screen):
     async def _search_done(self, event: SearchDone) -> None:
         if event.query != self.query_text.strip():
             return  # the query changed while this one ran: these results are not the box's
+        from index import QueryError
+
         outcome = event.outcome
         if isinstance(outcome, QueryError):
             if getattr(outcome, "incomplete", False):
