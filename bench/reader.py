@@ -114,8 +114,10 @@ def memory(report: Report, corpus: Corpus, queries: Sequence[str]) -> None:
     report.data["memory"] = {"byline": result, "bare": bare}
     opened = result["rss_mb"]
     after = result.get("rss_after_searches_mb", float("nan"))
-    report.add("memory", "reader resident set, library open (first frame)", f"{opened:.0f} MB",
-               budget="≤ 200 MB", met=opened <= 200, versus=f"bare Textual app {bare['rss_mb']:.0f} MB")
+    first = result.get("rss_first_frame_mb", opened)
+    report.add("memory", "reader resident set, library open (catalog read)", f"{opened:.0f} MB",
+               budget="≤ 200 MB", met=opened <= 200,
+               versus=f"bare Textual app {bare['rss_mb']:.0f} MB; the reader's first frame {first:.0f} MB")
     shown = result.get("searches_shown", 0)
     report.add("memory", f"  after {len(queries)} searches in the reader ({shown} shown)", f"{after:.0f} MB",
                budget="≤ 200 MB", met=after <= 200, versus=f"peak {result['peak_mb']:.0f} MB")

@@ -12,8 +12,9 @@ Slow work runs in thread workers, which post what they found as messages (:class
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +27,6 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 
-from index import IndexProblem
 from reader.safe import one_line
 from reader.screens.library import LibraryScreen
 from reader.settings import Settings
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.theme import Theme
 
-    from index import ArticleSummary, BuildReport, CorpusChanges, Library
+    from index import ArticleSummary, BuildReport, CorpusChanges, IndexProblem, Library
     from reader.screens.web import WebOutcome
 
 # Every other screen is imported where it is first pushed: the first frame is the library, and the reader's
@@ -90,6 +90,9 @@ def kind_backgrounds(colour_system: str | None, dark: bool, background: str,
             for kind, colour in (colours or KIND_COLOURS).items()}
 
 
+#: Where the screens' stylesheets are (``STYLESHEETS`` of a screen class names files here).
+STYLESHEET_FOLDER = Path(__file__).parent
+
 #: Above this many articles the palette filters titles by substring before fuzzy-scoring them.
 PALETTE_FUZZY_LIMIT = 2000
 
@@ -119,22 +122,35 @@ def screenshot_folder() -> Path:
     return downloads if downloads.is_dir() else Path.cwd()
 
 
-@dataclass
 class CorpusChecked(Message, bubble=False):
     """The periodic look at the corpus: whether another process's index ``landed`` (is now the library's),
     and the corpus files changed since the index was built."""
 
-    landed: bool
-    changes: CorpusChanges
+    def __init__(self, landed: bool, changes: CorpusChanges) -> None:
+        super().__init__()
+        self.landed = landed
+        self.changes = changes
 
 
-@dataclass
 class UpdateChecked(Message, bubble=False):
     """``ctrl+r`` looked before updating: whether a newer index landed, and the changed corpus files (``None``:
     they could not be listed; the build will say why)."""
 
-    landed: bool
-    changes: CorpusChanges | None
+    def __init__(self, landed: bool, changes: CorpusChanges | None) -> None:
+        super().__init__()
+        self.landed = landed
+        self.changes = changes
+
+
+class LibraryOpened(Message, bubble=False):
+    """The library given as a function was opened after the first frame: its index is ``missing``, unusable
+    (``problem``), or ready; or it could not be opened at all (``error``)."""
+
+    def __init__(self, missing: bool, problem: IndexProblem | None, error: Exception | None) -> None:
+        super().__init__()
+        self.missing = missing
+        self.problem = problem
+        self.error = error
 
 
 class BylineCommands(Provider):
@@ -194,7 +210,8 @@ class BylineCommands(Provider):
 class BylineApp(App[None]):
     """The reader. ``BylineApp(library).run()``; ``initial_query`` starts it with a search typed in."""
 
-    #: Absolute, so subclasses defined elsewhere (tests, embedding apps) find it too.
+    #: Absolute, so subclasses defined elsewhere (tests, embedding apps) find it too. The library's rules and what
+    #: every screen shares; each other screen's are read when it is first pushed (:meth:`push_screen`).
     CSS_PATH = Path(__file__).with_name("byline.tcss")
     TITLE = "Byline"
     COMMANDS = App.COMMANDS | {BylineCommands}
@@ -222,9 +239,12 @@ class BylineApp(App[None]):
     #: Entity kinds the reader switched off; kept across articles.
     hidden_kinds: var[frozenset[str]] = var(frozenset())
 
-    def __init__(self, library: Library, *, initial_query: str = "", colour_system: str | None = None,
-                 settings: Settings | None = None) -> None:
-        """``colour_system``: draw entity colours for ``truecolor``, ``256`` or ``standard`` (16 colours)
+    def __init__(self, library: Library | Callable[[], Library], *, initial_query: str = "",
+                 colour_system: str | None = None, settings: Settings | None = None) -> None:
+        """``library``: the library, or a function that opens it (``byline``'s command line gives one): the
+        library's screen is then drawn first and the index opened just after, in a thread, so that the engine's
+        import is not paid before the first frame; what is typed meanwhile is searched once it is open.
+        ``colour_system``: draw entity colours for ``truecolor``, ``256`` or ``standard`` (16 colours)
         whatever the terminal says. ``settings``: the user's (``reader.settings``); a theme chosen in the
         reader is saved to their file. Without them, the defaults, and nothing is saved."""
         self._colour_system = colour_system
@@ -238,7 +258,11 @@ class BylineApp(App[None]):
             else:
                 self._settings_notes.append(f"{self.settings.path}: no theme is called {self.settings.theme!r}; "
                                             f"ctrl+p, then Theme, lists them")
-        self.library = library
+        self._opener: Callable[[], Library] | None = library if callable(library) else None
+        self._library: Library | None = None if callable(library) else library
+        self._opening = threading.Lock()
+        #: Why the function given for the library could not open it (the app then exits: :meth:`run` raises it).
+        self.open_error: Exception | None = None
         self.initial_query = initial_query
         #: Every article, in corpus order; empty until the catalog is read, after the library's first frame.
         self.summaries: list[ArticleSummary] = []
@@ -246,6 +270,29 @@ class BylineApp(App[None]):
         self.summaries_loaded = False
         self._watching = False
         self._last_changes: CorpusChanges | None = None
+        self._opened = False
+
+    @property
+    def library(self) -> Library:
+        """The library the reader shows, opened on first use when the reader was given a function to open it."""
+        if self._library is None:
+            with self._opening:  # the thread opening it after the first frame, or a search typed meanwhile
+                if self._library is None:
+                    assert self._opener is not None
+                    self._library = self._opener()
+        return self._library
+
+    @property
+    def opening(self) -> bool:
+        """Whether the index is still being opened, after the library's first frame (its catalog is read after)."""
+        return self._opener is not None and not self._opened
+
+    def run(self, *args, **kwargs):  # type: ignore[override]
+        """Textual's ``run``; raises what kept the library from opening (a corpus that is not there, say)."""
+        result = super().run(*args, **kwargs)
+        if self.open_error is not None:
+            raise self.open_error
+        return result
 
     def breakpoint_classes(self) -> str:
         """The breakpoint classes (``-wide -tall`` …) a screen gets at the terminal's size. A screen created
@@ -258,6 +305,23 @@ class BylineApp(App[None]):
             if reached:
                 classes.append(max(reached)[1])
         return " ".join(classes)
+
+    def push_screen(self, screen: Screen | str, *args, **kwargs):  # type: ignore[override]
+        """Textual's ``push_screen``, reading the stylesheets the screen names in ``STYLESHEETS`` first (once).
+
+        Each screen's rules are parsed when it is first shown, not before the reader's first frame (bench:
+        start-up). They are added as the app's own (not a screen's ``CSS_PATH``, which would parse every rule
+        of the app again and restyle every widget): the rules of a screen style only that screen's widgets."""
+        if not isinstance(screen, str):
+            self.load_stylesheets(getattr(screen, "STYLESHEETS", ()))
+        return super().push_screen(screen, *args, **kwargs)
+
+    def load_stylesheets(self, names: Iterable[str]) -> None:
+        """Add the stylesheets ``names`` (files beside ``byline.tcss``) to the app's, unless they are there."""
+        for name in names:
+            path = STYLESHEET_FOLDER / name
+            if not self.stylesheet.has_source(str(path)):
+                self.stylesheet.add_source(path.read_text(encoding="utf-8"), read_from=(str(path), ""))
 
     def get_key_display(self, binding: Binding) -> str:
         """Keys as Textual shows them, function keys as keyboards print them: ``F1``, not ``f1``."""
@@ -297,6 +361,13 @@ class BylineApp(App[None]):
         for note in self._settings_notes:
             self.notify(note, title="Settings", severity="warning", timeout=10, markup=False)
         self.theme_changed_signal.subscribe(self, self._save_theme)
+        if self._library is None:  # the library's frame first, then the index, opened in a thread
+            self.push_screen(LibraryScreen(self.initial_query, classes=self.breakpoint_classes()))
+            self.call_after_refresh(self._open_in_background)
+            return
+        self._opened = True
+        from index import IndexProblem
+
         if not self.library.exists():
             from reader.screens.build import BuildScreen
 
@@ -310,11 +381,50 @@ class BylineApp(App[None]):
             return
         self._open_library()
 
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open_in_background(self) -> None:
+        """Open the library and check its index (importing the engine), after the first frame."""
+        try:
+            library = self.library
+            missing = not library.exists()
+            problem = None
+            if not missing:
+                from index import IndexProblem  # the engine, imported after the first frame
+
+                try:
+                    library.generation  # noqa: B018
+                except IndexProblem as error:
+                    problem = error
+        except Exception as error:  # the corpus is not there, say: the command line says so once the app is gone
+            self.post_message(LibraryOpened(False, None, error))
+            return
+        self.post_message(LibraryOpened(missing, problem, None))
+
+    @on(LibraryOpened)
+    def _library_opened(self, event: LibraryOpened) -> None:
+        self._opened = True
+        if event.error is not None:
+            self.open_error = event.error
+            self.exit(return_code=1)
+            return
+        if event.missing:
+            from reader.screens.build import BuildScreen
+
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            self.push_screen(BuildScreen())
+        elif event.problem is not None:
+            self.library_unusable(event.problem)
+        else:
+            screen = next((s for s in self.screen_stack if isinstance(s, LibraryScreen)), None)
+            self._open_library(shown=screen)
+
     def _save_theme(self, theme: Theme) -> None:
         """A theme chosen in the reader is kept in the settings file, for the next start."""
         path = self.settings.path
         if path is None or theme.name == self.settings.theme:
             return
+        from index import IndexProblem
         from reader.settings import SettingsError, save_theme
 
         try:
@@ -350,16 +460,20 @@ class BylineApp(App[None]):
             self.pop_screen()
         self.push_screen(BuildScreen(rebuild=True, reason=str(problem)))
 
-    def _open_library(self, query: str | None = None) -> None:
-        """Show the library screen. A small catalog is read first; a large one is read once the screen is
-        drawn (the screen reads it: :meth:`LibraryScreen.read_catalog`)."""
+    def _open_library(self, query: str | None = None, shown: LibraryScreen | None = None) -> None:
+        """Show the library screen (``shown``: the one on screen since the first frame, while the index was
+        opened). A small catalog is read first; a large one is read once the screen is drawn (the screen reads
+        it: :meth:`LibraryScreen.read_catalog`)."""
         self.summaries, self.summaries_loaded = [], False
         self.sub_title = one_line(self.library.name)
         if self.library.catalog_size() <= SMALL_CATALOG_BYTES:
             summaries = self.library.articles()
             self.catalog_read(summaries, sort_summaries(summaries, *DEFAULT_SORTING))
-        self.push_screen(LibraryScreen(self.initial_query if query is None else query,
-                                       classes=self.breakpoint_classes()))
+        elif shown is not None:
+            shown.read_catalog()
+        if shown is None:
+            self.push_screen(LibraryScreen(self.initial_query if query is None else query,
+                                           classes=self.breakpoint_classes()))
         if not self._watching:
             self._watching = True
             self.set_interval(self.WATCH_SECONDS, self.watch_corpus)
@@ -385,6 +499,8 @@ class BylineApp(App[None]):
     def watch_corpus(self) -> None:
         """Look for an index another process built, and for corpus files changed since the index was built
         (one stat per file; nothing is read)."""
+        from index import IndexProblem
+
         try:
             landed = self.library.refresh()
             changes = self.library.changes()
@@ -429,6 +545,8 @@ class BylineApp(App[None]):
     @work(thread=True, exclusive=True, group="update-check", exit_on_error=False)
     def _check_for_update(self) -> None:
         """Stat the corpus files (nothing is read) and decide: an update, a newer index to show, or nothing."""
+        from index import IndexProblem
+
         try:
             landed = self.library.refresh()
             changes = self.library.changes()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 from index import install_hint
@@ -111,9 +112,9 @@ def cmd_open(args: argparse.Namespace) -> int:
     settings = load_settings(settings_path(args.config))
     if args.corpus is None and settings.corpus and not settings.problem:
         args.corpus = Path(settings.corpus).expanduser()
-    lib = open_corpus(args)
-    app = BylineApp(lib, initial_query=args.query, settings=settings)
-    # What is loaded by now (Textual, the engine) lives as long as the process: moved out of the collector's
+    # The reader opens the corpus just after its first frame (the engine is imported then, not before).
+    app = BylineApp(partial(open_corpus, args), initial_query=args.query, settings=settings)
+    # What is loaded by now (Textual) lives as long as the process: moved out of the collector's
     # sight, it is not traversed again by the full collection that start-up allocations would trigger (15 ms).
     gc.freeze()
     app.run()

@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from index import Article, match_spans
@@ -27,6 +27,7 @@ from reader.safe import one_line
 from reader.widgets.article_view import ENTITY_KINDS, ArticleView
 from reader.widgets.entity_legend import EntityLegend
 from reader.widgets.entity_panel import EntityGroup, EntityPanel, group_entities
+from reader.widgets.title_bar import TitleBar
 from reader.words import counted
 
 UNKNOWN = "—"
@@ -60,6 +61,9 @@ def article_heading(article: Article) -> Content:
 class ArticleScreen(Screen):
     """Reads one article. ``escape`` goes back to where it was opened from."""
 
+    #: Its stylesheets (read when first shown: ``BylineApp.push_screen``).
+    STYLESHEETS = ("article.tcss",)
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="article.back"),
         Binding("n", "next_match", "Next match", id="article.next-match"),
@@ -90,7 +94,7 @@ class ArticleScreen(Screen):
         self._position: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="article-heading", markup=False)
         yield EntityLegend(id="legend")
         with Horizontal(id="reading"):

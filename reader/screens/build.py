@@ -15,11 +15,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from index import BuildProgress, BuildReport, IndexProblem, bundled_corpus
 from reader.safe import one_line
+from reader.widgets.title_bar import TitleBar
 
 #: Phases the engine reports, in the words the screen uses.
 PHASE_NAMES = {"reading": "Reading the corpus", "annotating": "Finding entities", "indexing": "Indexing"}
@@ -57,6 +58,9 @@ def corpus_name(corpus: Path) -> str:
 class BuildScreen(Screen):
     """Runs ``library.build`` and shows how far it got; then hands over to the library."""
 
+    #: Its stylesheets (read when first shown: ``BylineApp.push_screen``).
+    STYLESHEETS = ("build.tcss",)
+
     BINDINGS = [
         Binding("r", "retry", "Retry", id="build.retry"),
     ]
@@ -70,7 +74,7 @@ class BuildScreen(Screen):
         self._failed = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="build-box") as box:
             box.border_title = "Rebuilding the index" if self.rebuild else "Building the index"
             if self.reason:

@@ -27,7 +27,7 @@ from textual.content import Content
 from textual.events import Key, Resize
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -36,6 +36,7 @@ from reader.safe import one_line
 from reader.widgets.article_view import ENTITY_KINDS, StyledSpan
 from reader.widgets.compare_pane import ComparePane
 from reader.widgets.lists import PagedOptionList
+from reader.widgets.title_bar import TitleBar
 
 UNKNOWN = "—"
 SIDES = ("a", "b")
@@ -156,6 +157,9 @@ class Target:
 class CompareScreen(Screen):
     """Article A and article B side by side. ``escape`` goes back to where the comparison was opened."""
 
+    #: Its stylesheets (read when first shown: ``BylineApp.push_screen``).
+    STYLESHEETS = ("article.tcss", "compare.tcss")
+
     # Notifications stand above the status line (and the footer), never on it.
     DEFAULT_CSS = """
     CompareScreen ToastRack { margin-bottom: 2; }
@@ -202,7 +206,7 @@ class CompareScreen(Screen):
         self._figure_turn = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(Content("Comparing…"), id="compare-summary")
         with Horizontal(id="compare-panes"):
             yield ComparePane("a", id="pane-a")
@@ -640,6 +644,9 @@ class PickArticleScreen(ModalScreen[str | None]):
     """Choose the article for one side. The other coverage of the fixed side's story comes first (when the
     index's story map knows it), then every article, newest first; typing narrows by title or source."""
 
+    #: Its stylesheets (read when first shown: ``BylineApp.push_screen``).
+    STYLESHEETS = ("compare.tcss",)
+
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="pick.cancel"),
         Binding("down", "to_list", "To list", show=False, id="pick.to-list"),
@@ -764,6 +771,9 @@ class PickArticleScreen(ModalScreen[str | None]):
 
 class CompareDetailsScreen(ModalScreen[Target | None]):
     """Conflicts, agreeing figures, shared quotes and entity differences; ``enter`` goes to the entry."""
+
+    #: Its stylesheets (read when first shown: ``BylineApp.push_screen``).
+    STYLESHEETS = ("compare.tcss",)
 
     BINDINGS = [
         Binding("escape,i,q", "dismiss(None)", "Close", id="details.close"),

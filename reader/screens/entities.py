@@ -23,7 +23,7 @@ from textual.content import Content
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -31,6 +31,7 @@ from index import ArticleSummary
 from reader.safe import one_line
 from reader.widgets.entity_legend import KIND_WORDS, kind_style
 from reader.widgets.lists import PagedOptionList
+from reader.widgets.title_bar import TitleBar
 from reader.words import counted
 
 #: Rows listed at once; typing narrows a larger corpus down (the Reuters corpus has some 30,000 entities).
@@ -125,7 +126,7 @@ class EntitiesScreen(Screen):
         self._current: EntityRow | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield FilterBox(placeholder="Filter: part of any name (enter: to the list; escape: clear, then back)",
                     id="entity-filter", select_on_focus=False)
         yield Static(id="entity-status", markup=False)

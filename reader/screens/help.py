@@ -95,6 +95,9 @@ class HelpScreen(ModalScreen[None]):
     """Lists every key, by where it applies, the sections of the screen the reader came from first. Any of
     ``escape``, ``q``, ``?`` closes it."""
 
+    #: Its stylesheets (read when first shown: ``BylineApp.push_screen``).
+    STYLESHEETS = ("help.tcss",)
+
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
         Binding("j,down", "scroll('down')", "Down", show=False, id="help.down"),

@@ -22,7 +22,6 @@ fast never shows the results of an older query, whatever order the threads finis
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -30,21 +29,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.events import Key
+from textual.events import Key, ScreenResume
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Input, Static
+from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
 
-from index import ArticleSummary, IndexProblem, QueryError, SearchResult
 from reader.safe import one_line
 from reader.widgets.article_table import DEFAULT_SORTING, ArticleTable, sort_summaries
 from reader.widgets.messages import CompareMarked, OpenArticle, ToggleMark
+from reader.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from index import ArticleSummary, IndexProblem, QueryError, SearchResult
     from reader.widgets.facet_list import FacetList
 
 # The results, the no-hits note and the facets are imported where they are first mounted, just after the first
@@ -58,27 +58,30 @@ RESULT_LIMIT = 50
 COMMAND_CHARACTERS = frozenset(" ?/")
 
 
-@dataclass
 class SearchDone(Message, bubble=False):
     """A search finished: its results, or why ``query`` could not run (a :class:`QueryError`)."""
 
-    query: str
-    outcome: SearchResult | QueryError
+    def __init__(self, query: str, outcome: SearchResult | QueryError) -> None:
+        super().__init__()
+        self.query = query
+        self.outcome = outcome
 
 
-@dataclass
 class CatalogRead(Message, bubble=False):
     """The catalog of every article was read; ``rows`` holds the articles in the table's starting order."""
 
-    summaries: list[ArticleSummary]
-    rows: list[ArticleSummary]
+    def __init__(self, summaries: list[ArticleSummary], rows: list[ArticleSummary]) -> None:
+        super().__init__()
+        self.summaries = summaries
+        self.rows = rows
 
 
-@dataclass
 class CatalogUnreadable(Message, bubble=False):
     """The catalog could not be read: the index is damaged or of another version."""
 
-    problem: IndexProblem
+    def __init__(self, problem: IndexProblem) -> None:
+        super().__init__()
+        self.problem = problem
 
 
 class LibraryScreen(Screen):
@@ -101,9 +104,10 @@ class LibraryScreen(Screen):
         #: Set by :meth:`search_for`: the results take the focus when they are shown.
         self._focus_results = False
         self._search_panes: tuple[AwaitMount, ...] | None = None
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Input(
             placeholder="Search: words, \"phrases\", person:Mujahid, source:\"…\", AND/OR/NOT",
             id="query",
@@ -132,11 +136,19 @@ class LibraryScreen(Screen):
                                   self.query_one("#panes", Horizontal).mount(FacetList(id="facets")))
         return self._search_panes
 
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        """Shown for the first time, the screen's widgets were styled as they were mounted, a moment ago: Textual
+        would style them all again (a tenth of the reader's first frame). Shown again, they are (a theme may have
+        changed meanwhile)."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+
     def on_mount(self) -> None:
         table = self.query_one(ArticleTable)
         if self.app.summaries_loaded:
             table.show_articles(self.app.summaries)
-        else:
+        elif not self.app.opening:  # else the app has it read once the index is open
             self.call_after_refresh(self.read_catalog)
         table.show_marks(self.app.marks)
         self.watch(self.app, "marks", self._show_marks, init=False)
@@ -152,6 +164,8 @@ class LibraryScreen(Screen):
         """Read the catalog of every article (a large JSON file on a large corpus: 0.1 s for 19,000 articles,
         1 s for 100,000) and sort it for the table, in a thread, so that the library is on screen at once and
         its query box takes keys while this runs; the table fills when it is done."""
+        from index import IndexProblem
+
         try:
             summaries = self.app.library.articles()
         except IndexProblem as problem:
@@ -209,6 +223,8 @@ class LibraryScreen(Screen):
     def run_search(self, query: str) -> None:
         """Search in a thread; waits out the debounce first and gives up if a newer query arrived (a newer
         search of the group cancels this one)."""
+        from index import QueryError  # the engine: imported after the first frame, when the reader opens it
+
         worker = get_current_worker()
         if worker.cancelled_event.wait(DEBOUNCE_SECONDS):
             return
@@ -224,6 +240,8 @@ class LibraryScreen(Screen):
     async def _search_done(self, event: SearchDone) -> None:
         if event.query != self.query_text.strip():
             return  # the query changed while this one ran: these results are not the box's
+        from index import QueryError
+
         outcome = event.outcome
         if isinstance(outcome, QueryError):
             if getattr(outcome, "incomplete", False):

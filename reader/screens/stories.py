@@ -29,12 +29,13 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from reader.safe import one_line
 from reader.widgets.lists import PagedOptionList
+from reader.widgets.title_bar import TitleBar
 from reader.words import counted
 
 if TYPE_CHECKING:
@@ -229,7 +230,7 @@ class StoriesScreen(Screen):
         self._current = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="stories-status", markup=False)
         with Horizontal(id="stories-panes"):
             yield PagedOptionList(id="story-list", markup=False)

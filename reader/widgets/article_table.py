@@ -11,6 +11,7 @@ after its first frame, so that a large corpus opens as fast as a small one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -24,9 +25,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from index import ArticleSummary
 from reader.safe import one_line
 from reader.widgets.messages import CompareMarked, OpenArticle, ToggleMark
+
+if TYPE_CHECKING:
+    from index import ArticleSummary
 
 UNKNOWN = "—"
 DATE_WIDTH = 10
