@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import os
-import shutil
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -119,6 +117,8 @@ def make_schema():
 
 def default_index_dir(corpus: Path) -> Path:
     """One index per corpus path, under the user's cache directory."""
+    import hashlib
+
     from platformdirs import user_cache_dir
 
     base = os.environ.get("BYLINE_CACHE_DIR") or user_cache_dir("byline", appauthor=False)
@@ -146,6 +146,7 @@ def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
     a later build removes those. Removing a generation under a reader used to leave it with half an index
     (the entity details it loads on demand gone: ``IndexError`` in ``entities()``)."""
     import fcntl
+    import shutil
 
     gens = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
     for path in gens:
@@ -198,6 +199,8 @@ def writer_lock(index_dir: Path, wait: float = 10.0):
 
 def record_hash(article: Article) -> str:
     """Changes whenever anything indexed about the article changes (text or metadata)."""
+    import hashlib  # here, not at the top: a search never hashes, and OpenSSL's start-up is 5 ms of one
+
     meta = [article.title, article.source, article.published, article.language, article.url, article.author,
             article.path, article.content_hash]
     if article.published_from or article.source_from:
@@ -594,6 +597,8 @@ def unwritable(index_dir: Path, error: Exception) -> IndexProblem | None:
 
 
 def _free_bytes(path: Path) -> int:
+    import shutil
+
     for folder in (path, *path.parents):
         if folder.exists():
             return shutil.disk_usage(folder).free

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..safe import escape_for_json, neutralise, one_line
+from ..safe import escape_for_json, needs_neutralising, neutralise, one_line
 
 
 def add_location(parser: argparse.ArgumentParser, *, positional: bool = False) -> None:
@@ -141,6 +141,10 @@ def styled(text: str, spans, style: str = "bold reverse"):
 
 
 def dump_json(data) -> None:
-    """``data`` as JSON on stdout: text kept exactly, with what could act on a terminal escaped."""
-    sys.stdout.write(escape_for_json(json.dumps(data, ensure_ascii=False, indent=2)))
+    """``data`` as JSON on stdout: text kept exactly, with what could act on a terminal escaped.
+
+    Whether anything needs escaping is asked of the distinct characters of the text, not of each one of its
+    characters (the same answer: the rule is one character at a time; a search's 15,000 characters took 5 ms)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(escape_for_json(text) if needs_neutralising("".join(set(text))) else text)
     sys.stdout.write("\n")

@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from index import install_hint
-
 from ..safe import one_line
 from .common import (
     add_location,
@@ -53,8 +51,19 @@ def register_open(sub) -> None:
     p.set_defaults(handler=cmd_open)
 
 
-def register(sub) -> None:
-    """Add ``index``, ``search``, ``show`` and ``list``."""
+#: The commands :func:`register` adds, in the order ``byline -h`` lists them.
+COMMANDS = ("index", "search", "show", "list")
+
+
+def register(sub, command: str | None = None) -> None:
+    """Add ``index``, ``search``, ``show`` and ``list``; only ``command`` when it is one of them."""
+    for name in COMMANDS:
+        if command is None or command == name:
+            _ADD[name](sub)
+
+
+def _add_index(sub) -> None:
+    from index import install_hint
 
     p = sub.add_parser("index", help="build or update the index of a corpus",
                        description="Index a corpus: .txt/.md files (recursively) and .jsonl/.jsonl.gz files of one "
@@ -77,6 +86,8 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
     p.set_defaults(handler=cmd_index)
 
+
+def _add_search(sub) -> None:
     p = sub.add_parser("search", help="search the corpus", epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Search with Whoosh's query language; prints ranked hits with snippets.")
@@ -86,6 +97,8 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="hits, facets and match offsets as JSON")
     p.set_defaults(handler=cmd_search)
 
+
+def _add_show(sub) -> None:
     p = sub.add_parser("show", help="print one article with its metadata and entities",
                        description="Print one article: metadata, text and entity spans (label, text, offsets, "
                                    "canonical entity). ID may be a unique prefix.")
@@ -94,12 +107,16 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="the annotated-article record as JSON")
     p.set_defaults(handler=cmd_show)
 
+
+def _add_list(sub) -> None:
     p = sub.add_parser("list", help="list the articles of the corpus",
                        description="One line per article: id, date, source, title.")
     add_location(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
 
+
+_ADD = {"index": _add_index, "search": _add_search, "show": _add_show, "list": _add_list}
 
 
 def cmd_open(args: argparse.Namespace) -> int:
