@@ -20,6 +20,7 @@ import contextlib
 import errno
 import json
 import os
+import shutil
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -146,7 +147,6 @@ def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
     a later build removes those. Removing a generation under a reader used to leave it with half an index
     (the entity details it loads on demand gone: ``IndexError`` in ``entities()``)."""
     import fcntl
-    import shutil
 
     gens = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
     for path in gens:
@@ -199,7 +199,7 @@ def writer_lock(index_dir: Path, wait: float = 10.0):
 
 def record_hash(article: Article) -> str:
     """Changes whenever anything indexed about the article changes (text or metadata)."""
-    import hashlib  # here, not at the top: a search never hashes, and OpenSSL's start-up is 5 ms of one
+    import hashlib  # here, not at the top: reading a catalog (`byline list`) never hashes (OpenSSL starts in 5 ms)
 
     meta = [article.title, article.source, article.published, article.language, article.url, article.author,
             article.path, article.content_hash]
@@ -597,8 +597,6 @@ def unwritable(index_dir: Path, error: Exception) -> IndexProblem | None:
 
 
 def _free_bytes(path: Path) -> int:
-    import shutil
-
     for folder in (path, *path.parents):
         if folder.exists():
             return shutil.disk_usage(folder).free

@@ -48,8 +48,7 @@ def build_parser(everything: bool = True, command: str | None = None) -> argpars
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=_VersionAction)
-    # ``prog`` given: argparse would otherwise build a help formatter to work out "byline" (importing shutil)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog=parser.prog)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     if everything and command in reading.COMMANDS:
         reading.register(sub, command)
