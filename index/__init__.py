@@ -17,6 +17,13 @@ from .lazy import defer_module, lazy_exports
 # morph_en compiles ~50 regular expressions on import, about 15 ms of every search process.
 defer_module("whoosh.lang.morph_en", ("variations",))
 defer_module("whoosh.lang.porter", ("stem",))
+# And these for a phonetic filter and Whoosh's own fuzzy matching (Byline's fuzzy words look terms up in sorted
+# lists, index.search.terms), 3 ms of every search process.
+defer_module("whoosh.lang.dmetaphone", ("double_metaphone",))
+defer_module("whoosh.automata.lev", ("levenshtein_automaton",))
+# Whoosh's highlighting (with html.entities), which Byline does not use: its searches' results get a stand-in
+# (index.search.terms), 4 ms.
+defer_module("whoosh.highlight", ())
 
 #: Each exported name and the submodule that defines it.
 _EXPORTS = {

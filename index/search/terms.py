@@ -6,6 +6,7 @@ from __future__ import annotations
 import weakref
 from array import array
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from itertools import accumulate
 from operator import add, itemgetter
 from struct import calcsize
@@ -14,7 +15,6 @@ from whoosh import query as wq
 from whoosh.collectors import UnlimitedCollector
 from whoosh.columns import VarBytesColumn
 from whoosh.matching import ListMatcher, NullMatcher
-from whoosh.spelling import Corrector
 
 from ..analysis import is_stop_term
 
@@ -222,6 +222,33 @@ class _AllScored(UnlimitedCollector):
         items.sort(key=itemgetter(0), reverse=True)
         return self._results(items, docset=self.docset)
 
+    def _results(self, items: list, **kwargs):
+        return super()._results(items, highlighter=_Highlighter(), **kwargs)
+
+
+class _Highlighter:
+    """Whoosh's ``Highlighter`` for the ``Results`` of a search, made when something asks it for anything (Byline
+    highlights with its own snippets): Whoosh's highlighting module and ``html.entities``, which its own
+    ``Results`` would import to make one, are 4 ms of a search process."""
+
+    __slots__ = ("_real",)
+
+    def _whoosh(self):
+        try:
+            return object.__getattribute__(self, "_real")
+        except AttributeError:
+            from whoosh.highlight import Highlighter
+
+            real = Highlighter()
+            object.__setattr__(self, "_real", real)
+            return real
+
+    def __getattr__(self, name: str):
+        return getattr(self._whoosh(), name)
+
+    def __setattr__(self, name: str, value) -> None:
+        setattr(self._whoosh(), name, value)
+
 
 class Postings:
     """One term's postings in one segment: document ids (ascending), frequencies and, when asked for, the raw
@@ -363,23 +390,34 @@ def _field_lengths(reader, field: str) -> bytes | None:
         return None
     return lengths if isinstance(lengths, bytes) else None
 
-class TermListCorrector(Corrector):
+def term_list_corrector(reader, fieldname: str):
     """Whoosh's ``ReaderCorrector`` (same candidates, same ranking: the most frequent term within ``maxdist``
     edits), with the candidates looked up in the field's sorted term list (see :class:`FieldTerms`).
 
     Whoosh builds a Levenshtein automaton in Python for every word: 10-15 ms a field on 19k articles, paid on
-    each keystroke whose query finds fewer than three articles."""
+    each keystroke whose query finds fewer than three articles. Whoosh's spelling module (and its highlighting,
+    which it imports) is imported with the first corrector: most searches never make one."""
+    return _corrector_class()(reader, fieldname)
 
-    def __init__(self, reader, fieldname: str) -> None:
-        self.reader = reader
-        self.fieldname = fieldname
 
-    def _suggestions(self, text: str, maxdist: int, prefix: int):
-        if is_stop_term(text):  # a phrase's small word: nothing to correct
-            return
-        frequency = self.reader.frequency
-        for word in field_terms(self.reader, self.fieldname).within(text, maxdist, prefix):
-            yield 0 - (maxdist + (1.0 / (frequency(self.fieldname, word) or 1) * 0.5)), word
+@lru_cache(maxsize=1)
+def _corrector_class() -> type:
+    from whoosh.spelling import Corrector
+
+    class TermListCorrector(Corrector):
+        def __init__(self, reader, fieldname: str) -> None:
+            self.reader = reader
+            self.fieldname = fieldname
+
+        def _suggestions(self, text: str, maxdist: int, prefix: int):
+            if is_stop_term(text):  # a phrase's small word: nothing to correct
+                return
+            frequency = self.reader.frequency
+            for word in field_terms(self.reader, self.fieldname).within(text, maxdist, prefix):
+                yield 0 - (maxdist + (1.0 / (frequency(self.fieldname, word) or 1) * 0.5)), word
+
+    return TermListCorrector
+
 
 def _load_lengths(reader, fields: tuple[str, ...]) -> None:
     """Read the lengths of ``fields`` in every document into memory, once per searcher (a byte a document).
