@@ -24,7 +24,6 @@ import shutil
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -507,12 +506,15 @@ def read_scan_notes(generation: Path) -> tuple[list[Skipped], list[Skipped]] | N
         return None
 
 
-@dataclass
 class Change:
-    """What an update does to the index: documents to (re)write and ids to delete."""
+    """What an update does to the index: documents to (re)write and ids to delete. (A plain class: a dataclass
+    is generated at import, in every process that imports the store, a search's too.)"""
 
-    write: list[tuple[Article, Annotation]]
-    delete: list[str]
+    __slots__ = ("delete", "write")
+
+    def __init__(self, write: list[tuple[Article, Annotation]], delete: list[str]) -> None:
+        self.write = write
+        self.delete = delete
 
 
 def new_generation(index_dir: Path) -> Path:

@@ -9,7 +9,6 @@ import mmap
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 
@@ -35,14 +34,12 @@ STEM_CACHE_SIZE = 256
 
 # --- running --------------------------------------------------------------------------------------------
 
-@dataclass
 class Searcher:
     """A Whoosh searcher kept open between queries (reopening costs more than most searches)."""
 
-    ix: object
-    registry: EntityRegistry
-
-    def __post_init__(self) -> None:
+    def __init__(self, ix, registry: EntityRegistry) -> None:
+        self.ix = ix
+        self.registry = registry
         self.searcher = self.ix.searcher()
         self.parser = make_parser(self.ix.schema, self._stem_fits)
         self._forget()
