@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-from ..safe import one_line
+from ..safe import neutralise, one_line
 from .common import (
+    Piece,
     add_location,
     console,
     dump_json,
     ensure_index,
     fail,
     open_corpus,
+    piece,
+    print_lines,
     print_report,
     run_build,
     styled,
@@ -170,29 +174,30 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         dump_json(result.to_dict())
         return 0
-    from rich.text import Text  # only for text: --json prints without Rich (a tenth of a whole search)
+    print_lines(_search_lines(result))
+    return 0
 
-    out = console()
-    out.print(Text(f"{result.total} hit{'s' if result.total != 1 else ''} for {one_line(result.query)} "
-                   f"({result.elapsed_ms:.0f} ms)", style="bold"))
+
+def _search_lines(result) -> Iterator[tuple[Piece, ...]]:
+    """What ``byline search`` prints for people: the hits with their snippets, then the facets."""
+    yield (piece(f"{result.total} hit{'s' if result.total != 1 else ''} for {one_line(result.query)} "
+                 f"({result.elapsed_ms:.0f} ms)", "bold"),)
     if result.suggestion:
-        out.print(Text(f"did you mean: {one_line(result.suggestion)}", style="yellow"))
+        yield (piece(f"did you mean: {one_line(result.suggestion)}", "yellow"),)
     for hit in result.hits:
-        out.print()
-        line = Text(f"{hit.rank:>3}. ")
-        line.append_text(styled(one_line(hit.title), hit.title_matches, "bold underline"))
-        out.print(line)
+        yield ()
+        yield (piece(f"{hit.rank:>3}. "), piece(one_line(hit.title), spans=hit.title_matches,
+                                                span_style="bold underline"))
         meta = f"     {hit.id}  {hit.published or 'undated'}  {hit.source or 'unknown source'}  score {hit.score:.2f}"
-        out.print(Text(one_line(meta), style="dim"))
+        yield (piece(one_line(meta), "dim"),)
         for fragment in hit.fragments:
-            snippet = styled(fragment.text.replace("\n", " "), fragment.matches)
-            out.print(Text("     … ") + snippet + Text(" …"))
+            yield (piece("     … "), piece(neutralise(fragment.text.replace("\n", " ")), spans=fragment.matches,
+                                           span_style="bold reverse"), piece(" …"))
     for name, counts in result.facets.items():
         if counts:
             shown = ", ".join(f"{one_line(c.value)} ({c.count})" for c in counts[:8])
-            out.print()
-            out.print(Text(f"by {name}: {shown}", style="dim"))
-    return 0
+            yield ()
+            yield (piece(f"by {name}: {shown}", "dim"),)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
