@@ -295,3 +295,24 @@ def test_where_a_wanted_word_may_begin_is_found_as_before() -> None:
                        for _ in range(4000))
         assert [m.span() for m in _candidates(initials).finditer(text)] == \
             [m.span() for m in before(initials).finditer(text)], sorted(initials)
+
+
+def test_a_fields_terms_read_in_one_piece_are_whooshs(seeds_library) -> None:
+    """The terms of each field of each segment, read from the term dictionary in one loop (what fuzzy words and
+    suggestions look words up in), are Whoosh's own, in its order; a field that is not indexed is refused alike."""
+    from whoosh.reading import TermNotFound
+
+    from index.search.terms import _lexicon
+
+    reader = seeds_library._search_engine().searcher.reader()
+    segments = [segment for segment, _offset in reader.leaf_readers()]
+    for segment in segments:
+        for field in segment.schema.names():
+            try:
+                expected = list(segment.lexicon(field))
+            except TermNotFound:
+                with pytest.raises(TermNotFound):
+                    _lexicon(segment, field)
+                continue
+            assert _lexicon(segment, field) == expected, field
+    assert any(_lexicon(segment, "body") for segment in segments)

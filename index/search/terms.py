@@ -9,7 +9,7 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from itertools import accumulate
 from operator import add, itemgetter
-from struct import calcsize
+from struct import Struct, calcsize
 
 from whoosh import query as wq
 from whoosh.collectors import UnlimitedCollector
@@ -39,7 +39,7 @@ class FieldTerms:
         from_bytes = reader.schema[fieldname].from_bytes
         words: set[str] = set()
         for segment, _offset in reader.leaf_readers():
-            words.update(map(from_bytes, segment.lexicon(fieldname)))
+            words.update(map(from_bytes, _lexicon(segment, fieldname)))
         self.words = sorted(words)  # code point order: the term dictionary's (UTF-8 bytes) order
         self._backwards: array | None = None
         self._within: dict[tuple[str, int, int], list[str]] = {}
@@ -98,6 +98,40 @@ class FieldTerms:
         found = process.extract(text, self.starting(start), scorer=Levenshtein.distance, score_cutoff=maxdist,
                                 limit=None)
         return sorted(word for word, _distance, _index in found)
+
+
+#: The key and value lengths before each key of a Whoosh ordered hash file (its term dictionary).
+_KEY_LENGTHS = Struct("!ii")
+
+
+def _lexicon(segment, fieldname: str) -> list[bytes]:
+    """Every term of ``fieldname`` in one segment, in order (Whoosh's ``segment.lexicon``), read from the term
+    dictionary in one piece and cut in one loop, where Whoosh takes each term through five generators and a read:
+    Reuters' 91,000 title and body terms took 250 ms of a search that suggests a spelling or has a fuzzy word.
+    Whoosh's own way where the dictionary is not one this reads (another codec)."""
+    from whoosh.filedb.filetables import OrderedHashReader
+    from whoosh.system import pack_ushort
+
+    terms = getattr(segment, "_terms", None)
+    table, fields = getattr(terms, "_tindex", None), getattr(terms, "_fieldmap", None)
+    if (type(table) is not OrderedHashReader or not isinstance(fields, dict) or fieldname not in fields
+            or fieldname not in segment.schema or fields[fieldname] >= 0xFFFF):
+        return list(segment.lexicon(fieldname))
+    number = fields[fieldname]  # a key is the field's number (two bytes) and the term
+    start = table.closest_key_pos(pack_ushort(number))
+    if start is None:
+        return []
+    end = table.closest_key_pos(pack_ushort(number + 1))
+    data = bytes(table.dbfile.get(start, (table.endofdata if end is None else end) - start))
+    unpack, size = _KEY_LENGTHS.unpack_from, len(data)
+    found: list[bytes] = []
+    append = found.append
+    position = 0
+    while position < size:
+        keylength, datalength = unpack(data, position)
+        append(data[position + 10:position + 8 + keylength])
+        position += 8 + keylength + datalength
+    return found
 
 
 #: The :class:`FieldTerms` of each open index reader, by field; dropped with the reader.
