@@ -15,15 +15,17 @@ from typing import TYPE_CHECKING
 from .lazy import defer_module, lazy_exports, stand_in
 
 # The engine's records are dataclasses, and ``dataclasses`` imports ``inspect`` (with ``ast``, ``dis`` and
-# ``tokenize``: 15 ms of a `byline search` process) to write the docstring of a class that has none, which none
-# of the engine's has. So ``dataclasses`` is given a stand-in for ``inspect`` that imports it if ever used; the
-# stand-in leaves ``sys.modules`` at once, so no other module ever sees it (one that imports ``inspect`` gets it).
+# ``tokenize``: 15 ms of a `byline search` process) only to write a docstring for a class that has none; every
+# record class of the engine has one. So ``dataclasses`` is given a stand-in for ``inspect`` that imports it if
+# ever used; the stand-in leaves ``sys.modules`` at once, so no other module ever sees it (one that imports
+# ``inspect`` gets the real one).
 if "dataclasses" not in sys.modules and "inspect" not in sys.modules:
-    sys.modules["inspect"] = stand_in("inspect", ())
+    _inspect = sys.modules["inspect"] = stand_in("inspect", ())
     try:
         import dataclasses  # noqa: F401
     finally:
-        del sys.modules["inspect"]
+        if sys.modules.get("inspect") is _inspect:
+            del sys.modules["inspect"]
 
 # Whoosh imports these for queries and analysers Byline never builds (``Variations``, ``StemmingAnalyzer``):
 # morph_en compiles ~50 regular expressions on import, about 15 ms of every search process.
