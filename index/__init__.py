@@ -9,14 +9,37 @@ them either.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
-from .lazy import defer_module, lazy_exports
+from .lazy import defer_module, lazy_exports, stand_in
+
+# The engine's records are dataclasses, and ``dataclasses`` imports ``inspect`` (with ``ast``, ``dis`` and
+# ``tokenize``: 15 ms of a `byline search` process) only to write a docstring for a class that has none; every
+# record class of the engine has one. So ``dataclasses`` is given a stand-in for ``inspect`` that imports it if
+# ever used; the stand-in leaves ``sys.modules`` at once, so no other module ever sees it (one that imports
+# ``inspect`` gets the real one).
+if "dataclasses" not in sys.modules and "inspect" not in sys.modules:
+    _inspect = sys.modules["inspect"] = stand_in("inspect", ())
+    try:
+        import dataclasses  # noqa: F401
+    finally:
+        if sys.modules.get("inspect") is _inspect:
+            del sys.modules["inspect"]
 
 # Whoosh imports these for queries and analysers Byline never builds (``Variations``, ``StemmingAnalyzer``):
 # morph_en compiles ~50 regular expressions on import, about 15 ms of every search process.
 defer_module("whoosh.lang.morph_en", ("variations",))
 defer_module("whoosh.lang.porter", ("stem",))
+# And these for a phonetic filter and Whoosh's own fuzzy matching (Byline's fuzzy words look terms up in sorted
+# lists, index.search.terms), 3 ms of every search process.
+defer_module("whoosh.lang.dmetaphone", ("double_metaphone",))
+defer_module("whoosh.automata.lev", ("levenshtein_automaton",))
+# Whoosh's highlighting (with html.entities), which Byline does not use: its searches' results get a stand-in
+# (index.search.terms), 4 ms.
+defer_module("whoosh.highlight", ())
+# And its sorting and grouping by facets (Byline counts its own facets), 2 ms.
+defer_module("whoosh.sorting", ())
 
 #: Each exported name and the submodule that defines it.
 _EXPORTS = {

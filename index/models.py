@@ -203,6 +203,8 @@ class Fragment:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
+    """One ranked hit of a search: the article, its score, and where the query matched its title and body."""
+
     id: str
     rank: int
     score: float
@@ -228,6 +230,8 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class FacetCount:
+    """How many of a search's hits have one value of a facet (a source, an entity)."""
+
     value: str
     count: int
     #: A query clause that narrows results to this value, e.g. ``source:"AFP"``.
@@ -239,6 +243,8 @@ class FacetCount:
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
+    """What a search found: its ranked hits, facets and a spelling suggestion."""
+
     query: str
     total: int
     hits: tuple[Hit, ...]
@@ -289,6 +295,8 @@ class BuildProgress:
 
 @dataclass(frozen=True, slots=True)
 class BuildReport:
+    """What a build or an update of the index did, and how long it took."""
+
     index_dir: str
     full: bool
     articles: int

@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import os
 import shutil
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -119,6 +117,8 @@ def make_schema():
 
 def default_index_dir(corpus: Path) -> Path:
     """One index per corpus path, under the user's cache directory."""
+    import hashlib
+
     from platformdirs import user_cache_dir
 
     base = os.environ.get("BYLINE_CACHE_DIR") or user_cache_dir("byline", appauthor=False)
@@ -198,6 +198,8 @@ def writer_lock(index_dir: Path, wait: float = 10.0):
 
 def record_hash(article: Article) -> str:
     """Changes whenever anything indexed about the article changes (text or metadata)."""
+    import hashlib  # here, not at the top: reading a catalog (`byline list`) never hashes (OpenSSL starts in 5 ms)
+
     meta = [article.title, article.source, article.published, article.language, article.url, article.author,
             article.path, article.content_hash]
     if article.published_from or article.source_from:
@@ -504,12 +506,15 @@ def read_scan_notes(generation: Path) -> tuple[list[Skipped], list[Skipped]] | N
         return None
 
 
-@dataclass
 class Change:
-    """What an update does to the index: documents to (re)write and ids to delete."""
+    """What an update does to the index: documents to (re)write and ids to delete. (A plain class: a dataclass
+    is generated at import, in every process that imports the store, a search's too.)"""
 
-    write: list[tuple[Article, Annotation]]
-    delete: list[str]
+    __slots__ = ("delete", "write")
+
+    def __init__(self, write: list[tuple[Article, Annotation]], delete: list[str]) -> None:
+        self.write = write
+        self.delete = delete
 
 
 def new_generation(index_dir: Path) -> Path:

@@ -9,7 +9,6 @@ import mmap
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 
@@ -19,7 +18,7 @@ from ..models import FacetCount, Hit, SearchResult
 from ..store import ENTITY_FIELDS, ENTITY_KEYS, decode_entity_keys
 from .query import MAX_SUGGEST_WORD, STEM_SAMPLE_DOCS, make_parser, parse
 from .snippets import WantedTerms, fragments, highlight_spans, wanted_terms
-from .terms import SegmentColumn, TermListCorrector, _doc_terms, _load_lengths, column_values, search_all
+from .terms import SegmentColumn, _doc_terms, _load_lengths, column_values, search_all, term_list_corrector
 
 #: Hits whose entities make the entity facets.
 ENTITY_FACET_DEPTH = 200
@@ -35,14 +34,12 @@ STEM_CACHE_SIZE = 256
 
 # --- running --------------------------------------------------------------------------------------------
 
-@dataclass
 class Searcher:
     """A Whoosh searcher kept open between queries (reopening costs more than most searches)."""
 
-    ix: object
-    registry: EntityRegistry
-
-    def __post_init__(self) -> None:
+    def __init__(self, ix, registry: EntityRegistry) -> None:
+        self.ix = ix
+        self.registry = registry
         self.searcher = self.ix.searcher()
         self.parser = make_parser(self.ix.schema, self._stem_fits)
         self._forget()
@@ -56,7 +53,7 @@ class Searcher:
         self._canonical: dict[tuple[str, str], tuple[str, str] | None] = {}
         self._entity_keys: SegmentColumn | None = None
         self._stems: LRU[tuple[str, str, str], bool] = LRU(STEM_CACHE_SIZE)
-        self._correctors = {field: TermListCorrector(self.searcher.reader(), field) for field in ("title", "body")}
+        self._correctors: dict[str, object] | None = None  # made by the first suggestion
         self._sources: list[str] | None = None
         _load_lengths(self.searcher.reader(), ("title", "body"))
         self._maps = mapped_files(self.searcher.reader())
@@ -224,6 +221,9 @@ class Searcher:
     def _suggest(self, q, text: str) -> str:
         if any(len(word) > MAX_SUGGEST_WORD for word in text.split()):
             return ""
+        if self._correctors is None:
+            reader = self.searcher.reader()
+            self._correctors = {field: term_list_corrector(reader, field) for field in ("title", "body")}
         try:
             corrected = self.searcher.correct_query(q, text, prefix=1, maxdist=2, correctors=self._correctors)
         except Exception:  # the corrector is best-effort; a query it cannot rebuild gets no suggestion

@@ -6,15 +6,15 @@ from __future__ import annotations
 import weakref
 from array import array
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from itertools import accumulate
-from operator import itemgetter
+from operator import add, itemgetter
+from struct import Struct, calcsize
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 from whoosh.collectors import UnlimitedCollector
+from whoosh.columns import VarBytesColumn
 from whoosh.matching import ListMatcher, NullMatcher
-from whoosh.spelling import Corrector
 
 from ..analysis import is_stop_term
 
@@ -39,7 +39,7 @@ class FieldTerms:
         from_bytes = reader.schema[fieldname].from_bytes
         words: set[str] = set()
         for segment, _offset in reader.leaf_readers():
-            words.update(map(from_bytes, segment.lexicon(fieldname)))
+            words.update(map(from_bytes, _lexicon(segment, fieldname)))
         self.words = sorted(words)  # code point order: the term dictionary's (UTF-8 bytes) order
         self._backwards: array | None = None
         self._within: dict[tuple[str, int, int], list[str]] = {}
@@ -84,6 +84,9 @@ class FieldTerms:
         return list(found)
 
     def _lookup(self, text: str, maxdist: int, prefix: int) -> list[str]:
+        from rapidfuzz import process  # imported when a word is looked up: most searches never do (10 ms)
+        from rapidfuzz.distance import Levenshtein
+
         start = text[:prefix]
         if maxdist == 1 and len(text) >= 2:
             half = max(len(start), len(text) // 2)
@@ -95,6 +98,40 @@ class FieldTerms:
         found = process.extract(text, self.starting(start), scorer=Levenshtein.distance, score_cutoff=maxdist,
                                 limit=None)
         return sorted(word for word, _distance, _index in found)
+
+
+#: The key and value lengths before each key of a Whoosh ordered hash file (its term dictionary).
+_KEY_LENGTHS = Struct("!ii")
+
+
+def _lexicon(segment, fieldname: str) -> list[bytes]:
+    """Every term of ``fieldname`` in one segment, in order (Whoosh's ``segment.lexicon``), read from the term
+    dictionary in one piece and cut in one loop, where Whoosh takes each term through five generators and a read:
+    Reuters' 91,000 title and body terms took 250 ms of a search that suggests a spelling or has a fuzzy word.
+    Whoosh's own way where the dictionary is not one this reads (another codec)."""
+    from whoosh.filedb.filetables import OrderedHashReader
+    from whoosh.system import pack_ushort
+
+    terms = getattr(segment, "_terms", None)
+    table, fields = getattr(terms, "_tindex", None), getattr(terms, "_fieldmap", None)
+    if (type(table) is not OrderedHashReader or not isinstance(fields, dict) or fieldname not in fields
+            or fieldname not in segment.schema or fields[fieldname] >= 0xFFFF):
+        return list(segment.lexicon(fieldname))
+    number = fields[fieldname]  # a key is the field's number (two bytes) and the term
+    start = table.closest_key_pos(pack_ushort(number))
+    if start is None:
+        return []
+    end = table.closest_key_pos(pack_ushort(number + 1))
+    data = bytes(table.dbfile.get(start, (table.endofdata if end is None else end) - start))
+    unpack, size = _KEY_LENGTHS.unpack_from, len(data)
+    found: list[bytes] = []
+    append = found.append
+    position = 0
+    while position < size:
+        keylength, datalength = unpack(data, position)
+        append(data[position + 10:position + 8 + keylength])
+        position += 8 + keylength + datalength
+    return found
 
 
 #: The :class:`FieldTerms` of each open index reader, by field; dropped with the reader.
@@ -218,6 +255,33 @@ class _AllScored(UnlimitedCollector):
             return super().results()
         items.sort(key=itemgetter(0), reverse=True)
         return self._results(items, docset=self.docset)
+
+    def _results(self, items: list, **kwargs):
+        return super()._results(items, highlighter=_Highlighter(), **kwargs)
+
+
+class _Highlighter:
+    """Whoosh's ``Highlighter`` for the ``Results`` of a search, made when something asks it for anything (Byline
+    highlights with its own snippets): Whoosh's highlighting module and ``html.entities``, which its own
+    ``Results`` would import to make one, are 4 ms of a search process."""
+
+    __slots__ = ("_real",)
+
+    def _whoosh(self):
+        try:
+            return object.__getattribute__(self, "_real")
+        except AttributeError:
+            from whoosh.highlight import Highlighter
+
+            real = Highlighter()
+            object.__setattr__(self, "_real", real)
+            return real
+
+    def __getattr__(self, name: str):
+        return getattr(self._whoosh(), name)
+
+    def __setattr__(self, name: str, value) -> None:
+        setattr(self._whoosh(), name, value)
 
 
 class Postings:
@@ -360,23 +424,34 @@ def _field_lengths(reader, field: str) -> bytes | None:
         return None
     return lengths if isinstance(lengths, bytes) else None
 
-class TermListCorrector(Corrector):
+def term_list_corrector(reader, fieldname: str):
     """Whoosh's ``ReaderCorrector`` (same candidates, same ranking: the most frequent term within ``maxdist``
     edits), with the candidates looked up in the field's sorted term list (see :class:`FieldTerms`).
 
     Whoosh builds a Levenshtein automaton in Python for every word: 10-15 ms a field on 19k articles, paid on
-    each keystroke whose query finds fewer than three articles."""
+    each keystroke whose query finds fewer than three articles. Whoosh's spelling module (and its highlighting,
+    which it imports) is imported with the first corrector: most searches never make one."""
+    return _corrector_class()(reader, fieldname)
 
-    def __init__(self, reader, fieldname: str) -> None:
-        self.reader = reader
-        self.fieldname = fieldname
 
-    def _suggestions(self, text: str, maxdist: int, prefix: int):
-        if is_stop_term(text):  # a phrase's small word: nothing to correct
-            return
-        frequency = self.reader.frequency
-        for word in field_terms(self.reader, self.fieldname).within(text, maxdist, prefix):
-            yield 0 - (maxdist + (1.0 / (frequency(self.fieldname, word) or 1) * 0.5)), word
+@lru_cache(maxsize=1)
+def _corrector_class() -> type:
+    from whoosh.spelling import Corrector
+
+    class TermListCorrector(Corrector):
+        def __init__(self, reader, fieldname: str) -> None:
+            self.reader = reader
+            self.fieldname = fieldname
+
+        def _suggestions(self, text: str, maxdist: int, prefix: int):
+            if is_stop_term(text):  # a phrase's small word: nothing to correct
+                return
+            frequency = self.reader.frequency
+            for word in field_terms(self.reader, self.fieldname).within(text, maxdist, prefix):
+                yield 0 - (maxdist + (1.0 / (frequency(self.fieldname, word) or 1) * 0.5)), word
+
+    return TermListCorrector
+
 
 def _load_lengths(reader, fields: tuple[str, ...]) -> None:
     """Read the lengths of ``fields`` in every document into memory, once per searcher (a byte a document).
@@ -411,26 +486,56 @@ def column_values(reader, fieldname: str) -> list:
     sortable ``ID`` has) is read in one piece per segment and cut by its lengths, each distinct value decoded
     once. Whoosh reads it value by value (a seek and a read each: 100 ms for Reuters' 19,043 sources on the
     first search after opening, where this takes a few)."""
-    from whoosh.columns import VarBytesColumn
-
     values: list = []
     decode = reader.schema[fieldname].from_column_value
     for segment, _offset in reader.leaf_readers():
-        column = segment.column_reader(fieldname, translate=False)
+        column = _column_reader(segment, fieldname)
         if not isinstance(column, VarBytesColumn.Reader):
             values.extend(map(decode, column))
             continue
         lengths, offsets = column._lengths, column._offsets
-        size = max((offset + length for offset, length in zip(offsets, lengths, strict=True)), default=0)
+        ends = list(map(add, offsets, lengths))
+        size = max(ends, default=0)
         blob = column._dbfile.get(column._basepos, size) if size else b""
-        decoded: dict[bytes, object] = {}
-        for offset, length in zip(offsets, lengths, strict=True):
-            raw = blob[offset:offset + length]
-            value = decoded.get(raw)
-            if value is None:
-                value = decoded[raw] = decode(raw)
-            values.append(value)
+        raw = list(map(blob.__getitem__, map(slice, offsets, ends)))
+        decoded = {value: decode(value) for value in set(raw)}
+        values.extend(map(decoded.__getitem__, raw))
     return values
+
+
+class _VarBytesReader(VarBytesColumn.Reader):
+    """Whoosh's reader of a column of variable-length values, each value's place in the column worked out in one
+    pass in C where Whoosh appends them one at a time in Python (when the column holds no offsets: under 32,768
+    documents a segment): opening the source and entity-key columns of Reuters was 8 ms of a first search."""
+
+    def _read_offsets_and_lengths(self) -> None:
+        dbfile, doccount = self._dbfile, self._doccount
+        lastbyte = self._basepos + self._length - 1
+        lens_code = chr(dbfile.get_byte(lastbyte))
+        if lens_code == "X":  # the offsets are in the file: Whoosh reads them as they are
+            super()._read_offsets_and_lengths()
+            return
+        lengths = dbfile.get_array(lastbyte - calcsize(lens_code) * doccount, lens_code, doccount)
+        offsets = array("L", accumulate(lengths, initial=0))
+        offsets.pop()  # the end of the last value
+        self._offsets, self._lengths = offsets, lengths
+
+
+class _VarBytes(VarBytesColumn):
+    """A :class:`VarBytesColumn` read with :class:`_VarBytesReader`."""
+
+    Reader = _VarBytesReader
+
+
+_VAR_BYTES = _VarBytes()
+
+
+def _column_reader(segment, fieldname: str):
+    """A segment's raw reader of the column ``fieldname`` (Whoosh's, or :class:`_VarBytesReader` for a column of
+    variable-length values), as ``segment.column_reader(fieldname, translate=False)`` gives it."""
+    if type(segment.schema[fieldname].column_type) is VarBytesColumn:
+        return segment.column_reader(fieldname, _VAR_BYTES, translate=False)
+    return segment.column_reader(fieldname, translate=False)
 
 
 class SegmentColumn:
@@ -453,7 +558,7 @@ class SegmentColumn:
         column = self._columns[i]
         if column is _UNREAD:
             segment = self._segments[i]
-            column = self._columns[i] = (segment.column_reader(self._fieldname, translate=False)
+            column = self._columns[i] = (_column_reader(segment, self._fieldname)
                                          if segment.has_column(self._fieldname) else None)
         return None if column is None else column[docnum - self._offsets[i]]
 

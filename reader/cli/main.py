@@ -37,8 +37,10 @@ class _VersionAction(argparse.Action):
 def build_parser(everything: bool = True, command: str | None = None) -> argparse.ArgumentParser:
     """The ``byline`` command line; with ``everything`` false only its ``open`` command (what starting the reader
     needs: the other commands' parsers import parts of the engine, 25 ms of the reader's start-up). A ``command``
-    of the reading group (``search``, ``show``, ...) gets only that group's parsers: the comparison commands
-    import the comparison engine (a third of a whole ``byline search`` process)."""
+    of the reading group (``search``, ``show``, ...) gets only its own parser: the comparison commands import the
+    comparison engine (a third of a whole ``byline search`` process), and each parser built costs a search
+    process a millisecond or two. Only the ``byline COMMAND`` part is parsed by the top parser, whose usage
+    names no command, so a command's help, errors and parsing are the same either way."""
     parser = argparse.ArgumentParser(
         prog="byline",
         description="Byline: read how different outlets tell the same story, side by side, in your terminal.",
@@ -48,12 +50,13 @@ def build_parser(everything: bool = True, command: str | None = None) -> argpars
     parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    if everything and command in reading.COMMANDS:
+        reading.register(sub, command)
+        return parser
     reading.register_open(sub)
     if not everything:
         return parser
     reading.register(sub)
-    if command is not None and command in sub.choices:
-        return parser
     from . import compare, entities, stories, web
 
     for module in (compare, entities, stories, web):

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
-from index import install_hint
-
-from ..safe import one_line
+from ..safe import neutralise, one_line
 from .common import (
+    Piece,
     add_location,
     console,
     dump_json,
     ensure_index,
     fail,
     open_corpus,
+    piece,
+    print_lines,
     print_report,
     run_build,
     styled,
@@ -54,8 +56,19 @@ def register_open(sub) -> None:
     p.set_defaults(handler=cmd_open)
 
 
-def register(sub) -> None:
-    """Add ``index``, ``search``, ``show`` and ``list``."""
+#: The commands :func:`register` adds, in the order ``byline -h`` lists them.
+COMMANDS = ("index", "search", "show", "list")
+
+
+def register(sub, command: str | None = None) -> None:
+    """Add ``index``, ``search``, ``show`` and ``list``; only ``command`` when it is one of them."""
+    for name in COMMANDS:
+        if command is None or command == name:
+            _ADD[name](sub)
+
+
+def _add_index(sub) -> None:
+    from index import install_hint
 
     p = sub.add_parser("index", help="build or update the index of a corpus",
                        description="Index a corpus: .txt/.md files (recursively) and .jsonl/.jsonl.gz files of one "
@@ -78,6 +91,8 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
     p.set_defaults(handler=cmd_index)
 
+
+def _add_search(sub) -> None:
     p = sub.add_parser("search", help="search the corpus", epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Search with Whoosh's query language; prints ranked hits with snippets.")
@@ -87,6 +102,8 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="hits, facets and match offsets as JSON")
     p.set_defaults(handler=cmd_search)
 
+
+def _add_show(sub) -> None:
     p = sub.add_parser("show", help="print one article with its metadata and entities",
                        description="Print one article: metadata, text and entity spans (label, text, offsets, "
                                    "canonical entity). ID may be a unique prefix.")
@@ -95,12 +112,16 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="the annotated-article record as JSON")
     p.set_defaults(handler=cmd_show)
 
+
+def _add_list(sub) -> None:
     p = sub.add_parser("list", help="list the articles of the corpus",
                        description="One line per article: id, date, source, title.")
     add_location(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
 
+
+_ADD = {"index": _add_index, "search": _add_search, "show": _add_show, "list": _add_list}
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -154,29 +175,30 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         dump_json(result.to_dict())
         return 0
-    from rich.text import Text  # only for text: --json prints without Rich (a tenth of a whole search)
+    print_lines(_search_lines(result))
+    return 0
 
-    out = console()
-    out.print(Text(f"{result.total} hit{'s' if result.total != 1 else ''} for {one_line(result.query)} "
-                   f"({result.elapsed_ms:.0f} ms)", style="bold"))
+
+def _search_lines(result) -> Iterator[tuple[Piece, ...]]:
+    """What ``byline search`` prints for people: the hits with their snippets, then the facets."""
+    yield (piece(f"{result.total} hit{'s' if result.total != 1 else ''} for {one_line(result.query)} "
+                 f"({result.elapsed_ms:.0f} ms)", "bold"),)
     if result.suggestion:
-        out.print(Text(f"did you mean: {one_line(result.suggestion)}", style="yellow"))
+        yield (piece(f"did you mean: {one_line(result.suggestion)}", "yellow"),)
     for hit in result.hits:
-        out.print()
-        line = Text(f"{hit.rank:>3}. ")
-        line.append_text(styled(one_line(hit.title), hit.title_matches, "bold underline"))
-        out.print(line)
+        yield ()
+        yield (piece(f"{hit.rank:>3}. "), piece(one_line(hit.title), spans=hit.title_matches,
+                                                span_style="bold underline"))
         meta = f"     {hit.id}  {hit.published or 'undated'}  {hit.source or 'unknown source'}  score {hit.score:.2f}"
-        out.print(Text(one_line(meta), style="dim"))
+        yield (piece(one_line(meta), "dim"),)
         for fragment in hit.fragments:
-            snippet = styled(fragment.text.replace("\n", " "), fragment.matches)
-            out.print(Text("     … ") + snippet + Text(" …"))
+            yield (piece("     … "), piece(neutralise(fragment.text.replace("\n", " ")), spans=fragment.matches,
+                                           span_style="bold reverse"), piece(" …"))
     for name, counts in result.facets.items():
         if counts:
             shown = ", ".join(f"{one_line(c.value)} ({c.count})" for c in counts[:8])
-            out.print()
-            out.print(Text(f"by {name}: {shown}", style="dim"))
-    return 0
+            yield ()
+            yield (piece(f"by {name}: {shown}", "dim"),)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
