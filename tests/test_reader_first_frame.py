@@ -208,10 +208,11 @@ async def test_a_corpus_with_no_index_yet_goes_to_the_build_screen(tmp_path) -> 
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(20):
             await pilot.pause(0.05)
-            if isinstance(app.screen, BuildScreen):
+            if isinstance(app.screen, BuildScreen) and app.screen.query("#build-phase"):
                 break
         assert isinstance(app.screen, BuildScreen)
         assert len(app.screen_stack) == 2  # the library shown first is gone
+        await pilot.pause()  # let the screen's mount run before the app is taken down
 
 
 async def test_a_library_that_cannot_be_opened_ends_the_reader_with_the_reason(tmp_path) -> None:
