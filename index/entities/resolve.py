@@ -18,7 +18,7 @@ from rapidfuzz.fuzz import ratio
 from ..aliases import Aliases, load_aliases
 from ..models import Annotation, label_kind
 from .names import acronym_letters, normalise_name
-from .registry import EntityRegistry, MergeReason, RegistryDetail
+from .registry import EntityRecords, EntityRegistry, MergeReason, RegistryDetail
 from .surfaces import Surface, SurfaceTable
 
 # --- similarity -----------------------------------------------------------------------------------------
@@ -498,7 +498,8 @@ def _build_registry(table: SurfaceTable, entries: Sequence[_Entry], parents: lis
     """The registry of ``entries`` (in the order of their first surface) over ``table``: ids, links, lookup."""
     surfaces = table.surfaces
     headers: list[tuple[str, str, str]] = []
-    records = []
+    records = EntityRecords([], [0], {}, {})
+    flat, starts, reasons = records.flat, records.starts, records.merges
     number_of: dict[int, int] = {}
     used_ids: set[str] = set()
     for number, (group, name, label, merges, base) in enumerate(entries):
@@ -509,7 +510,10 @@ def _build_registry(table: SurfaceTable, entries: Sequence[_Entry], parents: lis
         for i in group:
             number_of[i] = number
         headers.append((entity_id, name, label))
-        records.append({"members": list(group), "merges": list(merges), "related": []})
+        flat += group
+        starts.append(len(flat))
+        if merges:
+            reasons[number] = list(merges)
     by_key: dict[str, list[int]] = defaultdict(list)
     for i in range(len(surfaces)):
         if i in number_of:
@@ -523,7 +527,7 @@ def _build_registry(table: SurfaceTable, entries: Sequence[_Entry], parents: lis
 _HYPHENATED_PART = re.compile(r"^(\S+?)[-‐]([A-Z])$")
 
 
-def _link_related(records: list[dict[str, Any]], headers: Sequence[tuple[str, str, str]], surfaces: list[Surface],
+def _link_related(records: EntityRecords, headers: Sequence[tuple[str, str, str]], surfaces: list[Surface],
                   number_of: Mapping[int, int], parents: list[tuple[str, str, str]],
                   by_key: Mapping[str, list[int]]) -> None:
     """An acronym with a hyphenated one-letter qualifier ("IS-K", "ISIS-K") names a part of the
@@ -538,24 +542,23 @@ def _link_related(records: list[dict[str, Any]], headers: Sequence[tuple[str, st
                 return number_of[i]
         return None
 
-    for number, record in enumerate(records):
-        for i in record["members"]:
-            for form in surfaces[i].forms:
-                if "-" not in form and "‐" not in form:
-                    continue
-                match = _HYPHENATED_PART.match(form)
-                if match and acronym_letters(match.group(1)):
-                    parent = entity_of(normalise_name(match.group(1)), surfaces[i].kind)
-                    if parent is not None and parent != number:
-                        links.add((number, parent))
+    for i, number in number_of.items():
+        for form in surfaces[i].forms:
+            if "-" not in form and "‐" not in form:
+                continue
+            match = _HYPHENATED_PART.match(form)
+            if match and acronym_letters(match.group(1)):
+                parent = entity_of(normalise_name(match.group(1)), surfaces[i].kind)
+                if parent is not None and parent != number:
+                    links.add((number, parent))
     for name, label, parent_name in parents:
         child = entity_of(normalise_name(name), label_kind(label))
         parent = entity_of(normalise_name(parent_name), label_kind(label))
         if child is not None and parent is not None and child != parent:
             links.add((child, parent))
     for child, parent in sorted(links):
-        records[child]["related"].append({"id": headers[parent][0], "relation": "part-of"})
-        records[parent]["related"].append({"id": headers[child][0], "relation": "has-part"})
+        records.related.setdefault(child, []).append({"id": headers[parent][0], "relation": "part-of"})
+        records.related.setdefault(parent, []).append({"id": headers[child][0], "relation": "has-part"})
 
 
 def _company_base(words: Sequence[str]) -> str | None:
