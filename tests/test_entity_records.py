@@ -101,3 +101,21 @@ def test_records_read_as_the_dicts_they_were_made_from() -> None:
     assert EntityRecords.from_columns(records.to_columns()) == records
     with pytest.raises(IndexError):
         records[3]
+
+
+def test_entities_of_one_name_are_told_apart_by_their_first_surface() -> None:
+    from index.entities.resolve import _build_registry
+    from index.entities.surfaces import Surface, SurfaceTable
+
+    surfaces = [Surface("acme", "ORG", {"Acme": 2}, [0]), Surface("acme", "GPE", {"Acme": 1}, [1]),
+                Surface("acme co", "ORG", {"Acme Co": 1}, [1]), Surface("bob", "PERSON", {"Bob": 1}, [0])]
+    table = SurfaceTable(["a", "b"], surfaces, [])
+    merge = {"name": "Acme Co", "reason": "company-suffix", "detail": "d"}
+    entries = [([0, 2], "Acme", "ORG", [merge], ""), ([1], "Acme", "ORG", [], ""), ([3], "Bob", "PERSON", [], "")]
+    registry = _build_registry(table, entries, [], {"b\tacme\tGPE": 0})
+    assert [header[0] for header in registry.headers] == ["ORG:acme", "ORG:acme#1", "PERSON:bob"]
+    assert registry.detail.records.to_list() == [{"members": [0, 2], "merges": [merge], "related": []},
+                                                 {"members": [1], "merges": [], "related": []},
+                                                 {"members": [3], "merges": [], "related": []}]
+    assert registry.in_article == {"b\tacme\tGPE": 0}
+    assert [e.id for e in registry.find("Acme Co")] == ["ORG:acme"]

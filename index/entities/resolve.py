@@ -9,6 +9,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -497,28 +498,20 @@ def _build_registry(table: SurfaceTable, entries: Sequence[_Entry], parents: lis
                     readings: Mapping[str, int]) -> EntityRegistry:
     """The registry of ``entries`` (in the order of their first surface) over ``table``: ids, links, lookup."""
     surfaces = table.surfaces
-    headers: list[tuple[str, str, str]] = []
-    records = EntityRecords([], [0], {}, {})
-    flat, starts, reasons = records.flat, records.starts, records.merges
-    number_of: dict[int, int] = {}
-    used_ids: set[str] = set()
-    for number, (group, name, label, merges, base) in enumerate(entries):
-        entity_id = base or f"{label}:{normalise_name(name)}"
-        if entity_id in used_ids:
-            entity_id = f"{entity_id}#{min(group)}"
-        used_ids.add(entity_id)
-        for i in group:
-            number_of[i] = number
-        headers.append((entity_id, name, label))
-        flat += group
-        starts.append(len(flat))
-        if merges:
-            reasons[number] = list(merges)
-    by_key: dict[str, list[int]] = defaultdict(list)
-    for i in range(len(surfaces)):
-        if i in number_of:
-            by_key[surfaces[i].key].append(i)
-    _link_related(records, headers, surfaces, number_of, parents, by_key)
+    groups, names, labels, merges, bases = zip(*entries, strict=True) if entries else ((), (), (), (), ())
+    ids = [base or f"{label}:{normalise_name(name)}" for name, label, base in zip(names, labels, bases, strict=True)]
+    if len(set(ids)) < len(ids):  # two entities of one name: the later told apart by their first surface
+        used_ids: set[str] = set()
+        for number, group in enumerate(groups):
+            if ids[number] in used_ids:
+                ids[number] = f"{ids[number]}#{min(group)}"
+            used_ids.add(ids[number])
+    headers = list(zip(ids, names, labels, strict=True))
+    flat = list(chain.from_iterable(groups))
+    records = EntityRecords(flat, [0, *accumulate(map(len, groups))],
+                            {number: list(reasons) for number, reasons in enumerate(merges) if reasons}, {})
+    number_of = dict(zip(flat, chain.from_iterable(map(repeat, range(len(groups)), map(len, groups))), strict=True))
+    _link_related(records, headers, surfaces, number_of, parents)
     rows = [(s.key, s.label, number_of.get(i, -1)) for i, s in enumerate(surfaces)]
     in_article = {where: number_of[first] for where, first in readings.items()}
     return EntityRegistry(headers, rows, in_article=in_article, detail=RegistryDetail(table, records))
@@ -528,15 +521,17 @@ _HYPHENATED_PART = re.compile(r"^(\S+?)[-‐]([A-Z])$")
 
 
 def _link_related(records: EntityRecords, headers: Sequence[tuple[str, str, str]], surfaces: list[Surface],
-                  number_of: Mapping[int, int], parents: list[tuple[str, str, str]],
-                  by_key: Mapping[str, list[int]]) -> None:
+                  number_of: Mapping[int, int], parents: list[tuple[str, str, str]]) -> None:
     """An acronym with a hyphenated one-letter qualifier ("IS-K", "ISIS-K") names a part of the
     entity the bare acronym names: its own entity, linked to that one, not merged. The alias file's
-    ``part_of`` links any two entities the same way. (``by_key``: the surfaces an entity takes, ascending, by
-    key; ``number_of``: their entities.)"""
+    ``part_of`` links any two entities the same way. (``number_of``: the surfaces entities take, and which.)"""
     links: set[tuple[int, int]] = set()
+    by_key: dict[str, list[int]] = {}  # the surfaces an entity takes, ascending, by key: made if a link is looked for
 
     def entity_of(key: str, kind: str) -> int | None:
+        if not by_key:
+            for i in sorted(number_of):
+                by_key.setdefault(surfaces[i].key, []).append(i)
         for i in by_key.get(key, ()):
             if surfaces[i].kind == kind:
                 return number_of[i]
