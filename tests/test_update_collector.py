@@ -58,3 +58,48 @@ def test_the_collector_runs_again_after_a_build_and_an_update(seeds_copy: Path, 
         assert gc.isenabled()
         lib.build()  # nothing changed
         assert gc.isenabled()
+
+
+def test_an_edit_is_updated_without_a_cycle_collection(seeds_copy: Path, tmp_path: Path, monkeypatch) -> None:
+    """Each collection during an update would walk every object the process holds (a reader's interface, the
+    catalog's rows, the entity tables), to find nothing in a cycle: an update of an edited file runs without one,
+    spaCy's annotation of it included, and the collector runs again after it."""
+    from index import build, store
+
+    index_dir = tmp_path / "index"
+    with open_library(seeds_copy, index_dir) as lib:
+        lib.build()
+    collections: list[int] = []
+    inside = [False]  # from the update's reading the catalog (its first read) to its return
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start" and inside[0]:
+            collections.append(info["generation"])
+
+    run, read_catalog = build.Build._run, store.read_catalog
+
+    def observed(self, **options):
+        try:
+            return run(self, **options)
+        finally:
+            inside[0] = False
+
+    def reading(*args, **options):
+        inside[0] = True
+        return read_catalog(*args, **options)
+
+    monkeypatch.setattr(build.Build, "_run", observed)
+    monkeypatch.setattr(store, "read_catalog", reading)
+    threshold = gc.get_threshold()
+    gc.set_threshold(10)  # a collection as soon as ten objects are made outside a pause (on the seeds, few are)
+    gc.callbacks.append(count)
+    try:
+        _edit_naming_someone_new(seeds_copy)
+        with open_library(seeds_copy, index_dir) as lib:
+            report = lib.build()
+    finally:
+        gc.callbacks.remove(count)
+        gc.set_threshold(*threshold)
+    assert report.changed == 1 and report.annotated == 1
+    assert collections == []
+    assert gc.isenabled()
