@@ -16,8 +16,8 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, pairwise
-from operator import itemgetter
+from itertools import accumulate, chain, islice, pairwise, repeat
+from operator import itemgetter, sub
 from pathlib import Path
 from typing import Any
 
@@ -474,8 +474,8 @@ class EntityRecords(Sequence):
     def owners(self) -> dict[int, int]:
         """Surface -> the entity it is a member of."""
         starts = self.starts
-        return dict(zip(self.flat, (n for n in range(len(starts) - 1) for _ in range(starts[n + 1] - starts[n])),
-                        strict=True))
+        sizes = map(sub, islice(starts, 1, None), starts)
+        return dict(zip(self.flat, chain.from_iterable(map(repeat, range(len(starts) - 1), sizes)), strict=True))
 
     def __len__(self) -> int:
         return len(self.starts) - 1

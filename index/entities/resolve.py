@@ -525,30 +525,38 @@ def _link_related(records: EntityRecords, headers: Sequence[tuple[str, str, str]
     """An acronym with a hyphenated one-letter qualifier ("IS-K", "ISIS-K") names a part of the
     entity the bare acronym names: its own entity, linked to that one, not merged. The alias file's
     ``part_of`` links any two entities the same way. (``number_of``: the surfaces entities take, and which.)"""
-    links: set[tuple[int, int]] = set()
-    by_key: dict[str, list[int]] = {}  # the surfaces an entity takes, ascending, by key: made if a link is looked for
-
-    def entity_of(key: str, kind: str) -> int | None:
-        if not by_key:
-            for i in sorted(number_of):
-                by_key.setdefault(surfaces[i].key, []).append(i)
-        for i in by_key.get(key, ()):
-            if surfaces[i].kind == kind:
-                return number_of[i]
-        return None
-
+    # The links asked for: (entity, the key and kind of its parent) for every hyphenated part; (the keys of the
+    # child and of the parent, their kind) for every part_of.
+    parts: list[tuple[int, str, str]] = []
     for i, number in number_of.items():
         for form in surfaces[i].forms:
             if "-" not in form and "‐" not in form:
                 continue
             match = _HYPHENATED_PART.match(form)
             if match and acronym_letters(match.group(1)):
-                parent = entity_of(normalise_name(match.group(1)), surfaces[i].kind)
-                if parent is not None and parent != number:
-                    links.add((number, parent))
-    for name, label, parent_name in parents:
-        child = entity_of(normalise_name(name), label_kind(label))
-        parent = entity_of(normalise_name(parent_name), label_kind(label))
+                parts.append((number, normalise_name(match.group(1)), surfaces[i].kind))
+    named = [(normalise_name(name), normalise_name(parent_name), label_kind(label))
+             for name, label, parent_name in parents]
+    wanted = {key for _, key, _ in parts} | {key for child, parent, _ in named for key in (child, parent)}
+    by_key: dict[str, list[int]] = defaultdict(list)  # the surfaces an entity takes, ascending, of those keys
+    if wanted:
+        for i, surface in enumerate(surfaces):
+            if surface.key in wanted and i in number_of:
+                by_key[surface.key].append(i)
+
+    def entity_of(key: str, kind: str) -> int | None:
+        for i in by_key.get(key, ()):
+            if surfaces[i].kind == kind:
+                return number_of[i]
+        return None
+
+    links: set[tuple[int, int]] = set()
+    for number, key, kind in parts:
+        parent = entity_of(key, kind)
+        if parent is not None and parent != number:
+            links.add((number, parent))
+    for child_key, parent_key, kind in named:
+        child, parent = entity_of(child_key, kind), entity_of(parent_key, kind)
         if child is not None and parent is not None and child != parent:
             links.add((child, parent))
     for child, parent in sorted(links):
