@@ -89,22 +89,47 @@ class FileInvalid(IndexProblem):
 
 # --- large tables in memory -----------------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused() -> CollectorPause:
     """Python's cycle collector paused while a large table (the catalog, the entity table) is read, regrouped or
     written: that makes hundreds of thousands of small containers, none of them in a cycle, and meanwhile the
     collector would walk every object of the process (a reader's interface included) again and again, finding
     nothing: a third of reading Reuters' catalog, half of an update's regroup. Whatever is left in cycles is
-    collected when it resumes."""
-    import gc
+    collected when it resumes. Used as ``with collector_paused() as pause:``; ``pause.resumed()`` lets it run
+    for a step meanwhile."""
+    return CollectorPause()
 
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
+
+class CollectorPause:
+    """The cycle collector paused from ``with`` to the end of the block (see :func:`collector_paused`)."""
+
+    def __init__(self) -> None:
+        self.was_on = False
+
+    def __enter__(self) -> CollectorPause:
+        import gc
+
+        self.was_on = gc.isenabled()
+        gc.disable()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import gc
+
+        if self.was_on:
             gc.enable()
+
+    @contextlib.contextmanager
+    def resumed(self) -> Iterator[None]:
+        """The collector running meanwhile, if it ran before the pause: for a step that may leave many objects in
+        cycles (spaCy annotating many articles)."""
+        import gc
+
+        if self.was_on:
+            gc.enable()
+        try:
+            yield
+        finally:
+            gc.disable()
 
 
 # --- writing a file -----------------------------------------------------------------------------------------

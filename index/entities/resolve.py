@@ -9,6 +9,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from rapidfuzz.fuzz import ratio
 from ..aliases import Aliases, load_aliases
 from ..models import Annotation, label_kind
 from .names import acronym_letters, normalise_name
-from .registry import EntityRegistry, MergeReason, RegistryDetail
+from .registry import EntityRecords, EntityRegistry, MergeReason, RegistryDetail
 from .surfaces import Surface, SurfaceTable
 
 # --- similarity -----------------------------------------------------------------------------------------
@@ -497,24 +498,20 @@ def _build_registry(table: SurfaceTable, entries: Sequence[_Entry], parents: lis
                     readings: Mapping[str, int]) -> EntityRegistry:
     """The registry of ``entries`` (in the order of their first surface) over ``table``: ids, links, lookup."""
     surfaces = table.surfaces
-    headers: list[tuple[str, str, str]] = []
-    records = []
-    number_of: dict[int, int] = {}
-    used_ids: set[str] = set()
-    for number, (group, name, label, merges, base) in enumerate(entries):
-        entity_id = base or f"{label}:{normalise_name(name)}"
-        if entity_id in used_ids:
-            entity_id = f"{entity_id}#{min(group)}"
-        used_ids.add(entity_id)
-        for i in group:
-            number_of[i] = number
-        headers.append((entity_id, name, label))
-        records.append({"members": list(group), "merges": list(merges), "related": []})
-    by_key: dict[str, list[int]] = defaultdict(list)
-    for i in range(len(surfaces)):
-        if i in number_of:
-            by_key[surfaces[i].key].append(i)
-    _link_related(records, headers, surfaces, number_of, parents, by_key)
+    groups, names, labels, merges, bases = zip(*entries, strict=True) if entries else ((), (), (), (), ())
+    ids = [base or f"{label}:{normalise_name(name)}" for name, label, base in zip(names, labels, bases, strict=True)]
+    if len(set(ids)) < len(ids):  # two entities of one name: the later told apart by their first surface
+        used_ids: set[str] = set()
+        for number, group in enumerate(groups):
+            if ids[number] in used_ids:
+                ids[number] = f"{ids[number]}#{min(group)}"
+            used_ids.add(ids[number])
+    headers = list(zip(ids, names, labels, strict=True))
+    flat = list(chain.from_iterable(groups))
+    records = EntityRecords(flat, [0, *accumulate(map(len, groups))],
+                            {number: list(reasons) for number, reasons in enumerate(merges) if reasons}, {})
+    number_of = dict(zip(flat, chain.from_iterable(map(repeat, range(len(groups)), map(len, groups))), strict=True))
+    _link_related(records, headers, surfaces, number_of, parents)
     rows = [(s.key, s.label, number_of.get(i, -1)) for i, s in enumerate(surfaces)]
     in_article = {where: number_of[first] for where, first in readings.items()}
     return EntityRegistry(headers, rows, in_article=in_article, detail=RegistryDetail(table, records))
@@ -523,14 +520,29 @@ def _build_registry(table: SurfaceTable, entries: Sequence[_Entry], parents: lis
 _HYPHENATED_PART = re.compile(r"^(\S+?)[-‐]([A-Z])$")
 
 
-def _link_related(records: list[dict[str, Any]], headers: Sequence[tuple[str, str, str]], surfaces: list[Surface],
-                  number_of: Mapping[int, int], parents: list[tuple[str, str, str]],
-                  by_key: Mapping[str, list[int]]) -> None:
+def _link_related(records: EntityRecords, headers: Sequence[tuple[str, str, str]], surfaces: list[Surface],
+                  number_of: Mapping[int, int], parents: list[tuple[str, str, str]]) -> None:
     """An acronym with a hyphenated one-letter qualifier ("IS-K", "ISIS-K") names a part of the
     entity the bare acronym names: its own entity, linked to that one, not merged. The alias file's
-    ``part_of`` links any two entities the same way. (``by_key``: the surfaces an entity takes, ascending, by
-    key; ``number_of``: their entities.)"""
-    links: set[tuple[int, int]] = set()
+    ``part_of`` links any two entities the same way. (``number_of``: the surfaces entities take, and which.)"""
+    # The links asked for: (entity, the key and kind of its parent) for every hyphenated part; (the keys of the
+    # child and of the parent, their kind) for every part_of.
+    parts: list[tuple[int, str, str]] = []
+    for i, number in number_of.items():
+        for form in surfaces[i].forms:
+            if "-" not in form and "‐" not in form:
+                continue
+            match = _HYPHENATED_PART.match(form)
+            if match and acronym_letters(match.group(1)):
+                parts.append((number, normalise_name(match.group(1)), surfaces[i].kind))
+    named = [(normalise_name(name), normalise_name(parent_name), label_kind(label))
+             for name, label, parent_name in parents]
+    wanted = {key for _, key, _ in parts} | {key for child, parent, _ in named for key in (child, parent)}
+    by_key: dict[str, list[int]] = defaultdict(list)  # the surfaces an entity takes, ascending, of those keys
+    if wanted:
+        for i, surface in enumerate(surfaces):
+            if surface.key in wanted and i in number_of:
+                by_key[surface.key].append(i)
 
     def entity_of(key: str, kind: str) -> int | None:
         for i in by_key.get(key, ()):
@@ -538,24 +550,18 @@ def _link_related(records: list[dict[str, Any]], headers: Sequence[tuple[str, st
                 return number_of[i]
         return None
 
-    for number, record in enumerate(records):
-        for i in record["members"]:
-            for form in surfaces[i].forms:
-                if "-" not in form and "‐" not in form:
-                    continue
-                match = _HYPHENATED_PART.match(form)
-                if match and acronym_letters(match.group(1)):
-                    parent = entity_of(normalise_name(match.group(1)), surfaces[i].kind)
-                    if parent is not None and parent != number:
-                        links.add((number, parent))
-    for name, label, parent_name in parents:
-        child = entity_of(normalise_name(name), label_kind(label))
-        parent = entity_of(normalise_name(parent_name), label_kind(label))
+    links: set[tuple[int, int]] = set()
+    for number, key, kind in parts:
+        parent = entity_of(key, kind)
+        if parent is not None and parent != number:
+            links.add((number, parent))
+    for child_key, parent_key, kind in named:
+        child, parent = entity_of(child_key, kind), entity_of(parent_key, kind)
         if child is not None and parent is not None and child != parent:
             links.add((child, parent))
     for child, parent in sorted(links):
-        records[child]["related"].append({"id": headers[parent][0], "relation": "part-of"})
-        records[parent]["related"].append({"id": headers[child][0], "relation": "has-part"})
+        records.related.setdefault(child, []).append({"id": headers[parent][0], "relation": "part-of"})
+        records.related.setdefault(parent, []).append({"id": headers[child][0], "relation": "has-part"})
 
 
 def _company_base(words: Sequence[str]) -> str | None:

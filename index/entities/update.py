@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
 
 from rapidfuzz.fuzz import ratio
 from rapidfuzz.process import cdist
@@ -16,7 +15,7 @@ from ..aliases import Aliases
 from ..models import label_kind
 from . import resolve
 from .names import RESOLVED_LABELS, normalise_name
-from .registry import EntityRegistry
+from .registry import EntityRecords, EntityRegistry
 from .resolve import (
     _COMMON_TOKEN,
     _COMPANY_SUFFIXES,
@@ -71,18 +70,23 @@ def resolve_update(previous: EntityRegistry, table: SurfaceTable, touched: Itera
         [s.key for s in old_surfaces] == [s.key for s in table.surfaces[:len(old_surfaces)]] and \
         [s.label for s in old_surfaces] == [s.label for s in table.surfaces[:len(old_surfaces)]]
     first_of: dict[int, int] = {}  # a kept entity of ``previous`` -> its first surface now
-    for number, ((entity_id, name, label), record) in enumerate(zip(previous.headers, previous.detail.records,
-                                                                    strict=True)):
-        members = record["members"]
-        first = members[0] if same_numbers else where.get((old_surfaces[members[0]].key,
-                                                            old_surfaces[members[0]].label))
+    records = previous.detail.records
+    if len(records) != len(previous.headers):
+        raise ValueError("the entity detail is not of this table")
+    flat, starts, reasons = records.flat, records.starts, records.merges
+    for number, (entity_id, name, label) in enumerate(previous.headers):
+        start = starts[number]
+        first = flat[start]
+        if not same_numbers:
+            first = where.get((old_surfaces[first].key, old_surfaces[first].label))
         if first is None or first in region:  # gone, or regrouped: every surface of it is in the region
             continue
+        members = flat[start:starts[number + 1]]
         if not same_numbers:
             members = [where[(old_surfaces[i].key, old_surfaces[i].label)] for i in members]
         first_of[number] = members[0]
         # Its id as it was, unless a "#" in it may be a number that told it from another entity of its name.
-        entries.append((members, name, label, record["merges"], "" if "#" in entity_id else entity_id))
+        entries.append((members, name, label, reasons.get(number, ()), "" if "#" in entity_id else entity_id))
     for where_, number in previous.in_article.items():
         _, key, label = where_.split("\t")
         now = where.get((key, label))
@@ -201,13 +205,13 @@ class _Reach:
             if other.kind == kind and other.key.count(" ") == key.count(" ") and similar_names(key, other.key, kind):
                 yield int(column)
 
-    def region(self, old: SurfaceTable, records: Sequence[Mapping[str, Any]], touched: set[tuple[str, str]],
+    def region(self, old: SurfaceTable, records: EntityRecords, touched: set[tuple[str, str]],
                limit: int) -> set[int] | None:
         """The surfaces of this table that ``touched`` names reach, closed under :meth:`near`, :meth:`spellings`,
         acronym definitions and ``records`` (the entities of ``old``, the table before); None past ``limit``."""
         surfaces, where = self.table.surfaces, self.where
         old_where = {(s.key, s.label): i for i, s in enumerate(old.surfaces)}
-        entity_of = {i: n for n, record in enumerate(records) for i in record["members"]}
+        entity_of = records.owners()
         region: set[int] = set()
         wave: list[tuple[str, str]] = []  # names whose neighbours are still to be added
 
@@ -243,7 +247,7 @@ class _Reach:
                     add(self.definitions.get(i, ()))
                 before = old_where.get((key, label))
                 if before is not None and (number := entity_of.get(before)) is not None:
-                    for member in records[number]["members"]:
+                    for member in records.members(number):
                         name = (old.surfaces[member].key, old.surfaces[member].label)
                         if (i := where.get(name)) is not None:
                             add((i,))
