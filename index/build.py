@@ -10,13 +10,11 @@ under its writer lock and picks up the generation it wrote.
 from __future__ import annotations
 
 import contextlib
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from . import store
@@ -69,25 +67,17 @@ class Build:
         with the changed articles; raises :class:`NeedEverything` (before writing anything) when the previous
         build left too little to do that, and the caller reads and regroups everything instead."""
         # An update runs with the cycle collector paused (but while spaCy annotates many articles), and it resumes
-        # only once the tables the update made are freed. Resumed before, its collections would walk the hundreds of
-        # thousands of objects those tables hold (the entity tables: about 0.1 s a time on Reuters, once or twice an
-        # update; the catalog's rows and the corpus's file times, 60,000 objects: 0.1 s), to find nothing in a cycle.
-        # They are not freed with _run's frame by themselves: Whoosh's writer keeps the exception it caught making its
-        # temporary folder (FileStorage.create) in a reference cycle with the frames that called it, _run's too, so
-        # what that frame holds when it returns is cleared here, not left for the collector to walk.
-        frames: list[FrameType] = []
+        # only once the tables the update made are freed with _run's frame. Resumed before, its collections would
+        # walk the hundreds of thousands of objects those tables hold (the entity tables: about 0.1 s a time on
+        # Reuters; the catalog's rows and the corpus's file times, 60,000 objects: 0.1 s), to find nothing in a
+        # cycle. (Nothing keeps that frame alive: Whoosh's writer used to, through the exception it kept making its
+        # temporary folder a second time; the update's storage makes it without one, store._search_storage.)
         with contextlib.ExitStack() as paused:
-            built = self._run(rebuild=rebuild, jobs=jobs, model=model, report=report, quick=quick,
-                              annotator=annotator, pause=lambda: paused.enter_context(collector_paused()),
-                              frames=frames)
-            for frame in frames:
-                frame.clear()
-            return built
+            return self._run(rebuild=rebuild, jobs=jobs, model=model, report=report, quick=quick,
+                             annotator=annotator, pause=lambda: paused.enter_context(collector_paused()))
 
     def _run(self, *, rebuild: bool, jobs: int, model: str | None, report: Callable[..., None],
-             quick: bool, annotator: AnnotatorFactory, pause: Callable[[], CollectorPause],
-             frames: list[FrameType]) -> BuildReport:
-        frames.append(sys._getframe())  # cleared by run once this returns
+             quick: bool, annotator: AnnotatorFactory, pause: Callable[[], CollectorPause]) -> BuildReport:
         from .entities import EntityRegistry, normalise_name, resolve_entities
         from .entities.corrections import corrections_fingerprint, regroup
         from .stories import update_features as update_story_features

@@ -731,6 +731,14 @@ def _search_storage():
             super().close()
 
     class SearchStorage(FileStorage):
+        def temp_storage(self, name=None):
+            """Whoosh's, making the folder without ``FileStorage.create``: a writer asks for its temporary folder
+            twice, and ``create`` keeps the exception the second ``makedirs`` raises in a local, a reference cycle
+            that holds every frame that called it (an update's tables with them) until the cycle collector runs."""
+            folder = os.path.join(self.folder, name or f"{os.getpid()}-{id(self):x}.tmp")
+            os.makedirs(folder, exist_ok=True)
+            return FileStorage(folder)
+
         def open_file(self, name, **kwargs):
             if name.endswith(IN_MEMORY):  # a segment written as separate files
                 with open(self._fpath(name), "rb") as handle:
