@@ -78,6 +78,13 @@ _FLAGS_AT = _FIELD_AT["flags"]
 _ABSENT = object()
 
 
+class _PartialRecord(tuple):
+    """A :func:`catalog_record` of a row without some field (an older build's): a private marker stands where a
+    value is absent. Its own type, so a catalog tells whether every row is whole from the rows' types alone."""
+
+    __slots__ = ()
+
+
 def catalog_record(row: Mapping[str, Any]) -> tuple:
     """A catalog row as read, as the library keeps it: the values of :data:`CATALOG_FIELDS` in order (a private
     marker for a field an older build's row lacks; the flags as a tuple, each ``[]`` read being a new list)."""
@@ -86,10 +93,10 @@ def catalog_record(row: Mapping[str, Any]) -> tuple:
     except KeyError:
         if "id" not in row:  # no row: the catalog is damaged (read_catalog says so)
             raise
-        record = tuple(row.get(name, _ABSENT) for name in CATALOG_FIELDS)
+        record = _PartialRecord(row.get(name, _ABSENT) for name in CATALOG_FIELDS)
     flags = record[_FLAGS_AT]
     if type(flags) is list:
-        return (*record[:_FLAGS_AT], tuple(flags), *record[_FLAGS_AT + 1:])
+        return type(record)((*record[:_FLAGS_AT], tuple(flags), *record[_FLAGS_AT + 1:]))
     return record
 
 
@@ -108,7 +115,7 @@ class Catalog(Mapping[str, "CatalogRow"]):
         """From :func:`catalog_record`'s tuples (what :func:`index.store.read_catalog` keeps with it)."""
         records = list(records)
         #: Whether every row has every field (else :meth:`column` may hold a marker for an absent value).
-        self.complete = not any(_ABSENT in record for record in records)
+        self.complete = _PartialRecord not in set(map(type, records))
         columns = list(zip(*records, strict=True)) or [() for _ in CATALOG_FIELDS]
         for number, name in enumerate(CATALOG_FIELDS):
             if name in _SHARED_FIELDS:
