@@ -12,20 +12,16 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from .lazy import defer_module, lazy_exports, stand_in
+from .lazy import defer_module, lazy_exports, stand_in, standing_in
 
 # The engine's records are dataclasses, and ``dataclasses`` imports ``inspect`` (with ``ast``, ``dis`` and
 # ``tokenize``: 15 ms of a `byline search` process) only to write a docstring for a class that has none; every
 # record class of the engine has one. So ``dataclasses`` is given a stand-in for ``inspect`` that imports it if
 # ever used; the stand-in leaves ``sys.modules`` at once, so no other module ever sees it (one that imports
 # ``inspect`` gets the real one).
-if "dataclasses" not in sys.modules and "inspect" not in sys.modules:
-    _inspect = sys.modules["inspect"] = stand_in("inspect", ())
-    try:
+if "dataclasses" not in sys.modules:
+    with standing_in({"inspect": stand_in("inspect", ())}):
         import dataclasses  # noqa: F401
-    finally:
-        if sys.modules.get("inspect") is _inspect:
-            del sys.modules["inspect"]
 
 # Whoosh imports these for queries and analysers Byline never builds (``Variations``, ``StemmingAnalyzer``):
 # morph_en compiles ~50 regular expressions on import, about 15 ms of every search process.

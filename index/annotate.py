@@ -223,21 +223,15 @@ def _import_spacy():
         return importlib_import("spacy")
     import types
 
-    from .lazy import stand_in
+    from .lazy import stand_in, standing_in
 
     package = types.ModuleType("spacy.cli")
     package.__path__ = []
-    stand_ins = {"spacy.cli": package, "spacy.cli.info": stand_in("spacy.cli.info", ("info",))}
-    sys.modules.update(stand_ins)
     try:
-        spacy = importlib_import("spacy")
+        with standing_in({"spacy.cli": package, "spacy.cli.info": stand_in("spacy.cli.info", ("info",))}):
+            return importlib_import("spacy")
     except ImportError:
-        spacy = None
-    finally:
-        for name, module in stand_ins.items():
-            if sys.modules.get(name) is module:
-                del sys.modules[name]
-    return spacy if spacy is not None else importlib_import("spacy")
+        return importlib_import("spacy")
 
 
 def _alias_guard(doc):  # a spaCy component, registered in load_pipeline()

@@ -1,12 +1,14 @@
 """Imports paid for on first use. Names a package exports, each imported from its module on first use (PEP 562),
 so importing the package costs nothing until a name is asked for (used by :mod:`index`, :mod:`index.entities`
 and :mod:`index.stories`); and third-party modules that Whoosh imports for features Byline never uses, stood in
-for until they are used (:func:`defer_module`, called by :mod:`index`)."""
+for until they are used (:func:`defer_module`, called by :mod:`index`), or only while another module is imported
+(:func:`standing_in`)."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from importlib import import_module
 from types import ModuleType
 
@@ -65,3 +67,19 @@ def defer_module(name: str, functions: tuple[str, ...]) -> None:
     ``sys.modules`` holds the real module. Does nothing when ``name`` is already imported."""
     if name not in sys.modules:
         sys.modules[name] = stand_in(name, functions)
+
+
+@contextlib.contextmanager
+def standing_in(modules: Mapping[str, ModuleType]) -> Iterator[None]:
+    """``modules`` (stand-ins, by name) in ``sys.modules`` while the block imports a module that would import them
+    for something it seldom does; the importer keeps its stand-in, which imports the real module when used. Each
+    leaves ``sys.modules`` after the block, so no other module ever sees one. A name already imported is left as
+    it is."""
+    added = {name: module for name, module in modules.items() if name not in sys.modules}
+    sys.modules.update(added)
+    try:
+        yield
+    finally:
+        for name, module in added.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]

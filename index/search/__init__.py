@@ -17,27 +17,18 @@ piece), :mod:`.searcher` (running a query: hits, facets, suggestions) and :mod:`
 offsets, fragments).
 """
 
-import sys
-
-from ..lazy import stand_in
+from ..lazy import stand_in, standing_in
 
 # Whoosh imports ``random`` (to name files it writes, to sample clusters) and ``calendar`` (for date ranges with a
 # day past a month's end): 3 ms of a search process, which does none of these. While Whoosh's modules are imported
-# here they get stand-ins that import the real modules when used; the stand-ins then leave ``sys.modules``, so no
-# other module ever sees one.
-_STOOD_IN = {name: stand_in(name, ()) for name in ("calendar", "random") if name not in sys.modules}
-sys.modules.update(_STOOD_IN)
-try:
+# here they get stand-ins that import the real modules when used.
+with standing_in({name: stand_in(name, ()) for name in ("calendar", "random")}):
     import whoosh.searching
     import whoosh.util.times  # noqa: F401
-finally:
-    for _name, _module in _STOOD_IN.items():
-        if sys.modules.get(_name) is _module:
-            del sys.modules[_name]
 
-from .query import MAX_QUERY_CHARS, IncompleteQuery, parse, validate  # noqa: E402
-from .searcher import Searcher  # noqa: E402
-from .terms import FieldTerms, WordFuzzy, WordPrefix, column_values, field_terms  # noqa: E402
+from .query import MAX_QUERY_CHARS, IncompleteQuery, parse, validate
+from .searcher import Searcher
+from .terms import FieldTerms, WordFuzzy, WordPrefix, column_values, field_terms
 
 __all__ = ["MAX_QUERY_CHARS", "FieldTerms", "IncompleteQuery", "Searcher", "WordFuzzy", "WordPrefix",
            "column_values", "field_terms", "parse", "validate"]
