@@ -36,7 +36,9 @@ def _stand_in(char: str, keep_newlines: bool) -> str:
 
 
 def needs_neutralising(text: str) -> bool:
-    return any(_stand_in(ch, True) != ch for ch in text)
+    """Whether :func:`neutralise` would change ``text``: asked of its distinct characters, since the rule is one
+    character at a time (a search's JSON, 15,000 characters, took 5 ms asked of each)."""
+    return any(_stand_in(ch, True) != ch for ch in set(text))
 
 
 def neutralise(text: str, *, keep_newlines: bool = True) -> str:
