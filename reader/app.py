@@ -365,40 +365,30 @@ class BylineApp(App[None]):
             self.push_screen(LibraryScreen(self.initial_query, classes=self.breakpoint_classes()))
             self.call_after_refresh(self._open_in_background)
             return
-        self._opened = True
+        self._library_opened(self._check_library())
+
+    def _check_library(self) -> LibraryOpened:
+        """Open the library (given a function, importing the engine) and check its index: whether it is there and
+        usable. Opens the index and checks its format (two small files); the catalog is read after the first frame."""
         from index import IndexProblem
 
-        if not self.library.exists():
-            from reader.screens.build import BuildScreen
-
-            self.push_screen(BuildScreen())
-            return
+        library = self.library
+        if not library.exists():
+            return LibraryOpened(True, None, None)
         try:
-            # Opens the index and checks its format (two small files); the catalog is read after the first frame.
-            self.library.generation  # noqa: B018
+            library.generation  # noqa: B018
         except IndexProblem as problem:
-            self.library_unusable(problem)
-            return
-        self._open_library()
+            return LibraryOpened(False, problem, None)
+        return LibraryOpened(False, None, None)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_in_background(self) -> None:
-        """Open the library and check its index (importing the engine), after the first frame."""
+        """:meth:`_check_library` after the first frame."""
         try:
-            library = self.library
-            missing = not library.exists()
-            problem = None
-            if not missing:
-                from index import IndexProblem  # the engine, imported after the first frame
-
-                try:
-                    library.generation  # noqa: B018
-                except IndexProblem as error:
-                    problem = error
+            opened = self._check_library()
         except Exception as error:  # the corpus is not there, say: the command line says so once the app is gone
-            self.post_message(LibraryOpened(False, None, error))
-            return
-        self.post_message(LibraryOpened(missing, problem, None))
+            opened = LibraryOpened(False, None, error)
+        self.post_message(opened)
 
     @on(LibraryOpened)
     def _library_opened(self, event: LibraryOpened) -> None:
