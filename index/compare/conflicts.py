@@ -448,9 +448,8 @@ def _deed_words(text: str, date: Figure, lo: int, hi: int) -> set[str]:
     }
 
 
-_CALENDAR_PREFIXES = frozenset(
-    "mon tue wed thu fri sat sun jan feb mar apr may jun jul aug sep oct nov dec".split()
-)
+#: The first three letters of weekdays and of months (:data:`_MONTHS`): a date's own words, not a deed's.
+_CALENDAR_PREFIXES = frozenset(["mon", "tue", "wed", "thu", "fri", "sat", "sun", *_MONTHS])
 
 
 def _anchored_dates(
