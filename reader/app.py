@@ -400,9 +400,7 @@ class BylineApp(App[None]):
         if event.missing:
             from reader.screens.build import BuildScreen
 
-            while len(self.screen_stack) > 1:
-                self.pop_screen()
-            self.push_screen(BuildScreen())
+            self._replace_screens(BuildScreen())
         elif event.problem is not None:
             self.library_unusable(event.problem)
         else:
@@ -446,9 +444,17 @@ class BylineApp(App[None]):
         from reader.screens.build import BuildScreen
 
         self.notify(f"{problem}. Rebuilding it now.", title="Index unusable", severity="warning", markup=False)
+        self._replace_screens(BuildScreen(rebuild=True, reason=str(problem)))
+
+    def _replace_screens(self, screen: Screen) -> None:
+        """Show ``screen`` alone (a build), keeping a query typed in the library meanwhile for the library
+        shown after it: typed while the index was being opened, it is not lost to the build."""
+        for shown in self.screen_stack:
+            if isinstance(shown, LibraryScreen) and shown.query_text.strip():
+                self.initial_query = shown.query_text
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.push_screen(BuildScreen(rebuild=True, reason=str(problem)))
+        self.push_screen(screen)
 
     def _open_library(self, query: str | None = None, shown: LibraryScreen | None = None) -> None:
         """Show the library screen (``shown``: the one on screen since the first frame, while the index was

@@ -91,6 +91,18 @@ def test_missing_corpus_is_a_clear_error(capsys, tmp_path: Path) -> None:
     assert status == 1 and err.startswith("byline: no such corpus")
 
 
+def test_opening_a_missing_corpus_says_so_without_starting_the_reader(capsys, tmp_path: Path, monkeypatch) -> None:
+    """``byline PATH`` on a path that is not there: one line and status 1, and the reader's screen never comes up
+    (it would flash the library's frame and vanish)."""
+    from reader.app import BylineApp
+
+    started = []
+    monkeypatch.setattr(BylineApp, "run", lambda self, *a, **k: started.append(self))
+    status, out, err = run(capsys, str(tmp_path / "nowhere"), "--config", str(tmp_path / "settings.toml"))
+    assert (status, started, out) == (1, [], "")
+    assert err.startswith("byline: no such corpus:") and "nowhere" in err
+
+
 def test_installed_command_runs_from_any_directory(tmp_path: Path, seeds_index_dir: Path) -> None:
     exe = Path(sys.executable).with_name("byline")
     if not exe.exists():

@@ -215,6 +215,42 @@ async def test_a_corpus_with_no_index_yet_goes_to_the_build_screen(tmp_path) -> 
         await pilot.pause()  # let the screen's mount run before the app is taken down
 
 
+async def test_a_query_typed_while_a_corpus_with_no_index_opens_is_searched_after_the_build(tmp_path) -> None:
+    """Typed before the reader found there is no index yet: the build screen comes, and the library after it
+    has the query in its box and its results."""
+    from functools import partial
+
+    from textual.widgets import Input
+
+    from conftest import SEEDS
+    from index import open_library
+    from reader.screens.build import BuildScreen
+
+    release = threading.Event()
+    open_seeds = partial(open_library, SEEDS, tmp_path / "idx")
+
+    def opener() -> Library:
+        assert release.wait(10), "the test never let the library open"
+        return open_seeds()
+
+    app = BylineApp(opener)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*"kabul")
+        release.set()
+        seen_build = False
+        for _ in range(600):
+            await pilot.pause(0.1)
+            seen_build = seen_build or isinstance(app.screen, BuildScreen)
+            if seen_build and isinstance(app.screen, LibraryScreen) and app.screen.last_result is not None:
+                break
+        assert seen_build
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.screen.query_one("#query", Input).value == "kabul"
+        assert app.screen.last_result is not None and app.screen.last_result.hits
+    app.library.close()
+
+
 async def test_a_library_that_cannot_be_opened_ends_the_reader_with_the_reason(tmp_path) -> None:
     from functools import partial
 

@@ -133,6 +133,9 @@ def cmd_open(args: argparse.Namespace) -> int:
     settings = load_settings(settings_path(args.config))
     if args.corpus is None and settings.corpus and not settings.problem:
         args.corpus = Path(settings.corpus).expanduser()
+    if args.corpus is not None and not Path(args.corpus).expanduser().exists():
+        # Said before the app starts: the library's frame would otherwise flash up and vanish again.
+        raise FileNotFoundError(f"no such corpus: {Path(args.corpus).expanduser()}")
     # The reader opens the corpus just after its first frame (the engine is imported then, not before).
     app = BylineApp(partial(open_corpus, args), initial_query=args.query, settings=settings)
     # What is loaded by now (Textual) lives as long as the process: moved out of the collector's
