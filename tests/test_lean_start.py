@@ -32,6 +32,37 @@ def modules_after(script: str, env: dict[str, str] | None = None) -> set[str]:
     return set(json.loads(line.removeprefix("MODULES=")))
 
 
+def modules_at_first_frame(setup: str, make_app: str, after_frame: str = "") -> set[str]:
+    """The modules loaded when the reader's library is first drawn, in a new interpreter: ``setup`` runs first
+    (imports, an opener), ``make_app`` is the expression that makes the :class:`BylineApp`, ``after_frame`` runs
+    in the pilot once the frame is drawn (checks that the reader went on to open its library, say)."""
+    return modules_after(textwrap.dedent("""
+        import asyncio, sys
+        from textual.app import App
+        from reader.app import BylineApp
+        from reader.screens.library import LibraryScreen
+
+        at_first_frame = []
+        display = App._display
+
+        def noted(self, screen, renderable):
+            display(self, screen, renderable)
+            if renderable is not None and isinstance(screen, LibraryScreen) and not at_first_frame:
+                at_first_frame.append(set(sys.modules))
+
+        App._display = noted
+    """) + textwrap.dedent(setup) + textwrap.dedent(f"""
+        async def drive():
+            app = {make_app}
+            async with app.run_test(size=(100, 30)) as pilot:
+                await pilot.pause()
+    """) + textwrap.indent(textwrap.dedent(after_frame), " " * 8) + textwrap.dedent("""
+        asyncio.run(drive())
+        for name in set(sys.modules) - at_first_frame[0]:
+            del sys.modules[name]
+    """))
+
+
 def test_a_search_for_a_script_loads_neither_rich_nor_the_writing_side(seeds_index_dir: Path) -> None:
     """``byline search --json`` prints JSON: no Rich; it writes nothing: no SQLite (the annotation cache), no
     temporary files, no host name for a writer's lock; it annotates nothing: not the annotator's module; and it
@@ -102,35 +133,13 @@ def test_the_reader_draws_its_first_frame_without_the_annotator_or_a_settings_pa
     """With no settings file, the reader's start reads no TOML; its first frame shows no article, so it opens no
     annotation cache (the warm-up after the frame does, in the background); and it shows no search, so the
     results, the no-hits note and the facets are imported when they are mounted, just after it."""
-    loaded = modules_after(f"""
-        import asyncio, sys
+    loaded = modules_at_first_frame(f"""
         from pathlib import Path
-        from textual.app import App
         from index import open_library
-        from reader.app import BylineApp
-        from reader.screens.library import LibraryScreen
         from reader.settings import load_settings
 
-        at_first_frame = []
-        display = App._display
-
-        def noted(self, screen, renderable):
-            display(self, screen, renderable)
-            if renderable is not None and isinstance(screen, LibraryScreen) and not at_first_frame:
-                at_first_frame.append(set(sys.modules))
-
-        App._display = noted
-
-        async def drive():
-            settings = load_settings(Path({str(tmp_path / "absent.toml")!r}))
-            app = BylineApp(open_library({str(SEEDS)!r}, {str(seeds_index_dir)!r}), settings=settings)
-            async with app.run_test(size=(100, 30)) as pilot:
-                await pilot.pause()
-
-        asyncio.run(drive())
-        for name in set(sys.modules) - at_first_frame[0]:
-            del sys.modules[name]
-    """)
+        settings = load_settings(Path({str(tmp_path / "absent.toml")!r}))
+    """, f"BylineApp(open_library({str(SEEDS)!r}, {str(seeds_index_dir)!r}), settings=settings)")
     assert "textual" in loaded and "index.library" in loaded  # the probe did start the reader
     unneeded = {"tomllib", "tomli", "sqlite3", "index.annotate", "reader.widgets.results_list",
                 "reader.widgets.facet_list", "reader.widgets.empty_state"}

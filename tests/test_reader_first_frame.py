@@ -269,42 +269,18 @@ async def test_a_library_that_cannot_be_opened_ends_the_reader_with_the_reason(t
 def test_the_reader_draws_its_first_frame_before_importing_the_engine(seeds_index_dir, tmp_path) -> None:
     """Started as ``byline`` starts it (with a function that opens the corpus), the reader's first frame is drawn
     before the engine's library, index store and data classes are imported; they are loaded just after."""
-    from test_lean_start import modules_after
+    from test_lean_start import modules_at_first_frame
 
     from conftest import SEEDS
 
-    loaded = modules_after(f"""
-        import asyncio, sys
-        from functools import partial
-        from textual.app import App
-        from reader.app import BylineApp
-        from reader.screens.library import LibraryScreen
-
-        at_first_frame = []
-        display = App._display
-
-        def noted(self, screen, renderable):
-            display(self, screen, renderable)
-            if renderable is not None and isinstance(screen, LibraryScreen) and not at_first_frame:
-                at_first_frame.append(set(sys.modules))
-
-        App._display = noted
-
+    loaded = modules_at_first_frame(f"""
         def opener():
             from index import open_library
             return open_library({str(SEEDS)!r}, {str(seeds_index_dir)!r})
-
-        async def drive():
-            app = BylineApp(opener)
-            async with app.run_test(size=(100, 30)) as pilot:
-                await pilot.pause()
-                await app.workers.wait_for_complete()
-                await pilot.pause()
-                assert app.summaries_loaded, "the library did open after the first frame"
-
-        asyncio.run(drive())
-        for name in set(sys.modules) - at_first_frame[0]:
-            del sys.modules[name]
+    """, "BylineApp(opener)", """
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.summaries_loaded, "the library did open after the first frame"
     """)
     assert "textual" in loaded and "reader.screens.library" in loaded  # the probe did start the reader
     engine = {"index.library", "index.store", "index.models", "index.storage"}
