@@ -10,7 +10,8 @@ from textual.widgets import OptionList
 from conftest import write_files
 from index import Library, open_library
 from reader.cli import main
-from reader.screens.compare import CompareDetailsScreen, CompareScreen
+from reader.screens.compare import CompareScreen
+from reader.screens.compare_details import CompareDetailsScreen
 
 A_TAX = "The firm paid $43 million in federal taxes, its filing shows."
 B_TAX = "The firm paid $90 million in federal taxes, its filing shows."

@@ -17,7 +17,9 @@ from textual.widgets import Input, OptionList, Static
 from conftest import write_files
 from index import Library, open_library
 from reader.app import BylineApp
-from reader.screens.compare import CompareDetailsScreen, CompareScreen, PickArticleScreen
+from reader.screens.compare import CompareScreen
+from reader.screens.compare_details import CompareDetailsScreen
+from reader.screens.compare_pick import PickArticleScreen
 from reader.screens.help import HelpScreen, binding_rows
 from reader.screens.library import LibraryScreen
 from reader.widgets.article_table import ArticleTable

@@ -10,11 +10,14 @@ one), or, for a sentence the other side lacks, just after the counterpart of the
 The screen moves the follower itself, synchronously, with a flag up, so the follower's scrolling is never
 taken for the reader's: there is no feedback loop. ``compare()`` runs in a thread worker (up to ~150 ms on
 long articles), which posts :class:`ComparisonReady`; swapping or picking again while one runs cancels it.
+
+Beside it: ``compare_lines`` (the summary and status lines), ``compare_pick`` (choosing another article for a
+side) and ``compare_details`` (everything found, as a list to go to).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -22,108 +25,35 @@ from functools import partial
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
-from textual.events import Key, Resize
+from textual.events import Resize
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.screen import Screen
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from index import Article, ArticleSummary, Comparison, FigurePair, Library, SentencePair, entity_key
+from index import Article, Comparison, FigurePair, Library
 from reader.safe import one_line
+from reader.screens.compare_details import CompareDetailsScreen, Target
+from reader.screens.compare_lines import (
+    FIGURE_WORDS_MIN,
+    conflict_line,
+    flat,
+    pair_status,
+    side_title,
+    summary_line,
+)
+from reader.screens.compare_pick import PickArticleScreen
 from reader.widgets.article_view import ENTITY_KINDS, StyledSpan
 from reader.widgets.compare_pane import ComparePane
-from reader.widgets.lists import PagedOptionList
 from reader.widgets.title_bar import TitleBar
 
-UNKNOWN = "—"
 SIDES = ("a", "b")
-#: Words of a pair's evidence shown in the status line.
-EVIDENCE_WORDS = 6
-#: Characters of a figure's words shown in a list of conflicts (the whole words are in the text), and the
-#: fewest kept when the status line is narrow.
-FIGURE_WORDS = 48
-FIGURE_WORDS_MIN = 4
-#: Articles the picker lists below the other coverage; typing narrows the list.
-PICKER_LIMIT = 200
-#: Neighbours asked of the story map for the picker (after the other articles of the story).
-PICKER_SIMILAR = 20
 
 
 def other_side(side: str) -> str:
     return "b" if side == "a" else "a"
-
-
-def _flat(text: str, limit: int = 0) -> str:
-    """Untrusted text on one line, for a status line or a list entry; clipped to ``limit`` characters."""
-    flat = one_line(" ".join(text.split()))
-    return flat[: limit - 1].rstrip() + "…" if 0 < limit < len(flat) else flat
-
-
-def side_title(side: str, article: Article) -> Content:
-    """A pane's border title: the side letter, the source and the date."""
-    return Content.assemble(
-        (side.upper(), "bold"),
-        " ",
-        one_line(article.source) or "unknown source",
-        (" · ", "$text-muted"),
-        article.published or "undated",
-    )
-
-
-def _count(number: int, noun: str, plural: str = "") -> str:
-    """``1 entity``, ``2 entities``, ``0 conflicts``."""
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
-
-
-def summary_line(comparison: Comparison) -> Content:
-    """The numbers a reader wants first: how much of each side has a counterpart, shared quotes, conflicts,
-    and the entities both, or only one, of them name."""
-    s = comparison.summary
-    dot = (" · ", "$text-muted")
-    return Content.assemble(
-        ("aligned ", "$text-muted"),
-        ("A ", "bold"),
-        f"{s.a_share:.0%} ",
-        ("B ", "bold"),
-        f"{s.b_share:.0%}",
-        dot,
-        _count(len(comparison.pairs), "pair"),
-        (f" ({s.same} same)", "$text-muted"),
-        dot,
-        _count(s.shared_quotes, "shared quote"),
-        dot,
-        (_count(s.conflicts, "conflict"), "bold $text-error" if s.conflicts else ""),
-        *([dot, (_count(s.updates, "later count"), "bold $text-warning")] if s.updates else []),
-        *([dot, (f"{s.differences} figure{'s' if s.differences != 1 else ''} differ{'s' if s.differences == 1 else ''}",
-                 "$text-warning")] if s.differences else []),
-        dot,
-        ("entities ", "$text-muted"),
-        f"{s.entities_both} both, {s.entities_only_a} only A, {s.entities_only_b} only B",
-    )
-
-
-def conflict_line(
-    conflict: FigurePair, *, agrees: bool = False, limits: tuple[int, int] = (FIGURE_WORDS, FIGURE_WORDS)
-) -> Content:
-    """``killed (all): A 101–200 “more than a hundred people” vs B 2,013 or more “thousands and …”``: the
-    ranges first and the words clipped, so both sides' figures fit on one line."""
-    update = conflict.kind == "update"
-    differs = conflict.kind == "differs"
-    return Content.assemble(
-        *([("later count ", "bold $text-warning")] if update else []),
-        *([("figures differ ", "$text-warning")] if differs else []),
-        (f"{one_line(conflict.what)}: ", "bold"),
-        ("A ", "bold"),
-        (f"{one_line(conflict.a_range)} ", "$text-muted"),
-        f"“{_flat(conflict.a_text, limits[0])}”",
-        (" ~ " if agrees else " → " if update else " vs ", "bold" if not agrees else "$text-muted"),
-        ("B ", "bold"),
-        (f"{one_line(conflict.b_range)} ", "$text-muted"),
-        f"“{_flat(conflict.b_text, limits[1])}”",
-    )
 
 
 @dataclass
@@ -134,24 +64,6 @@ class ComparisonReady(Message, bubble=False):
     b: Article
     comparison: Comparison
     keep: tuple[str, int] | None
-
-
-@dataclass
-class NeighboursFound(Message, bubble=False):
-    """The other coverage of the fixed side's story, and its nearest neighbours: ``(article id, note)``."""
-
-    coverage: list[tuple[str, str]]
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """A place the details list sends the reader: a span of one side's text."""
-
-    side: str
-    start: int
-    end: int
-    #: Also show this span of the other side (a conflict's or a quote's other half).
-    other: tuple[int, int] | None = None
 
 
 class CompareScreen(Screen):
@@ -422,7 +334,7 @@ class CompareScreen(Screen):
         width = self.query_one("#compare-status", Static).content_region.width
         fixed = prefix.cell_length + conflict_line(conflict, limits=(1, 1)).cell_length - 2
         room = width - fixed
-        lengths = len(_flat(conflict.a_text)), len(_flat(conflict.b_text))
+        lengths = len(flat(conflict.a_text)), len(flat(conflict.b_text))
         if sum(lengths) <= room:
             limits = lengths
         elif min(lengths) <= room // 2:  # the short side whole, the long one gets the rest
@@ -599,300 +511,3 @@ class CompareScreen(Screen):
 
     def action_toggle_all_kinds(self) -> None:
         self.app.hidden_kinds = frozenset() if self.app.hidden_kinds else frozenset(ENTITY_KINDS)
-
-
-def pair_status(comparison: Comparison, pair: SentencePair) -> Content:
-    """``pair 3 of 9 · paraphrase 0.45 · shared: hope, Afghans … · same speaker's quote``."""
-    number = comparison.pairs.index(pair) + 1
-    evidence = pair.evidence
-    words = [_flat(term.word) for term in evidence.terms[:EVIDENCE_WORDS]]
-    names = [_flat(name) for _, name in evidence.entities]
-    parts: list[Content | str | tuple[str, str]] = [
-        (f"pair {number} of {len(comparison.pairs)}", "bold"),
-        (" · ", "$text-muted"),
-        (pair.kind, "$text-success" if pair.kind == "same" else "$text-accent"),
-        (f" {pair.score:.2f}", "$text-muted"),
-    ]
-    if words:
-        parts += [(" · shared: ", "$text-muted"), ", ".join(words)]
-    if names:
-        parts += [(" · names: ", "$text-muted"), ", ".join(names)]
-    if evidence.speaker:
-        parts.append((" · same speaker's quote", "$text-muted"))
-    elif evidence.quote:
-        parts.append((" · both quote", "$text-muted"))
-    return Content.assemble(*parts)
-
-
-# -- picking another article ---------------------------------------------------------------------------------
-
-
-def summary_prompt(summary: ArticleSummary, note: str = "") -> Content:
-    """``Source · date · [note ·] title`` for the picker; the note ("same story", "shown now") before the
-    title so a long title cannot push it out of sight."""
-    return Content.assemble(
-        (one_line(summary.source) or UNKNOWN, "bold"),
-        (" · ", "$text-muted"),
-        summary.published or "undated",
-        (" · ", "$text-muted"),
-        (f"{note} · " if note else "", "$text-accent"),
-        _flat(summary.title) or UNKNOWN,
-    )
-
-
-class PickArticleScreen(ModalScreen[str | None]):
-    """Choose the article for one side. The other coverage of the fixed side's story comes first (when the
-    index's story map knows it), then every article, newest first; typing narrows by title or source."""
-
-    #: Its stylesheets (read when first shown: ``BylineApp.push_screen``).
-    STYLESHEETS = ("compare.tcss",)
-
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", id="pick.cancel"),
-        Binding("down", "to_list", "To list", show=False, id="pick.to-list"),
-    ]
-
-    def __init__(
-        self, library: Library, side: str, fixed: Article, shown_id: str, summaries: Sequence[ArticleSummary]
-    ) -> None:
-        super().__init__()
-        self.library = library
-        self.side = side
-        self.fixed = fixed
-        self.shown_id = shown_id
-        self.summaries = [s for s in summaries if s.id != fixed.id]
-        self._by_id = {s.id: s for s in self.summaries}
-        #: Other coverage of the fixed article's story, best first, with a note each (filled by a worker).
-        self.coverage: list[tuple[str, str]] = []
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="pick-box") as box:
-            box.border_title = Content.assemble(
-                f"Article for side {self.side.upper()}, compared with ", (_flat(self.fixed.title) or UNKNOWN, "bold")
-            )
-            box.border_subtitle = Content("enter chooses · escape cancels")
-            yield Input(placeholder="Narrow by title or source", id="pick-filter", select_on_focus=False)
-            yield PagedOptionList(id="pick-list", markup=False)
-
-    def on_mount(self) -> None:
-        self._fill("")
-        self.query_one("#pick-list", OptionList).focus()
-        self.find_coverage()
-
-    @work(thread=True, exclusive=True, group="pick", exit_on_error=False)
-    def find_coverage(self) -> None:
-        """Ask the story map (grouped once per index, then cached) for the fixed article's other coverage."""
-        worker = get_current_worker()
-        stories = self.library.stories()
-        found: dict[str, str] = {}
-        for neighbour in stories.other_coverage(self.fixed.id):
-            found.setdefault(neighbour.id, "copy" if neighbour.copy else "same story")
-        for neighbour in stories.similar(self.fixed.id, PICKER_SIMILAR):
-            found.setdefault(neighbour.id, "copy" if neighbour.copy else f"similar {neighbour.similarity:.0%}")
-        if not worker.is_cancelled:
-            self.post_message(NeighboursFound([(i, note) for i, note in found.items() if i in self._by_id]))
-
-    @on(NeighboursFound)
-    def _show_coverage(self, event: NeighboursFound) -> None:
-        self.coverage = event.coverage
-        self._fill(self.query_one("#pick-filter", Input).value)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # Without a story map the picker still lists every article by date; say why nothing comes first.
-        if event.worker.group == "pick" and event.state == WorkerState.ERROR:
-            self.notify(
-                f"No other coverage: {one_line(str(event.worker.error))}", severity="warning", timeout=3, markup=False
-            )
-
-    @on(Input.Changed, "#pick-filter")
-    def _narrow(self, event: Input.Changed) -> None:
-        self._fill(event.value)
-
-    def action_to_list(self) -> None:
-        self.query_one("#pick-list", OptionList).focus()
-
-    @on(Input.Submitted, "#pick-filter")
-    def _submitted(self) -> None:
-        """Enter in the filter box chooses the entry highlighted below it."""
-        option = self.query_one("#pick-list", OptionList).highlighted_option
-        if option is not None and option.id:
-            self.dismiss(option.id)
-
-    def _fill(self, text: str) -> None:
-        words = text.casefold().split()
-
-        def wanted(summary: ArticleSummary) -> bool:
-            haystack = f"{summary.title} {summary.source}".casefold()
-            return all(word in haystack for word in words)
-
-        options: list[Option] = []
-        listed: set[str] = set()
-        coverage = [(self._by_id[i], note) for i, note in self.coverage if wanted(self._by_id[i])]
-        if coverage:
-            options.append(Option(Content("Other coverage of this story").stylize("bold $text-accent"), disabled=True))
-            for summary, note in coverage:
-                shown = ", shown now" if summary.id == self.shown_id else ""
-                options.append(Option(summary_prompt(summary, note + shown), id=summary.id))
-                listed.add(summary.id)
-        rest = [s for s in self.summaries if s.id not in listed and wanted(s)]
-        rest.sort(key=lambda s: s.published, reverse=True)
-        heading = f"All articles, newest first ({len(rest):,})" if rest else "No other article matches"
-        options.append(Option(Content(heading).stylize("bold $text-accent"), disabled=True))
-        for summary in rest[:PICKER_LIMIT]:
-            options.append(Option(summary_prompt(summary, "shown now" if summary.id == self.shown_id else ""),
-                                  id=summary.id))
-        if len(rest) > PICKER_LIMIT:
-            options.append(Option(Content(f"… {len(rest) - PICKER_LIMIT:,} more: type to narrow")
-                                  .stylize("$text-muted"), disabled=True))
-        option_list = self.query_one("#pick-list", OptionList)
-        option_list.set_options(options)
-        choices = [n for n, option in enumerate(options) if not option.disabled]
-        others = [n for n in choices if options[n].id != self.shown_id]
-        option_list.highlighted = (others or choices or [None])[0]
-
-    @on(OptionList.OptionSelected, "#pick-list")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option_id)
-
-    def on_key(self, event: Key) -> None:
-        """Typing on the list narrows it: the keys go to the filter box, focused now (not after a refresh).
-
-        A printable key reaches this handler only from the list (the filter box consumes its own), also when
-        it was queued for the list in a burst typed before the focus moved: it belongs to the filter too."""
-        filter_box = self.query_one("#pick-filter", Input)
-        if event.is_printable and event.character:
-            event.stop()
-            self.set_focus(filter_box)
-            filter_box.insert_text_at_cursor(event.character)
-
-
-# -- everything the comparison found, as a list ------------------------------------------------------------------
-
-
-class CompareDetailsScreen(ModalScreen[Target | None]):
-    """Conflicts, agreeing figures, shared quotes and entity differences; ``enter`` goes to the entry."""
-
-    #: Its stylesheets (read when first shown: ``BylineApp.push_screen``).
-    STYLESHEETS = ("compare.tcss",)
-
-    BINDINGS = [
-        Binding("escape,i,q", "dismiss(None)", "Close", id="details.close"),
-    ]
-
-    def __init__(self, comparison: Comparison, a: Article, b: Article) -> None:
-        super().__init__()
-        self.comparison = comparison
-        self.a = a
-        self.b = b
-        self._targets: dict[str, Target] = {}
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="details-box") as box:
-            box.border_title = Content("What the comparison found")
-            box.border_subtitle = Content("enter goes there · escape closes")
-            yield Static(summary_line(self.comparison), id="details-summary")
-            yield PagedOptionList(*self._options(), id="details-list", markup=False)
-
-    def on_mount(self) -> None:
-        option_list = self.query_one("#details-list", OptionList)
-        option_list.focus()
-        option_list.highlighted = next(
-            (n for n in range(option_list.option_count) if not option_list.get_option_at_index(n).disabled), None
-        )
-
-    @staticmethod
-    def _with_sentences(figures: FigurePair) -> Content:
-        """The figures on one line, then both sentences that hold them, so a reader can judge."""
-        again = f" · said {figures.repeats + 1} times" if figures.repeats else ""
-        return Content.assemble(
-            conflict_line(figures),
-            (again, "$text-muted"),
-            "\n",
-            ("A ", "bold"),
-            f"“{_flat(figures.a_sentence or figures.a_text)}”",
-            "\n",
-            ("B ", "bold"),
-            f"“{_flat(figures.b_sentence or figures.b_text)}”",
-        )
-
-    def _heading(self, text: str) -> Option:
-        return Option(Content(text).stylize("bold $text-accent"), disabled=True)
-
-    def _entry(self, prompt: Content, target: Target) -> Option:
-        key = f"entry-{len(self._targets)}"
-        self._targets[key] = target
-        return Option(prompt, id=key)
-
-    def _options(self) -> list[Option]:
-        c = self.comparison
-        options = [self._heading(f"Conflicting figures ({len(c.conflicts)})" if c.conflicts else
-                                 "Conflicting figures: none")]
-        for conflict in c.conflicts:
-            options.append(self._entry(self._with_sentences(conflict), Target("a", *conflict.a_span, conflict.b_span)))
-        if c.updates:
-            options.append(self._heading(f"Later counts: the later article counts more ({len(c.updates)})"))
-            for update in c.updates:
-                options.append(self._entry(self._with_sentences(update), Target("a", *update.a_span, update.b_span)))
-        if c.differences:
-            options.append(self._heading(
-                f"Figures that differ, maybe not counting the same thing ({len(c.differences)})"))
-            for differs in c.differences:
-                options.append(self._entry(self._with_sentences(differs),
-                                           Target("a", *differs.a_span, differs.b_span)))
-        if c.agreements:
-            options.append(self._heading(f"Figures that agree ({len(c.agreements)})"))
-            for agreement in c.agreements:
-                options.append(self._entry(conflict_line(agreement, agrees=True),
-                                           Target("a", *agreement.a_span, agreement.b_span)))
-        options.append(self._heading(f"Shared quotes ({len(c.shared_quotes)})" if c.shared_quotes else
-                                     "Shared quotes: none"))
-        for match in c.shared_quotes:
-            quote_a, quote_b = c.quotes_a[match.a], c.quotes_b[match.b]
-            who = f"{_flat(match.speaker)} · " if match.speaker else ""
-            prompt = Content.assemble(
-                (f"{who}{match.kind}", "bold"),
-                "\n",
-                ("A ", "bold"),
-                f"“{_flat(quote_a.text)}”",
-                "\n",
-                ("B ", "bold"),
-                f"“{_flat(quote_b.text)}”",
-            )
-            options.append(self._entry(prompt, Target("a", quote_a.start, quote_a.end, (quote_b.start, quote_b.end))))
-        for side, refs, article in (("a", c.entities_only_a, self.a), ("b", c.entities_only_b, self.b)):
-            options.append(self._heading(f"Only in {side.upper()}: {_count(len(refs), 'entity', 'entities')}"))
-            first_mentions = self._first_mentions(article)
-            for ref in refs:
-                count = ref.a_mentions if side == "a" else ref.b_mentions
-                prompt = Content.assemble((_flat(ref.name), "bold"), (f" {ref.kind} · {count}×", "$text-muted"))
-                where = first_mentions.get(ref.id)
-                if where is None:
-                    options.append(Option(prompt, disabled=True))
-                else:
-                    options.append(self._entry(prompt, Target(side, *where)))
-        options.append(self._heading(f"In both: {_count(len(c.entities_both), 'entity', 'entities')}"))
-        first_mentions = self._first_mentions(self.a)
-        for ref in c.entities_both:
-            spelt = ""
-            if set(ref.a_names) != set(ref.b_names):  # spelling variants met as one entity
-                spelt = (f" · A writes {', '.join(_flat(n) for n in ref.a_names)}"
-                         f" · B writes {', '.join(_flat(n) for n in ref.b_names)}")
-            prompt = Content.assemble(
-                (_flat(ref.name), "bold"),
-                (f" {ref.kind} · A {ref.a_mentions}× B {ref.b_mentions}×", "$text-muted"),
-                (spelt, "$text-muted"),
-            )
-            where = first_mentions.get(ref.id)
-            options.append(self._entry(prompt, Target("a", *where)) if where else Option(prompt, disabled=True))
-        return options
-
-    @staticmethod
-    def _first_mentions(article: Article) -> dict[str, tuple[int, int]]:
-        found: dict[str, tuple[int, int]] = {}
-        for span in article.entities:
-            found.setdefault(entity_key(span), (span.start, span.end))
-        return found
-
-    @on(OptionList.OptionSelected, "#details-list")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self._targets.get(event.option_id or ""))
