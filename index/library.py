@@ -191,6 +191,8 @@ class Library:
     def __init__(self, corpus: Path, index_dir: Path, columns: dict[str, str] | None = None) -> None:
         #: Held by every public method (see :func:`_locked`); re-entrant, since they call each other.
         self._lock = threading.RLock()
+        #: Held while the stories are grouped (:meth:`stories`), which takes ``_lock`` only to read the index.
+        self._stories_lock = threading.Lock()
         self.corpus = corpus
         self.index_dir = index_dir
         #: Table columns named for this build (None: those the index was built with).
@@ -490,17 +492,25 @@ class Library:
             self._furniture_by_source[article.source] = source_furniture(self, article)
         return self._furniture_by_source[article.source]
 
-    @_locked
-    def stories(self, *, refresh: bool = False) -> StoryMap:
-        """The corpus grouped into stories (cached with the index; regrouped after a build changed it)."""
+    def stories(self, *, refresh: bool = False, progress: ProgressCallback | None = None) -> StoryMap:
+        """The corpus grouped into stories (cached with the index; regrouped after a build changed it).
+
+        Grouping a large corpus the first time takes seconds (Reuters' 19,000 articles: about 15 s); ``progress``
+        hears how it gets on. One grouping runs at a time; the library is held only while its files are read,
+        so searches on other threads go on meanwhile."""
         from .stories import story_map
 
-        return story_map(self, refresh=refresh)
+        report = (lambda phase, done, total: progress(BuildProgress(phase, done, total))) if progress else None
+        with self._stories_lock:
+            return story_map(self, refresh=refresh, report=report)
 
-    @_locked
     def similar(self, ident: str, limit: int = 10) -> list[Neighbour]:
-        """The articles most like one article, most alike first."""
-        return self.stories().similar(self.resolve_id(ident), limit=limit)
+        """The articles most like one article, most alike first. (Not holding the library while the stories are
+        grouped: :meth:`stories` takes the library's lock inside its own, never the other way round.)"""
+        stories = self.stories()
+        with self._lock:
+            article_id = self.resolve_id(ident)
+        return stories.similar(article_id, limit=limit)
 
     # --- entities -------------------------------------------------------------------------------------
 

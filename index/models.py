@@ -285,7 +285,8 @@ class Skipped:
 
 @dataclass(frozen=True, slots=True)
 class BuildProgress:
-    """Reported while a build runs: ``done`` of ``total`` articles, in ``phase``, at ``current``."""
+    """Reported while long work runs (a build, grouping the stories): ``done`` of ``total`` (0: not counted) in
+    ``phase``, at ``current``."""
 
     phase: str
     done: int

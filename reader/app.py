@@ -518,7 +518,7 @@ class BylineApp(App[None]):
             self._last_changes = changes or None
             return
         self._last_changes = changes
-        counts = ", ".join(f"{len(files)} {what}" for what, files in
+        counts = ", ".join(f"{len(files):,} {what}" for what, files in
                            (("added", changes.added), ("changed", changes.changed), ("deleted", changes.deleted))
                            if files)
         self.notify(f"Corpus files changed since indexing ({counts}): ctrl+r updates the index.",

@@ -123,6 +123,51 @@ def test_grouping_is_cached_in_the_index_and_reused(seeds: Library) -> None:
     assert again.to_dict() == first.to_dict()
 
 
+def test_grouping_says_how_it_gets_on_and_gives_the_same_stories(seeds: Library) -> None:
+    """Grouping a large corpus the first time takes seconds: it reports each step, counting what it counts,
+    and the stories are those grouped without anyone listening."""
+    heard = []
+    told = seeds.stories(refresh=True, progress=heard.append)
+    phases = [step.phase for step in heard]
+    assert [p for k, p in enumerate(phases) if k == 0 or phases[k - 1] != p] == [
+        "reading articles", "comparing articles", "clustering", "naming stories", "saving"]
+    reading = [step for step in heard if step.phase == "reading articles"]
+    assert reading[-1].done == reading[-1].total == len(seeds.articles())
+    naming = [step for step in heard if step.phase == "naming stories"]
+    assert naming[-1].done == naming[-1].total >= 1
+    assert _without_timings(told.to_dict()) == _without_timings(seeds.stories(refresh=True).to_dict())
+
+
+def test_a_search_goes_on_while_the_stories_are_grouped(seeds: Library, monkeypatch) -> None:
+    """Grouping holds the library only while it reads the index: a search from another thread (the reader's
+    search box while the stories screen groups) is answered meanwhile, not after the grouping."""
+    import threading
+
+    from index.stories import cache
+
+    grouping_started, searched = threading.Event(), threading.Event()
+    real_group = cache.group
+
+    def slow_group(*args, **kwargs):
+        grouping_started.set()
+        assert searched.wait(60), "the search waited for the grouping"
+        return real_group(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "group", slow_group)
+    grouper = threading.Thread(target=lambda: seeds.stories(refresh=True))
+    grouper.start()
+    try:
+        assert grouping_started.wait(60)
+        found = []
+        searcher = threading.Thread(target=lambda: (found.append(seeds.search("kabul")), searched.set()))
+        searcher.start()
+        searcher.join(60)
+        assert found and found[0].total >= 1, "the search did not finish while the stories were grouped"
+    finally:
+        searched.set()
+        grouper.join(60)
+
+
 # --- stable, incremental, syndicated ----------------------------------------------------------------------
 
 def _without_timings(data: dict) -> dict:
@@ -476,6 +521,43 @@ async def test_stories_screen_lists_stories_and_their_articles(seeds: Library) -
         await pilot.press("j", "enter")  # open the second one
         await _settle(pilot)
         assert isinstance(app.screen, ArticleScreen) and app.screen.article_id == "003_a25ce7c72124d8bc"
+
+
+async def test_stories_screen_says_how_grouping_gets_on(seeds: Library, monkeypatch) -> None:
+    """While the corpus is grouped (seconds, the first time on a large one) the screen says which step runs."""
+    import threading
+
+    from textual.widgets import Static
+
+    from index import BuildProgress
+    from reader.app import BylineApp
+    from reader.screens.stories import StoriesScreen
+
+    release = threading.Event()
+    real_stories = seeds.stories
+
+    def slow_stories(*, refresh=False, progress=None):
+        if progress is not None:
+            progress(BuildProgress("naming stories", 1_500, 3_971))
+        assert release.wait(30)
+        return real_stories(refresh=refresh, progress=progress)
+
+    monkeypatch.setattr(seeds, "stories", slow_stories)
+    app = BylineApp(seeds)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await _settle(pilot)
+        await pilot.press("ctrl+t")
+        status = ""
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, StoriesScreen):
+                status = str(app.screen.query_one("#stories-status", Static).render())
+                if "naming" in status:
+                    break
+        assert status == "Grouping the corpus into stories · naming stories 1,500 of 3,971…"
+        release.set()
+        await _settle(pilot)
+        assert _options(app.screen, "#story-list")
 
 
 async def test_marking_and_comparing_from_a_story(seeds: Library) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .copies import COPY_CONTENT, near_duplicate
-from .labels import describe_stories
+from .labels import Report, describe_stories, silent
 from .similarity import EDGE_FLOOR, Graph, Item, Vectors, similarity_graph
 
 #: Average similarity at which two groups are one story.
@@ -41,17 +41,22 @@ def group(
     items: Sequence[Item],
     entity_names: Mapping[str, str] | None = None,
     entity_surfaces: Mapping[str, Iterable[str]] | None = None,
+    report: Report | None = None,
 ) -> Grouping:
     """Group ``items`` into stories (see the module's docstring). Depends only on the set of items.
 
     ``entity_names`` gives each canonical entity id its display name, ``entity_surfaces`` the ways articles
-    write it, so a label does not repeat an entity as a term ("Islamic State" and "IS")."""
+    write it, so a label does not repeat an entity as a term ("Islamic State" and "IS"). ``report`` hears
+    which step runs (:data:`.labels.Report`)."""
 
     started = time.perf_counter()
+    report = report or silent
     items = sorted(items, key=lambda item: item.id)
     if not items:
         return Grouping(stories=[], neighbours={}, copy_of={}, stats={"articles": 0})
+    report("comparing articles", 0, 0)
     graph = similarity_graph(items)
+    report("clustering", 0, 0)
     paired = time.perf_counter()
     close = [k for k, value in enumerate(graph.similarity) if value >= EDGE_FLOOR]
     cluster = _average_linkage(len(items), [graph.first[k] for k in close], [graph.second[k] for k in close],
@@ -67,7 +72,8 @@ def group(
         group_members.sort(key=order_key.__getitem__)
     copies, copy_of = _copies(items, graph, cluster, order_key)
     neighbours = _neighbours(items, graph, copies)
-    stories = describe_stories(items, graph, cluster, members, entity_names or {}, entity_surfaces or {})
+    stories = describe_stories(items, graph, cluster, members, entity_names or {}, entity_surfaces or {},
+                               report=report)
     stats = _stats(len(items), graph, [len(m) for m in members.values()], copy_of, (started, paired, clustered))
     return Grouping(stories=stories, neighbours=neighbours, copy_of=copy_of, stats=stats)
 
@@ -205,6 +211,7 @@ def regroup(
     deleted: Iterable[str],
     entity_names: Mapping[str, str] | None = None,
     entity_surfaces: Mapping[str, Iterable[str]] | None = None,
+    report: Report | None = None,
 ) -> Grouping:
     """Group ``items`` again after the articles ``changed`` (added or changed) and ``deleted``, touching only the
     stories they can join: the stories that held them, and the stories of the articles alike to them before
@@ -216,9 +223,11 @@ def regroup(
     import numpy as np
 
     started = time.perf_counter()
+    report = report or silent
     items = sorted(items, key=lambda item: item.id)
     if not items:
         return Grouping(stories=[], neighbours={}, copy_of={}, stats={"articles": 0})
+    report("comparing articles", 0, 0)
     n = len(items)
     position = {item.id: i for i, item in enumerate(items)}
     changed, deleted = set(changed), set(deleted)
@@ -243,6 +252,7 @@ def regroup(
         if aid not in story_of:
             affected[i] = True
     graph = similarity_graph(items, only=affected, vectors=vectors)
+    report("clustering", 0, 0)
     paired = time.perf_counter()
     inside = [k for k, (a, b, value) in enumerate(zip(graph.first, graph.second, graph.similarity, strict=True))
               if affected[a] and affected[b] and value >= EDGE_FLOOR]
@@ -281,7 +291,7 @@ def regroup(
         if found:
             neighbours[item.id] = found
     stories = kept + describe_stories(items, graph, cluster, members, entity_names or {}, entity_surfaces or {},
-                                      kept_ids)
+                                      kept_ids, report=report)
     stories.sort(key=lambda story: story["id"])
     stats = _stats(n, graph, [len(story["articles"]) for story in stories], copy_of, (started, paired, clustered))
     stats["regrouped"] = int(affected.sum())

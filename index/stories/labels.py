@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +19,15 @@ RELATED = 10
 LABEL_ENTITIES = 3
 LABEL_TERMS = 3
 
+#: Told how long work is getting on: ``report(phase, done, total)`` (``total`` 0: not counted).
+Report = Callable[[str, int, int], None]
+#: Items (articles, stories) between two reports.
+REPORT_EVERY = 500
+
+
+def silent(phase: str, done: int, total: int) -> None:
+    """A :data:`Report` that tells no one."""
+
 
 def describe_stories(
     items: Sequence[Item],
@@ -28,9 +37,11 @@ def describe_stories(
     names: Mapping[str, str],
     surfaces: Mapping[str, Iterable[str]],
     other_ids: Mapping[int, str] | None = None,
+    report: Report | None = None,
 ) -> list[dict[str, Any]]:
     """Each story of ``members``: id (from its first article), articles (earliest first), label, related
-    stories (among them and the stories ``other_ids`` names, by the cluster name of each)."""
+    stories (among them and the stories ``other_ids`` names, by the cluster name of each). ``report`` hears
+    ``("naming stories", done, total)`` now and then."""
     story_ids = {rep: "S" + hashlib.sha1(items[m[0]].id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
                  for rep, m in members.items()}
     related = _related(graph, cluster, {**(other_ids or {}), **story_ids})
@@ -46,7 +57,11 @@ def describe_stories(
         return covering[entity]
 
     stories = []
-    for rep in sorted(members, key=story_ids.__getitem__):
+    report = report or silent
+    total = len(members)
+    for number, rep in enumerate(sorted(members, key=story_ids.__getitem__)):
+        if number % REPORT_EVERY == 0:
+            report("naming stories", number, total)
         group_members = members[rep]
         top_entities = _distinct_names(entity_top.get(rep, []), names)[:LABEL_ENTITIES]
         covered = set().union(*(covered_by(e) for e in top_entities))
@@ -64,6 +79,7 @@ def describe_stories(
             "terms": label_terms,
             "related": related.get(rep, []),
         })
+    report("naming stories", total, total)
     return stories
 
 

@@ -7,10 +7,13 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from ..safe import escape_for_json, neutralise, one_line
+
+T = TypeVar("T")
 
 
 def add_location(parser: argparse.ArgumentParser, *, positional: bool = False) -> None:
@@ -120,20 +123,29 @@ def ensure_index(lib, *, quiet: bool = False) -> None:
 
 def run_build(lib, *, show_progress: bool = True, **options):
     """``lib.build(**options)`` with a progress bar on stderr when it is a terminal."""
-    if not show_progress or not sys.stderr.isatty():
-        return lib.build(**options)
+    return with_progress(lambda progress: lib.build(progress=progress, **options), show=show_progress)
+
+
+def with_progress(work: Callable[[Callable | None], T], *, show: bool = True) -> T:
+    """``work(progress)``, drawing what ``progress`` hears (:class:`index.BuildProgress`) as a bar on stderr
+    when it is a terminal; ``work(None)`` otherwise."""
+    if not show or not sys.stderr.isatty():
+        return work(None)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.fields[current]}", markup=False))
     with Progress(*columns, console=console(stderr=True), transient=True) as bar:
-        task = bar.add_task("reading", total=None, current="")
+        task, counting = bar.add_task("reading", total=None, current=""), 0
 
         def on_progress(event) -> None:
-            bar.update(task, description=event.phase, completed=event.done, total=event.total or None,
-                       current=one_line(event.current)[-50:])
+            nonlocal task, counting
+            if event.total != counting:  # Rich cannot take a total back to "not counted": a new bar then
+                bar.remove_task(task)
+                task, counting = bar.add_task(event.phase, total=event.total or None, current=""), event.total
+            bar.update(task, description=event.phase, completed=event.done, current=one_line(event.current)[-50:])
 
-        return lib.build(progress=on_progress, **options)
+        return work(on_progress)
 
 
 def print_report(report, out) -> None:

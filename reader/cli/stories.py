@@ -10,7 +10,7 @@ import argparse
 
 from ..safe import one_line
 from ..words import counted
-from .common import add_location, console, dump_json, ensure_index, fail, open_corpus
+from .common import add_location, console, dump_json, ensure_index, fail, open_corpus, with_progress
 
 
 def register(subparsers) -> None:
@@ -47,7 +47,7 @@ def _story_map(args: argparse.Namespace):
     lib = open_corpus(args)
     with lib:
         ensure_index(lib, quiet=args.json)
-        return lib, lib.stories()
+        return lib, with_progress(lambda progress: lib.stories(progress=progress), show=not args.json)
 
 
 def cmd_stories(args: argparse.Namespace) -> int:

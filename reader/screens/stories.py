@@ -39,7 +39,7 @@ from reader.widgets.title_bar import TitleBar
 from reader.words import counted
 
 if TYPE_CHECKING:
-    from index import StoryMap
+    from index import BuildProgress, StoryMap
 
 SORTS = ("size", "date", "sources")
 UNKNOWN = "—"
@@ -50,6 +50,22 @@ class StoriesGrouped(Message, bubble=False):
     """The corpus is grouped into stories (``stories``: the index's story map)."""
 
     stories: StoryMap
+
+
+@dataclass
+class GroupingProgress(Message, bubble=False):
+    """How grouping the corpus into stories gets on (the first time on an index, seconds on a large corpus)."""
+
+    progress: BuildProgress
+
+
+def grouping_status(progress: BuildProgress | None, start: str = "Grouping the corpus into stories") -> Content:
+    """``Grouping the corpus into stories · reading articles 5,000 of 19,043…``: what runs, counted if it is."""
+    step = ""
+    if progress is not None:
+        counted_part = f" {progress.done:,} of {progress.total:,}" if progress.total else ""
+        step = f" · {progress.phase}{counted_part}"
+    return Content(f"{start}{step}…").stylize("$text-muted")
 
 
 @dataclass
@@ -243,14 +259,19 @@ class StoriesScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#story-list").border_title = "Stories"
         self.query_one("#story-articles").border_title = "Articles · enter opens · space marks · c compares"
-        self.query_one("#stories-status", Static).update(Content("Grouping the corpus into stories…")
-                                                         .stylize("$text-muted"))
+        self.query_one("#stories-status", Static).update(grouping_status(None))
         self.watch(self.app, "marks", self._marks_changed, init=False)
         self.load_stories()
 
     @work(thread=True, exclusive=True, group="stories", exit_on_error=False)
     def load_stories(self) -> None:
-        self.post_message(StoriesGrouped(self.app.library.stories()))
+        progress = lambda step: self.post_message(GroupingProgress(step))  # noqa: E731
+        self.post_message(StoriesGrouped(self.app.library.stories(progress=progress)))
+
+    @on(GroupingProgress)
+    def _grouping(self, event: GroupingProgress) -> None:
+        if self.stories is None:
+            self.query_one("#stories-status", Static).update(grouping_status(event.progress))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "stories" and event.state == WorkerState.ERROR:
@@ -408,7 +429,8 @@ class OtherCoverageScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="coverage", exit_on_error=False)
     def find_coverage(self) -> None:
-        stories = self.app.library.stories()
+        progress = lambda step: self.post_message(GroupingProgress(step))  # noqa: E731
+        stories = self.app.library.stories(progress=progress)
         story = stories.story_of(self.article_id)
         coverage = stories.other_coverage(self.article_id)
         left = stories.left_out(story.id)
@@ -418,6 +440,11 @@ class OtherCoverageScreen(ModalScreen[None]):
         if event.worker.group == "coverage" and event.state == WorkerState.ERROR:
             self.query_one("#coverage-summary", Static).update(
                 Content(f"No stories: {one_line(str(event.worker.error))}").stylize("$text-error"))
+
+    @on(GroupingProgress)
+    def _grouping(self, event: GroupingProgress) -> None:
+        if not self.coverage:
+            self.query_one("#coverage-summary", Static).update(grouping_status(event.progress, "Finding the story"))
 
     @on(CoverageFound)
     def _show(self, event: CoverageFound) -> None:
