@@ -1,4 +1,5 @@
-"""Counts in words: ``counted(1, "entity")`` is "1 entity", ``counted(2, "entity")`` "2 entities"."""
+"""Words the reader shows: counts (``counted(1, "entity")`` is "1 entity", ``counted(2, "entity")`` "2 entities"),
+and who said a quote."""
 
 from __future__ import annotations
 
@@ -21,3 +22,12 @@ def plural(word: str) -> str:
 def counted(number: int, word: str, words: str | None = None) -> str:
     """``number`` and ``word``, in the plural unless there is exactly one (``1,234 articles``)."""
     return f"{number:,} {word if number == 1 else words or plural(word)}"
+
+
+#: Said of a quote whose text does not say who spoke (a wrong name is worse than none).
+SPEAKER_UNCLEAR = "speaker unclear"
+
+
+def speaker_or_unclear(speaker: str | None) -> str:
+    """Who said a quote, as the reader shows it: the name, or "speaker unclear" when the text does not say."""
+    return speaker or SPEAKER_UNCLEAR

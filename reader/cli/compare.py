@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from index import ArticleRef, Comparison, EntityRef, FigurePair, SentencePair
 
 from ..safe import neutralise
-from ..words import counted
+from ..words import counted, speaker_or_unclear
 from .common import add_location, dump_json, ensure_index, fail, open_corpus
 
 
@@ -135,8 +135,7 @@ def format_text(comparison: Comparison) -> str:
             lines.append(f'  {x.what}: A "{_flat(x.a_text)}" ({x.a_range}) ~ B "{_flat(x.b_text)}" ({x.b_range})')
     lines += ["", f"SHARED QUOTES ({len(c.shared_quotes)})"]
     for m in c.shared_quotes:
-        who = f"{m.speaker}: " if m.speaker else ""
-        lines.append(f"  [{m.kind}] {who}")
+        lines.append(f"  [{m.kind}] {speaker_or_unclear(m.speaker)}")
         lines.append(f"    A: \u201c{_flat(c.quotes_a[m.a].text)}\u201d")
         lines.append(f"    B: \u201c{_flat(c.quotes_b[m.b].text)}\u201d")
     lines += ["", f"ALIGNED SENTENCES ({len(c.pairs)})"]
@@ -222,9 +221,8 @@ def format_markdown(comparison: Comparison) -> str:
         ]
     out += ["", "## Shared quotes", ""]
     for m in c.shared_quotes:
-        who = f" — {_md(m.speaker)}" if m.speaker else ""
         out += [
-            f"- *{m.kind}*{who}",
+            f"- *{m.kind}* — {_md(speaker_or_unclear(m.speaker))}",
             f"  - A: “{_md(c.quotes_a[m.a].text)}”",
             f"  - B: “{_md(c.quotes_b[m.b].text)}”",
         ]

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from index import Article, Comparison, FigurePair, entity_key
 from reader.screens.compare_lines import conflict_line, flat, summary_line
 from reader.widgets.lists import PagedOptionList
-from reader.words import counted
+from reader.words import counted, speaker_or_unclear
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +109,8 @@ class CompareDetailsScreen(ModalScreen[Target | None]):
                                      "Shared quotes: none"))
         for match in c.shared_quotes:
             quote_a, quote_b = c.quotes_a[match.a], c.quotes_b[match.b]
-            who = f"{flat(match.speaker)} · " if match.speaker else ""
             prompt = Content.assemble(
-                (f"{who}{match.kind}", "bold"),
+                (f"{flat(speaker_or_unclear(match.speaker))} · {match.kind}", "bold"),
                 "\n",
                 ("A ", "bold"),
                 f"“{flat(quote_a.text)}”",
