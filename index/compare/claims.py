@@ -177,8 +177,8 @@ def _noun_phrase(tokens: list[Token], j: int, text: str, stop: int | None = None
 #: number's noun ("14.40\n Imports" in a USDA table is the end of one row and the label of the next).
 _COLUMN_BREAK = re.compile(r"\n\s*\n|\n[ \t]|\t| {2,}")
 _TIME_UNITS = frozenset(
-    "seconds minutes hours days weeks months years decades centuries "
-    "second minute hour day week month year decade century".split()
+    "seconds minutes hours days nights weeks months years decades centuries "
+    "second minute hour day night week month year decade century".split()
 )
 _COLLECTIVE = frozenset("personnel staff police military crew people children men women youth".split())
 _MEASURE_WORD = re.compile("|".join(re.escape(p) for p, _ in _MEASURE_OF))
@@ -285,7 +285,20 @@ _NOT_PEOPLE = frozenset(
     shell shells round rounds rifle rifles magazine magazines bomb bombs rocket rockets point points version versions
     ft feet foot metre metres meter meters m km kilometres kilometers mile miles yard yards inch inches pound pounds
     kg tonnes tons percent acre acres hectare hectares storey storeys floor floors sentence sentences term terms
-    count counts""".split()
+    count counts game games match matches season seasons inning innings goal goals""".split()
+)
+#: "a city of 500,000", "the island nation of about 20 million", "a population of", "home to": the number of
+#: people who live somewhere, never a count of what happened to them.
+_POPULATION_BEFORE = re.compile(
+    r"\b(?:(?:city|town|village|country|nation|state|province|island|region|district|community|capital|metropolis"
+    r"|municipality|county|suburb)\s+of|population\s+(?:of|is|was|at)|home\s+to|inhabited\s+by)"
+    r"\s+(?:(?:about|some|around|nearly|almost|roughly|approximately|more\s+than|over|just\s+over|under|less\s+than)\s+)?$",
+    re.IGNORECASE,
+)
+#: Words of a sum of money written out: "a 25,000 dlr fine", "5 mln stg", "300 dollars bail".
+_CURRENCY = frozenset(
+    "dlr dlrs dollar dollars yen franc francs mark marks stg sterling lira lire peso pesos rupee rupees yuan euro "
+    "euros cent cents bail fine fines".split()
 )
 #: A count of people beside another ("another two", "four other people", "two more victims") adds to a toll
 #: given elsewhere: it is a part, never the whole.
@@ -317,8 +330,16 @@ _CLAUSE_BREAK = re.compile(
     r";|,\s*(?:where|who|which|while|whom)\b|,\s*(?!including\b|according\b)[a-z]+ing\b", re.IGNORECASE
 )
 #: "in the protests over the past eight days": a count of a whole campaign.
+#: "over four nights of protest", "across three days": the count of several days together.
 _CUMULATIVE = re.compile(
-    r"\b(?:over|in|during|for)\s+the\s+(?:past|last|previous)\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?)\b",
+    r"\b(?:over|in|during|for)\s+the\s+(?:past|last|previous)\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?)\b"
+    r"|\b(?:over|across)\s+(?:the\s+)?(?:\w+\s+)?(?:days|nights|weeks|months)\b",
+    re.IGNORECASE,
+)
+#: "Since the shooting, over 50 arrests have been made": a sentence opening on the time since an event counts
+#: everything from then on (not "Since Monday", the day of one incident; see :data:`_SINCE_AFTER`).
+_SINCE_OPENING = re.compile(
+    r"\W*since\s+(?!(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|yesterday\b|last\s+night\b)[^,;.]{1,60},",
     re.IGNORECASE,
 )
 #: "have killed 300 people so far", "a total of 300 people": a running total, not one incident's count.
@@ -326,7 +347,7 @@ _TOTAL_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:so\s+far|in\s+total|to\s+da
 _TOTAL_BEFORE = re.compile(r"\b(?:a\s+)?(?:total|tally|cumulative\s+\w+)\s+of\s+$", re.IGNORECASE)
 #: "After 13 days of bombardment, which has claimed more than 660 lives": the campaign's count, when it comes
 #: before the figure.
-_CUMULATIVE_BEFORE = re.compile(r"\bafter\s+(?:\w+\s+)?(?:days?|weeks?|months?)\s+of\b", re.IGNORECASE)
+_CUMULATIVE_BEFORE = re.compile(r"\bafter\s+(?:\w+\s+)?(?:days?|nights?|weeks?|months?)\s+of\b", re.IGNORECASE)
 #: "across the continent", "nationwide": a count of a wider area than the story's.
 _WIDER = re.compile(
     r"\bacross\s+(?:the\s+)?(?:continent|country|region|world|nation|globe|Europe|Asia|Africa)\b"
@@ -357,6 +378,15 @@ def _named_before(text: str, lo: int, start: int) -> bool:
     if not match or match.group(2).lower() in _NOT_A_NAME:
         return False
     return match.group(1) not in (".", "!", "?", ":", '"', "“")
+
+
+_NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
+
+
+def _names_its_measure(text: str, end: int, hi: int) -> bool:
+    """Whether the word right after a count says what it measures ("22,000 refugees", "300 dead")."""
+    match = _NEXT_WORD.match(text, end, hi)
+    return match is not None and bool(measure_of_word(match.group(1).lower()))
 
 
 def _has_own_verb(noun: str) -> bool:
@@ -416,15 +446,23 @@ _AGE_LIST = r"(\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})+)(?=\s*[,.;)]|\s+(?:years|wer
 #: Two patterns, each opening with plain text, so that the scan of a long article stays quick.
 _AGES_AFTER_COMMA = re.compile(r",\s+" + _AGE_LIST)
 _AGES_AFTER_AGED = re.compile(r"age[ds]?\s+" + _AGE_LIST)
+#: One age shared by two or more people: "two teachers, both 51,", "the brothers, both aged 19", "all 18".
+_AGES_SHARED = re.compile(
+    r"\b(?:both|all|each)\s+(?:aged\s+)?(\d{1,2})\b(?![.,]\d)(?=\s*[,.;)]|\s+(?:years|were|was|are)\b)"
+)
+_AGE_PATTERNS = (_AGES_AFTER_COMMA, _AGES_AFTER_AGED, _AGES_SHARED)
 
 
 def _age_lists(text: str) -> list[tuple[int, int]]:
-    """Spans of the ages in ``text`` listed as an apposition ("two sons, 11 and 14,", "aged 11 and 14")."""
-    return [(m.start(1), m.end(1)) for p in (_AGES_AFTER_COMMA, _AGES_AFTER_AGED) for m in p.finditer(text)]
+    """Spans of the ages in ``text`` listed as an apposition ("two sons, 11 and 14,", "aged 11 and 14") or shared
+    ("two teachers, both 51,")."""
+    return [(m.start(1), m.end(1)) for p in _AGE_PATTERNS for m in p.finditer(text)]
 
 
 def _without_ages(gap: str) -> str:
-    return _AGES_AFTER_AGED.sub("", _AGES_AFTER_COMMA.sub("", gap))
+    for pattern in _AGE_PATTERNS:
+        gap = pattern.sub("", gap)
+    return gap
 #: "None of the 40 people were hurt", "were not killed": a count of whom the measure is denied.
 _NEGATED_BEFORE = re.compile(r"\b(?:none|neither|no\s+one)\s+of\s+(?:the\s+|those\s+|them\s+)?$", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|never|no|n't)\s+(?:\w+ly\s+|been\s+|be\s+)?$", re.IGNORECASE)
@@ -563,6 +601,14 @@ def extract_counts(
             # People are whole: "a quake measuring 6.4", "Windows 8.1" count no one.
             or (scale == 1 and not float(low).is_integer())
             or _AGENT.search(text[max(lo, start - 4) : start])
+            # "Dinar, a town of 500,000", "a population of 2 million": how many live there, not a toll ("home to
+            # 22,000 refugees" names its measure in its noun).
+            or (
+                _POPULATION_BEFORE.search(text[max(lo, start - 50) : start])
+                and not _names_its_measure(text, phrase_end, hi)
+            )
+            # "a 25,000 dlr fine": a sum of money beside "jail" counts no one.
+            or not _CURRENCY.isdisjoint(w.lower() for w in f"{qualifiers} {head}".split())
         ):
             measure = ""
         group = _group_of(head, qualifiers)
@@ -587,6 +633,7 @@ def extract_counts(
             or _BRINGING_TO.search(text[max(lo, start - 40) : start])
             or _CUMULATIVE.search(text, lo, hi)
             or _CUMULATIVE_BEFORE.search(text, lo, start)
+            or _SINCE_OPENING.match(text, lo, start)
             or _TOTAL_AFTER.match(text, phrase_end, hi)
             or _TOTAL_BEFORE.search(text[max(lo, start - 30) : start])
             # "More than 600 Palestinians have been killed so far ..., and around 3,000 have been wounded": a
