@@ -11,8 +11,9 @@ from functools import lru_cache
 from itertools import chain
 
 from ..models import Article, label_kind
-from .claims import FigureSet, extract_counts, gap_ratio, measure_of_word, ranges_overlap
+from .claims import FigureSet, extract_counts, gap_ratio, ranges_overlap
 from .figure import Figure, sentence_of
+from .measures import measure_of_word
 from .report import FigurePair, SentencePair
 from .sentences import Profile, entity_key, within
 
