@@ -21,7 +21,8 @@ event id.
 
 BASIL's labelled pairs hold few real conflicts (twelve), so conflicts are also measured on ECB+
 (``bench/ecbplus.py``, verdicts in ``bench/labels/ecbplus_conflicts.json``): the share of reported conflicts (and
-updates) read as real disagreements, on same-event pairs of odd topics (dev) and even topics (test), and the
+updates) read as real disagreements, on same-event pairs of odd topics (dev: every pair of its stories, and
+apart the 24-pair sample of the earlier rounds) and even topics (test: 12 pairs a story), and the
 disagreements reported on pairs of a topic's two look-alike events (all false). A reported disagreement with no
 verdict yet is counted as unjudged, never as right.
 """
