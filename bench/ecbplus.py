@@ -9,8 +9,9 @@ the articles, with a verdict for each reported disagreement.
 The halves are fixed by topic before any result was seen: odd topics are dev (tune), even topics test (measure
 only).
 
-``python -m bench.ecbplus dump [dev|test]`` prints every conflict, update and "figures differ" item compare reports
-on the half's pairs, with both sentences, to label them (only conflicts and updates are scored);
+``python -m bench.ecbplus dump [dev|test] [--unjudged]`` prints every conflict, update and "figures differ" item
+compare reports on the half's pairs, with both sentences, to label them (only conflicts and updates are scored;
+``--unjudged``: only the conflicts and updates with no verdict yet);
 ``python -m bench.ecbplus show ID`` prints an article's sentences.
 """
 
@@ -30,12 +31,15 @@ from .corpora import BENCH_DIR, Unmeasurable, shared_corpus
 ECBPLUS = shared_corpus("ecbplus.jsonl.gz", "BYLINE_ECBPLUS")
 INDEX = BENCH_DIR / "indexes" / "ecbplus"
 LABELS = Path(__file__).resolve().parent / "labels" / "ecbplus_conflicts.json"
-#: Same-event pairs per story (all pairs of a story would be ~2,400; these are chosen by a fixed hash).
+#: Same-event pairs per test story (all pairs of the test stories would be ~2,600; these are chosen by a fixed
+#: hash).
 PAIRS_PER_STORY = 12
-#: On dev stories, the next twelve of the same order too: twelve gave only eight reported conflicts to measure
-#: precision on (round 2 of the verdicts). The test half keeps twelve.
+#: The dev sample of rounds 0-5: the first 24 pairs of each dev story in the same order (the first twelve were
+#: those of rounds 0-3). Since round 6 dev measures every pair of its stories (2,925): 24 gave only 16 reported
+#: disagreements once the rules were strict, too few to tune on. The 24 are still measured on their own.
 DEV_PAIRS_PER_STORY = 24
-#: Different-event pairs (the two look-alike events of a topic) per topic.
+#: Different-event pairs (the two look-alike events of a topic) per test topic; a dev topic gives every pair of
+#: one article of each event since round 6 (~2,900), the first two unchanged.
 UNRELATED_PER_TOPIC = 2
 
 
@@ -75,21 +79,23 @@ def _order(tag: str, x: str) -> bytes:
     return hashlib.sha1(f"{tag}:{x}".encode()).digest()
 
 
-def same_event_pairs(story_of: dict[str, str]) -> list[tuple[str, str]]:
-    """Up to ``PAIRS_PER_STORY`` pairs of articles of one story each (``DEV_PAIRS_PER_STORY`` on dev stories),
-    fixed by hash, ids sorted within a pair; a dev story's first twelve are those of the earlier rounds."""
+def same_event_pairs(story_of: dict[str, str], *, dev_limit: int | None = None) -> list[tuple[str, str]]:
+    """Up to ``PAIRS_PER_STORY`` pairs of articles of one story each on test stories, every pair on dev stories
+    (only the first ``dev_limit`` when given: ``DEV_PAIRS_PER_STORY`` is the sample of rounds 0-5), in an order
+    fixed by hash, ids sorted within a pair; a dev story's first 24 are those of the earlier rounds."""
     by_story: dict[str, list[str]] = {}
     for ident, story in story_of.items():
         by_story.setdefault(story, []).append(ident)
     out = []
     for story in sorted(by_story):
         pairs = sorted(combinations(sorted(by_story[story]), 2), key=lambda p: _order("same", "|".join(p)))
-        out.extend(pairs[: DEV_PAIRS_PER_STORY if half(story.split("-")[0]) == "dev" else PAIRS_PER_STORY])
+        out.extend(pairs[: dev_limit if half(story.split("-")[0]) == "dev" else PAIRS_PER_STORY])
     return out
 
 
-def different_event_pairs(story_of: dict[str, str]) -> list[tuple[str, str]]:
-    """Per topic, ``UNRELATED_PER_TOPIC`` pairs of one article of each of its two look-alike events."""
+def different_event_pairs(story_of: dict[str, str], *, dev_limit: int | None = None) -> list[tuple[str, str]]:
+    """Per topic, pairs of one article of each of its two look-alike events: ``UNRELATED_PER_TOPIC`` on test
+    topics, every one on dev topics (the first ``dev_limit`` when given), the first ones unchanged."""
     by_topic: dict[str, dict[str, list[str]]] = {}
     for ident, story in story_of.items():
         by_topic.setdefault(story.split("-")[0], {}).setdefault(story, []).append(ident)
@@ -100,7 +106,7 @@ def different_event_pairs(story_of: dict[str, str]) -> list[tuple[str, str]]:
             continue
         pairs = sorted(((x, y) for x in sorted(groups[0]) for y in sorted(groups[1])),
                        key=lambda p: _order("different", "|".join(p)))
-        out.extend(pairs[:UNRELATED_PER_TOPIC])
+        out.extend(pairs[: dev_limit if half(topic) == "dev" else UNRELATED_PER_TOPIC])
     return out
 
 
@@ -133,19 +139,25 @@ def _sentence(article: Article, index: int) -> str:
     return " ".join(article.text[s:e].split())
 
 
-def dump(which: str) -> None:
+def dump(which: str, *, unjudged: bool = False) -> None:
+    """Print what compare reports on the half's pairs with both sentences; ``unjudged``: only the conflicts and
+    updates with no verdict yet."""
     from index.compare import compare
 
     found = articles()
     story_of = stories()
     weights = articles.weights.get  # type: ignore[attr-defined]
+    labels = json.loads(LABELS.read_text(encoding="utf-8"))
+    judged = {(j["a"], j["b"], *key(j)) for j in labels["judged"]}
     for kind, pairs in (("same", same_event_pairs(story_of)), ("different", different_event_pairs(story_of))):
         for a_id, b_id in pairs:
             if a_id not in found or b_id not in found or half(topic_of(a_id, story_of)) != which:
                 continue
             a, b = found[a_id], found[b_id]
             c = compare(a, b, weights=weights)
-            for entry in reported(c, differences=True):
+            for entry in reported(c, differences=not unjudged):
+                if unjudged and (a_id, b_id, *key(entry)) in judged:
+                    continue
                 print(json.dumps({"pair": kind, "a": a_id, "b": b_id, **entry}))
                 print(f"   A[{entry['a_sentence']}] {_sentence(a, entry['a_sentence'])}")
                 print(f"   B[{entry['b_sentence']}] {_sentence(b, entry['b_sentence'])}")
@@ -154,7 +166,7 @@ def dump(which: str) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1] == "dump":
-        dump(sys.argv[2])
+        dump(sys.argv[2], unjudged="--unjudged" in sys.argv[3:])
     elif sys.argv[1] == "show":
         found = articles()
         for ident in sys.argv[2:]:
@@ -166,32 +178,41 @@ if __name__ == "__main__":
 
 def evaluate(which: str, found: dict[str, Article], weights, compare) -> dict:
     """Conflict and update precision on the half's same-event pairs against the hand verdicts, and conflicts on
-    its different-event pairs (all false by construction)."""
+    its different-event pairs (all false by construction). On dev, ``sample`` holds the same measures on the
+    first ``DEV_PAIRS_PER_STORY`` pairs of each story and the first ``UNRELATED_PER_TOPIC`` different-event pairs
+    of each topic (the sample of rounds 0-5), so a figure can be set beside the earlier ones."""
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
     verdict = {(j["a"], j["b"], *key(j)): j["verdict"] for j in labels["judged"]}
     story_of = stories()
-    counts = {"conflict": {"right": 0, "false": 0, "unjudged": 0}, "update": {"right": 0, "false": 0, "unjudged": 0}}
-    pairs = different = 0
-    different_conflicts = 0
-    found_keys: set[tuple] = set()
+    old = set(same_event_pairs(story_of, dev_limit=DEV_PAIRS_PER_STORY))
+    old |= set(different_event_pairs(story_of, dev_limit=UNRELATED_PER_TOPIC))
+
+    def empty() -> dict:
+        return {"pairs": 0, "different_pairs": 0, "different_conflicts": 0, "found": set(),
+                "conflict": {"right": 0, "false": 0, "unjudged": 0}, "update": {"right": 0, "false": 0, "unjudged": 0}}
+
+    whole, sample = empty(), empty()
     for kind, chosen in (("same", same_event_pairs(story_of)), ("different", different_event_pairs(story_of))):
         for a_id, b_id in chosen:
             if a_id not in found or b_id not in found or half(topic_of(a_id, story_of)) != which:
                 continue
             c = compare(found[a_id], found[b_id], weights=weights)
-            if kind == "different":
-                different += 1
-                different_conflicts += len(c.conflicts) + len(c.updates)
-                continue
-            pairs += 1
-            for entry in reported(c):
-                found_keys.add((a_id, b_id, *key(entry)))
-                v = verdict.get((a_id, b_id, *key(entry)))
-                slot = "unjudged" if v is None else "right" if v in ("real", "update") else "false"
-                counts[entry["kind"]][slot] += 1
+            for counts in (whole, sample) if (a_id, b_id) in old else (whole,):
+                if kind == "different":
+                    counts["different_pairs"] += 1
+                    counts["different_conflicts"] += len(c.conflicts) + len(c.updates)
+                    continue
+                counts["pairs"] += 1
+                for entry in reported(c):
+                    counts["found"].add((a_id, b_id, *key(entry)))
+                    v = verdict.get((a_id, b_id, *key(entry)))
+                    slot = "unjudged" if v is None else "right" if v in ("real", "update") else "false"
+                    counts[entry["kind"]][slot] += 1
     # The disagreements ever judged real (or an update) on this half's pairs that are still reported: what a
     # stricter rule silenced shows here, beside the precision it bought.
     known = {(j["a"], j["b"], *key(j)) for j in labels["judged"]
              if j["half"] == which and j["pair"] == "same" and j["verdict"] in ("real", "update")}
-    return {"pairs": pairs, "different_pairs": different, "different_conflicts": different_conflicts, **counts,
-            "known_real": len(known), "known_real_reported": len(known & found_keys)}
+    for counts, pairs in ((whole, None), (sample, old)):
+        chosen = known if pairs is None else {k for k in known if k[:2] in pairs}
+        counts["known_real"], counts["known_real_reported"] = len(chosen), len(chosen & counts.pop("found"))
+    return {**whole, "sample": sample} if which == "dev" else whole

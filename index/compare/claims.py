@@ -5,8 +5,9 @@ what is counted and in what respect (``measure`` such as "killed", ``group`` suc
 dates the calendar fields (``dates``).
 
 What is counted: ``measure`` is the nearest word of a known kind in the same sentence (killed, injured,
-arrested, ...) and ``group`` says who: a nationality or named group in the noun phrase ("13 Americans",
-"13 members of the US army" -> ``us``), ``all`` for people in general ("more than 170 people", "hundreds"),
+arrested, ...; the vocabulary and the choice of the nearest are ``measures``) and ``group`` says who: a
+nationality or named group in the noun phrase ("13 Americans", "13 members of the US army" -> ``us``), ``all``
+for people in general ("more than 170 people", "hundreds"),
 else the head noun ("three areas" -> ``area``). Figures joined by "and"/"as well as" with the same
 measure add up to a derived total ("169 Afghans and 13 U.S. service members" -> all = 182); "including" and
 "among them" name a part of the whole, so they do not add.
@@ -21,40 +22,22 @@ import re
 from bisect import bisect_left
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from itertools import pairwise
 
 from .dates import date_matches, dates_agree, extract_dates
 from .figure import Figure, sentence_of
-from .numbers import SCALES, Token, may_start_number, modifier_at, modifier_range, number_at, number_tokens
-
-#: Words that say what a count measures, by their lowercase prefix.
-MEASURES: dict[str, tuple[str, ...]] = {
-    "killed": (
-        "kill",
-        "dead",
-        "died",
-        "die",
-        "death",
-        "slain",
-        "perish",
-        "fatalit",
-        "massacr",
-        "slaughter",
-        "toll",
-        "lives",
-    ),
-    "injured": ("injur", "wound", "hurt"),
-    "arrested": ("arrest", "detain", "detention", "captur", "apprehend", "jail"),
-    "missing": ("missing",),
-    "evacuated": ("evacuat", "airlift", "rescu"),
-    "displaced": ("displac", "fled", "homeless", "refugee"),
-    "released": ("releas", "freed"),
-}
-_MEASURE_OF: list[tuple[str, str]] = sorted(
-    ((prefix, measure) for measure, prefixes in MEASURES.items() for prefix in prefixes),
-    key=lambda item: -len(item[0]),
+from .measures import (
+    A_NUMBER,
+    CLAUSE_BREAK,
+    INCLUSIVE,
+    MEASURE_WORD,
+    PEOPLE_MEASURES,
+    age_spans,
+    measure_near,
+    measure_of_word,
+    measure_words,
 )
+from .numbers import SCALES, Token, may_start_number, modifier_at, modifier_range, number_at, number_tokens
 
 #: Head nouns that mean "people in general": a figure counting them is the whole, not a group.
 PEOPLE = frozenset("people persons person individuals victims lives others civilians residents".split())
@@ -101,7 +84,6 @@ _ADDITIVE = re.compile(r"\b(?:and|as well as|plus|along with|together with)\W*$"
 #: The words between two counts joined additively: "..., and", "and" (the clause's other words before it).
 _ADDITIVE_AFTER = re.compile(r"[^;.]*\b(?:and|as well as|while)\W+$", re.IGNORECASE)
 _PLUS = re.compile(r"\b(?:plus|in addition to)\W*$", re.IGNORECASE)
-_INCLUSIVE = re.compile(r"\b(?:including|among them|among whom|of whom|of them)\b", re.IGNORECASE)
 
 #: Things made of digits that are not counts: clock times, slashed and ISO dates, ages, dimensions.
 _NOT_A_COUNT = re.compile(
@@ -147,7 +129,7 @@ def _noun_phrase(tokens: list[Token], j: int, text: str, stop: int | None = None
         return "", "", tokens[j - 1].end if j > 0 else 0, j
     head_index = len(words) - 1
     for index, tok in enumerate(words):
-        if _MEASURE_WORD.match(tok.low):  # "Hundreds died", "13 Americans killed"
+        if MEASURE_WORD.match(tok.low):  # "Hundreds died", "13 Americans killed"
             head_index = index - 1
             break
         is_acronym = tok.text.isupper() and len(tok.text) > 1
@@ -177,12 +159,10 @@ def _noun_phrase(tokens: list[Token], j: int, text: str, stop: int | None = None
 #: number's noun ("14.40\n Imports" in a USDA table is the end of one row and the label of the next).
 _COLUMN_BREAK = re.compile(r"\n\s*\n|\n[ \t]|\t| {2,}")
 _TIME_UNITS = frozenset(
-    "seconds minutes hours days weeks months years decades centuries "
-    "second minute hour day week month year decade century".split()
+    "seconds minutes hours days nights weeks months years decades centuries "
+    "second minute hour day night week month year decade century".split()
 )
 _COLLECTIVE = frozenset("personnel staff police military crew people children men women youth".split())
-_MEASURE_WORD = re.compile("|".join(re.escape(p) for p, _ in _MEASURE_OF))
-_MEASURE_CANDIDATE = re.compile(r"\b(?:" + _MEASURE_WORD.pattern + r")[A-Za-z]*", re.IGNORECASE)
 
 
 def _group_of(head: str, qualifiers: str) -> str:
@@ -222,70 +202,26 @@ def singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
 
 
-def _measure_words(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
-    """The words of ``text[lo:hi]`` (a sentence) that say what a count measures: (start, end, measure)."""
-    found = []
-    for match in _MEASURE_CANDIDATE.finditer(text, lo, hi):
-        measure = measure_of_word(match.group().lower())
-        if not measure:
-            continue
-        a, b = match.start(), match.end()
-        if measure == "killed" and _NOT_A_TOLL_AFTER.match(text, b, hi):
-            continue  # "the death sentence", "the death penalty": no one is counted
-        if _NEGATION.search(text[max(lo, a - 24) : a]):
-            continue  # "were not injured", "no deaths": the measure is denied
-        if measure == "injured" and _SERIOUSLY.search(text[max(lo, a - 14) : a]):
-            measure = "injured seriously"
-        found.append((a, b, measure))
-    return found
-
-
-def _measure_near(
-    text: str,
-    start: int,
-    end: int,
-    lo: int,
-    hi: int,
-    words: list[tuple[int, int, str]] | None = None,
-    *,
-    after_only: bool = False,
-) -> tuple[str, int]:
-    """The measure word nearest to ``[start, end)`` within ``[lo, hi)`` (a sentence), and its distance in
-    words; ("", big) when there is none within 15 words. ``words``: the sentence's :func:`_measure_words`.
-    A measure word with another number between it and the figure is that number's ("over 14,000 people took
-    shelter, hundreds of buildings fell, one person was killed"). ``after_only``: only words after the figure.
-    """
-    best, best_distance = "", 10**9
-    for a, b, measure in _measure_words(text, lo, hi) if words is None else words:
-        if after_only and b <= start:
-            continue
-        gap = text[b:start] if b <= start else text[end:a]
-        if _CLAUSE_BREAK.search(gap) or (_A_NUMBER.search(_without_ages(gap)) and not _INCLUSIVE.search(gap)):
-            continue
-        if b > start and _OTHER_RELATIVE.search(gap):
-            continue  # "two sons in the strike that killed 40": the relative clause is the strike's
-        distance = len(gap.split())
-        if b <= start and _AND.search(gap):
-            # "A girl was killed and dozens of others were seriously injured": a measure before "and" is the
-            # previous clause's; one after the figure is its own.
-            distance += 3
-        # On a tie the word after the figure wins: "five seriously injured and 20 people were injured".
-        if distance < best_distance or (distance == best_distance and a >= end):
-            best, best_distance = measure, distance
-    return (best, best_distance) if best_distance <= MEASURE_REACH else ("", best_distance)
-
-
-#: Counts of people: a figure measured as killed, injured, ... must count people, not things or distances.
-PEOPLE_MEASURES = frozenset(
-    {"killed", "injured", "injured seriously", "arrested", "missing", "evacuated", "displaced", "released"}
-)
 #: Head nouns that are never people: "10 houses were damaged" beside "injured", "falling 200ft" beside "killed".
 _NOT_PEOPLE = frozenset(
     """house houses home homes building buildings village villages school schools camp camps vehicle vehicles car cars
     shell shells round rounds rifle rifles magazine magazines bomb bombs rocket rockets point points version versions
     ft feet foot metre metres meter meters m km kilometres kilometers mile miles yard yards inch inches pound pounds
     kg tonnes tons percent acre acres hectare hectares storey storeys floor floors sentence sentences term terms
-    count counts""".split()
+    count counts game games match matches season seasons inning innings goal goals""".split()
+)
+#: "a city of 500,000", "the island nation of about 20 million", "a population of", "home to": the number of
+#: people who live somewhere, never a count of what happened to them.
+_POPULATION_BEFORE = re.compile(
+    r"\b(?:(?:city|town|village|country|nation|state|province|island|region|district|community|capital|metropolis"
+    r"|municipality|county|suburb)\s+of|population\s+(?:of|is|was|at)|home\s+to|inhabited\s+by)"
+    r"\s+(?:(?:about|some|around|nearly|almost|roughly|approximately|more\s+than|over|just\s+over|under|less\s+than)\s+)?$",
+    re.IGNORECASE,
+)
+#: Words of a sum of money written out: "a 25,000 dlr fine", "5 mln stg", "300 dollars bail".
+_CURRENCY = frozenset(
+    "dlr dlrs dollar dollars yen franc francs mark marks stg sterling lira lire peso pesos rupee rupees yuan euro "
+    "euros cent cents bail fine fines".split()
 )
 #: A count of people beside another ("another two", "four other people", "two more victims") adds to a toll
 #: given elsewhere: it is a part, never the whole.
@@ -294,7 +230,6 @@ _ADDITIONAL_BEFORE = re.compile(r"\b(?:another|an additional|a further)\s+$", re
 _ALSO_AFTER = re.compile(r"\s+(?:(?:were|was|have|had|has)\s+)?also\b", re.IGNORECASE)
 #: "nine of the dead", "two of them", "12 of one family", "three of his children": a part of a whole.
 _PART_OF = frozenset("the them those these whom one a an his her their its".split())
-_AND = re.compile(r"\band\b", re.IGNORECASE)
 #: "bringing to 10 the number of Israelis killed", "raising the toll to 40": a running total.
 _BRINGING_TO = re.compile(r"\b(?:bringing|brings|brought|raising|raises|raised|taking|takes|took)\b[^,;]*\bto\s+$")
 _SINCE_AFTER = re.compile(
@@ -311,14 +246,17 @@ _LOCAL = re.compile(
 #: "Nine Israelis, including three civilians", "including an entire family of seven": a part of the count before.
 _INCLUDING_BEFORE = re.compile(r"\bincluding\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
 _ADDITIONAL_QUALIFIER = re.compile(r"\b(?:other|more|additional|further)\b", re.IGNORECASE)
-#: Words between a figure and a measure word that end the figure's clause ("over 14,000 people took shelter,
-#: where one was killed"): the measure is another clause's.
-_CLAUSE_BREAK = re.compile(
-    r";|,\s*(?:where|who|which|while|whom)\b|,\s*(?!including\b|according\b)[a-z]+ing\b", re.IGNORECASE
-)
 #: "in the protests over the past eight days": a count of a whole campaign.
+#: "over four nights of protest", "across three days": the count of several days together.
 _CUMULATIVE = re.compile(
-    r"\b(?:over|in|during|for)\s+the\s+(?:past|last|previous)\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?)\b",
+    r"\b(?:over|in|during|for)\s+the\s+(?:past|last|previous)\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?)\b"
+    r"|\b(?:over|across)\s+(?:the\s+)?(?:\w+\s+)?(?:days|nights|weeks|months)\b",
+    re.IGNORECASE,
+)
+#: "Since the shooting, over 50 arrests have been made": a sentence opening on the time since an event counts
+#: everything from then on (not "Since Monday", the day of one incident; see :data:`_SINCE_AFTER`).
+_SINCE_OPENING = re.compile(
+    r"\W*since\s+(?!(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|yesterday\b|last\s+night\b)[^,;.]{1,60},",
     re.IGNORECASE,
 )
 #: "have killed 300 people so far", "a total of 300 people": a running total, not one incident's count.
@@ -326,7 +264,7 @@ _TOTAL_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:so\s+far|in\s+total|to\s+da
 _TOTAL_BEFORE = re.compile(r"\b(?:a\s+)?(?:total|tally|cumulative\s+\w+)\s+of\s+$", re.IGNORECASE)
 #: "After 13 days of bombardment, which has claimed more than 660 lives": the campaign's count, when it comes
 #: before the figure.
-_CUMULATIVE_BEFORE = re.compile(r"\bafter\s+(?:\w+\s+)?(?:days?|weeks?|months?)\s+of\b", re.IGNORECASE)
+_CUMULATIVE_BEFORE = re.compile(r"\bafter\s+(?:\w+\s+)?(?:days?|nights?|weeks?|months?)\s+of\b", re.IGNORECASE)
 #: "across the continent", "nationwide": a count of a wider area than the story's.
 _WIDER = re.compile(
     r"\bacross\s+(?:the\s+)?(?:continent|country|region|world|nation|globe|Europe|Asia|Africa)\b"
@@ -357,6 +295,15 @@ def _named_before(text: str, lo: int, start: int) -> bool:
     if not match or match.group(2).lower() in _NOT_A_NAME:
         return False
     return match.group(1) not in (".", "!", "?", ":", '"', "“")
+
+
+_NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
+
+
+def _names_its_measure(text: str, end: int, hi: int) -> bool:
+    """Whether the word right after a count says what it measures ("22,000 refugees", "300 dead")."""
+    match = _NEXT_WORD.match(text, end, hi)
+    return match is not None and bool(measure_of_word(match.group(1).lower()))
 
 
 def _has_own_verb(noun: str) -> bool:
@@ -407,56 +354,9 @@ _RELATIVE = re.compile(r"\b(?:that|which|who|whom|where)\b", re.IGNORECASE)
 #: A figure after "by" following its measure is the agent, not the count ("killed ... by tens of thousands").
 _AGENT = re.compile(r"\bby\s+$", re.IGNORECASE)
 
-#: "death sentence", "death penalty": "death" that counts no one.
-_NOT_A_TOLL_AFTER = re.compile(
-    r"\s+(?:sentences?|penalty|penalties|row|threats?|squads?|certificates?)\b", re.IGNORECASE
-)
-#: Ages given as an apposition: "two sons, 11 and 14,", "aged 11 and 14".
-_AGE_LIST = r"(\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})+)(?=\s*[,.;)]|\s+(?:years|were|was|are)\b)"
-#: Two patterns, each opening with plain text, so that the scan of a long article stays quick.
-_AGES_AFTER_COMMA = re.compile(r",\s+" + _AGE_LIST)
-_AGES_AFTER_AGED = re.compile(r"age[ds]?\s+" + _AGE_LIST)
 
-
-def _age_lists(text: str) -> list[tuple[int, int]]:
-    """Spans of the ages in ``text`` listed as an apposition ("two sons, 11 and 14,", "aged 11 and 14")."""
-    return [(m.start(1), m.end(1)) for p in (_AGES_AFTER_COMMA, _AGES_AFTER_AGED) for m in p.finditer(text)]
-
-
-def _without_ages(gap: str) -> str:
-    return _AGES_AFTER_AGED.sub("", _AGES_AFTER_COMMA.sub("", gap))
 #: "None of the 40 people were hurt", "were not killed": a count of whom the measure is denied.
 _NEGATED_BEFORE = re.compile(r"\b(?:none|neither|no\s+one)\s+of\s+(?:the\s+|those\s+|them\s+)?$", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(?:not|never|no|n't)\s+(?:\w+ly\s+|been\s+|be\s+)?$", re.IGNORECASE)
-#: A relative clause of another noun between a figure and a measure word after it (not "12 people who died").
-_OTHER_RELATIVE = re.compile(r"\w\s+(?:that|which|who)\b", re.IGNORECASE)
-#: A number in the words between a figure and a measure word (digits or a number word).
-_A_NUMBER = re.compile(
-    r"(?<![\w-])\d(?![\d,.]*[-A-Za-z])|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
-    r"hundreds|thousand|thousands|dozen|dozens|scores|millions?)\b",
-    re.IGNORECASE,
-)
-_SERIOUSLY = re.compile(
-    r"\b(?:seriously|critically|severely|gravely|serious|critical|severe|grave|life-threatening)\s+$", re.IGNORECASE
-)
-#: How many words may stand between a figure and the word that says what it counts.
-MEASURE_REACH = 10
-
-
-@lru_cache(maxsize=20_000)
-def measure_of_word(word: str) -> str:
-    """The measure a word names ("killed" for "killing", "deaths", "toll"), or ``""``."""
-    for prefix, measure in _MEASURE_OF:
-        if word.startswith(prefix):
-            # "lives" counts the dead only as a noun; "die" must not match "diesel" or "diet".
-            if prefix == "die" and word not in ("die", "dies"):
-                continue
-            if prefix == "dead" and word != "dead":  # "deadlocked", "deadline", "deadliest"
-                continue
-            if prefix == "lives" and word != "lives":
-                continue
-            return measure
-    return ""
 
 
 def extract_counts(
@@ -468,11 +368,11 @@ def extract_counts(
     token_starts = [t.start for t in tokens]
     skipped = [(m.start(), m.end()) for m in _NOT_A_COUNT.finditer(text)]
     skipped += [(m.start(), m.end()) for m in (date_matches(text) if dates is None else dates)]
-    skipped += _age_lists(text)
+    skipped += age_spans(text)
     not_counts = _starts_within(tokens, skipped)
     starts = [s for s, _ in sentences]
     figures: list[Figure] = []
-    measure_words: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
+    words_of: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
     i, n = 0, len(tokens)
     while i < n:
         if not may_start_number(tokens[i]):
@@ -542,8 +442,8 @@ def extract_counts(
         # A part of a whole ("nine of the dead", "two of them") is not the whole's count.
         part = following == "of" and k + 1 < n and tokens[k + 1].low in _PART_OF
         # A span of time ("20 years of war") measures nothing that a nearby "killed" could count.
-        if (lo, hi) not in measure_words:
-            measure_words[(lo, hi)] = _measure_words(text, lo, hi)
+        if (lo, hi) not in words_of:
+            words_of[(lo, hi)] = measure_words(text, lo, hi)
         # "six were killed and 14 trapped under debris": a count with a verb of its own ("trapped") does not
         # take the measure of the clause before it.
         own_verb = (
@@ -555,7 +455,7 @@ def extract_counts(
             and (k + 1 >= n or tokens[k + 1].start >= hi or not tokens[k + 1].text[0].isalpha()
                  or tokens[k + 1].low in _AFTER_A_PREDICATE)
         ) or _own_progressive(text, phrase_end, hi)
-        near = _measure_near(text, start, phrase_end, lo, hi, measure_words[(lo, hi)], after_only=own_verb)[0]
+        near = measure_near(text, start, phrase_end, lo, hi, words_of[(lo, hi)], after_only=own_verb)[0]
         measure = "" if head.lower() in _TIME_UNITS else near
         if measure in PEOPLE_MEASURES and (
             head.lower() in _NOT_PEOPLE
@@ -563,6 +463,14 @@ def extract_counts(
             # People are whole: "a quake measuring 6.4", "Windows 8.1" count no one.
             or (scale == 1 and not float(low).is_integer())
             or _AGENT.search(text[max(lo, start - 4) : start])
+            # "Dinar, a town of 500,000", "a population of 2 million": how many live there, not a toll ("home to
+            # 22,000 refugees" names its measure in its noun).
+            or (
+                _POPULATION_BEFORE.search(text[max(lo, start - 50) : start])
+                and not _names_its_measure(text, phrase_end, hi)
+            )
+            # "a 25,000 dlr fine": a sum of money beside "jail" counts no one.
+            or not _CURRENCY.isdisjoint(w.lower() for w in f"{qualifiers} {head}".split())
         ):
             measure = ""
         group = _group_of(head, qualifiers)
@@ -587,6 +495,7 @@ def extract_counts(
             or _BRINGING_TO.search(text[max(lo, start - 40) : start])
             or _CUMULATIVE.search(text, lo, hi)
             or _CUMULATIVE_BEFORE.search(text, lo, start)
+            or _SINCE_OPENING.match(text, lo, start)
             or _TOTAL_AFTER.match(text, phrase_end, hi)
             or _TOTAL_BEFORE.search(text[max(lo, start - 30) : start])
             # "More than 600 Palestinians have been killed so far ..., and around 3,000 have been wounded": a
@@ -632,7 +541,7 @@ def extract_counts(
             group = "part"
         if measure in PEOPLE_MEASURES:
             # "3,000 men killed or wounded", "left 1,000 people dead or missing": one count of two measures.
-            measure = _combined_measure(text, start, phrase_end, measure_words[(lo, hi)], measure)
+            measure = _combined_measure(text, start, phrase_end, words_of[(lo, hi)], measure)
         figures.append(
             Figure(
                 start=start,
@@ -672,7 +581,7 @@ def _combined_measure(text: str, start: int, end: int, words: list[tuple[int, in
         if not _JOINED_MEASURES.fullmatch(text, b1, a2):
             continue
         gap = text[end:a1] if a1 >= end else text[b2:start] if b2 <= start else "x " * 9
-        if len(gap.split()) <= _JOINED_REACH and not _A_NUMBER.search(gap) and not _CLAUSE_BREAK.search(gap):
+        if len(gap.split()) <= _JOINED_REACH and not A_NUMBER.search(gap) and not CLAUSE_BREAK.search(gap):
             return " or ".join(sorted((m1, m2)))
     return measure
 
@@ -777,7 +686,7 @@ def _inherit_measures(text: str, figures: list[Figure]) -> list[Figure]:
             and not _has_own_verb(figure.noun)
             and (
                 _ADDITIVE.search(text[previous.end : figure.start])
-                or _INCLUSIVE.search(text[previous.end : figure.start])
+                or INCLUSIVE.search(text[previous.end : figure.start])
             )
         ):
             figure = replace(figure, measure=previous.measure)
@@ -831,7 +740,7 @@ def _with_totals(text: str, figures: list[Figure]) -> list[Figure]:
                 figure.sentence == prev.sentence
                 and (measured or plain)
                 and _ADDITIVE.search(between)
-                and not _INCLUSIVE.search(between)
+                and not INCLUSIVE.search(between)
                 and len(between.split()) <= 12
             ):
                 run.append(index)

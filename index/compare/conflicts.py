@@ -11,8 +11,9 @@ from functools import lru_cache
 from itertools import chain
 
 from ..models import Article, label_kind
-from .claims import FigureSet, extract_counts, gap_ratio, measure_of_word, ranges_overlap
+from .claims import FigureSet, extract_counts, gap_ratio, ranges_overlap
 from .figure import Figure, sentence_of
+from .measures import measure_of_word
 from .report import FigurePair, SentencePair
 from .sentences import Profile, entity_key, within
 
@@ -113,11 +114,14 @@ def compare_figures(
     later = _later(a, b)
     places_a, places_b = _sentence_places(a), _sentence_places(b)
     main_places = _main_places(a, places_a) | _main_places(b, places_b)
-    incidents_a = _other_incidents(a, places_a, main_places) | _other_month(a)
-    incidents_b = _other_incidents(b, places_b, main_places) | _other_month(b)
+    months_a, months_b = _other_month(a), _other_month(b)
+    incidents_a = _other_incidents(a, places_a, main_places) | months_a
+    incidents_b = _other_incidents(b, places_b, main_places) | months_b
     elsewhere_a = _other_time(fa, a) | incidents_a
     elsewhere_b = _other_time(fb, b) | incidents_b
     stamps_a, stamps_b = _stamps(fa, a), _stamps(fb, b)
+    earlier_a, earlier_b = _earlier_counts(a), _earlier_counts(b)
+    recalled: set[tuple[int, int]] = set()
     counts_a, counts_b = _event_counts(fa, elsewhere_a), _event_counts(fb, elsewhere_b)
     titles_a, titles_b = title_counts(a.title if a else ""), title_counts(b.title if b else "")
     minor_a, minor_b = _minor_counts(fa, counts_a, ()), _minor_counts(fb, counts_b, ())
@@ -144,19 +148,25 @@ def compare_figures(
     agreements: dict[tuple[int, int], FigurePair] = {}
     for ga, gb, basis, plain in pairings:
         periods_only = False
+        if basis == "aligned" and len(ga) + len(gb) > 2:
+            # A counterpart of several sentences ("A quake struck Aceh on Tuesday." + "That quake in September killed
+            # 300."): a sentence of another month among them is not part of what the two share.
+            ga = tuple(i for i in ga if i not in months_a) or ga
+            gb = tuple(j for j in gb if j not in months_b) or gb
         if basis == "aligned" and set(ga) <= elsewhere_a and set(gb) <= elsewhere_b:
             # Both sentences recall another time ("the 2004 tsunami killed 168,000" / "230,000"): another
             # event's toll, given for context by both, is not this story's disagreement; the years of the
             # period both recall ("from 1966 to 1978" / "from 1967 to 1979") are.
             periods_only = True
         elif basis == "aligned" and (set(ga) <= incidents_a) != (set(gb) <= incidents_b) and not (
-            _places_written(places_a, ga, a, b, gb)
+            not set(ga) & months_a and _places_written(places_a, ga, a, b, gb)
             if set(ga) <= incidents_a
-            else _places_written(places_b, gb, b, a, ga)
+            else not set(gb) & months_b and _places_written(places_b, gb, b, a, ga)
         ):
             # One side tells of another incident ("two were killed when a shell hit a school in Khan Younis") or
             # time ("a quake in October killed three"), the other of the story's own: they count two things. Not
-            # when the other side's sentence names the same place: the incident is the one both tell of.
+            # when the other side's sentence names the same place, and no other month: the incident is the one
+            # both tell of (another month in the same place, "That quake in September", is another event).
             ga = gb = ()
         keyed_a = _comparable(fa, ga, basis, plain, stamps_a)
         keyed_b = _comparable(fb, gb, basis, plain, stamps_b)
@@ -192,6 +202,20 @@ def compare_figures(
                     ranges_overlap(fa.figures[k], y) for k in xs
                 ):
                     continue
+                if _a_part_agrees(fa, ga, x, y) or _a_part_agrees(fb, gb, y, x):
+                    # "Five soldiers died, four from friendly fire" against "the four soldiers killed by friendly
+                    # fire": the other side's count is the part this side gives too.
+                    continue
+                if is_toll(x.measure) and (
+                    (x.sentence in earlier_a and x.high < y.low and _agrees(y, fa, counts_a))
+                    or (y.sentence in earlier_b and y.high < x.low and _agrees(x, fb, counts_b))
+                ):
+                    # "The UN said earlier it had confirmed 30 dead" against "at least 40 killed": a count its own
+                    # article calls earlier, below the other's, is how the toll grew when its article's own later
+                    # count agrees with the other's ("42 people were killed"): an update, whichever is newer.
+                    recalled.add((i, j))
+                    conflicts.setdefault((i, j), _figure_pair(i, j, x, y, basis, conflict=True))
+                    continue
                 if basis == "same-event" and (
                     any(ranges_overlap(x, fb.figures[k]) for k in counts_b.get(key, ()))
                     or any(ranges_overlap(fa.figures[k], y) for k in counts_a.get(key, ()))
@@ -218,6 +242,11 @@ def compare_figures(
                                        b_sentence=_sentence_text(b, y.sentence)))
             continue
         newer = y if later == "b" else x
+        if (c.a, c.b) in recalled:
+            c = replace(c, kind="update", conflict=False, a_sentence=_sentence_text(a, x.sentence),
+                        b_sentence=_sentence_text(b, y.sentence))
+            updates.append(c)
+            continue
         # "thousands and thousands" (no top) is emphasis, not a newer count.
         grew = bool(later) and is_toll(x.measure) and not math.isinf(newer.high) and (
             y.low > x.high if later == "b" else x.low > y.high
@@ -226,6 +255,58 @@ def compare_figures(
                     a_sentence=_sentence_text(a, x.sentence), b_sentence=_sentence_text(b, y.sentence))
         (updates if grew else found).append(c)
     return _once(found), _once(updates), sorted(agreements.values(), key=order), _once(differences)
+
+
+#: A count its sentence says was given before: "the UN said earlier", "had initially reported", "an earlier toll".
+_EARLIER = re.compile(
+    r"\b(?:said|reported|put|gave|confirmed|announced|estimated|stated)\s+earlier\b"
+    r"|\bearlier\s+(?:had\s+)?(?:said|reported|put|gave|confirmed|announced|estimated|stated)\b"
+    r"|\b(?:initially|at\s+first|originally)\s+(?:\w+\s+)?(?:said|reported|put|gave|confirmed|announced|estimated)\b"
+    r"|\ban?\s+earlier\s+(?:death\s+)?(?:toll|count|figure|estimate|report)s?\b",
+    re.IGNORECASE,
+)
+
+
+_EARLIER_WORD = re.compile(r"\b(?:[Ee]arlier|[Ii]nitially|[Oo]riginally|[Aa]t\s+first)\b")
+
+
+def _earlier_counts(article: Article | None) -> set[int]:
+    """The sentences that give a count as said before (:data:`_EARLIER`)."""
+    if article is None:
+        return set()
+    starts = [start for start, _ in article.sentences]
+    text = article.text
+    out = set()
+    # The time word first (rare), then the phrase around it: a scan of the whole text for the phrase would be
+    # five times slower.
+    for word in _EARLIER_WORD.finditer(text):
+        lo = max(0, word.start() - 20)
+        if any(lo <= m.start() <= word.start() for m in _EARLIER.finditer(text, lo, min(len(text), word.end() + 30))):
+            out.add(sentence_of(article.sentences, word.start(), starts))
+    return out - {-1}
+
+
+def _agrees(figure: Figure, figures: FigureSet, counts: dict[tuple[str, str, str], list[int]]) -> bool:
+    """Whether the article's count of this event of the measure of ``figure``, of anyone ("about 40 Palestinians",
+    "42 people were killed in the school"), agrees with it; not a running total or a wider count."""
+    return any(
+        ranges_overlap(figure, f)
+        for key, indices in counts.items()
+        if key[1] == figure.measure
+        for f in (figures.figures[k] for k in indices)
+        if not f.group.endswith((" since", " across"))
+    )
+
+
+def _a_part_agrees(figures: FigureSet, group: Sequence[int], whole: Figure, other: Figure) -> bool:
+    """Whether ``group`` (sentences of the side of ``whole``) gives a part of the same measure that ``other``
+    agrees with ("Five soldiers died, four from friendly fire" against "four soldiers killed")."""
+    for s in group:
+        for k in figures.by_sentence.get(s, ()):
+            part = figures.figures[k]
+            if part.group in ("part", "all-part") and part.measure == whole.measure and ranges_overlap(part, other):
+                return True
+    return False
 
 
 #: The groups of a period's first and last years (``claims.periods``).
@@ -290,16 +371,33 @@ _DEFINITE = re.compile(r"\b[Tt]he\s+([a-z]{3,})\b")
 
 def _other_month(article: Article | None) -> set[int]:
     """Sentences telling of something in a month other than the article's or the one before ("a quake in
-    October killed three" in a story of July; "on June 30" in a story of July 2 is the story's own)."""
-    month = int(article.published[5:7]) if article is not None and article.published[5:7].isdigit() else 0
-    if not month:
+    October killed three" in a story of July; "on June 30" in a story of July 2 is the story's own), and those
+    pointing back at an event with "that" or "those" and naming a month other than the article's (any month when
+    the article's date is unknown): "That quake, in September, killed 300" recalls an earlier one."""
+    if article is None:
         return set()
+    month = int(article.published[5:7]) if article.published[5:7].isdigit() else 0
     recent = {month, (month - 2) % 12 + 1}
-    return {
-        index
-        for index, (start, end) in enumerate(article.sentences)
-        if any(_MONTHS[m.group(1).lower()[:3]] not in recent for m in _MONTH.finditer(article.text, start, end))
-    }
+    out = set()
+    for index, (start, end) in enumerate(article.sentences):
+        months = [_MONTHS[m.group(1).lower()[:3]] for m in _MONTH.finditer(article.text, start, end)]
+        if not months:
+            continue
+        other = any(m not in recent for m in months) if month else False
+        if other or (any(m != month for m in months) and _THAT_EVENT.search(article.text, start, end)):
+            out.add(index)
+    return out
+
+
+#: "That quake", "those attacks", "since that earlier storm": an event named before, pointed back at (a
+#: story's own event is "the quake", "Tuesday's quake"). Lowercase only after a preposition: "said that attacks"
+#: is a clause.
+_THAT_EVENT = re.compile(
+    r"(?:\b(?:That|Those)|\b(?:in|since|after|before|from|of|during|by|like)\s+(?:that|those))\s+"
+    r"(?:[\w.-]+\s+){0,2}?(?:(?:earth)?quakes?|tremors?|tsunamis?|attacks?|bombings?|blasts?|explosions?|shootings?"
+    r"|storms?|hurricanes?|typhoons?|cyclones?|floods?|fires?|crash(?:es)?|disasters?|strikes?|raids?|massacres?"
+    r"|riots?|wars?|conflicts?|incidents?|accidents?|eruptions?|outbreaks?|epidemics?|landslides?|derailments?)\b"
+)
 
 
 _MONTHS = {m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
