@@ -143,9 +143,7 @@ class EntityRegistry:
         for key, label, number in self._surfaces or ():
             lookup[key] = (*lookup.get(key, ()), label, number)
         for number, (entity_id, _, _) in enumerate(self._headers):
-            key, mark, tail = entity_id.split(":", 1)[1].rpartition("#")  # "LABEL:<normalised name>[#n]"
-            if not (mark and tail.isdigit()):
-                key = entity_id.split(":", 1)[1]
+            key = entity_key(entity_id)
             if number not in lookup.get(key, ())[1::2]:
                 lookup[key] = (*lookup.get(key, ()), "", number)
         self._lookup_map, self._surfaces = lookup, None
@@ -173,6 +171,14 @@ class EntityRegistry:
         counts = Counter(key_column)  # each key once, in the order met: sorted
         return {"keys": list(counts), "starts": [0, *accumulate(counts.values())], "labels": list(labels),
                 "numbers": list(numbers)}
+
+    def sorted_lookup(self) -> SortedLookup:
+        """The surface map in the columns it is saved as (the loaded ones, else made: :meth:`_flat_lookup`)."""
+        lookup = self._lookup_map
+        if isinstance(lookup, SortedLookup):
+            return lookup
+        columns = SortedLookup.flatten(lookup) if lookup is not None else self._flat_lookup()
+        return SortedLookup(columns["keys"], columns["starts"], columns["labels"], columns["numbers"])
 
     def _numbers(self, key: str) -> list[int]:
         """The entities ``key`` names, as a surface form or a preferred name, in order, once each."""
@@ -643,6 +649,17 @@ class HeaderColumns(Sequence):
         return len(self.ids)
 
 
+def entity_key(entity_id: str) -> str:
+    """The normalised name an entity id ("LABEL:<normalised name>[#n]") is made of: the key its entity is found by
+    even where no surface of it has that name."""
+    key = entity_id.partition(":")[2]
+    if "#" in key:
+        base, _, tail = key.rpartition("#")
+        if tail.isdigit():
+            return base
+    return key
+
+
 class SortedLookup:
     """The registry's surface map as saved (format 3): the normalised forms sorted, and each form's (label,
     entity) pairs in flat arrays. Loading it is parsing four flat lists, nothing is built; a form is found by
@@ -670,6 +687,42 @@ class SortedLookup:
     def items(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
         for i, key in enumerate(self.keys):
             yield key, self._found(i)
+
+    def spliced(self, renumber: Sequence[int], replaced: Mapping[str, Sequence[tuple[str, int]]]) -> SortedLookup:
+        """This lookup after entities were renumbered and some keys' pairs changed: each key of ``replaced`` gets
+        the (label, entity) pairs given (none: the key goes), every other key keeps its pairs with each entity ``n``
+        read as ``renumber[n]`` (-1, a dropped name, stays -1: ``renumber[-1]`` must be -1). The columns of the keys
+        kept are sliced and copied whole, not rebuilt: a few keys changed cost what they change."""
+        keys, starts, labels, numbers = self.keys, self.starts, self.labels, self.numbers
+        new_keys: list[str] = []
+        new_starts = array("i", [0])
+        new_labels: list[str] = []
+        new_numbers = array("i")
+        done = 0  # the keys before this one are in the new columns
+        for key in sorted(replaced):
+            i = bisect_left(keys, key)
+            if done < i:  # the kept keys before it, as they were
+                new_keys += keys[done:i]
+                shift = len(new_labels) - starts[done]
+                kept = starts[done + 1:i + 1]
+                new_starts.extend([start + shift for start in kept] if shift else kept)
+                new_labels += labels[starts[done]:starts[i]]
+                new_numbers.extend(map(renumber.__getitem__, numbers[starts[done]:starts[i]]))
+            pairs = replaced[key]
+            if pairs:
+                new_keys.append(key)
+                new_labels += [label for label, _ in pairs]
+                new_numbers.extend([number for _, number in pairs])
+                new_starts.append(len(new_labels))
+            done = i + 1 if i < len(keys) and keys[i] == key else i
+        if done < len(keys):
+            shift = len(new_labels) - starts[done]
+            new_keys += keys[done:]
+            kept = starts[done + 1:]
+            new_starts.extend([start + shift for start in kept] if shift else kept)
+            new_labels += labels[starts[done]:]
+            new_numbers.extend(map(renumber.__getitem__, numbers[starts[done]:]))
+        return SortedLookup(new_keys, new_starts, new_labels, new_numbers)
 
     @staticmethod
     def flatten(lookup: Mapping[str, tuple[Any, ...]] | SortedLookup) -> dict[str, Any]:

@@ -528,13 +528,16 @@ def _link_related(records: EntityRecords, headers: Sequence[tuple[str, str, str]
     # The links asked for: (entity, the key and kind of its parent) for every hyphenated part; (the keys of the
     # child and of the parent, their kind) for every part_of.
     parts: list[tuple[int, str, str]] = []
-    for i, number in number_of.items():
-        for form in surfaces[i].forms:
+    for i, surface in enumerate(surfaces):
+        # A hyphenated part's key ends with its letter as a word ("IS-K": "is k"): no other surface can be one.
+        if surface.key[-2:-1] != " " or (number := number_of.get(i)) is None:
+            continue
+        for form in surface.forms:
             if "-" not in form and "‐" not in form:
                 continue
             match = _HYPHENATED_PART.match(form)
             if match and acronym_letters(match.group(1)):
-                parts.append((number, normalise_name(match.group(1)), surfaces[i].kind))
+                parts.append((number, normalise_name(match.group(1)), surface.kind))
     named = [(normalise_name(name), normalise_name(parent_name), label_kind(label))
              for name, label, parent_name in parents]
     wanted = {key for _, key, _ in parts} | {key for child, parent, _ in named for key in (child, parent)}

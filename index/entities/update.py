@@ -5,8 +5,11 @@ table (``tests/test_update_entities.py`` holds it to that)."""
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from rapidfuzz.fuzz import ratio
 from rapidfuzz.process import cdist
@@ -15,15 +18,17 @@ from ..aliases import Aliases
 from ..models import label_kind
 from . import resolve
 from .names import RESOLVED_LABELS, normalise_name
-from .registry import EntityRecords, EntityRegistry
+from .registry import EntityRecords, EntityRegistry, HeaderColumns, RegistryDetail, entity_key
 from .resolve import (
     _COMMON_TOKEN,
     _COMPANY_SUFFIXES,
     _build_registry,
     _company_base,
     _entries,
+    _Entry,
     _group,
     _is_mis_tag,
+    _link_related,
     _readings,
     _unwanted,
     similar_names,
@@ -69,6 +74,10 @@ def resolve_update(previous: EntityRegistry, table: SurfaceTable, touched: Itera
     same_numbers = len(old_surfaces) <= len(table.surfaces) and \
         [s.key for s in old_surfaces] == [s.key for s in table.surfaces[:len(old_surfaces)]] and \
         [s.label for s in old_surfaces] == [s.label for s in table.surfaces[:len(old_surfaces)]]
+    if same_numbers:
+        spliced = _spliced(previous, table, where, region, entries, readings, aliases, reach.owners)
+        if spliced is not None:
+            return spliced
     first_of: dict[int, int] = {}  # a kept entity of ``previous`` -> its first surface now
     records = previous.detail.records
     if len(records) != len(previous.headers):
@@ -99,6 +108,181 @@ def resolve_update(previous: EntityRegistry, table: SurfaceTable, touched: Itera
     return _build_registry(table, entries, parents, readings)
 
 
+def _spliced(previous: EntityRegistry, table: SurfaceTable, where: Mapping[tuple[str, str], int], region: set[int],
+             entries: list[_Entry], readings: dict[str, int], aliases: Aliases,
+             owners: dict[int, int] | None = None) -> EntityRegistry | None:
+    """What :func:`resolve_update` gives, when every surface of ``previous``'s table kept its number in ``table``:
+    the entities of ``entries`` (the region's, regrouped, ``readings`` theirs) put in the place of those of
+    ``previous`` that had a surface in ``region``, every other entity kept as it was. Each column of the registry
+    is the old one sliced and copied around the entities that came and went, and its lookup the old one with only
+    the names of those entities changed (:meth:`.registry.SortedLookup.spliced`): no loop over every entity or
+    surface in Python. None where the previous registry does not hold together so (the caller groups the old way).
+    """
+    records = previous.detail.records
+    flat, starts = records.flat, records.starts
+    count = len(starts) - 1
+    if count != len(previous.headers):
+        return None
+    surfaces = table.surfaces
+    if owners is None:
+        owners = records.owners()
+    gone = sorted({owners[i] for i in region if i in owners})  # the old entities regrouped
+    if sum(starts[n + 1] - starts[n] for n in gone) != sum(1 for i in region if i in owners):
+        return None  # an entity with a surface outside the region: the rules reach further than the region
+    entries.sort(key=lambda entry: entry[0][0])
+    firsts = _Firsts(flat, starts)
+    places = [bisect_left(firsts, members[0]) for members, *_ in entries]  # the old entity each comes before
+    # The plan: old entities kept in runs, new ones put before old entity ``place``, the gone ones left out.
+    inserted = Counter(places)
+    removed = set(gone)
+    cuts = sorted({*places, *gone, count})
+    renumber = array("i", bytes(4 * (count + 1)))
+    new_numbers: list[int] = []  # each entry's number
+    runs: list[tuple[int, int, int]] = []  # (first old entity, past the last, its first new number)
+    shift = previous_cut = 0
+    for cut in cuts:
+        if previous_cut < cut:
+            runs.append((previous_cut, cut, previous_cut + shift))
+            renumber[previous_cut:cut] = array("i", range(previous_cut + shift, cut + shift))
+        for _ in range(inserted[cut]):
+            new_numbers.append(cut + shift)
+            shift += 1
+        if cut in removed:
+            renumber[cut] = -2
+            shift -= 1
+            previous_cut = cut + 1
+        else:
+            previous_cut = cut
+    renumber[count] = -1  # a dropped name, -1, stays -1
+
+    def spliced(column: Sequence[Any], new: Sequence[Any]) -> list[Any]:
+        out: list[Any] = []
+        j = 0
+        for first, past, at in runs:
+            while j < len(new_numbers) and new_numbers[j] < at:
+                out.append(new[j])
+                j += 1
+            out += column[first:past]
+        out += new[j:]
+        return out
+
+    # Members: the old flat list's runs and the entries' members, with where each entity starts.
+    new_flat: list[int] = []
+    new_starts = [0]
+    j = 0
+    for first, past, at in runs:
+        while j < len(new_numbers) and new_numbers[j] < at:
+            new_flat += entries[j][0]
+            new_starts.append(len(new_flat))
+            j += 1
+        shift_members = len(new_flat) - starts[first]
+        new_flat += flat[starts[first]:starts[past]]
+        new_starts += [start + shift_members for start in starts[first + 1:past + 1]]
+    for members, *_ in entries[j:]:
+        new_flat += members
+        new_starts.append(len(new_flat))
+    headers = previous.headers
+    old_ids, old_names, old_labels = (headers.ids, headers.names, headers.labels) \
+        if isinstance(headers, HeaderColumns) else (list(column) for column in zip(*headers, strict=True))
+    names = spliced(old_names, [name for _, name, _, _, _ in entries])
+    labels = spliced(old_labels, [label for _, _, label, _, _ in entries])
+    # Ids: as they were, but where a "#" told an entity from another of its name (made again, as a regroup does).
+    numbered_before = [number for number, entity_id in enumerate(old_ids) if "#" in entity_id]
+    ids = spliced(old_ids, [""] * len(entries))
+    made = [*new_numbers, *(renumber[n] for n in numbered_before if renumber[n] >= 0)]
+    for number in made:
+        ids[number] = f"{labels[number]}:{normalise_name(names[number])}"
+    numbered = [number for number in made if "#" in ids[number]]
+    if len(set(ids)) < len(ids):  # two entities of one name: the later told apart by its first surface
+        used: set[str] = set()
+        for number, entity_id in enumerate(ids):
+            if entity_id in used:
+                ids[number] = f"{entity_id}#{new_flat[new_starts[number]]}"
+                numbered.append(number)
+            used.add(ids[number])
+    merges = {int(renumber[number]): reasons for number, reasons in records.merges.items() if renumber[number] >= 0}
+    merges |= {new_numbers[j]: list(entry[3]) for j, entry in enumerate(entries) if entry[3]}
+    new_records = EntityRecords(new_flat, new_starts, dict(sorted(merges.items())), {})
+    fresh = {i: new_numbers[j] for j, (members, *_) in enumerate(entries) for i in members}
+    number_of = _Owners(owners, renumber, fresh, region)
+    parents = [(entity.name, entity.label, entity.part_of) for entity in aliases.entities if entity.part_of]
+    header_rows = HeaderColumns(ids, names, labels)
+    _link_related(new_records, header_rows, surfaces, number_of, parents)
+
+    in_article = {where_: number_of[first] for where_, first in readings.items()}
+    for where_, number in previous.in_article.items():
+        _, key, label = where_.split("\t")
+        now = where.get((key, label))
+        if now is not None and now not in region:
+            if renumber[number] < 0:  # read as an entity regrouped: the rules reach further than this knows
+                return None
+            in_article[where_] = renumber[number]
+
+    # The lookup: the names of the region's surfaces, and the preferred names of the entities that came, went or
+    # were renamed, made again; every other name's entities renumbered.
+    old_lookup = previous.sorted_lookup()
+    # An id with a "#" may have changed (and its preferred name with it, should the name hold "#" and digits).
+    keys = {surfaces[i].key for i in region}
+    keys |= {entity_key(old_ids[n]) for n in (*gone, *numbered_before)}
+    keys |= {entity_key(ids[n]) for n in (*new_numbers, *numbered)}
+    by_key: dict[str, set[int]] = defaultdict(set)  # the entities named by each key's preferred names
+    for number in (*new_numbers, *numbered, *(renumber[n] for n in numbered_before if renumber[n] >= 0)):
+        by_key[entity_key(ids[number])].add(number)
+    replaced: dict[str, list[tuple[str, int]]] = {}
+    for key in keys:
+        found = sorted(i for label in RESOLVED_LABELS if (i := where.get((key, label))) is not None)
+        pairs = [(surfaces[i].label, number_of.get(i, -1)) for i in found]
+        named = {number for _, number in pairs}
+        candidates = set(by_key.get(key, ()))
+        for number in old_lookup.get(key)[1::2]:
+            if number >= 0 and renumber[number] >= 0:
+                candidates.add(renumber[number])
+        pairs += [("", number) for number in sorted(candidates)
+                  if number not in named and entity_key(ids[number]) == key]
+        replaced[key] = pairs
+    lookup = old_lookup.spliced(renumber, replaced)
+    if -2 in lookup.numbers:  # a name of a regrouped entity outside the names changed: never expected
+        return None
+    return EntityRegistry(header_rows, (), in_article=in_article, detail=RegistryDetail(table, new_records),
+                          lookup=lookup)
+
+
+class _Owners(Mapping):
+    """Surface -> entity after :func:`_spliced`: the region's surfaces as regrouped (``fresh``), any other as its
+    entity before (``owners``) renumbered."""
+
+    def __init__(self, owners: Mapping[int, int], renumber: Sequence[int], fresh: Mapping[int, int],
+                 region: set[int]) -> None:
+        self.owners, self.renumber, self.fresh, self.region = owners, renumber, fresh, region
+
+    def __getitem__(self, surface: int) -> int:
+        if surface in self.region:
+            return self.fresh[surface]
+        return self.renumber[self.owners[surface]]
+
+    def __iter__(self) -> Iterator[int]:
+        yield from self.fresh
+        yield from (i for i in self.owners if i not in self.region)
+
+    def __len__(self) -> int:
+        return len(self.fresh) + sum(1 for i in self.owners if i not in self.region)
+
+
+class _Firsts(Sequence):
+    """The first surface of each entity of member columns (ascending: entities are numbered in that order)."""
+
+    __slots__ = ("flat", "starts")
+
+    def __init__(self, flat: Sequence[int], starts: Sequence[int]) -> None:
+        self.flat, self.starts = flat, starts
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __getitem__(self, number):  # type: ignore[override]
+        return self.flat[self.starts[number]]
+
+
 class _Reach:
     """Which surfaces of a table a surface can meet by the rules (or more). Built for each update: indexes
     nothing it can look up in ``where`` instead."""
@@ -109,6 +293,8 @@ class _Reach:
         self.unwanted = _unwanted(aliases)
         self.keys = [s.key for s in table.surfaces]
         self._last_words: dict[str, list[int]] | None = None
+        #: Surface -> entity, of the table before (once :meth:`region` asked).
+        self.owners: dict[int, int] | None = None
         self.definitions: dict[int, list[int]] = defaultdict(list)
         for acronym, long_form, _ in table.definitions:
             self.definitions[acronym].append(long_form)
@@ -211,7 +397,7 @@ class _Reach:
         acronym definitions and ``records`` (the entities of ``old``, the table before); None past ``limit``."""
         surfaces, where = self.table.surfaces, self.where
         old_where = {(s.key, s.label): i for i, s in enumerate(old.surfaces)}
-        entity_of = records.owners()
+        entity_of = self.owners = records.owners()
         region: set[int] = set()
         wave: list[tuple[str, str]] = []  # names whose neighbours are still to be added
 
