@@ -355,7 +355,7 @@ class EntityRegistry:
         (``<stem>.detail.json``), each atomically (the detail first: a registry never names a detail file that is
         not there). A table of JSON an earlier Byline left beside it is removed. Returns the new stamp."""
         stamp = os.urandom(8).hex()
-        small = self._small_json(stamp)
+        small = self._small_json(stamp, plain=False)
         write_atomic(_detail_path(path), _encode_detail(self.detail, stamp), check=_detail_reads)
         write_atomic(path, _encode_table(small), check=_table_reads)
         if path.name == ENTITIES:
@@ -372,13 +372,18 @@ class EntityRegistry:
         return self._small_json(stamp), {"version": REGISTRY_VERSION, **mark, "table": detail.table.to_json(),
                                          "records": detail.records.to_list()}
 
-    def _small_json(self, stamp: str | None) -> dict[str, Any]:
-        """The small table of :meth:`to_json`."""
-        ids, names, labels = (list(column) for column in zip(*self._headers, strict=True)) if self._headers \
-            else ([], [], [])
+    def _small_json(self, stamp: str | None, *, plain: bool = True) -> dict[str, Any]:
+        """The small table of :meth:`to_json`; unless ``plain``, its columns as they are kept (arrays of numbers,
+        columns of labels: what :func:`_encode_table` takes without a copy)."""
+        headers = self._headers
+        if isinstance(headers, HeaderColumns):
+            ids, names, labels = (list(column) for column in (headers.ids, headers.names, headers.labels))
+        else:
+            ids, names, labels = (list(column) for column in zip(*headers, strict=True)) if headers else ([], [], [])
         mark = {} if stamp is None else {"stamp": stamp}
         lookup = SortedLookup.flatten(self._lookup) if self._lookup_map is not None else self._flat_lookup()
-        lookup = {name: list(column) for name, column in lookup.items()}
+        if plain:
+            lookup = {name: list(column) for name, column in lookup.items()}
         return {"version": REGISTRY_VERSION, **mark, "ids": ids, "names": names, "labels": labels,
                 "lookup": lookup, "in_article": dict(self._in_article)}
 
@@ -805,18 +810,22 @@ def _encode_table(small: Mapping[str, Any]) -> bytes:
         if name in _STRING_COLUMNS:
             joined = "\0".join(values)
             blob = joined.encode("utf-8", "surrogatepass")
+            split = blob.count(0) == len(values) - 1  # no NUL in a string
             if len(blob) == len(joined):  # ASCII: a string's length in bytes is its length
                 ends = array("q", accumulate(map((1).__add__, map(len, values))))
+            elif split:  # each string's bytes, between the NULs
+                ends = array("q", accumulate(map((1).__add__, map(len, blob.split(b"\0")))))
             else:
                 ends = array("q", accumulate(len(value.encode("utf-8", "surrogatepass")) + 1 for value in values))
             # Where a NUL is in a string, the column is read one string at a time (never split).
-            data, encoding = blob + b"\0" + ends.tobytes(), "nul" if blob.count(0) == len(values) - 1 else "ends"
+            data, encoding = blob + b"\0" + ends.tobytes(), "nul" if split else "ends"
             if not values:
                 data = b""
         elif name in _NUMBER_COLUMNS:
-            data, encoding = array("i", values).tobytes(), "i"
+            numbers = values if isinstance(values, array) and values.typecode == "i" else array("i", values)
+            data, encoding = numbers.tobytes(), "i"
         else:
-            data, encoding = array("H", [code[label] for label in values]).tobytes(), "H"
+            data, encoding = array("H", map(code.__getitem__, values)).tobytes(), "H"
         header[name] = [offset, len(data), len(values), encoding]
         parts.append(data)
         offset += len(data)

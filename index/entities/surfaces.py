@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from ..models import Annotation, label_kind
@@ -121,38 +122,65 @@ class SurfaceTable:
         # deletes no article: every surface its article did not name is taken so.
         first_deleted = min(deleted, default=len(self.article_ids))
         article_ids = [self.article_ids[number] for number in kept]
-        surfaces: list[Surface] = []
+        old = self.surfaces
+        if not deleted and all(map(bool, map(attrgetter("articles"), old))):
+            # No article went: every surface keeps its place, and only those the removed articles name change.
+            where = dict(zip(zip(map(attrgetter("key"), old), map(attrgetter("label"), old), strict=True),
+                             range(len(old)), strict=True))
+            surfaces = list(old)
+            for name, less in minus.items():
+                number = where.get(name)
+                if number is not None:
+                    surfaces[number] = self._less(old[number], less, drop, renumber)
+            definitions = [(a, b, n) for a, b, n in self.definitions if n not in drop]
+            return self._plus(article_ids, surfaces, definitions, where, removed, added, renumber, position)
+        surfaces = []
         slot: dict[int, int] = {}  # old surface number -> new
-        for number, surface in enumerate(self.surfaces):
+        for number, surface in enumerate(old):
             less = minus.get((surface.key, surface.label))
             if less is None:
                 if surface.articles and surface.articles[-1] < first_deleted:
                     slot[number] = len(surfaces)
                     surfaces.append(surface)
                     continue
-                forms, count = surface.forms, surface.count
-            else:
-                forms, count = dict(surface.forms), 0
-                for form, count_less in less.forms.items():
-                    left = forms.get(form, 0) - count_less
-                    if left < 0:
-                        raise ValueError(f"the table never counted {form!r} {count_less} times")
-                    if left:
-                        forms[form] = left
-                    else:
-                        del forms[form]
-            numbers = [renumber[a] for a in surface.articles if a not in drop and a in renumber]
-            if not numbers or not forms:
-                if less is None:
+                numbers = [renumber[a] for a in surface.articles if a not in drop and a in renumber]
+                if not numbers or not surface.forms:
                     continue
-                # Named by removed articles alone: kept in its place (empty) until the added ones are counted; an
-                # edited article naming it still keeps it where it was, and every surface its number.
-                forms, numbers = {}, []
+                surface = Surface(surface.key, surface.label, surface.forms, numbers, surface.count, surface.kind)
+            else:
+                surface = self._less(surface, less, drop, renumber)
             slot[number] = len(surfaces)
-            surfaces.append(Surface(surface.key, surface.label, forms, numbers, count, surface.kind))
+            surfaces.append(surface)
         definitions = [(slot[a], slot[b], renumber[n]) for a, b, n in self.definitions
                        if n not in drop and a in slot and b in slot]
+        where = {(s.key, s.label): n for n, s in enumerate(surfaces)}
+        return self._plus(article_ids, surfaces, definitions, where, removed, added, renumber, position)
 
+    @staticmethod
+    def _less(surface: Surface, less: Surface, drop: set[int], renumber: Mapping[int, int]) -> Surface:
+        """``surface`` without the counts of ``less`` and the articles ``drop``, the others renumbered. Named by
+        removed articles alone, it is kept in its place (empty) until the added ones are counted: an edited
+        article naming it still keeps it where it was, and every surface its number."""
+        forms = dict(surface.forms)
+        for form, count_less in less.forms.items():
+            left = forms.get(form, 0) - count_less
+            if left < 0:
+                raise ValueError(f"the table never counted {form!r} {count_less} times")
+            if left:
+                forms[form] = left
+            else:
+                del forms[form]
+        numbers = [renumber[a] for a in surface.articles if a not in drop and a in renumber]
+        if not numbers or not forms:
+            forms, numbers = {}, []
+        return Surface(surface.key, surface.label, forms, numbers, 0, surface.kind)
+
+    @staticmethod
+    def _plus(article_ids: list[str], surfaces: list[Surface], definitions: list[tuple[int, int, int]],
+              where: dict[tuple[str, str], int], removed: Mapping[str, Annotation], added: Mapping[str, Annotation],
+              renumber: Mapping[int, int], position: Mapping[str, int]) -> SurfaceTable:
+        """The table of ``surfaces`` (``where``: each one's number, by key and label) with the articles of
+        ``added`` counted, and the surfaces no article names any more left out (see :meth:`updated`)."""
         new = SurfaceTable.from_annotations(added)
         now: list[int] = []  # an added article's number -> its number in the new table
         for aid in new.article_ids:
@@ -161,7 +189,6 @@ class SurfaceTable:
             else:
                 now.append(len(article_ids))
                 article_ids.append(aid)
-        where = {(s.key, s.label): n for n, s in enumerate(surfaces)}
         new_slot: dict[int, int] = {}
         for number, surface in enumerate(new.surfaces):
             numbers = [now[a] for a in surface.articles]
