@@ -13,10 +13,12 @@ from test_update_entities import ALIASES, EDITS, corpus, state, touched
 from conftest import annotation
 from index.aliases import AliasEntity, Aliases
 from index.entities import EntityRegistry, SurfaceTable
+from index.entities import registry as registry_module
 from index.entities import resolve as resolution
 from index.entities import update as updating
 from index.entities.registry import SortedLookup
 from index.entities.resolve import resolve_table
+from index.entities.surfaces import surface_columns
 from index.entities.update import resolve_update
 
 #: Articles for what the columns carry besides members: a part linked to its whole ("IS-K"), and two entities of
@@ -82,3 +84,25 @@ def test_a_spliced_lookup_renumbers_the_names_kept_and_replaces_the_names_change
                                      "f": ("PERSON", 3), "g": ("", 2)}
     assert list(spliced.starts) == [0, 2, 3, 4, 5, 6]
     assert spliced.get("b") == () and spliced.get("f") == ("PERSON", 3)
+
+
+def test_saving_an_update_encodes_only_the_chunks_of_surfaces_it_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    articles = corpus()  # over 500 surfaces: three chunks of the detail
+    path = tmp_path / "entities.table"
+    resolve_table(SurfaceTable.from_annotations(articles), Aliases()).save(path)
+    registry = EntityRegistry.load_checked(path)
+    surfaces = len(registry.table.surfaces)
+    assert surfaces > 2 * registry_module._CHUNK
+    new = {"merkel": annotation(("Angela Merkel", "PERSON"), ("Berlin", "GPE"))}  # two names, after the others
+    table = registry.table.updated({}, new)
+    part = resolve_update(registry, table, touched({}, new), Aliases())
+    encoded = []
+    monkeypatch.setattr(registry_module, "surface_columns",
+                        lambda chunk: encoded.append(len(chunk)) or surface_columns(chunk))
+    part.save(path)
+    assert encoded == [surfaces + 2 - 2 * registry_module._CHUNK]  # the last chunk, with the two new names
+    saved = EntityRegistry.load_checked(path)
+    saved.save(path)  # nothing changed since it was read: every chunk written as read
+    assert len(encoded) == 1
+    assert state(saved, tmp_path / "again.table") == state(resolve_table(table, Aliases()), tmp_path / "all.table")

@@ -221,17 +221,14 @@ class SurfaceTable:
     def to_columns(self) -> dict[str, list]:
         """The table as flat columns of plain values (what :meth:`from_columns` reads back; the entity detail file
         stores them: :mod:`.registry`)."""
-        surfaces = self.surfaces
-        return {"articles": self.article_ids, "keys": [s.key for s in surfaces], "labels": [s.label for s in surfaces],
-                "forms": [s.forms for s in surfaces], "numbers": [s.articles for s in surfaces],
-                "counts": [s.count for s in surfaces], "definitions": [n for d in self.definitions for n in d]}
+        return {"articles": self.article_ids, **surface_columns(self.surfaces),
+                "definitions": [n for d in self.definitions for n in d]}
 
     @classmethod
     def from_columns(cls, data: Mapping[str, Any]) -> SurfaceTable:
         """The table :meth:`to_columns` gave; raises ``ValueError`` when ``data`` is not that."""
         try:
-            keys, labels, forms, numbers, counts = (data[name] for name in ("keys", "labels", "forms", "numbers",
-                                                                              "counts"))
+            keys, labels, forms, numbers, counts = (data[name] for name in SURFACE_COLUMNS)
             article_ids, flat = data["articles"], data["definitions"]
         except (KeyError, TypeError):
             raise ValueError("not the columns of a surface table") from None
@@ -247,3 +244,14 @@ class SurfaceTable:
     def from_json(cls, data: Mapping[str, Any]) -> SurfaceTable:
         surfaces = [Surface(key, label, forms, articles) for key, label, forms, articles in data["surfaces"]]
         return cls(list(data["articles"]), surfaces, [tuple(d) for d in data["definitions"]])
+
+
+#: The columns of the surfaces, in :meth:`SurfaceTable.to_columns` and :func:`surface_columns`.
+SURFACE_COLUMNS = ("keys", "labels", "forms", "numbers", "counts")
+
+
+def surface_columns(surfaces: list[Surface]) -> dict[str, list]:
+    """The surfaces as the columns :meth:`SurfaceTable.to_columns` holds them in."""
+    return {"keys": list(map(attrgetter("key"), surfaces)), "labels": list(map(attrgetter("label"), surfaces)),
+            "forms": list(map(attrgetter("forms"), surfaces)), "numbers": list(map(attrgetter("articles"), surfaces)),
+            "counts": list(map(attrgetter("count"), surfaces))}

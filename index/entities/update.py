@@ -247,8 +247,8 @@ def _spliced(previous: EntityRegistry, table: SurfaceTable, where: Mapping[tuple
     lookup = old_lookup.spliced(renumber, replaced)
     if -2 in lookup.numbers:  # a name of a regrouped entity outside the names changed: never expected
         return None
-    return EntityRegistry(header_rows, (), in_article=in_article, detail=RegistryDetail(table, new_records),
-                          lookup=lookup)
+    detail = RegistryDetail(table, new_records, previous.detail.encoded)  # its chunks kept: most are written as read
+    return EntityRegistry(header_rows, (), in_article=in_article, detail=detail, lookup=lookup)
 
 
 class _Owners(Mapping):
