@@ -9,8 +9,8 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import accumulate, compress
-from operator import attrgetter, is_not
+from itertools import accumulate, compress, repeat
+from operator import add, attrgetter, contains, gt, is_not
 from typing import Any
 
 from rapidfuzz.fuzz import ratio
@@ -181,7 +181,7 @@ def _spliced(previous: EntityRegistry, table: SurfaceTable, where: Mapping[tuple
             j += 1
         shift_members = len(new_flat) - starts[first]
         new_flat += flat[starts[first]:starts[past]]
-        new_starts += [start + shift_members for start in starts[first + 1:past + 1]]
+        new_starts += map(add, starts[first + 1:past + 1], repeat(shift_members))
     for members, *_ in entries[j:]:
         new_flat += members
         new_starts.append(len(new_flat))
@@ -191,19 +191,29 @@ def _spliced(previous: EntityRegistry, table: SurfaceTable, where: Mapping[tuple
     names = spliced(old_names, [name for _, name, _, _, _ in entries])
     labels = spliced(old_labels, [label for _, _, label, _, _ in entries])
     # Ids: as they were, but where a "#" told an entity from another of its name (made again, as a regroup does).
-    numbered_before = [number for number, entity_id in enumerate(old_ids) if "#" in entity_id]
+    numbered_before = list(compress(range(len(old_ids)), map(contains, old_ids, repeat("#"))))
     ids = spliced(old_ids, [""] * len(entries))
     made = [*new_numbers, *(renumber[n] for n in numbered_before if renumber[n] >= 0)]
     for number in made:
         ids[number] = f"{labels[number]}:{normalise_name(names[number])}"
     numbered = [number for number in made if "#" in ids[number]]
-    if len(set(ids)) < len(ids):  # two entities of one name: the later told apart by its first surface
+    counts = Counter(ids)
+    if len(counts) < len(ids):  # two entities of one name: the later told apart by its first surface
+        as_made, told = list(ids), list(numbered)
+        twice = set(compress(counts, map(gt, counts.values(), repeat(1))))
         used: set[str] = set()
-        for number, entity_id in enumerate(ids):
-            if entity_id in used:
-                ids[number] = f"{entity_id}#{new_flat[new_starts[number]]}"
+        for number in compress(range(len(ids)), map(twice.__contains__, ids)):
+            if ids[number] in used:
+                ids[number] = f"{ids[number]}#{new_flat[new_starts[number]]}"
                 numbered.append(number)
             used.add(ids[number])
+        if len(set(ids)) < len(ids):  # a name told apart so is another's: every id in turn, as a regroup does
+            ids, numbered, used = as_made, told, set()
+            for number, entity_id in enumerate(ids):
+                if entity_id in used:
+                    ids[number] = f"{entity_id}#{new_flat[new_starts[number]]}"
+                    numbered.append(number)
+                used.add(ids[number])
     merges = {int(renumber[number]): reasons for number, reasons in records.merges.items() if renumber[number] >= 0}
     merges |= {new_numbers[j]: list(entry[3]) for j, entry in enumerate(entries) if entry[3]}
     new_records = EntityRecords(new_flat, new_starts, dict(sorted(merges.items())), {})
