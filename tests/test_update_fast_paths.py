@@ -12,6 +12,8 @@ from conftest import annotation
 from index import Annotation
 from index.aliases import Aliases, Drop
 from index.entities import SurfaceTable
+from index.entities import resolve as resolution
+from index.entities.names import acronym_letters, normalise_name
 from index.entities.update import _Reach
 
 
@@ -67,3 +69,12 @@ def test_an_edit_updates_the_table_in_place_as_counting_everything_gives() -> No
     assert _by_name(updated) == _by_name(SurfaceTable.from_annotations(corpus))
     assert ("onlyhere", "ORG") not in _by_name(updated)[0]
     assert updated.surfaces[0] is table.surfaces[0]  # named by no changed article: shared
+
+
+@pytest.mark.parametrize("form", ["IS-K", "ISIS-K", "U.S.-K", "“IS-K", "IS‐K", "ＩＳ-K", "A.B.C.-D", "Él-X",
+                                  "IBM's-K", "(ISIS)-K", "IS--K", "N.Y.-P"])
+def test_a_hyphenated_part_is_keyed_with_a_one_letter_last_word(form: str) -> None:
+    """What the linking of parts looks for first, among every surface's key ("is k"), before reading its forms."""
+    match = resolution._HYPHENATED_PART.match(form)
+    if match and acronym_letters(match.group(1)):
+        assert normalise_name(form)[-2:-1] == " "
