@@ -4,8 +4,8 @@ index and to update by the changed articles alone."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
@@ -62,6 +62,17 @@ class SurfaceTable:
     surfaces: list[Surface]
     #: (acronym surface, long-form surface, article) for every "Long Form (ACRONYM)" found.
     definitions: list[tuple[int, int, int]]
+    #: (key, label) -> surface number, made when first asked for (:meth:`where`).
+    _where: dict[tuple[str, str], int] | None = field(default=None, compare=False, repr=False)
+
+    def where(self) -> dict[tuple[str, str], int]:
+        """Each surface's number, by key and label (made once: the table's surfaces are never changed in place;
+        do not change the map)."""
+        if self._where is None:
+            surfaces = self.surfaces
+            self._where = dict(zip(zip(map(attrgetter("key"), surfaces), map(attrgetter("label"), surfaces),
+                                       strict=True), range(len(surfaces)), strict=True))
+        return self._where
 
     @classmethod
     def from_annotations(cls, annotations: Mapping[str, Annotation]) -> SurfaceTable:
@@ -107,7 +118,7 @@ class SurfaceTable:
         last), at the cost of the changed articles alone. A table that never counted a removed article's names,
         or counted an added one already, raises ``ValueError``: resolve from all the annotations instead."""
         gone = SurfaceTable.from_annotations(removed)
-        position = {aid: number for number, aid in enumerate(self.article_ids)}
+        position = dict(zip(self.article_ids, range(len(self.article_ids)), strict=True))
         if not removed.keys() <= position.keys():
             raise ValueError("an article to remove is not in the table")
         if any(aid in position and aid not in removed for aid in added):
@@ -115,18 +126,19 @@ class SurfaceTable:
         minus = {(s.key, s.label): s for s in gone.surfaces}
         drop = {position[aid] for aid in removed}  # their names are counted again from ``added``
         deleted = {position[aid] for aid in removed if aid not in added}
-        kept = [number for number in range(len(self.article_ids)) if number not in deleted]
-        renumber = {old: new for new, old in enumerate(kept)}
+        # Each article kept -> its number after (when none is deleted, its number: the range reads so).
+        kept: Sequence[int] = [number for number in range(len(self.article_ids)) if number not in deleted] \
+            if deleted else range(len(self.article_ids))
+        renumber: Mapping[int, int] | range = {old: new for new, old in enumerate(kept)} if deleted else kept
         # Articles before the first deleted one keep their numbers: a surface no removed article names, and only
         # those articles, is taken as it is (shared with this table; never changed in place: see below). An edit
         # deletes no article: every surface its article did not name is taken so.
         first_deleted = min(deleted, default=len(self.article_ids))
-        article_ids = [self.article_ids[number] for number in kept]
+        article_ids = [self.article_ids[number] for number in kept] if deleted else list(self.article_ids)
         old = self.surfaces
         if not deleted and all(map(bool, map(attrgetter("articles"), old))):
             # No article went: every surface keeps its place, and only those the removed articles name change.
-            where = dict(zip(zip(map(attrgetter("key"), old), map(attrgetter("label"), old), strict=True),
-                             range(len(old)), strict=True))
+            where = dict(self.where())  # added to below
             surfaces = list(old)
             for name, less in minus.items():
                 number = where.get(name)
@@ -157,7 +169,7 @@ class SurfaceTable:
         return self._plus(article_ids, surfaces, definitions, where, removed, added, renumber, position)
 
     @staticmethod
-    def _less(surface: Surface, less: Surface, drop: set[int], renumber: Mapping[int, int]) -> Surface:
+    def _less(surface: Surface, less: Surface, drop: set[int], renumber: Mapping[int, int] | range) -> Surface:
         """``surface`` without the counts of ``less`` and the articles ``drop``, the others renumbered. Named by
         removed articles alone, it is kept in its place (empty) until the added ones are counted: an edited
         article naming it still keeps it where it was, and every surface its number."""
@@ -178,7 +190,7 @@ class SurfaceTable:
     @staticmethod
     def _plus(article_ids: list[str], surfaces: list[Surface], definitions: list[tuple[int, int, int]],
               where: dict[tuple[str, str], int], removed: Mapping[str, Annotation], added: Mapping[str, Annotation],
-              renumber: Mapping[int, int], position: Mapping[str, int]) -> SurfaceTable:
+              renumber: Mapping[int, int] | range, position: Mapping[str, int]) -> SurfaceTable:
         """The table of ``surfaces`` (``where``: each one's number, by key and label) with the articles of
         ``added`` counted, and the surfaces no article names any more left out (see :meth:`updated`)."""
         new = SurfaceTable.from_annotations(added)
@@ -205,11 +217,12 @@ class SurfaceTable:
                 target.forms[form] = target.forms.get(form, 0) + count
             target.count += surface.count
         definitions += [(new_slot[a], new_slot[b], now[n]) for a, b, n in new.definitions]
-        if any(not surface.forms for surface in surfaces):  # names no article names any more
+        if not all(map(bool, map(attrgetter("forms"), surfaces))):  # names no article names any more
             left = {old: new for new, old in enumerate(n for n, surface in enumerate(surfaces) if surface.forms)}
             surfaces = [surface for surface in surfaces if surface.forms]
             definitions = [(left[a], left[b], n) for a, b, n in definitions if a in left and b in left]
-        return SurfaceTable(article_ids, surfaces, definitions)
+            return SurfaceTable(article_ids, surfaces, definitions)
+        return SurfaceTable(article_ids, surfaces, definitions, where)
 
     def to_json(self) -> dict[str, Any]:
         return {

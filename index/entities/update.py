@@ -53,7 +53,7 @@ def resolve_update(previous: EntityRegistry, table: SurfaceTable, touched: Itera
     old = previous.table
     surfaces, old_surfaces = table.surfaces, old.surfaces
     keys = list(map(attrgetter("key"), surfaces))
-    where = dict(zip(zip(keys, map(attrgetter("label"), surfaces), strict=True), range(len(surfaces)), strict=True))
+    where = table.where()
     # The table keeps the surfaces it kept in their order and adds new ones after them: when none went, each
     # keeps its number (a surface no changed article names is the very same object).
     same_numbers = len(old_surfaces) <= len(surfaces) and all(
