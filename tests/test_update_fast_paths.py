@@ -11,7 +11,7 @@ from test_update_entities import defining
 from conftest import annotation
 from index import Annotation
 from index.aliases import Aliases, Drop
-from index.entities import SurfaceTable
+from index.entities import SurfaceTable, registry
 from index.entities import resolve as resolution
 from index.entities.names import acronym_letters, normalise_name
 from index.entities.update import _Reach
@@ -78,3 +78,16 @@ def test_a_hyphenated_part_is_keyed_with_a_one_letter_last_word(form: str) -> No
     match = resolution._HYPHENATED_PART.match(form)
     if match and acronym_letters(match.group(1)):
         assert normalise_name(form)[-2:-1] == " "
+
+
+def test_the_table_is_encoded_alike_with_numpy_loaded_or_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy  # noqa: F401
+
+    small = {"version": 3, "stamp": "s", "ids": ["ORG:café", "GPE:zürich", "ORG:x"], "names": ["Café", "Zürich", "X"],
+             "labels": ["ORG", "GPE", "ORG"],
+             "lookup": {"keys": ["a\0b", "café", "x"], "starts": [0, 1, 2, 3], "labels": ["ORG", "ORG", "ORG"],
+                        "numbers": [2, 0, 2]},
+             "in_article": {}}
+    with_numpy = registry._encode_table(small)
+    monkeypatch.setattr(registry, "loaded_numpy", lambda: None)
+    assert registry._encode_table(small) == with_numpy

@@ -49,9 +49,19 @@ def _keeps_numbers(before: SurfaceTable, after: SurfaceTable) -> bool:
     return [(s.key, s.label) for s in after.surfaces[:len(old)]] == old
 
 
+@pytest.fixture(params=["numpy loaded", "numpy not loaded"])
+def numpy_loaded(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The columns made with numpy when the process has loaded it, and in Python when it has not."""
+    if request.param == "numpy loaded":
+        import numpy  # noqa: F401
+    else:
+        for module in (registry_module, updating):
+            monkeypatch.setattr(module, "loaded_numpy", lambda: None)
+
+
 @pytest.mark.parametrize("aliases", list(RULES), ids=list(RULES))
 def test_an_update_keeping_every_name_in_place_splices_the_previous_registry(
-        aliases: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        aliases: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, numpy_loaded: None) -> None:
     rules = RULES[aliases]
     articles = corpus() | MORE
     path = tmp_path / "entities.table"
@@ -76,7 +86,7 @@ def test_an_update_keeping_every_name_in_place_splices_the_previous_registry(
     assert spliced >= 8
 
 
-def test_a_spliced_lookup_renumbers_the_names_kept_and_replaces_the_names_changed() -> None:
+def test_a_spliced_lookup_renumbers_the_names_kept_and_replaces_the_names_changed(numpy_loaded: None) -> None:
     lookup = SortedLookup(["a", "b", "d", "f"], [0, 1, 3, 4, 5], ["ORG", "ORG", "", "GPE", "PERSON"], [0, 1, 2, -1, 2])
     renumber = [1, 0, 3, -1]  # entity 2 becomes 3; -1 (a dropped name) stays -1
     spliced = lookup.spliced(renumber, {"b": [], "c": [("PERSON", 5)], "g": [("", 2)], "a": [("ORG", 1), ("", 4)]})

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, islice, pairwise, repeat
-from operator import is_, itemgetter, sub
+from operator import add, is_, itemgetter, sub
 from pathlib import Path
 from typing import Any
 
@@ -702,6 +702,12 @@ class HeaderColumns(Sequence):
         return len(self.ids)
 
 
+def loaded_numpy() -> Any:
+    """numpy when this process imported it already (spaCy does, and rapidfuzz for a matrix of scores), else None:
+    a column of numbers is then made at C speed, not in Python; importing it only for that costs half a second."""
+    return sys.modules.get("numpy")
+
+
 def entity_key(entity_id: str) -> str:
     """The normalised name an entity id ("LABEL:<normalised name>[#n]") is made of: the key its entity is found by
     even where no surface of it has that name."""
@@ -711,6 +717,10 @@ def entity_key(entity_id: str) -> str:
         if tail.isdigit():
             return base
     return key
+
+
+#: No renumbering (:meth:`SortedLookup.spliced`, the numbers renumbered already).
+_SAME: Sequence[int] = ()
 
 
 class SortedLookup:
@@ -747,6 +757,11 @@ class SortedLookup:
         read as ``renumber[n]`` (-1, a dropped name, stays -1: ``renumber[-1]`` must be -1). The columns of the keys
         kept are sliced and copied whole, not rebuilt: a few keys changed cost what they change."""
         keys, starts, labels, numbers = self.keys, self.starts, self.labels, self.numbers
+        np = loaded_numpy()
+        if np is not None:  # every number renumbered at once, the kept ones sliced from it
+            table = np.asarray(renumber, dtype=np.int64)
+            renumbered = array("i", table[np.asarray(numbers, dtype=np.int64)].astype(np.int32).tobytes())
+            renumber, numbers = _SAME, renumbered
         new_keys: list[str] = []
         new_starts = array("i", [0])
         new_labels: list[str] = []
@@ -758,9 +773,10 @@ class SortedLookup:
                 new_keys += keys[done:i]
                 shift = len(new_labels) - starts[done]
                 kept = starts[done + 1:i + 1]
-                new_starts.extend([start + shift for start in kept] if shift else kept)
+                new_starts.extend(map(add, kept, repeat(shift)) if shift else kept)
                 new_labels += labels[starts[done]:starts[i]]
-                new_numbers.extend(map(renumber.__getitem__, numbers[starts[done]:starts[i]]))
+                new_numbers.extend(map(renumber.__getitem__, numbers[starts[done]:starts[i]])
+                                   if renumber is not _SAME else numbers[starts[done]:starts[i]])
             pairs = replaced[key]
             if pairs:
                 new_keys.append(key)
@@ -772,9 +788,10 @@ class SortedLookup:
             shift = len(new_labels) - starts[done]
             new_keys += keys[done:]
             kept = starts[done + 1:]
-            new_starts.extend([start + shift for start in kept] if shift else kept)
+            new_starts.extend(map(add, kept, repeat(shift)) if shift else kept)
             new_labels += labels[starts[done]:]
-            new_numbers.extend(map(renumber.__getitem__, numbers[starts[done]:]))
+            new_numbers.extend(map(renumber.__getitem__, numbers[starts[done]:]) if renumber is not _SAME
+                               else numbers[starts[done]:])
         return SortedLookup(new_keys, new_starts, new_labels, new_numbers)
 
     @staticmethod
@@ -859,7 +876,11 @@ def _encode_table(small: Mapping[str, Any]) -> bytes:
             joined = "\0".join(values)
             blob = joined.encode("utf-8", "surrogatepass")
             split = blob.count(0) == len(values) - 1  # no NUL in a string
-            if len(blob) == len(joined):  # ASCII: a string's length in bytes is its length
+            np = loaded_numpy()
+            if split and np is not None and values:  # where each NUL is, plus one
+                ends = array("q", (np.flatnonzero(np.frombuffer(blob + b"\0", dtype=np.uint8) == 0) + 1)
+                             .astype(np.int64).tobytes())
+            elif len(blob) == len(joined):  # ASCII: a string's length in bytes is its length
                 ends = array("q", accumulate(map((1).__add__, map(len, values))))
             elif split:  # each string's bytes, between the NULs
                 ends = array("q", accumulate(map((1).__add__, map(len, blob.split(b"\0")))))
