@@ -614,11 +614,14 @@ def _encode_detail(detail: RegistryDetail, stamp: str) -> bytes:
     head = marshal.dumps({"articles": table.article_ids, "definitions": [n for d in table.definitions for n in d],
                           "records": detail.records.to_columns(), "surfaces": len(surfaces), "chunk": _CHUNK},
                          _MARSHAL_FORMAT)
-    body = b"".join((head, *chunks))
     detail.encoded = (list(surfaces), chunks)
-    header = json.dumps({"version": REGISTRY_VERSION, "stamp": stamp, "size": len(body), "crc": zlib.crc32(body),
-                         "body": _PARTS_BODY, "parts": [len(head), *map(len, chunks)]}).encode("utf-8")
-    return b"".join((_DETAIL_MAGIC, len(header).to_bytes(8, "little"), header, body))
+    crc = zlib.crc32(head)
+    for chunk in chunks:  # the body's checksum, part by part: the body is joined once, with the header
+        crc = zlib.crc32(chunk, crc)
+    parts = [len(head), *map(len, chunks)]
+    header = json.dumps({"version": REGISTRY_VERSION, "stamp": stamp, "size": sum(parts), "crc": crc,
+                         "body": _PARTS_BODY, "parts": parts}).encode("utf-8")
+    return b"".join((_DETAIL_MAGIC, len(header).to_bytes(8, "little"), header, head, *chunks))
 
 
 def _detail_body(raw: bytes) -> tuple[dict[str, Any], memoryview]:
