@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import marshal
 import zlib
+from itertools import accumulate, pairwise
 from pathlib import Path
 
 import pytest
@@ -21,15 +22,27 @@ _MAGIC = b"BYLINE ENTITY DETAIL\n"
 
 
 def _body(detail: Path) -> tuple[dict, dict]:
+    """The detail's header, and its body as one piece holds it (the table's columns and the records)."""
     raw = detail.read_bytes()
     start = len(_MAGIC) + 8
     size = int.from_bytes(raw[len(_MAGIC):start], "little")
-    return json.loads(raw[start:start + size]), marshal.loads(raw[start + size:])
+    header, data = json.loads(raw[start:start + size]), raw[start + size:]
+    if header["body"] == "marshal 4":
+        return header, marshal.loads(data)
+    ends = list(accumulate(header["parts"]))
+    head = marshal.loads(data[:ends[0]])
+    table = {"articles": head["articles"], "definitions": head["definitions"]}
+    for a, b in pairwise(ends):
+        for name, column in marshal.loads(data[a:b]).items():
+            table[name] = table.get(name, []) + column
+    return header, {"table": table, "records": head["records"]}
 
 
 def _write(detail: Path, header: dict, body: dict) -> None:
-    """``body`` written as the detail's body under ``header`` (its size and checksum made right)."""
+    """``body`` written as the detail's body under ``header`` (its size and checksum made right), in one piece, as
+    a Byline before the chunks of surfaces wrote it."""
     data = marshal.dumps(body, 4)
+    header = {name: value for name, value in header.items() if name != "parts"} | {"body": "marshal 4"}
     head = json.dumps(header | {"size": len(data), "crc": zlib.crc32(data)}).encode("utf-8")
     detail.write_bytes(b"".join((_MAGIC, len(head).to_bytes(8, "little"), head, data)))
 

@@ -15,9 +15,9 @@ from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate, chain, islice, pairwise, repeat
-from operator import itemgetter, sub
+from operator import add, is_, itemgetter, sub
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from ..models import ArticleSummary, label_kind
 from ..storage import ENTITIES, ENTITIES_JSON, write_atomic
 from ..store import REGISTRY_READABLE, REGISTRY_VERSION
 from .names import RESOLVED_LABELS, normalise_name
-from .surfaces import SurfaceTable
+from .surfaces import SURFACE_COLUMNS, Surface, SurfaceTable, surface_columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,9 +143,7 @@ class EntityRegistry:
         for key, label, number in self._surfaces or ():
             lookup[key] = (*lookup.get(key, ()), label, number)
         for number, (entity_id, _, _) in enumerate(self._headers):
-            key, mark, tail = entity_id.split(":", 1)[1].rpartition("#")  # "LABEL:<normalised name>[#n]"
-            if not (mark and tail.isdigit()):
-                key = entity_id.split(":", 1)[1]
+            key = entity_key(entity_id)
             if number not in lookup.get(key, ())[1::2]:
                 lookup[key] = (*lookup.get(key, ()), "", number)
         self._lookup_map, self._surfaces = lookup, None
@@ -173,6 +171,14 @@ class EntityRegistry:
         counts = Counter(key_column)  # each key once, in the order met: sorted
         return {"keys": list(counts), "starts": [0, *accumulate(counts.values())], "labels": list(labels),
                 "numbers": list(numbers)}
+
+    def sorted_lookup(self) -> SortedLookup:
+        """The surface map in the columns it is saved as (the loaded ones, else made: :meth:`_flat_lookup`)."""
+        lookup = self._lookup_map
+        if isinstance(lookup, SortedLookup):
+            return lookup
+        columns = SortedLookup.flatten(lookup) if lookup is not None else self._flat_lookup()
+        return SortedLookup(columns["keys"], columns["starts"], columns["labels"], columns["numbers"])
 
     def _numbers(self, key: str) -> list[int]:
         """The entities ``key`` names, as a surface form or a preferred name, in order, once each."""
@@ -349,7 +355,7 @@ class EntityRegistry:
         (``<stem>.detail.json``), each atomically (the detail first: a registry never names a detail file that is
         not there). A table of JSON an earlier Byline left beside it is removed. Returns the new stamp."""
         stamp = os.urandom(8).hex()
-        small = self._small_json(stamp)
+        small = self._small_json(stamp, plain=False)
         write_atomic(_detail_path(path), _encode_detail(self.detail, stamp), check=_detail_reads)
         write_atomic(path, _encode_table(small), check=_table_reads)
         if path.name == ENTITIES:
@@ -366,13 +372,18 @@ class EntityRegistry:
         return self._small_json(stamp), {"version": REGISTRY_VERSION, **mark, "table": detail.table.to_json(),
                                          "records": detail.records.to_list()}
 
-    def _small_json(self, stamp: str | None) -> dict[str, Any]:
-        """The small table of :meth:`to_json`."""
-        ids, names, labels = (list(column) for column in zip(*self._headers, strict=True)) if self._headers \
-            else ([], [], [])
+    def _small_json(self, stamp: str | None, *, plain: bool = True) -> dict[str, Any]:
+        """The small table of :meth:`to_json`; unless ``plain``, its columns as they are kept (arrays of numbers,
+        columns of labels: what :func:`_encode_table` takes without a copy)."""
+        headers = self._headers
+        if isinstance(headers, HeaderColumns):
+            ids, names, labels = (list(column) for column in (headers.ids, headers.names, headers.labels))
+        else:
+            ids, names, labels = (list(column) for column in zip(*headers, strict=True)) if headers else ([], [], [])
         mark = {} if stamp is None else {"stamp": stamp}
         lookup = SortedLookup.flatten(self._lookup) if self._lookup_map is not None else self._flat_lookup()
-        lookup = {name: list(column) for name, column in lookup.items()}
+        if plain:
+            lookup = {name: list(column) for name, column in lookup.items()}
         return {"version": REGISTRY_VERSION, **mark, "ids": ids, "names": names, "labels": labels,
                 "lookup": lookup, "in_article": dict(self._in_article)}
 
@@ -528,6 +539,10 @@ class RegistryDetail:
 
     table: SurfaceTable
     records: EntityRecords
+    #: The surfaces as last read or written, and the bytes of each chunk of them (:func:`_encode_detail`): a chunk
+    #: whose surfaces are all the very same objects is written again as those bytes (a surface is never changed in
+    #: place: an update makes a new one).
+    encoded: tuple[list[Surface], list[bytes | memoryview]] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.records, EntityRecords):  # a list of dicts, as JSON holds them
@@ -566,21 +581,47 @@ def _detail_path(path: Path) -> Path:
 
 
 # The detail on disk: a magic line, the length of a JSON header (8 bytes, little-endian), the header (version, stamp,
-# the body's length and CRC-32), then the body: the surface table as columns (:meth:`SurfaceTable.to_columns`) and
-# the records as columns (:meth:`EntityRecords.to_columns`; a Byline before them wrote a list of dicts, still read),
-# in ``marshal``'s format 4 (plain lists, dicts, strings and numbers; every Python since 3.4 reads it).
+# the body's length and CRC-32, and the length of each part of the body), then the body, in ``marshal``'s format 4
+# (plain lists, dicts, strings and numbers; every Python since 3.4 reads it): first the article ids, the acronym
+# definitions and the records as columns (:meth:`EntityRecords.to_columns`), then the surfaces, in chunks of
+# :data:`_CHUNK` (:func:`.surfaces.surface_columns`), each marshalled alone. An update changes the surfaces its
+# articles name and adds a few: the other chunks are written as the bytes they were read as or last written as (on
+# Reuters, a tenth of them encoded instead of all). A Byline before the chunks wrote the table and the records in
+# one body ("marshal 4": still read; the records as a list of dicts before they were columns, still read too).
 # Read and written five times faster than the same as JSON (on Reuters, 4.9 MB: 0.13 s to parse, 0.14 to write);
 # the checksum is tested before the body is read, so a damaged file is never decoded.
 _DETAIL_MAGIC = b"BYLINE ENTITY DETAIL\n"
 _MARSHAL_FORMAT = 4
+_WHOLE_BODY = f"marshal {_MARSHAL_FORMAT}"
+_PARTS_BODY = f"marshal {_MARSHAL_FORMAT} parts"
+#: Surfaces per chunk of the detail.
+_CHUNK = 256
 
 
 def _encode_detail(detail: RegistryDetail, stamp: str) -> bytes:
-    body = marshal.dumps({"table": detail.table.to_columns(), "records": detail.records.to_columns()},
+    """The bytes of ``detail``; keeps in it those of its chunks of surfaces, for the next save of its surfaces."""
+    table = detail.table
+    surfaces = table.surfaces
+    before, before_chunks = detail.encoded or ([], [])
+    chunks: list[bytes | memoryview] = []
+    for number, start in enumerate(range(0, len(surfaces), _CHUNK)):
+        chunk = surfaces[start:start + _CHUNK]
+        same = before[start:start + _CHUNK]
+        if number < len(before_chunks) and len(same) == len(chunk) and all(map(is_, chunk, same)):
+            chunks.append(before_chunks[number])
+        else:
+            chunks.append(marshal.dumps(surface_columns(chunk), _MARSHAL_FORMAT))
+    head = marshal.dumps({"articles": table.article_ids, "definitions": [n for d in table.definitions for n in d],
+                          "records": detail.records.to_columns(), "surfaces": len(surfaces), "chunk": _CHUNK},
                          _MARSHAL_FORMAT)
-    header = json.dumps({"version": REGISTRY_VERSION, "stamp": stamp, "size": len(body), "crc": zlib.crc32(body),
-                         "body": f"marshal {_MARSHAL_FORMAT}"}).encode("utf-8")
-    return b"".join((_DETAIL_MAGIC, len(header).to_bytes(8, "little"), header, body))
+    detail.encoded = (list(surfaces), chunks)
+    crc = zlib.crc32(head)
+    for chunk in chunks:  # the body's checksum, part by part: the body is joined once, with the header
+        crc = zlib.crc32(chunk, crc)
+    parts = [len(head), *map(len, chunks)]
+    header = json.dumps({"version": REGISTRY_VERSION, "stamp": stamp, "size": sum(parts), "crc": crc,
+                         "body": _PARTS_BODY, "parts": parts}).encode("utf-8")
+    return b"".join((_DETAIL_MAGIC, len(header).to_bytes(8, "little"), header, head, *chunks))
 
 
 def _detail_body(raw: bytes) -> tuple[dict[str, Any], memoryview]:
@@ -591,8 +632,13 @@ def _detail_body(raw: bytes) -> tuple[dict[str, Any], memoryview]:
     header = json.loads(raw[start:start + size].decode("utf-8"))
     body = memoryview(raw)[start + size:]
     if not (isinstance(header, dict) and header.get("size") == len(body) and header.get("crc") == zlib.crc32(body)
-            and header.get("body") == f"marshal {_MARSHAL_FORMAT}"):
+            and header.get("body") in (_WHOLE_BODY, _PARTS_BODY)):
         raise ValueError("a damaged entity detail")
+    if header["body"] == _PARTS_BODY:
+        parts = header.get("parts")
+        if not (isinstance(parts, list) and parts and all(isinstance(n, int) and n > 0 for n in parts)
+                and sum(parts) == len(body)):
+            raise ValueError("a damaged entity detail")
     return header, body
 
 
@@ -607,9 +653,24 @@ def _decode_detail(raw: bytes, stamp: str) -> RegistryDetail:
     header, body = _detail_body(raw)
     if header.get("version") not in REGISTRY_READABLE or header.get("stamp") != stamp:
         raise ValueError("the detail of another entity table")
+    chunks: list[memoryview] = []
     try:
-        data = marshal.loads(body)
-    except (EOFError, TypeError):
+        if header["body"] == _WHOLE_BODY:
+            data = marshal.loads(body)
+        else:
+            ends = list(accumulate(header["parts"]))
+            head = marshal.loads(body[:ends[0]])
+            chunks = [body[a:b] for a, b in pairwise(ends)]
+            columns: dict[str, list] = {name: [] for name in SURFACE_COLUMNS}
+            for chunk in chunks:
+                part = marshal.loads(chunk)
+                for name in SURFACE_COLUMNS:
+                    columns[name] += part[name]
+            data = {"records": head["records"], "table": {"articles": head["articles"],
+                                                          "definitions": head["definitions"], **columns}}
+            if head["surfaces"] != len(columns["keys"]) or head["chunk"] != _CHUNK:
+                chunks = []  # read, but not in the chunks written now: none kept
+    except (EOFError, TypeError, ValueError, KeyError, IndexError):
         raise ValueError("a damaged entity detail") from None
     if not isinstance(data, dict) or not isinstance(data.get("records"), (list, dict)) \
             or not isinstance(data.get("table"), dict):
@@ -619,7 +680,8 @@ def _decode_detail(raw: bytes, stamp: str) -> RegistryDetail:
         records = EntityRecords.from_columns(records) if isinstance(records, dict) else EntityRecords.from_list(records)
     except (KeyError, TypeError):
         raise ValueError("a damaged entity detail") from None
-    return RegistryDetail(SurfaceTable.from_columns(data["table"]), records)
+    table = SurfaceTable.from_columns(data["table"])
+    return RegistryDetail(table, records, (list(table.surfaces), list(chunks)) if chunks else None)
 
 
 class HeaderColumns(Sequence):
@@ -641,6 +703,27 @@ class HeaderColumns(Sequence):
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+def loaded_numpy() -> Any:
+    """numpy when this process imported it already (spaCy does, and rapidfuzz for a matrix of scores), else None:
+    a column of numbers is then made at C speed, not in Python; importing it only for that costs half a second."""
+    return sys.modules.get("numpy")
+
+
+def entity_key(entity_id: str) -> str:
+    """The normalised name an entity id ("LABEL:<normalised name>[#n]") is made of: the key its entity is found by
+    even where no surface of it has that name."""
+    key = entity_id.partition(":")[2]
+    if "#" in key:
+        base, _, tail = key.rpartition("#")
+        if tail.isdigit():
+            return base
+    return key
+
+
+#: No renumbering (:meth:`SortedLookup.spliced`, the numbers renumbered already).
+_SAME: Sequence[int] = ()
 
 
 class SortedLookup:
@@ -670,6 +753,49 @@ class SortedLookup:
     def items(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
         for i, key in enumerate(self.keys):
             yield key, self._found(i)
+
+    def spliced(self, renumber: Sequence[int], replaced: Mapping[str, Sequence[tuple[str, int]]]) -> SortedLookup:
+        """This lookup after entities were renumbered and some keys' pairs changed: each key of ``replaced`` gets
+        the (label, entity) pairs given (none: the key goes), every other key keeps its pairs with each entity ``n``
+        read as ``renumber[n]`` (-1, a dropped name, stays -1: ``renumber[-1]`` must be -1). The columns of the keys
+        kept are sliced and copied whole, not rebuilt: a few keys changed cost what they change."""
+        keys, starts, labels, numbers = self.keys, self.starts, self.labels, self.numbers
+        np = loaded_numpy()
+        if np is not None:  # every number renumbered at once, the kept ones sliced from it
+            table = np.asarray(renumber, dtype=np.int64)
+            renumbered = array("i", table[np.asarray(numbers, dtype=np.int64)].astype(np.int32).tobytes())
+            renumber, numbers = _SAME, renumbered
+        new_keys: list[str] = []
+        new_starts = array("i", [0])
+        new_labels: list[str] = []
+        new_numbers = array("i")
+        done = 0  # the keys before this one are in the new columns
+        for key in sorted(replaced):
+            i = bisect_left(keys, key)
+            if done < i:  # the kept keys before it, as they were
+                new_keys += keys[done:i]
+                shift = len(new_labels) - starts[done]
+                kept = starts[done + 1:i + 1]
+                new_starts.extend(map(add, kept, repeat(shift)) if shift else kept)
+                new_labels += labels[starts[done]:starts[i]]
+                new_numbers.extend(map(renumber.__getitem__, numbers[starts[done]:starts[i]])
+                                   if renumber is not _SAME else numbers[starts[done]:starts[i]])
+            pairs = replaced[key]
+            if pairs:
+                new_keys.append(key)
+                new_labels += [label for label, _ in pairs]
+                new_numbers.extend([number for _, number in pairs])
+                new_starts.append(len(new_labels))
+            done = i + 1 if i < len(keys) and keys[i] == key else i
+        if done < len(keys):
+            shift = len(new_labels) - starts[done]
+            new_keys += keys[done:]
+            kept = starts[done + 1:]
+            new_starts.extend(map(add, kept, repeat(shift)) if shift else kept)
+            new_labels += labels[starts[done]:]
+            new_numbers.extend(map(renumber.__getitem__, numbers[starts[done]:]) if renumber is not _SAME
+                               else numbers[starts[done]:])
+        return SortedLookup(new_keys, new_starts, new_labels, new_numbers)
 
     @staticmethod
     def flatten(lookup: Mapping[str, tuple[Any, ...]] | SortedLookup) -> dict[str, Any]:
@@ -752,18 +878,26 @@ def _encode_table(small: Mapping[str, Any]) -> bytes:
         if name in _STRING_COLUMNS:
             joined = "\0".join(values)
             blob = joined.encode("utf-8", "surrogatepass")
-            if len(blob) == len(joined):  # ASCII: a string's length in bytes is its length
+            split = blob.count(0) == len(values) - 1  # no NUL in a string
+            np = loaded_numpy()
+            if split and np is not None and values:  # where each NUL is, plus one
+                ends = array("q", (np.flatnonzero(np.frombuffer(blob + b"\0", dtype=np.uint8) == 0) + 1)
+                             .astype(np.int64).tobytes())
+            elif len(blob) == len(joined):  # ASCII: a string's length in bytes is its length
                 ends = array("q", accumulate(map((1).__add__, map(len, values))))
+            elif split:  # each string's bytes, between the NULs
+                ends = array("q", accumulate(map((1).__add__, map(len, blob.split(b"\0")))))
             else:
                 ends = array("q", accumulate(len(value.encode("utf-8", "surrogatepass")) + 1 for value in values))
             # Where a NUL is in a string, the column is read one string at a time (never split).
-            data, encoding = blob + b"\0" + ends.tobytes(), "nul" if blob.count(0) == len(values) - 1 else "ends"
+            data, encoding = blob + b"\0" + ends.tobytes(), "nul" if split else "ends"
             if not values:
                 data = b""
         elif name in _NUMBER_COLUMNS:
-            data, encoding = array("i", values).tobytes(), "i"
+            numbers = values if isinstance(values, array) and values.typecode == "i" else array("i", values)
+            data, encoding = numbers.tobytes(), "i"
         else:
-            data, encoding = array("H", [code[label] for label in values]).tobytes(), "H"
+            data, encoding = array("H", map(code.__getitem__, values)).tobytes(), "H"
         header[name] = [offset, len(data), len(values), encoding]
         parts.append(data)
         offset += len(data)

@@ -9,7 +9,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, chain, compress, repeat
+from operator import attrgetter, eq, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -528,21 +529,26 @@ def _link_related(records: EntityRecords, headers: Sequence[tuple[str, str, str]
     # The links asked for: (entity, the key and kind of its parent) for every hyphenated part; (the keys of the
     # child and of the parent, their kind) for every part_of.
     parts: list[tuple[int, str, str]] = []
-    for i, number in number_of.items():
-        for form in surfaces[i].forms:
+    keys = list(map(attrgetter("key"), surfaces))
+    # A hyphenated part's key ends with its letter as a word ("IS-K": "is k"): no other surface can be one.
+    for i in compress(range(len(keys)), map(eq, map(itemgetter(slice(-2, -1)), keys), repeat(" "))):
+        surface = surfaces[i]
+        if (number := number_of.get(i)) is None:
+            continue
+        for form in surface.forms:
             if "-" not in form and "‐" not in form:
                 continue
             match = _HYPHENATED_PART.match(form)
             if match and acronym_letters(match.group(1)):
-                parts.append((number, normalise_name(match.group(1)), surfaces[i].kind))
+                parts.append((number, normalise_name(match.group(1)), surface.kind))
     named = [(normalise_name(name), normalise_name(parent_name), label_kind(label))
              for name, label, parent_name in parents]
     wanted = {key for _, key, _ in parts} | {key for child, parent, _ in named for key in (child, parent)}
     by_key: dict[str, list[int]] = defaultdict(list)  # the surfaces an entity takes, ascending, of those keys
     if wanted:
-        for i, surface in enumerate(surfaces):
-            if surface.key in wanted and i in number_of:
-                by_key[surface.key].append(i)
+        for i in compress(range(len(keys)), map(wanted.__contains__, keys)):
+            if i in number_of:
+                by_key[keys[i]].append(i)
 
     def entity_of(key: str, kind: str) -> int | None:
         for i in by_key.get(key, ()):

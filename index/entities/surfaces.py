@@ -4,8 +4,9 @@ index and to update by the changed articles alone."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from ..models import Annotation, label_kind
@@ -61,6 +62,17 @@ class SurfaceTable:
     surfaces: list[Surface]
     #: (acronym surface, long-form surface, article) for every "Long Form (ACRONYM)" found.
     definitions: list[tuple[int, int, int]]
+    #: (key, label) -> surface number, made when first asked for (:meth:`where`).
+    _where: dict[tuple[str, str], int] | None = field(default=None, compare=False, repr=False)
+
+    def where(self) -> dict[tuple[str, str], int]:
+        """Each surface's number, by key and label (made once: the table's surfaces are never changed in place;
+        do not change the map)."""
+        if self._where is None:
+            surfaces = self.surfaces
+            self._where = dict(zip(zip(map(attrgetter("key"), surfaces), map(attrgetter("label"), surfaces),
+                                       strict=True), range(len(surfaces)), strict=True))
+        return self._where
 
     @classmethod
     def from_annotations(cls, annotations: Mapping[str, Annotation]) -> SurfaceTable:
@@ -106,7 +118,7 @@ class SurfaceTable:
         last), at the cost of the changed articles alone. A table that never counted a removed article's names,
         or counted an added one already, raises ``ValueError``: resolve from all the annotations instead."""
         gone = SurfaceTable.from_annotations(removed)
-        position = {aid: number for number, aid in enumerate(self.article_ids)}
+        position = dict(zip(self.article_ids, range(len(self.article_ids)), strict=True))
         if not removed.keys() <= position.keys():
             raise ValueError("an article to remove is not in the table")
         if any(aid in position and aid not in removed for aid in added):
@@ -114,45 +126,73 @@ class SurfaceTable:
         minus = {(s.key, s.label): s for s in gone.surfaces}
         drop = {position[aid] for aid in removed}  # their names are counted again from ``added``
         deleted = {position[aid] for aid in removed if aid not in added}
-        kept = [number for number in range(len(self.article_ids)) if number not in deleted]
-        renumber = {old: new for new, old in enumerate(kept)}
+        # Each article kept -> its number after (when none is deleted, its number: the range reads so).
+        kept: Sequence[int] = [number for number in range(len(self.article_ids)) if number not in deleted] \
+            if deleted else range(len(self.article_ids))
+        renumber: Mapping[int, int] | range = {old: new for new, old in enumerate(kept)} if deleted else kept
         # Articles before the first deleted one keep their numbers: a surface no removed article names, and only
         # those articles, is taken as it is (shared with this table; never changed in place: see below). An edit
         # deletes no article: every surface its article did not name is taken so.
         first_deleted = min(deleted, default=len(self.article_ids))
-        article_ids = [self.article_ids[number] for number in kept]
-        surfaces: list[Surface] = []
+        article_ids = [self.article_ids[number] for number in kept] if deleted else list(self.article_ids)
+        old = self.surfaces
+        if not deleted and all(map(bool, map(attrgetter("articles"), old))):
+            # No article went: every surface keeps its place, and only those the removed articles name change.
+            where = dict(self.where())  # added to below
+            surfaces = list(old)
+            for name, less in minus.items():
+                number = where.get(name)
+                if number is not None:
+                    surfaces[number] = self._less(old[number], less, drop, renumber)
+            definitions = [(a, b, n) for a, b, n in self.definitions if n not in drop]
+            return self._plus(article_ids, surfaces, definitions, where, removed, added, renumber, position)
+        surfaces = []
         slot: dict[int, int] = {}  # old surface number -> new
-        for number, surface in enumerate(self.surfaces):
+        for number, surface in enumerate(old):
             less = minus.get((surface.key, surface.label))
             if less is None:
                 if surface.articles and surface.articles[-1] < first_deleted:
                     slot[number] = len(surfaces)
                     surfaces.append(surface)
                     continue
-                forms, count = surface.forms, surface.count
-            else:
-                forms, count = dict(surface.forms), 0
-                for form, count_less in less.forms.items():
-                    left = forms.get(form, 0) - count_less
-                    if left < 0:
-                        raise ValueError(f"the table never counted {form!r} {count_less} times")
-                    if left:
-                        forms[form] = left
-                    else:
-                        del forms[form]
-            numbers = [renumber[a] for a in surface.articles if a not in drop and a in renumber]
-            if not numbers or not forms:
-                if less is None:
+                numbers = [renumber[a] for a in surface.articles if a not in drop and a in renumber]
+                if not numbers or not surface.forms:
                     continue
-                # Named by removed articles alone: kept in its place (empty) until the added ones are counted; an
-                # edited article naming it still keeps it where it was, and every surface its number.
-                forms, numbers = {}, []
+                surface = Surface(surface.key, surface.label, surface.forms, numbers, surface.count, surface.kind)
+            else:
+                surface = self._less(surface, less, drop, renumber)
             slot[number] = len(surfaces)
-            surfaces.append(Surface(surface.key, surface.label, forms, numbers, count, surface.kind))
+            surfaces.append(surface)
         definitions = [(slot[a], slot[b], renumber[n]) for a, b, n in self.definitions
                        if n not in drop and a in slot and b in slot]
+        where = {(s.key, s.label): n for n, s in enumerate(surfaces)}
+        return self._plus(article_ids, surfaces, definitions, where, removed, added, renumber, position)
 
+    @staticmethod
+    def _less(surface: Surface, less: Surface, drop: set[int], renumber: Mapping[int, int] | range) -> Surface:
+        """``surface`` without the counts of ``less`` and the articles ``drop``, the others renumbered. Named by
+        removed articles alone, it is kept in its place (empty) until the added ones are counted: an edited
+        article naming it still keeps it where it was, and every surface its number."""
+        forms = dict(surface.forms)
+        for form, count_less in less.forms.items():
+            left = forms.get(form, 0) - count_less
+            if left < 0:
+                raise ValueError(f"the table never counted {form!r} {count_less} times")
+            if left:
+                forms[form] = left
+            else:
+                del forms[form]
+        numbers = [renumber[a] for a in surface.articles if a not in drop and a in renumber]
+        if not numbers or not forms:
+            forms, numbers = {}, []
+        return Surface(surface.key, surface.label, forms, numbers, 0, surface.kind)
+
+    @staticmethod
+    def _plus(article_ids: list[str], surfaces: list[Surface], definitions: list[tuple[int, int, int]],
+              where: dict[tuple[str, str], int], removed: Mapping[str, Annotation], added: Mapping[str, Annotation],
+              renumber: Mapping[int, int] | range, position: Mapping[str, int]) -> SurfaceTable:
+        """The table of ``surfaces`` (``where``: each one's number, by key and label) with the articles of
+        ``added`` counted, and the surfaces no article names any more left out (see :meth:`updated`)."""
         new = SurfaceTable.from_annotations(added)
         now: list[int] = []  # an added article's number -> its number in the new table
         for aid in new.article_ids:
@@ -161,7 +201,6 @@ class SurfaceTable:
             else:
                 now.append(len(article_ids))
                 article_ids.append(aid)
-        where = {(s.key, s.label): n for n, s in enumerate(surfaces)}
         new_slot: dict[int, int] = {}
         for number, surface in enumerate(new.surfaces):
             numbers = [now[a] for a in surface.articles]
@@ -178,11 +217,12 @@ class SurfaceTable:
                 target.forms[form] = target.forms.get(form, 0) + count
             target.count += surface.count
         definitions += [(new_slot[a], new_slot[b], now[n]) for a, b, n in new.definitions]
-        if any(not surface.forms for surface in surfaces):  # names no article names any more
+        if not all(map(bool, map(attrgetter("forms"), surfaces))):  # names no article names any more
             left = {old: new for new, old in enumerate(n for n, surface in enumerate(surfaces) if surface.forms)}
             surfaces = [surface for surface in surfaces if surface.forms]
             definitions = [(left[a], left[b], n) for a, b, n in definitions if a in left and b in left]
-        return SurfaceTable(article_ids, surfaces, definitions)
+            return SurfaceTable(article_ids, surfaces, definitions)
+        return SurfaceTable(article_ids, surfaces, definitions, where)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -194,17 +234,14 @@ class SurfaceTable:
     def to_columns(self) -> dict[str, list]:
         """The table as flat columns of plain values (what :meth:`from_columns` reads back; the entity detail file
         stores them: :mod:`.registry`)."""
-        surfaces = self.surfaces
-        return {"articles": self.article_ids, "keys": [s.key for s in surfaces], "labels": [s.label for s in surfaces],
-                "forms": [s.forms for s in surfaces], "numbers": [s.articles for s in surfaces],
-                "counts": [s.count for s in surfaces], "definitions": [n for d in self.definitions for n in d]}
+        return {"articles": self.article_ids, **surface_columns(self.surfaces),
+                "definitions": [n for d in self.definitions for n in d]}
 
     @classmethod
     def from_columns(cls, data: Mapping[str, Any]) -> SurfaceTable:
         """The table :meth:`to_columns` gave; raises ``ValueError`` when ``data`` is not that."""
         try:
-            keys, labels, forms, numbers, counts = (data[name] for name in ("keys", "labels", "forms", "numbers",
-                                                                              "counts"))
+            keys, labels, forms, numbers, counts = (data[name] for name in SURFACE_COLUMNS)
             article_ids, flat = data["articles"], data["definitions"]
         except (KeyError, TypeError):
             raise ValueError("not the columns of a surface table") from None
@@ -220,3 +257,14 @@ class SurfaceTable:
     def from_json(cls, data: Mapping[str, Any]) -> SurfaceTable:
         surfaces = [Surface(key, label, forms, articles) for key, label, forms, articles in data["surfaces"]]
         return cls(list(data["articles"]), surfaces, [tuple(d) for d in data["definitions"]])
+
+
+#: The columns of the surfaces, in :meth:`SurfaceTable.to_columns` and :func:`surface_columns`.
+SURFACE_COLUMNS = ("keys", "labels", "forms", "numbers", "counts")
+
+
+def surface_columns(surfaces: list[Surface]) -> dict[str, list]:
+    """The surfaces as the columns :meth:`SurfaceTable.to_columns` holds them in."""
+    return {"keys": list(map(attrgetter("key"), surfaces)), "labels": list(map(attrgetter("label"), surfaces)),
+            "forms": list(map(attrgetter("forms"), surfaces)), "numbers": list(map(attrgetter("articles"), surfaces)),
+            "counts": list(map(attrgetter("count"), surfaces))}
