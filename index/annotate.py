@@ -264,9 +264,10 @@ def _with_rules(nlp, patterns: tuple[tuple[str, str], ...]):
 def _import_spacy():
     """spaCy, imported without its command line (``spacy.cli``: a third of importing spaCy, 0.4 s, for tools a
     pipeline never uses): its package imports ``spacy.cli.info`` only to offer ``spacy.info``, which here stands
-    in for it and imports the real one when called. ``spacy.cli`` imported later, by anyone, is the real one: the
-    stand-ins are gone once spaCy is imported. Where that import fails with them (another spaCy than 3.8), spaCy
-    is imported as it is."""
+    in for it and imports the real one when called. Likewise srsly's YAML functions (srsly imports a copy of
+    ruamel.yaml for them, 30 ms; a pipeline reads JSON and msgpack). ``spacy.cli`` or ``srsly._yaml_api``
+    imported later, by anyone, is the real one: the stand-ins are gone once spaCy is imported. Where that import
+    fails with them (another spaCy than 3.8), spaCy is imported as it is."""
     import sys
 
     if "spacy" in sys.modules or "spacy.cli" in sys.modules:
@@ -278,7 +279,10 @@ def _import_spacy():
     package = types.ModuleType("spacy.cli")
     package.__path__ = []
     try:
-        with standing_in({"spacy.cli": package, "spacy.cli.info": stand_in("spacy.cli.info", ("info",))}):
+        yaml = stand_in("srsly._yaml_api",
+                        ("read_yaml", "write_yaml", "yaml_dumps", "yaml_loads", "is_yaml_serializable"))
+        with standing_in({"spacy.cli": package, "spacy.cli.info": stand_in("spacy.cli.info", ("info",)),
+                          "srsly._yaml_api": yaml}):
             return importlib_import("spacy")
     except ImportError:
         return importlib_import("spacy")

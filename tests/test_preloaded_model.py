@@ -187,3 +187,19 @@ def test_nothing_to_annotate_stops_the_process_unused(seeds_copy: Path, tmp_path
     assert build.returncode == 0, err
     assert json.loads(out)["annotated"] == 0
     assert "SPACY_IN_MAIN=False" in err
+
+
+def test_the_model_loads_without_srslys_yaml_which_still_works_when_used() -> None:
+    done = subprocess.run([sys.executable, "-c", """
+import sys
+from index.annotate import load_pipeline, resolve_model
+load_pipeline(resolve_model(None))
+assert "srsly.ruamel_yaml" not in sys.modules, "YAML imported with spaCy"
+import srsly
+assert srsly.yaml_loads("a: 1") == {"a": 1} and srsly.yaml_dumps({"b": 2}).strip() == "b: 2"
+from srsly._yaml_api import CustomYaml
+assert "srsly.ruamel_yaml" in sys.modules and CustomYaml
+print("ok")
+"""], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("ok")
