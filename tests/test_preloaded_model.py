@@ -76,6 +76,26 @@ def test_the_models_tokenizer_is_the_one_spacys_own_loading_gives() -> None:
     assert [t.text for t in ours(text)] == [t.text for t in theirs(text)]
 
 
+def test_the_model_as_byline_loads_it_annotates_as_spacys_own_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read without the vocabulary's strings and with the model's tokenizer read once (NOT_READ,
+    _tokenizer_from_model), the model gives the seeds (with their alias rules) the annotations it gives loaded
+    as spaCy loads it."""
+    from index import annotate
+
+    patterns = _patterns()
+    texts = [*_seed_texts(), "Mr. O'Neill of IS-K and the U.S. met Zabihullah Mujahid in Kabul on 12/03/2026."]
+    ours = list(Annotator(patterns=patterns).annotate(texts))
+    assert len(load_pipeline(resolve_model(None), Annotator(patterns=patterns).patterns).vocab.strings) < 10_000
+    monkeypatch.setattr(annotate, "NOT_READ", ())
+    monkeypatch.setattr(annotate, "_tokenizer_from_model", lambda: {})
+    spacys = annotate._with_rules(annotate._load_model(resolve_model(None)), Annotator(patterns=patterns).patterns)
+    assert len(spacys.vocab.strings) > 50_000
+    finish = Annotator(patterns=patterns).finish
+    theirs = [finish(text, entities, sentences)
+              for text, (entities, sentences) in zip(texts, annotate._spans(spacys, texts, 32, 1), strict=True)]
+    assert ours == theirs and all(a.entities for a in ours)
+
+
 def test_a_model_that_fails_to_load_is_a_clear_error_and_its_process_ends(tmp_path: Path) -> None:
     broken = tmp_path / "broken-model"
     broken.mkdir()
