@@ -374,10 +374,17 @@ class PreloadedAnnotator:
 
     @classmethod
     def started(cls, model: str | None = None) -> PreloadedAnnotator | None:
-        """One, loading ``model``, where processes can be forked and the model is installed; else None (the
-        build then loads the model itself, and says what is missing)."""
+        """One, loading ``model``, where processes can be forked, the model is installed and a core is free to
+        load it on; else None (the build then loads the model itself, and says what is missing).
+
+        On a machine whose cores are all busy the second process cannot overlap anything: it would only slow
+        the build's own steps, and a build that needs no spaCy would pay for it. ``$BYLINE_PRELOAD`` set to
+        ``1`` starts it whatever the load, ``0`` never."""
         import multiprocessing
 
+        wanted = os.environ.get("BYLINE_PRELOAD", "")
+        if wanted == "0" or (wanted != "1" and not _core_free()):
+            return None
         if sys.platform == "darwin" or "fork" not in multiprocessing.get_all_start_methods():
             return None  # macOS's system libraries are not safe to use in a forked process
         try:
@@ -436,6 +443,23 @@ class PreloadedAnnotator:
         finally:
             if done < len(texts):  # stopped half way (an interrupt, an error): the process is of no more use
                 self.close()
+
+
+def _core_free() -> bool:
+    """Whether a core this process may use is idle now: fewer processes are running (this one included, from
+    Linux's ``/proc/loadavg``; elsewhere the load average) than there are such cores."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    try:
+        running = float(Path("/proc/loadavg").read_text().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        try:
+            running = os.getloadavg()[0] + 1
+        except (AttributeError, OSError):
+            running = 1
+    return running < cores
 
 
 def _meanwhile() -> None:

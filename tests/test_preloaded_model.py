@@ -137,7 +137,7 @@ def _index_process(corpus: Path, index_dir: Path, *extra: str) -> subprocess.Pop
             "print('SPACY_IN_MAIN=' + str('spacy' in sys.modules), file=sys.stderr); sys.exit(code)")
     return subprocess.Popen([sys.executable, "-c", code, "index", str(corpus), "--index-dir", str(index_dir),
                              *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, env={**os.environ, "BYLINE_PRELOAD": "1"})  # however busy
 
 
 def test_an_edit_is_annotated_by_the_preloaded_model_not_the_index_process(seeds_copy: Path, tmp_path: Path) -> None:
@@ -223,3 +223,29 @@ print("ok")
 """], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().endswith("ok")
+
+
+def test_the_model_is_preloaded_only_with_a_core_free_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a busy machine (or one core) the second process would only compete with the build: not started,
+    unless ``$BYLINE_PRELOAD`` says 1; never with 0."""
+    from index import annotate
+
+    monkeypatch.delenv("BYLINE_PRELOAD", raising=False)
+    monkeypatch.setattr(annotate, "_core_free", lambda: False)
+    assert PreloadedAnnotator.started() is None
+    monkeypatch.setenv("BYLINE_PRELOAD", "1")
+    with PreloadedAnnotator.started() as preloaded:
+        assert preloaded._process is not None
+    monkeypatch.setattr(annotate, "_core_free", lambda: True)
+    monkeypatch.setenv("BYLINE_PRELOAD", "0")
+    assert PreloadedAnnotator.started() is None
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="needs the CPU affinity of a process")
+def test_one_core_is_never_free_for_a_second_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from index import annotate
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    assert not annotate._core_free()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(512)))
+    assert annotate._core_free()

@@ -148,8 +148,8 @@ def cmd_open(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     from index import ClusterError, PreloadedAnnotator, cluster_annotator
 
-    # Unless a cluster annotates, the spaCy model starts loading now, in a process of its own, while the build
-    # reads the index and the corpus: an update that needs it (a file edited) has it a second sooner. One that
+    # Unless a cluster annotates, the spaCy model starts loading now, in a process of its own on a free core, while
+    # the build reads the index and the corpus: an update that needs it (a file edited) has it sooner. One that
     # does not (nothing changed) stops it unused.
     preloaded = None if args.cluster else PreloadedAnnotator.started(args.model)
     # What a build leaves (the catalog's rows, the entity table, the modules of Whoosh and numpy) is freed as the
