@@ -345,7 +345,8 @@ class PreloadedAnnotator:
     """An :data:`AnnotatorFactory` whose model starts loading, in a process of its own, the moment it is made:
     spaCy's import and the model's load (about a second) then run beside what a build does first on the other
     core (reading the catalog, walking the corpus, reading the changed files), not after it. A ``byline index``
-    process makes one before it opens the index, and closes it when the build is done.
+    process makes one (:meth:`started`: when a core is free for it) before it opens the index, and closes it
+    when the build is done.
 
     The process only finds the spans (:func:`_spans`, as :class:`Annotator` does, with the same batches);
     they are refined here. It is used when the build annotates in one process (not ``jobs`` processes) at most
