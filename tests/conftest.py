@@ -42,6 +42,31 @@ def seeds_copy(tmp_path: Path) -> Path:
     return target
 
 
+def child_processes(pid: int) -> set[int]:
+    """The processes ``pid`` started that are still its children (Linux's ``/proc``)."""
+    try:
+        return {int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except OSError:
+        return set()
+
+
+def process_gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (gone, or a zombie its parent has not waited for)."""
+    return not Path(f"/proc/{pid}").exists() or Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+
+
+def assert_interrupted_cleanly(returncode: int | None, err: str, workers: set[int], index_dir: Path) -> None:
+    """A ``byline index`` stopped by an interrupt: status 130, one line saying so (no traceback), none of its
+    ``workers`` left running, and its writer lock released."""
+    from index import store
+
+    assert returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert all(process_gone(pid) for pid in workers)
+    with store.writer_lock(index_dir, wait=0):
+        pass
+
+
 def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     """Create ``files`` (relative path -> text or bytes) below ``root``."""
     for name, content in files.items():

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, write_files
-from index import ModelError, PreloadedAnnotator, open_library, store
+from conftest import SEEDS, assert_interrupted_cleanly, child_processes, write_files
+from index import ModelError, PreloadedAnnotator, open_library
 from index.aliases import load_aliases
 from index.annotate import Annotator, load_pipeline, resolve_model
 
@@ -31,17 +31,6 @@ def _seed_texts() -> list[str]:
 
 def _patterns() -> list[dict[str, str]]:
     return load_aliases(SEEDS, SEEDS).ruler_patterns()
-
-
-def _children(pid: int) -> set[int]:
-    try:
-        return {int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
-    except OSError:
-        return set()
-
-
-def _gone(pid: int) -> bool:
-    return not Path(f"/proc/{pid}").exists() or Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
 
 
 def test_the_preloaded_model_annotates_as_the_builds_own_process_does() -> None:
@@ -177,7 +166,7 @@ def test_an_interrupt_while_the_model_loads_or_annotates_stops_both_processes(tm
         workers: set[int] = set()
         deadline = time.monotonic() + 120
         while not workers and build.poll() is None and time.monotonic() < deadline:
-            workers = _children(build.pid)
+            workers = child_processes(build.pid)
             time.sleep(0.05)
         assert workers, "the model was not loaded in a process of its own"
         time.sleep(1.5)  # loading the model, or annotating
@@ -190,11 +179,7 @@ def test_an_interrupt_while_the_model_loads_or_annotates_stops_both_processes(tm
         if build.poll() is None:
             os.killpg(build.pid, signal.SIGKILL)
             build.wait()
-    assert build.returncode == 130, err
-    assert "interrupted" in err and "Traceback" not in err
-    assert all(_gone(pid) for pid in workers)
-    with store.writer_lock(index_dir, wait=0):  # the lock went with it
-        pass
+    assert_interrupted_cleanly(build.returncode, err, workers, index_dir)
 
 
 def test_nothing_to_annotate_stops_the_process_unused(seeds_copy: Path, tmp_path: Path) -> None:
