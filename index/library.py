@@ -169,6 +169,14 @@ class CatalogRow(Mapping[str, object]):
         return f"CatalogRow({dict(self)!r})"
 
 
+def _reporter(progress: ProgressCallback | None) -> Callable[..., None]:
+    """``report(phase, done, total, current="")`` for long work (a build, grouping the stories): told to
+    ``progress`` as a :class:`BuildProgress`, or to no one."""
+    if progress is None:
+        return lambda *args, **kwargs: None
+    return lambda phase, done, total, current="": progress(BuildProgress(phase, done, total, current))
+
+
 _Method = TypeVar("_Method", bound=Callable)
 
 
@@ -500,9 +508,8 @@ class Library:
         so searches on other threads go on meanwhile."""
         from .stories import story_map
 
-        report = (lambda phase, done, total: progress(BuildProgress(phase, done, total))) if progress else None
         with self._stories_lock:
-            return story_map(self, refresh=refresh, report=report)
+            return story_map(self, refresh=refresh, report=_reporter(progress))
 
     def similar(self, ident: str, limit: int = 10) -> list[Neighbour]:
         """The articles most like one article, most alike first. (Not holding the library while the stories are
@@ -659,8 +666,7 @@ class Library:
         from .build import Build, NeedEverything
 
         started = time.perf_counter()
-        report = (lambda phase, done, total, current="": progress(BuildProgress(phase, done, total, current))) \
-            if progress else (lambda *a, **k: None)
+        report = _reporter(progress)
         with self.writing(lock_wait):
             self._close_index()
             if self._cache is None:
