@@ -232,9 +232,9 @@ _ALSO_AFTER = re.compile(r"\s+(?:(?:were|was|have|had|has)\s+)?also\b", re.IGNOR
 _PART_OF = frozenset("the them those these whom one a an his her their its".split())
 #: "bringing to 10 the number of Israelis killed", "raising the toll to 40": a running total.
 _BRINGING_TO = re.compile(r"\b(?:bringing|brings|brought|raising|raises|raised|taking|takes|took)\b[^,;]*\bto\s+$")
-_SINCE_AFTER = re.compile(
-    r"\s+(?:\w+\s+){0,2}since\s+(?!(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|last\s+night)", re.IGNORECASE
-)
+#: "since Monday", "since yesterday", "since last night": the time of one incident, not of a running count.
+_ONE_DAY = (r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", "yesterday", r"last\s+night")
+_SINCE_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}since\s+(?!" + "|".join(_ONE_DAY) + ")", re.IGNORECASE)
 _DURING_AFTER = re.compile(
     r"\s+(?:during|in\s+the\s+(?:first|second|third|fourth|final|last|opening))\b", re.IGNORECASE
 )
@@ -256,7 +256,7 @@ _CUMULATIVE = re.compile(
 #: "Since the shooting, over 50 arrests have been made": a sentence opening on the time since an event counts
 #: everything from then on (not "Since Monday", the day of one incident; see :data:`_SINCE_AFTER`).
 _SINCE_OPENING = re.compile(
-    r"\W*since\s+(?!(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|yesterday\b|last\s+night\b)[^,;.]{1,60},",
+    r"\W*since\s+(?!" + "|".join(day + r"\b" for day in _ONE_DAY) + r")[^,;.]{1,60},",
     re.IGNORECASE,
 )
 #: "have killed 300 people so far", "a total of 300 people": a running total, not one incident's count.
