@@ -61,6 +61,7 @@ _EXPORTS = {
     "IndexCorrupt": ".store",
     "IndexLocked": ".store",
     "IndexMissing": ".store",
+    "IndexOfAnotherCorpus": ".store",
     "IndexProblem": ".store",
     "CanonicalEntity": ".entities",
     "EntityCoverage": ".entities",
@@ -121,7 +122,7 @@ if TYPE_CHECKING:
         label_kind,
     )
     from .storage import write_atomic
-    from .store import IndexCorrupt, IndexLocked, IndexMissing, IndexProblem
+    from .store import IndexCorrupt, IndexLocked, IndexMissing, IndexOfAnotherCorpus, IndexProblem
     from .stories import SORTS, StoryMap
     from .web import WebStateError, add_urls
 
@@ -155,6 +156,7 @@ __all__ = [
     "IndexCorrupt",
     "IndexLocked",
     "IndexMissing",
+    "IndexOfAnotherCorpus",
     "IndexProblem",
     "Library",
     "MergeReason",

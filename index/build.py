@@ -88,6 +88,7 @@ class Build:
         full = True
         paused = None
         if previous is not None and not rebuild:
+            store.check_corpus(previous, self.corpus, self.index_dir)  # an update would replace every article
             paused = pause()  # until this update's tables are freed (see run)
             try:
                 with collector_paused():  # 19,000 rows of 14 fields: nothing in a cycle

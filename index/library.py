@@ -239,7 +239,12 @@ class Library:
                 self._pin = store.pin_generation(generation)
                 if self._pin is not None or store.current_generation(self.index_dir) == generation:
                     break  # pinned, or cannot be pinned (read-only) but still current
-            store.check_format(generation)
+            try:
+                store.check_format(generation)
+                store.check_corpus(generation, self.corpus, self.index_dir)
+            except store.IndexProblem:
+                self._unpin()
+                raise
             self._generation = generation
         return self._generation
 

@@ -83,6 +83,11 @@ class IndexCorrupt(IndexProblem):
     pass
 
 
+class IndexOfAnotherCorpus(IndexProblem):
+    """The index folder holds the index of another corpus (an ``--index-dir`` mistyped, or one folder given two
+    corpora): never read as this corpus's, never updated into it; only a rebuild replaces it."""
+
+
 class FileInvalid(IndexProblem):
     """What was about to be written does not read back as it should; nothing was replaced."""
 

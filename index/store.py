@@ -46,6 +46,7 @@ from .storage import (  # noqa: F401  (the names and errors of the index, re-exp
     IndexCorrupt,
     IndexLocked,
     IndexMissing,
+    IndexOfAnotherCorpus,
     IndexProblem,
     write_atomic,
     write_json,
@@ -358,6 +359,49 @@ def write_catalog(generation: Path, corpus: Path, rows: Mapping[str, dict[str, A
     write_json(generation / CATALOG, data)
     with contextlib.suppress(FileNotFoundError):  # names the old token: ignored if left by a crash here
         (generation / CATALOG_JOURNAL).unlink()
+
+
+def catalog_corpus(generation: Path) -> str | None:
+    """The corpus the catalog of ``generation`` was last written for: as its journal's last update recorded it,
+    else as :func:`write_catalog` did (second after the token, so read from the catalog's first bytes alone);
+    None when it cannot be told (an unreadable catalog or journal)."""
+    try:
+        journal = _open_journal(generation)
+        with open(generation / CATALOG, "rb") as handle:
+            head = handle.read(1 << 16)
+        if journal is not None:
+            with journal:
+                entries = _journal_entries(journal.read(), _journal_token(head))
+            if entries:
+                return str(entries[-1].get("corpus", "")) or None
+        text = head.decode("utf-8", errors="replace")
+        key = text.find('"corpus":')
+        corpus = json.JSONDecoder().raw_decode(text, key + len('"corpus":'))[0] if key >= 0 else None
+    except (OSError, ValueError):
+        return None
+    return corpus if isinstance(corpus, str) else None
+
+
+def check_corpus(generation: Path, corpus: Path, index_dir: Path) -> None:
+    """Raise :class:`IndexOfAnotherCorpus` when ``generation`` was written for a corpus other than ``corpus``."""
+    recorded = catalog_corpus(generation)
+    if recorded is not None and recorded != str(corpus) and not _moved_here(generation, Path(recorded), corpus):
+        from shlex import quote
+
+        command = f"byline index {quote(str(corpus))} --index-dir {quote(str(index_dir))} --rebuild"
+        raise IndexOfAnotherCorpus(
+            f"{index_dir} holds the index of {recorded}, not of {corpus}: give this corpus another --index-dir, or "
+            f"replace that index with this corpus's: `{command}`")
+
+
+def _moved_here(generation: Path, recorded: Path, corpus: Path) -> bool:
+    """Whether ``corpus`` is the corpus the index was built from, moved or copied since: a file of the same name,
+    or a folder holding at least half of (a sample of) the files the index was built from."""
+    if corpus.is_file() or not corpus.exists():
+        return corpus.name == recorded.name
+    paths = [path for path in (read_file_stats(generation) or {}) if not path.endswith(".toml")]
+    sample = paths[:: max(1, len(paths) // 16)][:16]
+    return bool(sample) and 2 * sum((corpus / path).exists() for path in sample) >= len(sample)
 
 
 #: A journal no larger than this is kept whatever the catalog's size (a small corpus's catalog is a few KB).

@@ -370,13 +370,15 @@ class BylineApp(App[None]):
     def _check_library(self) -> LibraryOpened:
         """Open the library (given a function, importing the engine) and check its index: whether it is there and
         usable. Opens the index and checks its format (two small files); the catalog is read after the first frame."""
-        from index import IndexProblem
+        from index import IndexOfAnotherCorpus, IndexProblem
 
         library = self.library
         if not library.exists():
             return LibraryOpened(True, None, None)
         try:
             library.generation  # noqa: B018
+        except IndexOfAnotherCorpus as problem:  # never rebuilt unasked: the command line says what to do
+            return LibraryOpened(False, None, problem)
         except IndexProblem as problem:
             return LibraryOpened(False, problem, None)
         return LibraryOpened(False, None, None)

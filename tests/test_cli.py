@@ -86,6 +86,47 @@ def test_index_reports_what_it_skipped(capsys, tmp_path: Path) -> None:
     assert "2 skipped" in out and "empty.txt: empty file" in out
 
 
+def test_an_index_of_another_corpus_is_not_replaced_by_an_update(capsys, tmp_path: Path) -> None:
+    """``--index-dir`` naming the index of another corpus (a typo, or two corpora given one folder): the update
+    refuses, names both corpora and leaves that index as it was; ``--rebuild`` replaces it on purpose. The same
+    after an update of the first corpus was recorded in the catalog's journal, not the catalog."""
+    first = write_files(tmp_path / "first", {"a.txt": "Alpha\n\nThe harbour reopened on Monday."})
+    second = write_files(tmp_path / "second", {"b.txt": "Beta\n\nThe bridge closed on Tuesday."})
+    index_dir = str(tmp_path / "idx")
+    assert run(capsys, "index", str(first), "--index-dir", index_dir)[0] == 0
+    write_files(first, {"c.txt": "Gamma\n\nThe harbour opened again."})
+    assert run(capsys, "index", str(first), "--index-dir", index_dir)[0] == 0  # an update: a journal line
+
+    status, out, err = run(capsys, "index", str(second), "--index-dir", index_dir)
+    assert (status, out) == (1, "")
+    assert err.startswith("byline: ") and str(first.resolve()) in err and str(second.resolve()) in err
+    assert "--rebuild" in err
+    status, out, _ = run(capsys, "search", "harbour", "--corpus", str(first), "--index-dir", index_dir, "--json")
+    assert status == 0 and len(json.loads(out)["hits"]) == 2  # the first corpus's index, whole
+
+    assert run(capsys, "index", str(second), "--index-dir", index_dir, "--rebuild")[0] == 0
+    status, out, _ = run(capsys, "search", "bridge", "--corpus", str(second), "--index-dir", index_dir, "--json")
+    assert status == 0 and len(json.loads(out)["hits"]) == 1
+    assert run(capsys, "index", str(second), "--index-dir", index_dir)[0] == 0  # and it updates as its own
+    moved = second.rename(tmp_path / "moved")  # the same corpus in another folder is still its own
+    status, out, _ = run(capsys, "index", str(moved), "--index-dir", index_dir, "--json")
+    assert status == 0 and json.loads(out)["articles"] == 1
+
+
+def test_list_and_stories_take_the_corpus_as_a_word_like_index(capsys, tmp_path: Path) -> None:
+    """``byline list ~/news`` and ``byline stories ~/news`` (as ``byline index ~/news``): the corpus given as a
+    word is read; given twice, differently, the command line is refused (status 2) rather than one ignored."""
+    corpus = write_files(tmp_path / "c", {"a.txt": "Harbour news\n\nThe harbour reopened on Monday."})
+    index_dir = str(tmp_path / "idx")
+    assert run(capsys, "index", str(corpus), "--index-dir", index_dir)[0] == 0
+    status, out, _ = run(capsys, "list", str(corpus), "--index-dir", index_dir)
+    assert status == 0 and "Harbour news" in out
+    status, out, _ = run(capsys, "stories", str(corpus), "--index-dir", index_dir, "--json")
+    assert status == 0 and [s["id"] for s in json.loads(out)["singles"]] == ["a"]
+    status, out, err = run(capsys, "list", str(corpus), "--corpus", str(SEEDS), "--index-dir", index_dir)
+    assert (status, out) == (2, "") and "two corpora" in err
+
+
 def test_missing_corpus_is_a_clear_error(capsys, tmp_path: Path) -> None:
     status, _, err = run(capsys, "index", str(tmp_path / "nowhere"))
     assert status == 1 and err.startswith("byline: no such corpus")

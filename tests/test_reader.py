@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, Input, Static
@@ -112,6 +113,19 @@ async def test_typing_a_query_shows_hits_with_highlighted_snippets(seeds_library
         highlighted = {prompt.plain[s.start : s.end].casefold() for s in prompt.spans if s.style == MATCH_STYLE}
         assert highlighted and all("mujahid" in word for word in highlighted)
         assert "score" in prompt.plain
+
+
+async def test_down_then_enter_at_once_opens_the_first_hit(seeds_library: Library) -> None:
+    """Down and Enter typed in one burst (no frame between them): the Enter is the results list's and opens the
+    highlighted hit; it is not left to the query box, searching again."""
+    app = BylineApp(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "kabul")
+        first = app.screen.query_one(ResultsList).hits[0].id
+        app.post_message(events.Key("down", None))
+        app.post_message(events.Key("enter", "\r"))
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen) and app.screen.article_id == first
 
 
 @pytest.mark.parametrize("word", ["kabul", "daesh", "german", "spacex", "jalalabad", "Germany", "2021", "quetta"])

@@ -11,6 +11,7 @@ from textual.command import CommandPalette
 from textual.geometry import Region
 from textual.pilot import Pilot
 
+from conftest import write_files
 from index import Library
 from reader.app import BylineApp
 from reader.screens.article import ArticleScreen
@@ -264,6 +265,31 @@ async def test_a_library_that_cannot_be_opened_ends_the_reader_with_the_reason(t
                 break
     assert app.return_code == 1
     assert isinstance(app.open_error, FileNotFoundError) and "no such corpus" in str(app.open_error)
+
+
+async def test_the_index_of_another_corpus_ends_the_reader_and_is_left_as_it_was(tmp_path, seeds_index_dir) -> None:
+    """``byline OTHER --index-dir FOLDER`` where FOLDER holds the seeds' index: the reader neither shows the
+    seeds' articles as OTHER's nor rebuilds that index unasked (the "unusable index" path would); it ends with
+    the reason, which names both corpora."""
+    import shutil
+    from functools import partial
+
+    from index import IndexOfAnotherCorpus, open_library
+    from index.store import current_generation
+
+    index_dir = tmp_path / "idx"
+    shutil.copytree(seeds_index_dir, index_dir)
+    generation = current_generation(index_dir)
+    other = write_files(tmp_path / "other", {"a.txt": "Alpha\n\nThe harbour reopened on Monday."})
+    app = BylineApp(partial(open_library, other, index_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if not app.is_running:
+                break
+    assert app.return_code == 1
+    assert isinstance(app.open_error, IndexOfAnotherCorpus) and str(other.resolve()) in str(app.open_error)
+    assert current_generation(index_dir) == generation
 
 
 def test_the_reader_draws_its_first_frame_before_importing_the_engine(seeds_index_dir, tmp_path) -> None:

@@ -16,11 +16,17 @@ from ..safe import escape_for_json, neutralise, one_line
 T = TypeVar("T")
 
 
-def add_location(parser: argparse.ArgumentParser, *, positional: bool = False) -> None:
+def add_location(parser: argparse.ArgumentParser, *, positional: bool = False, either: bool = False) -> None:
+    """The corpus (a positional ``corpus`` with ``positional``, else ``--corpus``; with ``either`` both, for a
+    command that takes no other word: ``byline list ~/news`` as ``byline index ~/news``), its index and columns."""
     if positional:
         parser.add_argument("corpus", nargs="?", type=Path, default=None,
                             help="folder (or .jsonl/.jsonl.gz file) of articles; default: the bundled seed corpus")
     else:
+        if either:
+            parser.add_argument("corpus_path", nargs="?", type=Path, default=None, metavar="corpus",
+                                help="folder (or .jsonl/.jsonl.gz file) of articles (or give it as --corpus); "
+                                     "default: the bundled seed corpus")
         parser.add_argument("--corpus", "-C", type=Path, default=None,
                             help="corpus folder or file (default: the bundled seed corpus)")
     parser.add_argument("--index-dir", type=Path, default=None,
@@ -100,14 +106,23 @@ def open_corpus(args: argparse.Namespace):
     """The library for the command line's corpus/index options."""
     from index import open_library
 
+    corpus, path = args.corpus, getattr(args, "corpus_path", None)
+    if path is not None:
+        if corpus is not None and corpus != path:
+            raise BadCommandLine(f"two corpora given ({path} and --corpus {corpus}): give one")
+        corpus = path
     try:
-        return open_library(args.corpus, args.index_dir, columns=getattr(args, "columns", None))
+        return open_library(corpus, args.index_dir, columns=getattr(args, "columns", None))
     except ValueError as exc:
-        raise BadColumns(str(exc)) from None
+        raise BadColumns(f"--columns: {exc}") from None
 
 
-class BadColumns(Exception):
-    """``--columns`` that cannot be read (a bad command line)."""
+class BadCommandLine(Exception):
+    """A command line that parses but cannot be run as given (status 2, like argparse's own errors)."""
+
+
+class BadColumns(BadCommandLine):
+    """``--columns`` that cannot be read."""
 
 
 def ensure_index(lib, *, quiet: bool = False) -> None:

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from . import reading
-from .common import BadColumns, fail
+from .common import BadCommandLine, fail
 
 
 class _VersionAction(argparse.Action):
@@ -118,8 +118,8 @@ def _failed(exc: Exception) -> int:
 
     if isinstance(exc, QueryError):
         return fail(f"bad query: {exc}", 2)
-    if isinstance(exc, BadColumns):
-        return fail(f"--columns: {exc}", 2)
+    if isinstance(exc, BadCommandLine):
+        return fail(str(exc), 2)
     if isinstance(exc, (IndexProblem, ModelError, FileNotFoundError, PermissionError)):
         return fail(str(exc))
     if isinstance(exc, BrokenPipeError):

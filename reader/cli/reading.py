@@ -119,7 +119,7 @@ def _add_show(sub) -> None:
 def _add_list(sub) -> None:
     p = sub.add_parser("list", help="list the articles of the corpus",
                        description="One line per article: id, date, source, title.")
-    add_location(p)
+    add_location(p, either=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
 

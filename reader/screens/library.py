@@ -378,7 +378,9 @@ class LibraryScreen(Screen):
     def action_focus_list(self) -> None:
         """Enter or down in the query box: on to the results (or the articles, with no query)."""
         lists = self.query_one(ContentSwitcher)
-        self.query_one(f"#{lists.current}").focus()
+        # Now, not after a refresh (``focus()``): the Enter of a quick "down, enter" finds the list focused and
+        # opens the highlighted article instead of being the query box's.
+        self.set_focus(self.query_one(f"#{lists.current}"))
 
     # -- actions --------------------------------------------------------------------------------------
 
