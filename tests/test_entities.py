@@ -189,6 +189,27 @@ def test_two_established_spellings_are_two_names() -> None:
     assert len(ids_of(registry, ("John Herrington", "PERSON"), ("John Harrington", "PERSON"))) == 2
 
 
+def test_a_group_in_the_singular_and_the_plural_is_one_group_however_often_each_is_written() -> None:
+    """"Republican senators" and "the Republicans", side by side in every article: one group, and the surfaces
+    of other kinds (two people, two places) are not merged by the same letters."""
+    text = "Republican senators met. The Republicans left. Tom Hank met Tom Hanks in Austin and Austins."
+    names = [("Republican", "NORP"), ("Republicans", "NORP"), ("Tom Hank", "PERSON"), ("Tom Hanks", "PERSON"),
+             ("Austin", "GPE"), ("Austins", "GPE")]
+    registry = resolve_entities(annotations({f"a{i}": text for i in range(4)}, {f"a{i}": names for i in range(4)}))
+    assert len(ids_of(registry, ("Republican", "NORP"), ("Republicans", "NORP"))) == 1
+    assert len(ids_of(registry, ("Tom Hank", "PERSON"), ("Tom Hanks", "PERSON"))) == 2
+    assert len(ids_of(registry, ("Austin", "GPE"), ("Austins", "GPE"))) == 2
+
+
+def test_a_persons_thing_is_no_full_name_a_lone_word_joins() -> None:
+    """spaCy tags "Trump's Twitter" as a person: "Twitter" alone is not that person's surname."""
+    registry = resolve_entities(annotations(
+        {"a1": "He wrote on Trump’s Twitter account.", "a2": "Twitter said so."},
+        {"a1": [("Trump’s Twitter", "PERSON")], "a2": [("Twitter", "PERSON")]},
+    ))
+    assert len(ids_of(registry, ("Trump’s Twitter", "PERSON"), ("Twitter", "PERSON"))) == 2
+
+
 def test_lowercase_and_bare_legal_forms_are_dropped_as_mis_tags() -> None:
     registry = resolve_entities(annotations(
         {"a1": "in mosques and schools; Co Inc said; Texaco Inc said"},

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..aliases import Aliases, Drop, Merge, Split, read_aliases, write_corrections
 from .names import normalise_name
 from .registry import CanonicalEntity, EntityRegistry
-from .resolve import resolve_table
+from .resolve import RULES, resolve_table
 
 #: The entity a user's name refers to, KeyError when none (``Library.entity``).
 Find = Callable[[str], CanonicalEntity]
@@ -63,6 +63,7 @@ def regroup(registry: EntityRegistry, aliases: Aliases) -> EntityRegistry:
 
 
 def corrections_fingerprint(aliases: Aliases) -> str:
-    """Changes whenever the corrections (merges, splits, drops) change, by hand or by a command."""
-    text = repr((aliases.merges, aliases.splits, aliases.drops))
+    """Changes whenever the corrections (merges, splits, drops) change, by hand or by a command, and when the
+    rules that group names change (:data:`.resolve.RULES`): either way the next update regroups every entity."""
+    text = repr((RULES, aliases.merges, aliases.splits, aliases.drops))
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]

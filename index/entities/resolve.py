@@ -23,6 +23,12 @@ from .names import acronym_letters, normalise_name
 from .registry import EntityRecords, EntityRegistry, MergeReason, RegistryDetail
 from .surfaces import Surface, SurfaceTable
 
+#: The version of the rules below: raised when they group names differently, so that an index grouped by the
+#: earlier rules is regrouped whole at its next update (an update regroups only what a change can reach).
+#: 2: a group's singular and plural are one group; a person's thing ("Trump's Twitter") is no full name.
+RULES = 2
+
+
 # --- similarity -----------------------------------------------------------------------------------------
 
 def _edits_allowed(length: int) -> int:
@@ -363,6 +369,9 @@ def _merge_spellings(live: list[int], surfaces: list[Surface], groups: _Groups,
     # and so are two spellings that are both used three times or more in two articles or more.
     for score, a, b in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
         keep, join = (a, b) if surfaces[a].count >= surfaces[b].count else (b, a)
+        if _singular_and_plural(surfaces[a], surfaces[b]):  # written side by side, and each often: still one
+            groups.union(keep, join, "spelling", f"singular or plural of {surfaces[keep].best_form()!r}")
+            continue
         if surfaces[join].count >= 3 and len(surfaces[join].articles) >= 2:
             continue  # both spellings are established: two names ("Herrington", "Harrington"), not a typo
         ra, rb = groups.find(keep), groups.find(join)
@@ -370,6 +379,15 @@ def _merge_spellings(live: list[int], surfaces: list[Surface], groups: _Groups,
             continue  # no chains: "Clanton" may join "Clinton", but then "Clayton" may not join them
         groups.union(keep, join, "spelling",
                      f"spelling variant of {surfaces[keep].best_form()!r} (similarity {score:.2f})", disjoint=True)
+
+
+def _singular_and_plural(a: Surface, b: Surface) -> bool:
+    """A group's one word, singular and plural ("Republican"/"Republicans", "Democrat"/"Democrats"): both in
+    common use, as an adjective and a noun, yet one group."""
+    if a.kind != "group" or " " in a.key or " " in b.key:
+        return False
+    short, long = sorted((a.key, b.key), key=len)
+    return long == short + "s"
 
 
 def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
@@ -388,8 +406,8 @@ def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
         words = s.key.split()
         while words and words[0] in _TITLES:
             words = words[1:]
-        if s.label == "PERSON" and len(words) >= 2:
-            holders[words[-1]].add(groups.find(i))
+        if s.label == "PERSON" and len(words) >= 2 and not any(w.endswith(("'s", "’s")) for w in words[:-1]):
+            holders[words[-1]].add(groups.find(i))  # not "Trump's Twitter": a person's thing, not a full name
     readings: list[tuple[int, int, int]] = []
     for i in live:
         s = surfaces[i]
