@@ -302,7 +302,12 @@ def corpus_lock_path(corpus: Path) -> Path:
 def corpus_lock(corpus: Path, wait: float = 10.0) -> Iterator[None]:
     """Hold the writer lock of ``corpus``: one process at a time writes its ``byline.toml``, ``aliases.toml``,
     web state, and (with the index's own lock, taken after this one) its index. A corpus folder this user cannot
-    write has no lock: nothing here can write its files either."""
+    write has no lock: nothing here can write its files either; nor has a corpus that is one file (a .jsonl):
+    nothing is written beside it (its corrections are kept beside the index), so no ``.byline`` folder is made
+    in the folder that holds it, and two indexes of one such file are built at once."""
+    if not corpus.is_dir():
+        yield
+        return
     path = corpus_lock_path(corpus)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -183,3 +183,18 @@ def test_a_damaged_feature_cache_is_started_afresh(tmp_path: Path) -> None:
 
 def test_index_names_have_one_home() -> None:
     assert store.CATALOG is storage.CATALOG and store.ENTITIES is storage.ENTITIES
+
+
+def test_a_corpus_that_is_one_file_gets_no_lock_folder_beside_it(tmp_path: Path, capsys) -> None:
+    """Indexing ``news.jsonl`` writes nothing into the folder that holds it (a shared or read-only data folder,
+    often): no ``.byline`` lock folder; its index is still locked against a second writer by its own lock."""
+    from reader.cli import main
+
+    data = tmp_path / "data"
+    data.mkdir()
+    corpus = data / "news.jsonl"
+    corpus.write_text('{"id": "a", "title": "Harbour", "body": "The harbour reopened on Monday."}\n', encoding="utf-8")
+    with corpus_lock(corpus, wait=0), corpus_lock(corpus, wait=0):
+        pass
+    assert main(["index", str(corpus), "--index-dir", str(tmp_path / "idx")]) == 0
+    assert sorted(p.name for p in data.iterdir()) == ["news.jsonl"]
