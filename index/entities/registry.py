@@ -131,6 +131,9 @@ class EntityRegistry:
         self._by_id: dict[str, int] | None = None
         self._members: dict[int, list[tuple[str, str]]] | None = None
         self._entities: dict[int, CanonicalEntity] = {}
+        #: (text, label) -> (key, what :meth:`canonical` answers for it outside any article): grouping the
+        #: stories resolves each article's mentions, and a corpus names the same few thousand things over again.
+        self._canonical: dict[tuple[str, str], tuple[str, tuple[str, str, str] | None]] = {}
 
     @property
     def _lookup(self) -> dict[str, tuple[Any, ...]] | SortedLookup:
@@ -282,22 +285,37 @@ class EntityRegistry:
         they come back as themselves, ``("DATE:<normalised text>", text, "DATE")``, and so does a name the
         registry has not seen (an index older than the registry); neither is listed by :meth:`entities`.
         """
+        known = self._canonical.get((text, label))
+        if known is None:
+            known = self._canonical[text, label] = self._canonical_anywhere(text, label)
+        in_article, found = known
+        if in_article and article_id and self._in_article:
+            number = self._in_article.get(article_id + in_article)
+            if number is not None:
+                if number < 0:
+                    return None
+                entity_id, name, entity_label = self._headers[number]
+                return entity_id, name, entity_label
+        return found
+
+    def _canonical_anywhere(self, text: str, label: str) -> tuple[str, tuple[str, str, str] | None]:
+        """What :meth:`canonical` answers for a span outside any article, after the tail of its key in
+        :attr:`in_article` (``"\t<key>\t<label>"``; ``""`` for a span no article reads otherwise)."""
         key = normalise_name(text)
         if label not in RESOLVED_LABELS:
-            return f"{label}:{key}", text, label
+            return "", (f"{label}:{key}", text, label)
         if not key or text.islower():
-            return None
-        number = self._in_article.get(f"{article_id}\t{key}\t{label}") if article_id and self._in_article else None
+            return "", None
+        in_article = f"\t{key}\t{label}"
+        found = self._lookup.get(key, ())
+        labels = found[::2]
+        number = found[2 * labels.index(label) + 1] if label in labels else self._number_for(key, label_kind(label))
         if number is None:
-            found = self._lookup.get(key, ())
-            labels = found[::2]
-            number = found[2 * labels.index(label) + 1] if label in labels else self._number_for(key, label_kind(label))
-        if number is None:
-            return f"{label}:{key}", text, label
+            return in_article, (f"{label}:{key}", text, label)
         if number < 0:
-            return None
+            return in_article, None
         entity_id, name, entity_label = self._headers[number]
-        return entity_id, name, entity_label
+        return in_article, (entity_id, name, entity_label)
 
     def canonical_by_key(self, key: str, kind: str) -> tuple[str, str] | None:
         """The canonical name and kind of the entity a normalised surface form, indexed under ``kind``, names
