@@ -89,7 +89,8 @@ def describe_stories(
 
 
 def _display(entity: str, names: Mapping[str, str]) -> str:
-    return names.get(entity, entity.partition(":")[2] or entity)
+    name = names.get(entity)
+    return name if name is not None or entity in names else entity.partition(":")[2] or entity
 
 
 def _distinct_names(entities: Sequence[str], names: Mapping[str, str],
@@ -98,24 +99,24 @@ def _distinct_names(entities: Sequence[str], names: Mapping[str, str],
     Tlaib" (or an entity of another kind by the same name) says nothing more, and the fuller name stays. Only
     one word is taken for a repeat of a longer name: "Islamic State" and "Islamic State Khorasan Province" are
     two entities. ``memo`` keeps each entity's words for the next call."""
-
-    def repeats(one: frozenset[str], other: frozenset[str]) -> bool:
-        return one == other or (len(one) == 1 and one < other) or (len(other) == 1 and other < one)
-
     memo = {} if memo is None else memo
-    kept: list[tuple[str, frozenset[str]]] = []
+    kept: list[str] = []
+    kept_words: list[frozenset[str]] = []
     for entity in entities:
         words = memo.get(entity)
         if words is None:
             words = memo[entity] = frozenset(_display(entity, names).casefold().split())
         if not words:
             continue
-        clash = next((k for k, (_, other) in enumerate(kept) if repeats(words, other)), None)
-        if clash is None:
-            kept.append((entity, words))
-        elif words > kept[clash][1]:
-            kept[clash] = (entity, words)
-    return [entity for entity, _ in kept]
+        for k, other in enumerate(kept_words):  # the first kept name this one repeats, if any
+            if words == other or (len(words) == 1 and words < other) or (len(other) == 1 and other < words):
+                if words > other:
+                    kept[k], kept_words[k] = entity, words
+                break
+        else:
+            kept.append(entity)
+            kept_words.append(words)
+    return kept
 
 
 def _related(graph: Graph, cluster: list[int], story_ids: Mapping[int, str]) -> dict[int, list[list]]:
