@@ -57,7 +57,8 @@ def dump(corpus: Path, index_dir: Path, out: Path, profile: Path | None = None) 
         data = json.loads((library.generation / STORIES_FILE).read_text(encoding="utf-8"))
     data.pop("stats", None)
     out.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False), encoding="utf-8")
-    return {"code": str(Path(index.__file__).parent.parent), "wall": round(wall, 3), "cpu": round(cpu, 3), "phases": {k: round(v, 3) for k, v in phases.items()},
+    return {"code": str(Path(index.__file__).parent.parent), "wall": round(wall, 3), "cpu": round(cpu, 3),
+            "phases": {k: round(v, 3) for k, v in phases.items()},
             "stories": stories.stats.get("stories"), "articles": stories.stats.get("articles")}
 
 
