@@ -413,6 +413,27 @@ def test_the_seeds_group_exactly_as_they_always_have(seeds: Library) -> None:
     }
 
 
+def test_resolving_every_mention_at_once_still_reads_a_lone_surname_per_article() -> None:
+    """Grouping resolves a corpus's mentions with a memory of each span (the registry's resolver): a lone surname
+    resolved once must still be whoever each article names in full."""
+    from test_entities import annotations
+
+    from index.entities import resolve_entities
+
+    registry = resolve_entities(annotations(
+        {"a1": "John Smith spoke. Smith said no.", "a2": "Jane Smith replied. Smith said yes.",
+         "a3": "Smith was not reached."},
+        {"a1": [("John Smith", "PERSON"), ("Smith", "PERSON")], "a2": [("Jane Smith", "PERSON"), ("Smith", "PERSON")],
+         "a3": [("Smith", "PERSON")]},
+    ))
+    resolve = registry.resolver()
+    spans = [("Smith", "PERSON", None), ("Smith", "PERSON", "a1"), ("Smith", "PERSON", "a2"), ("Smith", "PERSON", "a3"),
+             ("John Smith", "PERSON", "a2"), ("smith", "PERSON", "a1"), ("1987", "DATE", "a1"), ("Nobody", "ORG", "a1")]
+    for text, label, article in spans + spans:
+        assert resolve(text, label, article) == registry.canonical(text, label, article)
+    assert resolve("Smith", "PERSON", "a1")[1] == "John Smith" and resolve("Smith", "PERSON", "a2")[1] == "Jane Smith"
+
+
 def test_rows_are_ordered_as_a_stable_lexicographic_sort_orders_them() -> None:
     import numpy as np
 

@@ -14,7 +14,7 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, islice, pairwise, repeat
 from operator import add, is_, itemgetter, sub
@@ -131,9 +131,6 @@ class EntityRegistry:
         self._by_id: dict[str, int] | None = None
         self._members: dict[int, list[tuple[str, str]]] | None = None
         self._entities: dict[int, CanonicalEntity] = {}
-        #: (text, label) -> (key, what :meth:`canonical` answers for it outside any article): grouping the
-        #: stories resolves each article's mentions, and a corpus names the same few thousand things over again.
-        self._canonical: dict[tuple[str, str], tuple[str, tuple[str, str, str] | None]] = {}
 
     @property
     def _lookup(self) -> dict[str, tuple[Any, ...]] | SortedLookup:
@@ -285,10 +282,25 @@ class EntityRegistry:
         they come back as themselves, ``("DATE:<normalised text>", text, "DATE")``, and so does a name the
         registry has not seen (an index older than the registry); neither is listed by :meth:`entities`.
         """
-        known = self._canonical.get((text, label))
-        if known is None:
-            known = self._canonical[text, label] = self._canonical_anywhere(text, label)
-        in_article, found = known
+        return self._in(article_id, self._canonical_anywhere(text, label))
+
+    def resolver(self) -> Callable[[str, str, str | None], tuple[str, str, str] | None]:
+        """:meth:`canonical`, remembering what each span names outside any article: for resolving every mention
+        of a corpus at once (grouping the stories), which names the same few thousand things over and over."""
+        known: dict[tuple[str, str], tuple[str, tuple[str, str, str] | None]] = {}
+
+        def canonical(text: str, label: str, article_id: str | None = None) -> tuple[str, str, str] | None:
+            anywhere = known.get((text, label))
+            if anywhere is None:
+                anywhere = known[text, label] = self._canonical_anywhere(text, label)
+            return self._in(article_id, anywhere)
+
+        return canonical
+
+    def _in(self, article_id: str | None, anywhere: tuple[str, tuple[str, str, str] | None]
+            ) -> tuple[str, str, str] | None:
+        """What a span names in article ``article_id``, given :meth:`_canonical_anywhere` of it."""
+        in_article, found = anywhere
         if in_article and article_id and self._in_article:
             number = self._in_article.get(article_id + in_article)
             if number is not None:

@@ -184,7 +184,7 @@ def _items(
     surfaces: dict[str, set[str]] = defaultdict(set)
     items = []
     digests: dict[str, str] = {}
-    canonical, sha1 = registry.canonical, hashlib.sha1
+    canonical, sha1 = registry.resolver(), hashlib.sha1
     for number, (aid, row) in enumerate(rows.items()):
         if number % REPORT_EVERY == 0:
             report("reading articles", number, total)
