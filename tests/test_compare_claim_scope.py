@@ -84,3 +84,45 @@ def test_a_count_said_earlier_is_an_update_when_the_articles_own_later_count_agr
     plain = _article("p", b.text.replace("The UN said earlier that it had confirmed", "The UN confirmed"))
     p = compare(a, plain)
     assert not p.conflicts and not p.updates
+
+
+_STORY = "A strong quake struck Qeshm island in southern Iran on Sunday, killing 10 people and flattening villages."
+
+
+def _recalled(*sentences: str, stamp: str = "") -> tuple:
+    """The story told plainly, and told with ``sentences`` about the island added (after a stamp line)."""
+    a = _article("a", _STORY)
+    b = _article("b", (stamp + ".\n" if stamp else "") + _STORY.replace("killing 10 people and ", "") + " "
+                 + " ".join(sentences))
+    return a, compare(a, b)
+
+
+def test_an_earlier_temblor_pointed_back_at_is_not_the_storys():
+    _, c = _recalled("That temblor killed six people on Qeshm island in southern Iran and flattened villages in "
+                     "September.")
+    assert not c.conflicts and not c.updates
+
+
+def test_the_last_quake_recalled_and_the_sentence_going_on_about_it_are_not_the_storys():
+    _, c = _recalled("The last major quake to hit southern Iran was in March, when a temblor flattened villages.",
+                     "It killed 600 people on the mainland.")
+    assert not c.conflicts and not c.updates
+    # The story's own quake told again in the next sentence is still compared.
+    _, c = _recalled("The quake flattened villages on Qeshm island.", "It killed 600 people on the island.")
+    assert c.conflicts or c.updates
+
+
+def test_a_quake_years_before_that_a_sentence_recalls_is_not_the_storys():
+    _, c = _recalled("The island was hit almost two years after a quake flattened villages in southern Iran and "
+                     "killed 600 people.")
+    assert not c.conflicts and not c.updates
+
+
+def test_an_articles_dateline_dates_it_so_a_quake_in_another_month_is_another_event():
+    recalled = "In February, a quake flattened villages in southern Iran, killing 600 people."
+    for stamp in ("Nov 28, 2005", "Posted 11 / 27 / 2005 7:21 AM"):
+        _, c = _recalled(recalled, stamp=stamp)
+        assert not c.conflicts and not c.updates, stamp
+    # In a story of February, February is the story's own month.
+    _, c = _recalled(recalled, stamp="Feb 28, 2005")
+    assert c.conflicts or c.updates
