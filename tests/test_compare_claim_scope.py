@@ -126,3 +126,18 @@ def test_an_articles_dateline_dates_it_so_a_quake_in_another_month_is_another_ev
     # In a story of February, February is the story's own month.
     _, c = _recalled(recalled, stamp="Feb 28, 2005")
     assert c.conflicts or c.updates
+
+
+def test_counts_listed_after_a_count_that_add_up_to_it_are_its_parts():
+    sentence = ("At least 12 of one family, seven children aged from one to 12, three women and two men, were killed "
+                "in an air strike on their house in Gaza City.")
+    assert [group for _, _, group in _toll(sentence)] == ["part"]
+    assert _toll("The blast killed 15 people: eight Iraqis, four Americans and three Britons.") == [
+        ("15 people", "killed", "all")
+    ]
+    a = _article("a", sentence)
+    b = _article("b", "Three men were killed in an air strike on their house in Gaza City.")
+    assert not compare(a, b).conflicts
+    # A list that does not add up to the count before it is not its parts: each is still a count of its own.
+    text = "The blast killed 20 people: eight Iraqis, four Americans and three Britons."
+    assert [f.group for f in extract_counts(text, [(0, len(text))]) if f.kind == "count"] == ["all", "iraqi", "us", "uk"]

@@ -132,12 +132,17 @@ _AGES_SHARED = re.compile(
     r"\b(?:both|all|each)\s+(?:aged\s+)?(\d{1,2})\b(?![.,]\d)(?=\s*[,.;)]|\s+(?:years|were|was|are)\b)"
 )
 
-_AGE_PATTERNS = (_AGES_AFTER_COMMA, _AGES_AFTER_AGED, _AGES_SHARED)
+#: A span of ages: "children aged from one to 12", "aged between 5 and 15", "aged 18-25".
+_AGES_SPANNED = re.compile(
+    r"\bage[ds]?\s+(?:from\s+|between\s+)?((?:\d{1,2}|[a-z]+)\s*(?:to|and|-|–)\s*\d{1,2})\b(?![.,]\d)"
+)
+
+_AGE_PATTERNS = (_AGES_AFTER_COMMA, _AGES_AFTER_AGED, _AGES_SHARED, _AGES_SPANNED)
 
 
 def age_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the ages in ``text`` listed as an apposition ("two sons, 11 and 14,", "aged 11 and 14") or shared
-    ("two teachers, both 51,")."""
+    """Spans of the ages in ``text`` listed as an apposition ("two sons, 11 and 14,", "aged 11 and 14"), shared
+    ("two teachers, both 51,") or spanned ("aged from one to 12")."""
     return [(m.start(1), m.end(1)) for p in _AGE_PATTERNS for m in p.finditer(text)]
 
 
