@@ -142,3 +142,13 @@ def test_counts_listed_after_a_count_that_add_up_to_it_are_its_parts():
     text = "The blast killed 20 people: eight Iraqis, four Americans and three Britons."
     groups = [f.group for f in extract_counts(text, [(0, len(text))]) if f.kind == "count"]
     assert groups == ["all", "iraqi", "us", "uk"]
+
+
+def test_people_who_arrived_are_not_compared_with_how_many_live_there():
+    arrived = _article("a", "Thousands of people who have fled fighting in Sudan have crossed the border to take "
+                            "refuge at the Yida camp.")
+    living = _article("b", "At least 15,000 refugees who fled fighting in Sudan are living in the Yida camp.")
+    assert not compare(arrived, living).conflicts
+    # Two counts of those living there still disagree.
+    fewer = _article("c", "About 4,000 refugees who fled fighting in Sudan are living in the Yida camp.")
+    assert compare(fewer, living).conflicts

@@ -239,6 +239,13 @@ _SINCE_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}since\s+(?!" + "|".join(_ONE_DAY) 
 _DURING_AFTER = re.compile(
     r"\s+(?:during|in\s+the\s+(?:first|second|third|fourth|final|last|opening))\b", re.IGNORECASE
 )
+#: "... are living in the camp", "who fled the fighting live in", "are now housed": people where they stay now,
+#: after the count's own relative clause if any.
+_LIVING_AFTER = re.compile(
+    r"(?:\s+[a-z]+){0,2}?(?:\s+(?:who|that)\s+[^,;]{1,80}?)?\s+(?:(?:are|were)\s+(?:now\s+|still\s+)?(?:living|housed|sheltering|staying)"
+    r"|(?:now\s+|still\s+)?live)\b",
+    re.IGNORECASE,
+)
 #: A place smaller than the story's: a count there is a part of the whole toll.
 _LOCAL = re.compile(
     r"\b(?:[Ii]n|[Aa]t)\s+(?:the\s+)?(?:neighbou?ring\s+|nearby\s+)?(?:[A-Z][\w'-]*\s+){0,3}"
@@ -517,6 +524,10 @@ def extract_counts(
             if place:
                 # "Twelve people were killed in Bener Meriah district": one place's count, not the whole toll.
                 group = f"all in a {place.group(1).lower().rstrip('s')}"
+        if measure == "displaced" and _LIVING_AFTER.match(text, phrase_end, hi):
+            # "15,000 refugees who fled Sudan are living in the camp": how many are there now, not how many came
+            # ("thousands have crossed the border to the camp").
+            group = f"{group} living"
         if (
             not head
             and measure in PEOPLE_MEASURES
