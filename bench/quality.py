@@ -209,7 +209,7 @@ def _ecbplus(report: Report) -> None:
     found = ecbplus.articles()
     weights = ecbplus.articles.weights.get  # type: ignore[attr-defined]
     data = report.data.setdefault("quality", {})
-    for half in ("dev", "test"):
+    for half in ecbplus.HALVES:
         result = ecbplus.evaluate(half, found, weights, compare)
         data[f"ecbplus_{half}"] = result
         _ecbplus_rows(report, result, half)
