@@ -8,9 +8,10 @@ the articles, with a verdict for each reported disagreement.
 
 The halves are fixed by topic before any result was seen: odd topics are dev (tune), even topics test (measure
 only). The test half's false conflicts were read while tuning an earlier round, so it is no longer blind; the
-*blind* half is more pairs of the same even topics, never read before its rules were frozen: the next
-``BLIND_PAIRS_PER_STORY`` same-event pairs of each even story in the same hash order (chosen before any of them
-was compared), and every different-event pair of each even topic beyond the test ones.
+*blind* half is the other pairs of the same even topics, compared only once the rules were frozen: every
+same-event pair of each even story after the test half's (its first ``BLIND_PAIRS_PER_STORY`` in the same hash
+order, chosen first, are also reported on their own as its sample), and every different-event pair of each even
+topic after the test half's.
 
 ``python -m bench.ecbplus dump [dev|test|blind] [--unjudged]`` prints every conflict, update and "figures differ" item
 compare reports on the half's pairs, with both sentences, to label them (only conflicts and updates are scored;
@@ -44,9 +45,10 @@ DEV_PAIRS_PER_STORY = 24
 #: Different-event pairs (the two look-alike events of a topic) per test topic; a dev topic gives every pair of
 #: one article of each event since round 6 (~2,900), the first two unchanged.
 UNRELATED_PER_TOPIC = 2
-#: The blind half: same-event pairs per even story after the test half's ``PAIRS_PER_STORY``, in the same hash
-#: order (fixed before any was compared); its different-event pairs are all those of an even topic after the
-#: test half's ``UNRELATED_PER_TOPIC``.
+#: The blind half's sample: same-event pairs per even story after the test half's ``PAIRS_PER_STORY``, in the
+#: same hash order (fixed before any was compared; 945 pairs gave three conflicts, so the blind half was then
+#: widened to every other pair, the rules unchanged). Its different-event pairs are all those of an even topic
+#: after the test half's ``UNRELATED_PER_TOPIC``.
 BLIND_PAIRS_PER_STORY = 24
 #: The halves, in the order they are reported.
 HALVES = ("dev", "test", "blind")
@@ -89,12 +91,13 @@ def _order(tag: str, x: str) -> bytes:
 
 
 def same_event_pairs(
-    story_of: dict[str, str], *, dev_limit: int | None = None, blind: bool = False
+    story_of: dict[str, str], *, dev_limit: int | None = None, blind: bool = False, blind_limit: int | None = None
 ) -> list[tuple[str, str]]:
     """Up to ``PAIRS_PER_STORY`` pairs of articles of one story each on test stories, every pair on dev stories
     (only the first ``dev_limit`` when given: ``DEV_PAIRS_PER_STORY`` is the sample of rounds 0-5), in an order
     fixed by hash, ids sorted within a pair; a dev story's first 24 are those of the earlier rounds. ``blind``:
-    the blind half instead, the next ``BLIND_PAIRS_PER_STORY`` pairs of each test story."""
+    the blind half instead, every other pair of each test story (only the next ``blind_limit`` when given:
+    ``BLIND_PAIRS_PER_STORY`` is its sample)."""
     by_story: dict[str, list[str]] = {}
     for ident, story in story_of.items():
         by_story.setdefault(story, []).append(ident)
@@ -103,7 +106,7 @@ def same_event_pairs(
         pairs = sorted(combinations(sorted(by_story[story]), 2), key=lambda p: _order("same", "|".join(p)))
         if blind:
             if half(story.split("-")[0]) == "test":
-                out.extend(pairs[PAIRS_PER_STORY : PAIRS_PER_STORY + BLIND_PAIRS_PER_STORY])
+                out.extend(pairs[PAIRS_PER_STORY : None if blind_limit is None else PAIRS_PER_STORY + blind_limit])
             continue
         out.extend(pairs[: dev_limit if half(story.split("-")[0]) == "dev" else PAIRS_PER_STORY])
     return out
@@ -214,12 +217,17 @@ def evaluate(which: str, found: dict[str, Article], weights, compare) -> dict:
     """Conflict and update precision on the half's (``HALVES``) same-event pairs against the hand verdicts, and
     conflicts on its different-event pairs (all false by construction). On dev, ``sample`` holds the same measures
     on the first ``DEV_PAIRS_PER_STORY`` pairs of each story and the first ``UNRELATED_PER_TOPIC`` different-event
-    pairs of each topic (the sample of rounds 0-5), so a figure can be set beside the earlier ones."""
+    pairs of each topic (the sample of rounds 0-5), so a figure can be set beside the earlier ones; on the blind
+    half, on its first ``BLIND_PAIRS_PER_STORY`` pairs of each story (the sample chosen first)."""
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
     verdict = {(j["a"], j["b"], *key(j)): j["verdict"] for j in labels["judged"]}
     story_of = stories()
     old = set(same_event_pairs(story_of, dev_limit=DEV_PAIRS_PER_STORY))
     old |= set(different_event_pairs(story_of, dev_limit=UNRELATED_PER_TOPIC))
+    if which == "blind":
+        # The blind sample chosen first; its different-event pairs are the whole half's.
+        old = set(same_event_pairs(story_of, blind=True, blind_limit=BLIND_PAIRS_PER_STORY))
+        old |= set(different_event_pairs(story_of, blind=True))
 
     def empty() -> dict:
         return {"pairs": 0, "different_pairs": 0, "different_conflicts": 0, "found": set(),
@@ -249,4 +257,4 @@ def evaluate(which: str, found: dict[str, Article], weights, compare) -> dict:
     for counts, pairs in ((whole, None), (sample, old)):
         chosen = known if pairs is None else {k for k in known if k[:2] in pairs}
         counts["known_real"], counts["known_real_reported"] = len(chosen), len(chosen & counts.pop("found"))
-    return {**whole, "sample": sample} if which == "dev" else whole
+    return {**whole, "sample": sample} if which in ("dev", "blind") else whole
