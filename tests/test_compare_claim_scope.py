@@ -152,3 +152,30 @@ def test_people_who_arrived_are_not_compared_with_how_many_live_there():
     # Two counts of those living there still disagree.
     fewer = _article("c", "About 4,000 refugees who fled fighting in Sudan are living in the Yida camp.")
     assert compare(fewer, living).conflicts
+
+
+def test_a_measure_word_with_a_count_of_its_own_is_not_the_count_before_its():
+    # Three were shot; two of them were killed.
+    assert _toll("The woman who shot three co-workers, killing two, has been charged with murder.") == [
+        ("two", "killed", "all")
+    ]
+    a = _article("a", "The woman who allegedly shot three co-workers — killing two — at the plant has been charged.")
+    b = _article("b", "A woman shot and killed two co-workers at the plant, police said.")
+    assert not compare(a, b).conflicts
+    c = _article("c", "A woman shot and killed four co-workers at the plant, police said.")
+    assert compare(b, c).conflicts
+
+
+def test_a_dash_with_no_spaces_before_a_number_word_opens_an_apposition():
+    # The three workers were two women and a man: no count of three women.
+    assert [f.group for f in extract_counts(*_whole("The three bank workers-two women and a man-were killed."))] == [
+        "worker"
+    ]
+    a = _article("a", "Police said at least three people, a man and two women, were killed in the fire at the bank.")
+    b = _article("b", "The three bank workers-two women and a man-were killed in the fire at the bank.")
+    assert not compare(a, b).conflicts
+    assert [f.text for f in extract_counts(*_whole("Twenty-two people were killed."))] == ["Twenty-two people"]
+
+
+def _whole(text: str) -> tuple[str, list[tuple[int, int]]]:
+    return text, [(0, len(text))]

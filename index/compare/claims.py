@@ -124,6 +124,14 @@ def _noun_phrase(tokens: list[Token], j: int, text: str, stop: int | None = None
             break
         if _COLUMN_BREAK.search(text[tokens[k - 1].end : tok.start]):
             break
+        dashed = _DASHED_NUMBER.fullmatch(tok.text)
+        if dashed and words:
+            # "The three bank workers-two women and a man-were killed": a dash written without spaces opens an
+            # apposition; the phrase ends before it.
+            end = tok.start + len(dashed.group(1))
+            words.append(Token(dashed.group(1), dashed.group(1).lower(), tok.start, end))
+            k += 1
+            break
         words.append(tok)
         k += 1
     if not words:
@@ -156,6 +164,11 @@ def _noun_phrase(tokens: list[Token], j: int, text: str, stop: int | None = None
     return head, qualifiers, words[-1].end, j + len(words)
 
 
+#: A word, then a dash and a number word with no spaces: "workers-two" (not "twenty-two", not "year-old").
+_DASHED_NUMBER = re.compile(
+    r"([A-Za-z]{3,}(?<!ty))-(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|hundreds)",
+    re.IGNORECASE,
+)
 #: A paragraph break, or the indentation or column gap of a table row: the words after it are not the
 #: number's noun ("14.40\n Imports" in a USDA table is the end of one row and the label of the next).
 _COLUMN_BREAK = re.compile(r"\n\s*\n|\n[ \t]|\t| {2,}")

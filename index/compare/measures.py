@@ -90,6 +90,8 @@ def measure_near(
             continue
         if b > start and _OTHER_RELATIVE.search(gap):
             continue  # "two sons in the strike that killed 40": the relative clause is the strike's
+        if b > start and text[a:b].lower().endswith("ing") and _OWN_COUNT_AFTER.match(text, b, hi):
+            continue  # "shot three co-workers, killing two": the verb after the figure has a count of its own
         distance = len(gap.split())
         if b <= start and _AND.search(gap):
             # "A girl was killed and dozens of others were seriously injured": a measure before "and" is the
@@ -166,6 +168,14 @@ A_NUMBER = re.compile(
 
 _SERIOUSLY = re.compile(
     r"\b(?:seriously|critically|severely|gravely|serious|critical|severe|grave|life-threatening)\s+$", re.IGNORECASE
+)
+
+#: A count right after a measure verb ("killing two", "injuring at least 11"): the verb is that count's.
+_OWN_COUNT_AFTER = re.compile(
+    r"\s+(?:(?:at\s+least|at\s+most|about|around|some|nearly|almost|more\s+than|up\s+to)\s+)?"
+    r"(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|dozens|hundreds"
+    r"|thousands|scores)\b)",
+    re.IGNORECASE,
 )
 
 #: How many words may stand between a figure and the word that says what it counts.
