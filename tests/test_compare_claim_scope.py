@@ -179,3 +179,11 @@ def test_a_dash_with_no_spaces_before_a_number_word_opens_an_apposition():
 
 def _whole(text: str) -> tuple[str, list[tuple[int, int]]]:
     return text, [(0, len(text))]
+
+
+def test_half_a_million_is_half_of_a_million():
+    (count,) = extract_counts(*_whole("The quake left nearly half a million people homeless."))
+    assert (count.text, count.low, count.high) == ("nearly half a million people", 400_000, 499_999)
+    a = _article("a", "The quake in the mountains left nearly half a million people homeless.")
+    b = _article("b", "The quake in the mountains left 450,000 people homeless.")
+    assert not compare(a, b).conflicts
