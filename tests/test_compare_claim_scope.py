@@ -187,3 +187,18 @@ def test_half_a_million_is_half_of_a_million():
     a = _article("a", "The quake in the mountains left nearly half a million people homeless.")
     b = _article("b", "The quake in the mountains left 450,000 people homeless.")
     assert not compare(a, b).conflicts
+
+
+def test_the_sentence_after_one_about_another_incident_that_opens_on_it_goes_on_about_it():
+    a = _article("a", "A strong quake struck Qeshm island on Sunday, flattening villages and leaving 300 homeless.")
+    b = _article(
+        "b",
+        "A strong quake struck Qeshm island on Sunday, flattening villages. Rescue teams reached the island by boat. "
+        "On Saturday, a quake in eastern China flattened villages and killed more than a dozen people. "
+        "It flattened villages and left nearly half a million people homeless.",
+    )
+    assert not compare(a, b).conflicts and not compare(a, b).updates
+    # After a sentence of the story's own, "It" is the story's quake: still compared.
+    c = _article("c", b.text.replace("On Saturday, a quake in eastern China flattened villages and killed more than a "
+                                     "dozen people. ", ""))
+    assert compare(a, c).conflicts or compare(a, c).updates

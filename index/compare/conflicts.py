@@ -119,6 +119,11 @@ def compare_figures(
     months_a, months_b = _other_month(a, own_a), _other_month(b, own_b)
     incidents_a = _other_incidents(a, places_a, main_places) | months_a
     incidents_b = _other_incidents(b, places_b, main_places) | months_b
+    # "On Saturday, more than a dozen people were killed by a quake in eastern China." then "It destroyed
+    # thousands of buildings": the sentence after one about another incident that opens on a pronoun goes on
+    # about it.
+    incidents_a |= _pronoun_followers(a, incidents_a)
+    incidents_b |= _pronoun_followers(b, incidents_b)
     times_a, times_b = _other_time(fa, a, own_a, months_a), _other_time(fb, b, own_b, months_b)
     elsewhere_a, elsewhere_b = times_a | incidents_a, times_b | incidents_b
     earlier_a, earlier_b = _earlier_counts(a), _earlier_counts(b)
@@ -390,6 +395,22 @@ def _other_time(
             continue
         before = set(re.findall(r"[a-z]+", article.text[slice(*article.sentences[index])].lower()))
         if _PRONOUN_OPENING.match(text) or any(m.group(1).lower() in before for m in _DEFINITE.finditer(text)):
+            out.add(following)
+    return out
+
+
+def _pronoun_followers(article: Article | None, sentences: set[int]) -> set[int]:
+    """The sentences right after ``sentences`` that open on "It"/"They" (:data:`_PRONOUN_OPENING`) and have no
+    time of their own (:data:`_NOW`)."""
+    if article is None:
+        return set()
+    out = set()
+    for index in sorted(sentences):
+        following = index + 1
+        if following in sentences or following >= len(article.sentences):
+            continue
+        text = article.text[slice(*article.sentences[following])]
+        if _PRONOUN_OPENING.match(text) and not _NOW.search(text):
             out.add(following)
     return out
 
