@@ -115,7 +115,7 @@ def compare_figures(
     places_a, places_b = _sentence_places(a), _sentence_places(b)
     main_places = _main_places(a, places_a) | _main_places(b, places_b)
     stamps_a, stamps_b = _stamps(fa, a), _stamps(fb, b)
-    own_a, own_b = own_date(fa, a, stamps_a), own_date(fb, b, stamps_b)
+    own_a, own_b = _own_date(fa, a, stamps_a), _own_date(fb, b, stamps_b)
     months_a, months_b = _other_month(a, own_a), _other_month(b, own_b)
     incidents_a = _other_incidents(a, places_a, main_places) | months_a
     incidents_b = _other_incidents(b, places_b, main_places) | months_b
@@ -345,12 +345,13 @@ _AGO = re.compile(
 _YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d{2}(?!\d|[,.]\d)")
 
 
-def own_date(figures: FigureSet, article: Article | None, stamps: set[int]) -> tuple[int, int]:
+def _own_date(figures: FigureSet, article: Article | None, stamps: set[int]) -> tuple[int, int]:
     """The (year, month) of an article: its publication date, else the date of its dateline or stamp among its
     first sentences ("Nov 28, 2005", "Posted 11/27/2005 7:21 AM"), else (0, 0). A stamp that gives no year gives
     no month either: it may be a later update's."""
-    if article is not None and article.published[:7].replace("-", "").isdigit() and len(article.published) >= 7:
-        return int(article.published[:4]), int(article.published[5:7])
+    published = _YEAR_MONTH.match(article.published) if article is not None else None
+    if published is not None:
+        return int(published.group(1)), int(published.group(2) or 0)
     for sentence in sorted(stamps):
         if sentence >= STAMP_SENTENCES:
             break
@@ -361,6 +362,7 @@ def own_date(figures: FigureSet, article: Article | None, stamps: set[int]) -> t
     return 0, 0
 
 
+_YEAR_MONTH = re.compile(r"(\d{4})(?:-(\d{2}))?")
 #: A dateline or publication stamp is one of the first this many sentences of an article.
 STAMP_SENTENCES = 3
 
@@ -371,7 +373,7 @@ def _other_time(
     """Sentences dated in another year than the article ("In 2004, a tsunami killed 168,000"), or naming a year
     at all when the article's own date is unknown (a story's own events are told by weekday, earlier ones by
     year): their counts are about another event, given for context. ``own``: the article's (year, month)
-    (:func:`own_date`); ``months``: its sentences about another month (:func:`_other_month`), which the sentence
+    (:func:`_own_date`); ``months``: its sentences about another month (:func:`_other_month`), which the sentence
     after one may go on about too."""
     if article is None:
         return set()
@@ -429,7 +431,7 @@ def _other_month(article: Article | None, own: tuple[int, int] = (0, 0)) -> set[
     October killed three" in a story of July; "on June 30" in a story of July 2 is the story's own), and those
     pointing back at an event ("that quake", "the last major quake") and naming a month other than the article's
     (any month when the article's date is unknown): "That quake, in September, killed 300" recalls an earlier one.
-    ``own``: the article's (year, month) (:func:`own_date`)."""
+    ``own``: the article's (year, month) (:func:`_own_date`)."""
     if article is None:
         return set()
     month = own[1]
