@@ -222,9 +222,8 @@ def descending_ranks(values):
 class Graph:
     """The similarity graph: edges ``first[k] < second[k]`` (item indices) between articles alike in content
     (terms and entities, at least EDGE_FLOOR) and published within WINDOW_DAYS, with that content similarity
-    and their similarity as grouping sees it (dates, or the years
-    the texts name, counted), plus the weighted vectors. The edges are numpy
-    arrays, in the order of ``first * len(items) + second``."""
+    and their similarity as grouping sees it (dates, or the years the texts name, counted), plus the weighted
+    vectors. The edges are numpy arrays, in the order of ``first * len(items) + second``."""
 
     first: Any  # numpy int64 arrays
     second: Any
