@@ -344,6 +344,35 @@ def test_a_regroup_after_a_change_equals_grouping_everything(tmp_path: Path, cha
         assert [s.label for s in regrouped.stories()] == [s.label for s in everything.stories()]
 
 
+#: Two look-alike events: the same city's marathon in 2019 and in 2023, told in the same words (course, crowds,
+#: embankment). Only race-2023-a is dated, and its text names no year.
+LOOKALIKES = {
+    "race-2019-a.txt": "Strelsau marathon won by Anna Sapt\n\nAnna Sapt won the 2019 Strelsau marathon on Sunday in "
+                       "heavy rain, beating Olga Detchard by a minute on the river embankment as crowds lined the "
+                       "course.\n",
+    "race-2019-b.txt": "Sapt wins rainy Strelsau marathon\n\nIn heavy rain, Anna Sapt beat Olga Detchard by a minute "
+                       "to win the 2019 Strelsau marathon, breaking away on the river embankment.\n",
+    "race-2023-a.txt": "Strelsau marathon won by Berta Tarlenheim\n\n2023-04-02\n\nBerta Tarlenheim won the "
+                       "Strelsau marathon in scorching heat, outsprinting Clara Hentzau on the river embankment as "
+                       "crowds lined the course.\n",
+    "race-2023-b.txt": "Tarlenheim sprints to Strelsau marathon win\n\nIn scorching heat, Berta Tarlenheim "
+                       "outsprinted Clara Hentzau on the river embankment to win the 2023 Strelsau marathon.\n",
+}
+
+
+def test_undated_look_alikes_that_name_different_years_are_two_stories(tmp_path: Path) -> None:
+    """An undated article is not taken for this year's race because it reads like it: it says 2019, the other
+    race's articles say (or are dated) 2023."""
+    corpus = write_files(tmp_path / "corpus", LOOKALIKES)
+    with open_library(corpus, tmp_path / "idx") as lib:
+        lib.build()
+        stories = story_map(lib, refresh=True)
+    assert {tuple(sorted(a.id for a in s.articles)) for s in stories.stories()} == {
+        ("race-2019-a", "race-2019-b"), ("race-2023-a", "race-2023-b")}
+    assert [n.id for n in stories.other_coverage("race-2019-a")] == ["race-2019-b"]
+    assert "race-2023-a" in [n.id for n in stories.similar("race-2019-a")]  # alike all the same
+
+
 #: SMALL_CORPUS with a syndicated copy (port-c runs port-a's text under another title) and a single related to
 #: the vote story (the castle budget, two weeks later).
 PINNED_CORPUS = {

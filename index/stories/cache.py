@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..entities import EntityRegistry
 
 #: Bump when grouping changes (weights, thresholds, the cached file's shape).
-STORIES_VERSION = "5"
+STORIES_VERSION = "6"
 
 # --- an index's stories, cached in its generation -------------------------------------------------------
 
