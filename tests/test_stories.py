@@ -292,6 +292,17 @@ def test_a_label_names_each_entity_once_by_its_fullest_name() -> None:
     assert _distinct_names(["ORG:is", "ORG:isk"], names) == ["ORG:is", "ORG:isk"]
 
 
+def test_a_label_writes_a_term_without_its_possessive() -> None:
+    """A story about Mueller's report is labelled "Mueller", as its articles write the name, not "Mueller's"."""
+    from index.stories.features import features_of
+    from index.stories.labels import _form
+
+    text = "Mueller’s report is out.\n\nMueller’s team said Mueller’s findings stand."
+    features = features_of("Mueller’s report", text, ())
+    assert features.forms.get("mueller") == "Mueller’s"  # how the text writes it, kept in the features
+    assert _form("mueller", [features]) == "Mueller"
+
+
 #: Three events in three weeks, told by several outlets, and an article that belongs to none.
 SMALL_CORPUS = {
     "bomb-a.txt": "Strelsau market bomb kills four\n\n2021-05-03\n\nA bomb hit the central market of Strelsau, "

@@ -176,11 +176,12 @@ def _name_terms(name: str) -> tuple[str, ...]:
 
 
 def _form(term: str, features: Iterable[ArticleFeatures]) -> str:
-    """How the story's articles write ``term`` (the first that records a form), else the term itself."""
+    """How the story's articles write ``term`` (the first that records a form), else the term itself; without a
+    possessive ("Mueller's" is shown as "Mueller")."""
     for item in features:
         form = item.forms.get(term)
         if form:
-            return form
+            return form[:-2] if form.endswith(("'s", "’s")) and len(form) > 3 else form
     return term
 
 
