@@ -16,7 +16,10 @@ share: the key of a name, acronyms):
    user's corrections; acronym definitions found in the text; the same name under labels of one kind
    (GPE/LOC/FAC); a company name with and without "Inc"/"Corp"; spelling variants (token by token
    Levenshtein, see :func:`similar_names`); a lone surname joining the one full name it can mean ("Mujahid"
-   -> "Zabihullah Mujahid"); a name's minority label joining its majority label. Lower-case spans
+   -> "Zabihullah Mujahid"); a lone surname the model tags as no person ("Trump" as ORG, "Lyng" as PRODUCT)
+   joining the person most articles using it name in full, or read as the person its article names (never
+   where the article names a company with that word and a legal form: "Ford" beside "Ford Motor Co"); a
+   name's minority label joining its majority label. Lower-case spans
    ("mosques", "cts") and bare legal forms ("Co Inc") are dropped as mis-tags. An acronym with a hyphenated
    qualifier ("IS-K") is its own entity, linked to the acronym's.
 3. **When reading** (:mod:`.registry`: :class:`EntityRegistry`): the index stores the normalised surface forms

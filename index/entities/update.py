@@ -447,13 +447,28 @@ class _Reach:
                     self._last_words[s.key.rsplit(" ", 1)[1]].append(i)
         return self._last_words.get(word, [])
 
+    def companies_with(self, word: str, articles: Iterable[int]) -> Iterator[int]:
+        """The companies named with ``word`` and a legal form ("Ford Motor Co" for "ford") in ``articles``."""
+        surfaces = self.table.surfaces
+        articles = set(articles)
+        for i in self._occurrences(word):
+            s = surfaces[i]
+            if s.label == "ORG" and any(w in _COMPANY_SUFFIXES for w in s.key.split()[1:]) \
+                    and not articles.isdisjoint(s.articles):
+                yield i
+
     def near(self, key: str, label: str) -> Iterator[int]:
         """The surfaces a surface (``key``, ``label``) may be grouped with, or whose grouping it may change, but
         its spelling variants (:meth:`spellings`)."""
         yield from self.same_key(key)
         words = key.split()
-        if label == "PERSON":
-            yield from self.last_words(key) if len(words) == 1 else self.same_key(words[-1])
+        if len(words) == 1:  # a lone surname, whatever its label, and the companies named with it beside it
+            surname_of = self.last_words(key)
+            yield from surname_of
+            if surname_of and label != "PERSON" and (i := self.where.get((key, label))) is not None:
+                yield from self.companies_with(key, self.table.surfaces[i].articles)
+        elif label == "PERSON":
+            yield from self.same_key(words[-1])
         base = _company_base(words)
         if base is not None:
             yield from self.same_key(base)
