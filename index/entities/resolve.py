@@ -406,7 +406,7 @@ def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
     Returns per-article readings, ``(surface, article, group)``, for articles that name exactly one person
     of that surname who is not the corpus's choice: there, "Baker" is the Baker the article names.
     """
-    holders = _full_names(live, surfaces, groups)
+    holders = {surname: {groups.find(i) for i in full} for surname, full in _full_names(live, surfaces).items()}
     readings: list[tuple[int, int, int]] = []
     for i in live:
         s = surfaces[i]
@@ -440,10 +440,10 @@ def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
     return readings
 
 
-def _full_names(live: list[int], surfaces: list[Surface], groups: _Groups) -> dict[str, set[int]]:
-    """Surname -> the groups of the people named in full with it. A title ("Mrs Reagan") is no full name, nor
-    is a person's thing ("Trump's Twitter")."""
-    holders: dict[str, set[int]] = defaultdict(set)
+def _full_names(live: list[int], surfaces: list[Surface]) -> dict[str, list[int]]:
+    """Surname -> the full names of people with it. A title ("Mrs Reagan") is no full name, nor is a person's
+    thing ("Trump's Twitter")."""
+    holders: dict[str, list[int]] = defaultdict(list)
     for i in live:
         s = surfaces[i]
         if s.label != "PERSON":
@@ -452,7 +452,7 @@ def _full_names(live: list[int], surfaces: list[Surface], groups: _Groups) -> di
         while words and words[0] in _TITLES:
             words = words[1:]
         if len(words) >= 2 and not any(w.endswith(("'s", "’s")) for w in words[:-1]):
-            holders[words[-1]].add(groups.find(i))
+            holders[words[-1]].append(i)
     return holders
 
 
@@ -477,16 +477,16 @@ def _merge_mislabelled_surnames(live: list[int], by_key: Mapping[str, list[int]]
     named with the word and a legal form ("Ford Motor Co") are left out (there, "Ford" may be the company);
     in the others, the people of that surname the article names (in full, or by a name of their entity).
 
-    The word joins a person when that person is the only one of the surname named in three in five of all
-    the articles using the word (two at least, or its only article): "Trump" tagged ORG in 78 articles, most
+    The word joins a person when that person is the only one of the surname named in most of all the
+    articles using the word (two at least, or its only article): "Trump" tagged ORG in 78 articles, most
     naming Donald Trump; not "Salomon" (Salomon Brothers, and Robert Salomon in a few articles) or "Houston".
     Where it did not join, or an article names another person of that surname alone, that article reads the
-    word as the person it names, if it also tags the word alone as a person.
+    word as the person it names in full, if it also tags the word alone as a person.
 
     Returns those per-article readings, ``(surface, article, group)``; ``as_person`` gets the surfaces joined
     (they do not make their entity an organisation).
     """
-    holders = _full_names(live, surfaces, groups)
+    holders = _full_names(live, surfaces)
     companies = _company_words(live, surfaces)
     readings: list[tuple[int, int, int]] = []
     for key, members in by_key.items():
@@ -502,6 +502,7 @@ def _merge_mislabelled_surnames(live: list[int], by_key: Mapping[str, list[int]]
             if not candidates:
                 continue
             company = companies.get(key, set())
+            in_full = {article for c in holders[key] for article in surfaces[c].articles}
             named_here: dict[int, int] = {}
             for article in s.articles:
                 if article in company:
@@ -514,7 +515,7 @@ def _merge_mislabelled_surnames(live: list[int], by_key: Mapping[str, list[int]]
             (top, count), = Counter(named_here.values()).most_common(1)
             total = len(s.articles)
             joined = None
-            if count * 5 >= total * 3 and (count >= 2 or total == 1):
+            if count * 2 > total and (count >= 2 or total == 1):
                 detail = (f"a surname tagged {s.label}: {surfaces[top].best_form()} is the only person of that "
                           f"name in {count} of the {total} articles that use it")
                 if groups.union(top, i, "surname", detail):
@@ -522,7 +523,7 @@ def _merge_mislabelled_surnames(live: list[int], by_key: Mapping[str, list[int]]
                     as_person.add(i)
                     joined = top
             readings += [(i, article, c) for article, c in named_here.items()
-                         if c != joined and article in person_articles]
+                         if c != joined and article in person_articles and article in in_full]
     return readings
 
 
