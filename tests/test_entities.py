@@ -264,22 +264,26 @@ def test_a_company_named_like_a_person_stays_a_company() -> None:
 
 
 def test_a_surname_tagged_as_an_organisation_reads_as_the_person_its_article_names() -> None:
-    """Where the corpus does not make the word a person, an article that names one person of that surname and
-    calls the word alone a person elsewhere reads it as that person."""
+    """Where the corpus does not make the word a person, an article that names one person of that surname in
+    full and calls the word alone a person elsewhere reads it as that person."""
     registry = resolve_entities(annotations(
         {
             "a1": "Vicente Fox spoke. Fox said no, and Fox left.",
             "a2": "Fox reported it.",
             "a3": "Fox aired it.",
+            "a4": "Fox said Fox would air it.",
         },
         {"a1": [("Vicente Fox", "PERSON"), ("Fox", "PERSON"), ("Fox", "ORG")],
          "a2": [("Fox", "ORG")],
-         "a3": [("Fox", "ORG")]},
+         "a3": [("Fox", "ORG")],
+         "a4": [("Fox", "PERSON"), ("Fox", "ORG")]},
     ))
     fox = registry.canonical("Vicente Fox", "PERSON")[0]
+    assert registry.canonical("Fox", "PERSON")[0] == fox  # the only person called Fox
     assert registry.canonical("Fox", "ORG")[1:] == ("Fox", "ORG")
     assert registry.canonical("Fox", "ORG", "a1")[0] == fox
     assert registry.canonical("Fox", "ORG", "a2")[1:] == ("Fox", "ORG")
+    assert registry.canonical("Fox", "ORG", "a4")[1:] == ("Fox", "ORG")  # nobody named in full there
 
 
 def test_lowercase_and_bare_legal_forms_are_dropped_as_mis_tags() -> None:

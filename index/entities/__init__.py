@@ -17,7 +17,7 @@ share: the key of a name, acronyms):
    (GPE/LOC/FAC); a company name with and without "Inc"/"Corp"; spelling variants (token by token
    Levenshtein, see :func:`similar_names`); a lone surname joining the one full name it can mean ("Mujahid"
    -> "Zabihullah Mujahid"); a lone surname the model tags as no person ("Trump" as ORG, "Lyng" as PRODUCT)
-   joining the person most articles using it name in full, or read as the person its article names (never
+   joining the person most articles using it name, or read as the person its article names in full (never
    where the article names a company with that word and a legal form: "Ford" beside "Ford Motor Co"); a
    name's minority label joining its majority label. Lower-case spans
    ("mosques", "cts") and bare legal forms ("Co Inc") are dropped as mis-tags. An acronym with a hyphenated
