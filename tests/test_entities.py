@@ -286,6 +286,33 @@ def test_a_surname_tagged_as_an_organisation_reads_as_the_person_its_article_nam
     assert registry.canonical("Fox", "ORG", "a4")[1:] == ("Fox", "ORG")  # nobody named in full there
 
 
+def test_a_places_acronym_the_corpus_never_defines_is_the_place_it_is_written_beside() -> None:
+    """"U.S." is the United States where articles write both, though none writes "United States (U.S.)"; not
+    "D.C." written once beside "Dakota City", nor an acronym beside two places of those initials."""
+    registry = resolve_entities(annotations(
+        {
+            "a1": "The United States said U.S. troops would stay.",
+            "a2": "U.S. officials said the United States agreed.",
+            "a3": "U.S. markets fell.",
+            "d1": "Dakota City is near D.C. today.",
+            "d2": "D.C. police said.",
+            "n1": "North Yemen and New York: N.Y. said.",
+            "n2": "New York and North Yemen: N.Y. again.",
+        },
+        {"a1": [("United States", "GPE"), ("U.S.", "GPE")],
+         "a2": [("U.S.", "GPE"), ("United States", "GPE")],
+         "a3": [("U.S.", "GPE")],
+         "d1": [("Dakota City", "GPE"), ("D.C.", "GPE")],
+         "d2": [("D.C.", "GPE")],
+         "n1": [("North Yemen", "GPE"), ("New York", "GPE"), ("N.Y.", "GPE")],
+         "n2": [("New York", "GPE"), ("North Yemen", "GPE"), ("N.Y.", "GPE")]},
+    ))
+    assert registry.canonical("U.S.", "GPE")[1:] == ("United States", "GPE")
+    assert registry.canonical("US", "GPE")[1:] == ("United States", "GPE")
+    assert registry.canonical("D.C.", "GPE")[1:] == ("D.C.", "GPE")
+    assert registry.canonical("N.Y.", "GPE")[1:] == ("N.Y.", "GPE")
+
+
 def test_lowercase_and_bare_legal_forms_are_dropped_as_mis_tags() -> None:
     registry = resolve_entities(annotations(
         {"a1": "in mosques and schools; Co Inc said; Texaco Inc said"},

@@ -19,7 +19,7 @@ from rapidfuzz.fuzz import ratio
 
 from ..aliases import Aliases, load_aliases
 from ..models import Annotation, label_kind
-from .names import acronym_letters, normalise_name
+from .names import _CONNECTORS, _LONG_FORM_WORD, acronym_letters, initials_match, normalise_name
 from .registry import EntityRecords, EntityRegistry, MergeReason, RegistryDetail
 from .surfaces import Surface, SurfaceTable
 
@@ -27,7 +27,8 @@ from .surfaces import Surface, SurfaceTable
 #: earlier rules is regrouped whole at its next update (an update regroups only what a change can reach).
 #: 2: a group's singular and plural are one group; a person's thing ("Trump's Twitter") is no full name.
 #: 3: a lone surname tagged as no person ("Trump" as ORG) is the person most articles using it name in full, or
-#: the person its article names (not where the article names a company with that word and a legal form).
+#: the person its article names (not where the article names a company with that word and a legal form); a
+#: place's acronym the corpus never defines ("U.S.") is the place of those initials it is written beside.
 RULES = 3
 
 
@@ -248,6 +249,7 @@ def _group(table: SurfaceTable, aliases: Aliases, token_use: Mapping[tuple[str, 
 
     _merge_acronyms(table, by_key, groups, secondary)
     _merge_same_names(by_key, surfaces, groups)
+    _merge_place_initials(table, live, by_key, groups, secondary)
     readings = _merge_company_suffixes(by_key, surfaces, groups, secondary)
     _merge_spellings(live, surfaces, groups, _token_use(live, surfaces) if token_use is None else token_use)
     readings += _merge_surnames(live, surfaces, groups, secondary)
@@ -295,6 +297,63 @@ def _merge_same_names(by_key: Mapping[str, list[int]], surfaces: list[Surface], 
             for i in same[1:]:
                 groups.union(same[0], i, "same-name",
                              f"the same name tagged {surfaces[i].label} as well as {surfaces[same[0]].label}")
+
+
+def initials_of(form: str) -> str:
+    """The capitals an acronym of a long form is written with ("United States": "US", "District of Columbia":
+    "DC"; as :func:`.names.initials_match` reads them), "" when it has none."""
+    words = [match.group() for match in _LONG_FORM_WORD.finditer(form)]
+    letters = []
+    for n, word in enumerate(words):
+        if word.casefold() in _CONNECTORS and n < len(words) - 1:
+            continue
+        if not word[0].isupper():
+            return ""
+        caps = word.replace(".", "")
+        letters.append(caps if len(caps) >= 2 and caps.isupper() else word[0])
+    found = "".join(letters)
+    return found if len(found) >= 2 and initials_match(form, found) else ""
+
+
+def place_acronym(surface: Surface) -> str:
+    """The letters of a place's name written as capitals only ("U.S.", "UK"), "" for any other name."""
+    if surface.kind != "place" or " " in surface.key:
+        return ""
+    form = surface.best_form()
+    return acronym_letters(form) if all(c.isupper() or c == "." for c in form) else ""
+
+
+def _merge_place_initials(table: SurfaceTable, live: list[int], by_key: Mapping[str, list[int]], groups: _Groups,
+                          secondary: set[int]) -> None:
+    """A place's acronym the corpus never defines ("U.S.") is the place whose initials it is ("United States")
+    when that place, of all those with these initials, is the only one written beside it in an article, and in
+    two articles at least: not "D.C." named once beside "Dakota City"."""
+    surfaces = table.surfaces
+    defined = {acronym for acronym, _, _ in table.definitions}
+    long_forms: dict[str, list[int]] = defaultdict(list)
+    for i in live:
+        if surfaces[i].kind == "place" and " " in surfaces[i].key and (letters := initials_of(surfaces[i].best_form())):
+            long_forms[letters].append(i)
+    for i in live:
+        s = surfaces[i]
+        letters = place_acronym(s)
+        if not letters or letters not in long_forms or i in defined:
+            continue
+        root = groups.find(i)
+        if groups.size[root] != sum(groups.find(j) == root for j in by_key[s.key]):
+            continue  # grouped with another name by an earlier rule
+        articles = set(s.articles)
+        beside: dict[int, set[int]] = defaultdict(set)
+        for j in long_forms[letters]:
+            if (other := groups.find(j)) != root and not articles.isdisjoint(surfaces[j].articles):
+                beside[other] |= articles.intersection(surfaces[j].articles)
+        if len(beside) != 1:
+            continue
+        (target, together), = beside.items()
+        if len(together) >= 2 and groups.union(
+                target, i, "acronym", f"the initials of {surfaces[target].best_form()!r}, written beside it in "
+                                      f"{len(together)} articles and never defined"):
+            secondary.add(i)
 
 
 def _merge_company_suffixes(by_key: Mapping[str, list[int]], surfaces: list[Surface], groups: _Groups,
