@@ -134,7 +134,7 @@ def run_corpus(spec: str, args: argparse.Namespace):
     section("quality", lambda: quality.run(report))
     section("incremental", lambda: build.incremental(report, corpus, max(args.jobs), 10 if args.quick else 100))
     section("build", lambda: build.full(report, corpus, args.jobs, args.repeat, args.baseline_max, args.cluster))
-    section("stories", lambda: stories.run(report))
+    section("stories", lambda: stories.run(report, corpus))
     return report, failed
 
 

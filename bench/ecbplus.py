@@ -7,9 +7,13 @@ and indexed once under the bench scratch folder; nothing of its text enters the 
 the articles, with a verdict for each reported disagreement.
 
 The halves are fixed by topic before any result was seen: odd topics are dev (tune), even topics test (measure
-only).
+only). The test half's false conflicts were read while tuning an earlier round, so it is no longer blind; the
+*blind* half is the other pairs of the same even topics, compared only once the rules were frozen: every
+same-event pair of each even story after the test half's (its first ``BLIND_PAIRS_PER_STORY`` in the same hash
+order, chosen first, are also reported on their own as its sample), and every different-event pair of each even
+topic after the test half's.
 
-``python -m bench.ecbplus dump [dev|test] [--unjudged]`` prints every conflict, update and "figures differ" item
+``python -m bench.ecbplus dump [dev|test|blind] [--unjudged]`` prints every conflict, update and "figures differ" item
 compare reports on the half's pairs, with both sentences, to label them (only conflicts and updates are scored;
 ``--unjudged``: only the conflicts and updates with no verdict yet);
 ``python -m bench.ecbplus show ID`` prints an article's sentences.
@@ -41,6 +45,13 @@ DEV_PAIRS_PER_STORY = 24
 #: Different-event pairs (the two look-alike events of a topic) per test topic; a dev topic gives every pair of
 #: one article of each event since round 6 (~2,900), the first two unchanged.
 UNRELATED_PER_TOPIC = 2
+#: The blind half's sample: same-event pairs per even story after the test half's ``PAIRS_PER_STORY``, in the
+#: same hash order (fixed before any was compared; 857 pairs compared gave three conflicts, so the blind half was then
+#: widened to every other pair, the rules unchanged). Its different-event pairs are all those of an even topic
+#: after the test half's ``UNRELATED_PER_TOPIC``.
+BLIND_PAIRS_PER_STORY = 24
+#: The halves, in the order they are reported.
+HALVES = ("dev", "test", "blind")
 
 
 def available() -> bool:
@@ -79,23 +90,34 @@ def _order(tag: str, x: str) -> bytes:
     return hashlib.sha1(f"{tag}:{x}".encode()).digest()
 
 
-def same_event_pairs(story_of: dict[str, str], *, dev_limit: int | None = None) -> list[tuple[str, str]]:
+def same_event_pairs(
+    story_of: dict[str, str], *, dev_limit: int | None = None, blind: bool = False, blind_limit: int | None = None
+) -> list[tuple[str, str]]:
     """Up to ``PAIRS_PER_STORY`` pairs of articles of one story each on test stories, every pair on dev stories
     (only the first ``dev_limit`` when given: ``DEV_PAIRS_PER_STORY`` is the sample of rounds 0-5), in an order
-    fixed by hash, ids sorted within a pair; a dev story's first 24 are those of the earlier rounds."""
+    fixed by hash, ids sorted within a pair; a dev story's first 24 are those of the earlier rounds. ``blind``:
+    the blind half instead, every other pair of each test story (only the next ``blind_limit`` when given:
+    ``BLIND_PAIRS_PER_STORY`` is its sample)."""
     by_story: dict[str, list[str]] = {}
     for ident, story in story_of.items():
         by_story.setdefault(story, []).append(ident)
     out = []
     for story in sorted(by_story):
         pairs = sorted(combinations(sorted(by_story[story]), 2), key=lambda p: _order("same", "|".join(p)))
+        if blind:
+            if half(story.split("-")[0]) == "test":
+                out.extend(pairs[PAIRS_PER_STORY : None if blind_limit is None else PAIRS_PER_STORY + blind_limit])
+            continue
         out.extend(pairs[: dev_limit if half(story.split("-")[0]) == "dev" else PAIRS_PER_STORY])
     return out
 
 
-def different_event_pairs(story_of: dict[str, str], *, dev_limit: int | None = None) -> list[tuple[str, str]]:
+def different_event_pairs(
+    story_of: dict[str, str], *, dev_limit: int | None = None, blind: bool = False
+) -> list[tuple[str, str]]:
     """Per topic, pairs of one article of each of its two look-alike events: ``UNRELATED_PER_TOPIC`` on test
-    topics, every one on dev topics (the first ``dev_limit`` when given), the first ones unchanged."""
+    topics, every one on dev topics (the first ``dev_limit`` when given), the first ones unchanged. ``blind``:
+    the blind half instead, every pair of a test topic after its ``UNRELATED_PER_TOPIC``."""
     by_topic: dict[str, dict[str, list[str]]] = {}
     for ident, story in story_of.items():
         by_topic.setdefault(story.split("-")[0], {}).setdefault(story, []).append(ident)
@@ -106,8 +128,23 @@ def different_event_pairs(story_of: dict[str, str], *, dev_limit: int | None = N
             continue
         pairs = sorted(((x, y) for x in sorted(groups[0]) for y in sorted(groups[1])),
                        key=lambda p: _order("different", "|".join(p)))
+        if blind:
+            if half(topic) == "test":
+                out.extend(pairs[UNRELATED_PER_TOPIC:])
+            continue
         out.extend(pairs[: dev_limit if half(topic) == "dev" else UNRELATED_PER_TOPIC])
     return out
+
+
+def pairs_of(which: str, story_of: dict[str, str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The same-event and different-event pairs of a half (``HALVES``)."""
+    blind = which == "blind"
+    return same_event_pairs(story_of, blind=blind), different_event_pairs(story_of, blind=blind)
+
+
+def _topic_half(which: str) -> str:
+    """The topics' half a half's pairs come from: the blind half's are the test topics'."""
+    return "test" if which == "blind" else which
 
 
 def topic_of(ident: str, story_of: dict[str, str]) -> str:
@@ -149,9 +186,9 @@ def dump(which: str, *, unjudged: bool = False) -> None:
     weights = articles.weights.get  # type: ignore[attr-defined]
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
     judged = {(j["a"], j["b"], *key(j)) for j in labels["judged"]}
-    for kind, pairs in (("same", same_event_pairs(story_of)), ("different", different_event_pairs(story_of))):
+    for kind, pairs in zip(("same", "different"), pairs_of(which, story_of), strict=True):
         for a_id, b_id in pairs:
-            if a_id not in found or b_id not in found or half(topic_of(a_id, story_of)) != which:
+            if a_id not in found or b_id not in found or half(topic_of(a_id, story_of)) != _topic_half(which):
                 continue
             a, b = found[a_id], found[b_id]
             c = compare(a, b, weights=weights)
@@ -177,24 +214,29 @@ if __name__ == "__main__":
 
 
 def evaluate(which: str, found: dict[str, Article], weights, compare) -> dict:
-    """Conflict and update precision on the half's same-event pairs against the hand verdicts, and conflicts on
-    its different-event pairs (all false by construction). On dev, ``sample`` holds the same measures on the
-    first ``DEV_PAIRS_PER_STORY`` pairs of each story and the first ``UNRELATED_PER_TOPIC`` different-event pairs
-    of each topic (the sample of rounds 0-5), so a figure can be set beside the earlier ones."""
+    """Conflict and update precision on the half's (``HALVES``) same-event pairs against the hand verdicts, and
+    conflicts on its different-event pairs (all false by construction). On dev, ``sample`` holds the same measures
+    on the first ``DEV_PAIRS_PER_STORY`` pairs of each story and the first ``UNRELATED_PER_TOPIC`` different-event
+    pairs of each topic (the sample of rounds 0-5), so a figure can be set beside the earlier ones; on the blind
+    half, on its first ``BLIND_PAIRS_PER_STORY`` pairs of each story (the sample chosen first)."""
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
     verdict = {(j["a"], j["b"], *key(j)): j["verdict"] for j in labels["judged"]}
     story_of = stories()
     old = set(same_event_pairs(story_of, dev_limit=DEV_PAIRS_PER_STORY))
     old |= set(different_event_pairs(story_of, dev_limit=UNRELATED_PER_TOPIC))
+    if which == "blind":
+        # The blind sample chosen first; its different-event pairs are the whole half's.
+        old = set(same_event_pairs(story_of, blind=True, blind_limit=BLIND_PAIRS_PER_STORY))
+        old |= set(different_event_pairs(story_of, blind=True))
 
     def empty() -> dict:
         return {"pairs": 0, "different_pairs": 0, "different_conflicts": 0, "found": set(),
                 "conflict": {"right": 0, "false": 0, "unjudged": 0}, "update": {"right": 0, "false": 0, "unjudged": 0}}
 
     whole, sample = empty(), empty()
-    for kind, chosen in (("same", same_event_pairs(story_of)), ("different", different_event_pairs(story_of))):
+    for kind, chosen in zip(("same", "different"), pairs_of(which, story_of), strict=True):
         for a_id, b_id in chosen:
-            if a_id not in found or b_id not in found or half(topic_of(a_id, story_of)) != which:
+            if a_id not in found or b_id not in found or half(topic_of(a_id, story_of)) != _topic_half(which):
                 continue
             c = compare(found[a_id], found[b_id], weights=weights)
             for counts in (whole, sample) if (a_id, b_id) in old else (whole,):
@@ -215,4 +257,4 @@ def evaluate(which: str, found: dict[str, Article], weights, compare) -> dict:
     for counts, pairs in ((whole, None), (sample, old)):
         chosen = known if pairs is None else {k for k in known if k[:2] in pairs}
         counts["known_real"], counts["known_real_reported"] = len(chosen), len(chosen & counts.pop("found"))
-    return {**whole, "sample": sample} if which == "dev" else whole
+    return {**whole, "sample": sample} if which in ("dev", "blind") else whole

@@ -209,13 +209,15 @@ def _ecbplus(report: Report) -> None:
     found = ecbplus.articles()
     weights = ecbplus.articles.weights.get  # type: ignore[attr-defined]
     data = report.data.setdefault("quality", {})
-    for half in ("dev", "test"):
+    for half in ecbplus.HALVES:
         result = ecbplus.evaluate(half, found, weights, compare)
         data[f"ecbplus_{half}"] = result
         _ecbplus_rows(report, result, half)
         if "sample" in result:
-            # Dev measures every pair of its stories since round 6; the sample of rounds 0-5 is shown on its own.
-            _ecbplus_rows(report, result["sample"], f"{half} (24-pair sample)")
+            # Dev measures every pair of its stories since round 6; the sample of rounds 0-5 is shown on its own, and
+            # the blind half's sample chosen first likewise.
+            size = ecbplus.DEV_PAIRS_PER_STORY if half == "dev" else ecbplus.BLIND_PAIRS_PER_STORY
+            _ecbplus_rows(report, result["sample"], f"{half} ({size}-pair sample)")
 
 
 def _ecbplus_rows(report: Report, r: dict, half: str) -> None:

@@ -508,7 +508,7 @@ class Library:
     def stories(self, *, refresh: bool = False, progress: ProgressCallback | None = None) -> StoryMap:
         """The corpus grouped into stories (cached with the index; regrouped after a build changed it).
 
-        Grouping a large corpus the first time takes seconds (Reuters' 19,000 articles: about 15 s); ``progress``
+        Grouping a large corpus the first time takes seconds (Reuters' 19,000 articles: about 5 s); ``progress``
         hears how it gets on. One grouping runs at a time; the library is held only while its files are read,
         so searches on other threads go on meanwhile."""
         from .stories import story_map

@@ -201,6 +201,30 @@ def test_a_group_in_the_singular_and_the_plural_is_one_group_however_often_each_
     assert len(ids_of(registry, ("Austin", "GPE"), ("Austins", "GPE"))) == 2
 
 
+def test_a_name_with_a_short_given_name_or_middle_initials_is_the_same_person() -> None:
+    """"Jim Mattis", "James N. Mattis" and "James Mattis" (several times each, even in one article) are one
+    person; "George Bush" is neither of two Bushes told apart by their initials, and "Tom Hanks" is not
+    "Tim Hanks"."""
+    articles = {
+        "a1": "Jim Mattis and James N. Mattis. George W. Bush. Tom Hanks.",
+        "a2": "James Mattis resigned. George H. W. Bush. George Bush. Tim Hanks.",
+    }
+    names = {
+        "a1": [("Jim Mattis", "PERSON"), ("James N. Mattis", "PERSON"), ("George W. Bush", "PERSON"),
+               ("Tom Hanks", "PERSON")],
+        "a2": [("James Mattis", "PERSON"), ("George H. W. Bush", "PERSON"), ("George Bush", "PERSON"),
+               ("Tim Hanks", "PERSON")],
+    }
+    registry = resolve_entities(annotations({**articles, **{f"{k}b": v for k, v in articles.items()}},
+                                            {**names, **{f"{k}b": v for k, v in names.items()}}))
+    mattis = ids_of(registry, ("Jim Mattis", "PERSON"), ("James N. Mattis", "PERSON"), ("James Mattis", "PERSON"))
+    assert len(mattis) == 1
+    assert "person-form" in {m.reason for m in registry.get(mattis.pop()).merges}
+    assert len(ids_of(registry, ("George W. Bush", "PERSON"), ("George H. W. Bush", "PERSON"),
+                      ("George Bush", "PERSON"))) == 3
+    assert len(ids_of(registry, ("Tom Hanks", "PERSON"), ("Tim Hanks", "PERSON"))) == 2
+
+
 def test_a_persons_thing_is_no_full_name_a_lone_word_joins() -> None:
     """spaCy tags "Trump's Twitter" as a person: "Twitter" alone is not that person's surname."""
     registry = resolve_entities(annotations(

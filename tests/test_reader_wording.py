@@ -26,6 +26,20 @@ def test_plurals() -> None:
         ["sources", "mentions", "boxes", "copies", "entities"]
 
 
+def test_a_story_whose_outlets_are_unknown_says_so_not_zero_sources() -> None:
+    """ECB+'s articles name no outlet: its stories read "source unknown", not "0 sources"."""
+    from types import SimpleNamespace
+
+    from reader.screens.stories import story_prompt
+
+    article = SimpleNamespace(title="Quake hits the coast")
+    unknown = SimpleNamespace(size=3, sources=(), first="", last="", label="Quake", articles=[article])
+    known = SimpleNamespace(size=3, sources=("AP", "AFP"), first="2011-11-11", last="2011-11-15", label="Quake",
+                            articles=[article])
+    assert story_prompt(unknown).plain == "  3 · source unknown · undated · Quake"
+    assert story_prompt(known).plain == "  3 · 2 sources · 2011-11-11..11-15 · Quake"
+
+
 async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()

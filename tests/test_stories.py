@@ -344,6 +344,156 @@ def test_a_regroup_after_a_change_equals_grouping_everything(tmp_path: Path, cha
         assert [s.label for s in regrouped.stories()] == [s.label for s in everything.stories()]
 
 
+#: SMALL_CORPUS with a syndicated copy (port-c runs port-a's text under another title) and a single related to
+#: the vote story (the castle budget, two weeks later).
+PINNED_CORPUS = {
+    **SMALL_CORPUS,
+    "port-c.txt": "Strike over at Hentzau port\n\n2021-05-25\n\n" + SMALL_CORPUS["port-a.txt"].split("\n\n", 2)[2],
+    "castle.txt": "Zenda castle restoration budget doubled\n\n2021-06-02\n\nThe council of Zenda doubled the castle "
+                  "restoration budget, a week after mayor Flavia Elphberg took office.\n",
+}
+
+
+def _answer(stories) -> dict:
+    """Everything grouping decides, as a user sees it: each story's articles (earliest first), label, copies and
+    related stories, and each article's neighbours (similarity in thousandths, as cached)."""
+    return {
+        "stories": sorted([[a.id for a in s.articles], s.label, [a.copy_of for a in s.articles],
+                           [[other.id, round(value, 3)] for other, value in stories.related(s.id)]]
+                          for s in stories.stories()),
+        "neighbours": {a.id: [[n.id, round(n.similarity, 3), n.copy] for n in stories.similar(a.id, 20)]
+                       for s in stories.stories() for a in s.articles},
+    }
+
+
+def test_a_small_corpus_groups_exactly_as_it_always_has(tmp_path: Path) -> None:
+    """Grouping's answer pinned, to the thousandth: a faster grouping must find the same stories, labels,
+    neighbours, copies and related stories (bench/stories_same.py compares whole corpora)."""
+    corpus = write_files(tmp_path / "corpus", PINNED_CORPUS)
+    with open_library(corpus, tmp_path / "idx") as lib:
+        lib.build()
+        answer = _answer(story_map(lib, refresh=True))
+    assert answer["stories"] == [
+        [["bomb-a", "bomb-b", "bomb-c"], "Strelsau, Rudolf Rassendyll, Ruritania: market, bomb, central",
+         ["", "", ""], []],
+        [["castle"], "Zenda, Flavia Elphberg: doubled, budget, castle", [""], [["Sb84e1870", 1.401]]],
+        [["fair"], "cheese, crowds, fair", [""], []],
+        [["port-a", "port-b", "port-c"], "Hentzau: port, strike, Dockers", ["", "", "port-a"], []],
+        [["vote-a", "vote-b"], "Zenda, Flavia Elphberg: mayoral, elected, budget", ["", ""], [["S36e473c8", 1.401]]],
+    ]
+    assert answer["neighbours"] == {
+        "bomb-a": [["bomb-b", 0.679, False], ["bomb-c", 0.614, False]],
+        "bomb-b": [["bomb-a", 0.679, False], ["bomb-c", 0.514, False]],
+        "bomb-c": [["bomb-a", 0.614, False], ["bomb-b", 0.514, False]],
+        "castle": [["vote-a", 0.712, False], ["vote-b", 0.688, False]],
+        "fair": [],
+        "port-a": [["port-c", 0.91, True], ["port-b", 0.872, False]],
+        "port-b": [["port-a", 0.872, False], ["port-c", 0.856, False]],
+        "port-c": [["port-a", 0.91, True], ["port-b", 0.856, False]],
+        "vote-a": [["vote-b", 0.764, False], ["castle", 0.712, False]],
+        "vote-b": [["vote-a", 0.764, False], ["castle", 0.688, False]],
+    }
+
+
+def test_the_seeds_group_exactly_as_they_always_have(seeds: Library) -> None:
+    answer = _answer(story_map(seeds, refresh=True))
+    kabul, jalalabad = "Sf2ec2795", "S2d78ae85"
+    assert answer["stories"] == [
+        [["002_d39dd3bf9bf62004", "003_a25ce7c72124d8bc", "000_e5d06ce29edb4d1f", "001_4953294115b9d26d"],
+         "Islamic State, Taliban, United States: attacks, Afghanistan, Kabul", ["", "", "", ""], [[jalalabad, 1.263]]],
+        [["004_e8aa0ffba7751739"], "al Qaeda, Islamic State, Taliban: string, despite, terror", [""],
+         [[kabul, 1.263]]],
+    ]
+    assert {aid: [(other[:3], value) for other, value, _ in near] for aid, near in answer["neighbours"].items()} == {
+        "000_e5d06ce29edb4d1f": [("001", 0.471), ("003", 0.446), ("002", 0.44), ("004", 0.386)],
+        "001_4953294115b9d26d": [("002", 0.58), ("003", 0.564), ("000", 0.471), ("004", 0.448)],
+        "002_d39dd3bf9bf62004": [("001", 0.58), ("003", 0.556), ("000", 0.44)],
+        "003_a25ce7c72124d8bc": [("001", 0.564), ("002", 0.556), ("000", 0.446), ("004", 0.43)],
+        "004_e8aa0ffba7751739": [("001", 0.448), ("003", 0.43), ("000", 0.386)],
+    }
+
+
+def test_resolving_every_mention_at_once_still_reads_a_lone_surname_per_article() -> None:
+    """Grouping resolves a corpus's mentions with a memory of each span (the registry's resolver): a lone surname
+    resolved once must still be whoever each article names in full."""
+    from test_entities import annotations
+
+    from index.entities import resolve_entities
+
+    registry = resolve_entities(annotations(
+        {"a1": "John Smith spoke. Smith said no.", "a2": "Jane Smith replied. Smith said yes.",
+         "a3": "Smith was not reached."},
+        {"a1": [("John Smith", "PERSON"), ("Smith", "PERSON")], "a2": [("Jane Smith", "PERSON"), ("Smith", "PERSON")],
+         "a3": [("Smith", "PERSON")]},
+    ))
+    resolve = registry.resolver()
+    spans = [("Smith", "PERSON", None), ("Smith", "PERSON", "a1"), ("Smith", "PERSON", "a2"), ("Smith", "PERSON", "a3"),
+             ("John Smith", "PERSON", "a2"), ("smith", "PERSON", "a1"), ("1987", "DATE", "a1"), ("Nobody", "ORG", "a1")]
+    for text, label, article in spans + spans:
+        assert resolve(text, label, article) == registry.canonical(text, label, article)
+    assert resolve("Smith", "PERSON", "a1")[1] == "John Smith" and resolve("Smith", "PERSON", "a2")[1] == "Jane Smith"
+
+
+def test_rows_are_ordered_as_a_stable_lexicographic_sort_orders_them() -> None:
+    import numpy as np
+
+    from index.stories.similarity import descending_ranks, sort_order
+
+    rng = np.random.default_rng(7)
+    for size in (1, 2, 10, 500):
+        story = rng.integers(0, 4, size)
+        weight = rng.integers(0, 5, size) / 4  # many ties
+        other = rng.permutation(size)
+        assert sort_order(story).tolist() == np.argsort(story, kind="stable").tolist()
+        assert sort_order(story, descending_ranks(weight)).tolist() == np.lexsort((-weight, story)).tolist()
+        assert (sort_order(story, descending_ranks(weight), other, distinct=True).tolist()
+                == np.lexsort((other, -weight, story)).tolist())
+    huge = np.array([1 << 62, 3, 1 << 62, 0, 3])  # one number per row would not fit in 64 bits
+    assert sort_order(huge).tolist() == [3, 1, 4, 0, 2]
+    assert sort_order(np.zeros(0, dtype=np.int64)).tolist() == []
+
+
+def _textbook_average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: float) -> list[int]:
+    """Average linkage as defined: merge the two groups of highest mean similarity (missing pairs 0; ties to the
+    smallest names) while it is at least ``threshold``; each item's group named by its smallest member."""
+    groups = {i: [i] for i in range(n)}
+    while True:
+        best = None
+        for a in sorted(groups):
+            for b in sorted(groups):
+                if a < b:
+                    total = sum(edges.get((min(x, y), max(x, y)), 0.0) for x in groups[a] for y in groups[b])
+                    mean = total / (len(groups[a]) * len(groups[b]))
+                    if mean >= threshold and (best is None or (-mean, a, b) < best):
+                        best = (-mean, a, b)
+        if best is None:
+            break
+        _, a, b = best
+        groups[a] += groups.pop(b)
+    return [next(name for name, members in groups.items() if i in members) for i in range(n)]
+
+
+def test_clustering_is_average_linkage_as_defined() -> None:
+    """Clustering leaves out the edges no merge can use (between components of the edges at the threshold): the
+    groups are still those of the textbook procedure, on graphs with ties, chains and weak links between them."""
+    import random
+
+    import numpy as np
+
+    from index.stories.grouping import _average_linkage
+
+    rng = random.Random(3)
+    for _ in range(200):
+        n = rng.randint(1, 9)
+        pairs = [(a, b) for a in range(n) for b in range(a + 1, n) if rng.random() < 0.5]
+        # Sums of these are exact, so a mean at the threshold is at it whatever the order of the sum.
+        edges = {pair: rng.choice((0.0625, 0.125, 0.1875, 0.25, 0.375, 0.5, 0.875)) for pair in pairs}
+        first = np.asarray([a for a, _ in pairs], dtype=np.int64)
+        second = np.asarray([b for _, b in pairs], dtype=np.int64)
+        weights = np.asarray([edges[pair] for pair in pairs], dtype=np.float64)
+        assert _average_linkage(n, first, second, weights, 0.25) == _textbook_average_linkage(n, edges, 0.25)
+
+
 # --- the command line -----------------------------------------------------------------------------------
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -59,6 +59,11 @@ def corpus() -> dict[str, Annotation]:
         "us-1": annotation(("United States", "GPE"), ("U.S.", "GPE")),
         "us-2": annotation(("U.S.", "GPE"), ("United States", "GPE")),
         "us-3": annotation(("U.S.", "GPE"), ("Upper Silesia", "GPE")),
+        "mattis": annotation(("James Mattis", "PERSON"), ("Mattis", "PERSON")),
+        "bush-1": annotation(("George W. Bush", "PERSON")),
+        "bush-2": annotation(("George Bush", "PERSON"), ("Bush", "PERSON")),
+        "dems": annotation(("Democrats", "NORP"), ("Kabul", "GPE")),
+        "kelly": annotation(("John F. Kelly", "PERSON")),
     }
     # 48 organisations sharing the word "northern": two more and it is too common to match spellings on.
     articles |= {f"north-{n}": annotation((f"Northern {word.capitalize()}works", "ORG"))
@@ -91,6 +96,11 @@ EDITS = {
         (), {"revs": annotation(("Revs", "ORG"), ("Sabine Weber", "PERSON"), ("Globex Corp", "ORG"))}),
     "the alias file's names are named again": ((), {"isis": annotation(("ISIS", "ORG"), ("Daesh", "ORG"))}),
     "a filler article goes": (("filler-7",), {}),
+    "a short given name joins the name in full": ((), {"jim": annotation(("Jim Mattis", "PERSON"))}),
+    "a second set of initials parts the name written without": (
+        (), {"bush-3": annotation(("George H. W. Bush", "PERSON"))}),
+    "a group's singular joins its plural": ((), {"dem": annotation(("Democrat", "NORP"))}),
+    "a name written without its middle initial joins it": ((), {"kelly-2": annotation(("John Kelly", "PERSON"))}),
 }
 
 ALIASES = {

@@ -36,6 +36,7 @@ from .measures import (
     measure_near,
     measure_of_word,
     measure_words,
+    without_ages,
 )
 from .numbers import SCALES, Token, may_start_number, modifier_at, modifier_range, number_at, number_tokens
 
@@ -123,6 +124,14 @@ def _noun_phrase(tokens: list[Token], j: int, text: str, stop: int | None = None
             break
         if _COLUMN_BREAK.search(text[tokens[k - 1].end : tok.start]):
             break
+        dashed = _DASHED_NUMBER.fullmatch(tok.text)
+        if dashed and words:
+            # "The three bank workers-two women and a man-were killed": a dash written without spaces opens an
+            # apposition; the phrase ends before it.
+            end = tok.start + len(dashed.group(1))
+            words.append(Token(dashed.group(1), dashed.group(1).lower(), tok.start, end))
+            k += 1
+            break
         words.append(tok)
         k += 1
     if not words:
@@ -155,6 +164,11 @@ def _noun_phrase(tokens: list[Token], j: int, text: str, stop: int | None = None
     return head, qualifiers, words[-1].end, j + len(words)
 
 
+#: A word, then a dash and a number word with no spaces: "workers-two" (not "twenty-two", not "year-old").
+_DASHED_NUMBER = re.compile(
+    r"([A-Za-z]{3,}(?<!ty))-(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|hundreds)",
+    re.IGNORECASE,
+)
 #: A paragraph break, or the indentation or column gap of a table row: the words after it are not the
 #: number's noun ("14.40\n Imports" in a USDA table is the end of one row and the label of the next).
 _COLUMN_BREAK = re.compile(r"\n\s*\n|\n[ \t]|\t| {2,}")
@@ -237,6 +251,13 @@ _ONE_DAY = (r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", "yesterday", r"last\s
 _SINCE_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}since\s+(?!" + "|".join(_ONE_DAY) + ")", re.IGNORECASE)
 _DURING_AFTER = re.compile(
     r"\s+(?:during|in\s+the\s+(?:first|second|third|fourth|final|last|opening))\b", re.IGNORECASE
+)
+#: "... are living in the camp", "who fled the fighting live in", "are now housed": people where they stay now,
+#: after the count's own relative clause if any.
+_LIVING_AFTER = re.compile(
+    r"(?:\s+[a-z]+){0,2}?(?:\s+(?:who|that)\s+[^,;]{1,80}?)?\s+(?:(?:are|were)\s+(?:now\s+|still\s+)?(?:living|housed|sheltering|staying)"
+    r"|(?:now\s+|still\s+)?live)\b",
+    re.IGNORECASE,
 )
 #: A place smaller than the story's: a count there is a part of the whole toll.
 _LOCAL = re.compile(
@@ -516,6 +537,10 @@ def extract_counts(
             if place:
                 # "Twelve people were killed in Bener Meriah district": one place's count, not the whole toll.
                 group = f"all in a {place.group(1).lower().rstrip('s')}"
+        if measure == "displaced" and _LIVING_AFTER.match(text, phrase_end, hi):
+            # "15,000 refugees who fled Sudan are living in the camp": how many are there now, not how many came
+            # ("thousands have crossed the border to the camp").
+            group = f"{group} living"
         if (
             not head
             and measure in PEOPLE_MEASURES
@@ -561,7 +586,7 @@ def extract_counts(
         i = max(after, k)
     figures.extend(_compounds(text, sentences, starts))
     figures.sort(key=lambda f: f.start)
-    return _with_totals(text, _inherit_measures(text, figures))
+    return _with_totals(text, _listed_parts(text, _inherit_measures(text, figures)))
 
 
 #: What joins two measure words into one measure: "killed or wounded", "dead and missing", "killed or
@@ -694,6 +719,46 @@ def _inherit_measures(text: str, figures: list[Figure]) -> list[Figure]:
     return out
 
 
+#: What stands between a count and the list of its parts after it: "12 of one family, seven children ...",
+#: "15 people: eight Iraqis, ...", "11 people (four soldiers and ...".
+_LIST_OPENS = re.compile(r"\s*[,:(–—]\s*$|\s+-+\s+$")
+#: What stands between two items of a list: ", ", " and ", ", and ", after a few words of the item's own
+#: ("seven children aged from one to 12, three women").
+_LIST_GOES_ON = re.compile(r"(?:\s+[^,;:.()]{1,40}?)?(?:\s*,\s*(?:and\s+)?|,?\s+and\s+)$")
+
+
+def _listed_parts(text: str, figures: list[Figure]) -> list[Figure]:
+    """The counts listed right after a count of people that add up to it are its parts: "At least 12 of one
+    family, seven children, three women and two men" (7 + 3 + 2 = 12), "15 people: eight Iraqis, four Americans
+    and three Britons". Each is a part (group ``part``), never compared as a toll of its own."""
+    out = list(figures)
+    index = 0
+    while index < len(figures):
+        whole = figures[index]
+        run: list[int] = []
+        k = index + 1
+        while k < len(figures):
+            item, previous = figures[k], figures[k - 1]
+            between = without_ages(text[previous.end : item.start])
+            joined = _LIST_OPENS.fullmatch(between) if not run else _LIST_GOES_ON.fullmatch(between)
+            if item.sentence != whole.sentence or item.kind != "count" or not item.noun or not joined \
+                    or A_NUMBER.search(between):
+                break
+            run.append(k)
+            k += 1
+        low = sum(figures[r].low for r in run)
+        high = sum(figures[r].high for r in run)
+        if len(run) >= 2 and whole.kind == "count" and whole.low <= high and low <= whole.high and (
+            whole.measure in PEOPLE_MEASURES or any(figures[r].measure in PEOPLE_MEASURES for r in run)
+        ):
+            for r in run:
+                out[r] = replace(figures[r], group="part")
+            index = k
+            continue
+        index += 1
+    return out
+
+
 def _with_totals(text: str, figures: list[Figure]) -> list[Figure]:
     """Add a ``total`` for counts of one measure joined by "and"/"as well as" in one sentence.
 
@@ -738,6 +803,7 @@ def _with_totals(text: str, figures: list[Figure]) -> list[Figure]:
             plain = not figure.measure and not prev.measure and figure.group == prev.group and _PLUS.search(between)
             if (
                 figure.sentence == prev.sentence
+                and figure.group != "part"
                 and (measured or plain)
                 and _ADDITIVE.search(between)
                 and not INCLUSIVE.search(between)
@@ -746,7 +812,9 @@ def _with_totals(text: str, figures: list[Figure]) -> list[Figure]:
                 run.append(index)
                 continue
             close_run()
-        run = [index] if figure.measure or figure.noun else []
+        # A part of a count given before it ("12 of one family, seven children, three women and two men") is not
+        # summed again.
+        run = [index] if (figure.measure or figure.noun) and figure.group != "part" else []
     close_run()
     return out
 

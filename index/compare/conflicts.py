@@ -114,12 +114,18 @@ def compare_figures(
     later = _later(a, b)
     places_a, places_b = _sentence_places(a), _sentence_places(b)
     main_places = _main_places(a, places_a) | _main_places(b, places_b)
-    months_a, months_b = _other_month(a), _other_month(b)
+    stamps_a, stamps_b = _stamps(fa, a), _stamps(fb, b)
+    own_a, own_b = _own_date(fa, a, stamps_a), _own_date(fb, b, stamps_b)
+    months_a, months_b = _other_month(a, own_a), _other_month(b, own_b)
     incidents_a = _other_incidents(a, places_a, main_places) | months_a
     incidents_b = _other_incidents(b, places_b, main_places) | months_b
-    elsewhere_a = _other_time(fa, a) | incidents_a
-    elsewhere_b = _other_time(fb, b) | incidents_b
-    stamps_a, stamps_b = _stamps(fa, a), _stamps(fb, b)
+    # "On Saturday, more than a dozen people were killed by a quake in eastern China." then "It destroyed
+    # thousands of buildings": the sentence after one about another incident that opens on a pronoun goes on
+    # about it.
+    incidents_a |= _pronoun_followers(a, incidents_a)
+    incidents_b |= _pronoun_followers(b, incidents_b)
+    times_a, times_b = _other_time(fa, a, own_a, months_a), _other_time(fb, b, own_b, months_b)
+    elsewhere_a, elsewhere_b = times_a | incidents_a, times_b | incidents_b
     earlier_a, earlier_b = _earlier_counts(a), _earlier_counts(b)
     recalled: set[tuple[int, int]] = set()
     counts_a, counts_b = _event_counts(fa, elsewhere_a), _event_counts(fb, elsewhere_b)
@@ -150,9 +156,10 @@ def compare_figures(
         periods_only = False
         if basis == "aligned" and len(ga) + len(gb) > 2:
             # A counterpart of several sentences ("A quake struck Aceh on Tuesday." + "That quake in September killed
-            # 300."): a sentence of another month among them is not part of what the two share.
-            ga = tuple(i for i in ga if i not in months_a) or ga
-            gb = tuple(j for j in gb if j not in months_b) or gb
+            # 300.", "... two years after a quake killed 600"): a sentence of another month or time among them is not
+            # part of what the two share.
+            ga = tuple(i for i in ga if i not in months_a and i not in times_a) or ga
+            gb = tuple(j for j in gb if j not in months_b and j not in times_b) or gb
         if basis == "aligned" and set(ga) <= elsewhere_a and set(gb) <= elsewhere_b:
             # Both sentences recall another time ("the 2004 tsunami killed 168,000" / "230,000"): another
             # event's toll, given for context by both, is not this story's disagreement; the years of the
@@ -328,27 +335,59 @@ def _later(a: Article | None, b: Article | None) -> str:
     return "a" if x > y else "b"
 
 
-#: "The catastrophe four years ago", "last year": a sentence about another time.
-_AGO = re.compile(r"\b(?:\w+|\d+)\s+(?:years?|months?)\s+ago\b|\blast\s+(?:year|month)\b", re.IGNORECASE)
+#: "The catastrophe four years ago", "last year", "almost two years after the city of Bam was destroyed": a
+#: sentence about another time.
+_AGO = re.compile(
+    r"\b(?:\w+|\d+)\s+(?:years?|months?)\s+ago\b|\blast\s+(?:year|month)\b"
+    r"|\b(?:\w+|\d+)\s+(?:years?|decades?)\s+(?:after|before|earlier)\b",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d{2}(?!\d|[,.]\d)")
 
 
-def _other_time(figures: FigureSet, article: Article | None) -> set[int]:
+def _own_date(figures: FigureSet, article: Article | None, stamps: set[int]) -> tuple[int, int]:
+    """The (year, month) of an article: its publication date, else the date of its dateline or stamp among its
+    first sentences ("Nov 28, 2005", "Posted 11/27/2005 7:21 AM"), else (0, 0). A stamp that gives no year gives
+    no month either: it may be a later update's."""
+    published = _YEAR_MONTH.match(article.published) if article is not None else None
+    if published is not None:
+        return int(published.group(1)), int(published.group(2) or 0)
+    for sentence in sorted(stamps):
+        if sentence >= STAMP_SENTENCES:
+            break
+        for i in figures.by_sentence.get(sentence, ()):
+            f = figures.figures[i]
+            if f.kind == "date" and f.year and f.month:
+                return f.year, f.month
+    return 0, 0
+
+
+_YEAR_MONTH = re.compile(r"(\d{4})(?:-(\d{2}))?")
+#: A dateline or publication stamp is one of the first this many sentences of an article.
+STAMP_SENTENCES = 3
+
+
+def _other_time(
+    figures: FigureSet, article: Article | None, own: tuple[int, int] = (0, 0), months: set[int] = frozenset()  # type: ignore[assignment]
+) -> set[int]:
     """Sentences dated in another year than the article ("In 2004, a tsunami killed 168,000"), or naming a year
     at all when the article's own date is unknown (a story's own events are told by weekday, earlier ones by
-    year): their counts are about another event, given for context."""
+    year): their counts are about another event, given for context. ``own``: the article's (year, month)
+    (:func:`_own_date`); ``months``: its sentences about another month (:func:`_other_month`), which the sentence
+    after one may go on about too."""
     if article is None:
         return set()
-    year = int(article.published[:4]) if article.published[:4].isdigit() else 0
+    year = own[0]
     out = {f.sentence for f in figures.figures if f.kind == "date" and f.year and f.year != year}
     for index, (start, end) in enumerate(article.sentences):
         other_year = any(int(m.group()) != year for m in _YEAR.finditer(article.text, start, end))
         if other_year or _AGO.search(article.text, start, end):
             out.add(index)
     dated = {f.sentence for f in figures.figures if f.kind == "date"}
-    for index in sorted(out):
+    for index in sorted(out | set(months)):
         # "In April last year an 8.6-magnitude quake struck ..." then "Five people died ... in the quake": the
-        # next sentence, with no time of its own, that names the same thing again ("the quake") goes on about it.
+        # next sentence, with no time of its own, that names the same thing again ("the quake") or opens on a
+        # pronoun ("It killed 612 people") goes on about it.
         following = index + 1
         if following in out or following in dated or following >= len(article.sentences):
             continue
@@ -357,7 +396,23 @@ def _other_time(figures: FigureSet, article: Article | None) -> set[int]:
         if _NOW.search(text):
             continue
         before = set(re.findall(r"[a-z]+", article.text[slice(*article.sentences[index])].lower()))
-        if any(m.group(1).lower() in before for m in _DEFINITE.finditer(text)):
+        if _PRONOUN_OPENING.match(text) or any(m.group(1).lower() in before for m in _DEFINITE.finditer(text)):
+            out.add(following)
+    return out
+
+
+def _pronoun_followers(article: Article | None, sentences: set[int]) -> set[int]:
+    """The sentences right after ``sentences`` that open on "It"/"They" (:data:`_PRONOUN_OPENING`) and have no
+    time of their own (:data:`_NOW`)."""
+    if article is None:
+        return set()
+    out = set()
+    for index in sorted(sentences):
+        following = index + 1
+        if following in sentences or following >= len(article.sentences):
+            continue
+        text = article.text[slice(*article.sentences[following])]
+        if _PRONOUN_OPENING.match(text) and not _NOW.search(text):
             out.add(following)
     return out
 
@@ -367,16 +422,19 @@ _NOW = re.compile(r"\b(?:today|tonight|yesterday|now|this\s+(?:morning|afternoon
                   re.IGNORECASE)
 #: "the quake", "the attack": a thing named before.
 _DEFINITE = re.compile(r"\b[Tt]he\s+([a-z]{3,})\b")
+#: "It killed 612 people", "They were ...": a sentence whose subject is the thing the one before named.
+_PRONOUN_OPENING = re.compile(r"\W*(?:It|They)\s+(?!is\b|was\b|'s\b|’s\b|seems\b|appears\b)")
 
 
-def _other_month(article: Article | None) -> set[int]:
+def _other_month(article: Article | None, own: tuple[int, int] = (0, 0)) -> set[int]:
     """Sentences telling of something in a month other than the article's or the one before ("a quake in
     October killed three" in a story of July; "on June 30" in a story of July 2 is the story's own), and those
-    pointing back at an event with "that" or "those" and naming a month other than the article's (any month when
-    the article's date is unknown): "That quake, in September, killed 300" recalls an earlier one."""
+    pointing back at an event ("that quake", "the last major quake") and naming a month other than the article's
+    (any month when the article's date is unknown): "That quake, in September, killed 300" recalls an earlier one.
+    ``own``: the article's (year, month) (:func:`_own_date`)."""
     if article is None:
         return set()
-    month = int(article.published[5:7]) if article.published[5:7].isdigit() else 0
+    month = own[1]
     recent = {month, (month - 2) % 12 + 1}
     out = set()
     for index, (start, end) in enumerate(article.sentences):
@@ -389,21 +447,24 @@ def _other_month(article: Article | None) -> set[int]:
     return out
 
 
-#: "That quake", "those attacks", "since that earlier storm": an event named before, pointed back at (a
-#: story's own event is "the quake", "Tuesday's quake"). Lowercase only after a preposition: "said that attacks"
-#: is a clause.
+#: "That quake", "those attacks", "since that earlier storm", "the last major quake", "a previous temblor": an
+#: event named before, pointed back at (a story's own event is "the quake", "Tuesday's quake", "the latest
+#: quake"). Lowercase only after a preposition: "said that attacks" is a clause.
 _THAT_EVENT = re.compile(
-    r"(?:\b(?:That|Those)|\b(?:in|since|after|before|from|of|during|by|like)\s+(?:that|those))\s+"
-    r"(?:[\w.-]+\s+){0,2}?(?:(?:earth)?quakes?|tremors?|tsunamis?|attacks?|bombings?|blasts?|explosions?|shootings?"
-    r"|storms?|hurricanes?|typhoons?|cyclones?|floods?|fires?|crash(?:es)?|disasters?|strikes?|raids?|massacres?"
-    r"|riots?|wars?|conflicts?|incidents?|accidents?|eruptions?|outbreaks?|epidemics?|landslides?|derailments?)\b"
+    r"(?:\b(?:That|Those)|\b(?:in|since|after|before|from|of|during|by|like)\s+(?:that|those)"
+    r"|\b(?:[Tt]he|[Aa])\s+(?:last|previous|prior|earlier)(?!\s+(?:\w+\s+)?(?:hours?|days?|weeks?)\b))\s+"
+    r"(?:[\w.-]+\s+){0,2}?(?:(?:earth)?quakes?|tremors?|temblors?|tremblors?|aftershocks?|tsunamis?|attacks?"
+    r"|bombings?|blasts?|explosions?|shootings?|storms?|hurricanes?|typhoons?|cyclones?|tornado(?:es|s)?|floods?"
+    r"|fires?|blazes?|wildfires?|crash(?:es)?|collisions?|disasters?|strikes?|raids?|massacres?|riots?|wars?"
+    r"|conflicts?|incidents?|accidents?|eruptions?|outbreaks?|epidemics?|landslides?|mudslides?|avalanches?"
+    r"|derailments?|stampedes?|sieges?|hijackings?|kidnappings?)\b"
 )
 
 
 _MONTHS = {m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
-#: A month named as a time ("in October", "on Oct. 10", "last March"; not "since June", which starts a period).
+#: A month named as a time ("in October", "On Oct. 10", "last March"; not "since June", which starts a period).
 _MONTH = re.compile(
-    r"\b(?:in|on|of|last|early|late|mid-?)\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
+    r"\b(?:[Ii]n|[Oo]n|of|[Ll]ast|[Ee]arly|[Ll]ate|[Mm]id-?)\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
     r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?"
     r"|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
 )

@@ -49,9 +49,9 @@ DATE_PATTERNS = (
     ),
     # the 26th (a day of the current month: Korean and some European styles)
     re.compile(r"\bthe\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE),
-    # 2021-08-30, 09/21/2021
+    # 2021-08-30, 09/21/2021, 11 / 27 / 2005 (a stamp split into words)
     re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<monthnum>\d{2})-(?P<day>\d{2})\b"),
-    re.compile(r"\b(?P<monthnum>\d{1,2})/(?P<day>\d{1,2})/(?P<year>(?:19|20)\d{2})\b"),
+    re.compile(r"\b(?P<monthnum>\d{1,2}) ?/ ?(?P<day>\d{1,2}) ?/ ?(?P<year>(?:19|20)\d{2})\b"),
     # Thursday
     re.compile(r"\b(?=[MTWFSmtwfs])(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE),
 )

@@ -90,6 +90,8 @@ def measure_near(
             continue
         if b > start and _OTHER_RELATIVE.search(gap):
             continue  # "two sons in the strike that killed 40": the relative clause is the strike's
+        if b > start and text[a:b].lower().endswith("ing") and _OWN_COUNT_AFTER.match(text, b, hi):
+            continue  # "shot three co-workers, killing two": the verb after the figure has a count of its own
         distance = len(gap.split())
         if b <= start and _AND.search(gap):
             # "A girl was killed and dozens of others were seriously injured": a measure before "and" is the
@@ -132,12 +134,17 @@ _AGES_SHARED = re.compile(
     r"\b(?:both|all|each)\s+(?:aged\s+)?(\d{1,2})\b(?![.,]\d)(?=\s*[,.;)]|\s+(?:years|were|was|are)\b)"
 )
 
-_AGE_PATTERNS = (_AGES_AFTER_COMMA, _AGES_AFTER_AGED, _AGES_SHARED)
+#: A span of ages: "children aged from one to 12", "aged between 5 and 15", "aged 18-25".
+_AGES_SPANNED = re.compile(
+    r"\bage[ds]?\s+(?:from\s+|between\s+)?((?:\d{1,2}|[a-z]+)\s*(?:to|and|-|–)\s*\d{1,2})\b(?![.,]\d)"
+)
+
+_AGE_PATTERNS = (_AGES_AFTER_COMMA, _AGES_AFTER_AGED, _AGES_SHARED, _AGES_SPANNED)
 
 
 def age_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the ages in ``text`` listed as an apposition ("two sons, 11 and 14,", "aged 11 and 14") or shared
-    ("two teachers, both 51,")."""
+    """Spans of the ages in ``text`` listed as an apposition ("two sons, 11 and 14,", "aged 11 and 14"), shared
+    ("two teachers, both 51,") or spanned ("aged from one to 12")."""
     return [(m.start(1), m.end(1)) for p in _AGE_PATTERNS for m in p.finditer(text)]
 
 
@@ -161,6 +168,14 @@ A_NUMBER = re.compile(
 
 _SERIOUSLY = re.compile(
     r"\b(?:seriously|critically|severely|gravely|serious|critical|severe|grave|life-threatening)\s+$", re.IGNORECASE
+)
+
+#: A count right after a measure verb ("killing two", "injuring at least 11"): the verb is that count's.
+_OWN_COUNT_AFTER = re.compile(
+    r"\s+(?:(?:at\s+least|at\s+most|about|around|some|nearly|almost|more\s+than|up\s+to)\s+)?"
+    r"(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|dozens|hundreds"
+    r"|thousands|scores)\b)",
+    re.IGNORECASE,
 )
 
 #: How many words may stand between a figure and the word that says what it counts.

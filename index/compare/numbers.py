@@ -200,7 +200,8 @@ def _number_value(tok: str) -> float | None:
 
 
 def _word_number(tokens: list[Token], i: int) -> tuple[float, int] | None:
-    """A number spelled out from ``tokens[i]``: "six", "twenty-one", "a hundred", "one hundred and five"."""
+    """A number spelled out from ``tokens[i]``: "six", "twenty-one", "a hundred", "one hundred and five", "half a
+    million"."""
     n = len(tokens)
     word = tokens[i].low
     value: float
@@ -211,6 +212,8 @@ def _word_number(tokens: list[Token], i: int) -> tuple[float, int] | None:
         return 12, j + 1
     elif word == "half" and j + 1 < n and tokens[j].low == "a" and tokens[j + 1].low == "dozen":
         return 6, j + 2
+    elif word == "half" and j + 1 < n and tokens[j].low in ("a", "an") and tokens[j + 1].low in SCALES:
+        return SCALES[tokens[j + 1].low] / 2, j + 2  # "half a million"
     elif word in _UNITS:
         value = _UNITS[word]
     elif word in _TENS:

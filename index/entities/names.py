@@ -126,3 +126,48 @@ def initials_match(long_form: str, letters: str) -> bool:
     words = list(_LONG_FORM_WORD.finditer(long_form))
     start = _long_form_start(words, letters)
     return start is not None and all(words[k].group().casefold() == "the" for k in range(start))
+
+
+# --- people's names -------------------------------------------------------------------------------------
+
+#: Given names and the short forms English-language news writes them in ("Jim" Mattis, "Chuck" Schumer, "Bill"
+#: Barr). A short form of two given names ("Steve": Stephen, Steven) tells neither; short forms that are often
+#: given names of their own or short for several ("Jack", "Will", "Al", "Ted", "Ray", "Sam", "Rick") are not listed.
+_SHORT_FORMS = {
+    "alexander": ("alex",), "andrew": ("andy",), "anthony": ("tony",), "benjamin": ("ben",),
+    "bernard": ("bernie",), "charles": ("chuck", "charlie"), "christopher": ("chris",), "daniel": ("dan", "danny"),
+    "david": ("dave",), "deborah": ("debbie",), "donald": ("don",), "douglas": ("doug",),
+    "edward": ("ed", "eddie"), "elizabeth": ("liz", "betsy"), "frederick": ("fred",), "gregory": ("greg",),
+    "henry": ("hank",), "james": ("jim", "jimmy"), "jeffrey": ("jeff",), "jennifer": ("jenny",),
+    "jonathan": ("jon",), "joseph": ("joe", "joey"), "kenneth": ("ken",), "lawrence": ("larry",),
+    "margaret": ("maggie", "peggy"), "matthew": ("matt",), "michael": ("mike",), "mitchell": ("mitch",),
+    "nicholas": ("nick",), "peter": ("pete",), "rebecca": ("becky",),
+    "richard": ("dick",), "robert": ("bob", "bobby", "rob"), "ronald": ("ron",),
+    "stephen": ("steve",), "steven": ("steve",), "susan": ("sue",), "thomas": ("tom", "tommy"),
+    "timothy": ("tim",), "vincent": ("vince",), "william": ("bill", "billy"), "zachary": ("zach",),
+}
+
+
+def _formal_names() -> dict[str, str]:
+    """Each short form's given name in full, for the short forms of one name only."""
+    formal_of: dict[str, str] = {}
+    for formal, shorts in _SHORT_FORMS.items():
+        for short in shorts:
+            formal_of[short] = formal if formal_of.get(short, formal) == formal else ""
+    return {short: formal for short, formal in formal_of.items() if formal}  # "steve": Stephen or Steven
+
+
+_FORMAL = _formal_names()
+
+
+def person_form(key: str) -> tuple[str, tuple[str, ...]] | None:
+    """What the written forms of one person's full name share, from a name's key: the name with its given name
+    in full and its middle initials left out ("jim mattis" and "james mattis": "james mattis"; "william p barr":
+    "william barr"), and the initials left out (``("p",)``). None for a name of one word."""
+    words = key.split()
+    if len(words) < 2 or not words[0].isalpha() or not words[-1].isalpha():
+        return None
+    first = _FORMAL.get(words[0], words[0])
+    middle = [word for word in words[1:-1] if len(word) > 1]
+    initials = tuple(word for word in words[1:-1] if len(word) == 1)
+    return " ".join((first, *middle, words[-1])), initials

@@ -14,7 +14,7 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, islice, pairwise, repeat
 from operator import add, is_, itemgetter, sub
@@ -282,22 +282,52 @@ class EntityRegistry:
         they come back as themselves, ``("DATE:<normalised text>", text, "DATE")``, and so does a name the
         registry has not seen (an index older than the registry); neither is listed by :meth:`entities`.
         """
+        return self._in(article_id, self._canonical_anywhere(text, label))
+
+    def resolver(self) -> Callable[[str, str, str | None], tuple[str, str, str] | None]:
+        """:meth:`canonical`, remembering what each span names outside any article: for resolving every mention
+        of a corpus at once (grouping the stories), which names the same few thousand things over and over."""
+        known: dict[tuple[str, str], tuple[str, tuple[str, str, str] | None]] = {}
+
+        def canonical(text: str, label: str, article_id: str | None = None) -> tuple[str, str, str] | None:
+            anywhere = known.get((text, label))
+            if anywhere is None:
+                anywhere = known[text, label] = self._canonical_anywhere(text, label)
+            return self._in(article_id, anywhere)
+
+        return canonical
+
+    def _in(self, article_id: str | None, anywhere: tuple[str, tuple[str, str, str] | None]
+            ) -> tuple[str, str, str] | None:
+        """What a span names in article ``article_id``, given :meth:`_canonical_anywhere` of it."""
+        in_article, found = anywhere
+        if in_article and article_id and self._in_article:
+            number = self._in_article.get(article_id + in_article)
+            if number is not None:
+                if number < 0:
+                    return None
+                entity_id, name, entity_label = self._headers[number]
+                return entity_id, name, entity_label
+        return found
+
+    def _canonical_anywhere(self, text: str, label: str) -> tuple[str, tuple[str, str, str] | None]:
+        """What :meth:`canonical` answers for a span outside any article, after the tail of its key in
+        :attr:`in_article` (``"\t<key>\t<label>"``; ``""`` for a span no article reads otherwise)."""
         key = normalise_name(text)
         if label not in RESOLVED_LABELS:
-            return f"{label}:{key}", text, label
+            return "", (f"{label}:{key}", text, label)
         if not key or text.islower():
-            return None
-        number = self._in_article.get(f"{article_id}\t{key}\t{label}") if article_id and self._in_article else None
+            return "", None
+        in_article = f"\t{key}\t{label}"
+        found = self._lookup.get(key, ())
+        labels = found[::2]
+        number = found[2 * labels.index(label) + 1] if label in labels else self._number_for(key, label_kind(label))
         if number is None:
-            found = self._lookup.get(key, ())
-            labels = found[::2]
-            number = found[2 * labels.index(label) + 1] if label in labels else self._number_for(key, label_kind(label))
-        if number is None:
-            return f"{label}:{key}", text, label
+            return in_article, (f"{label}:{key}", text, label)
         if number < 0:
-            return None
+            return in_article, None
         entity_id, name, entity_label = self._headers[number]
-        return entity_id, name, entity_label
+        return in_article, (entity_id, name, entity_label)
 
     def canonical_by_key(self, key: str, kind: str) -> tuple[str, str] | None:
         """The canonical name and kind of the entity a normalised surface form, indexed under ``kind``, names

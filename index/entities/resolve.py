@@ -19,13 +19,14 @@ from rapidfuzz.fuzz import ratio
 
 from ..aliases import Aliases, load_aliases
 from ..models import Annotation, label_kind
-from .names import _CONNECTORS, _LONG_FORM_WORD, acronym_letters, initials_match, normalise_name
+from .names import _CONNECTORS, _LONG_FORM_WORD, acronym_letters, initials_match, normalise_name, person_form
 from .registry import EntityRecords, EntityRegistry, MergeReason, RegistryDetail
 from .surfaces import Surface, SurfaceTable
 
 #: The version of the rules below: raised when they group names differently, so that an index grouped by the
 #: earlier rules is regrouped whole at its next update (an update regroups only what a change can reach).
-#: 2: a group's singular and plural are one group; a person's thing ("Trump's Twitter") is no full name.
+#: 2: a group's singular and plural are one group; a person's thing ("Trump's Twitter") is no full name; a
+#: person's name with a short given name or middle initials is that person ("Jim Mattis", "William P. Barr").
 #: 3: a lone surname tagged as no person ("Trump" as ORG) is the person most articles using it name in full, or
 #: the person its article names (not where the article names a company with that word and a legal form); a
 #: place's acronym the corpus never defines ("U.S.") is the place of those initials it is written beside.
@@ -252,6 +253,7 @@ def _group(table: SurfaceTable, aliases: Aliases, token_use: Mapping[tuple[str, 
     _merge_place_initials(table, live, by_key, groups, secondary)
     readings = _merge_company_suffixes(by_key, surfaces, groups, secondary)
     _merge_spellings(live, surfaces, groups, _token_use(live, surfaces) if token_use is None else token_use)
+    _merge_person_forms(live, surfaces, groups)
     readings += _merge_surnames(live, surfaces, groups, secondary)
     as_person: set[int] = set()
     readings += _merge_mislabelled_surnames(live, by_key, surfaces, groups, secondary, as_person)
@@ -453,6 +455,28 @@ def _singular_and_plural(a: Surface, b: Surface) -> bool:
         return False
     short, long = sorted((a.key, b.key), key=len)
     return long == short + "s"
+
+
+def _merge_person_forms(live: list[int], surfaces: list[Surface], groups: _Groups) -> None:
+    """One person's full name with a short given name or with middle initials ("Jim Mattis" / "James Mattis",
+    "William P. Barr" / "William Barr"; :func:`.names.person_form`) is one person, however often each is written.
+    Two sets of initials on one name are two people ("George H. W. Bush", "George W. Bush"): the name without
+    initials then joins neither."""
+    by_form: dict[str, dict[tuple[str, ...], list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i in live:
+        if surfaces[i].label == "PERSON" and (form := person_form(surfaces[i].key)) is not None:
+            by_form[form[0]][form[1]].append(i)
+    for by_initials in by_form.values():
+        if sum(map(len, by_initials.values())) < 2:
+            continue
+        with_initials = [members for initials, members in by_initials.items() if initials]
+        together = [[i for members in by_initials.values() for i in members]] if len(with_initials) <= 1 else \
+            list(by_initials.values())
+        for members in together:
+            members.sort(key=lambda i: (-surfaces[i].count, i))
+            for i in members[1:]:
+                groups.union(members[0], i, "person-form",
+                             f"{surfaces[i].best_form()!r} is {surfaces[members[0]].best_form()!r} written another way")
 
 
 def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,

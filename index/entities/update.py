@@ -19,7 +19,7 @@ from rapidfuzz.process import cdist
 from ..aliases import Aliases
 from ..models import label_kind
 from . import resolve
-from .names import RESOLVED_LABELS, normalise_name
+from .names import RESOLVED_LABELS, normalise_name, person_form
 from .registry import EntityRecords, EntityRegistry, HeaderColumns, RegistryDetail, entity_key, loaded_numpy
 from .resolve import (
     _COMMON_TOKEN,
@@ -370,6 +370,7 @@ class _Reach:
         self._offsets: list[int] = []
         self._last_words: dict[str, list[int]] | None = None
         self._initials: dict[str, list[int]] | None = None
+        self._person_forms: dict[str, list[int]] | None = None
         #: Surface -> entity, of the table before (once :meth:`region` asked).
         self.owners: Mapping[int, int] | None = None
         self.definitions: dict[int, list[int]] = defaultdict(list)
@@ -471,6 +472,16 @@ class _Reach:
                     and not articles.isdisjoint(s.articles):
                 yield i
 
+    def person_forms(self, key: str) -> list[int]:
+        """The full names of people written as another way of writing ``key`` (:func:`.names.person_form`)."""
+        if self._person_forms is None:
+            self._person_forms = defaultdict(list)
+            for i, s in enumerate(self.table.surfaces):
+                if s.label == "PERSON" and (form := person_form(s.key)) is not None:
+                    self._person_forms[form[0]].append(i)
+        form = person_form(key)
+        return self._person_forms.get(form[0], []) if form is not None else []
+
     def near(self, key: str, label: str) -> Iterator[int]:
         """The surfaces a surface (``key``, ``label``) may be grouped with, or whose grouping it may change, but
         its spelling variants (:meth:`spellings`)."""
@@ -483,6 +494,7 @@ class _Reach:
                 yield from self.companies_with(key, self.table.surfaces[i].articles)
         elif label == "PERSON":
             yield from self.same_key(words[-1])
+            yield from self.person_forms(key)
         if label_kind(label) == "place" and (i := self.where.get((key, label))) is not None:
             surface = self.table.surfaces[i]  # a place's acronym and the places with those initials
             if len(words) == 1:

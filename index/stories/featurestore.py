@@ -27,7 +27,13 @@ class FeatureStore(SqliteCache):
     KIND = "story-feature cache"
 
     def get_many(self, keys: Iterable[str]) -> dict[str, ArticleFeatures]:
-        return {key: ArticleFeatures.from_dict(json.loads(data)) for key, data in self.get_raw(keys).items()}
+        wanted = set(keys)
+        (stored,) = self._db.execute(f"SELECT count(*) FROM {self.TABLE}").fetchone()
+        if len(wanted) > 1000 and stored <= 2 * len(wanted):  # most of the store: read it through at once
+            raw = {key: data for key, data in self._db.execute(f"SELECT key, data FROM {self.TABLE}") if key in wanted}
+        else:
+            raw = self.get_raw(wanted)
+        return {key: ArticleFeatures.from_dict(json.loads(data)) for key, data in raw.items()}
 
     def put_many(self, items: Iterable[tuple[str, ArticleFeatures]]) -> None:
         self.put_raw((key, json.dumps(f.to_dict(), ensure_ascii=False, separators=(",", ":"))) for key, f in items)

@@ -15,7 +15,7 @@ from typing import Any
 
 from .copies import COPY_CONTENT, near_duplicate
 from .labels import Report, describe_stories, silent
-from .similarity import EDGE_FLOOR, Graph, Item, Vectors, similarity_graph
+from .similarity import EDGE_FLOOR, Graph, Item, Vectors, descending_ranks, similarity_graph, sort_order
 
 #: Average similarity at which two groups are one story.
 THRESHOLD = 0.2
@@ -58,9 +58,9 @@ def group(
     graph = similarity_graph(items)
     report("clustering", 0, 0)
     paired = time.perf_counter()
-    close = [k for k, value in enumerate(graph.similarity) if value >= EDGE_FLOOR]
-    cluster = _average_linkage(len(items), [graph.first[k] for k in close], [graph.second[k] for k in close],
-                               [graph.similarity[k] for k in close], THRESHOLD)
+    close = graph.similarity >= EDGE_FLOOR
+    cluster = _average_linkage(len(items), graph.first[close], graph.second[close], graph.similarity[close],
+                               THRESHOLD)
     clustered = time.perf_counter()
     # Earliest first: dated before undated, then by id. A story's first article names it; a copy's original
     # is the earliest of its copies.
@@ -110,9 +110,10 @@ def _copies(
         return i
 
     copies: set[tuple[int, int]] = set()
-    for a, b, value in zip(graph.first, graph.second, graph.content, strict=True):
-        # Copies share most of their words: no need to compare sketches of pairs that do not.
-        if value >= COPY_CONTENT and near_duplicate(items[a].features, items[b].features):
+    # Copies share most of their words: no need to compare sketches of pairs that do not.
+    alike = graph.content >= COPY_CONTENT
+    for a, b in zip(graph.first[alike].tolist(), graph.second[alike].tolist(), strict=True):
+        if near_duplicate(items[a].features, items[b].features):
             copies.add((a, b))
             if cluster[a] == cluster[b]:
                 ra, rb = root(a), root(b)
@@ -129,28 +130,44 @@ def _neighbours(
     """Each article's NEIGHBOURS most alike articles: ``(id, content similarity, is a copy)``, best first."""
     import numpy as np
 
-    if not graph.first:
+    if not len(graph.first):
         return {}
-    first, second = np.asarray(graph.first), np.asarray(graph.second)
-    value = np.round(np.asarray(graph.content), 4)
+    first, second = graph.first, graph.second
+    value = np.round(graph.content, 4)
     source = np.concatenate((first, second))
     target = np.concatenate((second, first))
     value = np.concatenate((value, value))
-    order = np.lexsort((target, -value, source))
+    order = sort_order(source, descending_ranks(value), target, distinct=True)
     source, target, value = source[order], target[order], value[order]
     rank = np.arange(len(source)) - np.searchsorted(source, source, side="left")
     keep = rank < NEIGHBOURS
+    source, target, value = source[keep], target[keep], value[keep]
+    n = len(items)
+    copy = np.zeros(len(source), dtype=bool)
+    if copies:
+        pairs = np.asarray(sorted(copies), dtype=np.int64)
+        copy = np.isin(np.minimum(source, target) * n + np.maximum(source, target), pairs[:, 0] * n + pairs[:, 1])
+    ids = [item.id for item in items]
     out: dict[str, list[tuple[str, float, bool]]] = defaultdict(list)
-    for a, b, v in zip(source[keep].tolist(), target[keep].tolist(), value[keep].tolist(), strict=True):
-        out[items[a].id].append((items[b].id, v, (min(a, b), max(a, b)) in copies))
+    for a, b, v, c in zip(source.tolist(), target.tolist(), value.tolist(), copy.tolist(), strict=True):
+        out[ids[a]].append((ids[b], v, c))
     return dict(out)
 
 
 
-def _average_linkage(n: int, first: list[int], second: list[int], weights: list[float], threshold: float) -> list[int]:
-    """Average-linkage clustering of a sparse similarity graph (missing pairs count as 0): merge the two
-    groups of highest mean similarity while it is at least ``threshold``. Each item's group is named by its
-    smallest member; ties go to the smallest names, so the result depends only on the graph."""
+def _average_linkage(n: int, first, second, weights, threshold: float) -> list[int]:
+    """Average-linkage clustering of a sparse similarity graph (edges ``first[k] < second[k]`` of weight
+    ``weights[k]``, numpy arrays; missing pairs count as 0): merge the two groups of highest mean similarity
+    while it is at least ``threshold``. Each item's group is named by its smallest member; ties go to the
+    smallest names, so the result depends only on the graph.
+
+    Two groups can only merge when some pair between them is at least ``threshold`` (a mean is never above
+    every value), so every group stays within one component of the edges that are: the edges between
+    components, or from an article with no such edge, are left out (on Reuters, most of them)."""
+    strong = weights >= threshold
+    component = _components(n, first[strong].tolist(), second[strong].tolist())
+    within = component[first] == component[second]
+    first, second, weights = first[within].tolist(), second[within].tolist(), weights[within].tolist()
     links: dict[int, dict[int, float]] = defaultdict(dict)
     for a, b, w in zip(first, second, weights, strict=True):
         links[a][b] = links[a].get(b, 0.0) + w
@@ -188,6 +205,24 @@ def _average_linkage(n: int, first: list[int], second: list[int], weights: list[
         for i in group_members:
             cluster[i] = name
     return cluster
+
+
+def _components(n: int, first: list[int], second: list[int]):
+    """The connected component of each of ``n`` items joined by the edges ``first[k]``-``second[k]``, as a
+    numpy array of names (an item on no edge is a component of its own)."""
+    import numpy as np
+
+    parent = list(range(n))
+    for a, b in zip(first, second, strict=True):
+        while parent[a] != a:
+            parent[a] = a = parent[parent[a]]
+        while parent[b] != b:
+            parent[b] = b = parent[parent[b]]
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    for i in range(n):
+        parent[i] = parent[parent[i]]
+    return np.asarray(parent, dtype=np.int64)
 
 
 
@@ -239,7 +274,7 @@ def regroup(
     vectors = Vectors.of(items)
     reach = similarity_graph(items, only=fresh, vectors=vectors)
     near = changed | deleted
-    near.update(items[i].id for pair in zip(reach.first, reach.second, strict=True) for i in pair)
+    near.update(items[i].id for i in np.unique(np.concatenate((reach.first, reach.second))).tolist())
     for aid in changed | deleted:
         near.update(other for other, _, _ in previous.neighbours(aid))
     touched = {story_of[aid] for aid in near if aid in story_of}
@@ -254,10 +289,8 @@ def regroup(
     graph = similarity_graph(items, only=affected, vectors=vectors)
     report("clustering", 0, 0)
     paired = time.perf_counter()
-    inside = [k for k, (a, b, value) in enumerate(zip(graph.first, graph.second, graph.similarity, strict=True))
-              if affected[a] and affected[b] and value >= EDGE_FLOOR]
-    cluster = _average_linkage(n, [graph.first[k] for k in inside], [graph.second[k] for k in inside],
-                               [graph.similarity[k] for k in inside], THRESHOLD)
+    inside = affected[graph.first] & affected[graph.second] & (graph.similarity >= EDGE_FLOOR)
+    cluster = _average_linkage(n, graph.first[inside], graph.second[inside], graph.similarity[inside], THRESHOLD)
     kept: list[dict[str, Any]] = []
     kept_ids: dict[int, str] = {}
     for k, story in enumerate(previous.stories):

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..analysis import analyze
 from .features import ArticleFeatures
-from .similarity import Graph, Item, Weights, reduce_sums
+from .similarity import Graph, Item, Weights, descending_ranks, reduce_sums, sort_order
 
 #: Related stories kept per story (for "who left this out").
 RELATED = 10
@@ -59,19 +59,24 @@ def describe_stories(
     stories = []
     report = report or silent
     total = len(members)
+    words: dict[str, frozenset[str]] = {}
     for number, rep in enumerate(sorted(members, key=story_ids.__getitem__)):
         if number % REPORT_EVERY == 0:
             report("naming stories", number, total)
         group_members = members[rep]
-        top_entities = _distinct_names(entity_top.get(rep, []), names)[:LABEL_ENTITIES]
-        covered = set().union(*(covered_by(e) for e in top_entities))
+        top_entities = _distinct_names(entity_top.get(rep, ()), names, words)[:LABEL_ENTITIES]
+        covered = set().union(*map(covered_by, top_entities))
         label_terms: list[str] = []
+        folded: set[str] = set()
         for term in term_top.get(rep, ()):
-            if term in covered or term.isdigit() or len(label_terms) >= LABEL_TERMS:
+            if len(label_terms) >= LABEL_TERMS:
+                break
+            if term in covered or term.isdigit():
                 continue
             form = _form(term, (items[i].features for i in group_members))
-            if form.casefold() not in {t.casefold() for t in label_terms}:
+            if form.casefold() not in folded:
                 label_terms.append(form)
+                folded.add(form.casefold())
         stories.append({
             "id": story_ids[rep],
             "articles": [items[i].id for i in group_members],
@@ -84,29 +89,34 @@ def describe_stories(
 
 
 def _display(entity: str, names: Mapping[str, str]) -> str:
-    return names.get(entity, entity.partition(":")[2] or entity)
+    name = names.get(entity)
+    return name if name is not None or entity in names else entity.partition(":")[2] or entity
 
 
-def _distinct_names(entities: Sequence[str], names: Mapping[str, str]) -> list[str]:
+def _distinct_names(entities: Sequence[str], names: Mapping[str, str],
+                    memo: dict[str, frozenset[str]] | None = None) -> list[str]:
     """``entities`` (heaviest first) without one that repeats a name already kept: "Tlaib" beside "Rashida
     Tlaib" (or an entity of another kind by the same name) says nothing more, and the fuller name stays. Only
     one word is taken for a repeat of a longer name: "Islamic State" and "Islamic State Khorasan Province" are
-    two entities."""
-
-    def repeats(one: frozenset[str], other: frozenset[str]) -> bool:
-        return one == other or (len(one) == 1 and one < other) or (len(other) == 1 and other < one)
-
-    kept: list[tuple[str, frozenset[str]]] = []
+    two entities. ``memo`` keeps each entity's words for the next call."""
+    memo = {} if memo is None else memo
+    kept: list[str] = []
+    kept_words: list[frozenset[str]] = []
     for entity in entities:
-        words = frozenset(_display(entity, names).casefold().split())
+        words = memo.get(entity)
+        if words is None:
+            words = memo[entity] = frozenset(_display(entity, names).casefold().split())
         if not words:
             continue
-        clash = next((k for k, (_, other) in enumerate(kept) if repeats(words, other)), None)
-        if clash is None:
-            kept.append((entity, words))
-        elif words > kept[clash][1]:
-            kept[clash] = (entity, words)
-    return [entity for entity, _ in kept]
+        for k, other in enumerate(kept_words):  # the first kept name this one repeats, if any
+            if words == other or (len(words) == 1 and words < other) or (len(other) == 1 and other < words):
+                if words > other:
+                    kept[k], kept_words[k] = entity, words
+                break
+        else:
+            kept.append(entity)
+            kept_words.append(words)
+    return kept
 
 
 def _related(graph: Graph, cluster: list[int], story_ids: Mapping[int, str]) -> dict[int, list[list]]:
@@ -114,22 +124,26 @@ def _related(graph: Graph, cluster: list[int], story_ids: Mapping[int, str]) -> 
     articles between them): ``[[story id, strength], ...]``, strongest first."""
     import numpy as np
 
-    if not graph.first:
+    if not len(graph.first):
         return {}
     groups = np.asarray(cluster, dtype=np.int64)
-    a, b = groups[np.asarray(graph.first)], groups[np.asarray(graph.second)]
+    a, b = groups[graph.first], groups[graph.second]
     between = a != b
-    a, b, value = a[between], b[between], np.asarray(graph.content)[between]
+    a, b, value = a[between], b[between], graph.content[between]
     n = len(cluster)
     keys, sums = reduce_sums([np.concatenate((a * n + b, b * n + a))], [np.concatenate((value, value))])
     source, target = keys // n, keys % n
-    order = np.lexsort((target, -np.round(sums, 9), source))
+    order = sort_order(source, descending_ranks(np.round(sums, 9)), target, distinct=True)
     source, target, sums = source[order], target[order], sums[order]
-    keep = np.arange(len(source)) - np.searchsorted(source, source, side="left") < RELATED
-    out: dict[int, list[list]] = defaultdict(list)
-    for s, t, v in zip(source[keep].tolist(), target[keep].tolist(), sums[keep].tolist(), strict=True):
-        out[s].append([story_ids[t], round(v, 4)])
-    return out
+    starts = np.searchsorted(source, source, side="left")
+    keep = np.arange(len(source)) - starts < RELATED
+    source, target, sums = source[keep], target[keep], sums[keep]
+    if not len(source):
+        return {}
+    linked = [[story_ids[t], round(v, 4)] for t, v in zip(target.tolist(), sums.tolist(), strict=True)]
+    bounds = np.flatnonzero(np.diff(source)) + 1
+    lows, highs = [0, *bounds.tolist()], [*bounds.tolist(), len(source)]
+    return {s: linked[lo:hi] for s, lo, hi in zip(source[lows].tolist(), lows, highs, strict=True)}
 
 
 
@@ -141,10 +155,12 @@ def _top_by_story(weights: Weights, cluster: list[int], limit: int, stories: Ite
         return {}
     vocabulary = len(weights.names)
     story = np.asarray(cluster, dtype=np.int64)[weights.docs]
-    wanted = np.isin(story, np.fromiter(stories, dtype=np.int64))
+    chosen = np.zeros(len(cluster), dtype=bool)  # cluster names are item numbers
+    chosen[np.fromiter(stories, dtype=np.int64)] = True
+    wanted = chosen[story]
     keys, sums = reduce_sums([story[wanted] * vocabulary + weights.ids[wanted]], [weights.weights[wanted]])
     stories, ids = keys // vocabulary, keys % vocabulary
-    order = np.lexsort((ids, -np.round(sums, 9), stories))
+    order = sort_order(stories, descending_ranks(np.round(sums, 9)), ids, distinct=True)
     stories, ids = stories[order], ids[order]
     starts = np.searchsorted(stories, stories, side="left")
     keep = np.arange(len(stories)) - starts < limit

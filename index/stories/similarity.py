@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from .features import ArticleFeatures, common_terms
 
@@ -112,7 +113,7 @@ def pair_sums(weights: Weights, days, n: int, cap: int, only=None):
     tids, docs, values = weights.ids[keep], weights.docs[keep], weights.weights[keep]
     span = 1 << 23  # above any ordinal day plus the window
     composite = tids * span + days[docs]
-    order = np.argsort(composite, kind="stable")
+    order = sort_order(composite)
     composite, docs, values, tids = composite[order], docs[order], values[order], tids[order]
     group_end = np.searchsorted(composite, (tids + 1) * span, side="left")
     window_end = np.searchsorted(composite, composite + WINDOW_DAYS, side="right")
@@ -160,10 +161,47 @@ def reduce_sums(keys_parts, sums_parts):
     sums = np.concatenate(sums_parts)
     if not len(keys):
         return keys, sums
-    order = np.argsort(keys, kind="stable")
+    order = sort_order(keys)
     keys, sums = keys[order], sums[order]
     first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     return keys[first], np.add.reduceat(sums, first)
+
+
+def sort_order(*columns, distinct: bool = False):
+    """The order ``np.lexsort(columns[::-1])`` gives (by the first column, then the next, ...; ties in their
+    given order), for columns of non-negative integers, found faster: numpy sorts numbers several times faster
+    than it orders rows stably, so each row becomes one number that holds its columns and its position, and
+    those are sorted. Rows known to be ``distinct`` need no position. By lexsort when the numbers would not fit
+    in 64 bits."""
+    import numpy as np
+
+    count = len(columns[0])
+    if not count:
+        return np.zeros(0, dtype=np.int64)
+    tops = [int(column.max()) + 1 for column in columns]
+    size = 1 if distinct else count
+    for top in tops:
+        size *= top
+    if size >= 1 << 63 or any(int(column.min()) < 0 for column in columns):
+        return np.lexsort(columns[::-1])
+    composite = np.zeros(count, dtype=np.int64)
+    for column, top in zip(columns, tops, strict=True):
+        composite *= top
+        composite += column
+    if distinct:
+        return np.argsort(composite)
+    composite *= count
+    composite += np.arange(count, dtype=np.int64)
+    composite.sort()
+    return composite % count
+
+
+def descending_ranks(values):
+    """Each value's rank among the distinct ``values``, largest first (0 for the largest): a column for
+    :func:`sort_order` that orders as ``-values`` does."""
+    import numpy as np
+
+    return np.unique(-values, return_inverse=True)[1].astype(np.int64)
 
 
 
@@ -171,12 +209,13 @@ def reduce_sums(keys_parts, sums_parts):
 class Graph:
     """The similarity graph: edges ``first[k] < second[k]`` (item indices) between articles alike in content
     (terms and entities, at least EDGE_FLOOR) and published within WINDOW_DAYS, with that content similarity
-    and their similarity as grouping sees it (dates counted), plus the weighted vectors."""
+    and their similarity as grouping sees it (dates counted), plus the weighted vectors. The edges are numpy
+    arrays, in the order of ``first * len(items) + second``."""
 
-    first: list[int]
-    second: list[int]
-    similarity: list[float]
-    content: list[float]
+    first: Any  # numpy int64 arrays
+    second: Any
+    similarity: Any  # numpy float64 arrays
+    content: Any
     terms: Weights
     entities: Weights
     pairs: int
@@ -225,8 +264,8 @@ def similarity_graph(items: Sequence[Item], only=None, vectors: Vectors | None =
     factor = np.where(dated & (delta > SAME_DAYS), np.exp(-(delta - SAME_DAYS) / DECAY_DAYS), 1.0)
     similarity = content * factor
     keep = content >= EDGE_FLOOR
-    return Graph(first=first[keep].tolist(), second=second[keep].tolist(), similarity=similarity[keep].tolist(),
-                  content=content[keep].tolist(), terms=terms, entities=entities, pairs=len(keys))
+    return Graph(first=first[keep], second=second[keep], similarity=similarity[keep], content=content[keep],
+                 terms=terms, entities=entities, pairs=len(keys))
 
 
 

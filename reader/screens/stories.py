@@ -82,11 +82,12 @@ def _flat(text: str) -> str:
 
 
 def story_prompt(story) -> Content:
-    """``12 · 3 sources · 1987-03-18..03-25 · label`` for the story list."""
+    """``12 · 3 sources · 1987-03-18..03-25 · label`` for the story list ("source unknown" when no article
+    names its outlet, as ECB+'s do not: not "0 sources")."""
     dates = story.first if story.first == story.last else f"{story.first}..{story.last[5:]}"
     return Content.assemble(
         (f"{story.size:>3}", "bold"),
-        (f" · {counted(len(story.sources), 'source')} · ", "$text-muted"),
+        (f" · {counted(len(story.sources), 'source') if story.sources else 'source unknown'} · ", "$text-muted"),
         (dates or "undated", "$text-muted"),
         " · ",
         _flat(story.label) or _flat(story.articles[0].title) or UNKNOWN,
