@@ -234,6 +234,109 @@ def test_a_persons_thing_is_no_full_name_a_lone_word_joins() -> None:
     assert len(ids_of(registry, ("Trump’s Twitter", "PERSON"), ("Twitter", "PERSON"))) == 2
 
 
+def test_a_surname_tagged_as_an_organisation_is_the_person_most_of_its_articles_name() -> None:
+    """spaCy often tags a lone surname ORG ("Trump", "Lyng"): where most articles using it name one person of
+    that surname in full, it is that person, in the entity list and in a search for the person."""
+    registry = resolve_entities(annotations(
+        {
+            "a1": "President Donald Trump spoke. Trump said no.",
+            "a2": "Donald Trump tweeted. Trump added that Trump would not.",
+            "a3": "Trump was in Ohio.",
+        },
+        {"a1": [("Donald Trump", "PERSON"), ("Trump", "ORG")],
+         "a2": [("Donald Trump", "PERSON"), ("Trump", "ORG"), ("Trump", "PERSON")],
+         "a3": [("Trump", "ORG")]},
+    ))
+    assert registry.canonical("Trump", "ORG") == registry.canonical("Donald Trump", "PERSON")
+    entity = registry.find("Donald Trump")[0]
+    assert (entity.label, entity.mentions) == ("PERSON", 6)  # the label of the person, not the tag's
+    assert "surname" in [m.reason for m in entity.merges]
+    assert ("org", "trump") in registry.expand_terms("Donald Trump", {"person"})
+
+
+def test_a_company_named_like_a_person_stays_a_company() -> None:
+    """"Ford" is Ford Motor Co where an article names the company with its legal form, though it names Henry
+    Ford too; and a word most of whose articles name nobody of that surname is not a surname ("Houston"); but
+    "Icahn", named with Icahn and Co Inc in one article of three, is Carl Icahn."""
+    registry = resolve_entities(annotations(
+        {
+            "i1": "Carl Icahn said Icahn and Co Inc would buy. Icahn said.",
+            "i2": "Carl Icahn bid. Icahn said.",
+            "i3": "Carl Icahn won. Icahn said.",
+            "f1": "Ford Motor Co, founded by Henry Ford, said Ford would hire.",
+            "f2": "Henry Ford II said Ford Motor Co and Ford would grow.",
+            "f3": "Henry Ford II said Ford would grow.",
+            "h1": "Donald Houston said Houston would grow.",
+            "h2": "Oil prices fell in Houston.",
+            "h3": "Houston had rain.",
+        },
+        {"i1": [("Carl Icahn", "PERSON"), ("Icahn and Co Inc", "ORG"), ("Icahn", "ORG")],
+         "i2": [("Carl Icahn", "PERSON"), ("Icahn", "ORG")],
+         "i3": [("Carl Icahn", "PERSON"), ("Icahn", "ORG")],
+         "f1": [("Ford Motor Co", "ORG"), ("Henry Ford", "PERSON"), ("Ford", "ORG")],
+         "f2": [("Henry Ford II", "PERSON"), ("Ford Motor Co", "ORG"), ("Ford", "ORG")],
+         "f3": [("Henry Ford II", "PERSON"), ("Ford", "ORG")],
+         "h1": [("Donald Houston", "PERSON"), ("Houston", "GPE")],
+         "h2": [("Houston", "GPE")],
+         "h3": [("Houston", "GPE")]},
+    ))
+    assert registry.canonical("Ford", "ORG")[1:] == ("Ford", "ORG")
+    assert registry.canonical("Ford", "ORG", "f1")[1:] == ("Ford", "ORG")
+    assert registry.canonical("Houston", "GPE")[1:] == ("Houston", "GPE")
+    assert registry.canonical("Houston", "GPE", "h1")[1:] == ("Houston", "GPE")
+    assert registry.canonical("Icahn", "ORG")[1:] == ("Carl Icahn", "PERSON")
+
+
+def test_a_surname_tagged_as_an_organisation_reads_as_the_person_its_article_names() -> None:
+    """Where the corpus does not make the word a person, an article that names one person of that surname in
+    full and calls the word alone a person elsewhere reads it as that person."""
+    registry = resolve_entities(annotations(
+        {
+            "a1": "Vicente Fox spoke. Fox said no, and Fox left.",
+            "a2": "Fox reported it.",
+            "a3": "Fox aired it.",
+            "a4": "Fox said Fox would air it.",
+        },
+        {"a1": [("Vicente Fox", "PERSON"), ("Fox", "PERSON"), ("Fox", "ORG")],
+         "a2": [("Fox", "ORG")],
+         "a3": [("Fox", "ORG")],
+         "a4": [("Fox", "PERSON"), ("Fox", "ORG")]},
+    ))
+    fox = registry.canonical("Vicente Fox", "PERSON")[0]
+    assert registry.canonical("Fox", "PERSON")[0] == fox  # the only person called Fox
+    assert registry.canonical("Fox", "ORG")[1:] == ("Fox", "ORG")
+    assert registry.canonical("Fox", "ORG", "a1")[0] == fox
+    assert registry.canonical("Fox", "ORG", "a2")[1:] == ("Fox", "ORG")
+    assert registry.canonical("Fox", "ORG", "a4")[1:] == ("Fox", "ORG")  # nobody named in full there
+
+
+def test_a_places_acronym_the_corpus_never_defines_is_the_place_it_is_written_beside() -> None:
+    """"U.S." is the United States where articles write both, though none writes "United States (U.S.)"; not
+    "D.C." written once beside "Dakota City", nor an acronym beside two places of those initials."""
+    registry = resolve_entities(annotations(
+        {
+            "a1": "The United States said U.S. troops would stay.",
+            "a2": "U.S. officials said the United States agreed.",
+            "a3": "U.S. markets fell.",
+            "d1": "Dakota City is near D.C. today.",
+            "d2": "D.C. police said.",
+            "n1": "North Yemen and New York: N.Y. said.",
+            "n2": "New York and North Yemen: N.Y. again.",
+        },
+        {"a1": [("United States", "GPE"), ("U.S.", "GPE")],
+         "a2": [("U.S.", "GPE"), ("United States", "GPE")],
+         "a3": [("U.S.", "GPE")],
+         "d1": [("Dakota City", "GPE"), ("D.C.", "GPE")],
+         "d2": [("D.C.", "GPE")],
+         "n1": [("North Yemen", "GPE"), ("New York", "GPE"), ("N.Y.", "GPE")],
+         "n2": [("New York", "GPE"), ("North Yemen", "GPE"), ("N.Y.", "GPE")]},
+    ))
+    assert registry.canonical("U.S.", "GPE")[1:] == ("United States", "GPE")
+    assert registry.canonical("US", "GPE")[1:] == ("United States", "GPE")
+    assert registry.canonical("D.C.", "GPE")[1:] == ("D.C.", "GPE")
+    assert registry.canonical("N.Y.", "GPE")[1:] == ("N.Y.", "GPE")
+
+
 def test_lowercase_and_bare_legal_forms_are_dropped_as_mis_tags() -> None:
     registry = resolve_entities(annotations(
         {"a1": "in mosques and schools; Co Inc said; Texaco Inc said"},

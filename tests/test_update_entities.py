@@ -52,6 +52,13 @@ def corpus() -> dict[str, Annotation]:
         "northern-2": annotation(("Northern Alliance", "ORG")),
         "northern-3": annotation(("Northern Aliance", "ORG")),
         "mistag": annotation(("Co Inc", "ORG"), ("mosques", "FAC"), ("Revs", "ORG")),
+        "lyng-1": annotation(("Richard Lyng", "PERSON"), ("Lyng", "ORG")),
+        "lyng-2": annotation(("Richard Lyng", "PERSON"), ("Lyng", "ORG")),
+        "lyng-3": annotation(("Lyng", "ORG")),
+        "lyng-5": annotation(("Lyng", "ORG"), ("Kabul", "GPE")),
+        "us-1": annotation(("United States", "GPE"), ("U.S.", "GPE")),
+        "us-2": annotation(("U.S.", "GPE"), ("United States", "GPE")),
+        "us-3": annotation(("U.S.", "GPE"), ("Upper Silesia", "GPE")),
         "mattis": annotation(("James Mattis", "PERSON"), ("Mattis", "PERSON")),
         "bush-1": annotation(("George W. Bush", "PERSON")),
         "bush-2": annotation(("George Bush", "PERSON"), ("Bush", "PERSON")),
@@ -72,6 +79,13 @@ EDITS = {
     "a lone surname joins the only person left of that name": (("smith-2",), {}),
     "a new person of that surname splits a lone surname from its group": (
         (), {"smith-4": annotation(("Will Smith", "PERSON"), ("Smith", "PERSON"))}),
+    "a surname tagged ORG is the person once most articles using it name them": (("lyng-5",), {}),
+    "a surname tagged ORG loses a person's article to a company named with it": (
+        (), {"lyng-1": annotation(("Richard Lyng", "PERSON"), ("Lyng Foods Inc", "ORG"), ("Lyng", "ORG"))}),
+    "an article using the surname alone goes, the company stays": (("lyng-3",), {}),
+    "a new person of that surname reads it as them in their article": (
+        (), {"lyng-4": annotation(("Ann Lyng", "PERSON"), ("Lyng", "ORG"), ("Lyng", "PERSON"))}),
+    "a place's acronym is no longer written beside another place of its initials": (("us-3",), {}),
     "an acronym loses its definition": (("mca-1",), {}),
     "a changed article names a company without its legal form": (
         (), {"texaco": annotation(("Texaco Inc", "ORG"), ("Kabul", "ORG"), ("Kabul", "ORG"))}),
@@ -141,12 +155,22 @@ def test_the_edits_change_the_entities_as_the_rules_say() -> None:
     assert before.canonical("Smith", "PERSON")[1] == "Smith"  # John or Jane: nobody can tell
     assert before.canonical("MCA", "ORG")[1] == "Monetary Compensatory Amounts"
     assert before.canonical("Northern Aliance", "ORG")[1] == "Northern Alliance"
-    for gone in ("smith-2", "mca-1"):
+    assert before.canonical("Lyng", "ORG")[1:] == ("Lyng", "ORG")  # two of four articles name Richard Lyng
+    three = {aid: a for aid, a in articles.items() if aid != "lyng-5"}
+    joined = resolve_table(SurfaceTable.from_annotations(three), Aliases())
+    assert joined.canonical("Lyng", "ORG")[1:] == ("Richard Lyng", "PERSON")  # two of three
+    assert before.canonical("U.S.", "GPE")[1:] == ("U.S.", "GPE")  # beside two places of those initials
+    for gone in ("smith-2", "mca-1", "lyng-3", "lyng-5", "us-3"):
         articles.pop(gone)
     articles |= {"north-a": annotation(("Northern Grainworks", "ORG")),
                  "north-b": annotation(("Northern Oilworks", "ORG")),
-                 "khorosan": annotation(("Khorosan", "GPE"))}
+                 "khorosan": annotation(("Khorosan", "GPE")),
+                 "lyng-1": annotation(("Richard Lyng", "PERSON"), ("Lyng Foods Inc", "ORG"), ("Lyng", "ORG")),
+                 "lyng-4": annotation(("Ann Lyng", "PERSON"), ("Lyng", "ORG"), ("Lyng", "PERSON"))}
     after = resolve_table(SurfaceTable.from_annotations(articles), Aliases())
+    assert after.canonical("Lyng", "ORG")[1:] == ("Lyng", "ORG")  # the other article names a company Lyng
+    assert after.canonical("Lyng", "ORG", "lyng-4")[1] == "Ann Lyng"
+    assert after.canonical("U.S.", "GPE")[1:] == ("United States", "GPE")
     assert after.canonical("Smith", "PERSON")[1] == "John Smith"
     assert after.canonical("MCA", "ORG")[1] == "MCA Inc"  # no longer the amounts: the company
     assert after.canonical("Northern Aliance", "ORG")[1] == "Northern Aliance"

@@ -14,15 +14,19 @@ share: the key of a name, acronyms):
    (normalised name, label) found is a *surface*; surfaces are grouped into canonical entities by rules,
    applied in this order, each merge recorded with its reason: the alias file (``aliases.toml``) and the
    user's corrections; acronym definitions found in the text; the same name under labels of one kind
-   (GPE/LOC/FAC); a company name with and without "Inc"/"Corp"; spelling variants (token by token
-   Levenshtein, see :func:`similar_names`; a group's singular and plural, "Republican"/"Republicans"); a
-   person's name with a short given name or middle initials ("Jim Mattis", "James N. Mattis" -> "James
-   Mattis"; two sets of initials on one name are two people); a lone surname joining the one full name it can
-   mean ("Mujahid" -> "Zabihullah Mujahid"; not a person's thing, "Trump's Twitter"); a name's minority label
-   joining its majority label. The rules' version (``resolve.RULES``) makes an index grouped by earlier rules
-   regroup whole at its next update. Lower-case spans
-   ("mosques", "cts") and bare legal forms ("Co Inc") are dropped as mis-tags. An acronym with a hyphenated
-   qualifier ("IS-K") is its own entity, linked to the acronym's.
+   (GPE/LOC/FAC); a place's acronym the corpus never defines joining the one place of those initials it is
+   written beside, in two articles at least ("U.S." -> "United States"); a company name with and without
+   "Inc"/"Corp"; spelling variants (token by token Levenshtein, see :func:`similar_names`; a group's singular
+   and plural, "Republican"/"Republicans"); a person's name with a short given name or middle initials ("Jim
+   Mattis", "James N. Mattis" -> "James Mattis"; two sets of initials on one name are two people); a lone
+   surname joining the one full name it can mean ("Mujahid" -> "Zabihullah Mujahid"; not a person's thing,
+   "Trump's Twitter"); a lone surname the model tags as no person ("Trump" as ORG, "Lyng" as PRODUCT) joining
+   the person most articles using it name, or read as the person its article names in full (never where the
+   article names a company with that word and a legal form: "Ford" beside "Ford Motor Co"); a name's minority
+   label joining its majority label. The rules' version (``resolve.RULES``) makes an index grouped by earlier
+   rules regroup whole at its next update. Lower-case spans ("mosques", "cts") and bare legal forms ("Co Inc")
+   are dropped as mis-tags. An acronym with a hyphenated qualifier ("IS-K") is its own entity, linked to the
+   acronym's.
 3. **When reading** (:mod:`.registry`: :class:`EntityRegistry`): the index stores the normalised surface forms
    of each article's spans; the registry maps them to canonical entities, expands ``entity:NAME`` into every
    surface form of NAME's entity at query time and fills in canonical ids when an article is opened. So

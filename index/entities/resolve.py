@@ -19,7 +19,7 @@ from rapidfuzz.fuzz import ratio
 
 from ..aliases import Aliases, load_aliases
 from ..models import Annotation, label_kind
-from .names import acronym_letters, normalise_name, person_form
+from .names import _CONNECTORS, _LONG_FORM_WORD, acronym_letters, initials_match, normalise_name, person_form
 from .registry import EntityRecords, EntityRegistry, MergeReason, RegistryDetail
 from .surfaces import Surface, SurfaceTable
 
@@ -27,7 +27,10 @@ from .surfaces import Surface, SurfaceTable
 #: earlier rules is regrouped whole at its next update (an update regroups only what a change can reach).
 #: 2: a group's singular and plural are one group; a person's thing ("Trump's Twitter") is no full name; a
 #: person's name with a short given name or middle initials is that person ("Jim Mattis", "William P. Barr").
-RULES = 2
+#: 3: a lone surname tagged as no person ("Trump" as ORG) is the person most articles using it name in full, or
+#: the person its article names (not where the article names a company with that word and a legal form); a
+#: place's acronym the corpus never defines ("U.S.") is the place of those initials it is written beside.
+RULES = 3
 
 
 # --- similarity -----------------------------------------------------------------------------------------
@@ -189,6 +192,8 @@ class _Grouped:
     parents: list[tuple[str, str, str]]
     #: Per-article readings, ``(surface, article, surface of the group meant)``.
     readings: list[tuple[int, int, int]]
+    #: Surfaces read as a person whatever their label ("Trump" tagged ORG): they count as PERSON for the label.
+    as_person: set[int]
 
 
 def _dropped(surfaces: Sequence[Surface], aliases: Aliases) -> set[int]:
@@ -245,12 +250,15 @@ def _group(table: SurfaceTable, aliases: Aliases, token_use: Mapping[tuple[str, 
 
     _merge_acronyms(table, by_key, groups, secondary)
     _merge_same_names(by_key, surfaces, groups)
+    _merge_place_initials(table, live, by_key, groups, secondary)
     readings = _merge_company_suffixes(by_key, surfaces, groups, secondary)
     _merge_spellings(live, surfaces, groups, _token_use(live, surfaces) if token_use is None else token_use)
     _merge_person_forms(live, surfaces, groups)
     readings += _merge_surnames(live, surfaces, groups, secondary)
+    as_person: set[int] = set()
+    readings += _merge_mislabelled_surnames(live, by_key, surfaces, groups, secondary, as_person)
     _merge_minority_labels(by_key, surfaces, groups, secondary)
-    return _Grouped(table, groups, dropped, pinned, secondary, parents, readings)
+    return _Grouped(table, groups, dropped, pinned, secondary, parents, readings, as_person)
 
 
 def _merge_acronyms(table: SurfaceTable, by_key: Mapping[str, list[int]], groups: _Groups,
@@ -291,6 +299,63 @@ def _merge_same_names(by_key: Mapping[str, list[int]], surfaces: list[Surface], 
             for i in same[1:]:
                 groups.union(same[0], i, "same-name",
                              f"the same name tagged {surfaces[i].label} as well as {surfaces[same[0]].label}")
+
+
+def initials_of(form: str) -> str:
+    """The capitals an acronym of a long form is written with ("United States": "US", "District of Columbia":
+    "DC"; as :func:`.names.initials_match` reads them), "" when it has none."""
+    words = [match.group() for match in _LONG_FORM_WORD.finditer(form)]
+    letters = []
+    for n, word in enumerate(words):
+        if word.casefold() in _CONNECTORS and n < len(words) - 1:
+            continue
+        if not word[0].isupper():
+            return ""
+        caps = word.replace(".", "")
+        letters.append(caps if len(caps) >= 2 and caps.isupper() else word[0])
+    found = "".join(letters)
+    return found if len(found) >= 2 and initials_match(form, found) else ""
+
+
+def place_acronym(surface: Surface) -> str:
+    """The letters of a place's name written as capitals only ("U.S.", "UK"), "" for any other name."""
+    if surface.kind != "place" or " " in surface.key:
+        return ""
+    form = surface.best_form()
+    return acronym_letters(form) if all(c.isupper() or c == "." for c in form) else ""
+
+
+def _merge_place_initials(table: SurfaceTable, live: list[int], by_key: Mapping[str, list[int]], groups: _Groups,
+                          secondary: set[int]) -> None:
+    """A place's acronym the corpus never defines ("U.S.") is the place whose initials it is ("United States")
+    when that place, of all those with these initials, is the only one written beside it in an article, and in
+    two articles at least: not "D.C." named once beside "Dakota City"."""
+    surfaces = table.surfaces
+    defined = {acronym for acronym, _, _ in table.definitions}
+    long_forms: dict[str, list[int]] = defaultdict(list)
+    for i in live:
+        if surfaces[i].kind == "place" and " " in surfaces[i].key and (letters := initials_of(surfaces[i].best_form())):
+            long_forms[letters].append(i)
+    for i in live:
+        s = surfaces[i]
+        letters = place_acronym(s)
+        if not letters or letters not in long_forms or i in defined:
+            continue
+        root = groups.find(i)
+        if groups.size[root] != sum(groups.find(j) == root for j in by_key[s.key]):
+            continue  # grouped with another name by an earlier rule
+        articles = set(s.articles)
+        beside: dict[int, set[int]] = defaultdict(set)
+        for j in long_forms[letters]:
+            if (other := groups.find(j)) != root and not articles.isdisjoint(surfaces[j].articles):
+                beside[other] |= articles.intersection(surfaces[j].articles)
+        if len(beside) != 1:
+            continue
+        (target, together), = beside.items()
+        if len(together) >= 2 and groups.union(
+                target, i, "acronym", f"the initials of {surfaces[target].best_form()!r}, written beside it in "
+                                      f"{len(together)} articles and never defined"):
+            secondary.add(i)
 
 
 def _merge_company_suffixes(by_key: Mapping[str, list[int]], surfaces: list[Surface], groups: _Groups,
@@ -424,14 +489,7 @@ def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
     Returns per-article readings, ``(surface, article, group)``, for articles that name exactly one person
     of that surname who is not the corpus's choice: there, "Baker" is the Baker the article names.
     """
-    holders: dict[str, set[int]] = defaultdict(set)
-    for i in live:
-        s = surfaces[i]
-        words = s.key.split()
-        while words and words[0] in _TITLES:
-            words = words[1:]
-        if s.label == "PERSON" and len(words) >= 2 and not any(w.endswith(("'s", "’s")) for w in words[:-1]):
-            holders[words[-1]].add(groups.find(i))  # not "Trump's Twitter": a person's thing, not a full name
+    holders = {surname: {groups.find(i) for i in full} for surname, full in _full_names(live, surfaces).items()}
     readings: list[tuple[int, int, int]] = []
     for i in live:
         s = surfaces[i]
@@ -465,6 +523,93 @@ def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
     return readings
 
 
+def _full_names(live: list[int], surfaces: list[Surface]) -> dict[str, list[int]]:
+    """Surname -> the full names of people with it. A title ("Mrs Reagan") is no full name, nor is a person's
+    thing ("Trump's Twitter")."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    for i in live:
+        s = surfaces[i]
+        if s.label != "PERSON":
+            continue
+        words = s.key.split()
+        while words and words[0] in _TITLES:
+            words = words[1:]
+        if len(words) >= 2 and not any(w.endswith(("'s", "’s")) for w in words[:-1]):
+            holders[words[-1]].append(i)
+    return holders
+
+
+def _company_words(live: list[int], surfaces: list[Surface]) -> dict[str, set[int]]:
+    """Word -> the articles that tag a company named with it and a legal form ("Ford Motor Co", "Frank B. Hall
+    and Co Inc"): there, that word alone may be the company."""
+    found: dict[str, set[int]] = defaultdict(set)
+    for i in live:
+        s = surfaces[i]
+        words = s.key.split()
+        if s.label == "ORG" and len(words) >= 2 and any(w in _COMPANY_SUFFIXES for w in words[1:]):
+            for word in set(words) - _COMPANY_SUFFIXES:
+                found[word].update(s.articles)
+    return found
+
+
+def _merge_mislabelled_surnames(live: list[int], by_key: Mapping[str, list[int]], surfaces: list[Surface],
+                                groups: _Groups, secondary: set[int],
+                                as_person: set[int]) -> list[tuple[int, int, int]]:
+    """A lone word tagged as no person ("Trump" as ORG, "Lyng" as PRODUCT) that is the surname of people the
+    corpus names in full is read as one of them by the articles that use it. Articles that tag a company
+    named with the word and a legal form ("Ford Motor Co") are left out (there, "Ford" may be the company);
+    in the others, the people of that surname the article names (in full, or by a name of their entity).
+
+    The word joins a person when that person is the only one of the surname named in most of all the
+    articles using the word (two at least, or its only article): "Trump" tagged ORG in 78 articles, most
+    naming Donald Trump; not "Salomon" (Salomon Brothers, and Robert Salomon in a few articles) or "Houston".
+    Where it did not join, or an article names another person of that surname alone, that article reads the
+    word as the person it names in full, if it also tags the word alone as a person.
+
+    Returns those per-article readings, ``(surface, article, group)``; ``as_person`` gets the surfaces joined
+    (they do not make their entity an organisation).
+    """
+    holders = _full_names(live, surfaces)
+    companies = _company_words(live, surfaces)
+    readings: list[tuple[int, int, int]] = []
+    for key, members in by_key.items():
+        if " " in key or key not in holders:
+            continue
+        person_articles = set().union(*(surfaces[i].articles for i in members if surfaces[i].label == "PERSON"))
+        for i in members:
+            s = surfaces[i]
+            root = groups.find(i)
+            if s.label == "PERSON" or groups.size[root] != sum(groups.find(j) == root for j in members):
+                continue  # a person already, or grouped with another name by an earlier rule
+            candidates = {groups.find(c) for c in holders[key]} - {root}
+            if not candidates:
+                continue
+            company = companies.get(key, set())
+            in_full = {article for c in holders[key] for article in surfaces[c].articles}
+            named_here: dict[int, int] = {}
+            for article in s.articles:
+                if article in company:
+                    continue
+                here = [c for c in candidates if article in groups.group_articles(c)]
+                if len(here) == 1:
+                    named_here[article] = here[0]
+            if not named_here:
+                continue
+            (top, count), = Counter(named_here.values()).most_common(1)
+            total = len(s.articles)
+            joined = None
+            if count * 2 > total and (count >= 2 or total == 1):
+                detail = (f"a surname tagged {s.label}: {surfaces[top].best_form()} is the only person of that "
+                          f"name in {count} of the {total} articles that use it")
+                if groups.union(top, i, "surname", detail):
+                    secondary.add(i)
+                    as_person.add(i)
+                    joined = top
+            readings += [(i, article, c) for article, c in named_here.items()
+                         if c != joined and article in person_articles and article in in_full]
+    return readings
+
+
 def _merge_minority_labels(by_key: Mapping[str, list[int]], surfaces: list[Surface], groups: _Groups,
                            secondary: set[int]) -> None:
     """A name tagged with one kind most of the time (three mentions in four or more) is that entity when
@@ -495,6 +640,7 @@ _Entry = tuple[list[int], str, str, list[dict[str, str]], str]
 def _entries(grouped: _Grouped) -> list[_Entry]:
     """The entities of ``grouped``, in the order of their first surface."""
     table, groups, pinned, secondary = grouped.table, grouped.groups, grouped.pinned, grouped.secondary
+    as_person = grouped.as_person
     surfaces, dropped = table.surfaces, grouped.dropped
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(surfaces)):
@@ -512,7 +658,8 @@ def _entries(grouped: _Grouped) -> list[_Entry]:
         else:
             labels: dict[str, int] = {}
             for i in group:
-                labels[surfaces[i].label] = labels.get(surfaces[i].label, 0) + surfaces[i].count
+                label = "PERSON" if i in as_person else surfaces[i].label
+                labels[label] = labels.get(label, 0) + surfaces[i].count
             label = max(labels.items(), key=lambda kv: (kv[1], kv[0]))[0]
             primary = [i for i in group if i not in secondary] or group
             best = max(primary, key=lambda i: (surfaces[i].count, len(surfaces[i].key.split()), -i))

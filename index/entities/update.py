@@ -33,6 +33,8 @@ from .resolve import (
     _link_related,
     _readings,
     _unwanted,
+    initials_of,
+    place_acronym,
     similar_names,
 )
 from .surfaces import Surface, SurfaceTable
@@ -46,10 +48,12 @@ def resolve_update(previous: EntityRegistry, table: SurfaceTable, touched: Itera
     """What :func:`resolve_table` gives for ``table``: ``previous``'s table (resolved under these ``aliases``)
     after a few articles were removed, changed or added, ``touched`` holding the (key, label) of every name those
     articles tag, before and after the change. Only the surfaces those names can reach by the rules (the same
-    name, a company's name with its legal form, a surname and the full names ending with it, spelling variants,
-    acronym definitions, the alias file's entries, a word becoming too common to block on, and the entities they
-    were in) are grouped again, as a part of the table; every other entity is taken from ``previous`` as it was.
-    When the names reach more than a fifth of the table, it is regrouped whole."""
+    name, a company's name with its legal form, a surname and the full names ending with it (and, for a surname
+    tagged as no person, the companies named with it beside it), a place's acronym and the places of its
+    initials, spelling variants, acronym definitions, the alias file's entries, a word becoming too common to
+    block on, and the entities they were in) are grouped again, as a part of the table; every other entity is
+    taken from ``previous`` as it was. When the names reach more than a fifth of the table, it is regrouped
+    whole."""
     old = previous.table
     surfaces, old_surfaces = table.surfaces, old.surfaces
     keys = list(map(attrgetter("key"), surfaces))
@@ -365,6 +369,7 @@ class _Reach:
         self._blob: str | None = None
         self._offsets: list[int] = []
         self._last_words: dict[str, list[int]] | None = None
+        self._initials: dict[str, list[int]] | None = None
         self._person_forms: dict[str, list[int]] | None = None
         #: Surface -> entity, of the table before (once :meth:`region` asked).
         self.owners: Mapping[int, int] | None = None
@@ -448,6 +453,25 @@ class _Reach:
                     self._last_words[s.key.rsplit(" ", 1)[1]].append(i)
         return self._last_words.get(word, [])
 
+    def long_forms(self, letters: str) -> list[int]:
+        """The names of places whose initials are ``letters`` ("United States" for "US")."""
+        if self._initials is None:
+            self._initials = defaultdict(list)
+            for i, s in enumerate(self.table.surfaces):
+                if s.kind == "place" and " " in s.key and (initials := initials_of(s.best_form())):
+                    self._initials[initials].append(i)
+        return self._initials.get(letters, [])
+
+    def companies_with(self, word: str, articles: Iterable[int]) -> Iterator[int]:
+        """The companies named with ``word`` and a legal form ("Ford Motor Co" for "ford") in ``articles``."""
+        surfaces = self.table.surfaces
+        articles = set(articles)
+        for i in self._occurrences(word):
+            s = surfaces[i]
+            if s.label == "ORG" and any(w in _COMPANY_SUFFIXES for w in s.key.split()[1:]) \
+                    and not articles.isdisjoint(s.articles):
+                yield i
+
     def person_forms(self, key: str) -> list[int]:
         """The full names of people written as another way of writing ``key`` (:func:`.names.person_form`)."""
         if self._person_forms is None:
@@ -463,10 +487,21 @@ class _Reach:
         its spelling variants (:meth:`spellings`)."""
         yield from self.same_key(key)
         words = key.split()
-        if label == "PERSON":
-            yield from self.last_words(key) if len(words) == 1 else self.same_key(words[-1])
-            if len(words) > 1:
-                yield from self.person_forms(key)
+        if len(words) == 1:  # a lone surname, whatever its label, and the companies named with it beside it
+            surname_of = self.last_words(key)
+            yield from surname_of
+            if surname_of and label != "PERSON" and (i := self.where.get((key, label))) is not None:
+                yield from self.companies_with(key, self.table.surfaces[i].articles)
+        elif label == "PERSON":
+            yield from self.same_key(words[-1])
+            yield from self.person_forms(key)
+        if label_kind(label) == "place" and (i := self.where.get((key, label))) is not None:
+            surface = self.table.surfaces[i]  # a place's acronym and the places with those initials
+            if len(words) == 1:
+                if letters := place_acronym(surface):
+                    yield from self.long_forms(letters)
+            elif letters := initials_of(surface.best_form()):
+                yield from self.same_key(normalise_name(letters))
         base = _company_base(words)
         if base is not None:
             yield from self.same_key(base)
