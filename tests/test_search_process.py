@@ -36,9 +36,10 @@ def run_probe(script: str, env: dict[str, str] | None = None) -> dict:
 
 #: Modules a search with hits never needs: fuzzy matching and Whoosh's spelling corrector (a suggestion, a fuzzy
 #: word), Whoosh's highlighter and facet sorting, the standard library's introspection (dataclasses' docstrings),
-#: Whoosh's fuzzy automata and phonetic filter, and Rich (text to a pipe).
+#: Whoosh's fuzzy automata and phonetic filter, Rich (text to a pipe), and OpenSSL (the term dictionary's MD5).
 UNNEEDED = ("rapidfuzz", "whoosh.spelling", "whoosh.highlight", "html.entities", "whoosh.sorting", "inspect", "ast",
-            "dis", "tokenize", "whoosh.automata.lev", "whoosh.lang.dmetaphone", "random", "calendar", "rich")
+            "dis", "tokenize", "whoosh.automata.lev", "whoosh.lang.dmetaphone", "random", "calendar", "rich",
+            "_hashlib")
 
 
 @pytest.mark.parametrize("json_output", [True, False], ids=["json", "text"])
