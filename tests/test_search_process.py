@@ -16,6 +16,7 @@ import subprocess
 import sys
 import textwrap
 from array import array
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -317,6 +318,40 @@ def test_the_source_facet_column_reads_as_whoosh_reads_it(tmp_path: Path) -> Non
                     for value in reader.column_reader("source_facet", translate=False)]
         assert column_values(reader, "source_facet") == expected
         assert sorted(set(expected)) == ["(unknown source)", "AFP", "Reuters", "日本"]
+
+
+
+def test_the_sources_of_a_searchs_few_hits_are_read_alone_and_counted_as_before(tmp_path: Path) -> None:
+    """A search matching few documents reads only its matches' sources (in an index of two segments, each read
+    at its own place), and its source facets count what reading every document's source counts."""
+    from index import open_library
+    from index.search.searcher import SOURCES_ALL_FROM
+    from index.search.terms import column_values
+
+    sources = ["AFP", "Reuters", "", "日本"]
+    write_files(tmp_path / "c", {f"{n:03}.jsonl": json.dumps({"id": f"a{n}", "title": f"T {n}",
+                                                             "source": sources[n % 4],
+                                                             "text": "Body text." + " rare" * (n % 10 == 0)}) + "\n"
+                                 for n in range(40)})
+    with open_library(tmp_path / "c", tmp_path / "idx") as lib:
+        lib.build()
+    write_files(tmp_path / "c", {f"1{n:02}.jsonl": json.dumps({"id": f"b{n}", "title": f"U {n}",
+                                                              "source": sources[n % 3],
+                                                              "text": "More text." + " rare" * (n == 1)})
+                                 + "\n" for n in range(5)})
+    with open_library(tmp_path / "c", tmp_path / "idx") as lib:
+        lib.build()
+        searcher = lib._search_engine()
+        reader = searcher.searcher.reader()
+        assert len(list(reader.leaf_readers())) == 2
+        every = column_values(reader, "source_facet")
+        for docnums in ({0, 3, 41}, {44, 2}, set(), set(range(reader.doc_count_all()))):
+            assert column_values(reader, "source_facet", docnums) == [every[d] for d in sorted(docnums)]
+        result = lib.search("rare")
+        hits = searcher.searcher.search(searcher.parser.parse("rare"), limit=None).docs()
+        expected = sorted(Counter(every[d] for d in hits).items(), key=lambda kv: (-kv[1], kv[0]))
+        assert 0 < result.total < reader.doc_count_all() * SOURCES_ALL_FROM
+        assert [(c.value, c.count) for c in result.facets["source"]] == expected
 
 
 # --- highlighting ---------------------------------------------------------------------------------------
