@@ -16,6 +16,7 @@ import subprocess
 import sys
 import textwrap
 from array import array
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -36,9 +37,10 @@ def run_probe(script: str, env: dict[str, str] | None = None) -> dict:
 
 #: Modules a search with hits never needs: fuzzy matching and Whoosh's spelling corrector (a suggestion, a fuzzy
 #: word), Whoosh's highlighter and facet sorting, the standard library's introspection (dataclasses' docstrings),
-#: Whoosh's fuzzy automata and phonetic filter, and Rich (text to a pipe).
+#: Whoosh's fuzzy automata and phonetic filter, Rich (text to a pipe), and OpenSSL (the term dictionary's MD5).
 UNNEEDED = ("rapidfuzz", "whoosh.spelling", "whoosh.highlight", "html.entities", "whoosh.sorting", "inspect", "ast",
-            "dis", "tokenize", "whoosh.automata.lev", "whoosh.lang.dmetaphone", "random", "calendar", "rich")
+            "dis", "tokenize", "whoosh.automata.lev", "whoosh.lang.dmetaphone", "random", "calendar", "rich",
+            "_hashlib")
 
 
 @pytest.mark.parametrize("json_output", [True, False], ids=["json", "text"])
@@ -117,6 +119,53 @@ def test_the_engine_records_have_docstrings() -> None:
     assert len(records) >= 10
     # dataclasses writes "Name(field: type, ...)" where a class has none
     assert [cls.__name__ for cls in records if cls.__doc__.startswith(f"{cls.__name__}(")] == []
+
+
+
+def test_the_engine_records_are_frozen_dataclasses_made_without_compiling_code() -> None:
+    """Importing the records compiles nothing (dataclasses writes and compiles each method of each record in every
+    process, 7 ms of a search), and each record still behaves as a frozen dataclass: equality, hash, repr,
+    ``replace``/``asdict``/``astuple``, pickling and copying, no assignment."""
+    probe = run_probe("""
+        import copy, dataclasses, json, pickle, sys
+        compiled = []
+        sys.addaudithook(lambda event, args: compiled.append(args) if event == "compile" and args[1] == "<string>"
+                         else None)
+        import index.models as m
+        made = len(compiled)
+        span = m.EntitySpan(1, 5, "PERSON", "Bob")
+        hit = m.Hit("a", 1, 2.5, "T", "S", "", (m.Fragment("t", 0, ((0, 1),)),))
+        result = m.SearchResult("q", 1, (hit,))
+        checks = {
+            "repr": repr(span),
+            "equal": span == m.EntitySpan(1, 5, "PERSON", "Bob") and span != m.EntitySpan(1, 6, "PERSON", "Bob"),
+            "other": span.__eq__(("x",)) is NotImplemented,
+            "hash": hash(span) == hash((1, 5, "PERSON", "Bob", "", "")),
+            "replace": dataclasses.replace(span, label="ORG") == m.EntitySpan(1, 5, "ORG", "Bob"),
+            "asdict": dataclasses.asdict(hit)["fragments"] == ({"text": "t", "start": 0, "matches": ((0, 1),)},),
+            "astuple": dataclasses.astuple(m.FacetCount("v", 2)) == ("v", 2, ""),
+            "fields": [f.name for f in dataclasses.fields(m.Skipped)] == ["path", "reason", "line"],
+            "pickled": pickle.loads(pickle.dumps(result)) == result and copy.deepcopy(hit) == hit,
+            "facets": result.facets == {} and result.facets is not m.SearchResult("q", 1, ()).facets,
+            "unhashable": True,
+        }
+        for attempt in (lambda: setattr(span, "label", "ORG"), lambda: delattr(span, "end")):
+            try:
+                attempt()
+                checks["frozen"] = False
+            except dataclasses.FrozenInstanceError:
+                checks.setdefault("frozen", True)
+        try:
+            hash(result)  # its facets are a dict
+            checks["unhashable"] = False
+        except TypeError:
+            pass
+        print("PROBE=" + json.dumps({"compiled": made, **checks}))
+    """)
+    assert probe.pop("repr") == "EntitySpan(start=1, end=5, label='PERSON', text='Bob', entity_id='', canonical='')"
+    assert probe == {"compiled": 0, "equal": True, "other": True, "hash": True, "replace": True, "asdict": True,
+                     "astuple": True, "fields": True, "pickled": True, "facets": True, "unhashable": True,
+                     "frozen": True}
 
 
 # --- printing -------------------------------------------------------------------------------------------
@@ -269,6 +318,40 @@ def test_the_source_facet_column_reads_as_whoosh_reads_it(tmp_path: Path) -> Non
                     for value in reader.column_reader("source_facet", translate=False)]
         assert column_values(reader, "source_facet") == expected
         assert sorted(set(expected)) == ["(unknown source)", "AFP", "Reuters", "日本"]
+
+
+
+def test_the_sources_of_a_searchs_few_hits_are_read_alone_and_counted_as_before(tmp_path: Path) -> None:
+    """A search matching few documents reads only its matches' sources (in an index of two segments, each read
+    at its own place), and its source facets count what reading every document's source counts."""
+    from index import open_library
+    from index.search.searcher import SOURCES_ALL_FROM
+    from index.search.terms import column_values
+
+    sources = ["AFP", "Reuters", "", "日本"]
+    write_files(tmp_path / "c", {f"{n:03}.jsonl": json.dumps({"id": f"a{n}", "title": f"T {n}",
+                                                             "source": sources[n % 4],
+                                                             "text": "Body text." + " rare" * (n % 10 == 0)}) + "\n"
+                                 for n in range(40)})
+    with open_library(tmp_path / "c", tmp_path / "idx") as lib:
+        lib.build()
+    write_files(tmp_path / "c", {f"1{n:02}.jsonl": json.dumps({"id": f"b{n}", "title": f"U {n}",
+                                                              "source": sources[n % 3],
+                                                              "text": "More text." + " rare" * (n == 1)})
+                                 + "\n" for n in range(5)})
+    with open_library(tmp_path / "c", tmp_path / "idx") as lib:
+        lib.build()
+        searcher = lib._search_engine()
+        reader = searcher.searcher.reader()
+        assert len(list(reader.leaf_readers())) == 2
+        every = column_values(reader, "source_facet")
+        for docnums in ({0, 3, 41}, {44, 2}, set(), set(range(reader.doc_count_all()))):
+            assert column_values(reader, "source_facet", docnums) == [every[d] for d in sorted(docnums)]
+        result = lib.search("rare")
+        hits = searcher.searcher.search(searcher.parser.parse("rare"), limit=None).docs()
+        expected = sorted(Counter(every[d] for d in hits).items(), key=lambda kv: (-kv[1], kv[0]))
+        assert 0 < result.total < reader.doc_count_all() * SOURCES_ALL_FROM
+        assert [(c.value, c.count) for c in result.facets["source"]] == expected
 
 
 # --- highlighting ---------------------------------------------------------------------------------------

@@ -17,12 +17,14 @@ piece), :mod:`.searcher` (running a query: hits, facets, suggestions) and :mod:`
 offsets, fragments).
 """
 
-from ..lazy import stand_in, standing_in
+from ..lazy import hashlib_md5_only, stand_in, standing_in
 
 # Whoosh imports ``random`` (to name files it writes, to sample clusters) and ``calendar`` (for date ranges with a
 # day past a month's end): 3 ms of a search process, which does none of these. While Whoosh's modules are imported
-# here they get stand-ins that import the real modules when used.
-with standing_in({name: stand_in(name, ()) for name in ("calendar", "random")}):
+# here they get stand-ins that import the real modules when used. Its hash files (the term dictionary, opened
+# with the index) are imported here too, to get ``md5`` from :func:`~index.lazy.hashlib_md5_only`.
+with standing_in({**{name: stand_in(name, ()) for name in ("calendar", "random")}, **hashlib_md5_only()}):
+    import whoosh.filedb.filetables
     import whoosh.searching
     import whoosh.util.times  # noqa: F401
 

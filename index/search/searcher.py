@@ -29,6 +29,9 @@ FACET_SIZE = 12
 #: them again costs: with 2,000 kept, searches that each read 200 other documents (the benchmark's set, run
 #: round after round) took 15 ms longer; all of Reuters (19,043) fits, a corpus of 100,000 keeps a fifth.
 ENTITY_CACHE_DOCS = 20_000
+#: The share of the documents from which a search's source facets read every document's source (see
+#: :meth:`Searcher._source_facets`).
+SOURCES_ALL_FROM = 1 / 8
 #: Prefix queries whose stem check is remembered (an LRU).
 STEM_CACHE_SIZE = 256
 
@@ -171,16 +174,25 @@ class Searcher:
 
     def _source_facets(self, results) -> tuple[FacetCount, ...]:
         """Articles per source among every match. Each document's source is read once per searcher, in one
-        pass over the column: reading it document by document cost 10 ms on a search matching 3,000."""
-        if self._sources is None:
+        pass over the column: reading it document by document cost 10 ms on a search matching 3,000. Until a
+        search matches :data:`SOURCES_ALL_FROM` of the documents, only its matches' sources are read (a
+        ``byline search`` process, 5 ms on Reuters to read every source, makes one search)."""
+        docs = results.docs()
+        if self._sources is None and len(docs) < SOURCES_ALL_FROM * self.searcher.doc_count_all():
             try:
-                self._sources = column_values(self.searcher.reader(), "source_facet")
+                found = column_values(self.searcher.reader(), "source_facet", docs)
             except (KeyError, ValueError):
-                self._sources = []
-        sources = self._sources
-        if not sources:
+                found = []
+        else:
+            if self._sources is None:
+                try:
+                    self._sources = column_values(self.searcher.reader(), "source_facet")
+                except (KeyError, ValueError):
+                    self._sources = []
+            found = self._sources and list(map(self._sources.__getitem__, docs))
+        if not found:
             return ()
-        counts = sorted(Counter(map(sources.__getitem__, results.docs())).items(), key=lambda kv: (-kv[1], kv[0]))
+        counts = sorted(Counter(found).items(), key=lambda kv: (-kv[1], kv[0]))
         return tuple(
             FacetCount(value=str(value), count=count,
                        clause=f'source:"{value}"' if value != "(unknown source)" else "")
