@@ -327,6 +327,17 @@ def measure_seeds(report: Report) -> None:
                f"{precision:.3f} / {recall:.3f} / {f1:.3f}", budget="1.000", met=f1 >= 0.999)
 
 
+def _add_halves(report: Report, key: str, figures: Mapping[str, Mapping], what, beside, budget: float = 0.0) -> None:
+    """A B-cubed row for each half of ``figures`` (``what`` names the half's articles, with ``{half}`` for the
+    half's name; ``beside`` says what else it found), kept in the report's data under ``key``."""
+    report.data.setdefault("stories", {})[key] = figures
+    for half in ("dev", "test"):
+        f = figures[half]
+        met = {"budget": f"F1 >= {budget}", "met": f["f1"] >= budget} if budget else {}
+        report.add("stories", what(f).format(half=half) + ", B-cubed P / R / F1",
+                   f"{f['precision']:.3f} / {f['recall']:.3f} / {f['f1']:.3f}", versus=beside(f), **met)
+
+
 def run(report: Report, corpus=None) -> None:
     """Every corpus this machine has; the ones it lacks are skipped with the reason. With ``corpus`` (the
     bench's), also its first grouping."""
@@ -338,25 +349,16 @@ def run(report: Report, corpus=None) -> None:
     except Unmeasurable as exc:
         report.skip("stories: BASIL", str(exc))
     else:
-        report.data.setdefault("stories", {})["basil"] = figures
-        for half in ("dev", "test"):
-            f = figures[half]
-            report.add("stories", f"BASIL {half} half ({f['articles']} articles, {f['events']} events), "
-                                  "B-cubed P / R / F1",
-                       f"{f['precision']:.3f} / {f['recall']:.3f} / {f['f1']:.3f}", budget="F1 >= 0.97",
-                       met=f["f1"] >= 0.97, versus=f"{f['singles']} left single")
+        _add_halves(report, "basil", figures, lambda f: f"BASIL {{half}} half ({f['articles']} articles, "
+                    f"{f['events']} events)", lambda f: f"{f['singles']} left single", budget=0.97)
     try:
         ecb = measure_ecbplus()
     except Unmeasurable as exc:
         report.skip("stories: ECB+", str(exc))
     else:
-        report.data.setdefault("stories", {})["ecbplus"] = ecb
-        for half in ("dev", "test"):
-            f = ecb[half]
-            report.add("stories", f"ECB+ {half} half ({f['articles']} articles, {f['topics']} topics of two "
-                                  "look-alike events), B-cubed P / R / F1",
-                       f"{f['precision']:.3f} / {f['recall']:.3f} / {f['f1']:.3f}",
-                       versus=f"{f['joined']} of {f['topics']} topics' two events grouped as one")
+        _add_halves(report, "ecbplus", ecb, lambda f: f"ECB+ {{half}} half ({f['articles']} articles, "
+                    f"{f['topics']} topics of two look-alike events)",
+                    lambda f: f"{f['joined']} of {f['topics']} topics' two events grouped as one")
     try:
         measure_reuters(report)
     except Unmeasurable as exc:

@@ -252,17 +252,22 @@ async def test_a_query_typed_while_a_corpus_with_no_index_opens_is_searched_afte
     app.library.close()
 
 
+async def run_until_it_ends(app: BylineApp, seconds: float = 2.0) -> None:
+    """Run ``app`` until it ends by itself (or ``seconds`` pass)."""
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(int(seconds / 0.05)):
+            await pilot.pause(0.05)
+            if not app.is_running:
+                break
+
+
 async def test_a_library_that_cannot_be_opened_ends_the_reader_with_the_reason(tmp_path) -> None:
     from functools import partial
 
     from index import open_library
 
     app = BylineApp(partial(open_library, tmp_path / "nowhere", tmp_path / "idx"))
-    async with app.run_test(size=SIZE) as pilot:
-        for _ in range(20):
-            await pilot.pause(0.05)
-            if not app.is_running:
-                break
+    await run_until_it_ends(app)
     assert app.return_code == 1
     assert isinstance(app.open_error, FileNotFoundError) and "no such corpus" in str(app.open_error)
 
@@ -282,11 +287,7 @@ async def test_the_index_of_another_corpus_ends_the_reader_and_is_left_as_it_was
     generation = current_generation(index_dir)
     other = write_files(tmp_path / "other", {"a.txt": "Alpha\n\nThe harbour reopened on Monday."})
     app = BylineApp(partial(open_library, other, index_dir))
-    async with app.run_test(size=SIZE) as pilot:
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if not app.is_running:
-                break
+    await run_until_it_ends(app)
     assert app.return_code == 1
     assert isinstance(app.open_error, IndexOfAnotherCorpus) and str(other.resolve()) in str(app.open_error)
     assert current_generation(index_dir) == generation
