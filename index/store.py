@@ -363,23 +363,46 @@ def write_catalog(generation: Path, corpus: Path, rows: Mapping[str, dict[str, A
 
 def catalog_corpus(generation: Path) -> str | None:
     """The corpus the catalog of ``generation`` was last written for: as its journal's last update recorded it,
-    else as :func:`write_catalog` did (second after the token, so read from the catalog's first bytes alone);
-    None when it cannot be told (an unreadable catalog or journal)."""
+    else as :func:`write_catalog` did. Read from the first bytes of the catalog and of the journal's last line
+    (the token and the corpus come first in both), never the whole of either: every open of an index asks. None
+    when it cannot be told."""
     try:
-        journal = _open_journal(generation)
         with open(generation / CATALOG, "rb") as handle:
             head = handle.read(1 << 16)
-        if journal is not None:
-            with journal:
-                entries = _journal_entries(journal.read(), _journal_token(head))
-            if entries:
-                return str(entries[-1].get("corpus", "")) or None
-        text = head.decode("utf-8", errors="replace")
+        token = _journal_token(head)
+        last = _last_journal_line(generation) if token is not None else b""
+        entry = last.partition(b" ")[2]
+        ours = token is not None and entry.startswith(_TOKEN_START + token.encode("ascii") + b'"')
+        source = entry if ours else head
+        text = source.decode("utf-8", errors="replace")
         key = text.find('"corpus":')
-        corpus = json.JSONDecoder().raw_decode(text, key + len('"corpus":'))[0] if key >= 0 else None
+        value = len(text) - len(text[key + len('"corpus":'):].lstrip()) if key >= 0 else -1
+        corpus = json.JSONDecoder().raw_decode(text, value)[0] if key >= 0 else None
     except (OSError, ValueError):
         return None
     return corpus if isinstance(corpus, str) else None
+
+
+def _last_journal_line(generation: Path) -> bytes:
+    """The first bytes (up to 64 KB) of the catalog journal's last complete line; empty when there is none."""
+    journal = _open_journal(generation)
+    if journal is None:
+        return b""
+    with journal:
+        position = journal.seek(0, os.SEEK_END)
+        data = b""
+        while position > 0:
+            step = min(1 << 16, position)
+            position -= step
+            journal.seek(position)
+            data = journal.read(step) + data
+            end = data.rfind(b"\n")
+            if end < 0:
+                continue  # an unfinished line only, so far
+            start = data.rfind(b"\n", 0, end) + 1
+            if start or position == 0:
+                return data[start:min(end, start + (1 << 16))]
+    return b""
 
 
 def check_corpus(generation: Path, corpus: Path, index_dir: Path) -> None:

@@ -186,3 +186,32 @@ def test_the_stories_follow_an_edit_the_journal_holds(indexed) -> None:
     with open_library(corpus, index_dir) as lib:
         after = {article.id: article.title for story in lib.stories().stories() for article in story.articles}
     assert "A headline rewritten" in after.values() and "A headline rewritten" not in before.values()
+
+
+def test_the_corpus_a_catalog_was_written_for_is_read_from_its_first_bytes_and_its_journals_last_line(
+        tmp_path: Path) -> None:
+    """Every open of an index asks which corpus it holds (an index of another corpus is refused): the answer is the
+    journal's last complete line when it belongs to this catalog, else the catalog's own; a line left unfinished, a
+    journal of an older catalog and a catalog written before journals (spaced JSON) are read right."""
+    import zlib
+
+    def compact(data: dict) -> str:
+        return json.dumps(data, separators=(",", ":"))
+
+    def line(token: str, corpus: str) -> bytes:
+        payload = compact({"journal": token, "corpus": corpus, "annotator": "x", "rows": [], "deleted": []}).encode()
+        return b"%08x %s\n" % (zlib.crc32(payload), payload)
+
+    generation = tmp_path
+    (generation / store.CATALOG).write_text(compact({"journal": "abc123", "corpus": "/news", "annotator": "x",
+                                                     "articles": []}), encoding="utf-8")
+    assert store.catalog_corpus(generation) == "/news"
+    journal = generation / store.CATALOG_JOURNAL
+    journal.write_bytes(line("abc123", "/old") * 3 + line("abc123", "/moved news") + line("abc123", "/x")[:-1])
+    assert store.catalog_corpus(generation) == "/moved news"
+    journal.write_bytes(line("fff999", "/another"))  # an older catalog's journal: not this one's
+    assert store.catalog_corpus(generation) == "/news"
+    journal.unlink()
+    (generation / store.CATALOG).write_text(json.dumps({"corpus": "/before journals", "articles": []}),
+                                           encoding="utf-8")
+    assert store.catalog_corpus(generation) == "/before journals"
