@@ -121,6 +121,22 @@ def find_acronym_definitions(text: str) -> list[tuple[int, int, int, int]]:
 
 
 
+def initials_of(form: str) -> str:
+    """The capitals an acronym of a long form is written with ("United States": "US", "District of Columbia":
+    "DC"; as :func:`initials_match` reads them), "" when it has none."""
+    words = [match.group() for match in _LONG_FORM_WORD.finditer(form)]
+    letters = []
+    for n, word in enumerate(words):
+        if word.casefold() in _CONNECTORS and n < len(words) - 1:
+            continue
+        if not word[0].isupper():
+            return ""
+        caps = word.replace(".", "")
+        letters.append(caps if len(caps) >= 2 and caps.isupper() else word[0])
+    found = "".join(letters)
+    return found if len(found) >= 2 and initials_match(form, found) else ""
+
+
 def initials_match(long_form: str, letters: str) -> bool:
     """Whether ``long_form`` (a span, perhaps with a leading "the") is what ``letters`` stand for."""
     words = list(_LONG_FORM_WORD.finditer(long_form))

@@ -350,26 +350,26 @@ class EntityRegistry:
         index holds that form in (a name tagged GPE once is in ``place`` even if its entity is an ORG)."""
         key = normalise_name(name)
         terms: set[tuple[str, str]] = set()
-        wanted = [number for number in self._numbers(key)
-                  if not kinds or label_kind(self._headers[number][2]) in kinds]
-        lookup = self._lookup
-        if self._members is None and isinstance(lookup, SortedLookup):
-            # As saved: the entities' forms read from the columns, for these entities only (a search process
-            # asks once; building every entity's list first took 170 ms of such a process on Reuters).
-            for number in wanted:
-                terms.update(lookup.forms_of(number))
-            wanted = []
-        elif self._members is None:
+        # As saved, an entity's forms are read from the columns for that entity alone: a search process asks once,
+        # and building every entity's list first took 170 ms of such a process on Reuters.
+        saved = self._lookup if self._members is None and isinstance(self._lookup, SortedLookup) else None
+        for number in self._numbers(key):
+            if kinds and label_kind(self._headers[number][2]) not in kinds:
+                continue
+            terms.update(saved.forms_of(number) if saved is not None else self._member_forms().get(number, ()))
+        if not terms:
+            return [(kind, key) for kind in sorted(kinds)] if kinds else [("entity", key)]
+        return sorted(terms)
+
+    def _member_forms(self) -> dict[int, list[tuple[str, str]]]:
+        """Entity -> ``(kind, form)`` of each of its surface forms, built once from the map built in memory."""
+        if self._members is None:
             members: dict[int, list[tuple[str, str]]] = defaultdict(list)
             for form, label, number in self._surface_rows():
                 if number >= 0:
                     members[number].append((label_kind(label), form))
             self._members = members
-        for number in wanted:
-            terms.update(self._members.get(number, ()))
-        if not terms:
-            return [(kind, key) for kind in sorted(kinds)] if kinds else [("entity", key)]
-        return sorted(terms)
+        return self._members
 
     def coverage(self, entity: CanonicalEntity, articles: Sequence[ArticleSummary]) -> EntityCoverage:
         """Which of ``articles`` (a search's hits, a story's articles) mention ``entity`` and which do not."""

@@ -19,7 +19,7 @@ from rapidfuzz.fuzz import ratio
 
 from ..aliases import Aliases, load_aliases
 from ..models import Annotation, label_kind
-from .names import _CONNECTORS, _LONG_FORM_WORD, acronym_letters, initials_match, normalise_name, person_form
+from .names import acronym_letters, initials_of, normalise_name, person_form
 from .registry import EntityRecords, EntityRegistry, MergeReason, RegistryDetail
 from .surfaces import Surface, SurfaceTable
 
@@ -299,22 +299,6 @@ def _merge_same_names(by_key: Mapping[str, list[int]], surfaces: list[Surface], 
             for i in same[1:]:
                 groups.union(same[0], i, "same-name",
                              f"the same name tagged {surfaces[i].label} as well as {surfaces[same[0]].label}")
-
-
-def initials_of(form: str) -> str:
-    """The capitals an acronym of a long form is written with ("United States": "US", "District of Columbia":
-    "DC"; as :func:`.names.initials_match` reads them), "" when it has none."""
-    words = [match.group() for match in _LONG_FORM_WORD.finditer(form)]
-    letters = []
-    for n, word in enumerate(words):
-        if word.casefold() in _CONNECTORS and n < len(words) - 1:
-            continue
-        if not word[0].isupper():
-            return ""
-        caps = word.replace(".", "")
-        letters.append(caps if len(caps) >= 2 and caps.isupper() else word[0])
-    found = "".join(letters)
-    return found if len(found) >= 2 and initials_match(form, found) else ""
 
 
 def place_acronym(surface: Surface) -> str:

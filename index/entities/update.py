@@ -19,7 +19,7 @@ from rapidfuzz.process import cdist
 from ..aliases import Aliases
 from ..models import label_kind
 from . import resolve
-from .names import RESOLVED_LABELS, normalise_name, person_form
+from .names import RESOLVED_LABELS, initials_of, normalise_name, person_form
 from .registry import EntityRecords, EntityRegistry, HeaderColumns, RegistryDetail, entity_key, loaded_numpy
 from .resolve import (
     _COMMON_TOKEN,
@@ -33,7 +33,6 @@ from .resolve import (
     _link_related,
     _readings,
     _unwanted,
-    initials_of,
     place_acronym,
     similar_names,
 )
