@@ -122,3 +122,13 @@ def test_the_label_file_is_consistent():
         assert pair.get("method", "candidates") in ("candidates", "exhaustive"), pair["a"]
     for pair in labels["unrelated"]:
         assert pair["a"].split("/")[0] != pair["b"].split("/")[0], pair
+
+
+def test_the_one_to_one_ceiling_counts_what_a_linker_using_each_sentence_once_can_find():
+    # A lede (0) with three counterparts, one of them (5) also the counterpart of A's sentence 4: a linker
+    # using each sentence once finds at most two of the four (0-6 and 4-5), and an augmenting path is needed
+    # to see it (0 takes 5 first).
+    assert quality.one_to_one_ceiling({(0, 5), (0, 6), (4, 5)}) == 2
+    assert quality.one_to_one_ceiling({(0, 5), (0, 6), (0, 7), (4, 5)}) == 2
+    assert quality.one_to_one_ceiling({(1, 1), (2, 2), (3, 3)}) == 3
+    assert quality.one_to_one_ceiling(set()) == 0
