@@ -127,6 +127,21 @@ def test_list_and_stories_take_the_corpus_as_a_word_like_index(capsys, tmp_path:
     assert (status, out) == (2, "") and "two corpora" in err
 
 
+def test_index_and_open_take_the_corpus_as_an_option_like_every_command(capsys, tmp_path: Path) -> None:
+    """``byline index -C ~/news`` (as ``byline search -C ~/news``) builds that corpus, and ``byline open -C`` names
+    a missing one as ``byline open PATH`` does, before the reader starts; two different ones are refused."""
+    corpus = write_files(tmp_path / "c", {"a.txt": "Harbour news\n\nThe harbour reopened on Monday."})
+    index_dir = str(tmp_path / "idx")
+    status, out, _ = run(capsys, "index", "-C", str(corpus), "--index-dir", index_dir, "--json")
+    assert status == 0 and json.loads(out)["articles"] == 1
+    status, out, _ = run(capsys, "search", "harbour", "-C", str(corpus), "--index-dir", index_dir, "--json")
+    assert status == 0 and [h["id"] for h in json.loads(out)["hits"]] == ["a"]
+    status, _, err = run(capsys, "open", "--corpus", str(tmp_path / "nowhere"))
+    assert status != 0 and "no such corpus" in err and "nowhere" in err
+    status, out, err = run(capsys, "index", str(corpus), "-C", str(SEEDS), "--index-dir", index_dir)
+    assert (status, out) == (2, "") and "two corpora" in err
+
+
 def test_missing_corpus_is_a_clear_error(capsys, tmp_path: Path) -> None:
     status, _, err = run(capsys, "index", str(tmp_path / "nowhere"))
     assert status == 1 and err.startswith("byline: no such corpus")

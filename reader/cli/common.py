@@ -16,19 +16,15 @@ from ..safe import escape_for_json, neutralise, one_line
 T = TypeVar("T")
 
 
-def add_location(parser: argparse.ArgumentParser, *, positional: bool = False, either: bool = False) -> None:
-    """The corpus (a positional ``corpus`` with ``positional``, else ``--corpus``; with ``either`` both, for a
-    command that takes no other word: ``byline list ~/news`` as ``byline index ~/news``), its index and columns."""
+def add_location(parser: argparse.ArgumentParser, *, positional: bool = False) -> None:
+    """The corpus, as ``--corpus`` (``-C``) and, with ``positional``, as the command's word too (``byline index
+    ~/news``, ``byline list ~/news``: a command that takes no other word), its index and columns."""
     if positional:
-        parser.add_argument("corpus", nargs="?", type=Path, default=None,
-                            help="folder (or .jsonl/.jsonl.gz file) of articles; default: the bundled seed corpus")
-    else:
-        if either:
-            parser.add_argument("corpus_path", nargs="?", type=Path, default=None, metavar="corpus",
-                                help="folder (or .jsonl/.jsonl.gz file) of articles (or give it as --corpus); "
-                                     "default: the bundled seed corpus")
-        parser.add_argument("--corpus", "-C", type=Path, default=None,
-                            help="corpus folder or file (default: the bundled seed corpus)")
+        parser.add_argument("corpus_path", nargs="?", type=Path, default=None, metavar="corpus",
+                            help="folder (or .jsonl/.jsonl.gz file) of articles (or give it as --corpus); "
+                                 "default: the bundled seed corpus")
+    parser.add_argument("--corpus", "-C", type=Path, default=None,
+                        help="corpus folder or file (default: the bundled seed corpus)")
     parser.add_argument("--index-dir", type=Path, default=None,
                         help="where the index lives (default: one per corpus under your cache directory)")
     parser.add_argument("--columns", default=None, metavar="FIELD=COLUMN,...",
@@ -106,15 +102,21 @@ def open_corpus(args: argparse.Namespace):
     """The library for the command line's corpus/index options."""
     from index import open_library
 
-    corpus, path = args.corpus, getattr(args, "corpus_path", None)
-    if path is not None:
-        if corpus is not None and corpus != path:
-            raise BadCommandLine(f"two corpora given ({path} and --corpus {corpus}): give one")
-        corpus = path
+    corpus = given_corpus(args)
     try:
         return open_library(corpus, args.index_dir, columns=getattr(args, "columns", None))
     except ValueError as exc:
         raise BadColumns(f"--columns: {exc}") from None
+
+
+def given_corpus(args: argparse.Namespace) -> Path | None:
+    """The corpus the command line names, as the command's word or as ``--corpus`` (the same one if both)."""
+    corpus, path = args.corpus, getattr(args, "corpus_path", None)
+    if path is None:
+        return corpus
+    if corpus is not None and corpus != path:
+        raise BadCommandLine(f"two corpora given ({path} and --corpus {corpus}): give one")
+    return path
 
 
 class BadCommandLine(Exception):

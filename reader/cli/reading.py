@@ -19,6 +19,7 @@ from .common import (
     dump_json,
     ensure_index,
     fail,
+    given_corpus,
     open_corpus,
     piece,
     print_lines,
@@ -119,7 +120,7 @@ def _add_show(sub) -> None:
 def _add_list(sub) -> None:
     p = sub.add_parser("list", help="list the articles of the corpus",
                        description="One line per article: id, date, source, title.")
-    add_location(p, either=True)
+    add_location(p, positional=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
 
@@ -134,6 +135,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     from ..settings import load_settings, settings_path
 
     settings = load_settings(settings_path(args.config))
+    args.corpus, args.corpus_path = given_corpus(args), None
     if args.corpus is None and settings.corpus and not settings.problem:
         args.corpus = Path(settings.corpus).expanduser()
     if args.corpus is not None and not Path(args.corpus).expanduser().exists():

@@ -24,7 +24,7 @@ def register(subparsers) -> None:
                     "and terms), its dates, its sources and its articles; syndicated copies are marked, and "
                     "the sources that left it out are named. Articles that belong to no story are listed "
                     "as singles. Grouping is cached with the index and redone after it changes.")
-    add_location(p, either=True)
+    add_location(p, positional=True)
     p.add_argument("--sort", choices=SORTS, default="size",
                    help="largest first (size), newest first (date) or most outlets first (sources)")
     p.add_argument("--story", metavar="ID", default=None, help="print only this story (a unique id prefix)")
