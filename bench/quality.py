@@ -296,3 +296,18 @@ def run(report: Report) -> None:
         if r["label_drift"]:
             report.add("quality", f"{half}: pairs whose sentence split changed since labelling",
                        str(r["label_drift"]))
+    _basil_blind(report, articles, weights, compare)
+
+
+def _basil_blind(report: Report, articles, weights, compare) -> None:
+    """The disagreements compare reports on BASIL's 200 pairs no label covers, against verdicts given blind."""
+    from . import basilblind
+
+    r = basilblind.evaluate(articles, weights, compare)
+    report.data.setdefault("quality", {})["basil_blind"] = r
+    for kind, name in (("conflict", "conflicts"), ("update", "updates"), ("differs", '"figures differ" items')):
+        c = r["counts"][kind]
+        report.add("quality", f"blind: BASIL {name} judged real ({r['pairs']} pairs no label covers)",
+                   _ratio(c["right"], c["right"] + c["false"] + c["unjudged"]),
+                   budget="≥ 0.90" if kind == "conflict" else "",
+                   versus=f"{c['false']} false, {c['unjudged']} unjudged")
