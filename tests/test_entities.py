@@ -225,6 +225,23 @@ def test_a_name_with_a_short_given_name_or_middle_initials_is_the_same_person() 
     assert len(ids_of(registry, ("Tom Hanks", "PERSON"), ("Tim Hanks", "PERSON"))) == 2
 
 
+def test_an_initial_before_the_given_name_or_a_nickname_in_quotes_is_the_same_person() -> None:
+    """"W. Mark Felt" is "Mark Felt" and 'Vincent "The Chin" Gigante' is "Vincent Gigante" (as obituaries write
+    them); "Mark Felt Jr." is his son, and "Louis Gigante" his brother."""
+    names = {
+        "a1": [("W. Mark Felt", "PERSON"), ("Mark Felt Jr.", "PERSON"), ('Vincent "The Chin" Gigante', "PERSON")],
+        "a2": [("Mark Felt", "PERSON"), ("Vincent Gigante", "PERSON"), ("Louis Gigante", "PERSON")],
+    }
+    texts = {article: ". ".join(name for name, _ in found) + "." for article, found in names.items()}
+    registry = resolve_entities(annotations(texts, names))
+    felt = ids_of(registry, ("W. Mark Felt", "PERSON"), ("Mark Felt", "PERSON"))
+    assert len(felt) == 1
+    assert "person-form" in {m.reason for m in registry.get(next(iter(felt))).merges}
+    assert len(ids_of(registry, ("Mark Felt", "PERSON"), ("Mark Felt Jr.", "PERSON"))) == 2
+    assert len(ids_of(registry, ('Vincent "The Chin" Gigante', "PERSON"), ("Vincent Gigante", "PERSON"))) == 1
+    assert len(ids_of(registry, ("Vincent Gigante", "PERSON"), ("Louis Gigante", "PERSON"))) == 2
+
+
 def test_a_persons_thing_is_no_full_name_a_lone_word_joins() -> None:
     """spaCy tags "Trump's Twitter" as a person: "Twitter" alone is not that person's surname."""
     registry = resolve_entities(annotations(

@@ -64,6 +64,7 @@ def corpus() -> dict[str, Annotation]:
         "bush-2": annotation(("George Bush", "PERSON"), ("Bush", "PERSON")),
         "dems": annotation(("Democrats", "NORP"), ("Kabul", "GPE")),
         "kelly": annotation(("John F. Kelly", "PERSON")),
+        "felt": annotation(("Mark Felt", "PERSON")),
     }
     # 48 organisations sharing the word "northern": two more and it is too common to match spellings on.
     articles |= {f"north-{n}": annotation((f"Northern {word.capitalize()}works", "ORG"))
@@ -101,6 +102,8 @@ EDITS = {
         (), {"bush-3": annotation(("George H. W. Bush", "PERSON"))}),
     "a group's singular joins its plural": ((), {"dem": annotation(("Democrat", "NORP"))}),
     "a name written without its middle initial joins it": ((), {"kelly-2": annotation(("John Kelly", "PERSON"))}),
+    "a name with an initial before its given name or a nickname joins it": (
+        (), {"felt-2": annotation(("W. Mark Felt", "PERSON"), ('Mark "Deep Throat" Felt', "PERSON"))}),
 }
 
 ALIASES = {

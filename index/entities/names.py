@@ -176,14 +176,35 @@ def _formal_names() -> dict[str, str]:
 _FORMAL = _formal_names()
 
 
+#: Opening quotation marks a nickname starts with inside a name ('Vincent "The Chin" Gigante').
+_NICKNAME_OPENS = tuple("\"“‘«'")
+_NICKNAME_CLOSES = tuple("\"”’»'")
+
+
 def person_form(key: str) -> tuple[str, tuple[str, ...]] | None:
     """What the written forms of one person's full name share, from a name's key: the name with its given name
-    in full and its middle initials left out ("jim mattis" and "james mattis": "james mattis"; "william p barr":
-    "william barr"), and the initials left out (``("p",)``). None for a name of one word."""
+    in full, its initials and a nickname in quotes left out ("jim mattis" and "james mattis": "james mattis";
+    "william p barr": "william barr"; "w mark felt": "mark felt"; 'vincent "the chin" gigante': "vincent
+    gigante"), and the initials left out (``("p",)``; an initial before the given name as ``("w.",)``). None for
+    a name of one word. A generation ("Jr") stays: "Mark Felt Jr." is not his father."""
     words = key.split()
     if len(words) < 2 or not words[0].isalpha() or not words[-1].isalpha():
         return None
+    leading: tuple[str, ...] = ()
+    if len(words) >= 3 and len(words[0]) == 1 and len(words[1]) > 1 and words[1].isalpha():
+        leading, words = (f"{words[0]}.",), words[1:]  # "W. Mark Felt", "J. Edgar Hoover"
+    inner: list[str] = []
+    in_nickname = False
+    for word in words[1:-1]:
+        if not in_nickname and word.startswith(_NICKNAME_OPENS):
+            in_nickname = True
+        if not in_nickname:
+            inner.append(word)
+        elif word.endswith(_NICKNAME_CLOSES):
+            in_nickname = False
+    if in_nickname:  # a quotation mark never closed: no nickname, as written
+        inner = words[1:-1]
     first = _FORMAL.get(words[0], words[0])
-    middle = [word for word in words[1:-1] if len(word) > 1]
-    initials = tuple(word for word in words[1:-1] if len(word) == 1)
+    middle = [word for word in inner if len(word) > 1]
+    initials = leading + tuple(word for word in inner if len(word) == 1)
     return " ".join((first, *middle, words[-1])), initials

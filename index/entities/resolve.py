@@ -30,7 +30,9 @@ from .surfaces import Surface, SurfaceTable
 #: 3: a lone surname tagged as no person ("Trump" as ORG) is the person most articles using it name in full, or
 #: the person its article names (not where the article names a company with that word and a legal form); a
 #: place's acronym the corpus never defines ("U.S.") is the place of those initials it is written beside.
-RULES = 3
+#: 4: a person's name with an initial before the given name ("W. Mark Felt") or a nickname in quotes ('Vincent
+#: "The Chin" Gigante') is that person written without them.
+RULES = 4
 
 
 # --- similarity -----------------------------------------------------------------------------------------
