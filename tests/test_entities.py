@@ -128,6 +128,33 @@ def test_two_people_sharing_a_surname_stay_apart_and_a_lone_surname_reads_per_ar
     assert registry.canonical("Smith", "PERSON", "a2")[0] == jane
 
 
+def test_a_lone_surname_in_an_article_naming_none_of_its_people_is_the_one_its_other_names_point_to() -> None:
+    """Most articles using "Bush" alone name the running back; an article on the Endangered Species Act that
+    names no Bush in full means the president the other articles on the act name. An article whose names point
+    nowhere keeps the corpus's choice; "Paul", written more often as a given name, is read by no company."""
+    names = {
+        "nfl-1": [("Reggie Bush", "PERSON"), ("Bush", "PERSON"), ("Saints", "ORG"), ("New Orleans", "GPE")],
+        "nfl-2": [("Reggie Bush", "PERSON"), ("Bush", "PERSON"), ("Saints", "ORG"), ("NFL", "ORG")],
+        "nfl-3": [("Reggie Bush", "PERSON"), ("Bush", "PERSON"), ("New Orleans", "GPE"), ("NFL", "ORG")],
+        "esa-1": [("George W. Bush", "PERSON"), ("Bush", "PERSON"), ("Endangered Species Act", "LAW"),
+                  ("Interior Department", "ORG"), ("Dirk Kempthorne", "PERSON")],
+        "esa-2": [("Bush", "PERSON"), ("Endangered Species Act", "LAW"), ("Interior Department", "ORG")],
+        "other": [("Bush", "PERSON"), ("Kabul", "GPE"), ("Taliban", "ORG")],
+        "pope": [("John Paul", "PERSON"), ("Vatican", "ORG"), ("Rome", "GPE")],
+        "senate": [("Ron Paul", "PERSON"), ("Senate", "ORG")],
+        "fed-1": [("Paul Volcker", "PERSON"), ("Federal Reserve", "ORG")],
+        "fed-2": [("Paul Channon", "PERSON"), ("Federal Reserve", "ORG")],
+        "fed-3": [("Paul", "PERSON"), ("Vatican", "ORG"), ("Rome", "GPE")],
+    }
+    texts = {article: ". ".join(name for name, _ in found) + "." for article, found in names.items()}
+    registry = resolve_entities(annotations(texts, names))
+    reggie, george = (registry.canonical(n, "PERSON")[0] for n in ("Reggie Bush", "George W. Bush"))
+    assert registry.canonical("Bush", "PERSON")[0] == reggie  # the corpus's choice
+    assert registry.canonical("Bush", "PERSON", "esa-2")[0] == george
+    assert registry.canonical("Bush", "PERSON", "other")[0] == reggie
+    assert registry.canonical("Paul", "PERSON", "fed-3")[0] != registry.canonical("John Paul", "PERSON")[0]
+
+
 def test_a_lone_surname_joins_the_only_full_name_that_ends_with_it() -> None:
     registry = resolve_entities(annotations(
         {"a1": "Zabihullah Mujahid said.", "a2": "Mujahid added."},

@@ -65,6 +65,11 @@ def corpus() -> dict[str, Annotation]:
         "dems": annotation(("Democrats", "NORP"), ("Kabul", "GPE")),
         "kelly": annotation(("John F. Kelly", "PERSON")),
         "felt": annotation(("Mark Felt", "PERSON")),
+        "nfl-1": annotation(("Reggie Bush", "PERSON"), ("Bush", "PERSON"), ("Saints", "ORG"), ("NFL", "ORG")),
+        "nfl-2": annotation(("Reggie Bush", "PERSON"), ("Bush", "PERSON"), ("Saints", "ORG"), ("NFL", "ORG")),
+        "esa-1": annotation(("George W. Bush", "PERSON"), ("Endangered Species Act", "LAW"), ("Interior", "ORG")),
+        "esa-2": annotation(("Bush", "PERSON"), ("Endangered Species Act", "LAW"), ("Interior", "ORG")),
+        "esa-3": annotation(("Bush", "PERSON"), ("Endangered Species Act", "LAW"), ("Interior", "ORG")),
     }
     # 48 organisations sharing the word "northern": two more and it is too common to match spellings on.
     articles |= {f"north-{n}": annotation((f"Northern {word.capitalize()}works", "ORG"))
@@ -102,6 +107,12 @@ EDITS = {
         (), {"bush-3": annotation(("George H. W. Bush", "PERSON"))}),
     "a group's singular joins its plural": ((), {"dem": annotation(("Democrat", "NORP"))}),
     "a name written without its middle initial joins it": ((), {"kelly-2": annotation(("John Kelly", "PERSON"))}),
+    "a lone surname becomes a given name more often than a surname": (
+        (), {"given": annotation(*((f"Bush {name}", "PERSON") for name in ("Hager", "Miller", "Jones", "Gray")))}),
+    "the given names go again": (("given",), {}),
+    "an article's other names come to point to another person of its lone surname": (
+        (), {"esa-2": annotation(("Bush", "PERSON"), ("Saints", "ORG"), ("NFL", "ORG"))}),
+    "the article naming a person in full, whom another article's names point to, goes": (("esa-1",), {}),
     "a name with an initial before its given name or a nickname joins it": (
         (), {"felt-2": annotation(("W. Mark Felt", "PERSON"), ('Mark "Deep Throat" Felt', "PERSON"))}),
 }

@@ -19,7 +19,7 @@ from rapidfuzz.process import cdist
 from ..aliases import Aliases
 from ..models import label_kind
 from . import resolve
-from .names import RESOLVED_LABELS, initials_of, normalise_name, person_form
+from .names import RESOLVED_LABELS, full_name_surname, given_name, initials_of, normalise_name, person_form
 from .registry import EntityRecords, EntityRegistry, HeaderColumns, RegistryDetail, entity_key, loaded_numpy
 from .resolve import (
     _COMMON_TOKEN,
@@ -76,7 +76,7 @@ def resolve_update(previous: EntityRegistry, table: SurfaceTable, touched: Itera
     # Only the words of names that are not people's block spellings, if rare enough.
     token_use = reach.token_use({(s.kind, word) for s in part.surfaces if s.kind != "person" and " " in s.key
                                  for word in s.key.split()}, enough=_COMMON_TOKEN + 1)
-    grouped = _group(part, aliases, token_use)
+    grouped = _group(part, aliases, token_use, whole=table)
     entries = [([order[i] for i in group], name, label, merges, base)
                for group, name, label, merges, base in _entries(grouped)]
     readings = {where_: order[first] for where_, first in _readings(grouped).items()}
@@ -448,8 +448,8 @@ class _Reach:
         if self._last_words is None:
             self._last_words = defaultdict(list)
             for i, s in enumerate(self.table.surfaces):
-                if s.label == "PERSON" and " " in s.key:
-                    self._last_words[s.key.rsplit(" ", 1)[1]].append(i)
+                if s.label == "PERSON" and (surname := full_name_surname(s.key)):
+                    self._last_words[surname].append(i)
         return self._last_words.get(word, [])
 
     def long_forms(self, letters: str) -> list[int]:
@@ -492,7 +492,10 @@ class _Reach:
             if surname_of and label != "PERSON" and (i := self.where.get((key, label))) is not None:
                 yield from self.companies_with(key, self.table.surfaces[i].articles)
         elif label == "PERSON":
-            yield from self.same_key(words[-1])
+            if surname := full_name_surname(key):
+                yield from self.same_key(surname)
+            if given := given_name(key):  # a lone word read as a surname unless more often a given name
+                yield from self.same_key(given)
             yield from self.person_forms(key)
         if label_kind(label) == "place" and (i := self.where.get((key, label))) is not None:
             surface = self.table.surfaces[i]  # a place's acronym and the places with those initials
