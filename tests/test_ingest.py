@@ -124,6 +124,38 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_indexed(tmp_path: Path)
     assert any(f.path == "cp1252.txt" for f in scan.flagged)
 
 
+def test_front_matter_gives_the_metadata_and_is_not_the_article(tmp_path: Path) -> None:
+    """A Markdown file opening with YAML front matter (a site's, or a web clipper's: its "source" is the page's
+    address, its authors a list of links) or Hugo's TOML is an article of the text after it, with the title, date,
+    outlet, URL and author the block gives; ``byline.toml`` still wins. A rule ("---") that never closes, or a
+    block of prose, is text."""
+    write_files(tmp_path, {
+        "site.md": "---\ntitle: \"Quake strikes Aceh\"\ndate: 2013-07-02T07:41:00Z\npublisher: Example Times\n"
+                   "tags:\n  - quake\n---\n\nA magnitude-6.1 earthquake struck Aceh on Tuesday.\n",
+        "clip.md": "---\ntitle: Aceh toll rises\nsource: \"https://news.example.com/aceh\"\nauthor:\n"
+                   "  - \"[[Jane Doe]]\"\n  - \"[[John Roe]]\"\npublished: 2013-07-03\n---\n"
+                   "At least 24 people were killed.\n",
+        "hugo.md": "+++\ntitle = \"Aftershocks\"\ndate = 2013-07-04\n+++\nAftershocks shook Aceh.\n",
+        "told.md": "---\ntitle: Their title\nsource: Their Outlet\n---\nBody of told.\n",
+        "rule.md": "---\nNot front matter: a rule\nand prose after it.\n",
+        "prose.md": "---\nA line of prose, not a field.\n---\nMore.\n",
+        "bare.md": "---\ntitle: Only metadata\n---\n\n",
+    })
+    write_sidecar_entry(tmp_path, "told.md", {"source": "Our Outlet"})
+    scan = read_corpus(tmp_path)
+    got = {a.id: a for a in scan.articles}
+    site, clip, hugo, told = got["site"], got["clip"], got["hugo"], got["told"]
+    assert (site.title, site.published, site.source) == ("Quake strikes Aceh", "2013-07-02", "Example Times")
+    assert site.text == "A magnitude-6.1 earthquake struck Aceh on Tuesday.\n"
+    assert (clip.title, clip.url, clip.author, clip.published) == (
+        "Aceh toll rises", "https://news.example.com/aceh", "Jane Doe, John Roe", "2013-07-03")
+    assert clip.text.startswith("At least 24")
+    assert (hugo.title, hugo.published, hugo.text) == ("Aftershocks", "2013-07-04", "Aftershocks shook Aceh.\n")
+    assert (told.title, told.source) == ("Their title", "Our Outlet")
+    assert got["rule"].text.startswith("---\nNot front matter") and got["prose"].text.startswith("---\nA line")
+    assert {(s.path, s.reason) for s in scan.skipped} == {("bare.md", "no text after its front matter")}
+
+
 def test_sidecar_entries_are_written_and_read_back(tmp_path: Path) -> None:
     write_files(tmp_path, {"x.txt": "Title\n\nBody"})
     write_sidecar_entry(tmp_path, "x.txt", {"source": 'The "Daily"', "published": "2024-01-02", "bogus": "no"})

@@ -1,4 +1,6 @@
-"""Plain-text articles: a ``.txt`` or ``.md`` file is one article whose title is its first non-empty line."""
+"""Plain-text articles: a ``.txt`` or ``.md`` file is one article whose title is its first non-empty line, or the
+title its front matter gives (:mod:`.frontmatter`), which also gives its date, outlet, URL and author where the
+corpus's metadata does not."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from ..annotate import content_hash
 from ..models import Article, Skipped
 from ..storage import read_bounded
 from .common import MAX_ARTICLE_BYTES, decode_bytes, normalise_newlines, title_of, too_large, unreadable
+from .frontmatter import split_front_matter
 from .records import Settings, complete
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -37,8 +40,11 @@ def read_text_article(path: Path, rel: str, meta: dict[str, str], settings: Sett
     if text is None:
         return Skipped(rel, flag)
     text = normalise_newlines(text)
+    front, body = split_front_matter(text)
+    if front:
+        meta, text = {**front, **meta}, body  # what the corpus says of the file beside it wins
     if not text.strip():
-        return Skipped(rel, "empty file")
+        return Skipped(rel, "no text after its front matter" if front else "empty file")
     return Article(
         id=article_id(rel),
         title=meta.get("title") or title_of(text),
