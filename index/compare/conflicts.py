@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from datetime import date
 from functools import lru_cache
 from itertools import chain
 
@@ -56,12 +57,22 @@ def _event_profiles(profiles: Sequence[Profile]) -> list[Profile]:
 
 
 def _measured(figures: FigureSet) -> dict[int, set[tuple[str, str, str]]]:
-    """Per sentence, the keys of its counts of something that happened (killed, injured, arrested, ...)."""
+    """Per sentence, the keys (:func:`_event_key`) of its counts that sentences about one event may compare: of
+    something that happened (killed, injured, arrested, ...), and of things described by what they are made of
+    ("50,000 pages of printed emails")."""
     out: dict[int, set[tuple[str, str, str]]] = defaultdict(set)
     for figure in figures.figures:
-        if figure.kind != "date" and figure.measure and figure.sentence >= 0:
-            out[figure.sentence].add(figure.key)
+        if figure.kind != "date" and (figure.measure or figure.of) and figure.sentence >= 0:
+            out[figure.sentence].add(_event_key(figure))
     return out
+
+
+def _event_key(figure: Figure) -> tuple[str, str, str]:
+    """What a count is compared by in sentences about one event that are not counterparts: its key, and for a
+    count of things what they are made of too ("pages of emails" meets "pages of emails", never "pages of
+    documents"); plain counts without one ("60 votes", "41 votes") are not compared there."""
+    kind, measure, group = figure.key
+    return (kind, measure, f"{group} of {figure.of}") if figure.of and not measure else figure.key
 
 
 def _event_words(
@@ -131,8 +142,9 @@ def compare_figures(
     counts_a, counts_b = _event_counts(fa, elsewhere_a), _event_counts(fb, elsewhere_b)
     titles_a, titles_b = title_counts(a.title if a else ""), title_counts(b.title if b else "")
     minor_a, minor_b = _minor_counts(fa, counts_a, ()), _minor_counts(fb, counts_b, ())
-    pairings: list[tuple[tuple[int, ...], tuple[int, ...], str, bool]] = [
-        (p.a, p.b, "aligned", p.evidence.lexical >= PLAIN_COUNT_LEXICAL) for p in pairs
+    # (A's sentences, B's, basis, whether plain counts and dates are compared, the keys compared: None for all)
+    pairings: list[tuple[tuple[int, ...], tuple[int, ...], str, bool, frozenset | None]] = [
+        (p.a, p.b, "aligned", p.evidence.lexical >= PLAIN_COUNT_LEXICAL, None) for p in pairs
     ]
     measured_a = _measured(fa)
     measured_b = _measured(fb)
@@ -146,13 +158,20 @@ def compare_figures(
         spans_b = [(f.start, f.end) for f in fb.figures]
         for i, keys_a in sorted(measured_a.items()):
             for j, keys_b in sorted(measured_b.items()):
-                if (i, j) in aligned or not keys_a & keys_b or i in elsewhere_a or j in elsewhere_b:
+                shared = keys_a & keys_b
+                if i in elsewhere_a or j in elsewhere_b:
+                    # "Finally, in December, ... 50,000 pages of printed emails ... were delivered" against "it had
+                    # received 55,000 pages of Clinton's emails": things described alike, told of in another month
+                    # than the story's, are still the same things; a toll told of then is another event's.
+                    other = i in elsewhere_a - months_a or j in elsewhere_b - months_b
+                    shared = set() if other else {key for key in shared if not key[1]}
+                if (i, j) in aligned or not shared:
                     continue
                 if len(set(_event_words(ea[i], eb[j], spans_a, spans_b))) >= EVENT_WORDS:
-                    pairings.append(((i,), (j,), "same-event", False))
+                    pairings.append(((i,), (j,), "same-event", False, frozenset(shared)))
     conflicts: dict[tuple[int, int], FigurePair] = {}
     agreements: dict[tuple[int, int], FigurePair] = {}
-    for ga, gb, basis, plain in pairings:
+    for ga, gb, basis, plain, only in pairings:
         periods_only = False
         if basis == "aligned" and len(ga) + len(gb) > 2:
             # A counterpart of several sentences ("A quake struck Aceh on Tuesday." + "That quake in September killed
@@ -184,6 +203,8 @@ def compare_figures(
             if anchored:
                 keyed_a[DATE_KEY], keyed_b[DATE_KEY] = anchored
         keys = keyed_a.keys() & keyed_b.keys()
+        if only is not None:
+            keys &= only
         if periods_only:
             keys = {k for k in keys if k[2] in PERIOD_GROUPS}
         dates = keyed_a.get(DATE_KEY, []), keyed_b.get(DATE_KEY, [])
@@ -242,11 +263,16 @@ def compare_figures(
                 conflicts.setdefault((i, j), _figure_pair(i, j, x, y, basis, conflict=True))
     order = lambda c: (c.a_span, c.b_span)  # noqa: E731
     found, updates, differences = [], [], []
+    one_news = _one_news(a, b)
     for c in sorted(conflicts.values(), key=order):
         x, y = fa.figures[c.a], fb.figures[c.b]
         if x.kind == "date" or not is_toll(x.measure):
-            differences.append(replace(c, kind="differs", a_sentence=_sentence_text(a, x.sentence),
-                                       b_sentence=_sentence_text(b, y.sentence)))
+            sentences = {"a_sentence": _sentence_text(a, x.sentence), "b_sentence": _sentence_text(b, y.sentence)}
+            if one_news and c.basis == "aligned" and _one_thing(x, y, fa, fb, a, b, stamps_a, stamps_b):
+                # Counterparts of one news story that name one thing closely: a conflict a reader can trust.
+                found.append(replace(c, kind="conflict", **sentences))
+            else:
+                differences.append(replace(c, kind="differs", **sentences))
             continue
         newer = y if later == "b" else x
         if (c.a, c.b) in recalled:
@@ -262,6 +288,57 @@ def compare_figures(
                     a_sentence=_sentence_text(a, x.sentence), b_sentence=_sentence_text(b, y.sentence))
         (updates if grew else found).append(c)
     return _once(found), _once(updates), sorted(agreements.values(), key=order), _once(differences)
+
+
+#: Two articles published at most this many days apart can be two outlets' news of one event (BASIL's accounts of
+#: one event: 299 of 300 pairs within 3 days); further apart, look-alike events (two games of one team, two quakes
+#: of one region) are told in words as alike.
+ONE_NEWS_DAYS = 3
+
+
+def _one_news(a: Article | None, b: Article | None) -> bool:
+    """Whether both articles are dated, at most :data:`ONE_NEWS_DAYS` apart."""
+    x, y = _parse_day(a.published if a else ""), _parse_day(b.published if b else "")
+    return x is not None and y is not None and abs((x - y).days) <= ONE_NEWS_DAYS
+
+
+def _parse_day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if len(value) >= 10 else None
+    except ValueError:
+        return None
+
+
+def _one_thing(
+    x: Figure, y: Figure, fa: FigureSet, fb: FigureSet, a: Article | None, b: Article | None,
+    stamps_a: set[int], stamps_b: set[int],
+) -> bool:
+    """Whether two figures of one key in counterpart sentences count one thing, beyond a toll: a sum of money or a
+    percentage of one purpose ("in federal taxes", "tax rate"), the years of one period ("held the seat from 1966
+    to 1978"), a compound that each article gives one value ("the 35-word oath"; not "a 41-yard touchdown" of a
+    game of many), or a date or time of day beside one deed in both ("had to apologize Saturday" / "on Friday
+    apologized"; not a dateline). A plain count ("played 11 seasons" / "stayed seven seasons") never is."""
+    if x.kind == "date" or x.unit == "hour":
+        if a is None or b is None or x.sentence in stamps_a or y.sentence in stamps_b:
+            return False
+        if not (0 <= x.sentence < len(a.sentences) and 0 <= y.sentence < len(b.sentences)):
+            return False
+        return bool(_deed_words(a.text, x, *a.sentences[x.sentence]) & _deed_words(b.text, y, *b.sentences[y.sentence]))
+    if x.group in PERIOD_GROUPS:
+        return True
+    if x.unit:
+        return _one_value(fa, x) and _one_value(fb, y)
+    return x.measure in ("money", "percent") and bool(x.group)
+
+
+def _one_value(figures: FigureSet, figure: Figure) -> bool:
+    """Whether every figure of the article with the key of ``figure`` can be the same as it."""
+    return all(
+        ranges_overlap(figure, other)
+        for indices in figures.by_sentence.values()
+        for other in (figures.figures[k] for k in indices)
+        if other.kind == figure.kind and other.key == figure.key
+    )
 
 
 #: A count its sentence says was given before: "the UN said earlier", "had initially reported", "an earlier toll".
@@ -598,6 +675,9 @@ def _deed_words(text: str, date: Figure, lo: int, hi: int) -> set[str]:
     sentence."""
     before = [w for w in _WORD.findall(text[lo : date.start])][-DATE_REACH:]
     after = [w for w in _WORD.findall(text[date.end : hi])][:DATE_REACH]
+    # "presented on Thursday during the trial": a phrase of another time beside the date names no deed of its day.
+    before = before[next((k + 1 for k in range(len(before) - 1, -1, -1) if before[k].lower() in _TIME_LINKS), 0) :]
+    after = after[: next((k for k, w in enumerate(after) if w.lower() in _TIME_LINKS), len(after))]
     return {
         w.lower()[:5]
         for w in before + after
@@ -606,6 +686,9 @@ def _deed_words(text: str, date: Figure, lo: int, hi: int) -> set[str]:
         if len(w) > 2 and w.islower() and w not in _NOT_A_DEED_WORD and w[:3] not in _CALENDAR_PREFIXES
     }
 
+
+#: Words that open a phrase of another time ("during the trial", "after the vote").
+_TIME_LINKS = frozenset("during after before since until amid following".split())
 
 #: The first three letters of weekdays and of months (:data:`_MONTHS`): a date's own words, not a deed's.
 _CALENDAR_PREFIXES = frozenset(["mon", "tue", "wed", "thu", "fri", "sat", "sun", *_MONTHS])
@@ -761,10 +844,17 @@ def _comparable(
                 continue
             if f.measure in ("money", "percent") and (basis != "aligned" or not f.group):
                 continue
-            if f.kind != "date" and not f.measure and not (plain and f.noun) and not (basis == "aligned" and f.unit):
-                # A compound ("a 48-page indictment") names what it counts closely: any aligned pair compares it.
+            if basis == "same-event":
+                # Sentences that are not counterparts: only tolls, and things described alike ("pages of emails").
+                if f.measure or f.of:
+                    out[_event_key(f)].append(i)
                 continue
-            out[f.key].append(i)
+            if f.kind != "date" and not f.measure and not (plain and f.noun) and not (f.unit or f.of):
+                # A compound ("a 48-page indictment") or a count of things described ("50,000 pages of printed
+                # emails") names what it counts closely: any aligned pair compares it (the latter with what the things
+                # are, where the sentences say much else differently).
+                continue
+            out[f.key if plain or f.unit else _event_key(f)].append(i)
     return out
 
 
