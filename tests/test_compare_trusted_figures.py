@@ -141,3 +141,42 @@ def test_things_described_alike_in_sentences_about_one_event_are_compared():
         "He said he had the 41 votes needed to filibuster the nominee.",
     )
     assert not compare(_article("a", votes[0]), _article("b", votes[1])).differences
+
+
+def test_a_sum_of_money_is_for_the_noun_it_is_of():
+    # "a $38 billion deal", "$25.50 a share": what the sum is, compared with the same on the other side.
+    c = _compare(
+        "AT&T agreed to buy Time Warner in a $38 billion deal announced on Monday.",
+        "AT&T agreed to buy Time Warner in a $47 billion deal, the companies said.",
+    )
+    assert [(d.what, d.a_text, d.b_text) for d in c.conflicts] == [
+        ("money (deal)", "38 billion deal", "47 billion deal")
+    ]
+    c = _compare(
+        "Shares of the company closed at $25.50 a share after the announcement.",
+        "Shares of the company closed at $27 a share after the announcement.",
+    )
+    assert [(d.what, d.a_text, d.b_text) for d in c.conflicts] == [("money (share)", "25.50", "27")]
+    # Sums of two things are not compared: the deal's price and a fee.
+    c = _compare(
+        "AT&T agreed to buy Time Warner in a $38 billion deal announced on Monday.",
+        "AT&T agreed to buy Time Warner and would pay a $2 billion fee if the deal fails, the companies said.",
+    )
+    assert not c.conflicts and not c.differences
+
+
+def test_sums_for_one_thing_in_sentences_about_one_event_differ():
+    # Not counterparts: "figures differ", for a reader to judge.
+    a = (
+        "AT&T won court approval to buy Time Warner on Tuesday. "
+        "Investors sent shares of both companies higher after the $38 billion deal was cleared."
+    )
+    b = (
+        "A federal judge cleared the merger of AT&T and Time Warner on Tuesday. "
+        "He wrote that the government failed to prove the $47 billion deal would hurt consumers."
+    )
+    c = compare(_article("a", a, published="2018-06-12"), _article("b", b, published="2018-06-12"))
+    assert [(d.what, d.a_text, d.b_text, d.basis) for d in c.differences] == [
+        ("money (deal)", "38 billion deal", "47 billion deal", "same-event")
+    ]
+    assert not c.conflicts

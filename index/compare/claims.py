@@ -141,6 +141,9 @@ def _noun_phrase(tokens: list[Token], j: int, text: str, stop: int | None = None
         if MEASURE_WORD.match(tok.low):  # "Hundreds died", "13 Americans killed"
             head_index = index - 1
             break
+        if index and _PARTICIPLE.fullmatch(tok.low):  # "a $38 billion deal announced Monday": a clause of its own
+            head_index = index - 1
+            break
         is_acronym = tok.text.isupper() and len(tok.text) > 1
         if not is_acronym and (tok.low in PEOPLE or tok.low.endswith("s") or tok.low in _COLLECTIVE):
             head_index = index
@@ -186,6 +189,9 @@ def _described(tokens: list[Token], after: int, n: int, head: str) -> str:
         return ""
     return singular(last)
 
+
+#: A past participle after a noun opens a clause about it ("deal announced", "pages released").
+_PARTICIPLE = re.compile(r"[a-z]{3,}ed")
 
 #: A word, then a dash and a number word with no spaces: "workers-two" (not "twenty-two", not "year-old").
 _DASHED_NUMBER = re.compile(
@@ -521,12 +527,14 @@ def extract_counts(
             measure = ""
         group = _group_of(head, qualifiers)
         if (start > 0 and text[start - 1] in "$€£") or (modifier and text[tokens[j].start - 1] in "$€£"):
-            measure, group = "money", _money_of(text, phrase_end, hi)
+            glued = _GLUED_SCALE.get(head.lower()) if text[tokens[k - 1].end : phrase_end] == head else None
+            # The noun the sum is of ("a $38 billion deal", "$25 a share"), else what it is for ("$43 million in
+            # federal taxes").
+            measure, group = "money", _money_noun(text, head, glued, phrase_end, hi) or _money_of(text, phrase_end, hi)
             symbol = text[start - 1] if start > 0 and text[start - 1] in "$€£" else text[tokens[j].start - 1]
             if symbol != "$":
                 # £88m and €103 million may be one sum in two currencies: only sums in one currency compare.
                 group = f"{symbol} {group}".strip()
-            glued = _GLUED_SCALE.get(head.lower()) if text[tokens[k - 1].end : phrase_end] == head else None
             if glued and approx == "exact":
                 # "$281m", "£2bn": the scale written as a letter after the digits.
                 scale = glued
@@ -704,6 +712,20 @@ def _money_of(text: str, end: int, hi: int) -> str:
     if not match:
         return ""
     return " ".join(w for w in match.group(1).split() if w not in _PHRASE_STOP)
+
+
+#: "$25.50 a share", "$3 per share": a share's price.
+_PER_SHARE = re.compile(r"\s*(?:a|per|each)\s+share\b", re.IGNORECASE)
+
+
+def _money_noun(text: str, head: str, glued: float | None, end: int, hi: int) -> str:
+    """What a sum of money is, said by the noun after it ("a $38 billion deal" -> deal) or "a share" ("$25 a
+    share" -> share); ``""`` when neither says (a scale written as a letter, "$281m", is no noun)."""
+    if _PER_SHARE.match(text, end, hi):
+        return "share"
+    if not head or glued or not head.isalpha() or not head.islower() or head in _CURRENCY:
+        return ""
+    return singular(head)
 
 
 def _percent_of(text: str, lo: int, start: int) -> str:

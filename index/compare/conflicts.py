@@ -314,10 +314,11 @@ def _one_thing(
     stamps_a: set[int], stamps_b: set[int],
 ) -> bool:
     """Whether two figures of one key in counterpart sentences count one thing, beyond a toll: a sum of money or a
-    percentage of one purpose ("in federal taxes", "tax rate"), the years of one period ("held the seat from 1966
-    to 1978"), a compound that each article gives one value ("the 35-word oath"; not "a 41-yard touchdown" of a
-    game of many), or a date or time of day beside one deed in both ("had to apologize Saturday" / "on Friday
-    apologized"; not a dateline). A plain count ("played 11 seasons" / "stayed seven seasons") never is."""
+    percentage of one purpose ("in federal taxes", "a $38 billion deal", "tax rate") or a compound ("the 35-word
+    oath") that each article gives one value (not "a 41-yard touchdown" of a game of many), the years of one period
+    ("held the seat from 1966 to 1978"), or a date or time of day beside one deed in both ("had to apologize
+    Saturday" / "on Friday apologized"; not a dateline). A plain count ("played 11 seasons" / "stayed seven
+    seasons") never is."""
     if x.kind == "date" or x.unit == "hour":
         if a is None or b is None or x.sentence in stamps_a or y.sentence in stamps_b:
             return False
@@ -326,9 +327,9 @@ def _one_thing(
         return bool(_deed_words(a.text, x, *a.sentences[x.sentence]) & _deed_words(b.text, y, *b.sentences[y.sentence]))
     if x.group in PERIOD_GROUPS:
         return True
-    if x.unit:
+    if x.unit or (x.measure in ("money", "percent") and x.group):
         return _one_value(fa, x) and _one_value(fb, y)
-    return x.measure in ("money", "percent") and bool(x.group)
+    return False
 
 
 def _one_value(figures: FigureSet, figure: Figure) -> bool:
@@ -842,7 +843,7 @@ def _comparable(
                 # Aligned sentences may tell of two days ("urged on Wednesday", "signed on Thursday"): dates
                 # are compared only where the sentences nearly say the same thing.
                 continue
-            if f.measure in ("money", "percent") and (basis != "aligned" or not f.group):
+            if f.measure in ("money", "percent") and (not f.group or (basis != "aligned" and f.measure == "percent")):
                 continue
             if basis == "same-event":
                 # Sentences that are not counterparts: only tolls, and things described alike ("pages of emails").
