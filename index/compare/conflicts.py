@@ -843,7 +843,7 @@ def _comparable(
                 # Aligned sentences may tell of two days ("urged on Wednesday", "signed on Thursday"): dates
                 # are compared only where the sentences nearly say the same thing.
                 continue
-            if f.measure in ("money", "percent") and (not f.group or (basis != "aligned" and f.measure == "percent")):
+            if f.measure in ("money", "percent") and (basis != "aligned" or not f.group):
                 continue
             if basis == "same-event":
                 # Sentences that are not counterparts: only tolls, and things described alike ("pages of emails").
