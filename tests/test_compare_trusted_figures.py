@@ -164,3 +164,14 @@ def test_a_sum_of_money_is_for_the_noun_it_is_of():
     )
     assert not c.conflicts and not c.differences
 
+
+
+def test_a_deed_of_another_clause_does_not_date_one_deed():
+    # Convicted in July 1997; admitted the ruse in April 2003: "racketeering" is the clause before the date's.
+    c = _compare(
+        "He was finally convicted of racketeering, and in April 2003 he admitted to a court that his madness had "
+        "been a ruse.",
+        "His string of victories ended with a July 1997 racketeering conviction, and he finally admitted the "
+        "madness ruse at an April 2003 court hearing.",
+    )
+    assert not c.conflicts

@@ -678,6 +678,10 @@ _NOT_A_DEED_WORD = frozenset(
 def _deed_words(text: str, date: Figure, lo: int, hi: int) -> set[str]:
     """The lowercase content words (as five-letter stems) within :data:`DATE_REACH` words of a date in its
     sentence."""
+    # Within the date's clause: "convicted of racketeering, and in April 2003 he admitted", "the quarter, which
+    # ends January 31".
+    lo = max([lo] + [m.end() for m in _CLAUSE_END.finditer(text, lo, date.start)])
+    hi = min([hi] + [m.start() for m in _CLAUSE_END.finditer(text, date.end, hi)])
     before = [w for w in _WORD.findall(text[lo : date.start])][-DATE_REACH:]
     after = [w for w in _WORD.findall(text[date.end : hi])][:DATE_REACH]
     # "presented on Thursday during the trial": a phrase of another time beside the date names no deed of its day.
@@ -691,6 +695,9 @@ def _deed_words(text: str, date: Figure, lo: int, hi: int) -> set[str]:
         if len(w) > 2 and w.islower() and w not in _NOT_A_DEED_WORD and w[:3] not in _CALENDAR_PREFIXES
     }
 
+
+#: What ends a clause: a comma, semicolon, colon or dash.
+_CLAUSE_END = re.compile(r"[,;:]|\s[–—-]\s")
 
 #: Words that open a phrase of another time ("during the trial", "after the vote").
 _TIME_LINKS = frozenset("during after before since until amid following".split())
