@@ -128,15 +128,18 @@ def compare_figures(
     stamps_a, stamps_b = _stamps(fa, a), _stamps(fb, b)
     own_a, own_b = _own_date(fa, a, stamps_a), _own_date(fb, b, stamps_b)
     months_a, months_b = _other_month(a, own_a), _other_month(b, own_b)
-    incidents_a = _other_incidents(a, places_a, main_places) | months_a
-    incidents_b = _other_incidents(b, places_b, main_places) | months_b
+    away_a, away_b = _other_incidents(a, places_a, main_places), _other_incidents(b, places_b, main_places)
+    incidents_a, incidents_b = away_a | months_a, away_b | months_b
     # "On Saturday, more than a dozen people were killed by a quake in eastern China." then "It destroyed
     # thousands of buildings": the sentence after one about another incident that opens on a pronoun goes on
     # about it.
     incidents_a |= _pronoun_followers(a, incidents_a)
     incidents_b |= _pronoun_followers(b, incidents_b)
-    times_a, times_b = _other_time(fa, a, own_a, months_a), _other_time(fb, b, own_b, months_b)
+    years_a, years_b = _other_year(fa, a, own_a), _other_year(fb, b, own_b)
+    times_a, times_b = _other_time(fa, a, own_a, months_a, years_a), _other_time(fb, b, own_b, months_b, years_b)
     elsewhere_a, elsewhere_b = times_a | incidents_a, times_b | incidents_b
+    # Sentences about another time by their month alone: not another year, not another place.
+    month_only_a, month_only_b = months_a - years_a - away_a, months_b - years_b - away_b
     earlier_a, earlier_b = _earlier_counts(a), _earlier_counts(b)
     recalled: set[tuple[int, int]] = set()
     counts_a, counts_b = _event_counts(fa, elsewhere_a), _event_counts(fb, elsewhere_b)
@@ -164,7 +167,7 @@ def compare_figures(
                     # "Finally, in December, ... 50,000 pages of printed emails ... were delivered" against "it had
                     # received 55,000 pages of Clinton's emails": things described alike, told of in another month
                     # than the story's, are still the same things; a toll told of then is another event's.
-                    other = i in elsewhere_a - months_a or j in elsewhere_b - months_b
+                    other = (i in elsewhere_a and i not in month_only_a) or (j in elsewhere_b and j not in month_only_b)
                     shared = set() if other else {key for key in shared if not key[1]}
                 if (i, j) in aligned or not shared:
                     continue
@@ -450,13 +453,26 @@ STAMP_SENTENCES = 3
 
 
 def _other_time(
-    figures: FigureSet, article: Article | None, own: tuple[int, int] = (0, 0), months: set[int] = frozenset()  # type: ignore[assignment]
+    figures: FigureSet, article: Article | None, own: tuple[int, int] = (0, 0), months: set[int] = frozenset(),  # type: ignore[assignment]
+    years: set[int] | None = None,
 ) -> set[int]:
+    """Sentences about another time: those of :func:`_other_year`, and the sentence after one of them or of
+    ``months`` (its sentences about another month, :func:`_other_month`) that goes on about it. ``own``: the
+    article's (year, month) (:func:`_own_date`); ``years``: :func:`_other_year`'s answer, when the caller has it."""
+    if article is None:
+        return set()
+    out = _other_year(figures, article, own) if years is None else set(years)
+    dated = {f.sentence for f in figures.figures if f.kind == "date"}
+    # "In April last year an 8.6-magnitude quake struck ..." then "Five people died ... in the quake": the next
+    # sentence, with no time of its own, that names the same thing again ("the quake") or opens on a pronoun ("It
+    # killed 612 people") goes on about it.
+    return out | _followers(article, out | set(months), out | dated, definite=True)
+
+
+def _other_year(figures: FigureSet, article: Article | None, own: tuple[int, int] = (0, 0)) -> set[int]:
     """Sentences dated in another year than the article ("In 2004, a tsunami killed 168,000"), or naming a year
     at all when the article's own date is unknown (a story's own events are told by weekday, earlier ones by
-    year): their counts are about another event, given for context. ``own``: the article's (year, month)
-    (:func:`_own_date`); ``months``: its sentences about another month (:func:`_other_month`), which the sentence
-    after one may go on about too."""
+    year), or a time years away ("four years ago"): their counts are about another event, given for context."""
     if article is None:
         return set()
     year = own[0]
@@ -465,37 +481,35 @@ def _other_time(
         other_year = any(int(m.group()) != year for m in _YEAR.finditer(article.text, start, end))
         if other_year or _AGO.search(article.text, start, end):
             out.add(index)
-    dated = {f.sentence for f in figures.figures if f.kind == "date"}
-    for index in sorted(out | set(months)):
-        # "In April last year an 8.6-magnitude quake struck ..." then "Five people died ... in the quake": the
-        # next sentence, with no time of its own, that names the same thing again ("the quake") or opens on a
-        # pronoun ("It killed 612 people") goes on about it.
-        following = index + 1
-        if following in out or following in dated or following >= len(article.sentences):
-            continue
-        start, end = article.sentences[following]
-        text = article.text[start:end]
-        if _NOW.search(text):
-            continue
-        before = set(re.findall(r"[a-z]+", article.text[slice(*article.sentences[index])].lower()))
-        if _PRONOUN_OPENING.match(text) or any(m.group(1).lower() in before for m in _DEFINITE.finditer(text)):
-            out.add(following)
     return out
 
 
 def _pronoun_followers(article: Article | None, sentences: set[int]) -> set[int]:
     """The sentences right after ``sentences`` that open on "It"/"They" (:data:`_PRONOUN_OPENING`) and have no
     time of their own (:data:`_NOW`)."""
+    return _followers(article, sentences, sentences)
+
+
+def _followers(article: Article | None, sentences: set[int], skip: set[int], *, definite: bool = False) -> set[int]:
+    """The sentences right after ``sentences`` (not in ``skip``), with no time of their own (:data:`_NOW`), that go
+    on about what the sentence before tells: they open on "It"/"They" (:data:`_PRONOUN_OPENING`) or, with
+    ``definite``, name again a thing of it ("the quake", :data:`_DEFINITE`)."""
     if article is None:
         return set()
     out = set()
     for index in sorted(sentences):
         following = index + 1
-        if following in sentences or following >= len(article.sentences):
+        if following in skip or following >= len(article.sentences):
             continue
         text = article.text[slice(*article.sentences[following])]
-        if _PRONOUN_OPENING.match(text) and not _NOW.search(text):
+        if _NOW.search(text):
+            continue
+        if _PRONOUN_OPENING.match(text):
             out.add(following)
+        elif definite:
+            before = set(re.findall(r"[a-z]+", article.text[slice(*article.sentences[index])].lower()))
+            if any(m.group(1).lower() in before for m in _DEFINITE.finditer(text)):
+                out.add(following)
     return out
 
 
