@@ -753,10 +753,11 @@ def _two_places(a: Article | None, b: Article | None) -> bool:
     of the 44 judged real on same-event pairs)."""
     if a is None or b is None:
         return False
-    written_a, written_b = _written(a), _written(b)
-    return any(not words & written_b for words in _lead_places(a)) and any(
-        not words & written_a for words in _lead_places(b)
-    )
+    lead_a, lead_b = _lead_places(a), _lead_places(b)
+    if not lead_a or not lead_b:
+        return False
+    written_b = _written(b)
+    return any(not words & written_b for words in lead_a) and any(not words & _written(a) for words in lead_b)
 
 
 def _lead_places(article: Article) -> list[set[str]]:
