@@ -55,7 +55,7 @@ def test_a_place_both_aligned_sentences_name_is_not_another_incident():
     b = Article(id="b", title="Christie enters race", text=b_text, published="2015-06-30", sentences=_split(b_text))
     c = compare(a, b)
     assert c.counterpart("a", 2) is not None
-    assert [(d.a_text, d.b_text) for d in c.differences] == [("11am", "Tuesday afternoon")]
+    assert [(d.a_text, d.b_text) for d in c.conflicts] == [("11am", "Tuesday afternoon")]
 
 
 def _split(text: str) -> tuple[tuple[int, int], ...]:

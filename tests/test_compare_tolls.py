@@ -86,8 +86,11 @@ def test_two_articles_with_no_counterpart_and_no_place_in_common_are_not_compare
     b = _article("b", school, entities=_places(school, "Gaza"))
     c = compare(a, b)
     assert not c.pairs and not c.conflicts and not c.updates
-    # The same articles naming one place are two accounts of one story: compared.
-    d = _article("d", school, entities=_places(school, "Gaza") + _places(camp, "Yida"))
+    # The same articles naming the other's places are two accounts of one story: compared. (Naming only one of
+    # them is not enough when each opening names a place the other never writes: "Gaza", "South Sudan".)
+    yida = _places(camp, "Yida")
+    named = (*yida, EntitySpan(yida[0].start, yida[0].end, "GPE", "South Sudan"))
+    d = _article("d", school, entities=_places(school, "Gaza") + named)
     assert compare(a, d).conflicts
 
 
@@ -106,9 +109,9 @@ def test_a_date_beside_the_same_deed_in_counterparts_is_compared_however_else_th
     )
     c = compare(a, b)
     assert c.pairs and c.pairs[0].evidence.lexical < 0.5
-    # Saturday the 29th and Friday the 28th: when she apologized, told two ways.
-    assert [(d.what, d.a_text, d.b_text) for d in c.differences] == [("date", "Saturday", "Friday")]
-    assert not c.conflicts
+    # Saturday the 29th and Friday the 28th: when she apologized, told two ways by two outlets a day apart.
+    assert [(d.what, d.a_text, d.b_text) for d in c.conflicts] == [("date", "Saturday", "Friday")]
+    assert not c.differences
 
 
 def test_a_name_beside_two_dates_does_not_say_they_date_one_deed():
@@ -145,3 +148,22 @@ def test_a_count_of_two_measures_joined_is_neither_ones_toll():
     d = _article("d", "The quake struck Ecuador on March 5. It left 400 people dead or missing, officials said.",
                  published="1987-03-20")
     assert [u.what for u in compare(d, b).updates] == ["killed or missing (all)"]
+
+
+def test_tolls_of_incidents_whose_openings_name_two_places_are_not_compared():
+    aceh = (
+        "A strong earthquake hit Indonesia's Aceh province on Tuesday, killing at least one person and injuring "
+        "dozens. Rescuers searched collapsed buildings through the night."
+    )
+    papua = (
+        "A strong earthquake hit Indonesia's West Papua province on Tuesday, killing five people and injuring "
+        "hundreds. Rescuers searched collapsed buildings through the night."
+    )
+    a = _article("a", aceh, entities=_places(aceh, "Indonesia", "Aceh"))
+    b = _article("b", papua, entities=_places(papua, "Indonesia", "West Papua"))
+    c = compare(a, b)
+    assert c.pairs and not c.conflicts and not c.updates
+    # An account that writes the other's place too may tell of the same quake: its tolls are compared.
+    sumatra = papua.replace("West Papua", "Sumatra") + " The quake was felt across Aceh."
+    d = _article("d", sumatra, entities=_places(sumatra, "Indonesia", "Sumatra", "Aceh"))
+    assert compare(a, d).conflicts

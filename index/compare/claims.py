@@ -141,6 +141,9 @@ def _noun_phrase(tokens: list[Token], j: int, text: str, stop: int | None = None
         if MEASURE_WORD.match(tok.low):  # "Hundreds died", "13 Americans killed"
             head_index = index - 1
             break
+        if index and _PARTICIPLE.fullmatch(tok.low):  # "a $38 billion deal announced Monday": a clause of its own
+            head_index = index - 1
+            break
         is_acronym = tok.text.isupper() and len(tok.text) > 1
         if not is_acronym and (tok.low in PEOPLE or tok.low.endswith("s") or tok.low in _COLLECTIVE):
             head_index = index
@@ -151,18 +154,44 @@ def _noun_phrase(tokens: list[Token], j: int, text: str, stop: int | None = None
     head = words[-1].text
     qualifiers = " ".join(t.text for t in words[:-1])
     # "13 members of the US army": the of-complement names the group.
-    after = k if k == j + len(words) else j + len(words)
-    if after + 1 < n and tokens[after].low == "of":
-        extra = []
-        for t in tokens[after + 1 : min(n, after + 5)]:
-            if t.text == "." or not (t.text[0].isalpha() or t.text[0] == "."):
-                break  # "members of the U.S. Army. They left": the complement ends with its sentence
-            if t.low in _PHRASE_STOP and t.low not in ("the", "a", "an"):
-                break  # "50,000 pages of printed emails from Mrs. Clinton": the complement ends at "from"
-            extra.append(t)
+    extra = _complement(tokens, j + len(words), n)
+    if extra:
         qualifiers = (qualifiers + " " + " ".join(t.text for t in extra)).strip()
     return head, qualifiers, words[-1].end, j + len(words)
 
+
+#: Words that may open an of-complement: "members of the US army", "pages of her emails".
+_DETERMINERS = frozenset("the a an his her their its our".split())
+
+
+def _complement(tokens: list[Token], after: int, n: int) -> list[Token]:
+    """The words of the of-complement right after a count's head noun at ``tokens[after]`` ("members of the US
+    army" -> the US army), up to a function word or the sentence's end; ``[]`` when none follows."""
+    if not (after + 1 < n and tokens[after].low == "of"):
+        return []
+    extra = []
+    for t in tokens[after + 1 : min(n, after + 5)]:
+        if t.text == "." or not (t.text[0].isalpha() or t.text[0] == "."):
+            break  # "members of the U.S. Army. They left": the complement ends with its sentence
+        if t.low in _PHRASE_STOP and t.low not in _DETERMINERS:
+            break  # "50,000 pages of printed emails from Mrs. Clinton": the complement ends at "from"
+        extra.append(t)
+    return extra
+
+
+def _described(tokens: list[Token], after: int, n: int, head: str) -> str:
+    """What a plain count of things says they are made of, after its head: the complement's last word, singular
+    ("50,000 pages of printed emails" -> email; "pages of Clinton's emails" -> email), or ``""`` when the head
+    has no of-complement, is a span of time ("20 years of war") or the complement ends on a name."""
+    extra = _complement(tokens, after, n)
+    last = extra[-1].text if extra else ""
+    if not last.isalpha() or not last.islower() or head.lower() in _TIME_UNITS or last in _PHRASE_STOP:
+        return ""
+    return singular(last)
+
+
+#: A past participle after a noun opens a clause about it ("deal announced", "pages released").
+_PARTICIPLE = re.compile(r"[a-z]{3,}ed")
 
 #: A word, then a dash and a number word with no spaces: "workers-two" (not "twenty-two", not "year-old").
 _DASHED_NUMBER = re.compile(
@@ -431,7 +460,9 @@ def extract_counts(
         start = tokens[i].start
         sentence = sentence_of(sentences, start, starts)
         lo, hi = sentences[sentence] if sentence >= 0 else (0, len(text))
-        head, qualifiers, phrase_end, after = _noun_phrase(tokens, k, text, bisect_left(token_starts, hi))
+        stop = bisect_left(token_starts, hi)
+        head, qualifiers, phrase_end, after = _noun_phrase(tokens, k, text, stop)
+        described = _described(tokens, after, stop, head) if head else ""
         scale = max((SCALES[t.low] for t in tokens[j + 1 : k] if SCALES.get(t.low, 0) >= 1000), default=1)
         before = tokens[i - 1].low if i > 0 else ""
         second = _range_end(tokens, after if head else k, text) if before not in ("from", "by") else None
@@ -496,12 +527,14 @@ def extract_counts(
             measure = ""
         group = _group_of(head, qualifiers)
         if (start > 0 and text[start - 1] in "$€£") or (modifier and text[tokens[j].start - 1] in "$€£"):
-            measure, group = "money", _money_of(text, phrase_end, hi)
+            glued = _GLUED_SCALE.get(head.lower()) if text[tokens[k - 1].end : phrase_end] == head else None
+            # The noun the sum is of ("a $38 billion deal", "$25 a share"), else what it is for ("$43 million in
+            # federal taxes").
+            measure, group = "money", _money_noun(text, head, glued, phrase_end, hi) or _money_of(text, phrase_end, hi)
             symbol = text[start - 1] if start > 0 and text[start - 1] in "$€£" else text[tokens[j].start - 1]
             if symbol != "$":
                 # £88m and €103 million may be one sum in two currencies: only sums in one currency compare.
                 group = f"{symbol} {group}".strip()
-            glued = _GLUED_SCALE.get(head.lower()) if text[tokens[k - 1].end : phrase_end] == head else None
             if glued and approx == "exact":
                 # "$281m", "£2bn": the scale written as a letter after the digits.
                 scale = glued
@@ -509,6 +542,10 @@ def extract_counts(
             if approx == "exact" and scale > 1 and float(low / scale * 10).is_integer():
                 # "$43 million" is rounded (often down): $42.5 million up to $44 million.
                 low, high = low - scale / 2, high + scale
+            elif approx == "exact" and scale == 1 and (step := _rounded_to(low)):
+                # "$250,000" written in digits is rounded too (against "more than $250,000"): to its last non-zero
+                # digit's place, at most a tenth of the sum.
+                low, high = low - step / 2, high + step
         elif head.lower() in ("percent", "%", "per") or text[phrase_end - 1 : phrase_end] == "%":
             measure, group = "percent", _percent_of(text, lo, start)
         if measure in PEOPLE_MEASURES and group not in ("part", "all-part") and not group.endswith(" since") and (
@@ -581,6 +618,7 @@ def extract_counts(
                 noun=(qualifiers + " " + head).strip() if head else "",
                 sentence=sentence,
                 scale=scale,
+                of="" if measure or part else described,
             )
         )
         i = max(after, k)
@@ -657,12 +695,37 @@ _NOT_WHAT = frozenset("was were is are be been rose fell dropped gained jumped u
                       "and or the a an its their his her".split())
 
 
+def _rounded_to(value: float) -> float:
+    """The place a whole sum of thousands or more written in digits is rounded to ("250,000" -> 10,000, at most
+    a tenth of the sum: "200,000" -> 20,000), or 0 when it is not round to a thousand ("1,250", "43,885,310")."""
+    if value < 10_000 or not float(value).is_integer() or value % 1000:
+        return 0
+    place = 1000
+    while value % (place * 10) == 0:
+        place *= 10
+    return min(place, value / 10)
+
+
 def _money_of(text: str, end: int, hi: int) -> str:
     """What a sum of money is for: the noun after "in"/"of"/"for" ("$43 million in federal taxes" -> taxes)."""
     match = _MONEY_OF.match(text[end:hi])
     if not match:
         return ""
     return " ".join(w for w in match.group(1).split() if w not in _PHRASE_STOP)
+
+
+#: "$25.50 a share", "$3 per share": a share's price.
+_PER_SHARE = re.compile(r"\s*(?:a|per|each)\s+share\b", re.IGNORECASE)
+
+
+def _money_noun(text: str, head: str, glued: float | None, end: int, hi: int) -> str:
+    """What a sum of money is, said by the noun after it ("a $38 billion deal" -> deal) or "a share" ("$25 a
+    share" -> share); ``""`` when neither says (a scale written as a letter, "$281m", is no noun)."""
+    if _PER_SHARE.match(text, end, hi):
+        return "share"
+    if not head or glued or not head.isalpha() or not head.islower() or head in _CURRENCY:
+        return ""
+    return singular(head)
 
 
 def _percent_of(text: str, lo: int, start: int) -> str:

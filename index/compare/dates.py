@@ -32,6 +32,14 @@ _MONTHS = {
 }
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
+#: "the 21st head coach", "the 10th anniversary": an ordinal before a noun, not a day (a day is followed by
+#: punctuation, a function word or nothing: "the 26th, ...", "the 26th of", "the 26th at noon"; or comes after
+#: "on": "on the 3rd killed two").
+_NOT_AN_ORDINAL = (
+    r"(?!\s+(?!(?:of|at|in|on|and|or|to|when|with|for|from|until|through|after|before|but|as|is|was|will|would"
+    r"|the|this|that|while|where|which|who|by)\b)[a-z])"
+)
+
 DATE_PATTERNS = (
     # August 26th, Aug 30, 2021, August 15, February 2020
     re.compile(
@@ -48,7 +56,11 @@ DATE_PATTERNS = (
         re.IGNORECASE,
     ),
     # the 26th (a day of the current month: Korean and some European styles)
-    re.compile(r"\bthe\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE),
+    re.compile(
+        r"(?:(?<=\bon\s)|(?=the\s+\d{1,2}(?:st|nd|rd|th)\b" + _NOT_AN_ORDINAL + r"))"
+        r"\bthe\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b",
+        re.IGNORECASE,
+    ),
     # 2021-08-30, 09/21/2021, 11 / 27 / 2005 (a stamp split into words)
     re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<monthnum>\d{2})-(?P<day>\d{2})\b"),
     re.compile(r"\b(?P<monthnum>\d{1,2}) ?/ ?(?P<day>\d{1,2}) ?/ ?(?P<year>(?:19|20)\d{2})\b"),

@@ -45,6 +45,10 @@ class Figure:
     #: The unit written into a compound with the number ("page" of "a 48-page indictment"), else ``""``. Such
     #: a figure names what it counts closely enough to be compared in any two aligned sentences.
     unit: str = ""
+    #: For a plain count of things, what its of-complement says they are ("50,000 pages of printed emails" ->
+    #: ``"email"``), else ``""``. Such a count names its thing closely enough to be compared in two sentences about
+    #: one event that are not counterparts.
+    of: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -96,6 +100,7 @@ class Figure:
             "what": self.what,
             "sentence": self.sentence,
             "parts": list(self.parts),
+            "of": self.of,
         }
         if self.kind == "date":
             data["date"] = {"year": self.year, "month": self.month, "day": self.day, "weekday": self.weekday}
