@@ -167,3 +167,20 @@ def test_tolls_of_incidents_whose_openings_name_two_places_are_not_compared():
     sumatra = papua.replace("West Papua", "Sumatra") + " The quake was felt across Aceh."
     d = _article("d", sumatra, entities=_places(sumatra, "Indonesia", "Sumatra", "Aceh"))
     assert compare(a, d).conflicts
+
+
+def test_one_after_a_modifier_is_a_count_and_an_early_toll_of_one_is_a_later_count():
+    """"killing at least one person" counts the dead (while "one of the deadliest" and "one killed" alone stay a
+    pronoun); an early account's "at least one" against a later "at least 24 killed" is an update."""
+    assert _toll("The quake struck Aceh on Tuesday, killing at least one person.") == [
+        ("at least one person", "killed", "all")
+    ]
+    assert _toll("It was one of the deadliest quakes, and at least one of the dead was a child.") == []
+    a = _article("a", "A quake struck Aceh on Tuesday, killing at least one person, officials said.",
+                 published="2013-07-02")
+    b = _article("b", "At least 24 people were killed by the quake that hit Aceh on Tuesday, officials said.",
+                 published="2013-07-03")
+    c = compare(a, b)
+    assert not c.conflicts and [(u.what, u.a_text, u.b_text) for u in c.updates] == [
+        ("killed (all)", "at least one person", "At least 24 people")
+    ]

@@ -453,8 +453,9 @@ def extract_counts(
         if approx == "exact" and 1800 <= low <= 2100 and re.fullmatch(r"\d{4}", tokens[j].text):
             i = k
             continue
-        # "one of the deadliest", "one of his vehicles": "one" alone is a pronoun far more often than a count.
-        if tokens[j].low == "one" and k == j + 1:
+        # "one of the deadliest", "one of his vehicles": "one" alone is a pronoun far more often than a count, but
+        # not after a modifier ("killing at least one person").
+        if tokens[j].low == "one" and k == j + 1 and (not modifier or (k < len(tokens) and tokens[k].low == "of")):
             i = k
             continue
         start = tokens[i].start
