@@ -21,6 +21,7 @@ import errno
 import json
 import os
 import shutil
+import sys
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -614,12 +615,13 @@ def write_documents(
         # The segments the writer reads (to find the documents it replaces) mapped, as a search maps them, not
         # copied into memory: an edit's update read Reuters' 90 MB of postings and term dictionary first.
         ix = _search_storage()(str(generation), supports_mmap=False).open_index()
-    if create and procs > 1 and len(change.write) >= 1000 * procs:
-        writer = ix.writer(limitmb=WRITER_MB, procs=procs, multisegment=True)
-    elif create:
-        writer = _appending_writer()(ix, limitmb=WRITER_MB)
-    else:
-        writer = ix.writer(limitmb=WRITER_MB)
+    if create and procs > 1 and len(change.write) >= 1000 * procs and hasattr(os, "fork"):
+        try:
+            _write_apart(ix, change.write, normalise, procs, progress)
+        finally:
+            ix.close()
+        return
+    writer = _appending_writer()(ix, limitmb=WRITER_MB) if create else ix.writer(limitmb=WRITER_MB)
     try:
         for article_id in change.delete:
             writer.delete_by_term("id", article_id)
@@ -643,6 +645,92 @@ def write_documents(
         raise
     finally:
         ix.close()
+
+
+def _write_apart(ix, documents: Sequence[tuple[Article, Annotation]], normalise: Callable[[str], str], procs: int,
+                 progress: Callable[[int, int, str], None] | None) -> None:
+    """Write ``documents`` into the new index ``ix`` as ``procs`` segments, in order, each written by a process of
+    its own (this one writes the first; the others are forked), each with :func:`_appending_writer`: the
+    documents are numbered as one process numbers them. (Whoosh's own writer of several processes deals out
+    batches of 100 documents to whichever process is free: neither their order nor their segments are the same
+    from one build to the next.)"""
+    import pickle
+    import signal
+    import traceback
+
+    total = len(documents)
+    known = set(ix.schema.names())
+    # Parts of about as much text each: a process's time goes with the text it analyses.
+    sizes = [len(article.text) + len(article.title) + 200 for article, _ in documents]
+    share, parts, start, held = sum(sizes) / procs, [], 0, 0
+    for number, size in enumerate(sizes):
+        held += size
+        if held >= share * (len(parts) + 1) and len(parts) < procs - 1:
+            parts.append((start, number + 1))
+            start = number + 1
+    parts.append((start, total))
+
+    def add_part(writer, start: int, end: int, report: bool) -> None:
+        for number in range(start, end):
+            article, annotation = documents[number]
+            fields = document_fields(article, annotation, normalise)
+            if not known.issuperset(fields):
+                fields = {name: value for name, value in fields.items() if name in known}
+            writer.add_document(**fields)
+            if report and progress is not None and ((number + 1) % 200 == 0 or number + 1 == end):
+                progress(round((number + 1) * total / max(end, 1)), total, article.path)
+
+    writer = _appending_writer()(ix, limitmb=WRITER_MB)
+    children: list[tuple[int, int]] = []
+    try:
+        for stream in (sys.stdout, sys.stderr):  # what a forked process inherits unwritten it could write again
+            if stream is not None:
+                stream.flush()
+        for start, end in parts[1:]:
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - a forked process (coverage does not follow it)
+                code = 1
+                try:
+                    os.close(read)
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's process kills this one
+                    try:
+                        sub = _appending_writer()(ix, limitmb=WRITER_MB, _lk=False)
+                        add_part(sub, start, end, False)
+                        reply = pickle.dumps(("segment", sub._finalize_segment()))
+                    except BaseException:
+                        reply = pickle.dumps(("failed", traceback.format_exc()))
+                    with os.fdopen(write, "wb") as out:
+                        out.write(reply)
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(write)
+            children.append((pid, read))
+        add_part(writer, *parts[0], True)
+        segments = [writer._finalize_segment()]
+        while children:
+            pid, read = children[0]
+            with os.fdopen(read, "rb") as answer:
+                data = answer.read()
+            os.waitpid(pid, 0)
+            children.pop(0)
+            kind, value = pickle.loads(data) if data else ("failed", "the process ended without an answer")
+            if kind != "segment":
+                raise IndexProblem(f"writing the index failed in a process of its own:\n{value}")
+            segments.append(value)
+        writer._commit_toc(segments)
+        writer._finish()
+    except BaseException:
+        for pid, read in children:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            with contextlib.suppress(OSError):
+                os.close(read)
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        raise
 
 
 #: The memory a Whoosh writer holds postings in (Whoosh's own measure: about 150 bytes a posting) before it
@@ -675,12 +763,12 @@ def _appending_writer():
     posting_bytes = 104
 
     class AppendingWriter(SegmentWriter):
-        def __init__(self, ix, *, limitmb: int, heldmb: int = HELD_MB) -> None:
-            super().__init__(ix, limitmb=limitmb)
+        def __init__(self, ix, *, limitmb: int, heldmb: int | None = None, **options: Any) -> None:
+            super().__init__(ix, limitmb=limitmb, **options)
             #: (field, term) -> [docnum, weight, value, docnum, weight, value, ...], documents in order.
             self._terms: dict[tuple[str, bytes], list] = {}
             self._held = 0
-            self._limit = heldmb * 1024 * 1024 // posting_bytes
+            self._limit = (HELD_MB if heldmb is None else heldmb) * 1024 * 1024 // posting_bytes
             analyzer = news_analyzer()
             self._positions = {name: field.format for name, field in self.schema.items()
                                if type(field.format) is Positions and field.analyzer == analyzer}
