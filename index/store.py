@@ -770,7 +770,8 @@ def _appending_writer():
             self._held = 0
             self._limit = (HELD_MB if heldmb is None else heldmb) * 1024 * 1024 // posting_bytes
             analyzer = news_analyzer()
-            self._positions = {name: field.format for name, field in self.schema.items()
+            self._positions = {name: (field.format.field_boost, field.format.encode)
+                               for name, field in self.schema.items()
                                if type(field.format) is Positions and field.analyzer == analyzer}
             self._plain = any(field.separate_spelling() for _, field in self.schema.items())
 
@@ -793,7 +794,7 @@ def _appending_writer():
                     if field.indexed:
                         positions = self._positions.get(name)
                         items = (field.index(value) if positions is None or not isinstance(value, str)
-                                 else index_positions(value, positions.field_boost, positions.encode))
+                                 else index_positions(value, *positions))
                         scorable = field.scorable
                         for term, frequency, weight, encoded in items:
                             if scorable:
@@ -850,10 +851,7 @@ def _appending_writer():
                             length = lengths.doc_field_length_reader(name)
                             of = [length(docnum) for docnum in range(count)]
                     writer.start_term(term)
-                    held, add = self._terms[name, term], writer.add
-                    for at in range(0, len(held), 3):
-                        docnum, value = held[at], held[at + 2]
-                        add(docnum, held[at + 1], b"" if value is None else value, of[docnum])
+                    _add_postings(writer._postwriter, self._terms[name, term], of)
                     writer.finish_term()
                 if field is not None:
                     writer.finish_field()
@@ -864,6 +862,33 @@ def _appending_writer():
             self._terms.clear()
 
     return AppendingWriter
+
+
+def _add_postings(postings, held: list, lengths: list[int]) -> None:
+    """Add a term's postings held (``[docnum, weight, value, ...]``, in order) to Whoosh's postings writer of the
+    term, a block at a time: what its ``add_posting`` does one posting at a time (a block written whenever a
+    posting finds it full; the block's largest weight, its least and largest length but 0; its values but
+    empty ones)."""
+    limit = postings._blocklimit
+    for start in range(0, len(held), 3 * limit):
+        if start:
+            postings._write_block()
+        end = start + 3 * limit
+        ids, weights, values = held[start:end:3], held[start + 1:end:3], held[start + 2:end:3]
+        postings._ids.extend(ids)
+        postings._weights.extend(weights)
+        postings._values.extend(value for value in values if value)
+        most = max(weights)
+        if most > postings._maxweight:
+            postings._maxweight = most
+        sizes = [size for size in map(lengths.__getitem__, ids) if size]
+        if sizes:
+            least = min(sizes)
+            if postings._minlength is None or least < postings._minlength:
+                postings._minlength = least
+            largest = max(sizes)
+            if largest > postings._maxlength:
+                postings._maxlength = largest
 
 
 def commit_generation(index_dir: Path, generation: Path, previous: Path | None) -> None:
