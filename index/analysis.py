@@ -122,6 +122,11 @@ def analyze(text: str, mode: str = "index", *, stops: bool = False) -> list[tupl
     ]
 
 
+#: Each word's index terms (with stop words marked) as :func:`index_positions` asked for them: one lookup a word,
+#: without the arguments :func:`word_terms` is cached by.
+_INDEX_TERMS: dict[str, tuple[str, ...]] = {}
+
+
 def index_positions(text: str, boost: float, encode: Callable[[list[int]], bytes],
                     ) -> list[tuple[bytes, int, float, bytes]]:
     """What Whoosh indexes of ``text`` in a field of :func:`news_analyzer` whose format is ``Positions`` (with
@@ -129,8 +134,14 @@ def index_positions(text: str, boost: float, encode: Callable[[list[int]], bytes
     each term, in order of first use, as the field's ``index`` gives it, without a token object a word. (An
     acronym's two terms share its position.)"""
     positions: dict[str, list[int]] = {}
-    for position, match in enumerate(TOKEN_PATTERN.finditer(text)):
-        for term in word_terms(match.group(), False, True):
+    known = _INDEX_TERMS
+    for position, word in enumerate(TOKEN_PATTERN.findall(text)):
+        terms = known.get(word)
+        if terms is None:
+            terms = word_terms(word, False, True)
+            if len(known) < 200_000:
+                known[word] = terms
+        for term in terms:
             found = positions.get(term)
             if found is None:
                 positions[term] = [position]

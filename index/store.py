@@ -765,8 +765,8 @@ def _appending_writer():
     class AppendingWriter(SegmentWriter):
         def __init__(self, ix, *, limitmb: int, heldmb: int | None = None, **options: Any) -> None:
             super().__init__(ix, limitmb=limitmb, **options)
-            #: (field, term) -> [docnum, weight, value, docnum, weight, value, ...], documents in order.
-            self._terms: dict[tuple[str, bytes], list] = {}
+            #: field -> term -> [docnum, weight, value, docnum, weight, value, ...], documents in order.
+            self._terms: dict[str, dict[bytes, list]] = {}
             self._held = 0
             self._limit = (HELD_MB if heldmb is None else heldmb) * 1024 * 1024 // posting_bytes
             analyzer = news_analyzer()
@@ -793,18 +793,21 @@ def _appending_writer():
                     length = 0
                     if field.indexed:
                         positions = self._positions.get(name)
-                        items = (field.index(value) if positions is None or not isinstance(value, str)
+                        items = (list(field.index(value)) if positions is None or not isinstance(value, str)
                                  else index_positions(value, *positions))
                         scorable = field.scorable
+                        field_terms = terms.get(name)
+                        if field_terms is None:
+                            field_terms = terms[name] = {}
                         for term, frequency, weight, encoded in items:
                             if scorable:
                                 length += frequency
-                            held = terms.get((name, term))
+                            held = field_terms.get(term)
                             if held is None:
-                                terms[name, term] = [docnum, weight * 1.0, encoded]
+                                field_terms[term] = [docnum, weight * 1.0, encoded]
                             else:
                                 held += (docnum, weight * 1.0, encoded)
-                            self._held += 1
+                        self._held += len(items)
                     if field.vector:
                         vector = field.vector.word_values(value, field.analyzer, mode="index")
                         perdoc.add_vector_items(name, field, sorted((text, weight, encoded)
@@ -824,9 +827,10 @@ def _appending_writer():
         def _spill(self) -> None:
             """Hand the postings held to Whoosh's pool (which sorts them into runs on disk as it fills)."""
             add = self.pool.add
-            for (name, term), held in sorted(self._terms.items()):
-                for at in range(0, len(held), 3):
-                    add((name, term, held[at], held[at + 1], held[at + 2]))
+            for name, field_terms in sorted(self._terms.items()):
+                for term, held in sorted(field_terms.items()):
+                    for at in range(0, len(held), 3):
+                        add((name, term, held[at], held[at + 1], held[at + 2]))
             self._terms.clear()
             self._held = 0
 
@@ -838,22 +842,20 @@ def _appending_writer():
             lengths = self.per_document_reader() if self.codec.length_stats else None
             writer, schema, count = self.fieldwriter, self.schema, self.docnum
             try:
-                field = None
-                for name, term in sorted(self._terms):
-                    if name != field:
-                        if field is not None:
-                            writer.finish_field()
-                        field = name
-                        writer.start_field(name, schema[name])
-                        if lengths is None:
-                            of = [0] * count
-                        else:  # each document's length as Whoosh reads it back (a byte of it: rounded)
-                            length = lengths.doc_field_length_reader(name)
-                            of = [length(docnum) for docnum in range(count)]
-                    writer.start_term(term)
-                    _add_postings(writer._postwriter, self._terms[name, term], of)
-                    writer.finish_term()
-                if field is not None:
+                for name, field_terms in sorted(self._terms.items()):
+                    if not field_terms:
+                        continue
+                    writer.start_field(name, schema[name])
+                    if lengths is None:
+                        of = [0] * count
+                    else:  # each document's length as Whoosh reads it back (a byte of it: rounded)
+                        length = lengths.doc_field_length_reader(name)
+                        of = [length(docnum) for docnum in range(count)]
+                    postings = writer._postwriter
+                    for term, held in sorted(field_terms.items()):
+                        writer.start_term(term)
+                        _add_postings(postings, held, of)
+                        writer.finish_term()
                     writer.finish_field()
                 writer.close()
             finally:
