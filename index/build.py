@@ -175,8 +175,13 @@ class Build:
                 registry = self._updated_registry(previous, old_registry, old_rows, added, changed, deleted,
                                                   annotations, fingerprint, aliases, same_corrections)
         else:
-            with collector_paused():
-                registry = resolve_entities(annotations, aliases=aliases)
+            try:
+                with collector_paused():
+                    registry = resolve_entities(annotations, aliases=aliases)
+            except BaseException:
+                if meanwhile is not None:
+                    meanwhile.stop()
+                raise
         features = functools.partial(update_story_features, self.index_dir, need, annotations, fingerprint)
         fresh_ids = {*added, *changed}
         to_write = [aid for aid in rows if full or aid in fresh_ids]
@@ -499,9 +504,11 @@ class _WrittenMeanwhile:
         return None
 
     def stop(self) -> None:
-        """Kill the process, and remove what it wrote."""
+        """Kill the process, and remove what it wrote (unless it finished: then the build owns the generation)."""
         import shutil
 
+        if self._pid is None:
+            return
         self._end(kill=True)
         shutil.rmtree(self.generation, ignore_errors=True)
 

@@ -148,3 +148,20 @@ def test_text_fields_are_indexed_as_whoosh_analyses_them(text: str) -> None:
         field = schema[name]
         assert sorted(index_positions(text, field.format.field_boost, field.format.encode)) == \
             sorted(field.index(text))
+
+
+def test_a_failed_writer_process_leaves_the_build_to_write_the_documents_itself(
+        corpus: Path, written_after: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from index import build
+
+    write = store.write_documents
+
+    def failing_in_the_process(generation: Path, change: store.Change, *args, **options) -> None:
+        if isinstance(change.write, build._Arriving):
+            raise OSError("disk trouble in the writing process")
+        write(generation, change, *args, **options)
+
+    monkeypatch.setattr(build, "_WRITE_MEANWHILE", 1)
+    monkeypatch.setattr(store, "write_documents", failing_in_the_process)
+    assert _build(corpus, tmp_path / "idx") == written_after
+    assert [p.name for p in (tmp_path / "idx").glob("gen-*")] == [store.current_generation(tmp_path / "idx").name]
