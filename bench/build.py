@@ -1,7 +1,8 @@
 """Index builds: a full build against spaCy's own NER-only throughput, and incremental updates.
 
 A full build runs as ``byline index --rebuild --jobs N`` in a fresh index folder (so nothing is cached: spaCy
-annotates every article), and its build report splits the time into reading, spaCy, and entities + Whoosh.
+annotates every article), and its build report splits the time into reading, spaCy, and entities + Whoosh (with
+``--jobs 1`` the Whoosh documents are written in a second process while spaCy annotates: what is left after spaCy).
 spaCy's own NER-only pass over the same texts runs right after, in a process of its own, with the same
 number of processes (:mod:`bench.nerbaseline`). With ``cluster``, the same build also runs as ``byline index
 --cluster local --jobs N`` (a Dask ``LocalCluster`` of N worker processes, started and stopped by the build),
@@ -97,12 +98,15 @@ def full(report: Report, corpus: Corpus, jobs_list: list[int], repeat: int, base
         report.add("build", f"full build, --jobs {jobs}: {articles:,} articles, {words:,} words",
                    f"{seconds:.1f} s = {articles / seconds:,.0f} articles/s, {rate:,.0f} words/s",
                    versus=f"{spread([r['seconds'] for r in runs])}; process {run['process_seconds']:.1f} s")
+        # With one process annotating, the documents are written meanwhile, in a second process (see
+        # index.build._WrittenMeanwhile): "after spaCy" is what is left then (Whoosh sorting and writing the segment).
+        after = "entities + Whoosh after spaCy (documents written meanwhile)" if jobs == 1 else "entities + Whoosh"
         report.add("build", f"  split, --jobs {jobs}",
                    f"read {run['read_seconds']:.1f} s, spaCy {run['spacy_seconds']:.1f} s, "
-                   f"entities + Whoosh {run['whoosh_seconds']:.1f} s",
+                   f"{after} {run['whoosh_seconds']:.1f} s",
                    versus=f"spaCy inside the build: {words / max(run['spacy_seconds'], 1e-9):,.0f} words/s")
         report.add("build", f"  vs spaCy NER-only, --jobs {jobs}", f"{ratio:.0%} of spaCy's words/s",
-                   budget="≥ 80 %", met=ratio >= 0.8,
+                   budget="≥ 90 %", met=ratio >= 0.9,
                    versus=f"spaCy NER-only {ner_rate:,.0f} words/s ({baselines[0]['articles']:,} articles; "
                           f"model load {baselines[0]['load_seconds']:.1f} s not counted)")
         if cluster:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Container
+from collections.abc import Callable, Container
 from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS, Filter, RegexTokenizer
@@ -120,6 +120,35 @@ def analyze(text: str, mode: str = "index", *, stops: bool = False) -> list[tupl
         for match in TOKEN_PATTERN.finditer(text)
         for term in word_terms(match.group(), query, stops)
     ]
+
+
+#: Each word's index terms (with stop words marked) as :func:`index_positions` asked for them: one lookup a word,
+#: without the arguments :func:`word_terms` is cached by.
+_INDEX_TERMS: dict[str, tuple[str, ...]] = {}
+
+
+def index_positions(text: str, boost: float, encode: Callable[[list[int]], bytes],
+                    ) -> list[tuple[bytes, int, float, bytes]]:
+    """What Whoosh indexes of ``text`` in a field of :func:`news_analyzer` whose format is ``Positions`` (with
+    that format's ``field_boost`` and ``encode``): ``(term as UTF-8, frequency, weight, encoded positions)`` for
+    each term, in order of first use, as the field's ``index`` gives it, without a token object a word. (An
+    acronym's two terms share its position.)"""
+    positions: dict[str, list[int]] = {}
+    known = _INDEX_TERMS
+    for position, word in enumerate(TOKEN_PATTERN.findall(text)):
+        terms = known.get(word)
+        if terms is None:
+            terms = word_terms(word, False, True)
+            if len(known) < 200_000:
+                known[word] = terms
+        for term in terms:
+            found = positions.get(term)
+            if found is None:
+                positions[term] = [position]
+            else:
+                found.append(position)
+    return [(term.encode("utf-8"), len(found), float(len(found)) * boost, encode(found))
+            for term, found in positions.items()]
 
 
 def term_matches(text: str, terms: Container[str]) -> list[tuple[str, int, int]]:
