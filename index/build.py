@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -26,6 +25,7 @@ from .aliases import (
     load_aliases,
 )
 from .annotate import AnnotationCache, AnnotatorFactory, model_fingerprint, resolve_model
+from .forking import can_fork, fork
 from .ingest import (
     corpus_changes,
     corpus_file_stats,
@@ -391,25 +391,11 @@ def _meanwhile(work: Callable[[], object], *, apart: bool) -> Iterator[None]:
     thread of a system that forks safely), else here, before the block. ``work`` must only write what the block
     does not touch. When the process fails, ``work`` runs again here after the block (and raises what it raises:
     the process says nothing); when the block fails, the process is killed."""
-    if not apart or threading.current_thread() is not threading.main_thread() or sys.platform == "darwin" \
-            or not hasattr(os, "fork"):
+    if not apart or not can_fork():
         work()
         yield
         return
-    for stream in (sys.stdout, sys.stderr):  # what a forked process inherits unwritten it could write again
-        if stream is not None:
-            stream.flush()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the forked process (coverage does not follow it)
-        code = 1
-        try:
-            import signal
-
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's ctrl-C: the build's process kills this one
-            work()
-            code = 0
-        finally:
-            os._exit(code)
+    pid = fork(work)
     try:
         yield
     except BaseException:
@@ -445,37 +431,26 @@ class _WrittenMeanwhile:
               features: Callable[[dict[str, Article], dict[str, Annotation]], object]) -> _WrittenMeanwhile | None:
         """The process writing a new generation of ``order`` (id, article, cache key), or None where processes are
         not forked (see :func:`_meanwhile`): the build then writes after annotating."""
-        if threading.current_thread() is not threading.main_thread() or sys.platform == "darwin" \
-                or not hasattr(os, "fork"):
+        if not can_fork():
             return None
         from multiprocessing import Pipe
 
         generation = store.new_generation(index_dir)
         ours, theirs = Pipe()
-        for stream in (sys.stdout, sys.stderr):  # what a forked process inherits unwritten it could write again
-            if stream is not None:
-                stream.flush()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the forked process (coverage does not follow it)
-            code = 1
+
+        def write() -> None:
+            ours.close()
             try:
-                import signal
+                arriving = _Arriving(theirs, order, cached, features)
+                store.write_documents(generation, store.Change(write=arriving, delete=[]), normalise, create=True)
+                reply: tuple = ("written",)
+            except BaseException:
+                import traceback
 
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's ctrl-C: the build's process kills this one
-                ours.close()
-                try:
-                    arriving = _Arriving(theirs, order, cached, features)
-                    store.write_documents(generation, store.Change(write=arriving, delete=[]), normalise,
-                                          create=True)
-                    reply: tuple = ("written",)
-                except BaseException:
-                    import traceback
+                reply = ("failed", traceback.format_exc())
+            theirs.send(reply)
 
-                    reply = ("failed", traceback.format_exc())
-                theirs.send(reply)
-                code = 0
-            finally:
-                os._exit(code)
+        pid = fork(write)
         theirs.close()
         return cls(generation, pid, ours)
 

@@ -21,7 +21,6 @@ import errno
 import json
 import os
 import shutil
-import sys
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from . import storage
+from .forking import can_fork, fork
 from .models import Annotation, Article, Skipped, label_kind
 from .storage import (  # noqa: F401  (the names and errors of the index, re-exported for its callers)
     ANNOTATIONS,
@@ -615,7 +615,7 @@ def write_documents(
         # The segments the writer reads (to find the documents it replaces) mapped, as a search maps them, not
         # copied into memory: an edit's update read Reuters' 90 MB of postings and term dictionary first.
         ix = _search_storage()(str(generation), supports_mmap=False).open_index()
-    if create and procs > 1 and len(change.write) >= 1000 * procs and hasattr(os, "fork"):
+    if create and procs > 1 and len(change.write) >= 1000 * procs and can_fork():
         try:
             _write_apart(ix, change.write, normalise, procs, progress)
         finally:
@@ -683,28 +683,21 @@ def _write_apart(ix, documents: Sequence[tuple[Article, Annotation]], normalise:
     writer = _appending_writer()(ix, limitmb=WRITER_MB)
     children: list[tuple[int, int]] = []
     try:
-        for stream in (sys.stdout, sys.stderr):  # what a forked process inherits unwritten it could write again
-            if stream is not None:
-                stream.flush()
         for start, end in parts[1:]:
             read, write = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - a forked process (coverage does not follow it)
-                code = 1
+
+            def write_part(start: int = start, end: int = end, read: int = read, write: int = write) -> None:
+                os.close(read)
                 try:
-                    os.close(read)
-                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's process kills this one
-                    try:
-                        sub = _appending_writer()(ix, limitmb=WRITER_MB, _lk=False)
-                        add_part(sub, start, end, False)
-                        reply = pickle.dumps(("segment", sub._finalize_segment()))
-                    except BaseException:
-                        reply = pickle.dumps(("failed", traceback.format_exc()))
-                    with os.fdopen(write, "wb") as out:
-                        out.write(reply)
-                    code = 0
-                finally:
-                    os._exit(code)
+                    sub = _appending_writer()(ix, limitmb=WRITER_MB, _lk=False)
+                    add_part(sub, start, end, False)
+                    reply = pickle.dumps(("segment", sub._finalize_segment()))
+                except BaseException:
+                    reply = pickle.dumps(("failed", traceback.format_exc()))
+                with os.fdopen(write, "wb") as out:
+                    out.write(reply)
+
+            pid = fork(write_part)
             os.close(write)
             children.append((pid, read))
         add_part(writer, *parts[0], True)
