@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -25,7 +24,7 @@ from .aliases import (
     load_aliases,
 )
 from .annotate import AnnotationCache, AnnotatorFactory, model_fingerprint, resolve_model
-from .forking import can_fork, fork
+from .forking import can_fork, fork, reap
 from .ingest import (
     corpus_changes,
     corpus_file_stats,
@@ -399,12 +398,9 @@ def _meanwhile(work: Callable[[], object], *, apart: bool) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
+        reap(pid, kill=True)
         raise
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
+    if reap(pid) != 0:
         work()
 
 
@@ -491,10 +487,7 @@ class _WrittenMeanwhile:
         pid, self._pid = self._pid, None
         if pid is None:
             return
-        with contextlib.suppress(OSError):
-            if kill:
-                os.kill(pid, 9)
-            os.waitpid(pid, 0)
+        reap(pid, kill=kill)
         self._connection.close()
 
 

@@ -3,6 +3,7 @@ forked process does before and after its work."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -35,3 +36,13 @@ def fork(work: Callable[[], object]) -> int:
         finally:
             os._exit(code)
     return pid
+
+
+def reap(pid: int, *, kill: bool = False) -> int | None:
+    """Wait for a forked process to end (killing it first with ``kill``): its exit status, None when it was
+    already gone."""
+    with contextlib.suppress(OSError):
+        if kill:
+            os.kill(pid, 9)
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    return None

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from . import storage
-from .forking import can_fork, fork
+from .forking import can_fork, fork, reap
 from .models import Annotation, Article, Skipped, label_kind
 from .storage import (  # noqa: F401  (the names and errors of the index, re-exported for its callers)
     ANNOTATIONS,
@@ -655,7 +655,6 @@ def _write_apart(ix, documents: Sequence[tuple[Article, Annotation]], normalise:
     batches of 100 documents to whichever process is free: neither their order nor their segments are the same
     from one build to the next.)"""
     import pickle
-    import signal
     import traceback
 
     total = len(documents)
@@ -716,9 +715,7 @@ def _write_apart(ix, documents: Sequence[tuple[Article, Annotation]], normalise:
         writer._finish()
     except BaseException:
         for pid, read in children:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
+            reap(pid, kill=True)
             with contextlib.suppress(OSError):
                 os.close(read)
         with contextlib.suppress(Exception):
