@@ -4,7 +4,7 @@ and web clippers write it.
 YAML between ``---`` lines (Jekyll, Hugo, Obsidian's web clipper) or TOML between ``+++`` lines (Hugo). Only what
 an article's metadata needs is read, without a YAML library: ``key: value`` lines, and a key followed by ``- item``
 lines (a list, joined). A block that does not close, or whose lines are not such pairs, is no front matter and the
-file is read as it is. The names are matched as sites and tools write them (``date``, ``publisher``, ``link``,
+file is read as it is. The names are a table's usual column names (``date``, ``publisher``, ``link``,
 ``authors``...); a ``source`` that is a web address (the web clipper's) is the article's URL, not its outlet.
 """
 
@@ -15,25 +15,19 @@ import sys
 from datetime import date, datetime
 
 from .common import clean_metadata
+from .records import COLUMN_NAMES, column_key
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-#: Byline's metadata field for each name front matter gives it (lower case, "-" read as "_").
-_FIELDS = {
-    "title": "title", "headline": "title",
-    "published": "published", "date": "published", "pubdate": "published", "publish_date": "published",
-    "published_at": "published", "publishdate": "published", "date_published": "published",
-    "datepublished": "published",
-    "source": "source", "outlet": "source", "publisher": "source", "publication": "source", "site": "source",
-    "site_name": "source",
-    "url": "url", "link": "url", "canonical": "url", "canonical_url": "url", "source_url": "url",
-    "permalink": "url", "original_url": "url",
-    "author": "author", "authors": "author", "byline": "author", "by": "author",
-    "language": "language", "lang": "language",
-}
+#: The fields front matter may give, and the names that give them: a table's usual column names
+#: (:data:`.records.COLUMN_NAMES`, best first), but those that in a note tell of the file rather than the article
+#: (a note app's "created", a "timestamp").
+_OF_THE_FILE = frozenset(("created", "created_at", "date_created", "timestamp", "time"))
+_FIELDS = {name: (field, rank) for field in ("title", "published", "source", "url", "author", "language")
+           for rank, name in enumerate(COLUMN_NAMES[field]) if name not in _OF_THE_FILE}
 #: The most lines a block may hold before its closing line.
 _MAX_LINES = 200
 _PAIR = re.compile(r"([A-Za-z_][\w-]*)\s*:(?:\s+(.*))?$")
@@ -88,16 +82,18 @@ def _read_toml(lines: list[str]) -> dict[str, object] | None:
 
 
 def _fields(found: dict[str, object]) -> dict[str, str]:
-    out: dict[str, str] = {}
+    """Each field from the best name giving it (:data:`.records.COLUMN_NAMES`' order)."""
+    best: dict[str, tuple[int, str]] = {}
     for name, value in found.items():
-        field = _FIELDS.get(name.lower().replace("-", "_"))
+        field, rank = _FIELDS.get(column_key(name), (None, 0))
         text = _text(value)
         if field is None or not text:
             continue
         if field == "source" and _WEB_ADDRESS.match(text):
-            field = "url"
-        out.setdefault(field, text)
-    return out
+            field, rank = "url", len(COLUMN_NAMES["url"])  # after any name of the URL itself
+        if field not in best or rank < best[field][0]:
+            best[field] = (rank, text)
+    return {field: text for field, (_, text) in best.items()}
 
 
 def _text(value: object) -> str:
