@@ -163,6 +163,9 @@ def evaluate(half: str, articles, weights, compare) -> dict:
     recurring = site_furniture(articles)
     tp = fp = gold_total = unsure_found = ceiling = 0
     unique = {"tp": 0, "predicted": 0, "gold": 0}
+    #: Sentences said again (second counterparts): how many, how many have a labelled counterpart, and how many
+    #: of those have the very sentence named as theirs.
+    again = {"reported": 0, "linked": 0, "like": 0}
     conflicts = {"reported": 0, "real": 0}
     figures = dict.fromkeys(("conflict", "update", "difference", "missed", "compatible", "compatible_reported"), 0)
     times = []
@@ -193,6 +196,11 @@ def evaluate(half: str, articles, weights, compare) -> dict:
             unique["tp"] += len(real & truly)
             unique["predicted"] += len(real)
             unique["gold"] += len(truly)
+            for second in c.second_a if side == "a" else c.second_b:
+                partners = {link[1 - k] for link in gold | unsure if link[k] in second.indices}
+                again["reported"] += 1
+                again["linked"] += bool(partners)
+                again["like"] += bool(partners & set(second.like))
         real_conflicts = {(x["a_sentence"], x["b_sentence"]) for x in pair["conflicts"]}
         found = _conflict_sentences(c)
         conflicts["reported"] += len(found)
@@ -214,6 +222,7 @@ def evaluate(half: str, articles, weights, compare) -> dict:
         "alignment_precision_unsure_wrong": _ratio(tp, tp + fp + unsure_found),
         "unique_precision": _ratio(unique["tp"], unique["predicted"]),
         "unique_recall": _ratio(unique["tp"], unique["gold"]),
+        "said_again": again,
         "conflict_precision": _ratio(conflicts["real"], conflicts["reported"]),
         "figures": figures,
         "speakers": _speakers(articles, half),
@@ -280,6 +289,10 @@ def run(report: Report) -> None:
                           f"{r['alignment_recall_one_to_one_ceiling']}")
         report.add("quality", f"{half}: unique sentences precision / recall",
                    f"{r['unique_precision']} / {r['unique_recall']}")
+        again = r["said_again"]
+        report.add("quality", f"{half}: sentences said again that have a labelled counterpart",
+                   _ratio(again["linked"], again["reported"]),
+                   versus=f"the sentence named as the one it is like: {again['like']} of {again['reported']}")
         report.add("quality", f"{half}: conflicts precision", r["conflict_precision"], budget="≥ 0.90")
         f = r["figures"]
         report.add("quality", f"{half}: labelled figure conflicts found as conflict / update / difference / missed",

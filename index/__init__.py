@@ -70,6 +70,7 @@ _EXPORTS = {
     "Comparison": ".compare",
     "EntityRef": ".compare",
     "FigurePair": ".compare",
+    "SecondCounterpart": ".compare",
     "SentencePair": ".compare",
     "entity_key": ".compare",
     "LABEL_KINDS": ".models",
@@ -98,7 +99,7 @@ if TYPE_CHECKING:
     from .analysis import match_spans
     from .annotate import ModelError, PreloadedAnnotator
     from .cluster import ClusterError, cluster_annotator
-    from .compare import ArticleRef, Comparison, EntityRef, FigurePair, SentencePair, entity_key
+    from .compare import ArticleRef, Comparison, EntityRef, FigurePair, SecondCounterpart, SentencePair, entity_key
     from .entities import CanonicalEntity, EntityCoverage, MergeReason
     from .extras import install_hint, missing_modules
     from .feeds import FeedError, list_feeds, subscribe, unsubscribe, update_feeds
@@ -164,6 +165,7 @@ __all__ = [
     "PreloadedAnnotator",
     "QueryError",
     "SearchResult",
+    "SecondCounterpart",
     "SentencePair",
     "Skipped",
     "StoryMap",

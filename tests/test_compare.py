@@ -163,12 +163,13 @@ def test_sentences_only_one_article_has_are_unique(comparisons, seeds):
     assert site in {u.index for u in comparison.unique_a}
     assert banks in {u.index for u in comparison.unique_b}
     assert comparison.counterpart("a", site) is None
-    # Every sentence with a word is either in a pair or unique, never both.
+    # Every sentence with a word is in a pair, said again (a second counterpart) or unique, never two of these.
     for side, uniques, article in (("a", comparison.unique_a, seeds["001"]), ("b", comparison.unique_b, seeds["002"])):
         unique = {u.index for u in uniques}
         paired = {i for p in comparison.pairs for i in (p.a if side == "a" else p.b)}
-        assert not unique & paired
-        assert unique | paired == {
+        again = {x.index for x in (comparison.second_a if side == "a" else comparison.second_b)}
+        assert not unique & paired and not again & (unique | paired)
+        assert unique | paired | again == {
             i for i, (s, e) in enumerate(article.sentences) if any(c.isalnum() for c in article.text[s:e])
         }
     # Two outlets that share only the topic: the Korean report and Southfront's piece, weeks apart.
@@ -180,8 +181,9 @@ def test_summary_counts_what_the_lists_hold(comparisons):
     for comparison in comparisons.values():
         s = comparison.summary
         assert s.a_aligned == len({i for p in comparison.pairs for i in p.a})
-        assert s.a_sentences == s.a_aligned + len(comparison.unique_a)
-        assert s.b_sentences == s.b_aligned + len(comparison.unique_b)
+        assert s.a_sentences == s.a_aligned + s.a_second + len(comparison.unique_a)
+        assert s.b_sentences == s.b_aligned + s.b_second + len(comparison.unique_b)
+        assert (s.a_second, s.b_second) == (len(comparison.second_a), len(comparison.second_b))
         assert s.shared_quotes == len(comparison.shared_quotes)
         assert s.conflicts == len(comparison.conflicts)
         assert s.same + s.paraphrase == len(comparison.pairs)
@@ -220,6 +222,7 @@ def test_json_schema_is_stable(comparisons):
         "updates",
         "agreements",
         "differences",
+        "second_counterparts",
         "boilerplate",
         "entities",
     }
@@ -229,6 +232,8 @@ def test_json_schema_is_stable(comparisons):
         "b_sentences",
         "a_aligned",
         "b_aligned",
+        "a_second",
+        "b_second",
         "a_share",
         "b_share",
         "same",
@@ -245,6 +250,10 @@ def test_json_schema_is_stable(comparisons):
     assert set(data["pairs"][0]["evidence"]) == {"terms", "entities", "numbers", "quote", "speaker", "lexical"}
     assert set(data["pairs"][0]["evidence"]["terms"][0]) == {"term", "word", "a", "b"}
     assert set(data["unique_a"][0]) == {"index", "indices", "start", "end", "text"}
+    assert set(data["second_counterparts"]) == {"a", "b"}
+    again = comparisons[("001", "002")].to_dict()["second_counterparts"]  # the rocket attack, told twice in 001
+    assert set(again["a"][0]) == {"index", "indices", "start", "end", "text", "like", "like_text",
+                                                        "score"}
     assert set(data["quotes_a"][0]) == {"start", "end", "parts", "text", "words", "speaker"}
     speaker = next(q["speaker"] for q in data["quotes_a"] if q["speaker"])
     assert set(speaker) == {"name", "entity_id", "how", "start", "end"}
@@ -331,6 +340,19 @@ def test_text_report_names_both_sides_and_every_section(comparisons):
     assert "killed (all): A 101–200 vs B 2,013 or more" in report
     assert '    A: "' in report and "more than a hundred people" in report
     assert "thousands and thousands of people" in report
+
+
+def test_reports_list_a_sentence_said_again_with_the_one_it_is_like(comparisons):
+    # 001 tells the rocket attack twice; 002's one telling is paired with 001's first.
+    comparison = comparisons[("001", "002")]
+    again = next(x for x in comparison.second_a if "rocket attack" in x.text)
+    report = format_text(comparison)
+    section = report[report.index("SAID AGAIN"):report.index("ONLY IN A")]
+    assert f"A{again.index + 1} ~ B{again.like[0] + 1}" in section
+    assert "also claimed the rocket attack" in section and "also confessed to the rocket attack" in section
+    assert "also claimed the rocket attack" not in report[report.index("ONLY IN A"):]
+    markdown = format_markdown(comparison)
+    assert "## Said again" in markdown and "also confessed to the rocket attack" in markdown
 
 
 def test_markdown_report_is_pasteable_and_escapes_article_text():

@@ -80,3 +80,20 @@ def test_two_shared_names_and_what_one_does_to_the_other_are_one_statement():
     c = _named("c", "Voters in the west were asked about taxes. Cheney met Enzi. Turnout is expected to be low.",
                "Cheney", "Enzi")
     assert compare(a, c).counterpart("a", 1) is None
+
+
+def test_a_sentence_repeating_a_paired_one_is_said_again_not_unique():
+    # A's lede and a later paragraph both tell B's one sentence about the dam; the linker gives B's sentence one
+    # partner, and the other is neither a pair nor "only in A". A's sentence about the mayor stays unique.
+    a = _article("a", "Engineers opened the old river dam near Millbrook on Tuesday after weeks of repairs. "
+                      "The mayor praised the volunteers. "
+                      "The Millbrook dam opened again on Tuesday, its engineers said, after the repairs.")
+    b = _article("b", "Engineers reopened the Millbrook river dam on Tuesday once repairs were finished. "
+                      "Rain is expected later in the week.")
+    c = compare(a, b)
+    assert [(p.a, p.b) for p in c.pairs] == [((0,), (0,))]
+    assert [(x.index, x.like) for x in c.second_a] == [(2, (0,))]
+    assert c.second_a[0].like_text.startswith("Engineers reopened") and not c.second_b
+    assert [u.index for u in c.unique_a] == [1]
+    assert c.second_counterpart("a", 2) is c.second_a[0] and c.second_counterpart("a", 1) is None
+    assert c.to_dict()["second_counterparts"]["a"][0]["like"] == [0]

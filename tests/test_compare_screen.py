@@ -145,6 +145,10 @@ async def test_scrolling_one_pane_brings_the_other_to_the_counterpart(seeds_libr
                     b.sentence_span(j)[0] for j in pair.b
                 }
                 aligned += 1
+            elif (second := comparison.second_counterpart("a", index)) is not None:
+                # Said again: B is at (and tints) the paired sentence this one is much like.
+                assert {span.start for span in b.layer_spans("current")} == {b.sentence_span(second.like[0])[0]}
+                assert "said again" in status(screen)
             else:
                 assert a.is_unique(index) and not b.layer_spans("current")
                 assert "only in A" in status(screen)
@@ -203,6 +207,24 @@ async def test_a_key_jumps_to_the_counterpart_and_back(seeds_library: Library) -
         await pilot.press("enter")
         assert app.focused is b and screen.position == ("b", only_b)
         assert any("no counterpart" in str(n.message) for n in app._notifications)
+
+
+async def test_a_sentence_said_again_shows_what_it_is_like_and_is_no_difference(seeds_library: Library) -> None:
+    # 001 tells the rocket attack twice; 002 once, paired with 001's first telling: the second is said again.
+    app = reader(seeds_library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_compare(pilot, "001", "002")
+        a, b = screen.pane("a"), screen.pane("b")
+        second = next(x for x in screen.comparison.second_a if "rocket attack" in x.text)
+        number = next(n for n, p in enumerate(screen.comparison.pairs, start=1) if second.like[0] in p.b)
+        await step_to(pilot, screen, "a", second.indices)
+        assert f"said again · much like B's sentence of pair {number}" in status(screen)
+        assert "not counted as only in A" in status(screen)
+        assert "≈ " in screen_text(a)
+        assert b.top_sentence == second.like[0] or b.scroll_offset.y == b.max_scroll_y
+        assert second.index not in screen.differences("a")
+        await pilot.press("enter")
+        assert app.focused is b and screen.position == ("b", second.like[0])
 
 
 async def test_next_difference_steps_through_unique_runs_and_conflicts(seeds_library: Library) -> None:

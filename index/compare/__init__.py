@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import replace
+from typing import Any
 
 from ..models import Article, label_kind
-from .align import Scorer, Weights, link, match_quotes, pair
+from .align import Scorer, Weights, link, match_quotes, pair, second_counterparts
 from .claims import FigureSet, extract_figures, ranges_overlap
 from .conflicts import compare_figures
 from .dates import extract_dates
@@ -29,6 +30,7 @@ from .report import (
     Evidence,
     FigurePair,
     QuoteMatch,
+    SecondCounterpart,
     SentencePair,
     SharedTerm,
     Summary,
@@ -56,6 +58,7 @@ __all__ = [
     "FigureSet",
     "Quote",
     "QuoteMatch",
+    "SecondCounterpart",
     "SentencePair",
     "SharedTerm",
     "Speaker",
@@ -154,10 +157,15 @@ def _in_own_sentences(found: Comparison, joined_a: Joined, joined_b: Joined) -> 
         a=_ref(a),
         b=_ref(b),
         summary=replace(found.summary, a_sentences=real_a, b_sentences=real_b, a_aligned=len(aligned_a),
-                        b_aligned=len(aligned_b)),
+                        b_aligned=len(aligned_b), a_second=sum(len(joined_a.groups[x.index]) for x in found.second_a),
+                        b_second=sum(len(joined_b.groups[x.index]) for x in found.second_b)),
         pairs=pairs,
         unique_a=_unique_pieces(found.unique_a, joined_a),
         unique_b=_unique_pieces(found.unique_b, joined_b),
+        second_a=tuple(replace(x, index=joined_a.groups[x.index][0], indices=joined_a.groups[x.index],
+                               like=joined_b.originals(x.like)) for x in found.second_a),
+        second_b=tuple(replace(x, index=joined_b.groups[x.index][0], indices=joined_b.groups[x.index],
+                               like=joined_a.originals(x.like)) for x in found.second_b),
         figures_a=tuple(replace(f, sentence=sentence_of(a.sentences, f.start)) for f in found.figures_a),
         figures_b=tuple(replace(f, sentence=sentence_of(b.sentences, f.start)) for f in found.figures_b),
         boilerplate_a=furniture_a,
@@ -180,8 +188,9 @@ def _compare(a: Article, b: Article, *, weights: Weights | None, recurring: Coll
     pairs = [pair(scorer, a, b, pa, pb, g, scores) for g in groups]
     aligned_a = {i for g in groups for i in g[0]}
     aligned_b = {j for g in groups for j in g[1]}
-    unique_a = _uniques(a, aligned_a | furniture_a)
-    unique_b = _uniques(b, aligned_b | furniture_b)
+    seconds_a, seconds_b = second_counterparts(scores, groups)
+    unique_a = _uniques(a, aligned_a | furniture_a | seconds_a.keys())
+    unique_b = _uniques(b, aligned_b | furniture_b | seconds_b.keys())
     aligned = {(i, j) for ga, gb in groups for i in ga for j in gb}
     shared_quotes = match_quotes(quotes_a, quotes_b, scorer, a, b, aligned)
     conflicts, updates, agreements, differences = compare_figures(figures_a, figures_b, pairs, pa, pb, a, b)
@@ -191,6 +200,8 @@ def _compare(a: Article, b: Article, *, weights: Weights | None, recurring: Coll
         b_sentences=len(real_b),
         a_aligned=len(aligned_a),
         b_aligned=len(aligned_b),
+        a_second=len(seconds_a),
+        b_second=len(seconds_b),
         same=sum(1 for p in pairs if p.kind == "same"),
         paraphrase=sum(1 for p in pairs if p.kind == "paraphrase"),
         shared_quotes=len(shared_quotes),
@@ -219,6 +230,8 @@ def _compare(a: Article, b: Article, *, weights: Weights | None, recurring: Coll
         boilerplate_b=tuple(sorted(furniture_b)),
         agreements=tuple(agreements),
         differences=tuple(differences),
+        second_a=_seconds(a, b, seconds_a),
+        second_b=_seconds(b, a, seconds_b),
         entities_both=tuple(both),
         entities_only_a=tuple(only_a),
         entities_only_b=tuple(only_b),
@@ -239,6 +252,14 @@ def _ref(article: Article) -> ArticleRef:
 def _unique_pieces(uniques: Iterable[UniqueSentence], joined: Joined) -> tuple[UniqueSentence, ...]:
     """Unique sentences of the joined article, each numbered by its pieces among the article's own."""
     return tuple(replace(u, index=joined.groups[u.index][0], indices=joined.groups[u.index]) for u in uniques)
+
+
+def _seconds(article: Article, other: Article, seconds: dict[int, tuple[int, Any]]) -> tuple[SecondCounterpart, ...]:
+    return tuple(
+        SecondCounterpart(i, *article.sentences[i], article.text[slice(*article.sentences[i])], like=(j,),
+                          like_text=other.text[slice(*other.sentences[j])], score=s.score)
+        for i, (j, s) in sorted(seconds.items())
+    )
 
 
 def _uniques(article: Article, aligned: set[int]) -> list[UniqueSentence]:

@@ -128,6 +128,31 @@ class UniqueSentence:
 
 
 @dataclass(frozen=True, slots=True)
+class SecondCounterpart:
+    """A sentence in no pair that says much what a sentence of the other side says, that sentence being paired
+    already: a second counterpart of it (an article repeating its lede's facts lower down), neither unique nor a
+    pair. ``index``/``indices``/``start``/``end``/``text`` as a :class:`UniqueSentence`'s; ``like``: the other
+    side's sentence (its pieces) and ``like_text`` its text, ``score``: how alike, as a pair's."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    like: tuple[int, ...]
+    like_text: str
+    score: float
+    indices: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.indices:
+            object.__setattr__(self, "indices", (self.index,))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "indices": list(self.indices), "start": self.start, "end": self.end,
+                "text": self.text, "like": list(self.like), "like_text": self.like_text, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True, slots=True)
 class QuoteMatch:
     """A quotation of A found in B: ``a``/``b`` index ``Comparison.quotes_a``/``quotes_b``."""
 
@@ -244,6 +269,9 @@ class Summary:
     entities_only_b: int
     #: Figures that disagree where it is not clear both count the same thing ("figures differ").
     differences: int = 0
+    #: Sentences in no pair saying much what a paired sentence of the other side says (second counterparts).
+    a_second: int = 0
+    b_second: int = 0
 
     @property
     def a_share(self) -> float:
@@ -260,6 +288,8 @@ class Summary:
             "b_sentences": self.b_sentences,
             "a_aligned": self.a_aligned,
             "b_aligned": self.b_aligned,
+            "a_second": self.a_second,
+            "b_second": self.b_second,
             "a_share": round(self.a_share, 4),
             "b_share": round(self.b_share, 4),
             "same": self.same,
@@ -303,12 +333,22 @@ class Comparison:
     #: Figures that disagree where it is not clear both count the same thing of the same event (plain counts,
     #: dates, sums of money): "figures differ", for a reader to judge, never a conflict.
     differences: tuple[FigurePair, ...] = ()
+    #: Sentences in no pair that say much what a paired sentence of the other side says (not unique).
+    second_a: tuple[SecondCounterpart, ...] = ()
+    second_b: tuple[SecondCounterpart, ...] = ()
 
     def counterpart(self, side: str, index: int) -> SentencePair | None:
         """The pair holding sentence ``index`` of side ``"a"`` or ``"b"``, if it has a counterpart."""
         for pair in self.pairs:
             if index in (pair.a if side == "a" else pair.b):
                 return pair
+        return None
+
+    def second_counterpart(self, side: str, index: int) -> SecondCounterpart | None:
+        """What sentence ``index`` of side ``"a"`` or ``"b"`` is a second counterpart of, if it is one."""
+        for second in self.second_a if side == "a" else self.second_b:
+            if index in second.indices:
+                return second
         return None
 
     def to_dict(self) -> dict[str, Any]:
@@ -329,6 +369,8 @@ class Comparison:
             "updates": [c.to_dict() for c in self.updates],
             "agreements": [c.to_dict() for c in self.agreements],
             "differences": [c.to_dict() for c in self.differences],
+            "second_counterparts": {"a": [x.to_dict() for x in self.second_a],
+                                    "b": [x.to_dict() for x in self.second_b]},
             "boilerplate": {"a": list(self.boilerplate_a), "b": list(self.boilerplate_b)},
             "entities": {
                 "both": [e.to_dict() for e in self.entities_both],

@@ -144,6 +144,15 @@ def format_text(comparison: Comparison) -> str:
         lines.append(f"  {where}  {p.kind}, score {p.score:.2f}  ({_evidence_words(p)})")
         lines.append(f"    A: {_flat(p.a_text)}")
         lines.append(f"    B: {_flat(p.b_text)}")
+    seconds = [("A", "B", x) for x in c.second_a] + [("B", "A", x) for x in c.second_b]
+    if seconds:
+        lines += ["", f"SAID AGAIN ({len(seconds)}: in no pair, but saying much what a paired sentence of the other "
+                      "side says)"]
+        for side, other, x in seconds:
+            lines.append(f"  {side}{'+'.join(str(i + 1) for i in x.indices)} ~ {other}"
+                         f"{'+'.join(str(j + 1) for j in x.like)}, score {x.score:.2f}")
+            lines.append(f"    {side}: {_flat(x.text)}")
+            lines.append(f"    {other}: {_flat(x.like_text)}")
     for label, uniques in (("ONLY IN A", c.unique_a), ("ONLY IN B", c.unique_b)):
         lines += ["", f"{label} ({len(uniques)})"]
         side = label[-1]
@@ -237,6 +246,16 @@ def format_markdown(comparison: Comparison) -> str:
         ]
     if not c.pairs:
         out.append("None found.")
+    seconds = [("A", "B", x) for x in c.second_a] + [("B", "A", x) for x in c.second_b]
+    if seconds:
+        out += ["", "## Said again", "", "In no pair, but saying much what a paired sentence of the other side says.",
+                ""]
+        for side, other, x in seconds:
+            out += [
+                f"- **{side}** (score {x.score:.2f})",
+                f"  - {side}: {_md(x.text)}",
+                f"  - {other}: {_md(x.like_text)}",
+            ]
     for label, uniques in (("Only in A", c.unique_a), ("Only in B", c.unique_b)):
         out += ["", f"## {label}", ""]
         out += [f"- {_md(u.text)}" for u in uniques] or ["Nothing."]

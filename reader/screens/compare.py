@@ -1,12 +1,15 @@
 """Two articles side by side: what they agree on, what only one of them says, where their figures conflict.
 
 Each side is a :class:`ComparePane` (the reader's article view with a gutter): aligned sentences carry the
-number of their pair in both panes, sentences only one side has carry ``+``, shared quotes and contradicted
-figures are styled in the text, and the sentence being read is tinted together with its counterpart.
+number of their pair in both panes, sentences only one side has carry ``+``, a second counterpart (a sentence
+in no pair saying much what a paired sentence of the other side says) ``≈``, shared
+quotes and contradicted figures are styled in the text, and the sentence being read is tinted together with
+its counterpart.
 
 The panes keep in step by alignment, not by line number: the pane the reader moves leads and the other is
 put at the counterpart of the sentence at the leader's top (proportionally, line by line, through a long
-one), or, for a sentence the other side lacks, just after the counterpart of the aligned sentence before it.
+one), at the sentence a second counterpart says again, or, for a sentence the other side lacks, just after the
+counterpart of the aligned sentence before it.
 The screen moves the follower itself, synchronously, with a flag up, so the follower's scrolling is never
 taken for the reader's: there is no feedback loop. ``compare()`` runs in a thread worker (up to ~150 ms on
 long articles), which posts :class:`ComparisonReady`; swapping or picking again while one runs cancels it.
@@ -41,6 +44,7 @@ from reader.screens.compare_lines import (
     conflict_line,
     flat,
     pair_status,
+    second_status,
     side_title,
     summary_line,
 )
@@ -258,6 +262,9 @@ class CompareScreen(Screen):
             here, there = (pair.a, pair.b) if side == "a" else (pair.b, pair.a)
             first, stop = follower.lines_of(*(pair.b_span if side == "a" else pair.a_span))
             line = first + int(progress * (stop - first))
+        elif (second := self.comparison.second_counterpart(side, index)) is not None:
+            here, there = second.indices, second.like
+            line = follower.lines_of(*follower.sentence_span(second.like[0]))[0]
         else:
             here, there = (index,), ()
             line = self._anchor_line(side, index)
@@ -291,6 +298,9 @@ class CompareScreen(Screen):
         pair = self.comparison.counterpart(lead, index)
         if pair is not None:
             return (pair.a if side == "a" else pair.b)[0]
+        second = self.comparison.second_counterpart(lead, index)
+        if second is not None:
+            return second.like[0]
         return self.pane(side).top_sentence
 
     def on_resize(self, event: Resize) -> None:
@@ -320,6 +330,9 @@ class CompareScreen(Screen):
             conflict = self.disagreements[conflicts[0]]
             return self._conflict_status(conflict)
         pair = self.comparison.counterpart(side, index)
+        second = self.comparison.second_counterpart(side, index) if pair is None else None
+        if second is not None:
+            return second_status(self.comparison, side, second)
         if pair is None:
             return Content.assemble(
                 (f"only in {side.upper()}", "bold $text-warning"),
@@ -358,12 +371,13 @@ class CompareScreen(Screen):
         if index is None:
             return
         pair = self.comparison.counterpart(side, index)
-        if pair is None:
+        second = self.comparison.second_counterpart(side, index) if pair is None else None
+        if pair is None and second is None:
             self.notify(f"Only in {side.upper()}: no counterpart in {other_side(side).upper()}.", timeout=3)
             return
         other = other_side(side)
         self.pane(other).focus()
-        self._go(other, (pair.a if other == "a" else pair.b)[0])
+        self._go(other, second.like[0] if second is not None else (pair.a if other == "a" else pair.b)[0])
 
     def action_sentence(self, direction: int) -> None:
         """The next (or previous) sentence of the focused side; a pair's sentences count as one."""

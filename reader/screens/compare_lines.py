@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from index import Article, Comparison, FigurePair, SentencePair
+from index import Article, Comparison, FigurePair, SecondCounterpart, SentencePair
 from reader.safe import one_line
 from reader.words import counted
 
@@ -104,3 +104,15 @@ def pair_status(comparison: Comparison, pair: SentencePair) -> Content:
     elif evidence.quote:
         parts.append((" · both quote", "$text-muted"))
     return Content.assemble(*parts)
+
+
+def second_status(comparison: Comparison, side: str, second: SecondCounterpart) -> Content:
+    """``≈ said again · much like B's sentence of pair 3 (0.24) · so not counted as only in A · enter: go there``."""
+    other = "b" if side == "a" else "a"
+    pair = comparison.counterpart(other, second.like[0])
+    where = f"of pair {comparison.pairs.index(pair) + 1}" if pair is not None else str(second.like[0] + 1)
+    return Content.assemble(
+        ("≈ said again", "bold $text-accent"),
+        (f" · much like {other.upper()}'s sentence {where} ({second.score:.2f}) · so not counted as only in "
+         f"{side.upper()} · enter: go there", "$text-muted"),
+    )

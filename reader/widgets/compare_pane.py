@@ -4,7 +4,9 @@ comparison found in it.
 The pane is an :class:`ArticleView` (entities, wrapping and virtual rendering come from there) with a gutter
 and three layers of its own: a number beside each aligned sentence (the same number beside its counterpart in
 the other pane; pairs are numbered in A's order), ``+`` beside a sentence only this side has, the quoted words
-the other side quotes too, the figures the other side contradicts, and a tint under the sentence being read.
+the other side quotes too, the figures the other side contradicts, and a tint under the sentence being read;
+``≈`` beside a sentence in no pair that says much what a paired sentence of the other side says (a second
+counterpart; the status line names the pair).
 It knows sentences by their char offsets, so the screen can ask which sentence is at the top and where a
 sentence is, and keep the two panes in step by alignment rather than by line number.
 """
@@ -22,6 +24,8 @@ from reader.widgets.article_view import ArticleView, GutterMark, StyledSpan
 #: Gutter labels: beside a sentence only this side has, and beside the further lines of a sentence.
 UNIQUE_LABEL = "+"
 UNIQUE_REST = "┆"
+#: Beside a second counterpart: a sentence in no pair saying much what a paired one of the other side says.
+SECOND_LABEL = "≈"
 ALIGNED_REST = "│"
 
 
@@ -37,6 +41,7 @@ class ComparePane(ArticleView):
         "compare-pane--same",
         "compare-pane--paraphrase",
         "compare-pane--unique",
+        "compare-pane--second",
         "compare-pane--current-mark",
         "compare-pane--current",
         "compare-pane--quote",
@@ -55,7 +60,10 @@ class ComparePane(ArticleView):
         self._pair_number: dict[int, int] = {}
         self._pair_kind: dict[int, str] = {}
         self._unique: set[int] = set()
-        #: Sentences that count for reading and stepping: aligned or unique (not a stray "." or a blank).
+        #: Second counterparts: sentences in no pair saying much what a paired one of the other side says.
+        self._second: set[int] = set()
+        #: Sentences that count for reading and stepping: aligned, second counterparts or unique (not a stray
+        #: "." or a blank).
         self._readable: list[int] = []
         #: The sentences tinted now (``None`` right after new text, which has no marks yet).
         self._current: frozenset[int] | None = None
@@ -76,7 +84,9 @@ class ComparePane(ArticleView):
                 self._pair_kind[index] = pair.kind
         uniques = comparison.unique_a if side == "a" else comparison.unique_b
         self._unique = {index for unique in uniques for index in unique.indices}
-        self._readable = sorted(set(self._pair_number) | self._unique)
+        seconds = comparison.second_a if side == "a" else comparison.second_b
+        self._second = {index for second in seconds for index in second.indices}
+        self._readable = sorted(set(self._pair_number) | self._unique | self._second)
         self.set_text(article.text)
         self._current = None
         self.set_entities(article.entities, hidden_kinds)
@@ -119,6 +129,8 @@ class ComparePane(ArticleView):
             if index in self._pair_number:
                 label, rest = str(self._pair_number[index]), ALIGNED_REST
                 component = f"compare-pane--{self._pair_kind[index]}"
+            elif index in self._second:
+                label, rest, component = SECOND_LABEL, UNIQUE_REST, "compare-pane--second"
             else:
                 label, rest, component = UNIQUE_LABEL, UNIQUE_REST, "compare-pane--unique"
             if index in current:
@@ -130,7 +142,7 @@ class ComparePane(ArticleView):
 
     @property
     def readable(self) -> tuple[int, ...]:
-        """The sentences that are aligned or unique, in reading order."""
+        """The sentences that are aligned, second counterparts or unique, in reading order."""
         return tuple(self._readable)
 
     def is_unique(self, index: int) -> bool:
