@@ -42,12 +42,13 @@ def pairs(found: dict[str, Article]) -> list[tuple[str, str]]:
     return out
 
 
-def _reported(found: dict[str, Article], weights, compare) -> list[tuple[str, str, dict]]:
+def _reported(found: dict[str, Article], weights, compare, compared: list[tuple[str, str]] | None = None
+              ) -> list[tuple[str, str, dict]]:
     from .quality import site_furniture
 
     recurring = site_furniture(found)
     out = []
-    for a, b in pairs(found):
+    for a, b in pairs(found) if compared is None else compared:
         comparison = compare(found[a], found[b], weights=weights, recurring=recurring)
         out.extend((a, b, entry) for entry in reported(comparison, differences=True))
     return out
@@ -59,10 +60,11 @@ def evaluate(found: dict[str, Article], weights, compare) -> dict:
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
     verdict = {(j["a"], j["b"], *key(j)): j["verdict"] for j in labels["judged"]}
     counts = {kind: {"right": 0, "false": 0, "unjudged": 0} for kind in KINDS}
-    for a, b, entry in _reported(found, weights, compare):
+    compared = pairs(found)
+    for a, b, entry in _reported(found, weights, compare, compared):
         said = verdict.get((a, b, *key(entry)))
         counts[entry["kind"]]["unjudged" if said is None else "false" if said == "false" else "right"] += 1
-    return {"pairs": len(pairs(found)), "counts": counts}
+    return {"pairs": len(compared), "counts": counts}
 
 
 def dump(*, unjudged: bool = False) -> None:
