@@ -59,6 +59,11 @@ def ids_of(registry: EntityRegistry, *names: tuple[str, str]) -> set[str]:
     ("Kidder, Peabody and Co", "Kidder Peabody and Co"),
     ("Zhirnóv", "Zhirnov"),
     ("Plessey Co. Plc", "Plessey Co Plc"),
+    ("[Barack] Obama", "Barack Obama"),  # an editor's brackets in a quotation
+    ("George H. W. Bush", "George H.W. Bush"),  # initials a space apart or together
+    ("the U. S. Geological Survey", "U.S. Geological Survey"),
+    ("A. J. Smith", "AJ Smith"),
+    ("N.A.    N.A.", "N.A. N.A."),
 ])
 def test_normalise_name_lets_trivial_variants_meet(a: str, b: str) -> None:
     assert normalise_name(a) == normalise_name(b)
@@ -67,6 +72,8 @@ def test_normalise_name_lets_trivial_variants_meet(a: str, b: str) -> None:
 def test_normalise_name_keeps_different_names_apart() -> None:
     assert normalise_name("IS-K") != normalise_name("IS")
     assert normalise_name("Iran") != normalise_name("Iraq")
+    assert normalise_name("George H. W. Bush") != normalise_name("George W. Bush")
+    assert normalise_name("J. Edgar Hoover") != normalise_name("JE Hoover")  # one initial is no acronym
 
 
 def test_acronym_definitions_are_found_where_the_initials_match() -> None:
@@ -250,6 +257,40 @@ def test_a_name_with_a_short_given_name_or_middle_initials_is_the_same_person() 
     assert len(ids_of(registry, ("George W. Bush", "PERSON"), ("George H. W. Bush", "PERSON"),
                       ("George Bush", "PERSON"))) == 3
     assert len(ids_of(registry, ("Tom Hanks", "PERSON"), ("Tim Hanks", "PERSON"))) == 2
+
+
+def test_a_name_in_an_editors_brackets_or_with_initials_spaced_is_one_name_with_the_name_as_written() -> None:
+    """A quotation's "[Barack] Obama" is Barack Obama, even in an article that also writes him plainly; "George
+    H.W. Bush" and "George H. W. Bush" are one person, not George W. Bush, and "George Bush" is neither."""
+    names = {
+        "a1": [("[Barack] Obama", "PERSON"), ("Barack Obama", "PERSON"), ("George H.W. Bush", "PERSON")],
+        "a2": [("George H. W. Bush", "PERSON"), ("George W. Bush", "PERSON"), ("George Bush", "PERSON")],
+    }
+    texts = {article: ". ".join(name for name, _ in found) + "." for article, found in names.items()}
+    registry = resolve_entities(annotations(texts, names))
+    assert registry.canonical("[Barack] Obama", "PERSON", "a1") == registry.canonical("Barack Obama", "PERSON")
+    assert registry.canonical("Barack Obama", "PERSON")[1] == "Barack Obama"
+    assert len(ids_of(registry, ("George H.W. Bush", "PERSON"), ("George H. W. Bush", "PERSON"))) == 1
+    assert len(ids_of(registry, ("George H.W. Bush", "PERSON"), ("George W. Bush", "PERSON"),
+                      ("George Bush", "PERSON"))) == 3
+
+
+def test_a_lone_surname_beside_a_name_two_people_share_is_that_name_not_another_person() -> None:
+    """"George Bush" may be either of two Bushes the corpus tells apart by their initials: a lone "Bush" in an
+    article naming only "George Bush" is read as that name there, and is no reason to read "Bush" elsewhere as
+    George Bush rather than as the Bush the corpus names in full."""
+    names = {
+        "a1": [("George W. Bush", "PERSON"), ("Bush", "PERSON")],
+        "a2": [("George H.W. Bush", "PERSON")],
+        "a3": [("George Bush", "PERSON"), ("Bush", "PERSON")],
+        "a4": [("George Bush", "PERSON"), ("Bush", "PERSON")],
+    }
+    texts = {article: ". ".join(name for name, _ in found) + "." for article, found in names.items()}
+    registry = resolve_entities(annotations(texts, names))
+    george = registry.canonical("George Bush", "PERSON")
+    assert george != registry.canonical("George W. Bush", "PERSON")
+    assert registry.canonical("Bush", "PERSON", "a3") == george
+    assert registry.canonical("Bush", "PERSON", "a1") == registry.canonical("George W. Bush", "PERSON")
 
 
 def test_an_initial_before_the_given_name_or_a_nickname_in_quotes_is_the_same_person() -> None:

@@ -42,7 +42,9 @@ from .surfaces import Surface, SurfaceTable
 #: "The Chin" Gigante') is that person written without them.
 #: 5: a lone surname in an article that names none of several people of that surname is the one the article's
 #: other names point to ("Bush" beside the Endangered Species Act).
-RULES = 5
+#: 6: a name's key drops an editor's brackets ("[Barack] Obama") and writes initials one word however spaced
+#: ("H. W." as "H.W."); a name two people share without their initials ("George Bush") is no one's lone surname.
+RULES = 6
 
 
 # --- similarity -----------------------------------------------------------------------------------------
@@ -261,8 +263,8 @@ def _group(table: SurfaceTable, aliases: Aliases, token_use: Mapping[tuple[str, 
     _merge_place_initials(table, live, by_key, groups, secondary)
     readings = _merge_company_suffixes(by_key, surfaces, groups, secondary)
     _merge_spellings(live, surfaces, groups, _token_use(live, surfaces) if token_use is None else token_use)
-    _merge_person_forms(live, surfaces, groups)
-    readings += _merge_surnames(live, surfaces, groups, secondary, _NamesIn(whole or table))
+    either = _merge_person_forms(live, surfaces, groups)
+    readings += _merge_surnames(live, surfaces, groups, secondary, _NamesIn(whole or table), either)
     as_person: set[int] = set()
     readings += _merge_mislabelled_surnames(live, by_key, surfaces, groups, secondary, as_person)
     _merge_minority_labels(by_key, surfaces, groups, secondary)
@@ -449,12 +451,13 @@ def _singular_and_plural(a: Surface, b: Surface) -> bool:
     return long == short + "s"
 
 
-def _merge_person_forms(live: list[int], surfaces: list[Surface], groups: _Groups) -> None:
+def _merge_person_forms(live: list[int], surfaces: list[Surface], groups: _Groups) -> set[int]:
     """One person's full name with a short given name or with middle initials ("Jim Mattis" / "James Mattis",
     "William P. Barr" / "William Barr"; :func:`.names.person_form`) is one person, however often each is written.
     Two sets of initials on one name are two people ("George H. W. Bush", "George W. Bush"): the name without
-    initials then joins neither."""
+    initials then joins neither, and is returned (no lone surname is read as it: it names either)."""
     by_form: dict[str, dict[tuple[str, ...], list[int]]] = defaultdict(lambda: defaultdict(list))
+    either: set[int] = set()
     for i in live:
         if surfaces[i].label == "PERSON" and (form := person_form(surfaces[i].key)) is not None:
             by_form[form[0]][form[1]].append(i)
@@ -464,19 +467,25 @@ def _merge_person_forms(live: list[int], surfaces: list[Surface], groups: _Group
         with_initials = [members for initials, members in by_initials.items() if initials]
         together = [[i for members in by_initials.values() for i in members]] if len(with_initials) <= 1 else \
             list(by_initials.values())
+        if len(with_initials) > 1:
+            either.update(by_initials.get((), ()))
         for members in together:
             members.sort(key=lambda i: (-surfaces[i].count, i))
             for i in members[1:]:
                 groups.union(members[0], i, "person-form",
                              f"{surfaces[i].best_form()!r} is {surfaces[members[0]].best_form()!r} written another way")
+    return either
 
 
 def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
-                    secondary: set[int], names_in: _NamesIn) -> list[tuple[int, int, int]]:
+                    secondary: set[int], names_in: _NamesIn, either: set[int]) -> list[tuple[int, int, int]]:
     """A lone surname ("Mujahid") joins a full name ending with it when the corpus says who it is: the only
     such person in the corpus, or the one named in full in most (three in five, and two at least) of the
     articles that use the surname alone and name someone of that surname ("Reagan" is Ronald Reagan in 1987
-    news, though Nancy Reagan is named too). A title ("Mrs Reagan") is not a full name.
+    news, though Nancy Reagan is named too). A title ("Mrs Reagan") is not a full name. A name two people share
+    without their initials (``either``: "George Bush" beside "George H. W. Bush" and "George W. Bush", from
+    :func:`_merge_person_forms`) is no one the surname joins, nor one an article's other names point to; an
+    article naming only that name reads the surname as it.
 
     Returns per-article readings, ``(surface, article, group)``, for articles that name exactly one person
     of that surname who is not the corpus's choice: there, "Baker" is the Baker the article names; and for
@@ -487,6 +496,7 @@ def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
     full_names = _full_names(live, surfaces)
     given = Counter(given_name(surfaces[i].key) for i in live if surfaces[i].label == "PERSON")
     holders = {surname: {groups.find(i) for i in full} for surname, full in full_names.items()}
+    shared = {groups.find(i) for i in either}
     readings: list[tuple[int, int, int]] = []
     for i in live:
         s = surfaces[i]
@@ -503,12 +513,12 @@ def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
             if len(here) == 1:
                 named_here[article] = here[0]
         target = None
-        if len(candidates) == 1:
+        if len(candidates) == 1 and not candidates <= shared:
             target = next(iter(candidates))
             detail = f"the only person called {s.best_form()} in the corpus"
         elif named_here:
             (top, count), = Counter(named_here.values()).most_common(1)
-            if count * 5 >= context * 3 and (count >= 2 or count == context):
+            if count * 5 >= context * 3 and (count >= 2 or count == context) and top not in shared:
                 target = top
                 detail = (f"the only person called {s.best_form()} named in the articles that use the surname "
                           "alone" if count == context else
@@ -521,7 +531,7 @@ def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
                        and not any(article in groups.group_articles(c) for c in candidates)
                        and not _names_another(names_in(article), s.key)]
             if unnamed:
-                companies = _companies(candidates, full_names[s.key], surfaces, groups, names_in)
+                companies = _companies(candidates - shared, full_names[s.key], surfaces, groups, names_in)
                 chosen = groups.find(target) if target is not None else None
                 for article in unnamed:
                     names = names_in(article) - {s.key}
