@@ -339,6 +339,26 @@ def test_a_surname_tagged_as_an_organisation_is_the_person_most_of_its_articles_
     assert ("org", "trump") in registry.expand_terms("Donald Trump", {"person"})
 
 
+def test_a_word_tagged_person_that_no_article_names_as_a_person_is_what_its_other_tags_say() -> None:
+    """spaCy tags a site or a firm PERSON ("Chirper" as in "wrote on Chirper"): where the corpus also tags the word
+    as something else and never writes it as part of a person's name, it is that thing, under that label. A word
+    the corpus writes as a surname, a given name, after a title or at the end of a name of two words (spaCy's
+    "Ada Quill" tagged ORG) stays a person."""
+    names = {
+        "a1": [("Chirper", "PERSON"), ("Quill", "PERSON"), ("Dorsett", "PERSON"), ("Blume", "PERSON")],
+        "a2": [("Chirper", "PERSON"), ("Ada Quill", "ORG"), ("Mr Dorsett", "PERSON"), ("Blume Hale", "PERSON")],
+        "a3": [("Chirper", "PRODUCT"), ("Quill", "ORG"), ("Dorsett", "ORG"), ("Blume", "ORG")],
+    }
+    texts = {article: ". ".join(name for name, _ in found) + "." for article, found in names.items()}
+    registry = resolve_entities(annotations(texts, names))
+    chirper = registry.canonical("Chirper", "PERSON")
+    assert chirper == registry.canonical("Chirper", "PRODUCT")
+    assert chirper[2] == "PRODUCT"  # two tags PERSON and one PRODUCT: the label of what it is
+    assert "not-a-person" in {m.reason for m in registry.get(chirper[0]).merges}
+    for word in ("Quill", "Dorsett", "Blume"):
+        assert registry.canonical(word, "PERSON")[2] == "PERSON", word
+
+
 def test_a_company_named_like_a_person_stays_a_company() -> None:
     """"Ford" is Ford Motor Co where an article names the company with its legal form, though it names Henry
     Ford too; and a word most of whose articles name nobody of that surname is not a surname ("Houston"); but

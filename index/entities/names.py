@@ -271,6 +271,13 @@ def looks_like_a_name(form: str) -> bool:
     return all(_NAME_WORD.fullmatch(w) and (not w.islower() or w.split("-")[0] in _PARTICLES) for w in words)
 
 
+def titled_name(key: str) -> str:
+    """The one word a title stands before in a person's name (its key): "goelman" for "mr goelman", "carrington"
+    for "lord carrington"; "" for any other name."""
+    words = _untitled(key)
+    return words[0] if len(words) == 1 and len(key.split()) > 1 else ""
+
+
 def given_name(key: str) -> str:
     """The first word of a person's name of several words (its key), after a title; "" for a name of one word."""
     words = _untitled(key)

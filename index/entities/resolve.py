@@ -27,6 +27,7 @@ from .names import (
     looks_like_a_name,
     normalise_name,
     person_form,
+    titled_name,
 )
 from .registry import EntityRecords, EntityRegistry, MergeReason, RegistryDetail
 from .surfaces import Surface, SurfaceTable
@@ -43,7 +44,9 @@ from .surfaces import Surface, SurfaceTable
 #: 5: a lone surname in an article that names none of several people of that surname is the one the article's
 #: other names point to ("Bush" beside the Endangered Species Act).
 #: 6: a name's key drops an editor's brackets ("[Barack] Obama") and writes initials one word however spaced
-#: ("H. W." as "H.W."); a name two people share without their initials ("George Bush") is no one's lone surname.
+#: ("H. W." as "H.W."); a name two people share without their initials ("George Bush") is no one's lone surname;
+#: a lone word tagged PERSON that no article writes as part of a person's name is what its other tags name
+#: ("Twitter").
 RULES = 6
 
 
@@ -200,8 +203,9 @@ class _Grouped:
     parents: list[tuple[str, str, str]]
     #: Per-article readings, ``(surface, article, surface of the group meant)``.
     readings: list[tuple[int, int, int]]
-    #: Surfaces read as a person whatever their label ("Trump" tagged ORG): they count as PERSON for the label.
-    as_person: set[int]
+    #: Surfaces read under another label than their own ("Trump" tagged ORG is a person, "Twitter" tagged PERSON a
+    #: product): they count as that label for their entity's.
+    read_as: dict[int, str]
 
 
 def _dropped(surfaces: Sequence[Surface], aliases: Aliases) -> set[int]:
@@ -265,10 +269,11 @@ def _group(table: SurfaceTable, aliases: Aliases, token_use: Mapping[tuple[str, 
     _merge_spellings(live, surfaces, groups, _token_use(live, surfaces) if token_use is None else token_use)
     either = _merge_person_forms(live, surfaces, groups)
     readings += _merge_surnames(live, surfaces, groups, secondary, _NamesIn(whole or table), either)
-    as_person: set[int] = set()
-    readings += _merge_mislabelled_surnames(live, by_key, surfaces, groups, secondary, as_person)
+    read_as: dict[int, str] = {}
+    readings += _merge_mislabelled_surnames(live, by_key, surfaces, groups, secondary, read_as)
+    _merge_unnamed_people(live, by_key, surfaces, groups, secondary, read_as)
     _merge_minority_labels(by_key, surfaces, groups, secondary)
-    return _Grouped(table, groups, dropped, pinned, secondary, parents, readings, as_person)
+    return _Grouped(table, groups, dropped, pinned, secondary, parents, readings, read_as)
 
 
 def _merge_acronyms(table: SurfaceTable, by_key: Mapping[str, list[int]], groups: _Groups,
@@ -645,7 +650,7 @@ def _company_words(live: list[int], surfaces: list[Surface]) -> dict[str, set[in
 
 def _merge_mislabelled_surnames(live: list[int], by_key: Mapping[str, list[int]], surfaces: list[Surface],
                                 groups: _Groups, secondary: set[int],
-                                as_person: set[int]) -> list[tuple[int, int, int]]:
+                                read_as: dict[int, str]) -> list[tuple[int, int, int]]:
     """A lone word tagged as no person ("Trump" as ORG, "Lyng" as PRODUCT) that is the surname of people the
     corpus names in full is read as one of them by the articles that use it. Articles that tag a company
     named with the word and a legal form ("Ford Motor Co") are left out (there, "Ford" may be the company);
@@ -657,8 +662,8 @@ def _merge_mislabelled_surnames(live: list[int], by_key: Mapping[str, list[int]]
     Where it did not join, or an article names another person of that surname alone, that article reads the
     word as the person it names in full, if it also tags the word alone as a person.
 
-    Returns those per-article readings, ``(surface, article, group)``; ``as_person`` gets the surfaces joined
-    (they do not make their entity an organisation).
+    Returns those per-article readings, ``(surface, article, group)``; ``read_as`` gets the surfaces joined, as
+    PERSON (they do not make their entity an organisation).
     """
     holders = _full_names(live, surfaces)
     companies = _company_words(live, surfaces)
@@ -694,11 +699,44 @@ def _merge_mislabelled_surnames(live: list[int], by_key: Mapping[str, list[int]]
                           f"name in {count} of the {total} articles that use it")
                 if groups.union(top, i, "surname", detail):
                     secondary.add(i)
-                    as_person.add(i)
+                    read_as[i] = "PERSON"
                     joined = top
             readings += [(i, article, c) for article, c in named_here.items()
                          if c != joined and article in person_articles and article in in_full]
     return readings
+
+
+def _merge_unnamed_people(live: list[int], by_key: Mapping[str, list[int]], surfaces: list[Surface], groups: _Groups,
+                          secondary: set[int], read_as: dict[int, str]) -> None:
+    """A lone word tagged PERSON that the corpus never writes as a person's given name or surname, nor after a
+    title ("Mr Goelman"), nor at the end of a name of two words whatever its tag (spaCy's "Aitan Goelman" ORG),
+    and that it also tags as no person, is that: spaCy tags "Twitter" PERSON (on Twitter, Twitter said) far more
+    often than PRODUCT, yet no article names a person Twitter. The word joins the entity its other tags name
+    most often, under that entity's label."""
+    named: set[str] = set()
+    for i in live:
+        key = surfaces[i].key
+        if surfaces[i].label == "PERSON" and " " in key:
+            named.update((full_name_surname(key), given_name(key), titled_name(key)))
+        elif key.count(" ") == 1:
+            named.add(full_name_surname(key))
+    for key, members in by_key.items():
+        if " " in key or key in named or len(members) < 2:
+            continue
+        others = [j for j in members if surfaces[j].label != "PERSON"]
+        if not others:
+            continue
+        counts: Counter[int] = Counter()
+        for j in others:
+            counts[groups.find(j)] += surfaces[j].count
+        target = counts.most_common(1)[0][0]
+        label = max((j for j in others if groups.find(j) == target), key=lambda j: (surfaces[j].count, -j))
+        for i in members:
+            if surfaces[i].label == "PERSON" and groups.size[groups.find(i)] == 1 and groups.union(
+                    target, i, "not-a-person", f"no person is named {surfaces[i].best_form()!r} in full, and it is "
+                                               f"tagged {surfaces[label].label} too"):
+                secondary.add(i)
+                read_as[i] = surfaces[label].label
 
 
 def _merge_minority_labels(by_key: Mapping[str, list[int]], surfaces: list[Surface], groups: _Groups,
@@ -731,7 +769,7 @@ _Entry = tuple[list[int], str, str, list[dict[str, str]], str]
 def _entries(grouped: _Grouped) -> list[_Entry]:
     """The entities of ``grouped``, in the order of their first surface."""
     table, groups, pinned, secondary = grouped.table, grouped.groups, grouped.pinned, grouped.secondary
-    as_person = grouped.as_person
+    read_as = grouped.read_as
     surfaces, dropped = table.surfaces, grouped.dropped
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(surfaces)):
@@ -749,7 +787,7 @@ def _entries(grouped: _Grouped) -> list[_Entry]:
         else:
             labels: dict[str, int] = {}
             for i in group:
-                label = "PERSON" if i in as_person else surfaces[i].label
+                label = read_as.get(i) or surfaces[i].label
                 labels[label] = labels.get(label, 0) + surfaces[i].count
             label = max(labels.items(), key=lambda kv: (kv[1], kv[0]))[0]
             primary = [i for i in group if i not in secondary] or group
