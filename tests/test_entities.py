@@ -162,6 +162,22 @@ def test_a_lone_surname_in_an_article_naming_none_of_its_people_is_the_one_its_o
     assert registry.canonical("Paul", "PERSON", "fed-3")[0] != registry.canonical("John Paul", "PERSON")[0]
 
 
+def test_one_article_naming_one_of_several_people_of_a_surname_does_not_make_the_word_theirs() -> None:
+    """"Vance" heads sentences in four articles; one names Ada Vance beside it, another names Bo Vance: the word
+    is Ada Vance in her article, and nobody's in the three that name no Vance."""
+    names = {
+        "a1": [("Ada Vance", "PERSON"), ("Vance", "PERSON")],
+        **{f"a{n}": [("Vance", "PERSON"), ("Kabul", "GPE")] for n in (2, 3, 4)},
+        "a5": [("Bo Vance", "PERSON"), ("Kabul", "GPE")],
+    }
+    texts = {article: ". ".join(name for name, _ in found) + "." for article, found in names.items()}
+    registry = resolve_entities(annotations(texts, names))
+    ada = registry.canonical("Ada Vance", "PERSON")
+    assert registry.canonical("Vance", "PERSON", "a1") == ada
+    assert registry.canonical("Vance", "PERSON", "a2") not in (ada, registry.canonical("Bo Vance", "PERSON"))
+    assert registry.canonical("Vance", "PERSON")[1] == "Vance"
+
+
 def test_a_lone_surname_joins_the_only_full_name_that_ends_with_it() -> None:
     registry = resolve_entities(annotations(
         {"a1": "Zabihullah Mujahid said.", "a2": "Mujahid added."},

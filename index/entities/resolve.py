@@ -46,7 +46,8 @@ from .surfaces import Surface, SurfaceTable
 #: 6: a name's key drops an editor's brackets ("[Barack] Obama") and writes initials one word however spaced
 #: ("H. W." as "H.W."); a name two people share without their initials ("George Bush") is no one's lone surname;
 #: a lone word tagged PERSON that no article writes as part of a person's name is what its other tags name
-#: ("Twitter").
+#: ("Twitter"); of several people of a surname, one article naming one of them beside it no longer makes a
+#: word used alone in three articles or more that person.
 RULES = 6
 
 
@@ -487,10 +488,12 @@ def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
     """A lone surname ("Mujahid") joins a full name ending with it when the corpus says who it is: the only
     such person in the corpus, or the one named in full in most (three in five, and two at least) of the
     articles that use the surname alone and name someone of that surname ("Reagan" is Ronald Reagan in 1987
-    news, though Nancy Reagan is named too). A title ("Mrs Reagan") is not a full name. A name two people share
-    without their initials (``either``: "George Bush" beside "George H. W. Bush" and "George W. Bush", from
-    :func:`_merge_person_forms`) is no one the surname joins, nor one an article's other names point to; an
-    article naming only that name reads the surname as it.
+    news, though Nancy Reagan is named too); one such article is enough only for a word used alone in two
+    articles at most ("Banks" heading sentences on banks in ten articles is not Wilson Banks, whom one names).
+    A title ("Mrs Reagan") is not a full name. A name two people share without their initials (``either``:
+    "George Bush" beside "George H. W. Bush" and "George W. Bush", from :func:`_merge_person_forms`) is no one
+    the surname joins, nor one an article's other names point to; an article naming only that name reads the
+    surname as it.
 
     Returns per-article readings, ``(surface, article, group)``, for articles that name exactly one person
     of that surname who is not the corpus's choice: there, "Baker" is the Baker the article names; and for
@@ -523,7 +526,7 @@ def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
             detail = f"the only person called {s.best_form()} in the corpus"
         elif named_here:
             (top, count), = Counter(named_here.values()).most_common(1)
-            if count * 5 >= context * 3 and (count >= 2 or count == context) and top not in shared:
+            if count * 5 >= context * 3 and (count >= 2 or len(s.articles) <= 2) and top not in shared:
                 target = top
                 detail = (f"the only person called {s.best_form()} named in the articles that use the surname "
                           "alone" if count == context else
