@@ -59,6 +59,11 @@ def ids_of(registry: EntityRegistry, *names: tuple[str, str]) -> set[str]:
     ("Kidder, Peabody and Co", "Kidder Peabody and Co"),
     ("Zhirnóv", "Zhirnov"),
     ("Plessey Co. Plc", "Plessey Co Plc"),
+    ("[Barack] Obama", "Barack Obama"),  # an editor's brackets in a quotation
+    ("George H. W. Bush", "George H.W. Bush"),  # initials a space apart or together
+    ("the U. S. Geological Survey", "U.S. Geological Survey"),
+    ("A. J. Smith", "AJ Smith"),
+    ("N.A.    N.A.", "N.A. N.A."),
 ])
 def test_normalise_name_lets_trivial_variants_meet(a: str, b: str) -> None:
     assert normalise_name(a) == normalise_name(b)
@@ -67,6 +72,8 @@ def test_normalise_name_lets_trivial_variants_meet(a: str, b: str) -> None:
 def test_normalise_name_keeps_different_names_apart() -> None:
     assert normalise_name("IS-K") != normalise_name("IS")
     assert normalise_name("Iran") != normalise_name("Iraq")
+    assert normalise_name("George H. W. Bush") != normalise_name("George W. Bush")
+    assert normalise_name("J. Edgar Hoover") != normalise_name("JE Hoover")  # one initial is no acronym
 
 
 def test_acronym_definitions_are_found_where_the_initials_match() -> None:
@@ -153,6 +160,22 @@ def test_a_lone_surname_in_an_article_naming_none_of_its_people_is_the_one_its_o
     assert registry.canonical("Bush", "PERSON", "esa-2")[0] == george
     assert registry.canonical("Bush", "PERSON", "other")[0] == reggie
     assert registry.canonical("Paul", "PERSON", "fed-3")[0] != registry.canonical("John Paul", "PERSON")[0]
+
+
+def test_one_article_naming_one_of_several_people_of_a_surname_does_not_make_the_word_theirs() -> None:
+    """"Vance" heads sentences in four articles; one names Ada Vance beside it, another names Bo Vance: the word
+    is Ada Vance in her article, and nobody's in the three that name no Vance."""
+    names = {
+        "a1": [("Ada Vance", "PERSON"), ("Vance", "PERSON")],
+        **{f"a{n}": [("Vance", "PERSON"), ("Kabul", "GPE")] for n in (2, 3, 4)},
+        "a5": [("Bo Vance", "PERSON"), ("Kabul", "GPE")],
+    }
+    texts = {article: ". ".join(name for name, _ in found) + "." for article, found in names.items()}
+    registry = resolve_entities(annotations(texts, names))
+    ada = registry.canonical("Ada Vance", "PERSON")
+    assert registry.canonical("Vance", "PERSON", "a1") == ada
+    assert registry.canonical("Vance", "PERSON", "a2") not in (ada, registry.canonical("Bo Vance", "PERSON"))
+    assert registry.canonical("Vance", "PERSON")[1] == "Vance"
 
 
 def test_a_lone_surname_joins_the_only_full_name_that_ends_with_it() -> None:
@@ -252,6 +275,40 @@ def test_a_name_with_a_short_given_name_or_middle_initials_is_the_same_person() 
     assert len(ids_of(registry, ("Tom Hanks", "PERSON"), ("Tim Hanks", "PERSON"))) == 2
 
 
+def test_a_name_in_an_editors_brackets_or_with_initials_spaced_is_one_name_with_the_name_as_written() -> None:
+    """A quotation's "[Barack] Obama" is Barack Obama, even in an article that also writes him plainly; "George
+    H.W. Bush" and "George H. W. Bush" are one person, not George W. Bush, and "George Bush" is neither."""
+    names = {
+        "a1": [("[Barack] Obama", "PERSON"), ("Barack Obama", "PERSON"), ("George H.W. Bush", "PERSON")],
+        "a2": [("George H. W. Bush", "PERSON"), ("George W. Bush", "PERSON"), ("George Bush", "PERSON")],
+    }
+    texts = {article: ". ".join(name for name, _ in found) + "." for article, found in names.items()}
+    registry = resolve_entities(annotations(texts, names))
+    assert registry.canonical("[Barack] Obama", "PERSON", "a1") == registry.canonical("Barack Obama", "PERSON")
+    assert registry.canonical("Barack Obama", "PERSON")[1] == "Barack Obama"
+    assert len(ids_of(registry, ("George H.W. Bush", "PERSON"), ("George H. W. Bush", "PERSON"))) == 1
+    assert len(ids_of(registry, ("George H.W. Bush", "PERSON"), ("George W. Bush", "PERSON"),
+                      ("George Bush", "PERSON"))) == 3
+
+
+def test_a_lone_surname_beside_a_name_two_people_share_is_that_name_not_another_person() -> None:
+    """"George Bush" may be either of two Bushes the corpus tells apart by their initials: a lone "Bush" in an
+    article naming only "George Bush" is read as that name there, and is no reason to read "Bush" elsewhere as
+    George Bush rather than as the Bush the corpus names in full."""
+    names = {
+        "a1": [("George W. Bush", "PERSON"), ("Bush", "PERSON")],
+        "a2": [("George H.W. Bush", "PERSON")],
+        "a3": [("George Bush", "PERSON"), ("Bush", "PERSON")],
+        "a4": [("George Bush", "PERSON"), ("Bush", "PERSON")],
+    }
+    texts = {article: ". ".join(name for name, _ in found) + "." for article, found in names.items()}
+    registry = resolve_entities(annotations(texts, names))
+    george = registry.canonical("George Bush", "PERSON")
+    assert george != registry.canonical("George W. Bush", "PERSON")
+    assert registry.canonical("Bush", "PERSON", "a3") == george
+    assert registry.canonical("Bush", "PERSON", "a1") == registry.canonical("George W. Bush", "PERSON")
+
+
 def test_an_initial_before_the_given_name_or_a_nickname_in_quotes_is_the_same_person() -> None:
     """"W. Mark Felt" is "Mark Felt" and 'Vincent "The Chin" Gigante' is "Vincent Gigante" (as obituaries write
     them); "Mark Felt Jr." is his son, and "Louis Gigante" his brother."""
@@ -296,6 +353,26 @@ def test_a_surname_tagged_as_an_organisation_is_the_person_most_of_its_articles_
     assert (entity.label, entity.mentions) == ("PERSON", 6)  # the label of the person, not the tag's
     assert "surname" in [m.reason for m in entity.merges]
     assert ("org", "trump") in registry.expand_terms("Donald Trump", {"person"})
+
+
+def test_a_word_tagged_person_that_no_article_names_as_a_person_is_what_its_other_tags_say() -> None:
+    """spaCy tags a site or a firm PERSON ("Chirper" as in "wrote on Chirper"): where the corpus also tags the word
+    as something else and never writes it as part of a person's name, it is that thing, under that label. A word
+    the corpus writes as a surname, a given name, after a title or at the end of a name of two words (spaCy's
+    "Ada Quill" tagged ORG) stays a person."""
+    names = {
+        "a1": [("Chirper", "PERSON"), ("Quill", "PERSON"), ("Dorsett", "PERSON"), ("Blume", "PERSON")],
+        "a2": [("Chirper", "PERSON"), ("Ada Quill", "ORG"), ("Mr Dorsett", "PERSON"), ("Blume Hale", "PERSON")],
+        "a3": [("Chirper", "PRODUCT"), ("Quill", "ORG"), ("Dorsett", "ORG"), ("Blume", "ORG")],
+    }
+    texts = {article: ". ".join(name for name, _ in found) + "." for article, found in names.items()}
+    registry = resolve_entities(annotations(texts, names))
+    chirper = registry.canonical("Chirper", "PERSON")
+    assert chirper == registry.canonical("Chirper", "PRODUCT")
+    assert chirper[2] == "PRODUCT"  # two tags PERSON and one PRODUCT: the label of what it is
+    assert "not-a-person" in {m.reason for m in registry.get(chirper[0]).merges}
+    for word in ("Quill", "Dorsett", "Blume"):
+        assert registry.canonical(word, "PERSON")[2] == "PERSON", word
 
 
 def test_a_company_named_like_a_person_stays_a_company() -> None:

@@ -70,6 +70,9 @@ def corpus() -> dict[str, Annotation]:
         "esa-1": annotation(("George W. Bush", "PERSON"), ("Endangered Species Act", "LAW"), ("Interior", "ORG")),
         "esa-2": annotation(("Bush", "PERSON"), ("Endangered Species Act", "LAW"), ("Interior", "ORG")),
         "esa-3": annotation(("Bush", "PERSON"), ("Endangered Species Act", "LAW"), ("Interior", "ORG")),
+        "chirp-1": annotation(("Chirper", "PERSON"), ("Kabul", "GPE")),
+        "chirp-2": annotation(("Chirper", "PERSON"), ("Chirper", "ORG")),
+        "gazette-1": annotation(("Gazette", "PERSON"), ("Gazette", "ORG")),
     }
     # 48 organisations sharing the word "northern": two more and it is too common to match spellings on.
     articles |= {f"north-{n}": annotation((f"Northern {word.capitalize()}works", "ORG"))
@@ -113,6 +116,17 @@ EDITS = {
     "an article's other names come to point to another person of its lone surname": (
         (), {"esa-2": annotation(("Bush", "PERSON"), ("Saints", "ORG"), ("NFL", "ORG"))}),
     "the article naming a person in full, whom another article's names point to, goes": (("esa-1",), {}),
+    "a word tagged PERSON and ORG is written as a person's given name": (
+        (), {"chirp-3": annotation(("Chirper Jones", "PERSON"))}),
+    "the word is tagged PERSON in another article, beside the given name": (
+        (), {"chirp-6": annotation(("Chirper", "PERSON"), ("Kabul", "GPE"))}),
+    "the given name goes, a title comes before the word": (
+        ("chirp-3",), {"chirp-4": annotation(("Mr Chirper", "PERSON"))}),
+    "the title goes, a name of two words tagged ORG ends with the word": (
+        ("chirp-4",), {"chirp-5": annotation(("Aitan Chirper", "ORG"))}),
+    "the name of two words goes": (("chirp-5",), {}),
+    "a word tagged PERSON is no longer tagged as no person": (
+        (), {"gazette-1": annotation(("Gazette", "PERSON"), ("Kabul", "GPE"))}),
     "a name with an initial before its given name or a nickname joins it": (
         (), {"felt-2": annotation(("W. Mark Felt", "PERSON"), ('Mark "Deep Throat" Felt', "PERSON"))}),
 }

@@ -22,8 +22,10 @@ share: the key of a name, acronyms):
    surname joining the one full name it can mean ("Mujahid" -> "Zabihullah Mujahid"; not a person's thing,
    "Trump's Twitter"); a lone surname the model tags as no person ("Trump" as ORG, "Lyng" as PRODUCT) joining
    the person most articles using it name, or read as the person its article names in full (never where the
-   article names a company with that word and a legal form: "Ford" beside "Ford Motor Co"); a name's minority
-   label joining its majority label. The rules' version (``resolve.RULES``) makes an index grouped by earlier
+   article names a company with that word and a legal form: "Ford" beside "Ford Motor Co"); a lone word tagged
+   PERSON that the corpus never writes as part of a person's name and also tags as no person ("Twitter", tagged
+   PERSON far more often than PRODUCT) joining what its other tags name; a name's minority label joining its
+   majority label. The rules' version (``resolve.RULES``) makes an index grouped by earlier
    rules regroup whole at its next update. Lower-case spans ("mosques", "cts") and bare legal forms ("Co Inc")
    are dropped as mis-tags. An acronym with a hyphenated qualifier ("IS-K") is its own entity, linked to the
    acronym's.

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import chain
 
 #: Labels that name things a reader follows across articles. Dates and numbers are not resolved.
 RESOLVED_LABELS = frozenset(
@@ -17,7 +18,9 @@ RESOLVED_LABELS = frozenset(
 
 _QUOTES = "\"'“”‘’«»„‚`´"
 _EDGE_PUNCT = _QUOTES + " .,;:!?()[]{}<>*|/\\"
-_DOTTED_ACRONYM = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]\.){2,}")
+#: Letters each with a dot, written together or a space apart ("U.S.", "H. W."): one word of them.
+_DOTTED_ACRONYM = re.compile(r"(?<![^\W\d_])[^\W\d_]\.(?: ?[^\W\d_]\.)+")
+_BRACKETS = str.maketrans("", "", "[]")
 _POSSESSIVE = re.compile(r"['’`´]s?$")
 _INNER_PUNCT = re.compile(r"[-‐‑‒–—,;]+")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
@@ -27,20 +30,25 @@ _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 def normalise_name(text: str) -> str:
     """The key of a surface form, so that trivially different spellings meet.
 
-    Casefolded, accents and quotes removed, whitespace collapsed, a possessive ("Taliban's"), a leading
-    "the" and dots in acronyms ("U.S." -> "us") dropped, hyphens and dashes read as spaces ("al-Qaeda" and
+    Casefolded, accents and quotes removed, whitespace collapsed, an editor's square brackets dropped ("[Barack]
+    Obama" -> "barack obama"), a possessive ("Taliban's"), a leading "the" and dots in acronyms dropped, their
+    letters one word however spaced ("U.S." and "U. S." -> "us"; "George H.W. Bush" and "George H. W. Bush" ->
+    "george hw bush"), hyphens and dashes read as spaces ("al-Qaeda" and
     "al Qaeda" meet; "IS-K" -> "is k"), and so are commas ("Kidder, Peabody" -> "kidder peabody"); other
     dots go ("Co." and "Co" meet).
     """
-    name = unicodedata.normalize("NFKC", text)
-    name = _DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", ""), name)
-    name = " ".join(name.split()).strip(_EDGE_PUNCT)
+    name = " ".join(unicodedata.normalize("NFKC", unbracketed(text)).split())
+    name = _DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", "").replace(" ", ""), name).strip(_EDGE_PUNCT)
     name = _POSSESSIVE.sub("", name).strip(_EDGE_PUNCT)
     name = _LEADING_THE.sub("", name)
     name = _INNER_PUNCT.sub(" ", name).replace(".", "")
     name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
     return " ".join(name.casefold().split())
 
+
+def unbracketed(text: str) -> str:
+    """A name as written without an editor's square brackets: a quotation's "[Barack] Obama" is "Barack Obama"."""
+    return text.translate(_BRACKETS) if "[" in text or "]" in text else text
 
 
 # --- acronyms -------------------------------------------------------------------------------------------
@@ -185,7 +193,8 @@ def person_form(key: str) -> tuple[str, tuple[str, ...]] | None:
     """What the written forms of one person's full name share, from a name's key: the name with its given name
     in full, its initials and a nickname in quotes left out ("jim mattis" and "james mattis": "james mattis";
     "william p barr": "william barr"; "w mark felt": "mark felt"; 'vincent "the chin" gigante': "vincent
-    gigante"), and the initials left out (``("p",)``; an initial before the given name as ``("w.",)``). None for
+    gigante"; "george hw bush": "george bush"), and the initials left out (``("p",)``, ``("h", "w")``; an initial
+    before the given name as ``("w.",)``). None for
     a name of one word. A generation ("Jr") stays: "Mark Felt Jr." is not his father."""
     words = key.split()
     if len(words) < 2 or not words[0].isalpha() or not words[-1].isalpha():
@@ -205,9 +214,19 @@ def person_form(key: str) -> tuple[str, tuple[str, ...]] | None:
     if in_nickname:  # a quotation mark never closed: no nickname, as written
         inner = words[1:-1]
     first = _FORMAL.get(words[0], words[0])
-    middle = [word for word in inner if len(word) > 1]
-    initials = leading + tuple(word for word in inner if len(word) == 1)
+    middle = [word for word in inner if not _initials(word)]
+    initials = leading + tuple(chain.from_iterable(map(_initials, inner)))
     return " ".join((first, *middle, words[-1])), initials
+
+
+def _initials(word: str) -> str:
+    """The initials a word inside a name's key is: a letter, or two or three letters with no vowel, as a key
+    writes "H.W." and "H. W." ("hw"); "" for a name ("Ed", "Ali") or a particle ("St")."""
+    if len(word) == 1:
+        return word
+    if 2 <= len(word) <= 3 and word.isalpha() and word not in _PARTICLES and not any(c in "aeiouy" for c in word):
+        return word
+    return ""
 
 
 #: Words before a surname that make no full name of it.
@@ -250,6 +269,13 @@ def looks_like_a_name(form: str) -> bool:
     if not words or (len(words) > 1 and form.isupper()):
         return False
     return all(_NAME_WORD.fullmatch(w) and (not w.islower() or w.split("-")[0] in _PARTICLES) for w in words)
+
+
+def titled_name(key: str) -> str:
+    """The one word a title stands before in a person's name (its key): "goelman" for "mr goelman", "carrington"
+    for "lord carrington"; "" for any other name."""
+    words = _untitled(key)
+    return words[0] if len(words) == 1 and len(key.split()) > 1 else ""
 
 
 def given_name(key: str) -> str:

@@ -27,6 +27,7 @@ from .names import (
     looks_like_a_name,
     normalise_name,
     person_form,
+    titled_name,
 )
 from .registry import EntityRecords, EntityRegistry, MergeReason, RegistryDetail
 from .surfaces import Surface, SurfaceTable
@@ -42,7 +43,12 @@ from .surfaces import Surface, SurfaceTable
 #: "The Chin" Gigante') is that person written without them.
 #: 5: a lone surname in an article that names none of several people of that surname is the one the article's
 #: other names point to ("Bush" beside the Endangered Species Act).
-RULES = 5
+#: 6: a name's key drops an editor's brackets ("[Barack] Obama") and writes initials one word however spaced
+#: ("H. W." as "H.W."); a name two people share without their initials ("George Bush") is no one's lone surname;
+#: a lone word tagged PERSON that no article writes as part of a person's name is what its other tags name
+#: ("Twitter"); of several people of a surname, one article naming one of them beside it no longer makes a
+#: word used alone in three articles or more that person.
+RULES = 6
 
 
 # --- similarity -----------------------------------------------------------------------------------------
@@ -198,8 +204,9 @@ class _Grouped:
     parents: list[tuple[str, str, str]]
     #: Per-article readings, ``(surface, article, surface of the group meant)``.
     readings: list[tuple[int, int, int]]
-    #: Surfaces read as a person whatever their label ("Trump" tagged ORG): they count as PERSON for the label.
-    as_person: set[int]
+    #: Surfaces read under another label than their own ("Trump" tagged ORG is a person, "Twitter" tagged PERSON a
+    #: product): they count as that label for their entity's.
+    read_as: dict[int, str]
 
 
 def _dropped(surfaces: Sequence[Surface], aliases: Aliases) -> set[int]:
@@ -261,12 +268,13 @@ def _group(table: SurfaceTable, aliases: Aliases, token_use: Mapping[tuple[str, 
     _merge_place_initials(table, live, by_key, groups, secondary)
     readings = _merge_company_suffixes(by_key, surfaces, groups, secondary)
     _merge_spellings(live, surfaces, groups, _token_use(live, surfaces) if token_use is None else token_use)
-    _merge_person_forms(live, surfaces, groups)
-    readings += _merge_surnames(live, surfaces, groups, secondary, _NamesIn(whole or table))
-    as_person: set[int] = set()
-    readings += _merge_mislabelled_surnames(live, by_key, surfaces, groups, secondary, as_person)
+    either = _merge_person_forms(live, surfaces, groups)
+    readings += _merge_surnames(live, surfaces, groups, secondary, _NamesIn(whole or table), either)
+    read_as: dict[int, str] = {}
+    readings += _merge_mislabelled_surnames(live, by_key, surfaces, groups, secondary, read_as)
+    _merge_unnamed_people(live, by_key, surfaces, groups, secondary, read_as)
     _merge_minority_labels(by_key, surfaces, groups, secondary)
-    return _Grouped(table, groups, dropped, pinned, secondary, parents, readings, as_person)
+    return _Grouped(table, groups, dropped, pinned, secondary, parents, readings, read_as)
 
 
 def _merge_acronyms(table: SurfaceTable, by_key: Mapping[str, list[int]], groups: _Groups,
@@ -449,12 +457,13 @@ def _singular_and_plural(a: Surface, b: Surface) -> bool:
     return long == short + "s"
 
 
-def _merge_person_forms(live: list[int], surfaces: list[Surface], groups: _Groups) -> None:
+def _merge_person_forms(live: list[int], surfaces: list[Surface], groups: _Groups) -> set[int]:
     """One person's full name with a short given name or with middle initials ("Jim Mattis" / "James Mattis",
     "William P. Barr" / "William Barr"; :func:`.names.person_form`) is one person, however often each is written.
     Two sets of initials on one name are two people ("George H. W. Bush", "George W. Bush"): the name without
-    initials then joins neither."""
+    initials then joins neither, and is returned (no lone surname is read as it: it names either)."""
     by_form: dict[str, dict[tuple[str, ...], list[int]]] = defaultdict(lambda: defaultdict(list))
+    either: set[int] = set()
     for i in live:
         if surfaces[i].label == "PERSON" and (form := person_form(surfaces[i].key)) is not None:
             by_form[form[0]][form[1]].append(i)
@@ -464,19 +473,27 @@ def _merge_person_forms(live: list[int], surfaces: list[Surface], groups: _Group
         with_initials = [members for initials, members in by_initials.items() if initials]
         together = [[i for members in by_initials.values() for i in members]] if len(with_initials) <= 1 else \
             list(by_initials.values())
+        if len(with_initials) > 1:
+            either.update(by_initials.get((), ()))
         for members in together:
             members.sort(key=lambda i: (-surfaces[i].count, i))
             for i in members[1:]:
                 groups.union(members[0], i, "person-form",
                              f"{surfaces[i].best_form()!r} is {surfaces[members[0]].best_form()!r} written another way")
+    return either
 
 
 def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
-                    secondary: set[int], names_in: _NamesIn) -> list[tuple[int, int, int]]:
+                    secondary: set[int], names_in: _NamesIn, either: set[int]) -> list[tuple[int, int, int]]:
     """A lone surname ("Mujahid") joins a full name ending with it when the corpus says who it is: the only
     such person in the corpus, or the one named in full in most (three in five, and two at least) of the
     articles that use the surname alone and name someone of that surname ("Reagan" is Ronald Reagan in 1987
-    news, though Nancy Reagan is named too). A title ("Mrs Reagan") is not a full name.
+    news, though Nancy Reagan is named too); one such article is enough only for a word used alone in two
+    articles at most ("Banks" heading sentences on banks in ten articles is not Wilson Banks, whom one names).
+    A title ("Mrs Reagan") is not a full name. A name two people share without their initials (``either``:
+    "George Bush" beside "George H. W. Bush" and "George W. Bush", from :func:`_merge_person_forms`) is no one
+    the surname joins, nor one an article's other names point to; an article naming only that name reads the
+    surname as it.
 
     Returns per-article readings, ``(surface, article, group)``, for articles that name exactly one person
     of that surname who is not the corpus's choice: there, "Baker" is the Baker the article names; and for
@@ -487,6 +504,7 @@ def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
     full_names = _full_names(live, surfaces)
     given = Counter(given_name(surfaces[i].key) for i in live if surfaces[i].label == "PERSON")
     holders = {surname: {groups.find(i) for i in full} for surname, full in full_names.items()}
+    shared = {groups.find(i) for i in either}
     readings: list[tuple[int, int, int]] = []
     for i in live:
         s = surfaces[i]
@@ -503,12 +521,12 @@ def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
             if len(here) == 1:
                 named_here[article] = here[0]
         target = None
-        if len(candidates) == 1:
+        if len(candidates) == 1 and not candidates <= shared:
             target = next(iter(candidates))
             detail = f"the only person called {s.best_form()} in the corpus"
         elif named_here:
             (top, count), = Counter(named_here.values()).most_common(1)
-            if count * 5 >= context * 3 and (count >= 2 or count == context):
+            if count * 5 >= context * 3 and (count >= 2 or len(s.articles) <= 2) and top not in shared:
                 target = top
                 detail = (f"the only person called {s.best_form()} named in the articles that use the surname "
                           "alone" if count == context else
@@ -521,7 +539,7 @@ def _merge_surnames(live: list[int], surfaces: list[Surface], groups: _Groups,
                        and not any(article in groups.group_articles(c) for c in candidates)
                        and not _names_another(names_in(article), s.key)]
             if unnamed:
-                companies = _companies(candidates, full_names[s.key], surfaces, groups, names_in)
+                companies = _companies(candidates - shared, full_names[s.key], surfaces, groups, names_in)
                 chosen = groups.find(target) if target is not None else None
                 for article in unnamed:
                     names = names_in(article) - {s.key}
@@ -635,7 +653,7 @@ def _company_words(live: list[int], surfaces: list[Surface]) -> dict[str, set[in
 
 def _merge_mislabelled_surnames(live: list[int], by_key: Mapping[str, list[int]], surfaces: list[Surface],
                                 groups: _Groups, secondary: set[int],
-                                as_person: set[int]) -> list[tuple[int, int, int]]:
+                                read_as: dict[int, str]) -> list[tuple[int, int, int]]:
     """A lone word tagged as no person ("Trump" as ORG, "Lyng" as PRODUCT) that is the surname of people the
     corpus names in full is read as one of them by the articles that use it. Articles that tag a company
     named with the word and a legal form ("Ford Motor Co") are left out (there, "Ford" may be the company);
@@ -647,8 +665,8 @@ def _merge_mislabelled_surnames(live: list[int], by_key: Mapping[str, list[int]]
     Where it did not join, or an article names another person of that surname alone, that article reads the
     word as the person it names in full, if it also tags the word alone as a person.
 
-    Returns those per-article readings, ``(surface, article, group)``; ``as_person`` gets the surfaces joined
-    (they do not make their entity an organisation).
+    Returns those per-article readings, ``(surface, article, group)``; ``read_as`` gets the surfaces joined, as
+    PERSON (they do not make their entity an organisation).
     """
     holders = _full_names(live, surfaces)
     companies = _company_words(live, surfaces)
@@ -684,11 +702,44 @@ def _merge_mislabelled_surnames(live: list[int], by_key: Mapping[str, list[int]]
                           f"name in {count} of the {total} articles that use it")
                 if groups.union(top, i, "surname", detail):
                     secondary.add(i)
-                    as_person.add(i)
+                    read_as[i] = "PERSON"
                     joined = top
             readings += [(i, article, c) for article, c in named_here.items()
                          if c != joined and article in person_articles and article in in_full]
     return readings
+
+
+def _merge_unnamed_people(live: list[int], by_key: Mapping[str, list[int]], surfaces: list[Surface], groups: _Groups,
+                          secondary: set[int], read_as: dict[int, str]) -> None:
+    """A lone word tagged PERSON that the corpus never writes as a person's given name or surname, nor after a
+    title ("Mr Goelman"), nor at the end of a name of two words whatever its tag (spaCy's "Aitan Goelman" ORG),
+    and that it also tags as no person, is that: spaCy tags "Twitter" PERSON (on Twitter, Twitter said) far more
+    often than PRODUCT, yet no article names a person Twitter. The word joins the entity its other tags name
+    most often, under that entity's label."""
+    named: set[str] = set()
+    for i in live:
+        key = surfaces[i].key
+        if surfaces[i].label == "PERSON" and " " in key:
+            named.update((full_name_surname(key), given_name(key), titled_name(key)))
+        elif key.count(" ") == 1:
+            named.add(full_name_surname(key))
+    for key, members in by_key.items():
+        if " " in key or key in named or len(members) < 2:
+            continue
+        others = [j for j in members if surfaces[j].label != "PERSON"]
+        if not others:
+            continue
+        counts: Counter[int] = Counter()
+        for j in others:
+            counts[groups.find(j)] += surfaces[j].count
+        target = counts.most_common(1)[0][0]
+        label = max((j for j in others if groups.find(j) == target), key=lambda j: (surfaces[j].count, -j))
+        for i in members:
+            if surfaces[i].label == "PERSON" and groups.size[groups.find(i)] == 1 and groups.union(
+                    target, i, "not-a-person", f"no person is named {surfaces[i].best_form()!r} in full, and it is "
+                                               f"tagged {surfaces[label].label} too"):
+                secondary.add(i)
+                read_as[i] = surfaces[label].label
 
 
 def _merge_minority_labels(by_key: Mapping[str, list[int]], surfaces: list[Surface], groups: _Groups,
@@ -721,7 +772,7 @@ _Entry = tuple[list[int], str, str, list[dict[str, str]], str]
 def _entries(grouped: _Grouped) -> list[_Entry]:
     """The entities of ``grouped``, in the order of their first surface."""
     table, groups, pinned, secondary = grouped.table, grouped.groups, grouped.pinned, grouped.secondary
-    as_person = grouped.as_person
+    read_as = grouped.read_as
     surfaces, dropped = table.surfaces, grouped.dropped
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(surfaces)):
@@ -739,7 +790,7 @@ def _entries(grouped: _Grouped) -> list[_Entry]:
         else:
             labels: dict[str, int] = {}
             for i in group:
-                label = "PERSON" if i in as_person else surfaces[i].label
+                label = read_as.get(i) or surfaces[i].label
                 labels[label] = labels.get(label, 0) + surfaces[i].count
             label = max(labels.items(), key=lambda kv: (kv[1], kv[0]))[0]
             primary = [i for i in group if i not in secondary] or group

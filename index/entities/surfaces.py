@@ -10,13 +10,13 @@ from operator import attrgetter
 from typing import Any
 
 from ..models import Annotation, label_kind
-from .names import RESOLVED_LABELS, acronym_letters, initials_match, normalise_name
+from .names import RESOLVED_LABELS, acronym_letters, initials_match, normalise_name, unbracketed
 
 
 def _display(form: str) -> str:
     """A surface form as a preferred name: a lower-case leading "the" is not part of a name, nor are stray
-    brackets and quotes at its ends."""
-    form = form.strip("<>|*\"“”«»")
+    brackets and quotes at its ends, nor an editor's square brackets ("[Barack] Obama")."""
+    form = unbracketed(form).strip("<>|*\"“”«»")
     return form[4:] if form.startswith("the ") and len(form) > 4 else form
 
 

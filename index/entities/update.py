@@ -19,7 +19,15 @@ from rapidfuzz.process import cdist
 from ..aliases import Aliases
 from ..models import label_kind
 from . import resolve
-from .names import RESOLVED_LABELS, full_name_surname, given_name, initials_of, normalise_name, person_form
+from .names import (
+    RESOLVED_LABELS,
+    full_name_surname,
+    given_name,
+    initials_of,
+    normalise_name,
+    person_form,
+    titled_name,
+)
 from .registry import EntityRecords, EntityRegistry, HeaderColumns, RegistryDetail, entity_key, loaded_numpy
 from .resolve import (
     _COMMON_TOKEN,
@@ -368,6 +376,7 @@ class _Reach:
         self._blob: str | None = None
         self._offsets: list[int] = []
         self._last_words: dict[str, list[int]] | None = None
+        self._other_words: dict[str, list[int]] | None = None
         self._initials: dict[str, list[int]] | None = None
         self._person_forms: dict[str, list[int]] | None = None
         #: Surface -> entity, of the table before (once :meth:`region` asked).
@@ -452,6 +461,23 @@ class _Reach:
                     self._last_words[surname].append(i)
         return self._last_words.get(word, [])
 
+    def other_words(self, word: str) -> list[int]:
+        """The names that say ``word`` may be a person's but for a surname of a full name: people's names with it
+        as their given name or after a title ("Mr Goelman"), and names of two words ending with it, whatever their
+        tag ("Aitan Goelman" tagged ORG)."""
+        if self._other_words is None:
+            self._other_words = defaultdict(list)
+            for i, s in enumerate(self.table.surfaces):
+                if s.label == "PERSON" and " " in s.key:
+                    found = {given_name(s.key), titled_name(s.key)}
+                elif s.key.count(" ") == 1:
+                    found = {full_name_surname(s.key)}
+                else:
+                    continue
+                for name in found - {""}:
+                    self._other_words[name].append(i)
+        return self._other_words.get(word, [])
+
     def long_forms(self, letters: str) -> list[int]:
         """The names of places whose initials are ``letters`` ("United States" for "US")."""
         if self._initials is None:
@@ -489,13 +515,18 @@ class _Reach:
         if len(words) == 1:  # a lone surname, whatever its label, and the companies named with it beside it
             surname_of = self.last_words(key)
             yield from surname_of
+            yield from self.other_words(key)  # whether it is a person's name at all
             if surname_of and label != "PERSON" and (i := self.where.get((key, label))) is not None:
                 yield from self.companies_with(key, self.table.surfaces[i].articles)
-        elif label == "PERSON":
+        elif len(words) == 2 and (surname := full_name_surname(key)):
+            yield from self.same_key(surname)  # a name of two words, whatever its tag: its last may be a surname
+        if len(words) > 1 and label == "PERSON":
             if surname := full_name_surname(key):
                 yield from self.same_key(surname)
             if given := given_name(key):  # a lone word read as a surname unless more often a given name
                 yield from self.same_key(given)
+            if titled := titled_name(key):
+                yield from self.same_key(titled)
             yield from self.person_forms(key)
         if label_kind(label) == "place" and (i := self.where.get((key, label))) is not None:
             surface = self.table.surfaces[i]  # a place's acronym and the places with those initials
