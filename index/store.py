@@ -54,8 +54,11 @@ from .storage import (  # noqa: F401  (the names and errors of the index, re-exp
 )
 
 #: The index's format. 2: stop words indexed at their positions (marked ``=the``) and text in NFC, so that a
-#: phrase finds its small words; an index of format 1 has neither and must be rebuilt.
-FORMAT_VERSION = 2
+#: phrase finds its small words; an index of format 1 has neither and must be rebuilt. 3: an entity name's key
+#: (``entities.normalise_name``) drops an editor's square brackets and writes dotted initials as one word, so the
+#: keys a format-2 index's documents hold would miss the keys a search asks for: such an index is rebuilt (its
+#: annotations reused) by the next ``byline index``.
+FORMAT_VERSION = 3
 #: The entity registry's format (entities.table; entities.json before), written by this version; an index whose
 #: registry is of a format not in ``REGISTRY_READABLE`` must be rebuilt. 3: the surface map saved as sorted flat
 #: arrays (read without building anything; three times faster to load than 2's nested lists, which are still read).
