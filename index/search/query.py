@@ -313,9 +313,48 @@ def _expand_entities(q, registry: EntityRegistry):
             # Each name of the entity is searched where the index holds it: an ORG the model once tagged as a
             # place is in `place`, and `org:` still finds that article.
             pairs = registry.expand_terms(name, {field})
-        terms = [wq.Term(kind if kind in ENTITY_QUERY_FIELDS else "entity", form.replace(",", " ").strip(),
-                         boost=q.boost) for kind, form in pairs]
+        readings = registry.own_readings(name, None if field == "entity" else {field})
+        if readings:
+            return _read_in_articles(pairs, readings, field == "entity", q.boost)
+        terms = [wq.Term(_term_field(kind), _term_text(form), boost=q.boost) for kind, form in pairs]
         return terms[0] if len(terms) == 1 else wq.Or(terms)
     if q.is_leaf():
         return q
     return q.apply(lambda sub: _expand_entities(sub, registry))
+
+
+def _term_field(kind: str) -> str:
+    return kind if kind in ENTITY_QUERY_FIELDS else "entity"
+
+
+def _term_text(form: str) -> str:
+    return form.replace(",", " ").strip()
+
+
+def _read_in_articles(pairs: list[tuple[str, str]], readings: dict[tuple[str, str], dict[str, bool]],
+                      anywhere: bool, boost: float):
+    """The terms of ``pairs`` (the forms the corpus reads as the entity searched for) where the articles that read
+    a form otherwise (a lone surname that is another person there: :meth:`EntityRegistry.own_readings`) are left
+    out, or'ed with each form an article reads as the entity though the corpus does not, in that article alone.
+    ``anywhere``: every form is searched in the ``entity`` field (``entity:``), whatever its kind."""
+    by_term: dict[tuple[str, str], dict[str, bool]] = {}
+    for (kind, form), articles in readings.items():
+        own = by_term.setdefault(("entity" if anywhere else _term_field(kind), _term_text(form)), {})
+        for article_id, reads_as in articles.items():
+            own[article_id] = own.get(article_id, False) or reads_as
+    fields = {("entity" if anywhere else _term_field(kind), _term_text(form)) for kind, form in pairs}
+    parts = []
+    for field, text in sorted(fields):
+        term = wq.Term(field, text, boost=boost)
+        otherwise = sorted(a for a, reads_as in by_term.get((field, text), {}).items() if not reads_as)
+        parts.append(wq.AndNot(term, _ids(otherwise)) if otherwise else term)
+    for (field, text), articles in sorted(by_term.items()):
+        read_as = sorted(a for a, reads_as in articles.items() if reads_as)
+        if read_as and (field, text) not in fields:
+            parts.append(wq.Require(wq.Term(field, text, boost=boost), _ids(read_as)))
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _ids(article_ids: list[str]):
+    terms = [wq.Term("id", article_id) for article_id in article_ids]
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
