@@ -370,12 +370,18 @@ class EntityRegistry:
 
     @cached_property
     def _own_readings(self) -> _OwnReadings:
-        """:attr:`in_article` read once, by article and by entity (a few hundred entries on Reuters)."""
-        return _OwnReadings.of(self)
+        """:attr:`in_article` by article and form, read once (a few hundred entries on Reuters)."""
+        return _OwnReadings.of(self._in_article)
 
-    def articles_with_own_readings(self) -> frozenset[str]:
-        """The ids of the articles that read some name otherwise than the corpus does (:attr:`in_article`)."""
-        return self._own_readings.articles
+    @cached_property
+    def _readings_by_entity(self) -> _ReadingsByEntity:
+        """:attr:`in_article` by entity, read once (when an entity is first searched for)."""
+        return _ReadingsByEntity.of(self)
+
+    def articles_reading(self, key: str, kind: str) -> tuple[str, ...]:
+        """The ids of the articles that read a normalised form indexed under ``kind`` on their own, otherwise than
+        the corpus may (:attr:`in_article`; none for almost every form)."""
+        return self._own_readings.by_key.get((kind, key), ())
 
     def canonical_in_article(self, article_id: str, key: str, kind: str) -> tuple[tuple[str, str], ...]:
         """(name, kind) of each entity a normalised form indexed under ``kind`` names in article ``article_id``
@@ -398,9 +404,9 @@ class EntityRegistry:
         (:attr:`in_article`) of a form makes it one of them though the corpus reads the form otherwise (True), or
         makes a form the corpus reads as one of them another entity, or nothing (False). Empty for a name no
         article reads on its own (a search adds nothing to :meth:`expand_terms` then)."""
-        readings = self._own_readings
-        if not readings.articles:
+        if not self._in_article:
             return {}
+        own, readings = self._own_readings.by_article, self._readings_by_entity
         numbers = [n for n in self._numbers(normalise_name(name))
                    if not kinds or label_kind(self._headers[n][2]) in kinds]
         found: dict[tuple[str, str], dict[str, bool]] = defaultdict(dict)
@@ -409,8 +415,7 @@ class EntityRegistry:
                 found[where[1:]][where[0]] = True
             for where in readings.read_otherwise.get(number, ()):
                 article_id, kind, key = where
-                own = readings.by_article[article_id][kind, key]
-                found[kind, key].setdefault(article_id, any(n in numbers for n in own))
+                found[kind, key].setdefault(article_id, any(n in numbers for n in own[article_id][kind, key]))
         return dict(found)
 
     def _member_forms(self) -> dict[int, list[tuple[str, str]]]:
@@ -538,31 +543,48 @@ class EntityRegistry:
 @dataclass(frozen=True, slots=True)
 class _OwnReadings:
     """A registry's :attr:`~EntityRegistry.in_article`, by article: ``by_article[id][kind, key]`` the entities
-    (-1: dropped) the article reads a normalised form of that kind as, a number per label; ``read_as[n]`` the
-    ``(article, kind, key)`` read as entity ``n`` there; ``read_otherwise[n]`` those the corpus reads as ``n``."""
+    (-1: dropped) the article reads a normalised form of that kind as, a number per label; ``by_key[kind, key]``
+    the articles that read the form on their own."""
 
-    articles: frozenset[str]
     by_article: dict[str, dict[tuple[str, str], tuple[int, ...]]]
+    by_key: dict[tuple[str, str], tuple[str, ...]]
+
+    @classmethod
+    def of(cls, in_article: Mapping[str, int]) -> _OwnReadings:
+        by_article: dict[str, dict[tuple[str, str], tuple[int, ...]]] = defaultdict(dict)
+        by_key: dict[tuple[str, str], tuple[str, ...]] = {}
+        for where, number in in_article.items():
+            article_id, key, label = where.rsplit("\t", 2)
+            form = (label_kind(label), key)
+            own = by_article[article_id]
+            if form not in own:
+                by_key[form] = (*by_key.get(form, ()), article_id)
+            own[form] = (*own.get(form, ()), number)
+        return cls(dict(by_article), by_key)
+
+
+@dataclass(frozen=True, slots=True)
+class _ReadingsByEntity:
+    """A registry's :attr:`~EntityRegistry.in_article`, by entity: ``read_as[n]`` the ``(article, kind, key)``
+    each article reads as entity ``n``; ``read_otherwise[n]`` those an article reads otherwise where the corpus
+    reads them as ``n``."""
+
     read_as: dict[int, list[tuple[str, str, str]]]
     read_otherwise: dict[int, list[tuple[str, str, str]]]
 
     @classmethod
-    def of(cls, registry: EntityRegistry) -> _OwnReadings:
-        by_article: dict[str, dict[tuple[str, str], tuple[int, ...]]] = defaultdict(dict)
+    def of(cls, registry: EntityRegistry) -> _ReadingsByEntity:
         read_as: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
         read_otherwise: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
         for where, number in registry.in_article.items():
             article_id, key, label = where.rsplit("\t", 2)
-            kind = label_kind(label)
-            place = (article_id, kind, key)
-            own = by_article[article_id]
-            own[kind, key] = (*own.get((kind, key), ()), number)
+            place = (article_id, label_kind(label), key)
             if number >= 0:
                 read_as[number].append(place)
             anywhere = registry._number_anywhere(key, label)
             if anywhere is not None and anywhere >= 0 and anywhere != number:
                 read_otherwise[anywhere].append(place)
-        return cls(frozenset(by_article), dict(by_article), dict(read_as), dict(read_otherwise))
+        return cls(dict(read_as), dict(read_otherwise))
 
 
 class RegistryDamaged(ValueError):
