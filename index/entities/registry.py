@@ -16,6 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import accumulate, chain, islice, pairwise, repeat
 from operator import add, is_, itemgetter, sub
 from pathlib import Path
@@ -319,15 +320,19 @@ class EntityRegistry:
         if not key or text.islower():
             return "", None
         in_article = f"\t{key}\t{label}"
-        found = self._lookup.get(key, ())
-        labels = found[::2]
-        number = found[2 * labels.index(label) + 1] if label in labels else self._number_for(key, label_kind(label))
+        number = self._number_anywhere(key, label)
         if number is None:
             return in_article, (f"{label}:{key}", text, label)
         if number < 0:
             return in_article, None
         entity_id, name, entity_label = self._headers[number]
         return in_article, (entity_id, name, entity_label)
+
+    def _number_anywhere(self, key: str, label: str) -> int | None:
+        """The entity a normalised form tagged ``label`` names outside any article (-1: dropped; None: unknown)."""
+        found = self._lookup.get(key, ())
+        labels = found[::2]
+        return found[2 * labels.index(label) + 1] if label in labels else self._number_for(key, label_kind(label))
 
     def canonical_by_key(self, key: str, kind: str) -> tuple[str, str] | None:
         """The canonical name and kind of the entity a normalised surface form, indexed under ``kind``, names
@@ -360,6 +365,58 @@ class EntityRegistry:
         if not terms:
             return [(kind, key) for kind in sorted(kinds)] if kinds else [("entity", key)]
         return sorted(terms)
+
+    # --- an article's own readings, for search and facets ---
+
+    @cached_property
+    def _own_readings(self) -> _OwnReadings:
+        """:attr:`in_article` by article and form, read once (a few hundred entries on Reuters)."""
+        return _OwnReadings.of(self._in_article)
+
+    @cached_property
+    def _readings_by_entity(self) -> _ReadingsByEntity:
+        """:attr:`in_article` by entity, read once (when an entity is first searched for)."""
+        return _ReadingsByEntity.of(self)
+
+    def articles_reading(self, key: str, kind: str) -> tuple[str, ...]:
+        """The ids of the articles that read a normalised form indexed under ``kind`` on their own, otherwise than
+        the corpus may (:attr:`in_article`; none for almost every form)."""
+        return self._own_readings.by_key.get((kind, key), ())
+
+    def canonical_in_article(self, article_id: str, key: str, kind: str) -> tuple[tuple[str, str], ...]:
+        """(name, kind) of each entity a normalised form indexed under ``kind`` names in article ``article_id``
+        (none when it is dropped there): the article's own reading where it has one, else
+        :meth:`canonical_by_key`'s (what facets count the article under)."""
+        own = self._own_readings.by_article.get(article_id, {}).get((kind, key))
+        if own is None:
+            resolved = self.canonical_by_key(key, kind)
+            return (resolved,) if resolved else ()
+        found = []
+        for number in own:
+            if number >= 0:
+                _, name, label = self._headers[number]
+                found.append((name, label_kind(label)))
+        return tuple(dict.fromkeys(found))
+
+    def own_readings(self, name: str, kinds: set[str] | None = None) -> dict[tuple[str, str], dict[str, bool]]:
+        """Where articles read the forms of the entities ``name`` names (of ``kinds``) otherwise than the corpus
+        does: ``(kind, form) -> {article id: reads it as one of them}``, for each article whose own reading
+        (:attr:`in_article`) of a form makes it one of them though the corpus reads the form otherwise (True), or
+        makes a form the corpus reads as one of them another entity, or nothing (False). Empty for a name no
+        article reads on its own (a search adds nothing to :meth:`expand_terms` then)."""
+        if not self._in_article:
+            return {}
+        own, readings = self._own_readings.by_article, self._readings_by_entity
+        numbers = [n for n in self._numbers(normalise_name(name))
+                   if not kinds or label_kind(self._headers[n][2]) in kinds]
+        found: dict[tuple[str, str], dict[str, bool]] = defaultdict(dict)
+        for number in numbers:
+            for where in readings.read_as.get(number, ()):
+                found[where[1:]][where[0]] = True
+            for where in readings.read_otherwise.get(number, ()):
+                article_id, kind, key = where
+                found[kind, key].setdefault(article_id, any(n in numbers for n in own[article_id][kind, key]))
+        return dict(found)
 
     def _member_forms(self) -> dict[int, list[tuple[str, str]]]:
         """Entity -> ``(kind, form)`` of each of its surface forms, built once from the map built in memory."""
@@ -481,6 +538,53 @@ class EntityRegistry:
     @classmethod
     def empty(cls) -> EntityRegistry:
         return cls([], [], detail=RegistryDetail.empty())
+
+
+@dataclass(frozen=True, slots=True)
+class _OwnReadings:
+    """A registry's :attr:`~EntityRegistry.in_article`, by article: ``by_article[id][kind, key]`` the entities
+    (-1: dropped) the article reads a normalised form of that kind as, a number per label; ``by_key[kind, key]``
+    the articles that read the form on their own."""
+
+    by_article: dict[str, dict[tuple[str, str], tuple[int, ...]]]
+    by_key: dict[tuple[str, str], tuple[str, ...]]
+
+    @classmethod
+    def of(cls, in_article: Mapping[str, int]) -> _OwnReadings:
+        by_article: dict[str, dict[tuple[str, str], tuple[int, ...]]] = defaultdict(dict)
+        by_key: dict[tuple[str, str], tuple[str, ...]] = {}
+        for where, number in in_article.items():
+            article_id, key, label = where.rsplit("\t", 2)
+            form = (label_kind(label), key)
+            own = by_article[article_id]
+            if form not in own:
+                by_key[form] = (*by_key.get(form, ()), article_id)
+            own[form] = (*own.get(form, ()), number)
+        return cls(dict(by_article), by_key)
+
+
+@dataclass(frozen=True, slots=True)
+class _ReadingsByEntity:
+    """A registry's :attr:`~EntityRegistry.in_article`, by entity: ``read_as[n]`` the ``(article, kind, key)``
+    each article reads as entity ``n``; ``read_otherwise[n]`` those an article reads otherwise where the corpus
+    reads them as ``n``."""
+
+    read_as: dict[int, list[tuple[str, str, str]]]
+    read_otherwise: dict[int, list[tuple[str, str, str]]]
+
+    @classmethod
+    def of(cls, registry: EntityRegistry) -> _ReadingsByEntity:
+        read_as: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+        read_otherwise: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+        for where, number in registry.in_article.items():
+            article_id, key, label = where.rsplit("\t", 2)
+            place = (article_id, label_kind(label), key)
+            if number >= 0:
+                read_as[number].append(place)
+            anywhere = registry._number_anywhere(key, label)
+            if anywhere is not None and anywhere >= 0 and anywhere != number:
+                read_otherwise[anywhere].append(place)
+        return cls(dict(read_as), dict(read_otherwise))
 
 
 class RegistryDamaged(ValueError):

@@ -307,15 +307,77 @@ def _expand_entities(q, registry: EntityRegistry):
         name = " ".join(q.words) if isinstance(q, wq.Phrase) else q.text
         if isinstance(name, bytes):
             name = name.decode("utf-8", "replace")
-        if field == "entity":
-            pairs = [("entity", form) for form in registry.expand(name)]
-        else:
-            # Each name of the entity is searched where the index holds it: an ORG the model once tagged as a
-            # place is in `place`, and `org:` still finds that article.
-            pairs = registry.expand_terms(name, {field})
-        terms = [wq.Term(kind if kind in ENTITY_QUERY_FIELDS else "entity", form.replace(",", " ").strip(),
-                         boost=q.boost) for kind, form in pairs]
+        # Each name of the entity is searched where the index holds it: an ORG the model once tagged as a place is
+        # in `place`, and `org:` still finds that article; `entity:` searches every name in `entity`.
+        anywhere = field == "entity"
+        pairs = registry.expand_terms(name, None if anywhere else {field})
+        readings = registry.own_readings(name, None if anywhere else {field})
+        if readings:
+            return _read_in_articles(pairs, readings, anywhere, q.boost)
+        fields = sorted({("entity", _term_text(form)) for _, form in pairs}) if anywhere else \
+            [(_term_field(kind), _term_text(form)) for kind, form in pairs]
+        terms = [wq.Term(field, text, boost=q.boost) for field, text in fields]
         return terms[0] if len(terms) == 1 else wq.Or(terms)
     if q.is_leaf():
         return q
     return q.apply(lambda sub: _expand_entities(sub, registry))
+
+
+def _term_field(kind: str) -> str:
+    return kind if kind in ENTITY_QUERY_FIELDS else "entity"
+
+
+def _term_text(form: str) -> str:
+    return form.replace(",", " ").strip()
+
+
+def _read_in_articles(pairs: list[tuple[str, str]], readings: dict[tuple[str, str], dict[str, bool]],
+                      anywhere: bool, boost: float):
+    """The terms of ``pairs`` (``(kind, form)``: the forms the corpus reads as the entity searched for) without
+    the articles that read a form otherwise (a lone surname that is another person there: see
+    :meth:`EntityRegistry.own_readings`), or'ed with each form such an article reads as the entity, in that
+    article alone. ``anywhere`` (``entity:``): every form is searched in the ``entity`` field. That field holds
+    an article's forms of every kind (and alone those of kinds with no field of their own): an article reading a
+    form otherwise as one kind is left out of it there only where the index tells which other kinds it may write
+    the form as, and is searched for it in those kinds' fields (a surname that is another person there, and the
+    corpus's person where it is tagged an organisation); where it cannot tell, the article is kept."""
+    field_of = (lambda kind: "entity") if anywhere else _term_field
+    terms = sorted({(field_of(kind), _term_text(form)) for kind, form in pairs})
+    corpus_kinds: dict[str, set[str]] = {}
+    for kind, form in pairs:
+        corpus_kinds.setdefault(_term_text(form), set()).add(kind)
+    own: dict[str, dict[str, dict[str, bool]]] = {}  # form -> article -> kind -> read as the entity there
+    for (kind, form), articles in readings.items():
+        for article_id, reads_as in articles.items():
+            kinds = own.setdefault(_term_text(form), {}).setdefault(article_id, {})
+            kinds[kind] = kinds.get(kind, False) or reads_as
+    parts = []
+    alone: dict[tuple[str, str], set[str]] = {}  # (field, form) -> the articles it is searched in alone
+    for field, text in terms:
+        otherwise = []
+        for article_id, kinds in own.get(text, {}).items():
+            if field == "entity":  # the article's form of every kind the term stands for
+                stands_for = {kind for kind in corpus_kinds.get(text, ()) if anywhere or kind not in ENTITY_FIELDS}
+                unread = stands_for - kinds.keys()
+                if any(kinds.values()) or not unread <= set(ENTITY_FIELDS):
+                    continue  # read as the entity, or perhaps written as a kind only this field holds
+                otherwise.append(article_id)
+                for kind in unread:
+                    alone.setdefault((kind, text), set()).add(article_id)
+            elif kinds.get(field) is False:
+                otherwise.append(article_id)
+        term = wq.Term(field, text, boost=boost)
+        parts.append(wq.AndNot(term, _ids(sorted(otherwise))) if otherwise else term)
+    for text, articles in own.items():
+        for article_id, kinds in articles.items():
+            for kind, reads_as in kinds.items():
+                if reads_as and (field_of(kind), text) not in terms:
+                    alone.setdefault((field_of(kind), text), set()).add(article_id)
+    for (field, text), article_ids in sorted(alone.items()):
+        parts.append(wq.Require(wq.Term(field, text, boost=boost), _ids(sorted(article_ids))))
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _ids(article_ids: list[str]):
+    terms = [wq.Term("id", article_id) for article_id in article_ids]
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
