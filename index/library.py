@@ -214,6 +214,8 @@ class Library:
         self._ix = None
         self._cache: AnnotationCache | None = None
         self._furniture_by_source: dict[str, frozenset[str]] = {}
+        #: The corpus files' sizes and times the generation recorded (:meth:`changes`), with that generation.
+        self._file_stats: tuple[Path, dict[str, tuple[int, int]] | None] | None = None
 
     @property
     def name(self) -> str:
@@ -269,15 +271,21 @@ class Library:
             return True
         return False
 
-    @_locked
     def changes(self) -> CorpusChanges:
         """Corpus files added, changed or deleted since the index was built (what it does not show yet), from
         their sizes and modification times: no file is opened, so a reader can ask every few seconds. An index
-        that recorded nothing (built by an older Byline) reports every file as changed: re-index to be sure."""
+        that recorded nothing (built by an older Byline) reports every file as changed: re-index to be sure.
+
+        The files are looked at without the library's lock (a million of them take seconds, and a search must
+        not wait behind them); the index's record of them is read once a generation."""
         from .ingest import CorpusChanges, corpus_changes, corpus_file_stats
 
         current = corpus_file_stats(self.corpus)
-        recorded = store.read_file_stats(self.generation)
+        with self._lock:
+            generation = self.generation
+            if self._file_stats is None or self._file_stats[0] != generation:
+                self._file_stats = (generation, store.read_file_stats(generation))
+            recorded = self._file_stats[1]
         if recorded is None:
             return CorpusChanges(changed=tuple(sorted(current)))
         return corpus_changes(recorded, current)

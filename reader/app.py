@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
@@ -126,10 +127,13 @@ class CorpusChecked(Message, bubble=False):
     """The periodic look at the corpus: whether another process's index ``landed`` (is now the library's),
     and the corpus files changed since the index was built."""
 
-    def __init__(self, landed: bool, changes: CorpusChanges) -> None:
+    def __init__(self, landed: bool, changes: CorpusChanges | None, seconds: float = 0.0) -> None:
         super().__init__()
         self.landed = landed
+        #: None when the index or the corpus could not be read.
         self.changes = changes
+        #: How long the look took.
+        self.seconds = seconds
 
 
 class UpdateChecked(Message, bubble=False):
@@ -231,8 +235,10 @@ class BylineApp(App[None]):
     ]
 
     #: How often (seconds) the reader looks for corpus files changed since the index was built, and for an
-    #: index another process built.
+    #: index another process built: at most every WATCH_SECONDS, and never more than one part in WATCH_SHARE of
+    #: the time (a million files take seconds to look at).
     WATCH_SECONDS = 5.0
+    WATCH_SHARE = 20
 
     #: Up to two article ids marked for comparison, in the order they were marked ("A", then "B").
     marks: var[tuple[str, ...]] = var(())
@@ -474,7 +480,7 @@ class BylineApp(App[None]):
                                            classes=self.breakpoint_classes()))
         if not self._watching:
             self._watching = True
-            self.set_interval(self.WATCH_SECONDS, self.watch_corpus)
+            self.set_timer(self.WATCH_SECONDS, self.watch_corpus)
 
     # -- the catalog ----------------------------------------------------------------------------------
 
@@ -499,16 +505,21 @@ class BylineApp(App[None]):
         (one stat per file; nothing is read)."""
         from index import IndexProblem
 
+        started = time.perf_counter()
         try:
             landed = self.library.refresh()
-            changes = self.library.changes()
+            changes: CorpusChanges | None = self.library.changes()
         except (IndexProblem, OSError):
-            return
-        self.post_message(CorpusChecked(landed, changes))
+            landed, changes = False, None
+        self.post_message(CorpusChecked(landed, changes, time.perf_counter() - started))
 
     @on(CorpusChecked)
     def _corpus_checked(self, event: CorpusChecked) -> None:
+        # The next look once this one is done: checks never pile up behind each other.
+        self.set_timer(max(self.WATCH_SECONDS, self.WATCH_SHARE * event.seconds), self.watch_corpus)
         landed, changes = event.landed, event.changes
+        if changes is None:  # the index or the corpus could not be read just now
+            return
         if landed and isinstance(self.screen, LibraryScreen) and len(self.screen_stack) == 2:
             query = self.screen.query_text
             self.pop_screen()

@@ -70,3 +70,36 @@ async def test_an_index_built_by_another_process_is_picked_up(seeds_copy: Path, 
         assert isinstance(app.screen, LibraryScreen)
         assert len(app.summaries) == 6
         assert any("updated by another process" in m for m in messages(app))
+
+
+def test_a_search_does_not_wait_while_the_corpus_files_are_looked_at(seeds_copy: Path, tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    # A million files take seconds to stat; the reader looks every few seconds, and its searches share the
+    # library: looking at the files must not hold the library while a search waits.
+    import threading
+
+    import index.ingest
+
+    lib = open_library(seeds_copy, tmp_path / "idx")
+    lib.build()
+    looking, done = threading.Event(), threading.Event()
+    searched_meanwhile: list[bool] = []
+    real = index.ingest.corpus_file_stats
+
+    def slow_stats(corpus):
+        looking.set()
+        searched_meanwhile.append(done.wait(5))
+        return real(corpus)
+
+    monkeypatch.setattr(index.ingest, "corpus_file_stats", slow_stats)
+    watcher = threading.Thread(target=lib.changes)
+    watcher.start()
+    assert looking.wait(10)
+    hits = lib.search("Mujahid").hits  # on this thread, while the other is still looking at the files
+    done.set()
+    watcher.join(10)
+    assert hits and not watcher.is_alive()
+    assert searched_meanwhile == [True]
+    monkeypatch.setattr(index.ingest, "corpus_file_stats", real)
+    write_files(seeds_copy, {"herat.txt": "Herat attack\n\nA report from Herat."})
+    assert [Path(p).name for p in lib.changes().added] == ["herat.txt"]
