@@ -214,8 +214,9 @@ class Library:
         self._ix = None
         self._cache: AnnotationCache | None = None
         self._furniture_by_source: dict[str, frozenset[str]] = {}
-        #: The corpus files' sizes and times the generation recorded (:meth:`changes`), with that generation.
-        self._file_stats: tuple[Path, dict[str, tuple[int, int]] | None] | None = None
+        #: The corpus files' sizes and times the index recorded (:meth:`changes`), with the generation and the
+        #: identity of the file they were read from.
+        self._file_stats: tuple[tuple, dict[str, tuple[int, int]] | None] | None = None
 
     @property
     def name(self) -> str:
@@ -277,14 +278,19 @@ class Library:
         that recorded nothing (built by an older Byline) reports every file as changed: re-index to be sure.
 
         The files are looked at without the library's lock (a million of them take seconds, and a search must
-        not wait behind them); the index's record of them is read once a generation."""
+        not wait behind them); the index's record of them is read again only when it was written again."""
         from .ingest import CorpusChanges, corpus_changes, corpus_file_stats
 
         current = corpus_file_stats(self.corpus)
         with self._lock:
             generation = self.generation
-            if self._file_stats is None or self._file_stats[0] != generation:
-                self._file_stats = (generation, store.read_file_stats(generation))
+            try:  # an update rewrites the record in the same generation: known by the file it is in
+                found = (generation / store.FILE_STATS).stat()
+                written: tuple = (generation, found.st_ino, found.st_mtime_ns, found.st_size)
+            except OSError:
+                written = (generation,)
+            if self._file_stats is None or self._file_stats[0] != written:
+                self._file_stats = (written, store.read_file_stats(generation))
             recorded = self._file_stats[1]
         if recorded is None:
             return CorpusChanges(changed=tuple(sorted(current)))
