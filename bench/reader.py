@@ -34,9 +34,11 @@ from .report import Report, percentile, spread, summary
 
 ROWS, COLUMNS = 40, 120
 PROCESS_TIMEOUT = 60
+#: And this much more for each search the reader is given (a million articles: 50 searches took minutes).
+SEARCH_TIMEOUT = 20
 
 
-def _in_pty(command: list[str]) -> float:
+def _in_pty(command: list[str], timeout: float = PROCESS_TIMEOUT) -> float:
     """Run ``command`` in a fresh pseudo-terminal; the ``time.time()`` it was started at."""
     try:
         master, slave = pty.openpty()
@@ -60,11 +62,11 @@ def _in_pty(command: list[str]) -> float:
                                start_new_session=True, cwd=REPO)
     os.close(slave)
     try:
-        process.wait(timeout=PROCESS_TIMEOUT)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-        raise RuntimeError(f"{command[3:5]} did not reach its first frame in {PROCESS_TIMEOUT} s") from None
+        raise RuntimeError(f"{command[3:5]} did not finish in {timeout:.0f} s") from None
     finally:
         reader.join(timeout=2)
         os.close(master)
@@ -80,7 +82,7 @@ def _first_frame(kind: str, corpus: Corpus | None = None, queries: Sequence[str]
         if queries:
             (Path(tmp) / "queries.json").write_text(json.dumps(list(queries)), encoding="utf-8")
             command.append(str(Path(tmp) / "queries.json"))
-        started = _in_pty(command)
+        started = _in_pty(command, PROCESS_TIMEOUT + SEARCH_TIMEOUT * len(queries))
         if not out.exists():
             raise RuntimeError(f"{kind}: the app exited without drawing a frame")
         result = json.loads(out.read_text(encoding="utf-8"))
