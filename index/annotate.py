@@ -366,7 +366,8 @@ class PreloadedAnnotator:
         for stream in (sys.stdout, sys.stderr):  # what a forked process inherits unwritten it would write again
             if stream is not None:
                 stream.flush()
-        self._process = context.Process(target=_preloaded_worker, args=(theirs, self.model_name, batch_size),
+        self._process = context.Process(target=_preloaded_worker,
+                                        args=(theirs, self.model_name, batch_size, self._connection),
                                         name="byline-spacy", daemon=True)
         try:
             self._process.start()
@@ -482,11 +483,14 @@ class _PreloadedRun:
         return self._owner._annotate(self._annotator, texts)
 
 
-def _preloaded_worker(connection, model: str, batch_size: int) -> None:
+def _preloaded_worker(connection, model: str, batch_size: int, builds_end) -> None:
     """The process of a :class:`PreloadedAnnotator`: load the model at once, then, for each ``(patterns,
     texts)`` received, send ``("spans", entities, sentences)`` for each text, or ``("model", message)`` when the
-    model did not load, or ``("failed", traceback)``. Ends when the other end closes."""
+    model did not load, or ``("failed", traceback)``. Ends when the other end closes: ``builds_end``, the build's
+    end of the pipe, which forking copied here, is closed first, or a killed build would leave this waiting."""
     import signal
+
+    builds_end.close()
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's ctrl-C: the build's process stops this one
     try:

@@ -234,3 +234,23 @@ def test_one_core_is_never_free_for_a_second_process(monkeypatch: pytest.MonkeyP
     assert not annotate._core_free()
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(512)))
     assert annotate._core_free()
+
+
+@pytest.mark.skipif(not LINUX, reason="reads a process's state from /proc")
+def test_the_model_process_ends_when_the_build_process_is_killed(tmp_path: Path) -> None:
+    # A build killed outright (SIGKILL: no handler runs) must not leave its model process waiting for ever.
+    script = ("import sys, time\nfrom index import PreloadedAnnotator\np = PreloadedAnnotator()\n"
+              "print(p._process.pid, flush=True)\ntime.sleep(120)\n")
+    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    worker = int(build.stdout.readline())
+    os.kill(build.pid, signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 60
+    while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+        state = Path(f"/proc/{worker}/stat").read_text().split(")")[-1].split()[0] if Path(
+            f"/proc/{worker}/stat").exists() else "X"
+        if state == "Z":  # ended, not yet reaped by init
+            break
+        time.sleep(0.2)
+    else:
+        assert not Path(f"/proc/{worker}").exists(), "the model process outlived the killed build"
