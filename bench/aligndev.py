@@ -126,7 +126,7 @@ def many_report(found, weights, labels: dict) -> list[str]:
     share (weighted, in the sentence already linked) that its current partners do not share with it, so a second
     partner that says something else of a long sentence shows a high share. Then the totals by label. Pairs of the
     test half are skipped before anything of them is read."""
-    from index.compare.align import ALIGN_THRESHOLD, Scorer, _enough
+    from index.compare.align import Scorer, is_second_link
     from index.compare.reading import read
     from index.compare.sentences import boilerplate
 
@@ -140,7 +140,7 @@ def many_report(found, weights, labels: dict) -> list[str]:
         of_a = {i: p for p in c.pairs for i in p.a}
         of_b = {j: p for p in c.pairs for j in p.b}
         for (i, j), s in sorted(scorer.pairs(pa, pb).items(), key=lambda item: -item[1].score):
-            if s.score < ALIGN_THRESHOLD or (i in of_a) == (j in of_b) or not _enough(s):
+            if not is_second_link(s, i in of_a, j in of_b):
                 continue
             # The sentence already linked, its current partners and the new one.
             many, taken, partners, new = (pa[i], of_a[i], [pb[k] for k in of_a[i].b], pb[j]) if i in of_a else (
@@ -304,14 +304,14 @@ def _second(d: _Pair, groups, pairs: dict, at: float, share: float):
     """A second link: a pair passing the rule (score and gate) left out because one of its sentences is linked
     joins that link when its cosine reaches ``at`` and ``share`` of the link's best cosine (the linked sentence
     means what both of the other side's do)."""
-    from index.compare.align import ALIGN_THRESHOLD, _enough
+    from index.compare.align import is_second_link
 
     cos = d.signal["cos"]
     out = [(list(ga), list(gb)) for ga, gb in groups]
     of_a = {i: g for g in out for i in g[0]}
     of_b = {j: g for g in out for j in g[1]}
     for (i, j), s in sorted(pairs.items(), key=lambda item: (-item[1].score, item[0])):
-        if s.score < ALIGN_THRESHOLD or (i in of_a) == (j in of_b) or not _enough(s) or cos[i, j] < at:
+        if not is_second_link(s, i in of_a, j in of_b) or cos[i, j] < at:
             continue
         g = of_a.get(i) or of_b[j]
         if cos[i, j] < share * max(cos[x, y] for x in g[0] for y in g[1]):

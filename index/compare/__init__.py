@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from ..models import Article, label_kind
 from .align import Scorer, Weights, link, match_quotes, pair, second_counterparts
@@ -29,6 +29,7 @@ from .report import (
     EntityRef,
     Evidence,
     FigurePair,
+    OwnSentence,
     QuoteMatch,
     SecondCounterpart,
     SentencePair,
@@ -76,6 +77,10 @@ __all__ = [
     "sentence_key",
     "source_furniture",
 ]
+
+#: A unique sentence or a second counterpart: what the report numbers by the article's own sentences.
+Own = TypeVar("Own", bound=OwnSentence)
+
 
 # --- entities ---------------------------------------------------------------------------------------------
 
@@ -160,12 +165,10 @@ def _in_own_sentences(found: Comparison, joined_a: Joined, joined_b: Joined) -> 
                         b_aligned=len(aligned_b), a_second=sum(len(joined_a.groups[x.index]) for x in found.second_a),
                         b_second=sum(len(joined_b.groups[x.index]) for x in found.second_b)),
         pairs=pairs,
-        unique_a=_unique_pieces(found.unique_a, joined_a),
-        unique_b=_unique_pieces(found.unique_b, joined_b),
-        second_a=tuple(replace(x, index=joined_a.groups[x.index][0], indices=joined_a.groups[x.index],
-                               like=joined_b.originals(x.like)) for x in found.second_a),
-        second_b=tuple(replace(x, index=joined_b.groups[x.index][0], indices=joined_b.groups[x.index],
-                               like=joined_a.originals(x.like)) for x in found.second_b),
+        unique_a=_in_pieces(found.unique_a, joined_a),
+        unique_b=_in_pieces(found.unique_b, joined_b),
+        second_a=_in_pieces(found.second_a, joined_a, joined_b),
+        second_b=_in_pieces(found.second_b, joined_b, joined_a),
         figures_a=tuple(replace(f, sentence=sentence_of(a.sentences, f.start)) for f in found.figures_a),
         figures_b=tuple(replace(f, sentence=sentence_of(b.sentences, f.start)) for f in found.figures_b),
         boilerplate_a=furniture_a,
@@ -249,9 +252,14 @@ def _ref(article: Article) -> ArticleRef:
     )
 
 
-def _unique_pieces(uniques: Iterable[UniqueSentence], joined: Joined) -> tuple[UniqueSentence, ...]:
-    """Unique sentences of the joined article, each numbered by its pieces among the article's own."""
-    return tuple(replace(u, index=joined.groups[u.index][0], indices=joined.groups[u.index]) for u in uniques)
+def _in_pieces(sentences: Iterable[Own], joined: Joined, other: Joined | None = None) -> tuple[Own, ...]:
+    """Sentences of the joined article (unique ones, or second counterparts with the ``other`` article's
+    joined sentences they are like), each numbered by its pieces among the article's own."""
+    out = []
+    for x in sentences:
+        x = replace(x, index=joined.groups[x.index][0], indices=joined.groups[x.index])
+        out.append(replace(x, like=other.originals(x.like)) if other is not None else x)
+    return tuple(out)
 
 
 def _seconds(article: Article, other: Article, seconds: dict[int, tuple[int, Any]]) -> tuple[SecondCounterpart, ...]:

@@ -432,6 +432,13 @@ def link(
     return groups
 
 
+def is_second_link(s: _Score, a_linked: bool, b_linked: bool) -> bool:
+    """A pair passes the linking rule (:data:`ALIGN_THRESHOLD` and :func:`_enough`) but one of its sentences,
+    and only one, is linked already: what :func:`second_counterparts` reports, and what ``python -m bench.aligndev``
+    measures second links on."""
+    return s.score >= ALIGN_THRESHOLD and a_linked != b_linked and _enough(s)
+
+
 def second_counterparts(
     pairs: Mapping[tuple[int, int], _Score], groups: Sequence[tuple[Sequence[int], Sequence[int]]]
 ) -> tuple[dict[int, tuple[int, _Score]], dict[int, tuple[int, _Score]]]:
@@ -450,7 +457,7 @@ def second_counterparts(
     for (i, j), s in sorted(pairs.items(), key=lambda item: (-item[1].score, item[0])):
         if s.score < ALIGN_THRESHOLD:
             break
-        if (i in in_a) == (j in in_b) or not _enough(s):
+        if not is_second_link(s, i in in_a, j in in_b):
             continue
         if j in in_b:
             seconds_a.setdefault(i, (j, s))

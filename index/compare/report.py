@@ -107,10 +107,10 @@ class SentencePair:
 
 
 @dataclass(frozen=True, slots=True)
-class UniqueSentence:
-    """A sentence with no counterpart on the other side: ``index`` is its first piece's number among the
-    article's own sentences, ``indices`` every piece's (more than one where the splitter cut it at a title
-    abbreviation and comparison read it whole); ``start``/``end``/``text`` cover it whole."""
+class OwnSentence:
+    """A sentence of one side, as the report names it: ``index`` is its first piece's number among the article's
+    own sentences, ``indices`` every piece's (more than one where the splitter cut it at a title abbreviation and
+    comparison read it whole); ``start``/``end``/``text`` cover it whole."""
 
     index: int
     start: int
@@ -128,28 +128,25 @@ class UniqueSentence:
 
 
 @dataclass(frozen=True, slots=True)
-class SecondCounterpart:
+class UniqueSentence(OwnSentence):
+    """A sentence with no counterpart on the other side."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SecondCounterpart(OwnSentence):
     """A sentence in no pair that says much what a sentence of the other side says, that sentence being paired
     already: a second counterpart of it (an article repeating its lede's facts lower down), neither unique nor a
-    pair. ``index``/``indices``/``start``/``end``/``text`` as a :class:`UniqueSentence`'s; ``like``: the other
-    side's sentence (its pieces) and ``like_text`` its text, ``score``: how alike, as a pair's."""
+    pair. ``like``: the other side's sentence (its pieces) and ``like_text`` its text, ``score``: how alike, as a
+    pair's."""
 
-    index: int
-    start: int
-    end: int
-    text: str
     like: tuple[int, ...]
     like_text: str
     score: float
-    indices: tuple[int, ...] = ()
-
-    def __post_init__(self) -> None:
-        if not self.indices:
-            object.__setattr__(self, "indices", (self.index,))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "indices": list(self.indices), "start": self.start, "end": self.end,
-                "text": self.text, "like": list(self.like), "like_text": self.like_text, "score": round(self.score, 4)}
+        # Zero-argument super() does not work in a slotted dataclass (the class is made anew).
+        return {**OwnSentence.to_dict(self), "like": list(self.like), "like_text": self.like_text,
+                "score": round(self.score, 4)}
 
 
 @dataclass(frozen=True, slots=True)
