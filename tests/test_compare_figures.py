@@ -57,3 +57,15 @@ def test_the_noun_a_number_counts_is_not_a_name_or_a_possessive_after_it():
     (second,) = _counts("The department received 55,000 pages of Clinton's emails on Monday.")
     assert first.group == second.group == "page"
     assert [f.group for f in _counts("Officials carried dozens of boxes into the building.")] == ["box"]
+
+
+def test_a_dozen_written_with_a_hyphen_is_a_count():
+    # "two-dozen" and "half-dozen" are one token to the tokeniser, as "twenty-one" is.
+    assert [(f.low, f.high, f.group) for f in _counts("He signed two-dozen executive actions.")] == [
+        (24, 24, "action")
+    ]
+    assert [(f.low, f.high) for f in _counts("A half-dozen people were hurt; Half-dozen more fled.")] == [
+        (6, 6), (6, 6)
+    ]
+    (nearly,) = _counts("The president signed nearly two-dozen executive actions on Wednesday.")
+    assert nearly.approx == "nearly" and nearly.high == 23

@@ -208,8 +208,10 @@ def _word_number(tokens: list[Token], i: int) -> tuple[float, int] | None:
     j = i + 1
     if word in ("a", "an", "one") and j < n and tokens[j].low in SCALES:
         value, j = SCALES[tokens[j].low], j + 1
-    elif word == "a" and j < n and tokens[j].low == "dozen":
-        return 12, j + 1
+    elif word == "a" and j < n and tokens[j].low in ("dozen", "half-dozen"):
+        return (12 if tokens[j].low == "dozen" else 6), j + 1
+    elif word == "half-dozen":
+        return 6, j
     elif word == "half" and j + 1 < n and tokens[j].low == "a" and tokens[j + 1].low == "dozen":
         return 6, j + 2
     elif word == "half" and j + 1 < n and tokens[j].low in ("a", "an") and tokens[j + 1].low in SCALES:
@@ -220,6 +222,8 @@ def _word_number(tokens: list[Token], i: int) -> tuple[float, int] | None:
         value = _TENS[word]
         if j + 1 < n and tokens[j].text == "-" and tokens[j + 1].low in _UNITS:
             value, j = value + _UNITS[tokens[j + 1].low], j + 2
+    elif word.count("-") == 1 and word.endswith("-dozen") and word[:-6] in _UNITS:
+        return _UNITS[word[:-6]] * 12, j  # "nearly two-dozen executive actions"
     elif word.count("-") == 1 and word.split("-")[0] in _TENS and word.split("-")[1] in _UNITS:
         # "twenty-one"; "twenty-one-year-old" is an age, not a count.
         head, tail = word.split("-")
@@ -283,7 +287,7 @@ _STARTS = frozenset(
 def may_start_number(token: Token) -> bool:
     """Whether a number, or a modifier before one, can begin at ``token`` (a cheap test before reading it)."""
     low = token.low
-    return low[0].isdigit() or low in _STARTS or ("-" in low and low.split("-")[0] in _TENS)
+    return low[0].isdigit() or low in _STARTS or ("-" in low and (low.split("-")[0] in _TENS or low.endswith("-dozen")))
 
 
 def modifier_at(tokens: list[Token], i: int) -> tuple[str, int]:
