@@ -163,15 +163,20 @@ def test_sentences_only_one_article_has_are_unique(comparisons, seeds):
     assert site in {u.index for u in comparison.unique_a}
     assert banks in {u.index for u in comparison.unique_b}
     assert comparison.counterpart("a", site) is None
-    # Every sentence with a word is in a pair, said again (a second counterpart) or unique, never two of these.
+    # Every sentence with a word is in a pair, said again (a second counterpart), unique or site furniture (the
+    # French page's "Posted on ..." stamp), never two of these.
     for side, uniques, article in (("a", comparison.unique_a, seeds["001"]), ("b", comparison.unique_b, seeds["002"])):
         unique = {u.index for u in uniques}
         paired = {i for p in comparison.pairs for i in (p.a if side == "a" else p.b)}
         again = {x.index for x in (comparison.second_a if side == "a" else comparison.second_b)}
-        assert not unique & paired and not again & (unique | paired)
-        assert unique | paired | again == {
+        furniture = set(comparison.boilerplate_a if side == "a" else comparison.boilerplate_b)
+        assert not unique & paired and not again & (unique | paired) and not furniture & (unique | paired | again)
+        assert unique | paired | again | furniture == {
             i for i, (s, e) in enumerate(article.sentences) if any(c.isalnum() for c in article.text[s:e])
         }
+    assert [seeds["002"].text[slice(*seeds["002"].sentences[i])] for i in comparison.boilerplate_b] == [
+        "Posted on Aug 30, 2021 at 9:35 am"
+    ]
     # Two outlets that share only the topic: the Korean report and Southfront's piece, weeks apart.
     unrelated = comparisons[("000", "004")]
     assert unrelated.summary.a_share < 0.1 and unrelated.summary.b_share < 0.1
@@ -602,6 +607,27 @@ def test_credits_furniture_and_recurring_sentences_are_not_content():
     y = _article("y", f"The council met on Monday evening. {furniture}")
     assert compare(x, y, recurring=recurring).boilerplate_a == (1,)
     assert not compare(x, y).boilerplate_a
+
+
+def test_the_furniture_of_publishing_software_is_not_content_even_in_one_article_of_its_site():
+    lines = [
+        "Posted on Mar 3, 2024 at 10:15 am",
+        "The council voted on Monday to close the old bridge.",
+        "Close the window, the mayor told the clerk.",
+        "Reporter Kim Min-ji [email\u00a0protected]",
+        "close the window",
+        "Leave a Reply",
+        "This site uses Akismet to reduce spam.",
+        "Learn how your comment data is processed.",
+    ]
+    text = "\n\n".join(lines)
+    spans = tuple((text.index(line), text.index(line) + len(line)) for line in lines)
+    a = Article(id="a", title="a", text=text, sentences=spans)
+    b = _article("b", "On Monday the council voted to close the old bridge. The mayor spoke to the clerk.")
+    c = compare(a, b)
+    # The same words inside a sentence of the story (lines[2]) are the story's.
+    assert [lines[i] for i in c.boilerplate_a] == [lines[0], *lines[3:]]
+    assert c.summary.a_sentences == 2
 
 
 def _people(text: str, *names: str) -> list[EntitySpan]:

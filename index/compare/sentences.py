@@ -258,6 +258,18 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 _CREDIT = re.compile(r"^\W*\(?(?:[A-Z][\w.]*\s*){1,4}/\s*(?:AP|Reuters|AFP|Getty)\b|\((?:AP|Reuters|AFP) Photo")
+#: Furniture of publishing software, read whole: a blog's comment form ("Leave a Reply", "This site uses Akismet to
+#: reduce spam."), a page's buttons ("close the window", "Recommend an article..."), a posting stamp ("Posted on
+#: Aug 30, 2021 at 9:35 am") and a byline whose address the page hid ("Reporter ... [email protected]", the words
+#: a common web host writes in place of an address). Such sentences are the same on every site using the software,
+#: so a corpus of one article per site cannot find them by recurrence.
+_SOFTWARE_FURNITURE = re.compile(
+    r"^\W*(?:(?:Leave a (?:Comment|Reply)|close (?:the|this) window)\W*$|Recommend (?:an|this) article|"
+    r"(?:Posted|Published|Updated)(?: on)? [A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}"
+    r"(?:,? (?:at )?\d{1,2}:\d{2}\s*[ap]\.?m\.?)?\W*$)"
+    r"|This site uses Akismet to reduce spam|Learn how your comment data is processed|\[email\s*protected\]",
+    re.IGNORECASE,
+)
 
 
 def sentence_key(text: str) -> str:
@@ -281,7 +293,12 @@ def boilerplate(article: Article, recurring: Collection[str] = ()) -> set[int]:
     out = set()
     for index, (start, end) in enumerate(article.sentences):
         text = article.text[start:end]
-        if _FURNITURE.search(text) or _CREDIT.search(text) or (recurring and sentence_key(text) in recurring):
+        if (
+            _FURNITURE.search(text)
+            or _CREDIT.search(text)
+            or _SOFTWARE_FURNITURE.search(text)
+            or (recurring and sentence_key(text) in recurring)
+        ):
             out.add(index)
     return out
 
