@@ -52,6 +52,13 @@ def _predicted(comparison) -> set[tuple[int, int]]:
     return {(i, j) for p in comparison.pairs for i in p.a for j in p.b}
 
 
+def alignment_counts(predicted: set, gold: set, unsure: set) -> tuple[int, int, int]:
+    """How ``predicted`` sentence pairs fare against one reader's labels: (labelled counterparts found, pairs
+    labelled neither counterpart nor unsure, pairs labelled unsure). Precision is the first over the first two,
+    recall the first over ``len(gold)``."""
+    return len(predicted & gold), len(predicted - gold - unsure), len(predicted & unsure)
+
+
 def one_to_one_ceiling(pairs: set[tuple[int, int]]) -> int:
     """How many of the labelled counterpart ``pairs`` (A index, B index) a linker using each sentence at most
     once could find at best: the size of their largest matching (augmenting paths; a pair's few dozen labels)."""
@@ -180,10 +187,10 @@ def evaluate(half: str, articles, weights, compare) -> dict:
         times.append(time.perf_counter() - started)
         gold = {tuple(x) for x in pair["aligned"]}
         unsure = {tuple(x) for x in pair["unsure"]}
-        predicted = _predicted(c)
-        tp += len(predicted & gold)
-        fp += len(predicted - gold - unsure)
-        unsure_found += len(predicted & unsure)
+        found, false, doubtful = alignment_counts(_predicted(c), gold, unsure)
+        tp += found
+        fp += false
+        unsure_found += doubtful
         gold_total += len(gold)
         ceiling += one_to_one_ceiling(gold)
         for side, uniques in (("a", c.unique_a), ("b", c.unique_b)):
