@@ -765,6 +765,25 @@ async def test_marking_and_comparing_from_a_story(seeds: Library) -> None:
         assert _options(app.screen, "#story-articles")[0].startswith("● ")
 
 
+async def test_c_on_a_story_compares_two_of_its_sources(seeds: Library) -> None:
+    from reader.app import BylineApp
+
+    app = BylineApp(seeds)
+    calls: list[tuple[str, str]] = []
+    async with app.run_test(size=(120, 32)) as pilot:
+        await _settle(pilot)
+        await pilot.press("ctrl+t")
+        await _settle(pilot)
+        app.action_compare = lambda a, b: calls.append((a, b))
+        story = app.screen._current
+        assert story.size >= 2
+        await pilot.press("c")  # the story list has the focus and nothing is marked
+        (pair,) = calls
+        first, other = (next(x for x in story.articles if x.id == i) for i in pair)
+        assert first.id == story.articles[0].id and first.source != other.source
+        assert not app.marks
+
+
 async def test_other_coverage_from_an_article_then_compare(seeds: Library) -> None:
     from reader.app import BylineApp
     from reader.screens.stories import OtherCoverageScreen

@@ -376,6 +376,14 @@ class StoriesScreen(Screen):
             self.app.toggle_mark(article_id)
 
     def action_compare(self) -> None:
+        """``c``: on the story list with nothing marked, compare the story's first two articles (of two sources
+        where it has them); else compare the marked ones, or mark the highlighted article (``compare_marked``)."""
+        story = self._current
+        if self.focused is self.query_one("#story-list", OptionList) and not self.app.marks and story is not None:
+            pair = _story_pair(story.articles)
+            if pair:
+                self.app.action_compare(*pair)
+                return
         article_id = self._article_under_cursor()
         if article_id:
             self.app.compare_marked(article_id)
@@ -390,6 +398,16 @@ class StoriesScreen(Screen):
         focused = self.focused
         if isinstance(focused, OptionList):
             focused.action_select()
+
+
+def _story_pair(articles) -> tuple[str, str] | None:
+    """The two articles a story is compared by when none is chosen: its first, and the first after it from
+    another source (the next one where all share a source); None for a single."""
+    if len(articles) < 2:
+        return None
+    first = articles[0]
+    other = next((a for a in articles[1:] if a.source != first.source), articles[1])
+    return first.id, other.id
 
 
 class OtherCoverageScreen(ModalScreen[None]):
