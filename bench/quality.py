@@ -17,6 +17,9 @@ event id.
 - *figures*: the labelled figure conflicts (``conflicts``, by sentence pair) found as a conflict, an update or a
   difference ("figures differ"), or missed; and the figure pairs read and labelled compatible (``not_conflicts``)
   that the engine reports as any of the three.
+- *shared quotes*: a quote of A matched with one of B is right when a sentence holding the one and a sentence
+  holding the other are labelled counterparts (the same statement), false when no pair of them is labelled at all
+  (two statements sharing words: scare quotes, a slogan, two people's words).
 - *speakers*: BASIL's own annotations (``bias_spans`` with ``quote`` = yes and a named ``speaker``) over every
   article of the half: a quote holding an annotated span is right when its speaker is that person, unclear
   when it has none, wrong when it names someone else.
@@ -77,6 +80,11 @@ def one_to_one_ceiling(pairs: set[tuple[int, int]]) -> int:
         return False
 
     return sum(augment(a, set()) for a in partners)
+
+
+def _sentences_holding(article, quote) -> list[int]:
+    """The sentences a quote's words run through."""
+    return [i for i, (start, end) in enumerate(article.sentences) if start < quote.end and end > quote.start]
 
 
 def _conflict_sentences(comparison, kind: str = "conflicts") -> set[tuple[int, int]]:
@@ -174,6 +182,9 @@ def evaluate(half: str, articles, weights, compare) -> dict:
     #: of those have the very sentence named as theirs.
     again = {"reported": 0, "linked": 0, "like": 0}
     conflicts = {"reported": 0, "real": 0}
+    #: Shared quotes by the labels of the sentences holding them: right when a pair of them is a labelled
+    #: counterpart, unsure when only an unsure pair is, else false (two different statements).
+    quotes = {"right": 0, "unsure": 0, "false": 0}
     figures = dict.fromkeys(("conflict", "update", "difference", "missed", "compatible", "compatible_reported"), 0)
     times = []
     drift = 0
@@ -208,6 +219,11 @@ def evaluate(half: str, articles, weights, compare) -> dict:
                 again["reported"] += 1
                 again["linked"] += bool(partners)
                 again["like"] += bool(partners & set(second.like))
+        for match in c.shared_quotes:
+            held = {(i, j) for i in _sentences_holding(a, c.quotes_a[match.a])
+                    for j in _sentences_holding(b, c.quotes_b[match.b])}
+            verdict = "right" if held & gold else "unsure" if held & unsure else "false"
+            quotes[verdict] += 1
         real_conflicts = {(x["a_sentence"], x["b_sentence"]) for x in pair["conflicts"]}
         found = _conflict_sentences(c)
         conflicts["reported"] += len(found)
@@ -230,6 +246,7 @@ def evaluate(half: str, articles, weights, compare) -> dict:
         "unique_precision": _ratio(unique["tp"], unique["predicted"]),
         "unique_recall": _ratio(unique["tp"], unique["gold"]),
         "said_again": again,
+        "shared_quotes": quotes,
         "conflict_precision": _ratio(conflicts["real"], conflicts["reported"]),
         "figures": figures,
         "speakers": _speakers(articles, half),
@@ -300,6 +317,10 @@ def run(report: Report) -> None:
         report.add("quality", f"{half}: sentences said again that have a labelled counterpart",
                    _ratio(again["linked"], again["reported"]),
                    versus=f"the sentence named as the one it is like: {again['like']} of {again['reported']}")
+        q = r["shared_quotes"]
+        report.add("quality", f"{half}: shared quotes in labelled counterpart sentences",
+                   _ratio(q["right"], q["right"] + q["false"]),
+                   versus=f"{q['unsure']} more in sentences labelled unsure")
         report.add("quality", f"{half}: conflicts precision", r["conflict_precision"], budget="≥ 0.90")
         f = r["figures"]
         report.add("quality", f"{half}: labelled figure conflicts found as conflict / update / difference / missed",

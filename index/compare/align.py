@@ -147,6 +147,8 @@ DATE_KEY = ("date", "", "")
 PLAIN_COUNT_LEXICAL = 0.5
 #: Quote matching: verbatim from this partial-ratio (0..100), paraphrase from this lexical score.
 VERBATIM_RATIO = 92.0
+#: Quotes shorter than this many words are verbatim only word for word.
+VERBATIM_EXACT_BELOW = 5
 QUOTE_PARAPHRASE = 0.25
 
 
@@ -545,9 +547,11 @@ def match_quotes(
             if not (x.is_statement or y.is_statement):
                 continue
             wa, wb = words(x.text), words(y.text)
-            shorter = min(len(wa.split()), len(wb.split()))
-            if shorter >= 2 and fuzz.partial_ratio(wa, wb) >= VERBATIM_RATIO:
+            if _verbatim(wa, wb):
                 candidates.append((1.0 + fuzz.ratio(wa, wb) / 1000, i, j, "verbatim"))
+                continue
+            if x.speaker and y.speaker and surname(x) != surname(y):
+                # Two named people's words that agree in part are two statements ("protect and defend").
                 continue
             s = scorer.score(profiles_a[i], profiles_b[j])
             if s.distinct < 2:
@@ -565,10 +569,24 @@ def match_quotes(
         used_b.add(j)
         sa, sb = qa[i].speaker, qb[j].speaker
         same = bool(sa and sb and surname(qa[i]) == surname(qb[j]))
-        speaker = (sa or sb).name if (sa or sb) else ""
+        # The same words given to two people: one side's attribution is wrong, and which is not known.
+        speaker = "" if sa and sb and not same else (sa or sb).name if (sa or sb) else ""
         matches.append(QuoteMatch(i, j, kind, min(score, 1.0), same, speaker))
     matches.sort(key=lambda m: (m.a, m.b))
     return matches
+
+
+def _verbatim(wa: str, wb: str) -> bool:
+    """Whether two quotes' words (as :func:`words` gives them) are the same words, or one's are inside the
+    other's: nearly, for quotes of :data:`VERBATIM_EXACT_BELOW` words or more (a translation's or a typist's
+    small differences), else word for word ("Wal-Mart Way" is not inside "Wal-Mart was behind ...")."""
+    short, long = sorted((wa, wb), key=len)
+    size = len(short.split())
+    if size < 2:
+        return False
+    if size < VERBATIM_EXACT_BELOW:
+        return f" {short} " in f" {long} "
+    return fuzz.partial_ratio(wa, wb) >= VERBATIM_RATIO
 
 
 def _quote_profile(
