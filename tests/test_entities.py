@@ -408,6 +408,32 @@ def test_a_company_named_like_a_person_stays_a_company() -> None:
     assert registry.canonical("Icahn", "ORG")[1:] == ("Carl Icahn", "PERSON")
 
 
+def test_a_company_cut_to_its_first_word_and_tagged_a_person_is_the_company_its_article_names() -> None:
+    """Business news writes "Gould said" after "Gould Inc"; spaCy tags the lone word a person. Where the article
+    names that company with its legal form and no person with the word in their name, it is the company; where
+    it names a person of that name, or two such companies, it is not read so."""
+    registry = resolve_entities(annotations(
+        {
+            "g1": "Gould Inc said it sold a unit. Gould said profits rose.",
+            "g2": "James Gould said Gould Inc would sell. Gould said so.",
+            "g3": "Gould said nothing. James Gould left.",
+            "r1": "Rose's Stores Inc reported sales. Rose's operates 224 stores.",
+            "b1": "Baker International Corp and Baker Hughes Inc met. Baker said.",
+        },
+        {"g1": [("Gould Inc", "ORG"), ("Gould", "PERSON")],
+         "g2": [("James Gould", "PERSON"), ("Gould Inc", "ORG"), ("Gould", "PERSON")],
+         "g3": [("Gould", "PERSON"), ("James Gould", "PERSON")],
+         "r1": [("Rose's Stores Inc", "ORG"), ("Rose", "PERSON")],
+         "b1": [("Baker International Corp", "ORG"), ("Baker Hughes Inc", "ORG"), ("Baker", "PERSON")]},
+    ))
+    company = registry.canonical("Gould Inc", "ORG")
+    assert registry.canonical("Gould", "PERSON", "g1") == company
+    assert registry.canonical("Gould", "PERSON", "g2")[1:] == ("James Gould", "PERSON")
+    assert registry.canonical("Gould", "PERSON", "g3")[1:] == ("James Gould", "PERSON")
+    assert registry.canonical("Rose", "PERSON", "r1") == registry.canonical("Rose's Stores Inc", "ORG")
+    assert registry.canonical("Baker", "PERSON", "b1")[2] == "PERSON"
+
+
 def test_a_surname_tagged_as_an_organisation_reads_as_the_person_its_article_names() -> None:
     """Where the corpus does not make the word a person, an article that names one person of that surname in
     full and calls the word alone a person elsewhere reads it as that person."""

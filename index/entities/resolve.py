@@ -48,7 +48,9 @@ from .surfaces import Surface, SurfaceTable
 #: a lone word tagged PERSON that no article writes as part of a person's name is what its other tags name
 #: ("Twitter"); of several people of a surname, one article naming one of them beside it no longer makes a
 #: word used alone in three articles or more that person.
-RULES = 6
+#: 7: a lone word tagged PERSON is the company its article names with that word first and a legal form, where
+#: the article names no person with that word in their name ("Gould said" beside "Gould Inc").
+RULES = 7
 
 
 # --- similarity -----------------------------------------------------------------------------------------
@@ -274,6 +276,7 @@ def _group(table: SurfaceTable, aliases: Aliases, token_use: Mapping[tuple[str, 
     readings += _merge_mislabelled_surnames(live, by_key, surfaces, groups, secondary, read_as)
     _merge_unnamed_people(live, by_key, surfaces, groups, secondary, read_as)
     _merge_minority_labels(by_key, surfaces, groups, secondary)
+    readings += _read_company_shorthand(live, surfaces, groups)
     return _Grouped(table, groups, dropped, pinned, secondary, parents, readings, read_as)
 
 
@@ -706,6 +709,43 @@ def _merge_mislabelled_surnames(live: list[int], by_key: Mapping[str, list[int]]
                     joined = top
             readings += [(i, article, c) for article, c in named_here.items()
                          if c != joined and article in person_articles and article in in_full]
+    return readings
+
+
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def _read_company_shorthand(live: list[int], surfaces: list[Surface], groups: _Groups) -> list[tuple[int, int, int]]:
+    """A lone word tagged PERSON is the company its article names with that word first and a legal form, where
+    the article names no person with that word in their name: news shortens a company to its first word, and
+    spaCy often takes it for a surname ("Gould said" beside "Gould Inc", "Rose's operates 224 stores" beside
+    "Rose's Stores Inc"; not "Icahn" where Carl Icahn is named too). Not where the article names two such
+    companies. Returns those per-article readings, ``(surface, article, company surface)``."""
+    firms: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for i in live:
+        s = surfaces[i]
+        words = s.key.split()
+        if s.label == "ORG" and len(words) >= 2 and any(w in _COMPANY_SUFFIXES for w in words[1:]):
+            for article in s.articles:
+                firms[_POSSESSIVE.sub("", words[0])][article].add(i)
+    lone = [(i, by_article) for i in live if surfaces[i].label == "PERSON" and " " not in surfaces[i].key
+            and (by_article := firms.get(_POSSESSIVE.sub("", surfaces[i].key)))]
+    asked = {article for i, by_article in lone for article in surfaces[i].articles if article in by_article}
+    person_words: dict[int, set[str]] = defaultdict(set)
+    for i in live:
+        s = surfaces[i]
+        if s.label == "PERSON" and " " in s.key and not asked.isdisjoint(s.articles):
+            for article in asked.intersection(s.articles):
+                person_words[article].update(s.key.split())
+    readings: list[tuple[int, int, int]] = []
+    for i, by_article in lone:
+        word = _POSSESSIVE.sub("", surfaces[i].key)
+        for article in surfaces[i].articles:
+            companies = by_article.get(article)
+            if not companies or word in person_words.get(article, ()):
+                continue
+            if len({groups.find(c) for c in companies}) == 1:
+                readings.append((i, article, min(companies)))
     return readings
 
 
