@@ -231,18 +231,24 @@ class EntityRegistry:
             table = self.detail.table
             forms: Counter[str] = Counter()
             articles: set[int] = set()
+            ids = table.article_ids
+            overrides = self._article_readings.overrides
             for i in record["members"]:
                 surface = table.surfaces[i]
                 forms.update(surface.forms)
-                articles.update(surface.articles)
+                own = overrides.get((surface.key, surface.label)) if overrides else None
+                if own is None:
+                    articles.update(surface.articles)
+                else:  # not the articles that read this name as another entity, or as none
+                    articles.update(a for a in surface.articles if own.get(ids[a], number) == number)
             entity_id, name, label = self._headers[number]
-            ids = table.article_ids
+            read_here = self._article_readings.read_as.get(number, ())
             entity = CanonicalEntity(
                 id=entity_id,
                 name=name,
                 label=label,
                 names=tuple(sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))),
-                articles=tuple(sorted(ids[a] for a in articles)),
+                articles=tuple(sorted({ids[a] for a in articles}.union(read_here))),
                 merges=tuple(MergeReason(**m) for m in record["merges"]),
                 related=tuple((r["id"], r["relation"]) for r in record["related"]),
             )
@@ -372,6 +378,11 @@ class EntityRegistry:
     def _own_readings(self) -> _OwnReadings:
         """:attr:`in_article` by article and form, read once (a few hundred entries on Reuters)."""
         return _OwnReadings.of(self._in_article)
+
+    @cached_property
+    def _article_readings(self) -> _ArticleReadings:
+        """:attr:`in_article` by surface and by the entity read, read once (when an entity is first listed)."""
+        return _ArticleReadings.of(self._in_article)
 
     @cached_property
     def _readings_by_entity(self) -> _ReadingsByEntity:
@@ -561,6 +572,27 @@ class _OwnReadings:
                 by_key[form] = (*by_key.get(form, ()), article_id)
             own[form] = (*own.get(form, ()), number)
         return cls(dict(by_article), by_key)
+
+
+@dataclass(frozen=True, slots=True)
+class _ArticleReadings:
+    """A registry's :attr:`~EntityRegistry.in_article` as an entity's articles need it: ``overrides[key, label]``
+    the entity (-1: none) each article that reads the surface on its own reads it as; ``read_as[n]`` the articles
+    that read some surface as entity ``n`` on their own."""
+
+    overrides: dict[tuple[str, str], dict[str, int]]
+    read_as: dict[int, set[str]]
+
+    @classmethod
+    def of(cls, in_article: Mapping[str, int]) -> _ArticleReadings:
+        overrides: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+        read_as: dict[int, set[str]] = defaultdict(set)
+        for where, number in in_article.items():
+            article_id, key, label = where.rsplit("\t", 2)
+            overrides[key, label][article_id] = number
+            if number >= 0:
+                read_as[number].add(article_id)
+        return cls(dict(overrides), dict(read_as))
 
 
 @dataclass(frozen=True, slots=True)
