@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 
 import pytest
@@ -106,6 +107,17 @@ def test_an_entitys_articles_are_those_that_read_a_mention_as_it(library: Librar
     for entity in library.entities():
         assert set(entity.articles) == {article_id for article_id in NAMES if any(
             span.entity_id == entity.id for span in library.article(article_id).entities)}, entity.name
+
+
+def test_an_entitys_mentions_are_counted_as_each_article_reads_them(library: Library) -> None:
+    assert library.entity("George W. Bush").names == (("Bush", 2), ("George W. Bush", 1))
+    assert library.entity("Reggie Bush").names == (("Bush", 4), ("Reggie Bush", 3))
+    written: dict[str, Counter[str]] = {}
+    for article_id in NAMES:
+        for span in library.article(article_id).entities:
+            written.setdefault(span.entity_id, Counter())[span.text] += 1
+    for entity in library.entities():
+        assert dict(entity.names) == written[entity.id], entity.name
 
 
 def test_who_mentions_an_entity_follows_each_articles_reading(library: Library) -> None:
