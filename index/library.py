@@ -349,11 +349,37 @@ class Library:
             from .entities import EntityRegistry, RegistryDamaged
 
             try:
-                self._registry = EntityRegistry.load_checked(self.generation / store.ENTITIES)
+                registry = EntityRegistry.load_checked(self.generation / store.ENTITIES)
             except RegistryDamaged as exc:
                 raise store.IndexCorrupt(f"the entity table of the index is damaged ({exc}); `byline index` "
                                          "repairs it") from None
+            registry.count_mentions_with(self._names_in)
+            self._registry = registry
         return self._registry
+
+    def _names_in(self, article_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        """``(text, label)`` of every entity span of those of ``article_ids`` the index holds, as annotated (for
+        counting the mentions of an entity an article reads on its own: :meth:`EntityRegistry.count_mentions_with`;
+        read from the cache's JSON as it is, not made into spans: a third of the time on Reuters)."""
+        import json
+        import sqlite3
+
+        from .annotate import AnnotationCache
+
+        with self._lock:
+            catalog = self.catalog
+            keys = {article_id: AnnotationCache.key(catalog[article_id]["content_hash"], self._annotator)
+                    for article_id in article_ids if article_id in catalog}
+            try:
+                found = self.cache.get_raw(keys.values())
+            except sqlite3.DatabaseError:  # counted as the corpus reads them; opening an article says what is wrong
+                return {}
+        names = {}
+        for article_id, key in keys.items():
+            if key in found:
+                spans = json.loads(found[key]).get("entities", ())
+                names[article_id] = [(str(span["text"]), str(span["label"])) for span in spans]
+        return names
 
     def _search_engine(self):
         if self._searcher is None:
@@ -641,6 +667,7 @@ class Library:
         path = self.generation / store.ENTITIES
         aliases = load_aliases(self.corpus, self.index_dir)
         registry = regroup(self.registry, aliases)
+        registry.count_mentions_with(self._names_in)
         stamp = registry.save(path)
         store.write_format(self.generation, stamp, corrections_fingerprint(aliases))
         self._close_index()

@@ -30,7 +30,7 @@ from typing import Any
 
 from . import storage
 from .forking import can_fork, fork, reap
-from .models import Annotation, Article, Skipped, label_kind
+from .models import LABEL_KINDS, Annotation, Article, Skipped, label_kind
 from .storage import (  # noqa: F401  (the names and errors of the index, re-exported for its callers)
     ANNOTATIONS,
     CATALOG,
@@ -57,8 +57,12 @@ from .storage import (  # noqa: F401  (the names and errors of the index, re-exp
 #: phrase finds its small words; an index of format 1 has neither and must be rebuilt. 3: an entity name's key
 #: (``entities.normalise_name``) drops an editor's square brackets and writes dotted initials as one word, so the
 #: keys a format-2 index's documents hold would miss the keys a search asks for: such an index is rebuilt (its
-#: annotations reused) by the next ``byline index``.
-FORMAT_VERSION = 3
+#: annotations reused) by the next ``byline index``. 4: the keys of names of the kinds with no query field of their
+#: own (events, laws, products, works, languages) are in a field of their own (:data:`KIND_FIELDS`), so that an
+#: ``entity:`` search looks each name of an entity up as the kind it is (a format-3 index has them only in
+#: ``entity``, beside every date and number: ``entity:"May"`` found the month); and a lower-case span, no name to
+#: the entity registry, is no longer in the fields of a kind (``org:Treasury`` found "the treasury").
+FORMAT_VERSION = 4
 #: The entity registry's format (entities.table; entities.json before), written by this version; an index whose
 #: registry is of a format not in ``REGISTRY_READABLE`` must be rebuilt. 3: the surface map saved as sorted flat
 #: arrays (read without building anything; three times faster to load than 2's nested lists, which are still read).
@@ -68,6 +72,10 @@ REGISTRY_READABLE = (2, 3)
 
 #: Entity kinds that get a query field of their own (``person:``, ``org:``, ``place:``, ``group:``).
 ENTITY_FIELDS = ("person", "org", "place", "group")
+#: The fields that hold the keys of the names of one kind each (the labels entities are resolved from): those of
+#: :data:`ENTITY_FIELDS` and ``other`` (events, laws, products, ...; searched by ``entity:``, not by a field of its
+#: own). ``entity`` holds the keys of every span, dates and numbers too.
+KIND_FIELDS = (*ENTITY_FIELDS, "other")
 #: A per-document column of the keys an article has in each of :data:`ENTITY_FIELDS` (the terms of those fields'
 #: vectors, in one value): the entity facets read it instead of four term vectors a document (half the time of
 #: the first search after opening). An index written before it has no such column and is read from the vectors.
@@ -111,6 +119,7 @@ def make_schema():
         org=KEYWORD(commas=True, lowercase=False, vector=True),
         place=KEYWORD(commas=True, lowercase=False, vector=True),
         group=KEYWORD(commas=True, lowercase=False, vector=True),
+        other=KEYWORD(commas=True, lowercase=False),
         entity_keys=COLUMN(VarBytesColumn()),
         language=ID(stored=True),
         content_hash=STORED,
@@ -232,13 +241,15 @@ def catalog_row(article: Article) -> dict[str, Any]:
 
 
 def _entity_terms(annotation: Annotation, normalise: Callable[[str], str]) -> dict[str, list[str]]:
-    terms: dict[str, set[str]] = {"entity": set(), **{name: set() for name in ENTITY_FIELDS}}
+    terms: dict[str, set[str]] = {"entity": set(), **{name: set() for name in KIND_FIELDS}}
     for span in annotation.entities:
         key = normalise(span.text).replace(",", " ").strip()
         if not key:
             continue
         terms["entity"].add(key)
-        kind = label_kind(span.label)
+        # A label of its own is only in `entity`; so is a lower-case span ("treasury"), which the entity registry
+        # takes for no name (an article names no entity by it, and `org:Treasury` must not find it there).
+        kind = label_kind(span.label) if span.label in LABEL_KINDS and not span.text.islower() else ""
         if kind in terms:
             terms[kind].add(key)
     return {name: sorted(values) for name, values in terms.items()}

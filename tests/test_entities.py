@@ -645,6 +645,21 @@ def test_without_an_alias_file_spellings_and_defined_acronyms_still_merge(seeds_
     assert branch != group and (group.id, "part-of") in branch.related
 
 
+def test_a_name_split_from_a_person_is_not_read_as_them_in_the_article_naming_them(seeds_copy: Path,
+                                                                                   tmp_path: Path) -> None:
+    """A lone surname in an article naming one person of that name is read as them there; once the user splits
+    the surname from them, it is not, there either: the article view, the entity's names and its articles agree."""
+    with open_library(seeds_copy, tmp_path / "index") as lib:
+        lib.build()
+        feda = lib.entity("Feda Mohammad")
+        (article_id,) = feda.articles
+        lib.split_entity("Mohammad", "Feda Mohammad")
+        read = {s.text: s.canonical for s in lib.article(article_id).entities if "Mohammad" in s.text}
+        assert read == {"Feda Mohammad": "Feda Mohammad", "Mohammad": "Mohammad"}
+        assert lib.entity("Feda Mohammad").names == (("Feda Mohammad", 1),)
+        assert lib.entity("Mohammad").articles == (article_id,)
+
+
 def test_a_users_corrections_survive_re_indexing(seeds_copy: Path, tmp_path: Path) -> None:
     head = (seeds_copy / "aliases.toml").read_text(encoding="utf-8")
     with open_library(seeds_copy, tmp_path / "index") as lib:

@@ -132,6 +132,8 @@ class EntityRegistry:
         self._by_id: dict[str, int] | None = None
         self._members: dict[int, list[tuple[str, str]]] | None = None
         self._entities: dict[int, CanonicalEntity] = {}
+        self._names_in: Callable[[Sequence[str]], Mapping[str, Iterable[tuple[str, str]]]] | None = None
+        self._own_mentions: dict[tuple[str, str, str], Counter[str]] | None = None
 
     @property
     def _lookup(self) -> dict[str, tuple[Any, ...]] | SortedLookup:
@@ -231,18 +233,36 @@ class EntityRegistry:
             table = self.detail.table
             forms: Counter[str] = Counter()
             articles: set[int] = set()
+            ids = table.article_ids
+            readings = self._article_readings
+            overrides = readings.overrides if number in readings.owners else None
+            elsewhere: list[tuple[str, str, str]] = []  # (article, key, label) read as another entity, or none
             for i in record["members"]:
                 surface = table.surfaces[i]
                 forms.update(surface.forms)
-                articles.update(surface.articles)
+                own = overrides.get((surface.key, surface.label)) if overrides else None
+                if own is None:
+                    articles.update(surface.articles)
+                else:  # not the articles that read this name otherwise
+                    articles.update(a for a in surface.articles if own.get(ids[a], number) == number)
+                    elsewhere += [(article_id, surface.key, surface.label)
+                                  for article_id, read_as in own.items() if read_as != number]
+            read_here = readings.read_as.get(number, ())
+            if (elsewhere or read_here) and self._names_in is not None:
+                mentions = self._mentions_read_on_own()
+                for where in elsewhere:
+                    forms.subtract(mentions.get(where, {}))
+                for where in read_here:
+                    forms.update(mentions.get(where, {}))
+                forms = +forms
             entity_id, name, label = self._headers[number]
-            ids = table.article_ids
             entity = CanonicalEntity(
                 id=entity_id,
                 name=name,
                 label=label,
                 names=tuple(sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))),
-                articles=tuple(sorted(ids[a] for a in articles)),
+                articles=tuple(sorted({ids[a] for a in articles}.union(where[0] for where in read_here)) if read_here
+                               else sorted(ids[a] for a in articles)),
                 merges=tuple(MergeReason(**m) for m in record["merges"]),
                 related=tuple((r["id"], r["relation"]) for r in record["related"]),
             )
@@ -372,6 +392,46 @@ class EntityRegistry:
     def _own_readings(self) -> _OwnReadings:
         """:attr:`in_article` by article and form, read once (a few hundred entries on Reuters)."""
         return _OwnReadings.of(self._in_article)
+
+    def count_mentions_with(self, names_in: Callable[[Sequence[str]], Mapping[str, Iterable[tuple[str, str]]]]
+                            ) -> None:
+        """Count an entity's mentions (:attr:`CanonicalEntity.names`) by each article's own reading too:
+        ``names_in(article ids)`` gives ``(text, label)`` of each of those articles' entity spans, asked once for the
+        articles of :attr:`in_article` when an entity such an article reads otherwise is first made. Without it, a
+        name an article reads on its own is counted under the entity the corpus reads it as (its articles are
+        listed as the article reads it either way)."""
+        self._names_in, self._own_mentions = names_in, None
+        self._entities.clear()
+
+    def _mentions_read_on_own(self) -> dict[tuple[str, str, str], Counter[str]]:
+        """(article, key, label) of :attr:`in_article` -> the forms the article writes that name as, with counts."""
+        if self._own_mentions is None:
+            wanted: dict[str, set[tuple[str, str]]] = defaultdict(set)  # article -> (key, label) it reads on its own
+            for (key, label), own in self._article_readings.overrides.items():
+                for article_id in own:
+                    wanted[article_id].add((key, label))
+            found: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
+            names_in = self._names_in
+            keys: dict[str, str] = {}
+            for article_id, spans in (names_in(sorted(wanted)) if names_in is not None else {}).items():
+                names = wanted[article_id]
+                labels = {label for _, label in names}
+                for text, label in spans:
+                    if label not in labels or text.islower():
+                        continue
+                    form = " ".join(text.split()) if ("  " in text or "\n" in text or "\t" in text) else text
+                    key = keys.get(form)
+                    if key is None:
+                        key = keys[form] = normalise_name(form)
+                    if (key, label) in names:
+                        found[article_id, key, label][form] += 1
+            self._own_mentions = dict(found)
+        return self._own_mentions
+
+    @cached_property
+    def _article_readings(self) -> _ArticleReadings:
+        """:attr:`in_article` by surface and by the entity read, read once (when an entity is first listed)."""
+        return _ArticleReadings.of(self)
 
     @cached_property
     def _readings_by_entity(self) -> _ReadingsByEntity:
@@ -561,6 +621,31 @@ class _OwnReadings:
                 by_key[form] = (*by_key.get(form, ()), article_id)
             own[form] = (*own.get(form, ()), number)
         return cls(dict(by_article), by_key)
+
+
+@dataclass(frozen=True, slots=True)
+class _ArticleReadings:
+    """A registry's :attr:`~EntityRegistry.in_article` as an entity's articles need it: ``overrides[key, label]``
+    the entity (-1: none) each article that reads the surface on its own reads it as; ``owners`` the entities such
+    surfaces are of (the few whose articles are not simply their surfaces'); ``read_as[n]`` the ``(article, key,
+    label)`` read as entity ``n`` on their own."""
+
+    overrides: dict[tuple[str, str], dict[str, int]]
+    owners: set[int]
+    read_as: dict[int, list[tuple[str, str, str]]]
+
+    @classmethod
+    def of(cls, registry: EntityRegistry) -> _ArticleReadings:
+        overrides: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+        read_as: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+        for where, number in registry.in_article.items():
+            article_id, key, label = where.rsplit("\t", 2)
+            overrides[key, label][article_id] = number
+            if number >= 0:
+                read_as[number].append((article_id, key, label))
+        owners = {registry._number_anywhere(key, label) for key, label in overrides}
+        return cls(dict(overrides), {number for number in owners if number is not None and number >= 0},
+                   dict(read_as))
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,6 +146,11 @@ class _Groups:
             articles = self.articles[root] = set(self.table.surfaces[root].articles)
         return articles
 
+    def kept_apart(self, x: int, y: int) -> bool:
+        """Whether the user kept the groups of ``x`` and ``y`` apart (a name split from another)."""
+        a, b = self.find(x), self.find(y)
+        return any({self.find(p), self.find(q)} == {a, b} for p, q in self.apart)
+
     def union(self, keep: int, join: int, reason: str, detail: str, *, disjoint: bool = False) -> bool:
         """Put ``join``'s group into ``keep``'s. Refused when the user kept two of the names apart, or (with
         ``disjoint``) when both groups are named in one article."""
@@ -852,7 +857,7 @@ def _readings(grouped: _Grouped) -> dict[str, int]:
     return {
         f"{ids[article]}\t{surfaces[i].key}\t{surfaces[i].label}": first[groups.find(c)]
         for i, article, c in grouped.readings
-        if groups.find(c) in first and groups.find(c) != groups.find(i)
+        if groups.find(c) in first and groups.find(c) != groups.find(i) and not groups.kept_apart(i, c)
     }
 
 

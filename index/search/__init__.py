@@ -8,8 +8,9 @@ Query language (Whoosh's): ``AND``/``OR``/``NOT``, ``"phrases"``, ``field:term``
 
 Entity fields match canonical entities: ``entity:"Sabihullah Mujahid"`` finds every article that names him in
 any spelling the corpus uses, because the name is expanded into all the surface forms of its entity here, at
-query time. A query Whoosh would silently misread (an open quote, an unknown field, a dangling ``AND``) is
-refused with a :class:`QueryError` that says where.
+query time, each searched as the kind it is tagged (``entity:`` takes entities of every kind, not the dates and
+numbers written the same way), as each article reads it. A query Whoosh would silently misread (an open quote,
+an unknown field, a dangling ``AND``) is refused with a :class:`QueryError` that says where.
 
 All Whoosh reading lives in this package, a module a stage: :mod:`.query` (checking and parsing what was
 typed), :mod:`.terms` (a field's terms, fuzzy words and prefixes summed per document, columns read in one

@@ -14,7 +14,7 @@ from whoosh.qparser.syntax import attach
 from ..analysis import STOP_MARK, STOP_WORDS, word_terms
 from ..entities import EntityRegistry
 from ..models import QueryError
-from ..store import ENTITY_FIELDS
+from ..store import ENTITY_FIELDS, KIND_FIELDS
 from .compound import fast
 from .terms import TermUnion, WordFuzzy, WordPrefix, _is_union_of_terms
 
@@ -307,74 +307,57 @@ def _expand_entities(q, registry: EntityRegistry):
         name = " ".join(q.words) if isinstance(q, wq.Phrase) else q.text
         if isinstance(name, bytes):
             name = name.decode("utf-8", "replace")
-        # Each name of the entity is searched where the index holds it: an ORG the model once tagged as a place is
-        # in `place`, and `org:` still finds that article; `entity:` searches every name in `entity`.
-        anywhere = field == "entity"
-        pairs = registry.expand_terms(name, None if anywhere else {field})
-        readings = registry.own_readings(name, None if anywhere else {field})
+        # Each name of the entity is searched where the index holds it, in the field of the kind it is tagged as: an
+        # ORG the model once tagged as a place is in `place`, and `org:` still finds that article. `entity:` takes the
+        # entities of every kind, each name in its kind's field too: not in `entity`, which holds every span, and
+        # would find the month where the entity is a person called May. A name no entity has is searched as written
+        # (in `entity`, dates and numbers too, for `entity:`).
+        kinds = None if field == "entity" else {field}
+        pairs = registry.expand_terms(name, kinds)
+        readings = registry.own_readings(name, kinds)
         if readings:
-            return _read_in_articles(pairs, readings, anywhere, q.boost)
-        fields = sorted({("entity", _term_text(form)) for _, form in pairs}) if anywhere else \
-            [(_term_field(kind), _term_text(form)) for kind, form in pairs]
-        terms = [wq.Term(field, text, boost=q.boost) for field, text in fields]
+            return _read_in_articles(pairs, readings, q.boost)
+        terms = [wq.Term(field, text, boost=q.boost) for field, text in _fields_of(pairs)]
         return terms[0] if len(terms) == 1 else wq.Or(terms)
     if q.is_leaf():
         return q
     return q.apply(lambda sub: _expand_entities(sub, registry))
 
 
+def _fields_of(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``(field, term)`` for each ``(kind, form)`` of :meth:`EntityRegistry.expand_terms`, once each."""
+    return sorted({(_term_field(kind), _term_text(form)) for kind, form in pairs})
+
+
 def _term_field(kind: str) -> str:
-    return kind if kind in ENTITY_QUERY_FIELDS else "entity"
+    return kind if kind in KIND_FIELDS else "entity"
 
 
 def _term_text(form: str) -> str:
     return form.replace(",", " ").strip()
 
 
-def _read_in_articles(pairs: list[tuple[str, str]], readings: dict[tuple[str, str], dict[str, bool]],
-                      anywhere: bool, boost: float):
+def _read_in_articles(pairs: list[tuple[str, str]], readings: dict[tuple[str, str], dict[str, bool]], boost: float):
     """The terms of ``pairs`` (``(kind, form)``: the forms the corpus reads as the entity searched for) without
     the articles that read a form otherwise (a lone surname that is another person there: see
     :meth:`EntityRegistry.own_readings`), or'ed with each form such an article reads as the entity, in that
-    article alone. ``anywhere`` (``entity:``): every form is searched in the ``entity`` field. That field holds
-    an article's forms of every kind (and alone those of kinds with no field of their own): an article reading a
-    form otherwise as one kind is left out of it there only where the index tells which other kinds it may write
-    the form as, and is searched for it in those kinds' fields (a surname that is another person there, and the
-    corpus's person where it is tagged an organisation); where it cannot tell, the article is kept."""
-    field_of = (lambda kind: "entity") if anywhere else _term_field
-    terms = sorted({(field_of(kind), _term_text(form)) for kind, form in pairs})
-    corpus_kinds: dict[str, set[str]] = {}
-    for kind, form in pairs:
-        corpus_kinds.setdefault(_term_text(form), set()).add(kind)
-    own: dict[str, dict[str, dict[str, bool]]] = {}  # form -> article -> kind -> read as the entity there
+    article alone. Each form is searched in the field of its kind, which holds that kind's forms alone."""
+    terms = _fields_of(pairs)
+    own: dict[tuple[str, str], dict[str, bool]] = {}  # (field, term) -> article -> read as the entity there
     for (kind, form), articles in readings.items():
+        where = own.setdefault((_term_field(kind), _term_text(form)), {})
         for article_id, reads_as in articles.items():
-            kinds = own.setdefault(_term_text(form), {}).setdefault(article_id, {})
-            kinds[kind] = kinds.get(kind, False) or reads_as
+            where[article_id] = where.get(article_id, False) or reads_as
     parts = []
-    alone: dict[tuple[str, str], set[str]] = {}  # (field, form) -> the articles it is searched in alone
     for field, text in terms:
-        otherwise = []
-        for article_id, kinds in own.get(text, {}).items():
-            if field == "entity":  # the article's form of every kind the term stands for
-                stands_for = {kind for kind in corpus_kinds.get(text, ()) if anywhere or kind not in ENTITY_FIELDS}
-                unread = stands_for - kinds.keys()
-                if any(kinds.values()) or not unread <= set(ENTITY_FIELDS):
-                    continue  # read as the entity, or perhaps written as a kind only this field holds
-                otherwise.append(article_id)
-                for kind in unread:
-                    alone.setdefault((kind, text), set()).add(article_id)
-            elif kinds.get(field) is False:
-                otherwise.append(article_id)
+        otherwise = sorted(article_id for article_id, reads_as in own.get((field, text), {}).items() if not reads_as)
         term = wq.Term(field, text, boost=boost)
-        parts.append(wq.AndNot(term, _ids(sorted(otherwise))) if otherwise else term)
-    for text, articles in own.items():
-        for article_id, kinds in articles.items():
-            for kind, reads_as in kinds.items():
-                if reads_as and (field_of(kind), text) not in terms:
-                    alone.setdefault((field_of(kind), text), set()).add(article_id)
-    for (field, text), article_ids in sorted(alone.items()):
-        parts.append(wq.Require(wq.Term(field, text, boost=boost), _ids(sorted(article_ids))))
+        parts.append(wq.AndNot(term, _ids(otherwise)) if otherwise else term)
+    listed = set(terms)
+    for (field, text), articles in sorted(own.items()):
+        read_as = sorted(article_id for article_id, reads_as in articles.items() if reads_as)
+        if read_as and (field, text) not in listed:
+            parts.append(wq.Require(wq.Term(field, text, boost=boost), _ids(read_as)))
     return parts[0] if len(parts) == 1 else wq.Or(parts)
 
 
