@@ -255,7 +255,7 @@ class Build:
             deleted=len(deleted),
             unchanged=unchanged,
             annotated=len(missing),
-            entities=len(registry),
+            entities=registry.count(),
             skipped=tuple(skipped),
             flagged=tuple(flagged),
             read_seconds=read_seconds,

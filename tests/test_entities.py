@@ -432,6 +432,10 @@ def test_a_company_cut_to_its_first_word_and_tagged_a_person_is_the_company_its_
     assert registry.canonical("Gould", "PERSON", "g3")[1:] == ("James Gould", "PERSON")
     assert registry.canonical("Rose", "PERSON", "r1") == registry.canonical("Rose's Stores Inc", "ORG")
     assert registry.canonical("Baker", "PERSON", "b1")[2] == "PERSON"
+    # "Rose" names no one: it is not listed as an entity of its own, and looking it up finds the company.
+    assert "Rose" not in {e.name for e in registry.entities()}
+    assert registry.count() == len(registry.entities())
+    assert registry.find("Rose")[0].name == "Rose's Stores Inc"
 
 
 def test_a_surname_tagged_as_an_organisation_reads_as_the_person_its_article_names() -> None:

@@ -270,10 +270,23 @@ class EntityRegistry:
         return entity
 
     def entities(self, labels: Iterable[str] | None = None) -> list[CanonicalEntity]:
-        """Every canonical entity (of ``labels``), most mentioned first."""
+        """Every canonical entity (of ``labels``) that some article reads a name as, most mentioned first."""
         wanted = {label.upper() for label in labels} if labels else None
-        found = [self._entity(n) for n, h in enumerate(self._headers) if wanted is None or h[2] in wanted]
+        unread = self._unread
+        found = [self._entity(n) for n, h in enumerate(self._headers)
+                 if (wanted is None or h[2] in wanted) and n not in unread]
         return sorted(found, key=lambda e: (-e.mentions, e.name))
+
+    @cached_property
+    def _unread(self) -> frozenset[int]:
+        """Entities no article reads any of their names as: each article writing the name reads it as someone or
+        something else (a lone "Gould" tagged a person is Gould Inc in every article that writes it). They are
+        neither listed nor counted; only entities some article reads names as their own can be such."""
+        return frozenset(n for n in self._article_readings.owners if not self._entity(n).articles)
+
+    def count(self) -> int:
+        """How many entities :meth:`entities` lists."""
+        return len(self._headers) - len(self._unread)
 
     @property
     def by_id(self) -> dict[str, int]:
@@ -291,7 +304,16 @@ class EntityRegistry:
             return [self._entity(self.by_id[name])]
         numbers = self._numbers(normalise_name(name))
         found = [self._entity(n) for n in numbers if not kinds or label_kind(self._headers[n][2]) in kinds]
-        return sorted(found, key=lambda e: -e.mentions)
+        # An entity no article reads the name as gives way to what the articles read it as ("Gould" is Gould Inc
+        # where every article writing it alone names the company); it is found only when nothing else is.
+        read = [e for e in found if e.articles]
+        if found and not read:
+            key = normalise_name(name)
+            meant = Counter(number for (k, _), own in self._article_readings.overrides.items() if k == key
+                            for number in own.values() if number >= 0)
+            read = [self._entity(n) for n, _ in meant.most_common()
+                    if not kinds or label_kind(self._headers[n][2]) in kinds]
+        return sorted(read or found, key=lambda e: -e.mentions)
 
     # --- spans and queries (the small file only) ---
 
