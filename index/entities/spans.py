@@ -67,7 +67,8 @@ def refine_spans(text: str, spans: Sequence[EntitySpan], trusted: frozenset[str]
 
     ``trusted`` holds the names the alias file gave the ruler: those spans are kept even in a headline.
     """
-    spans = [_cut_at_line_break(text, s) for s in spans]
+    flat = unwrapped(text)
+    spans = [_cut_at_line_break(text, flat, s) for s in spans]
     spans = _join_adjacent(text, [s for s in spans if s is not None and not _is_noise(text, s, trusted)])
     spans = _tag_acronyms(text, spans)
     return _fix_headlines(text, spans, trusted)
@@ -116,12 +117,45 @@ def _join_adjacent(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
     return joined
 
 
-def _cut_at_line_break(text: str, span: EntitySpan) -> EntitySpan | None:
+#: A paragraph is text wrapped at a fixed width when each of its lines but the last is at least this long, one
+#: of them at least :data:`_WRAP_WIDTH`, and a sentence goes on across a break (a line starts in lower case):
+#: not a block of headlines, each a line.
+_WRAPPED_LINE = 30
+_WRAP_WIDTH = 50
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)+")
+
+
+def unwrapped(text: str) -> str:
+    """``text`` with the line breaks inside paragraphs wrapped at a fixed width (newswires, mail, plain-text
+    archives) made spaces: the same length, so the same offsets. The model reads no name across a line break,
+    and such text breaks names there ("named Richard⏎Rose president"). Blank lines stay, and so do the breaks of
+    a paragraph of short lines (a headline's, a list's, an address's) or of lines each a sentence of its own."""
+    if "\n" not in text:
+        return text
+    chars = None
+    for match in _PARAGRAPH.finditer(text):
+        lines = match.group().split("\n")
+        if (min(len(line) for line in lines[:-1]) < _WRAPPED_LINE or max(map(len, lines)) < _WRAP_WIDTH
+                or not any(line[:1].islower() for line in lines[1:])):
+            continue
+        if chars is None:
+            chars = list(text)
+        at = match.start()
+        for line in lines[:-1]:
+            at += len(line)
+            chars[at] = " "
+            at += 1
+    return text if chars is None else "".join(chars)
+
+
+def _cut_at_line_break(text: str, flat: str, span: EntitySpan) -> EntitySpan | None:
+    """``span`` ending at the first line break inside it, unless the break wraps a line (``flat``: the text as
+    :func:`unwrapped` gives it)."""
     newline = text.find("\n", span.start, span.end)
     if newline == -1:
         return span
     line_start = text.rfind("\n", 0, span.start) + 1
-    if newline - line_start >= _SHORT_LINE:
+    if newline - line_start >= _SHORT_LINE or flat[newline] == " ":
         return span  # a wrapped line: "New⏎York" is one name
     end = newline
     while end > span.start and text[end - 1].isspace():
