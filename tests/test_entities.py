@@ -545,6 +545,18 @@ def test_the_model_reads_a_name_broken_by_a_wrapped_line_whole() -> None:
     assert ("Richard", "PERSON") not in people and ("Rose", "PERSON") not in people
 
 
+def test_refine_spans_drops_a_newswires_brackets_and_makes_a_person_with_a_legal_form_a_company() -> None:
+    text = "Buyers of <Teck Corp> met Courier Corp, John Smith and Ann Co. <Hillards Plc> said."
+    spans = []
+    for name, label in (("<Teck Corp>", "ORG"), ("Courier Corp", "PERSON"), ("John Smith", "PERSON"),
+                        ("Hillards Plc>", "PERSON")):
+        at = text.index(name)
+        spans.append(EntitySpan(at, at + len(name), label, name))
+    assert [(s.text, s.label) for s in refine_spans(text, spans)] == [
+        ("Teck Corp", "ORG"), ("Courier Corp", "ORG"), ("John Smith", "PERSON"), ("Hillards Plc", "ORG"),
+    ]
+
+
 def test_refine_spans_replaces_headline_mis_tags_with_the_bodys_names() -> None:
     text = ("Taliban Say No ISIS, Al-Qaeda In Country Despite String Of ISIS-K Terror Attacks\n\n"
             "The Taliban denied that ISIS or al-Qaeda operate in Afghanistan.")

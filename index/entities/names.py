@@ -9,6 +9,12 @@ from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain
 
+#: The words of a company's legal form, as a name's key writes them ("Gould Inc", "Plessey Co Plc").
+COMPANY_SUFFIXES = frozenset((
+    "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "plc", "llc", "lp", "ag",
+    "sa", "nv", "bv", "gmbh", "spa", "ab", "as", "oy", "kk", "bhd", "pty", "cos",
+))
+
 #: Labels that name things a reader follows across articles. Dates and numbers are not resolved.
 RESOLVED_LABELS = frozenset(
     ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LANGUAGE")

@@ -19,6 +19,7 @@ from rapidfuzz.fuzz import ratio
 
 from ..aliases import Aliases, load_aliases
 from ..models import Annotation, label_kind
+from .names import COMPANY_SUFFIXES as _COMPANY_SUFFIXES
 from .names import (
     acronym_letters,
     full_name_surname,
@@ -113,10 +114,6 @@ def similar_names(a: str, b: str, kind: str) -> float:
 
 # --- resolution -----------------------------------------------------------------------------------------
 
-_COMPANY_SUFFIXES = frozenset((
-    "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "plc", "llc", "lp", "ag",
-    "sa", "nv", "bv", "gmbh", "spa", "ab", "as", "oy", "kk", "bhd", "pty", "cos",
-))
 #: A token shared by more surfaces of one kind than this is too common to block fuzzy matching on.
 _COMMON_TOKEN = 50
 

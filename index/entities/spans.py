@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from itertools import accumulate
 
 from ..models import EntitySpan
-from .names import RESOLVED_LABELS, find_acronym_definitions, normalise_name
+from .names import COMPANY_SUFFIXES, RESOLVED_LABELS, find_acronym_definitions, normalise_name
 
 
 def _acronym_occurrences(text: str, acronym: str) -> Iterable[tuple[int, int]]:
@@ -68,10 +68,40 @@ def refine_spans(text: str, spans: Sequence[EntitySpan], trusted: frozenset[str]
     ``trusted`` holds the names the alias file gave the ruler: those spans are kept even in a headline.
     """
     flat = unwrapped(text)
-    spans = [_cut_at_line_break(text, flat, s) for s in spans]
+    spans = [_cut_at_line_break(text, flat, _without_brackets(text, s)) for s in spans]
+    spans = [_company_or_person(s) for s in spans if s is not None]
     spans = _join_adjacent(text, [s for s in spans if s is not None and not _is_noise(text, s, trusted)])
     spans = _tag_acronyms(text, spans)
     return _fix_headlines(text, spans, trusted)
+
+
+def _without_brackets(text: str, span: EntitySpan) -> EntitySpan | None:
+    """``span`` without angle brackets at its ends (a newswire's mark around a company's name, "<Teck Corp>"):
+    they are no part of the name."""
+    start, end = span.start, span.end
+    while end > start and text[end - 1] == ">":
+        end -= 1
+    while start < end and text[start] == "<":
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if (start, end) == (span.start, span.end):
+        return span
+    return EntitySpan(start=start, end=end, label=span.label, text=text[start:end]) if end > start else None
+
+
+_LAST_WORD = re.compile(r"([^\W\d_]+)\W*\Z")
+
+
+def _company_or_person(span: EntitySpan) -> EntitySpan:
+    """A span the model tags a person that ends with a company's legal form, capitalised ("Courier Corp",
+    "Neste Oy", "John Labatt Ltd"), is the company."""
+    if span.label != "PERSON" or not any(c.isspace() for c in span.text.strip()):
+        return span
+    last = _LAST_WORD.search(span.text)
+    if last is None or not last.group(1)[0].isupper() or last.group(1).lower() not in COMPANY_SUFFIXES:
+        return span
+    return EntitySpan(start=span.start, end=span.end, label="ORG", text=span.text)
 
 
 #: One capitalised word ending in "-ic" ("Islamic", "Hispanic"): an adjective, which names no group by itself.
