@@ -152,7 +152,6 @@ def _join_adjacent(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
 #: not a block of headlines, each a line.
 _WRAPPED_LINE = 30
 _WRAP_WIDTH = 50
-_PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)+")
 
 
 def unwrapped(text: str) -> str:
@@ -163,19 +162,26 @@ def unwrapped(text: str) -> str:
     if "\n" not in text:
         return text
     chars = None
-    for match in _PARAGRAPH.finditer(text):
-        lines = match.group().split("\n")
-        if (min(len(line) for line in lines[:-1]) < _WRAPPED_LINE or max(map(len, lines)) < _WRAP_WIDTH
-                or not any(line[:1].islower() for line in lines[1:])):
-            continue
-        if chars is None:
-            chars = list(text)
-        at = match.start()
-        for line in lines[:-1]:
-            at += len(line)
-            chars[at] = " "
-            at += 1
+    paragraph: list[tuple[int, str]] = []  # (offset, line) of the paragraph's lines so far
+    at = 0
+    for line in (*text.split("\n"), ""):
+        if line:
+            paragraph.append((at, line))
+        else:
+            if len(paragraph) > 1 and _wrapped([x for _, x in paragraph]):
+                if chars is None:
+                    chars = list(text)
+                for offset, x in paragraph[:-1]:
+                    chars[offset + len(x)] = " "
+            paragraph = []
+        at += len(line) + 1
     return text if chars is None else "".join(chars)
+
+
+def _wrapped(lines: list[str]) -> bool:
+    """Whether a paragraph's lines are text wrapped at a fixed width (see :data:`_WRAPPED_LINE`)."""
+    return (min(map(len, lines[:-1])) >= _WRAPPED_LINE and max(map(len, lines)) >= _WRAP_WIDTH
+            and any(line[:1].islower() for line in lines[1:]))
 
 
 def _cut_at_line_break(text: str, flat: str, span: EntitySpan) -> EntitySpan | None:
