@@ -29,7 +29,8 @@ from .storage import SqliteCache
 #: 2: spans refined with the article's own text (entities.refine_spans) and the alias file's EntityRuler.
 #: 3: adjacent spans of one label joined; "-ic" adjectives and label lines ("Invalid email address") dropped.
 #: 4: the model reads wrapped lines as running text ("Richard⏎Rose" is one name); a newswire's angle brackets
-#: are cut off a name ("<Teck Corp>"); a "person" ending with a legal form is a company ("Courier Corp").
+#: are cut off a name ("<Teck Corp>"); a "person" ending with a legal form is a company ("Courier Corp"); a
+#: "person" heading a row of figures is a table's label ("Revs 13.6 mln vs 10.6 mln").
 ANNOTATOR_VERSION = "4"
 
 #: Models tried in order when none is configured (``--model`` or ``BYLINE_SPACY_MODEL``).

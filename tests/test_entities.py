@@ -557,6 +557,17 @@ def test_refine_spans_drops_a_newswires_brackets_and_makes_a_person_with_a_legal
     ]
 
 
+def test_a_person_heading_a_row_of_figures_is_a_tables_label() -> None:
+    text = ("Shr 10 cts vs nine cts\nRevs 13.6 mln vs 10.6 mln\nAvg shrs 7,579,547 vs 6,068,254\n\n"
+            "Larry Holmes 21-5\nMike Tyson 30-0\n\nThe chairman of the company, who took office in 1985, "
+            "said that Paul\nVolcker 1.5 billion dlrs 1987 would be needed and that no more was planned.")
+    spans = []
+    for name in ("Revs", "Avg", "Larry Holmes", "Paul\nVolcker"):
+        at = text.index(name)
+        spans.append(EntitySpan(at, at + len(name), "PERSON", name))
+    assert [s.text for s in refine_spans(text, spans)] == ["Larry Holmes", "Paul\nVolcker"]
+
+
 def test_refine_spans_replaces_headline_mis_tags_with_the_bodys_names() -> None:
     text = ("Taliban Say No ISIS, Al-Qaeda In Country Despite String Of ISIS-K Terror Attacks\n\n"
             "The Taliban denied that ISIS or al-Qaeda operate in Afghanistan.")

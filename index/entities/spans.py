@@ -70,7 +70,7 @@ def refine_spans(text: str, spans: Sequence[EntitySpan], trusted: frozenset[str]
     flat = unwrapped(text)
     spans = [_cut_at_line_break(text, flat, _without_brackets(text, s)) for s in spans]
     spans = [_company_or_person(s) for s in spans if s is not None]
-    spans = _join_adjacent(text, [s for s in spans if s is not None and not _is_noise(text, s, trusted)])
+    spans = _join_adjacent(text, [s for s in spans if s is not None and not _is_noise(text, flat, s, trusted)])
     spans = _tag_acronyms(text, spans)
     return _fix_headlines(text, spans, trusted)
 
@@ -111,12 +111,15 @@ _IC_ADJECTIVE = re.compile(r"[^\W\d_][^\W\d_]*ic")
 _LABEL_LINE = re.compile(r"[^\W\d_][\w'’\-]*(?: [^\W\d_A-Z][\w'’\-]*)+")
 
 
-def _is_noise(text: str, span: EntitySpan, trusted: frozenset[str]) -> bool:
-    """A span the model tags that names nothing a reader follows (the alias file's names are always kept)."""
+def _is_noise(text: str, flat: str, span: EntitySpan, trusted: frozenset[str]) -> bool:
+    """A span the model tags that names nothing a reader follows (the alias file's names are always kept);
+    ``flat``: the text as :func:`unwrapped` gives it."""
     if span.text in trusted:
         return False
     if span.label == "NORP" and _IC_ADJECTIVE.fullmatch(span.text):
         return True  # "an Islamic government", "Islamic militants"
+    if span.label == "PERSON" and _heads_a_row_of_figures(text, flat, span):
+        return True  # "Revs 13.6 mln vs 10.6 mln": a table's row label
     if " " in span.text:
         return False
     line_start = text.rfind("\n", 0, span.start) + 1
@@ -129,6 +132,27 @@ def _is_noise(text: str, span: EntitySpan, trusted: frozenset[str]) -> bool:
         if text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip():
             return False
     return True
+
+
+_FIGURE = re.compile(r"\d[\d,.]*")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _heads_a_row_of_figures(text: str, flat: str, span: EntitySpan) -> bool:
+    """Whether ``span`` starts a line of a table of figures: the rest of the line two figures or more, one of
+    them large or with decimals, and four words at most, no full stop ("Revs 13.6 mln vs 10.6 mln", "Avg shrs
+    7,579,547 vs 6,068,254"). Not a list of names with small numbers ("Larry Holmes 21-5"), nor a line of
+    wrapped running text (``flat``: the text :func:`unwrapped`)."""
+    line_start = text.rfind("\n", 0, span.start) + 1
+    if text[line_start:span.start].strip() or (line_start and flat[line_start - 1] == " "):
+        return False
+    line_end = text.find("\n", span.end)
+    if line_end != -1 and flat[line_end] == " ":
+        return False
+    rest = text[span.end:len(text) if line_end == -1 else line_end].rstrip()
+    figures = _FIGURE.findall(rest)
+    return (len(figures) >= 2 and any(len(f) >= 4 or "." in f.rstrip(".") for f in figures)
+            and len(_WORD.findall(rest)) <= 4 and not rest.endswith("."))
 
 
 def _join_adjacent(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
