@@ -532,8 +532,16 @@ def test_text_wrapped_at_a_width_is_read_as_running_text_with_the_same_offsets()
     flat = unwrapped(WRAPPED)
     assert len(flat) == len(WRAPPED)
     assert "named Richard Rose president" in flat and "continues as chairman" in flat
-    # A block of lines each complete (headlines) and a list of short lines keep their breaks.
+    # A block of lines each complete (headlines) and a list of short lines keep their breaks; so do paragraphs a
+    # line each, even where one of them begins in lower case.
     assert "airport\nForeign" in flat and "Barack Obama\nJoe Biden" in flat
+    page = "\n".join([
+        "The council voted on Monday to close the old bridge over the river for repairs.",
+        "Officials said the work would take about six months and cost four million dollars.",
+        "Residents of the east bank said they would lose their shortest way to the market.",
+        "iPhone users can follow the works on the city's own application, the mayor said.",
+    ])
+    assert unwrapped(page) == page
 
 
 def test_the_model_reads_a_name_broken_by_a_wrapped_line_whole() -> None:

@@ -172,8 +172,9 @@ def _join_adjacent(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
 
 
 #: A paragraph is text wrapped at a fixed width when each of its lines but the last is at least this long, one
-#: of them at least :data:`_WRAP_WIDTH`, and a sentence goes on across a break (a line starts in lower case):
-#: not a block of headlines, each a line.
+#: of them at least :data:`_WRAP_WIDTH`, and a sentence goes on across more than a third of its breaks (the line
+#: after starts in lower case): not a block of headlines, each a line, nor paragraphs a line each (a web page's
+#: text), whose lines start in capitals.
 _WRAPPED_LINE = 30
 _WRAP_WIDTH = 50
 
@@ -204,8 +205,9 @@ def unwrapped(text: str) -> str:
 
 def _wrapped(lines: list[str]) -> bool:
     """Whether a paragraph's lines are text wrapped at a fixed width (see :data:`_WRAPPED_LINE`)."""
+    going_on = sum(1 for line in lines[1:] if line[:1].islower())
     return (min(map(len, lines[:-1])) >= _WRAPPED_LINE and max(map(len, lines)) >= _WRAP_WIDTH
-            and any(line[:1].islower() for line in lines[1:]))
+            and going_on * 3 > len(lines) - 1)
 
 
 def _cut_at_line_break(text: str, flat: str, span: EntitySpan) -> EntitySpan | None:
