@@ -82,11 +82,6 @@ def one_to_one_ceiling(pairs: set[tuple[int, int]]) -> int:
     return sum(augment(a, set()) for a in partners)
 
 
-def _sentences_holding(article, quote) -> list[int]:
-    """The sentences a quote's words run through."""
-    return [i for i, (start, end) in enumerate(article.sentences) if start < quote.end and end > quote.start]
-
-
 def _conflict_sentences(comparison, kind: str = "conflicts") -> set[tuple[int, int]]:
     """The sentence pairs (A index, B index) holding the figures of ``comparison.<kind>`` (``conflicts``,
     ``updates`` or ``differences``)."""
@@ -174,6 +169,8 @@ def site_furniture(articles) -> frozenset:
 
 
 def evaluate(half: str, articles, weights, compare) -> dict:
+    from index.compare.align import quote_sentences
+
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
     recurring = site_furniture(articles)
     tp = fp = gold_total = unsure_found = ceiling = 0
@@ -220,8 +217,8 @@ def evaluate(half: str, articles, weights, compare) -> dict:
                 again["linked"] += bool(partners)
                 again["like"] += bool(partners & set(second.like))
         for match in c.shared_quotes:
-            held = {(i, j) for i in _sentences_holding(a, c.quotes_a[match.a])
-                    for j in _sentences_holding(b, c.quotes_b[match.b])}
+            held = {(i, j) for i in quote_sentences(a, c.quotes_a[match.a])
+                    for j in quote_sentences(b, c.quotes_b[match.b])}
             verdict = "right" if held & gold else "unsure" if held & unsure else "false"
             quotes[verdict] += 1
         real_conflicts = {(x["a_sentence"], x["b_sentence"]) for x in pair["conflicts"]}

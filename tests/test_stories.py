@@ -750,16 +750,22 @@ async def test_stories_screen_says_how_grouping_gets_on(seeds: Library, monkeypa
         assert _options(app.screen, "#story-list")
 
 
+async def _to_stories(app, pilot) -> list[tuple[str, str]]:
+    """Open the stories screen; the comparisons asked for from then on, instead of their screens."""
+    calls: list[tuple[str, str]] = []
+    await _settle(pilot)
+    await pilot.press("ctrl+t")
+    await _settle(pilot)
+    app.action_compare = lambda a, b: calls.append((a, b))
+    return calls
+
+
 async def test_marking_and_comparing_from_a_story(seeds: Library) -> None:
     from reader.app import BylineApp
 
     app = BylineApp(seeds)
-    calls: list[tuple[str, str]] = []
     async with app.run_test(size=(120, 32)) as pilot:
-        await _settle(pilot)
-        await pilot.press("ctrl+t")
-        await _settle(pilot)
-        app.action_compare = lambda a, b: calls.append((a, b))
+        calls = await _to_stories(app, pilot)
         await pilot.press("enter", "space", "j", "c")
         assert calls == [("002_d39dd3bf9bf62004", "003_a25ce7c72124d8bc")]
         assert _options(app.screen, "#story-articles")[0].startswith("● ")
@@ -769,12 +775,8 @@ async def test_c_on_a_story_compares_two_of_its_sources(seeds: Library) -> None:
     from reader.app import BylineApp
 
     app = BylineApp(seeds)
-    calls: list[tuple[str, str]] = []
     async with app.run_test(size=(120, 32)) as pilot:
-        await _settle(pilot)
-        await pilot.press("ctrl+t")
-        await _settle(pilot)
-        app.action_compare = lambda a, b: calls.append((a, b))
+        calls = await _to_stories(app, pilot)
         story = app.screen._current
         assert story.size >= 2
         await pilot.press("c")  # the story list has the focus and nothing is marked

@@ -556,7 +556,7 @@ def match_quotes(
             s = scorer.score(profiles_a[i], profiles_b[j])
             if s.distinct < 2:
                 continue
-            together = any((si, sj) in aligned for si in _sentences_of(a, x) for sj in _sentences_of(b, y))
+            together = any((si, sj) in aligned for si in quote_sentences(a, x) for sj in quote_sentences(b, y))
             if s.lexical >= QUOTE_PARAPHRASE or (together and s.lexical >= QUOTE_PARAPHRASE / 2):
                 candidates.append((s.lexical, i, j, "paraphrase"))
     matches: list[QuoteMatch] = []
@@ -613,7 +613,8 @@ def _quote_profile(
     )
 
 
-def _sentences_of(article: Article, quote: Quote) -> list[int]:
+def quote_sentences(article: Article, quote: Quote) -> list[int]:
+    """The sentences of ``article`` a quote's words run through."""
     return [i for i, (s, e) in enumerate(article.sentences) if s < quote.end and e > quote.start]
 
 

@@ -643,15 +643,19 @@ def _full_names(live: list[int], surfaces: list[Surface]) -> dict[str, list[int]
     return holders
 
 
+def _names_a_company(surface: Surface) -> bool:
+    """Whether a surface is an organisation named with a legal form after its first word ("Ford Motor Co")."""
+    return surface.label == "ORG" and any(word in _COMPANY_SUFFIXES for word in surface.key.split()[1:])
+
+
 def _company_words(live: list[int], surfaces: list[Surface]) -> dict[str, set[int]]:
     """Word -> the articles that tag a company named with it and a legal form ("Ford Motor Co", "Frank B. Hall
     and Co Inc"): there, that word alone may be the company."""
     found: dict[str, set[int]] = defaultdict(set)
     for i in live:
         s = surfaces[i]
-        words = s.key.split()
-        if s.label == "ORG" and len(words) >= 2 and any(w in _COMPANY_SUFFIXES for w in words[1:]):
-            for word in set(words) - _COMPANY_SUFFIXES:
+        if _names_a_company(s):
+            for word in set(s.key.split()) - _COMPANY_SUFFIXES:
                 found[word].update(s.articles)
     return found
 
@@ -726,10 +730,9 @@ def _read_company_shorthand(live: list[int], surfaces: list[Surface], groups: _G
     firms: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
     for i in live:
         s = surfaces[i]
-        words = s.key.split()
-        if s.label == "ORG" and len(words) >= 2 and any(w in _COMPANY_SUFFIXES for w in words[1:]):
+        if _names_a_company(s):
             for article in s.articles:
-                firms[_POSSESSIVE.sub("", words[0])][article].add(i)
+                firms[_POSSESSIVE.sub("", s.key.split()[0])][article].add(i)
     lone = [(i, by_article) for i in live if surfaces[i].label == "PERSON" and " " not in surfaces[i].key
             and (by_article := firms.get(_POSSESSIVE.sub("", surfaces[i].key)))]
     asked = {article for i, by_article in lone for article in surfaces[i].articles if article in by_article}

@@ -39,6 +39,7 @@ from .resolve import (
     _group,
     _is_mis_tag,
     _link_related,
+    _names_a_company,
     _readings,
     _unwanted,
     place_acronym,
@@ -493,8 +494,7 @@ class _Reach:
         articles = set(articles)
         for i in self._occurrences(word):
             s = surfaces[i]
-            if s.label == "ORG" and any(w in _COMPANY_SUFFIXES for w in s.key.split()[1:]) \
-                    and not articles.isdisjoint(s.articles):
+            if _names_a_company(s) and not articles.isdisjoint(s.articles):
                 yield i
 
     def person_forms(self, key: str) -> list[int]:
