@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .quality import LABELS, alignment_counts, site_furniture
+from .quality import LABELS, alignment_counts, predicted_pairs, site_furniture
 
 SECOND = Path(__file__).resolve().parent / "labels" / "basil_compare_second_reader.json"
 
@@ -68,7 +68,7 @@ def main() -> None:
         if [len(a.sentences), len(b.sentences)] != p["sentences"]:
             raise SystemExit(f"{p['a']} / {p['b']}: the sentences changed since the second reading")
         c = compare(a, b, weights=weights, recurring=recurring)
-        engine.append({(i, j) for x in c.pairs for i in x.a for j in x.b})
+        engine.append(predicted_pairs(c))
     print(f"{len(second)} test-half pairs labelled by both readers")
     for what, precision, recall in table(first, second, engine):
         print(f"  {what:<75} precision {precision:<16} recall {recall}")

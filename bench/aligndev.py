@@ -26,7 +26,7 @@ from dataclasses import replace
 
 from . import basil
 from .corpora import BENCH_DIR
-from .quality import LABELS, site_furniture
+from .quality import LABELS, predicted_pairs, site_furniture
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -87,7 +87,7 @@ def dev_report(found, weights, labels: dict, *, details: bool = True) -> list[st
     lines = []
     tp = fp = gold_total = unsure_found = 0
     for pair, a, b, c, gold, unsure, recurring in _dev_pairs(found, weights, labels):
-        predicted = {(i, j) for p in c.pairs for i in p.a for j in p.b}
+        predicted = predicted_pairs(c)
         missed = sorted(gold - predicted)
         false = sorted(predicted - gold - unsure)
         tp += len(predicted & gold)

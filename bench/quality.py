@@ -51,7 +51,8 @@ def _ratio(part: int, whole: int) -> str:
     return f"{part / whole:.2f} ({part}/{whole})" if whole else "n/a (0/0)"
 
 
-def _predicted(comparison) -> set[tuple[int, int]]:
+def predicted_pairs(comparison) -> set[tuple[int, int]]:
+    """The sentence pairs (A index, B index) a comparison aligns, each index pair of a group of several."""
     return {(i, j) for p in comparison.pairs for i in p.a for j in p.b}
 
 
@@ -195,7 +196,7 @@ def evaluate(half: str, articles, weights, compare) -> dict:
         times.append(time.perf_counter() - started)
         gold = {tuple(x) for x in pair["aligned"]}
         unsure = {tuple(x) for x in pair["unsure"]}
-        found, false, doubtful = alignment_counts(_predicted(c), gold, unsure)
+        found, false, doubtful = alignment_counts(predicted_pairs(c), gold, unsure)
         tp += found
         fp += false
         unsure_found += doubtful
@@ -232,7 +233,7 @@ def evaluate(half: str, articles, weights, compare) -> dict:
         if pair["half"] != half:
             continue
         c = compare(articles[pair["a"]], articles[pair["b"]], weights=weights, recurring=recurring)
-        unrelated.append((len(_predicted(c)), len(c.conflicts)))
+        unrelated.append((len(predicted_pairs(c)), len(c.conflicts)))
     return {
         "pairs": len(times),
         "alignment_precision": _ratio(tp, tp + fp),
