@@ -71,20 +71,24 @@ def print_lines(lines: Iterable[Sequence[Piece]]) -> None:
             write("".join(text for text, _style, _spans, _span_style in line))
             write("\n")
         return
+    from rich.text import Text
+
     out = console()
+    # A thousand lines a call: Rich's work on each call (is the stream a terminal, how wide, its buffer) was most
+    # of the time of a long listing, a call a line (Reuters' 11,000 stories: 3.6 s a process against 2.3 s).
+    batch: list[Text] = []
     for line in lines:
-        if not line:
-            out.print()
-            continue
-        shown = None
+        shown = Text()
         for text, style, spans, span_style in line:
             part = styled(text, spans, span_style)
             part.style = style
-            if shown is None:
-                shown = part
-            else:
-                shown.append_text(part)
-        out.print(shown)
+            shown.append_text(part)
+        batch.append(shown)
+        if len(batch) == 1000:
+            out.print(Text("\n").join(batch))
+            batch.clear()
+    if batch:
+        out.print(Text("\n").join(batch))
 
 
 def write_lines(lines: Iterable[str]) -> None:

@@ -10,7 +10,17 @@ import argparse
 
 from ..safe import one_line
 from ..words import counted
-from .common import add_location, console, dump_json, ensure_index, fail, open_corpus, with_progress
+from .common import (
+    add_location,
+    console,
+    dump_json,
+    ensure_index,
+    fail,
+    open_corpus,
+    piece,
+    print_lines,
+    with_progress,
+)
 
 
 def register(subparsers) -> None:
@@ -51,8 +61,6 @@ def _story_map(args: argparse.Namespace):
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
-    from rich.text import Text
-
     _, stories = _story_map(args)
     if args.story:
         try:
@@ -75,48 +83,39 @@ def cmd_stories(args: argparse.Namespace) -> int:
                 data["stories"], data["singles"] = data["stories"][: args.limit], data["singles"][: args.limit]
             dump_json(data)
             return 0
+    print_lines(_listing(stories, chosen, singles, show_stats=not args.story))
+    return 0
+
+
+def _listing(stories, chosen, singles, *, show_stats: bool):
+    """The lines of ``byline stories``, as :func:`print_lines` takes them."""
     stats = stories.stats
-    # Lines are printed a thousand at a time: rich's per-call work (is the stream a terminal, its size, the
-    # buffer) took most of the time of a whole corpus's listing, a call a line (3.4 s for Reuters' 11,000 stories
-    # and singles), and all at once holds them all (50 MB more).
-    out = console()
-    lines: list[Text] = []
-
-    def flush(at_least: int = 1000) -> None:
-        if len(lines) >= at_least:
-            out.print(Text("\n").join(lines))
-            lines.clear()
-
-    if not args.story:
+    if show_stats:
         grouped = counted(stats.get("stories", 0), "story", "stories")
         alone = counted(stats.get("singles", 0), "single")
-        lines.append(Text(f"{grouped} and {alone} in {counted(stats.get('articles', 0), 'article')}", style="bold"))
+        yield (piece(f"{grouped} and {alone} in {counted(stats.get('articles', 0), 'article')}", "bold"),)
     for story in chosen:
-        flush()
-        lines.append(Text())
+        yield ()
         dates = story.first if story.first == story.last else f"{story.first} .. {story.last}"
         copies = f", {story.copies} cop{'y' if story.copies == 1 else 'ies'}" if story.copies else ""
         head = f"{story.id}  {counted(story.size, 'article')}, {counted(len(story.sources), 'source')}{copies}  " \
                f"{dates or 'undated'}"
-        lines.append(Text(head, style="bold"))
-        lines.append(Text("  " + one_line(story.label), style="italic"))
-        lines.append(Text(one_line("  timeline: " + timeline_text(story.timeline)), style="dim"))
+        yield (piece(head, "bold"),)
+        yield (piece("  " + one_line(story.label), "italic"),)
+        yield (piece(one_line("  timeline: " + timeline_text(story.timeline)), "dim"),)
         for article in story.articles:
             copy = f"  [copy of {article.copy_of}]" if article.copy_of else ""
-            lines.append(Text(_article_line(article) + one_line(copy), style="dim" if article.copy_of else ""))
+            yield (piece(_article_line(article) + one_line(copy), "dim" if article.copy_of else ""),)
         left = stories.left_out(story.id)
         if left:
             parts = [f"{lo.source} ({'covered related' if lo.reason == 'related' else 'published then'}: "
                      f"{', '.join(a.id for a in lo.articles[:3])})" for lo in left[:6]]
-            lines.append(Text(one_line("  left out by: " + "; ".join(parts)), style="yellow"))
+            yield (piece(one_line("  left out by: " + "; ".join(parts)), "yellow"),)
     if singles:
-        lines.append(Text())
-        lines.append(Text(f"singles ({stats.get('singles', len(singles)):,}):", style="bold"))
+        yield ()
+        yield (piece(f"singles ({stats.get('singles', len(singles)):,}):", "bold"),)
         for story in singles:
-            flush()
-            lines.append(Text(_article_line(story.articles[0])))
-    flush(at_least=1)
-    return 0
+            yield (piece(_article_line(story.articles[0])),)
 
 
 def timeline_text(rows) -> str:
